@@ -1,0 +1,38 @@
+"""The app's page list: one place that the entry point, the tests and the README agree on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the app.
+
+    ``key_text`` is a piece of text the page always shows once it has run; the browser test
+    waits for it, so it must not depend on any widget state.
+    """
+
+    path: str  # relative to the repository root
+    title: str
+    icon: str
+    url_path: str
+    key_text: str
+    summary: str
+
+
+HOME = PageSpec(
+    "pages/0_home.py",
+    "Home",
+    ":material/home:",
+    "home",
+    "Learn convolutional networks by doing them",
+    "What a CNN is and how to use this app.",
+)
+
+SECTIONS: tuple[PageSpec, ...] = ()
+
+PAGES: tuple[PageSpec, ...] = (HOME, *SECTIONS)

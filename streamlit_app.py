@@ -1,0 +1,21 @@
+"""Entry point: `streamlit run streamlit_app.py`. Navigation only; every page is in pages/."""
+
+import streamlit as st
+
+from app.navigation import HOME, SECTIONS
+
+st.set_page_config(page_title="cnndemo: CNNs by doing", page_icon=":material/grid_on:", layout="wide")
+
+
+def _page(spec, default=False):
+    return st.Page(
+        spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=default
+    )
+
+
+navigation = st.navigation(
+    {"Start": [_page(HOME, default=True)], "Sections": [_page(s) for s in SECTIONS]}
+    if SECTIONS
+    else [_page(HOME, default=True)]
+)
+navigation.run()
