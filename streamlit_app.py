@@ -4,18 +4,20 @@ import streamlit as st
 
 from app.navigation import HOME, SECTIONS
 
-st.set_page_config(page_title="cnndemo: CNNs by doing", page_icon=":material/grid_on:", layout="wide")
+st.set_page_config(
+    page_title="cnndemo: CNNs by doing", page_icon=":material/grid_on:", layout="wide"
+)
 
 
-def _page(spec, default=False):
+def _page(spec):
     return st.Page(
-        spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=default
+        spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default
     )
 
 
 navigation = st.navigation(
-    {"Start": [_page(HOME, default=True)], "Sections": [_page(s) for s in SECTIONS]}
+    {"Start": [_page(HOME)], "Sections": [_page(s) for s in SECTIONS]}
     if SECTIONS
-    else [_page(HOME, default=True)]
+    else [_page(HOME)]
 )
 navigation.run()

@@ -22,6 +22,12 @@ class PageSpec:
     url_path: str
     key_text: str
     summary: str
+    default: bool = False
+
+    @property
+    def route(self) -> str:
+        """The URL path under the app's root; the default page lives at the root itself."""
+        return "" if self.default else self.url_path
 
 
 HOME = PageSpec(
@@ -31,6 +37,7 @@ HOME = PageSpec(
     "home",
     "Learn convolutional networks by doing them",
     "What a CNN is and how to use this app.",
+    default=True,
 )
 
 SECTIONS: tuple[PageSpec, ...] = ()

@@ -1,0 +1,38 @@
+"""Home: what a CNN is, the map of the sections, and how to use the app."""
+
+import streamlit as st
+
+from app.navigation import HOME, SECTIONS
+
+st.title(HOME.key_text)
+st.markdown(
+    "A **convolutional neural network** (CNN) looks at data through a small window. "
+    "The window, called the *kernel* or *filter*, slides over a sequence or a grid; at every "
+    "position it multiplies what it sees by its own numbers and adds the products up. "
+    "The results form a new, smaller sequence or grid of *feature* vectors, which a network "
+    "squashes with an activation, shrinks with *pooling*, and finally turns into a prediction."
+)
+st.latex(r"y_{i} = f\Big(\sum_{t=0}^{k-1} \sum_{c} x_{i\cdot s + t,\,c}\, W_{t,c} + b\Big)")
+st.markdown(
+    "Here every number is yours to change. Each page below is one step of the lesson: edit "
+    "the input, the kernel, the stride, the padding or the pooling, and the page recomputes "
+    "at once and shows where each number comes from. From section 3 on you train the tiny "
+    "networks yourself and watch the error fall."
+)
+
+st.subheader("The sections")
+if not SECTIONS:
+    st.info("The section pages are being built.")
+for spec in SECTIONS:
+    with st.container(border=True):
+        st.page_link(spec.path, label=spec.title, icon=spec.icon)
+        st.caption(spec.summary)
+
+st.subheader("How to use this app")
+st.markdown(
+    "- Tables are editable: click a cell, type a number, press Enter.\n"
+    "- Every page opens on the tutorial's reference example; the numbers match the tutorial.\n"
+    "- **Share this setup** gives a link that reopens the page exactly as you left it.\n"
+    "- Shapes follow TensorFlow, channels last: a 1D input is (batch, width, channels), "
+    "a 2D input (batch, height, width, channels)."
+)

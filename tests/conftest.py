@@ -1,0 +1,12 @@
+"""Suite-wide fixtures."""
+
+import pytest
+import streamlit as st
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches():
+    # st.cache_data is process-wide: a test must not see another test's cached results.
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
