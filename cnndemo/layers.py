@@ -1,0 +1,643 @@
+"""Network layers with their forward pass and gradient rule side by side.
+
+Each layer is a small class. ``forward`` caches exactly what ``backward`` needs; ``backward``
+takes the gradient of the loss with respect to the layer's output, writes the gradients of the
+layer's parameters into ``grads`` (in place, so a model can keep all gradients in one flat
+buffer) and returns the gradient with respect to the input (``None`` when ``input_grad`` is
+False, which models set on their first layer: nobody needs the gradient of the data).
+
+Layout is TensorFlow's, channels last: 1D activations are (batch, width, channels), 2D ones
+(batch, height, width, channels), 1D kernels (k_w, in, out), 2D kernels (k_h, k_w, in, out).
+
+The layers run thousands of tiny full-batch steps, so their cost is Python and NumPy call
+overhead, not arithmetic. That is why convolution is lowered once per input shape to a 0/1
+matrix (im2col as a matmul, which also handles padding and dilation for free) and why nothing
+is re-validated inside ``forward``/``backward``. ``cnndemo.ops`` stays the general-purpose
+reference implementation; the tests check these layers against it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from cnndemo import ops
+
+__all__ = [
+    "ACTIVATIONS",
+    "POOL_KINDS",
+    "Conv1D",
+    "Conv2D",
+    "Dense",
+    "Embedding",
+    "Flatten",
+    "GlobalPool",
+    "Layer",
+    "Pool2D",
+    "ReLU",
+    "Sigmoid",
+    "Tanh",
+    "make_activation",
+    "sigmoid",
+    "sigmoid_cross_entropy",
+]
+
+POOL_KINDS = ("max", "min", "avg")
+
+# Above this many entries (float64: 8 bytes each) the lowering matrix of a convolution is not
+# worth its memory, and the layer falls back to the general cnndemo.ops functions.
+_MAX_LOWERING_ENTRIES = 4_000_000
+
+
+class Layer:
+    """Base class: a layer with named parameters and same-shaped gradient arrays.
+
+    Attributes
+    ----------
+    params : dict[str, ndarray]
+        Trainable arrays by name (``"kernel"``, ``"bias"``, ``"weights"``).
+    grads : dict[str, ndarray]
+        Gradients of the loss, same names and shapes as ``params``; filled by ``backward``.
+    input_grad : bool
+        Whether ``backward`` computes the gradient with respect to the input.
+    """
+
+    def __init__(self) -> None:
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.input_grad = True
+
+    def _add_param(self, name: str, value: np.ndarray) -> None:
+        self.params[name] = np.array(value, dtype=np.float64)
+        self.grads[name] = np.zeros_like(self.params[name])
+
+    def forward(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray | None:  # pragma: no cover
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(f"{k}={tuple(v.shape)}" for k, v in self.params.items())
+        return f"{type(self).__name__}({shapes})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Embedding
+
+
+class Embedding(Layer):
+    """Token ids -> vectors: a lookup into a trainable (vocab, size) matrix.
+
+    Parameters
+    ----------
+    weights : ndarray, shape (vocab, size)
+        Initial embedding matrix.
+
+    Forward: ids (batch, length) int -> (batch, length, size).
+    Backward returns None: ids are not differentiable.
+    """
+
+    def __init__(self, weights: np.ndarray) -> None:
+        super().__init__()
+        self._add_param("weights", weights)
+        self.input_grad = False
+        self._eye = np.eye(self.params["weights"].shape[0])
+
+    def forward(self, ids: np.ndarray) -> np.ndarray:
+        self._ids = ids
+        return self.params["weights"][ids]
+
+    def backward(self, grad_out: np.ndarray) -> None:
+        # Rows of the same token add up; a one-hot matmul does that scatter-add in one BLAS
+        # call (np.add.at is an order of magnitude slower on small arrays).
+        vocab, size = self.params["weights"].shape
+        one_hot = self._eye[self._ids.reshape(-1)]
+        np.matmul(one_hot.T, grad_out.reshape(-1, size), out=self.grads["weights"])
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Convolution
+
+
+def _out_and_pad(n: int, k: int, stride: int, padding: str, dilation: int) -> tuple[int, int]:
+    """Output size along one axis and the padding added before it (TensorFlow's rules).
+
+    VALID: floor((n - reach) / stride) + 1 with reach = (k - 1) * dilation + 1 (may be < 1: the
+    caller reports that). SAME: ceil(n / stride), total padding max((out - 1) * stride + reach -
+    n, 0) split with the extra element at the end.
+    """
+    reach = (k - 1) * dilation + 1
+    if padding == "valid":
+        return (n - reach) // stride + 1, 0
+    out = -(-n // stride)
+    total = max((out - 1) * stride + reach - n, 0)
+    return out, total // 2
+
+
+def _lowering(
+    spatial: tuple[int, ...],
+    kernel_spatial: tuple[int, ...],
+    channels: int,
+    stride: tuple[int, ...],
+    padding: str,
+    dilation: tuple[int, ...],
+) -> tuple[tuple[int, ...], np.ndarray] | tuple[tuple[int, ...], None]:
+    """Build the 0/1 matrix that gathers every kernel window of a flattened input.
+
+    Parameters
+    ----------
+    spatial : tuple of int
+        Input size per spatial axis, e.g. (height, width) or (width,).
+    kernel_spatial : tuple of int
+        Kernel size per spatial axis.
+    channels : int
+        Input channels.
+    stride, dilation : tuple of int
+        Per spatial axis.
+    padding : {"valid", "same"}
+        TensorFlow's rule (the extra padding element goes at the end).
+
+    Returns
+    -------
+    out_spatial : tuple of int
+        Output size per spatial axis.
+    gather : ndarray, shape (positions * window, inputs) or None
+        ``cols = x_flat @ gather.T`` has one row per output position and kernel element (in the
+        kernel's row-major order, channels last); padded elements have all-zero rows. None when
+        the matrix would be too large (the caller then uses cnndemo.ops).
+    """
+    out_spatial, starts = [], []
+    for n, k, s, d in zip(spatial, kernel_spatial, stride, dilation, strict=True):
+        out, before = _out_and_pad(n, k, s, padding, d)
+        if out < 1:
+            raise ValueError(
+                f"input size {n} is smaller than the kernel's reach {(k - 1) * d + 1} "
+                f"(kernel {k}, dilation {d}) with {padding.upper()} padding"
+            )
+        out_spatial.append(out)
+        # Input coordinate of each (output position, kernel offset) pair along this axis.
+        starts.append(np.arange(out)[:, None] * s + np.arange(k)[None, :] * d - before)
+    positions = math.prod(out_spatial)
+    window = math.prod(kernel_spatial) * channels
+    inputs = math.prod(spatial) * channels
+    if positions * window * inputs > _MAX_LOWERING_ENTRIES:
+        return tuple(out_spatial), None
+    # Broadcast the per-axis coordinates to (out_0, ..., k_0, ..., channels) in the row order
+    # cols uses: output position major, then kernel offset, then channel.
+    nd = len(spatial)
+    valid = np.ones((1,) * (2 * nd), dtype=bool)
+    flat = np.zeros((1,) * (2 * nd), dtype=np.int64)
+    for axis, (coords, n) in enumerate(zip(starts, spatial, strict=True)):
+        shape = [1] * (2 * nd)
+        shape[axis], shape[nd + axis] = coords.shape
+        c = coords.reshape(shape)
+        valid = valid & (c >= 0) & (c < n)
+        flat = flat * n + c
+    valid = np.broadcast_to(valid, (*out_spatial, *kernel_spatial))
+    flat = np.broadcast_to(flat, valid.shape)
+    rows = np.arange(positions * math.prod(kernel_spatial))
+    cols = flat.reshape(-1)
+    keep = valid.reshape(-1)
+    gather = np.zeros((positions * window, inputs))
+    chan = np.arange(channels)
+    gather[
+        (rows[keep][:, None] * channels + chan).reshape(-1),
+        (cols[keep][:, None] * channels + chan).reshape(-1),
+    ] = 1.0
+    return tuple(out_spatial), gather
+
+
+class _Conv(Layer):
+    """Shared body of Conv1D and Conv2D: y = conv(x, kernel) + bias."""
+
+    _nd = 0
+
+    def __init__(
+        self,
+        kernel: np.ndarray,
+        bias: np.ndarray | None = None,
+        stride: int | Sequence[int] = 1,
+        padding: str = "valid",
+        dilation: int | Sequence[int] = 1,
+    ) -> None:
+        super().__init__()
+        kernel = np.asarray(kernel, dtype=np.float64)
+        if kernel.ndim != self._nd + 2:
+            raise ValueError(
+                f"{type(self).__name__} kernel must have {self._nd + 2} axes "
+                f"({'k_h, k_w' if self._nd == 2 else 'k_w'}, in, out); got shape {kernel.shape}"
+            )
+        out_channels = kernel.shape[-1]
+        self._add_param("kernel", kernel)
+        self._add_param("bias", np.zeros(out_channels) if bias is None else bias)
+        if self.params["bias"].shape != (out_channels,):
+            raise ValueError(
+                f"bias must have shape ({out_channels},), one per output channel; "
+                f"got {self.params['bias'].shape}"
+            )
+        self.stride = _tuple(stride, self._nd, "stride")
+        self.dilation = _tuple(dilation, self._nd, "dilation")
+        if padding not in ("valid", "same"):
+            raise ValueError(f"padding must be 'valid' or 'same'; got {padding!r}")
+        self.padding = padding
+        self._plans: dict[tuple[int, ...], tuple[tuple[int, ...], np.ndarray | None]] = {}
+
+    @property
+    def kernel_size(self) -> tuple[int, ...]:
+        return tuple(self.params["kernel"].shape[: self._nd])
+
+    def _plan(self, spatial: tuple[int, ...]) -> tuple[tuple[int, ...], np.ndarray | None]:
+        plan = self._plans.get(spatial)
+        if plan is None:
+            kernel = self.params["kernel"]
+            plan = _lowering(
+                spatial,
+                self.kernel_size,
+                kernel.shape[-2],
+                self.stride,
+                self.padding,
+                self.dilation,
+            )
+            self._plans[spatial] = plan
+        return plan
+
+    def window_response(self, windows: np.ndarray) -> np.ndarray:
+        """Pre-activation output for inputs exactly one kernel window in size.
+
+        Parameters
+        ----------
+        windows : ndarray, shape (n, *kernel_spatial, in)
+
+        Returns
+        -------
+        ndarray, shape (n, out)
+        """
+        kernel = self.params["kernel"]
+        return (
+            windows.reshape(len(windows), -1) @ kernel.reshape(-1, kernel.shape[-1])
+            + (self.params["bias"])
+        )
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        kernel, bias = self.params["kernel"], self.params["bias"]
+        out_spatial, gather = self._plan(x.shape[1:-1])
+        self._x_shape = x.shape
+        if gather is None:
+            self._x = x
+            return self._op(x, kernel, self.stride, self.padding, self.dilation) + bias
+        batch = x.shape[0]
+        # cols: one row per (example, output position), one column per kernel element.
+        self._cols = (x.reshape(batch, -1) @ gather.T).reshape(-1, kernel[..., 0].size)
+        out = self._cols @ kernel.reshape(-1, kernel.shape[-1])
+        out += bias
+        return out.reshape(batch, *out_spatial, kernel.shape[-1])
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray | None:
+        kernel = self.params["kernel"]
+        out_channels = kernel.shape[-1]
+        g = grad_out.reshape(-1, out_channels)
+        np.sum(g, axis=0, out=self.grads["bias"])
+        gather = self._plans[self._x_shape[1:-1]][1]
+        if gather is None:
+            grad_x, grad_kernel = self._op_backward(
+                self._x, kernel, grad_out, self.stride, self.padding, self.dilation
+            )
+            self.grads["kernel"][...] = grad_kernel
+            return grad_x if self.input_grad else None
+        kernel_2d = kernel.reshape(-1, out_channels)
+        np.matmul(self._cols.T, g, out=self.grads["kernel"].reshape(kernel_2d.shape))
+        if not self.input_grad:
+            return None
+        # Each column of cols came from one input element (or from padding): the transposed
+        # gather matrix sends every window gradient back and sums overlaps.
+        grad_cols = (g @ kernel_2d.T).reshape(self._x_shape[0], -1)
+        return (grad_cols @ gather).reshape(self._x_shape)
+
+
+class Conv1D(_Conv):
+    """1D convolution layer: (batch, width, in) -> (batch, out_width, out).
+
+    Parameters
+    ----------
+    kernel : ndarray, shape (k_w, in, out)
+    bias : ndarray, shape (out,), optional
+        One bias per output channel; zeros when omitted.
+    stride, dilation : int
+    padding : {"valid", "same"}
+        Output width is ``cnndemo.ops.output_size(width, k_w, stride, padding, dilation)``:
+        floor((width - (k_w - 1) * dilation - 1) / stride) + 1 for VALID, ceil(width / stride)
+        for SAME.
+    """
+
+    _nd = 1
+
+    @staticmethod
+    def _op(x, kernel, stride, padding, dilation):
+        return ops.conv1d(x, kernel, stride[0], padding, dilation[0])
+
+    @staticmethod
+    def _op_backward(x, kernel, grad_out, stride, padding, dilation):
+        return ops.conv1d_backward(x, kernel, grad_out, stride[0], padding, dilation[0])
+
+
+class Conv2D(_Conv):
+    """2D convolution layer: (batch, height, width, in) -> (batch, out_h, out_w, out).
+
+    Parameters
+    ----------
+    kernel : ndarray, shape (k_h, k_w, in, out)
+    bias : ndarray, shape (out,), optional
+        One bias per output channel; zeros when omitted.
+    stride, dilation : int or (int, int)
+        Per (row, column).
+    padding : {"valid", "same"}
+        Output size per axis as for :class:`Conv1D`.
+    """
+
+    _nd = 2
+
+    @staticmethod
+    def _op(x, kernel, stride, padding, dilation):
+        return ops.conv2d(x, kernel, stride, padding, dilation)
+
+    @staticmethod
+    def _op_backward(x, kernel, grad_out, stride, padding, dilation):
+        return ops.conv2d_backward(x, kernel, grad_out, stride, padding, dilation)
+
+
+def _tuple(value: int | Sequence[int], n: int, name: str) -> tuple[int, ...]:
+    values = (value,) * n if np.isscalar(value) else tuple(value)
+    if len(values) != n or not all(isinstance(v, int | np.integer) and v >= 1 for v in values):
+        raise ValueError(f"{name} must be {n} positive integer(s); got {value!r}")
+    return tuple(int(v) for v in values)
+
+
+# ---------------------------------------------------------------------------------------------
+# Activations
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """Logistic function, overflow-free for any input (via tanh), same shape as ``x``."""
+    y = np.tanh(x * 0.5)
+    y *= 0.5
+    y += 0.5
+    return y
+
+
+class Sigmoid(Layer):
+    """y = 1 / (1 + exp(-x)), elementwise; dy/dx = y (1 - y)."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._y = sigmoid(x)
+        return self._y
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        y = self._y
+        return grad_out * (y - y * y)
+
+
+class ReLU(Layer):
+    """y = max(x, 0), elementwise; the gradient passes where x > 0."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._mask = x > 0
+        return x * self._mask
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        return grad_out * self._mask
+
+
+class Tanh(Layer):
+    """y = tanh(x), elementwise; dy/dx = 1 - y^2."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._y = np.tanh(x)
+        return self._y
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        return grad_out * (1.0 - self._y * self._y)
+
+
+ACTIVATIONS: dict[str, type[Layer]] = {"sigmoid": Sigmoid, "relu": ReLU, "tanh": Tanh}
+
+
+def make_activation(name: str) -> Layer:
+    """Activation layer by name: ``"sigmoid"``, ``"relu"`` or ``"tanh"``."""
+    if name not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}; got {name!r}")
+    return ACTIVATIONS[name]()
+
+
+# ---------------------------------------------------------------------------------------------
+# Pooling, flatten, dense
+
+
+class GlobalPool(Layer):
+    """Pool over every position: (batch, ..., channels) -> (batch, channels).
+
+    Parameters
+    ----------
+    kind : {"max", "min", "avg"}
+        Max acts as an ANY over positions, min as an ALL, avg as a vote.
+
+    Ties (e.g. a blank image whose windows are all equal) share the gradient equally, as
+    TensorFlow's ``reduce_max`` gradient does.
+    """
+
+    def __init__(self, kind: str = "max") -> None:
+        super().__init__()
+        if kind not in POOL_KINDS:
+            raise ValueError(f"pool kind must be one of {list(POOL_KINDS)}; got {kind!r}")
+        self.kind = kind
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._x_shape = x.shape
+        flat = x.reshape(x.shape[0], -1, x.shape[-1])
+        if self.kind == "avg":
+            return flat.mean(axis=1)
+        out = flat.max(axis=1) if self.kind == "max" else flat.min(axis=1)
+        self._mask = flat == out[:, None, :]
+        return out
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        if self.kind == "avg":
+            positions = math.prod(self._x_shape[1:-1])
+            grad = np.broadcast_to(
+                (grad_out / positions)[:, None, :], (self._x_shape[0], positions, self._x_shape[-1])
+            )
+            return grad.reshape(self._x_shape)
+        mask = self._mask
+        share = grad_out / mask.sum(axis=1)
+        return (mask * share[:, None, :]).reshape(self._x_shape)
+
+
+class Pool2D(Layer):
+    """Windowed 2D pooling: (batch, height, width, channels) -> (batch, out_h, out_w, channels).
+
+    Parameters
+    ----------
+    size : int or (int, int)
+        Window height and width.
+    stride : int or (int, int), optional
+        Step between windows; defaults to ``size`` (non-overlapping windows).
+    kind : {"max", "min", "avg"}
+    padding : {"valid", "same"}
+        TensorFlow's rule; padded elements never win a max/min and are left out of an average.
+
+    Max/min send each window's gradient to its first winning element (as TensorFlow's and
+    PyTorch's max-pool gradients do); overlapping windows add up.
+    """
+
+    def __init__(
+        self,
+        size: int | Sequence[int] = 2,
+        stride: int | Sequence[int] | None = None,
+        kind: str = "max",
+        padding: str = "valid",
+    ) -> None:
+        super().__init__()
+        if kind not in POOL_KINDS:
+            raise ValueError(f"pool kind must be one of {list(POOL_KINDS)}; got {kind!r}")
+        if padding not in ("valid", "same"):
+            raise ValueError(f"padding must be 'valid' or 'same'; got {padding!r}")
+        self.size = _tuple(size, 2, "pool size")
+        self.stride = self.size if stride is None else _tuple(stride, 2, "pool stride")
+        self.kind, self.padding = kind, padding
+        self._plans: dict[tuple[int, int], tuple] = {}
+
+    def _plan(self, spatial: tuple[int, int]) -> tuple:
+        plan = self._plans.get(spatial)
+        if plan is not None:
+            return plan
+        (h, w), (kh, kw), (sy, sx) = spatial, self.size, self.stride
+        oh, top = _out_and_pad(h, kh, sy, self.padding, 1)
+        ow, left = _out_and_pad(w, kw, sx, self.padding, 1)
+        if oh < 1 or ow < 1:
+            raise ValueError(f"pool window {self.size} is larger than the input {spatial}")
+        rows = np.arange(oh)[:, None, None, None] * sy + np.arange(kh)[None, None, :, None] - top
+        cols = np.arange(ow)[None, :, None, None] * sx + np.arange(kw)[None, None, None, :] - left
+        inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
+        # Padded elements point at an extra slot h*w that holds the neutral value.
+        index = np.where(inside, rows * w + cols, h * w).reshape(oh * ow, kh * kw)
+        padded = not inside.all()
+        counts = inside.reshape(oh * ow, kh * kw).sum(axis=1)
+        # Averaging as a matmul: each output row weights its window's inputs by 1/count.
+        average = np.zeros((oh * ow, h * w + 1))
+        np.add.at(average, (np.repeat(np.arange(oh * ow), kh * kw), index.reshape(-1)), 1.0)
+        average = (average / counts[:, None])[:, : h * w]
+        plan = ((oh, ow), index, padded, average)
+        self._plans[spatial] = plan
+        return plan
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        batch, h, w, channels = x.shape
+        (oh, ow), index, padded, average = self._plan((h, w))
+        self._x_shape = x.shape
+        flat = x.reshape(batch, h * w, channels)
+        if self.kind == "avg":
+            return (average @ flat).reshape(batch, oh, ow, channels)
+        if padded:
+            fill = -np.inf if self.kind == "max" else np.inf
+            flat = np.concatenate([flat, np.full((batch, 1, channels), fill)], axis=1)
+        windows = flat[:, index]  # (batch, positions, window, channels)
+        pick = windows.argmax(axis=2) if self.kind == "max" else windows.argmin(axis=2)
+        self._source = np.take_along_axis(
+            np.broadcast_to(index[None, :, :, None], windows.shape), pick[:, :, None, :], axis=2
+        )[:, :, 0, :]  # (batch, positions, channels): input position each output came from
+        out = np.take_along_axis(windows, pick[:, :, None, :], axis=2)
+        return out.reshape(batch, oh, ow, channels)
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        batch, h, w, channels = self._x_shape
+        (oh, ow), index, padded, average = self._plans[(h, w)]
+        g = grad_out.reshape(batch, oh * ow, channels)
+        if self.kind == "avg":
+            return (average.T @ g).reshape(self._x_shape)
+        # Scatter-add into a flat (batch, h*w, channels) buffer; bincount sums overlaps.
+        target = (
+            np.arange(batch)[:, None, None] * (h * w * channels)
+            + self._source * channels
+            + np.arange(channels)
+        )
+        grad = np.bincount(target.reshape(-1), g.reshape(-1), minlength=batch * h * w * channels)
+        return grad.reshape(self._x_shape)
+
+
+class Flatten(Layer):
+    """(batch, ...) -> (batch, features), row-major (position major, channel minor)."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._x_shape = x.shape
+        return x.reshape(x.shape[0], -1)
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        return grad_out.reshape(self._x_shape)
+
+
+class Dense(Layer):
+    """Fully connected layer: (batch, features) -> (batch, out), y = x @ weights + bias.
+
+    Parameters
+    ----------
+    weights : ndarray, shape (features, out)
+    bias : ndarray, shape (out,), optional
+        Zeros when omitted.
+    """
+
+    def __init__(self, weights: np.ndarray, bias: np.ndarray | None = None) -> None:
+        super().__init__()
+        self._add_param("weights", weights)
+        if self.params["weights"].ndim != 2:
+            raise ValueError(
+                f"dense weights must be (features, out); got shape {self.params['weights'].shape}"
+            )
+        out = self.params["weights"].shape[1]
+        self._add_param("bias", np.zeros(out) if bias is None else bias)
+
+    @property
+    def in_features(self) -> int:
+        return self.params["weights"].shape[0]
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._x = x
+        out = x @ self.params["weights"]
+        out += self.params["bias"]
+        return out
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray | None:
+        np.matmul(self._x.T, grad_out, out=self.grads["weights"])
+        np.sum(grad_out, axis=0, out=self.grads["bias"])
+        if not self.input_grad:
+            return None
+        return grad_out @ self.params["weights"].T
+
+
+# ---------------------------------------------------------------------------------------------
+# Loss
+
+
+def sigmoid_cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
+    """Mean sigmoid cross-entropy from logits, and its gradient.
+
+    Parameters
+    ----------
+    logits : ndarray, shape (batch, 1) or (batch,)
+    targets : ndarray, shape (batch,)
+        0 or 1 (any value in [0, 1] works).
+
+    Returns
+    -------
+    loss : float
+        mean(max(z, 0) - z t + log(1 + exp(-|z|))), TensorFlow's overflow-free form of
+        -t log(sigmoid(z)) - (1 - t) log(1 - sigmoid(z)).
+    grad : ndarray, same shape as ``logits``
+        (sigmoid(z) - t) / batch.
+    """
+    z = logits.reshape(-1)
+    loss = np.maximum(z, 0.0) - z * targets + np.log1p(np.exp(-np.abs(z)))
+    grad = (sigmoid(z) - targets) / z.shape[0]
+    return float(loss.mean()), grad.reshape(logits.shape)
