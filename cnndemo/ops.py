@@ -1,89 +1,813 @@
-"""Convolution and pooling on channels-last NumPy arrays (first simple version)."""
+"""Convolution and pooling on channels-last NumPy arrays, with their gradients.
+
+Layout is TensorFlow's: a 1D input is ``(batch, width, channels)``, a 2D input
+``(batch, height, width, channels)``; a 1D kernel is ``(k_width, in, out)``, a 2D kernel
+``(k_h, k_w, in, out)``. Every forward function has its gradient function right below it.
+
+Output size along one axis of length ``n`` for a window of ``k`` taps, stride ``s`` and
+dilation ``d`` (the window then spans ``(k - 1) * d + 1`` cells):
+
+- ``"valid"`` (no padding): ``out = floor((n - ((k - 1) * d + 1)) / s) + 1``
+- ``"same"`` (TensorFlow's rule): ``out = ceil(n / s)``; the input is padded with
+  ``max((out - 1) * s + (k - 1) * d + 1 - n, 0)`` cells in total, half before and the rest
+  (the extra cell when the total is odd) after.
+
+Numbers: integer and boolean input is computed in float64; float32 stays float32 (the fast
+path) and float64 stays float64. NaN and infinity follow IEEE arithmetic: they spread to every
+output whose window (or kernel product) touches them.
+"""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+__all__ = [
+    "conv1d",
+    "conv1d_backward",
+    "conv2d",
+    "conv2d_backward",
+    "global_pool",
+    "global_pool_backward",
+    "output_size",
+    "padding_amounts",
+    "pool1d",
+    "pool1d_backward",
+    "pool2d",
+    "pool2d_backward",
+]
+
+_PADDINGS = ("valid", "same")
+_KINDS = ("max", "min", "avg")
+
+# Below this many input channels the tap-major im2col (one contiguous copy per kernel tap)
+# beats copying whole windows, whose contiguous runs are then only k_w * channels long.
+_NARROW_CHANNELS = 4
+
+# Size of one im2col block in bytes. A block this size is still in the L2 cache when the
+# matmul reads it, which makes the copy almost free; one big im2col costs about 1.5x more.
+_BLOCK_BYTES = 2 << 20
 
 
-def _pair(v):
-    return (v, v) if np.isscalar(v) else tuple(v)
+# ---------------------------------------------------------------------------------------------
+# Argument checking and shape arithmetic
 
 
-def _pad_amounts(n, k, s, padding, d=1):
+def _whole(value: object, name: str) -> int:
+    if type(value) is int and value >= 1:
+        return value
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        number = int(value)
+    elif isinstance(value, (float, np.floating)) and float(value).is_integer():
+        number = int(value)
+    else:
+        raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+    if number < 1:
+        raise ValueError(f"{name} must be a whole number >= 1, got {number}")
+    return number
+
+
+def _pair(value: object, name: str) -> tuple[int, int]:
+    if type(value) is int and value >= 1:
+        return value, value
+    if isinstance(value, (tuple, list, np.ndarray)):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be one whole number or a pair (y, x), got {value!r}")
+        return _whole(value[0], name), _whole(value[1], name)
+    number = _whole(value, name)
+    return number, number
+
+
+def _check_padding(padding: object) -> str:
+    if padding == "valid" or padding == "same":
+        return padding  # type: ignore[return-value]
+    raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
+
+
+def _check_kind(kind: object) -> str:
+    if kind == "max" or kind == "min" or kind == "avg":
+        return kind  # type: ignore[return-value]
+    raise ValueError(f"kind must be 'max', 'min' or 'avg', got {kind!r}")
+
+
+@lru_cache(maxsize=4096)
+def _axis_plan(
+    n: int, k: int, stride: int, padding: str, dilation: int, window: str, axis: str
+) -> tuple[int, int, int]:
+    """(out, pad_before, pad_after) for one axis; pure integer arithmetic, so safe to cache."""
+    span = (k - 1) * dilation + 1
     if padding == "valid":
-        return 0, 0
-    out = -(-n // s)
-    total = max((out - 1) * s + (k - 1) * d + 1 - n, 0)
-    return total // 2, total - total // 2
+        if span > n:
+            if dilation == 1:
+                raise ValueError(
+                    f"{window} {axis} {k} is larger than input {axis} {n} with valid padding"
+                )
+            raise ValueError(
+                f"dilated {window} {axis} {span} ({window} {axis} {k}, dilation {dilation}) "
+                f"is larger than input {axis} {n} with valid padding"
+            )
+        return (n - span) // stride + 1, 0, 0
+    out = -(-n // stride)
+    total = max((out - 1) * stride + span - n, 0)
+    # TensorFlow puts the odd cell at the end.
+    return out, total // 2, total - total // 2
 
 
-def conv2d(x, kernel, stride=1, padding="valid", dilation=1):
-    """2D convolution: x (batch, height, width, in), kernel (k_h, k_w, in, out)."""
-    x = np.asarray(x)
-    x = x if x.dtype in (np.float32, np.float64) else x.astype(np.float64)
-    kernel = np.asarray(kernel, dtype=x.dtype)
-    (sy, sx), (dy, dx) = _pair(stride), _pair(dilation)
-    kh, kw = kernel.shape[:2]
-    py = _pad_amounts(x.shape[1], kh, sy, padding, dy)
-    px = _pad_amounts(x.shape[2], kw, sx, padding, dx)
-    xp = np.pad(x, ((0, 0), py, px, (0, 0)))
-    hp, wp = xp.shape[1:3]
-    oh = (hp - (kh - 1) * dy - 1) // sy + 1
-    ow = (wp - (kw - 1) * dx - 1) // sx + 1
-    out = np.zeros((x.shape[0], oh, ow, kernel.shape[3]), dtype=x.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            patch = xp[
-                :,
-                i * dy : i * dy + (oh - 1) * sy + 1 : sy,
-                j * dx : j * dx + (ow - 1) * sx + 1 : sx,
-            ]
-            out += patch @ kernel[i, j]
+def output_size(n: int, k: int, stride: int = 1, padding: str = "valid", dilation: int = 1) -> int:
+    """Length of a convolution or pooling output along one axis.
+
+    Parameters
+    ----------
+    n : int
+        Input length along the axis.
+    k : int
+        Window (kernel or pool) length along the axis.
+    stride, dilation : int
+        Step between windows, and between taps inside a window.
+    padding : {"valid", "same"}
+        ``"valid"``: ``floor((n - ((k - 1) * dilation + 1)) / stride) + 1``;
+        ``"same"``: ``ceil(n / stride)``.
+
+    Returns
+    -------
+    int
+        The output length.
+    """
+    n = _whole(n, "input size")
+    k = _whole(k, "window size")
+    plan = _axis_plan(
+        n,
+        k,
+        _whole(stride, "stride"),
+        _check_padding(padding),
+        _whole(dilation, "dilation"),
+        "window",
+        "size",
+    )
+    return plan[0]
+
+
+def padding_amounts(
+    n: int, k: int, stride: int = 1, padding: str = "valid", dilation: int = 1
+) -> tuple[int, int]:
+    """Cells added before and after one axis, by TensorFlow's rule.
+
+    Parameters
+    ----------
+    n, k, stride, padding, dilation
+        As in :func:`output_size`.
+
+    Returns
+    -------
+    (before, after) : tuple of int
+        ``(0, 0)`` for ``"valid"``. For ``"same"`` the total
+        ``max((ceil(n / stride) - 1) * stride + (k - 1) * dilation + 1 - n, 0)`` is split with
+        the extra cell at the end, so window ``i`` covers padded cells
+        ``i * stride + j * dilation`` for ``j < k``, that is input index minus ``before``.
+    """
+    n = _whole(n, "input size")
+    k = _whole(k, "window size")
+    plan = _axis_plan(
+        n,
+        k,
+        _whole(stride, "stride"),
+        _check_padding(padding),
+        _whole(dilation, "dilation"),
+        "window",
+        "size",
+    )
+    return plan[1], plan[2]
+
+
+def _as_real(x: object, op: str, what: str = "input") -> np.ndarray:
+    array = np.asarray(x)
+    dtype = array.dtype
+    if dtype == np.float32 or dtype == np.float64:
+        return array
+    if dtype.kind in "biuf":
+        return array.astype(np.float64)
+    raise ValueError(f"{op} expects real numbers in its {what}, got dtype {dtype}")
+
+
+def _check_array(array: np.ndarray, ndim: int, op: str, what: str, axes: str) -> None:
+    if array.ndim != ndim:
+        raise ValueError(f"{op} expects a {ndim}D {what} ({axes}), got shape {tuple(array.shape)}")
+    if array.size == 0:
+        raise ValueError(
+            f"{op} got an empty {what} of shape {tuple(array.shape)}; "
+            "every axis needs at least one element"
+        )
+
+
+def _check_grad(grad_out: object, expected: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    grad = np.asarray(grad_out)
+    if grad.shape != expected:
+        raise ValueError(
+            f"grad_out has shape {tuple(grad.shape)}, expected {expected} "
+            "(the shape of the forward output)"
+        )
+    if grad.dtype.kind not in "biuf":
+        raise ValueError(f"grad_out must hold real numbers, got dtype {grad.dtype}")
+    return grad.astype(dtype, copy=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared 2D machinery (1D runs as 2D with height 1)
+
+
+def _pad(x: np.ndarray, top: int, bottom: int, left: int, right: int, fill: float) -> np.ndarray:
+    if not (top or bottom or left or right):
+        return x
+    batch, height, width, channels = x.shape
+    padded = np.full(
+        (batch, height + top + bottom, width + left + right, channels), fill, dtype=x.dtype
+    )
+    padded[:, top : top + height, left : left + width] = x
+    return padded
+
+
+def _tap(
+    padded: np.ndarray, i: int, j: int, out_h: int, out_w: int, sy: int, sx: int
+) -> np.ndarray:
+    """View of the cells that tap (i, j) (already scaled by dilation) sees at every output."""
+    return padded[:, i : i + (out_h - 1) * sy + 1 : sy, j : j + (out_w - 1) * sx + 1 : sx]
+
+
+def _windows(
+    padded: np.ndarray, out_h: int, out_w: int, kh: int, kw: int, sy: int, sx: int, dy: int, dx: int
+) -> np.ndarray:
+    """Read-only view (batch, out_h, out_w, kh, kw, channels) of every window; no copy."""
+    sb, sh, sw, sc = padded.strides
+    return as_strided(
+        padded,
+        (padded.shape[0], out_h, out_w, kh, kw, padded.shape[3]),
+        (sb, sh * sy, sw * sx, sh * dy, sw * dx, sc),
+        writeable=False,
+    )
+
+
+def _blocks(batch: int, out_h: int, out_w: int, row_bytes: int) -> list[tuple]:
+    """Index tuples splitting (batch, out_h) into blocks of about _BLOCK_BYTES of im2col rows."""
+    rows = max(1, _BLOCK_BYTES // row_bytes)
+    per_image = out_h * out_w
+    if per_image <= rows:
+        step = rows // per_image
+        return [(slice(b, b + step),) for b in range(0, batch, step)]
+    step = max(1, rows // out_w)
+    return [(b, slice(y, y + step)) for b in range(batch) for y in range(0, out_h, step)]
+
+
+class _ConvPlan:
+    """Checked shapes of one 2D convolution call."""
+
+    __slots__ = ("x", "kernel", "out_h", "out_w", "sy", "sx", "dy", "dx", "pads")
+
+    def __init__(self, x, kernel, stride, padding, dilation, op, one_d):
+        x = _as_real(x, op)
+        kernel = np.asarray(kernel)
+        if kernel.dtype != x.dtype:
+            kernel = _as_real(kernel, op, "kernel").astype(x.dtype)
+        if one_d:
+            _check_array(x, 3, op, "input", "batch, width, channels")
+            _check_array(kernel, 3, op, "kernel", "width, in, out")
+            x, kernel = x[:, None], kernel[None]
+            sy, sx = 1, _whole(stride, "stride")
+            dy, dx = 1, _whole(dilation, "dilation")
+        else:
+            _check_array(x, 4, op, "input", "batch, height, width, channels")
+            _check_array(kernel, 4, op, "kernel", "height, width, in, out")
+            sy, sx = _pair(stride, "stride")
+            dy, dx = _pair(dilation, "dilation")
+        if kernel.shape[2] != x.shape[3]:
+            raise ValueError(
+                f"kernel expects {kernel.shape[2]} input channels, input has {x.shape[3]}"
+            )
+        padding = _check_padding(padding)
+        _, height, width, _ = x.shape
+        out_h, top, bottom = _axis_plan(
+            height, kernel.shape[0], sy, padding, dy, "kernel", "height"
+        )
+        out_w, left, right = _axis_plan(width, kernel.shape[1], sx, padding, dx, "kernel", "width")
+        self.x, self.kernel = x, kernel
+        self.out_h, self.out_w = out_h, out_w
+        self.sy, self.sx, self.dy, self.dx = sy, sx, dy, dx
+        self.pads = (top, bottom, left, right)
+
+    def padded(self) -> np.ndarray:
+        return _pad(self.x, *self.pads, 0.0)
+
+    def tap_major_cols(self, padded: np.ndarray) -> np.ndarray:
+        """im2col as (kh * kw * channels, batch * out_h * out_w): one copy per tap."""
+        kh, kw, channels, _ = self.kernel.shape
+        batch, out_h, out_w = padded.shape[0], self.out_h, self.out_w
+        cols = np.empty((kh, kw, channels, batch, out_h, out_w), dtype=padded.dtype)
+        for i in range(kh):
+            for j in range(kw):
+                tap = _tap(padded, i * self.dy, j * self.dx, out_h, out_w, self.sy, self.sx)
+                cols[i, j] = np.moveaxis(tap, 3, 0)
+        return cols.reshape(kh * kw * channels, batch * out_h * out_w)
+
+
+def _conv_forward(plan: _ConvPlan) -> np.ndarray:
+    x, kernel = plan.x, plan.kernel
+    kh, kw, channels, out_channels = kernel.shape
+    taps = kh * kw * channels
+    flat_kernel = kernel.reshape(taps, out_channels)
+    padded = plan.padded()
+    batch, out_h, out_w = x.shape[0], plan.out_h, plan.out_w
+    if channels < _NARROW_CHANNELS:
+        cols = plan.tap_major_cols(padded)
+        return (cols.T @ flat_kernel).reshape(batch, out_h, out_w, out_channels)
+    windows = _windows(padded, out_h, out_w, kh, kw, plan.sy, plan.sx, plan.dy, plan.dx)
+    out = np.empty((batch, out_h, out_w, out_channels), dtype=x.dtype)
+    for index in _blocks(batch, out_h, out_w, taps * x.itemsize):
+        block = out[index]
+        np.matmul(
+            windows[index].reshape(-1, taps), flat_kernel, out=block.reshape(-1, out_channels)
+        )
     return out
 
 
-def conv1d(x, kernel, stride=1, padding="valid", dilation=1):
-    """1D convolution: x (batch, width, in), kernel (k_width, in, out)."""
-    return conv2d(
-        np.asarray(x)[:, None], np.asarray(kernel)[None], (1, stride), padding, (1, dilation)
-    )[:, 0]
+def _conv_backward(plan: _ConvPlan, grad_out: object) -> tuple[np.ndarray, np.ndarray]:
+    x, kernel = plan.x, plan.kernel
+    kh, kw, channels, out_channels = kernel.shape
+    taps = kh * kw * channels
+    batch, height, width, _ = x.shape
+    out_h, out_w, sy, sx, dy, dx = plan.out_h, plan.out_w, plan.sy, plan.sx, plan.dy, plan.dx
+    grad = _check_grad(grad_out, (batch, out_h, out_w, out_channels), x.dtype)
+    flat_kernel = kernel.reshape(taps, out_channels)
+    padded = plan.padded()
+    flat_grad = grad.reshape(-1, out_channels)
 
+    if channels < _NARROW_CHANNELS:
+        cols = plan.tap_major_cols(padded)
+        grad_kernel = cols @ flat_grad
+        grad_cols = (flat_kernel @ flat_grad.T).reshape(kh, kw, channels, batch, out_h, out_w)
+        grad_cols = np.moveaxis(grad_cols, 2, 5)
+    else:
+        windows = _windows(padded, out_h, out_w, kh, kw, sy, sx, dy, dx)
+        grad_kernel = np.zeros((taps, out_channels), dtype=x.dtype)
+        for index in _blocks(batch, out_h, out_w, taps * x.itemsize):
+            grad_kernel += windows[index].reshape(-1, taps).T @ grad[index].reshape(
+                -1, out_channels
+            )
+        grad_cols = (flat_grad @ flat_kernel.T).reshape(batch, out_h, out_w, kh, kw, channels)
+        grad_cols = np.moveaxis(grad_cols, (3, 4), (0, 1))
 
-def pool2d(x, size, stride=None, kind="max", padding="valid"):
-    """2D pooling over (batch, height, width, channels)."""
-    x = np.asarray(x)
-    x = x if x.dtype in (np.float32, np.float64) else x.astype(np.float64)
-    kh, kw = _pair(size)
-    sy, sx = _pair(size if stride is None else stride)
-    py = _pad_amounts(x.shape[1], kh, sy, padding)
-    px = _pad_amounts(x.shape[2], kw, sx, padding)
-    fill = {"max": -np.inf, "min": np.inf, "avg": 0.0}[kind]
-    xp = np.pad(x, ((0, 0), py, px, (0, 0)), constant_values=fill)
-    ones = np.pad(np.ones(x.shape[1:3]), (py, px))
-    hp, wp = xp.shape[1:3]
-    oh, ow = (hp - kh) // sy + 1, (wp - kw) // sx + 1
-    parts, counts = [], []
+    # col2im: each tap sends its share back to the cells it read; taps overlap, so add.
+    grad_padded = np.zeros(padded.shape, dtype=x.dtype)
     for i in range(kh):
         for j in range(kw):
-            parts.append(xp[:, i : i + (oh - 1) * sy + 1 : sy, j : j + (ow - 1) * sx + 1 : sx])
-            counts.append(ones[i : i + (oh - 1) * sy + 1 : sy, j : j + (ow - 1) * sx + 1 : sx])
-    stack = np.stack(parts)
+            _tap(grad_padded, i * dy, j * dx, out_h, out_w, sy, sx)[...] += grad_cols[i, j]
+    top, _, left, _ = plan.pads
+    grad_x = grad_padded
+    if any(plan.pads):
+        grad_x = np.ascontiguousarray(grad_padded[:, top : top + height, left : left + width])
+    return grad_x, grad_kernel.reshape(kernel.shape)
+
+
+def conv2d(
+    x: np.ndarray,
+    kernel: np.ndarray,
+    stride: int | tuple[int, int] = 1,
+    padding: str = "valid",
+    dilation: int | tuple[int, int] = 1,
+) -> np.ndarray:
+    """2D convolution (cross-correlation, as in TensorFlow) of a batch of grids of vectors.
+
+    ``out[b, y, x, o] = sum over i, j, c of
+    padded[b, y * stride_y + i * dilation_y, x * stride_x + j * dilation_x, c] * kernel[i, j, c, o]``
+
+    Parameters
+    ----------
+    x : ndarray, shape (batch, height, width, in)
+        Input grids. Integer input is computed in float64.
+    kernel : ndarray, shape (k_h, k_w, in, out)
+        Filters; cast to the input's dtype.
+    stride : int or (int, int)
+        Step between windows, one number for both axes or ``(y, x)``.
+    padding : {"valid", "same"}
+        ``"valid"`` uses only full windows; ``"same"`` pads with zeros by TensorFlow's rule
+        (see :func:`padding_amounts`).
+    dilation : int or (int, int)
+        Step between kernel taps inside a window.
+
+    Returns
+    -------
+    ndarray, shape (batch, out_h, out_w, out)
+        ``out_h = output_size(height, k_h, stride_y, padding, dilation_y)``, likewise ``out_w``;
+        the dtype of ``x`` (float64 for integer input).
+
+    Raises
+    ------
+    ValueError
+        Wrong number of axes, empty arrays, channel mismatch, kernel larger than the input with
+        valid padding, a stride or dilation that is not a whole number >= 1, unknown padding.
+
+    Notes
+    -----
+    NaN or infinity in ``x`` or ``kernel`` spreads, by IEEE arithmetic, to every output whose
+    window touches it (``inf * 0`` gives NaN).
+    """
+    return _conv_forward(_ConvPlan(x, kernel, stride, padding, dilation, "conv2d", False))
+
+
+def conv2d_backward(
+    x: np.ndarray,
+    kernel: np.ndarray,
+    grad_out: np.ndarray,
+    stride: int | tuple[int, int] = 1,
+    padding: str = "valid",
+    dilation: int | tuple[int, int] = 1,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gradients of a loss through :func:`conv2d`.
+
+    Parameters
+    ----------
+    x, kernel, stride, padding, dilation
+        The forward call's arguments.
+    grad_out : ndarray, shape (batch, out_h, out_w, out)
+        Gradient of the loss with respect to the forward output.
+
+    Returns
+    -------
+    grad_x : ndarray, shape (batch, height, width, in)
+        ``sum over outputs of grad_out * kernel`` at every cell a window read (padding dropped).
+    grad_kernel : ndarray, shape (k_h, k_w, in, out)
+        ``sum over batch and positions of grad_out * the input cell each tap saw``.
+    """
+    plan = _ConvPlan(x, kernel, stride, padding, dilation, "conv2d_backward", False)
+    return _conv_backward(plan, grad_out)
+
+
+def conv1d(
+    x: np.ndarray,
+    kernel: np.ndarray,
+    stride: int = 1,
+    padding: str = "valid",
+    dilation: int = 1,
+) -> np.ndarray:
+    """1D convolution (cross-correlation, as in TensorFlow) of a batch of sequences of vectors.
+
+    ``out[b, t, o] = sum over j, c of padded[b, t * stride + j * dilation, c] * kernel[j, c, o]``
+
+    Parameters
+    ----------
+    x : ndarray, shape (batch, width, in)
+        Input sequences. Integer input is computed in float64.
+    kernel : ndarray, shape (k_width, in, out)
+        Filters; cast to the input's dtype.
+    stride, dilation : int
+        Step between windows, and between taps inside a window.
+    padding : {"valid", "same"}
+        As in :func:`conv2d`.
+
+    Returns
+    -------
+    ndarray, shape (batch, out_width, out)
+        ``out_width = output_size(width, k_width, stride, padding, dilation)``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`conv2d`, for 3D input and kernel.
+
+    Notes
+    -----
+    NaN and infinity spread by IEEE arithmetic, as in :func:`conv2d`.
+    """
+    plan = _ConvPlan(x, kernel, stride, padding, dilation, "conv1d", True)
+    return _conv_forward(plan)[:, 0]
+
+
+def conv1d_backward(
+    x: np.ndarray,
+    kernel: np.ndarray,
+    grad_out: np.ndarray,
+    stride: int = 1,
+    padding: str = "valid",
+    dilation: int = 1,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gradients of a loss through :func:`conv1d`.
+
+    Parameters
+    ----------
+    x, kernel, stride, padding, dilation
+        The forward call's arguments.
+    grad_out : ndarray, shape (batch, out_width, out)
+        Gradient of the loss with respect to the forward output.
+
+    Returns
+    -------
+    grad_x : ndarray, shape (batch, width, in)
+    grad_kernel : ndarray, shape (k_width, in, out)
+    """
+    plan = _ConvPlan(x, kernel, stride, padding, dilation, "conv1d_backward", True)
+    expected = (plan.x.shape[0], plan.out_w, plan.kernel.shape[3])
+    grad = _check_grad(grad_out, expected, plan.x.dtype)[:, None]
+    grad_x, grad_kernel = _conv_backward(plan, grad)
+    return grad_x[:, 0], grad_kernel[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Pooling
+
+# Padded cells hold the value that can never win: -inf for max, +inf for min, 0 for a sum
+# (the mean then divides by the number of real cells only).
+_FILL = {"max": -np.inf, "min": np.inf, "avg": 0.0}
+
+
+class _PoolPlan:
+    """Checked shapes of one 2D pooling call."""
+
+    __slots__ = ("x", "kind", "kh", "kw", "sy", "sx", "out_h", "out_w", "pads")
+
+    def __init__(self, x, size, stride, kind, padding, op, one_d):
+        x = _as_real(x, op)
+        if one_d:
+            _check_array(x, 3, op, "input", "batch, width, channels")
+            x = x[:, None]
+            kh, kw = 1, _whole(size, "pool size")
+            sy, sx = 1, kw if stride is None else _whole(stride, "stride")
+        else:
+            _check_array(x, 4, op, "input", "batch, height, width, channels")
+            kh, kw = _pair(size, "pool size")
+            sy, sx = (kh, kw) if stride is None else _pair(stride, "stride")
+        self.kind = _check_kind(kind)
+        padding = _check_padding(padding)
+        _, height, width, _ = x.shape
+        out_h, top, bottom = _axis_plan(height, kh, sy, padding, 1, "pool", "height")
+        out_w, left, right = _axis_plan(width, kw, sx, padding, 1, "pool", "width")
+        self.x, self.kh, self.kw, self.sy, self.sx = x, kh, kw, sy, sx
+        self.out_h, self.out_w, self.pads = out_h, out_w, (top, bottom, left, right)
+
+    def counts(self) -> np.ndarray:
+        """Real (unpadded) cells in each window, shape (out_h, out_w, 1)."""
+        top, _, left, _ = self.pads
+        _, height, width, _ = self.x.shape
+        rows = _real_counts(height, self.kh, self.sy, self.out_h, top)
+        cols = _real_counts(width, self.kw, self.sx, self.out_w, left)
+        return (rows[:, None] * cols[None, :])[:, :, None].astype(self.x.dtype)
+
+
+def _real_counts(n: int, k: int, stride: int, out: int, before: int) -> np.ndarray:
+    start = np.arange(out) * stride - before
+    return np.minimum(start + k, n) - np.maximum(start, 0)
+
+
+def _pool_forward(plan: _PoolPlan) -> np.ndarray:
+    padded = _pad(plan.x, *plan.pads, _FILL[plan.kind])
+    combine = {"max": np.maximum, "min": np.minimum, "avg": np.add}[plan.kind]
+    out = None
+    # Reducing tap by tap over strided views keeps channels contiguous, which is faster than
+    # reducing a window view over its two small inner axes.
+    for i in range(plan.kh):
+        for j in range(plan.kw):
+            tap = _tap(padded, i, j, plan.out_h, plan.out_w, plan.sy, plan.sx)
+            if out is None:
+                out = tap.copy()
+            else:
+                combine(out, tap, out=out)
+    if plan.kind == "avg":
+        out /= plan.counts()
+    return out
+
+
+def _pool_backward(plan: _PoolPlan, grad_out: object) -> np.ndarray:
+    x, kh, kw, sy, sx = plan.x, plan.kh, plan.kw, plan.sy, plan.sx
+    out_h, out_w = plan.out_h, plan.out_w
+    grad = _check_grad(grad_out, (x.shape[0], out_h, out_w, x.shape[3]), x.dtype)
+    padded = _pad(x, *plan.pads, _FILL[plan.kind])
+    grad_padded = np.zeros(padded.shape, dtype=x.dtype)
+    if plan.kind == "avg":
+        share = grad / plan.counts()
+        for i in range(kh):
+            for j in range(kw):
+                _tap(grad_padded, i, j, out_h, out_w, sy, sx)[...] += share
+    else:
+        windows = _windows(padded, out_h, out_w, kh, kw, sy, sx, 1, 1)
+        flat = windows.reshape(x.shape[0], out_h, out_w, kh * kw, x.shape[3])
+        # argmax/argmin return the first winner in window (row-major) order, and the first NaN
+        # when there is one, matching the NaN the forward pass returns.
+        winner = (np.argmax if plan.kind == "max" else np.argmin)(flat, axis=3)
+        if any(plan.pads):
+            winner = _skip_padded_winners(plan, padded.shape[1:3], winner)
+        for i in range(kh):
+            for j in range(kw):
+                hit = np.where(winner == i * kw + j, grad, 0)
+                _tap(grad_padded, i, j, out_h, out_w, sy, sx)[...] += hit
+    top, _, left, _ = plan.pads
+    _, height, width, _ = x.shape
+    return np.ascontiguousarray(grad_padded[:, top : top + height, left : left + width])
+
+
+def _skip_padded_winners(
+    plan: _PoolPlan, padded_shape: tuple[int, int], winner: np.ndarray
+) -> np.ndarray:
+    """A padded cell only ties for the win when every real cell equals -inf (max) or +inf
+    (min); the output then came from the first real cell, so the gradient goes there."""
+    top, _, left, _ = plan.pads
+    _, height, width, _ = plan.x.shape
+    is_pad = np.ones((1, *padded_shape, 1), dtype=bool)
+    is_pad[:, top : top + height, left : left + width] = False
+    pad_windows = _windows(is_pad, plan.out_h, plan.out_w, plan.kh, plan.kw, plan.sy, plan.sx, 1, 1)
+    pad_windows = pad_windows.reshape(plan.out_h, plan.out_w, plan.kh * plan.kw)
+    first_real = np.argmin(pad_windows, axis=2)[None, :, :, None]
+    rows = np.arange(plan.out_h)[None, :, None, None]
+    cols = np.arange(plan.out_w)[None, None, :, None]
+    chose_pad = pad_windows[rows, cols, winner]
+    return np.where(chose_pad, first_real, winner)
+
+
+def pool2d(
+    x: np.ndarray,
+    size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None = None,
+    kind: str = "max",
+    padding: str = "valid",
+) -> np.ndarray:
+    """2D pooling: each window of every channel becomes its max, min or mean.
+
+    Parameters
+    ----------
+    x : ndarray, shape (batch, height, width, channels)
+        Input grids. Integer input is computed in float64.
+    size : int or (int, int)
+        Window height and width.
+    stride : int or (int, int), optional
+        Step between windows; defaults to ``size`` (windows side by side, no overlap).
+    kind : {"max", "min", "avg"}
+        The reduction over each window.
+    padding : {"valid", "same"}
+        ``"same"`` pads by TensorFlow's rule; padded cells never win a max or min and are left
+        out of a mean (it divides by the number of real cells in the window).
+
+    Returns
+    -------
+    ndarray, shape (batch, out_h, out_w, channels)
+        ``out_h = output_size(height, size_y, stride_y, padding)``, likewise ``out_w``.
+
+    Notes
+    -----
+    A window holding NaN gives NaN for every kind; infinities follow IEEE arithmetic.
+    """
+    return _pool_forward(_PoolPlan(x, size, stride, kind, padding, "pool2d", False))
+
+
+def pool2d_backward(
+    x: np.ndarray,
+    grad_out: np.ndarray,
+    size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None = None,
+    kind: str = "max",
+    padding: str = "valid",
+) -> np.ndarray:
+    """Gradient of a loss through :func:`pool2d`.
+
+    Parameters
+    ----------
+    x, size, stride, kind, padding
+        The forward call's arguments.
+    grad_out : ndarray, shape (batch, out_h, out_w, channels)
+        Gradient of the loss with respect to the forward output.
+
+    Returns
+    -------
+    ndarray, shape (batch, height, width, channels)
+        For max and min each window's gradient goes to its winning cell; on a tie, to the first
+        winner in window order (row by row), and to the first NaN of a window holding NaN. For
+        avg it is shared equally among the window's real cells. Overlapping windows add up.
+    """
+    return _pool_backward(
+        _PoolPlan(x, size, stride, kind, padding, "pool2d_backward", False), grad_out
+    )
+
+
+def pool1d(
+    x: np.ndarray,
+    size: int,
+    stride: int | None = None,
+    kind: str = "max",
+    padding: str = "valid",
+) -> np.ndarray:
+    """1D pooling: each window of every channel becomes its max, min or mean.
+
+    Parameters
+    ----------
+    x : ndarray, shape (batch, width, channels)
+    size : int
+        Window width.
+    stride : int, optional
+        Step between windows; defaults to ``size``.
+    kind, padding
+        As in :func:`pool2d`.
+
+    Returns
+    -------
+    ndarray, shape (batch, out_width, channels)
+        ``out_width = output_size(width, size, stride, padding)``.
+
+    Notes
+    -----
+    A window holding NaN gives NaN for every kind; infinities follow IEEE arithmetic.
+    """
+    return _pool_forward(_PoolPlan(x, size, stride, kind, padding, "pool1d", True))[:, 0]
+
+
+def pool1d_backward(
+    x: np.ndarray,
+    grad_out: np.ndarray,
+    size: int,
+    stride: int | None = None,
+    kind: str = "max",
+    padding: str = "valid",
+) -> np.ndarray:
+    """Gradient of a loss through :func:`pool1d`.
+
+    Parameters
+    ----------
+    x, size, stride, kind, padding
+        The forward call's arguments.
+    grad_out : ndarray, shape (batch, out_width, channels)
+
+    Returns
+    -------
+    ndarray, shape (batch, width, channels)
+        Routed as in :func:`pool2d_backward` (ties: first winner from the left).
+    """
+    plan = _PoolPlan(x, size, stride, kind, padding, "pool1d_backward", True)
+    expected = (plan.x.shape[0], plan.out_w, plan.x.shape[3])
+    grad = _check_grad(grad_out, expected, plan.x.dtype)[:, None]
+    return _pool_backward(plan, grad)[:, 0]
+
+
+def _check_global(x: object, kind: object, op: str) -> tuple[np.ndarray, str]:
+    array = _as_real(x, op)
+    if array.ndim < 3:
+        raise ValueError(
+            f"{op} expects an input (batch, ..., channels) with at least one position axis, "
+            f"got shape {tuple(array.shape)}"
+        )
+    if array.size == 0:
+        raise ValueError(
+            f"{op} got an empty input of shape {tuple(array.shape)}; "
+            "every axis needs at least one element"
+        )
+    return array, _check_kind(kind)
+
+
+def global_pool(x: np.ndarray, kind: str = "max") -> np.ndarray:
+    """Pool every channel over all positions.
+
+    Parameters
+    ----------
+    x : ndarray, shape (batch, ..., channels)
+        Any number (at least one) of position axes between batch and channels.
+    kind : {"max", "min", "avg"}
+
+    Returns
+    -------
+    ndarray, shape (batch, channels)
+
+    Notes
+    -----
+    Max acts as an ANY over positions (is the feature present somewhere?), min as an ALL.
+    NaN anywhere in a channel gives NaN for that channel.
+    """
+    array, kind = _check_global(x, kind, "global_pool")
+    flat = array.reshape(array.shape[0], -1, array.shape[-1])
     if kind == "max":
-        return stack.max(0)
+        return flat.max(axis=1)
     if kind == "min":
-        return stack.min(0)
-    return (stack.sum(0) / np.sum(counts, 0)[None, :, :, None]).astype(x.dtype)
+        return flat.min(axis=1)
+    return flat.mean(axis=1)
 
 
-def pool1d(x, size, stride=None, kind="max", padding="valid"):
-    """1D pooling over (batch, width, channels)."""
-    return pool2d(
-        np.asarray(x)[:, None], (1, size), (1, size if stride is None else stride), kind, padding
-    )[:, 0]
+def global_pool_backward(x: np.ndarray, grad_out: np.ndarray, kind: str = "max") -> np.ndarray:
+    """Gradient of a loss through :func:`global_pool`.
 
+    Parameters
+    ----------
+    x, kind
+        The forward call's arguments.
+    grad_out : ndarray, shape (batch, channels)
 
-def global_pool(x, kind="max"):
-    """Pool over every position: (batch, ..., channels) -> (batch, channels)."""
-    x = np.asarray(x)
-    axes = tuple(range(1, x.ndim - 1))
-    return {"max": np.max, "min": np.min, "avg": np.mean}[kind](x, axis=axes)
+    Returns
+    -------
+    ndarray, shape of ``x``
+        Max/min: all to the first winning position in row-major order (the first NaN if any);
+        avg: shared equally among the positions.
+    """
+    array, kind = _check_global(x, kind, "global_pool_backward")
+    batch, channels = array.shape[0], array.shape[-1]
+    grad = _check_grad(grad_out, (batch, channels), array.dtype)
+    flat = array.reshape(batch, -1, channels)
+    if kind == "avg":
+        grad_flat = np.broadcast_to(grad[:, None] / flat.shape[1], flat.shape).copy()
+    else:
+        winner = (np.argmax if kind == "max" else np.argmin)(flat, axis=1)
+        grad_flat = np.zeros_like(flat)
+        np.put_along_axis(grad_flat, winner[:, None], grad[:, None], axis=1)
+    return grad_flat.reshape(array.shape)
