@@ -1,0 +1,272 @@
+"""Shape ledgers, output-size formulas and written-out sums, as plain data and strings.
+
+Nothing here draws or imports Streamlit: ``app.widgets.show_ledger`` renders what these
+functions return. Pages of every section use the same rows, so a learner sees the same table
+(stage, shape, parameters, how the shape came about) throughout the app.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.figures import format_value
+from cnndemo import ops
+
+MAX_WRITTEN_TERMS = 120
+"""Longer sums are written with their middle elided, so the text stays readable."""
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One stage of a model: what comes out of it and what it costs."""
+
+    stage: str
+    shape: tuple[int, ...]
+    params: int | None  # None: the stage has no parameters to learn
+    note: str = ""
+
+    @property
+    def shape_text(self) -> str:
+        inner = ", ".join(str(n) for n in self.shape)
+        return f"({inner},)" if len(self.shape) == 1 else f"({inner})"
+
+
+# --- Output size, written with the current numbers ----------------------------------------------
+
+
+def output_size_latex(
+    n: int, k: int, stride: int = 1, padding: str = "valid", dilation: int = 1, axis: str = ""
+) -> str:
+    """The output-length formula for one axis, then the same with the numbers filled in.
+
+    VALID: floor((n - k_eff) / s) + 1 with k_eff = (k - 1) d + 1 (k itself when d = 1).
+    SAME: ceil(n / s), TensorFlow's rule. A window wider than a VALID input is stated as such
+    instead of producing a negative length.
+    """
+    sub = f"_{{\\text{{{axis}}}}}" if axis else ""
+    out_sym = f"n^{{\\text{{out}}}}{sub}"
+    n_sym, k_sym, s_sym = f"n{sub}", f"k{sub}", f"s{sub}"
+    if padding == "same":
+        out = math.ceil(n / stride)
+        return (
+            f"{out_sym} = \\left\\lceil \\frac{{{n_sym}}}{{{s_sym}}} \\right\\rceil"
+            f" = \\left\\lceil \\frac{{{n}}}{{{stride}}} \\right\\rceil = {out}"
+        )
+    if dilation == 1:
+        span_sym, span_num = k_sym, str(k)
+    else:
+        span_sym = f"(({k_sym} - 1) d + 1)"
+        span_num = f"(({k} - 1) \\cdot {dilation} + 1)"
+    general = (
+        f"{out_sym} = \\left\\lfloor \\frac{{{n_sym} - {span_sym}}}{{{s_sym}}} \\right\\rfloor + 1"
+    )
+    span = (k - 1) * dilation + 1
+    if span > n:
+        return general + f"\\quad\\text{{but the window spans {span} > {n} cells: no output}}"
+    out = (n - span) // stride + 1
+    return (
+        general
+        + f" = \\left\\lfloor \\frac{{{n} - {span_num}}}{{{stride}}} \\right\\rfloor + 1 = {out}"
+    )
+
+
+def padding_sentence(n: int, k: int, stride: int, padding: str, dilation: int = 1) -> str:
+    """How many zeros SAME padding adds on each side (TensorFlow: the odd one at the end)."""
+    if padding != "same":
+        return "No padding (VALID): only windows that fit entirely inside the input."
+    before, after = ops.padding_amounts(n, k, stride, padding, dilation)
+    total = before + after
+    return (
+        f"SAME padding adds {total} zero{'s' if total != 1 else ''}: {before} before and "
+        f"{after} after (TensorFlow puts the odd one at the end)."
+    )
+
+
+# --- Ledger rows --------------------------------------------------------------------------------
+
+
+def conv1d_ledger(
+    length: int,
+    in_channels: int,
+    kernel_width: int,
+    out_channels: int,
+    stride: int = 1,
+    padding: str = "valid",
+    dilation: int = 1,
+    batch: int = 1,
+    bias: bool = False,
+) -> list[LedgerRow]:
+    """Input and output of one 1D convolution. The output row says why it has its length."""
+    rows = [LedgerRow("input", (batch, length, in_channels), None, "(batch, width, in)")]
+    weights = kernel_width * in_channels * out_channels
+    params = weights + (out_channels if bias else 0)
+    try:
+        out_len = ops.output_size(length, kernel_width, stride, padding, dilation)
+    except ValueError as error:
+        rows.append(LedgerRow("conv1d", (), params, str(error)))
+        return rows
+    note = (
+        f"kernel ({kernel_width}, {in_channels}, {out_channels}): "
+        f"{kernel_width}×{in_channels}×{out_channels} = {weights} weights"
+        + (f" + {out_channels} biases" if bias else "")
+        + f"; stride {stride}, {padding.upper()}"
+        + (f", dilation {dilation}" if dilation != 1 else "")
+    )
+    rows.append(LedgerRow("conv1d", (batch, out_len, out_channels), params, note))
+    return rows
+
+
+def conv2d_ledger(
+    height: int,
+    width: int,
+    in_channels: int,
+    kernel_size: tuple[int, int],
+    out_channels: int,
+    stride: tuple[int, int] = (1, 1),
+    padding: str = "valid",
+    dilation: int = 1,
+    batch: int = 1,
+    bias: bool = False,
+) -> list[LedgerRow]:
+    """Input and output of one 2D convolution."""
+    kh, kw = kernel_size
+    sy, sx = stride
+    rows = [
+        LedgerRow("input", (batch, height, width, in_channels), None, "(batch, height, width, in)")
+    ]
+    weights = kh * kw * in_channels * out_channels
+    params = weights + (out_channels if bias else 0)
+    try:
+        out_h = ops.output_size(height, kh, sy, padding, dilation)
+        out_w = ops.output_size(width, kw, sx, padding, dilation)
+    except ValueError as error:
+        rows.append(LedgerRow("conv2d", (), params, str(error)))
+        return rows
+    note = (
+        f"kernel ({kh}, {kw}, {in_channels}, {out_channels}): "
+        f"{kh}×{kw}×{in_channels}×{out_channels} = {weights} weights"
+        + (f" + {out_channels} biases" if bias else "")
+        + f"; stride ({sy}, {sx}), {padding.upper()}"
+        + (f", dilation {dilation}" if dilation != 1 else "")
+    )
+    rows.append(LedgerRow("conv2d", (batch, out_h, out_w, out_channels), params, note))
+    return rows
+
+
+def ledger_markdown(rows: Sequence[LedgerRow]) -> str:
+    """A Markdown table (readable as text, unlike a canvas table) plus the total parameters.
+
+    Only code-made strings go in here (stage names, numbers, engine messages); no user text.
+    """
+    lines = ["| stage | output shape | parameters | how |", "|---|---|---|---|"]
+    for row in rows:
+        params = "–" if row.params is None else f"{row.params:,}"
+        shape = row.shape_text if row.shape else "–"
+        lines.append(f"| {row.stage} | `{shape}` | {params} | {row.note.replace('|', '/')} |")
+    total = sum(row.params or 0 for row in rows)
+    lines.append(f"\n**Parameters in total: {total:,}**")
+    return "\n".join(lines)
+
+
+# --- Written-out sums ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """One product of a window sum: an input value (0 in padding) times a kernel weight."""
+
+    value: float
+    weight: float
+    in_padding: bool
+
+
+def _factor(v: float) -> str:
+    text = format_value(v)
+    return f"({text})" if v < 0 else text
+
+
+def written_sum(terms: Sequence[Term], total: float, max_terms: int = MAX_WRITTEN_TERMS) -> str:
+    """``1×1 + 2×3 + … = 2360``: every product of the window, then the result.
+
+    Negative factors are bracketed; sums longer than ``max_terms`` keep their first and last
+    terms and say how many were left out.
+    """
+    parts = [f"{_factor(t.value)}×{_factor(t.weight)}" for t in terms]
+    if len(parts) > max_terms:
+        head, tail = parts[: max_terms // 2], parts[-(max_terms // 2) :]
+        parts = [*head, f"… ({len(terms) - len(head) - len(tail)} more terms) …", *tail]
+    return " + ".join(parts) + f" = {format_value(total)}"
+
+
+def window_terms_1d(
+    x: np.ndarray,
+    kernel: np.ndarray,
+    position: int,
+    out_channel: int,
+    stride: int = 1,
+    padding: str = "valid",
+    dilation: int = 1,
+) -> tuple[list[Term], list[int]]:
+    """Products summed for output ``(position, out_channel)`` of a 1D convolution.
+
+    ``x`` is one sequence (width, in), ``kernel`` (k, in, out). Returns the terms in the order
+    tap by tap, channel by channel (the order of the spec's worked sum), and the rows of the
+    padded input the window covers (for highlighting).
+    """
+    width, in_channels = x.shape
+    k = kernel.shape[0]
+    before, _ = ops.padding_amounts(width, k, stride, padding, dilation)
+    rows = [position * stride + j * dilation for j in range(k)]
+    terms = []
+    for j, row in enumerate(rows):
+        index = row - before
+        inside = 0 <= index < width
+        for c in range(in_channels):
+            value = float(x[index, c]) if inside else 0.0
+            terms.append(Term(value, float(kernel[j, c, out_channel]), not inside))
+    return terms, rows
+
+
+def window_terms_2d(
+    x: np.ndarray,
+    kernel: np.ndarray,
+    row: int,
+    col: int,
+    out_channel: int,
+    stride: tuple[int, int] = (1, 1),
+    padding: str = "valid",
+    dilation: int = 1,
+) -> tuple[list[Term], list[int], list[int]]:
+    """Products summed for output ``(row, col, out_channel)`` of a 2D convolution.
+
+    ``x`` is one grid (height, width, in), ``kernel`` (k_h, k_w, in, out). Terms run row of the
+    window by row, then column, then channel (row-major, as in the spec's worked sum). Also
+    returns the padded-grid rows and columns the window covers.
+    """
+    height, width, in_channels = x.shape
+    kh, kw = kernel.shape[:2]
+    sy, sx = stride
+    top, _ = ops.padding_amounts(height, kh, sy, padding, dilation)
+    left, _ = ops.padding_amounts(width, kw, sx, padding, dilation)
+    rows = [row * sy + i * dilation for i in range(kh)]
+    cols = [col * sx + j * dilation for j in range(kw)]
+    terms = []
+    for i, r in enumerate(rows):
+        for j, c in enumerate(cols):
+            y, xx = r - top, c - left
+            inside = 0 <= y < height and 0 <= xx < width
+            for ch in range(in_channels):
+                value = float(x[y, xx, ch]) if inside else 0.0
+                terms.append(Term(value, float(kernel[i, j, ch, out_channel]), not inside))
+    return terms, rows, cols
+
+
+def nested_text(array: np.ndarray) -> str:
+    """``[[2360, 2480], [3485, 3680]]``: an array as nested lists with compact numbers."""
+    if array.ndim == 0:
+        return format_value(float(array))
+    return "[" + ", ".join(nested_text(a) for a in array) + "]"
