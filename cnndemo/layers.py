@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -300,7 +301,7 @@ class _Conv(Layer):
         kernel = self.params["kernel"]
         out_channels = kernel.shape[-1]
         g = grad_out.reshape(-1, out_channels)
-        np.sum(g, axis=0, out=self.grads["bias"])
+        np.add.reduce(g, axis=0, out=self.grads["bias"])
         gather = self._plans[self._x_shape[1:-1]][1]
         if gather is None:
             grad_x, grad_kernel = self._op_backward(
@@ -436,6 +437,25 @@ def make_activation(name: str) -> Layer:
 # Pooling, flatten, dense
 
 
+def _extreme(x: np.ndarray, axis: int, kind: str) -> np.ndarray:
+    """Max or min of ``x`` along ``axis``.
+
+    For the few positions the tutorial has (2 to 4), chaining np.maximum over slices is several
+    times faster than one strided reduction, whose setup cost dominates on tiny arrays.
+    """
+    n = x.shape[axis]
+    if n > 8:
+        return x.max(axis=axis) if kind == "max" else x.min(axis=axis)
+    pick = np.maximum if kind == "max" else np.minimum
+    index: list[Any] = [slice(None)] * x.ndim
+    index[axis] = 0
+    out = x[tuple(index)].copy()
+    for i in range(1, n):
+        index[axis] = i
+        pick(out, x[tuple(index)], out=out)
+    return out
+
+
 class GlobalPool(Layer):
     """Pool over every position: (batch, ..., channels) -> (batch, channels).
 
@@ -458,20 +478,19 @@ class GlobalPool(Layer):
         self._x_shape = x.shape
         flat = x.reshape(x.shape[0], -1, x.shape[-1])
         if self.kind == "avg":
-            return flat.mean(axis=1)
-        out = flat.max(axis=1) if self.kind == "max" else flat.min(axis=1)
+            return np.add.reduce(flat, axis=1) / flat.shape[1]
+        out = _extreme(flat, 1, self.kind)
         self._mask = flat == out[:, None, :]
         return out
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        batch, channels = self._x_shape[0], self._x_shape[-1]
+        positions = math.prod(self._x_shape[1:-1])
         if self.kind == "avg":
-            positions = math.prod(self._x_shape[1:-1])
-            grad = np.broadcast_to(
-                (grad_out / positions)[:, None, :], (self._x_shape[0], positions, self._x_shape[-1])
-            )
+            grad = np.broadcast_to((grad_out / positions)[:, None, :], (batch, positions, channels))
             return grad.reshape(self._x_shape)
         mask = self._mask
-        share = grad_out / mask.sum(axis=1)
+        share = grad_out / np.add.reduce(mask, axis=1)
         return (mask * share[:, None, :]).reshape(self._x_shape)
 
 
@@ -488,6 +507,7 @@ class Pool2D(Layer):
     padding : {"valid", "same"}
         TensorFlow's rule; padded elements never win a max/min and are left out of an average.
 
+    Output size per axis: floor((n - size) / stride) + 1 for VALID, ceil(n / stride) for SAME.
     Max/min send each window's gradient to its first winning element (as TensorFlow's and
     PyTorch's max-pool gradients do); overlapping windows add up.
     """
@@ -508,6 +528,8 @@ class Pool2D(Layer):
         self.stride = self.size if stride is None else _tuple(stride, 2, "pool stride")
         self.kind, self.padding = kind, padding
         self._plans: dict[tuple[int, int], tuple] = {}
+        # Window offsets, shaped to compare with the winner index (batch, positions, 1, channels).
+        self._offsets = np.arange(self.size[0] * self.size[1])[:, None]
 
     def _plan(self, spatial: tuple[int, int]) -> tuple:
         plan = self._plans.get(spatial)
@@ -524,18 +546,21 @@ class Pool2D(Layer):
         # Padded elements point at an extra slot h*w that holds the neutral value.
         index = np.where(inside, rows * w + cols, h * w).reshape(oh * ow, kh * kw)
         padded = not inside.all()
+        # scatter[i, r]: 1 where window element r (position-major) reads input element i; its
+        # matmul sends window gradients back to the input and sums overlapping windows.
+        scatter = np.zeros((h * w + 1, oh * ow * kh * kw))
+        scatter[index.reshape(-1), np.arange(index.size)] = 1.0
+        scatter = np.ascontiguousarray(scatter[: h * w])
         counts = inside.reshape(oh * ow, kh * kw).sum(axis=1)
         # Averaging as a matmul: each output row weights its window's inputs by 1/count.
-        average = np.zeros((oh * ow, h * w + 1))
-        np.add.at(average, (np.repeat(np.arange(oh * ow), kh * kw), index.reshape(-1)), 1.0)
-        average = (average / counts[:, None])[:, : h * w]
-        plan = ((oh, ow), index, padded, average)
+        average = scatter.T.reshape(oh * ow, kh * kw, h * w).sum(axis=1) / counts[:, None]
+        plan = ((oh, ow), index, padded, scatter, average)
         self._plans[spatial] = plan
         return plan
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         batch, h, w, channels = x.shape
-        (oh, ow), index, padded, average = self._plan((h, w))
+        (oh, ow), index, padded, scatter, average = self._plan((h, w))
         self._x_shape = x.shape
         flat = x.reshape(batch, h * w, channels)
         if self.kind == "avg":
@@ -544,27 +569,18 @@ class Pool2D(Layer):
             fill = -np.inf if self.kind == "max" else np.inf
             flat = np.concatenate([flat, np.full((batch, 1, channels), fill)], axis=1)
         windows = flat[:, index]  # (batch, positions, window, channels)
-        pick = windows.argmax(axis=2) if self.kind == "max" else windows.argmin(axis=2)
-        self._source = np.take_along_axis(
-            np.broadcast_to(index[None, :, :, None], windows.shape), pick[:, :, None, :], axis=2
-        )[:, :, 0, :]  # (batch, positions, channels): input position each output came from
-        out = np.take_along_axis(windows, pick[:, :, None, :], axis=2)
-        return out.reshape(batch, oh, ow, channels)
+        winner = windows.argmax(axis=2) if self.kind == "max" else windows.argmin(axis=2)
+        self._winner = winner[:, :, None, :]
+        return _extreme(windows, 2, self.kind).reshape(batch, oh, ow, channels)
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         batch, h, w, channels = self._x_shape
-        (oh, ow), index, padded, average = self._plans[(h, w)]
+        (oh, ow), index, padded, scatter, average = self._plans[(h, w)]
         g = grad_out.reshape(batch, oh * ow, channels)
         if self.kind == "avg":
             return (average.T @ g).reshape(self._x_shape)
-        # Scatter-add into a flat (batch, h*w, channels) buffer; bincount sums overlaps.
-        target = (
-            np.arange(batch)[:, None, None] * (h * w * channels)
-            + self._source * channels
-            + np.arange(channels)
-        )
-        grad = np.bincount(target.reshape(-1), g.reshape(-1), minlength=batch * h * w * channels)
-        return grad.reshape(self._x_shape)
+        grad_windows = (self._offsets == self._winner) * g[:, :, None, :]
+        return (scatter @ grad_windows.reshape(batch, -1, channels)).reshape(self._x_shape)
 
 
 class Flatten(Layer):
@@ -610,7 +626,7 @@ class Dense(Layer):
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray | None:
         np.matmul(self._x.T, grad_out, out=self.grads["weights"])
-        np.sum(grad_out, axis=0, out=self.grads["bias"])
+        np.add.reduce(grad_out, axis=0, out=self.grads["bias"])
         if not self.input_grad:
             return None
         return grad_out @ self.params["weights"].T
@@ -632,12 +648,16 @@ def sigmoid_cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[floa
     Returns
     -------
     loss : float
-        mean(max(z, 0) - z t + log(1 + exp(-|z|))), TensorFlow's overflow-free form of
-        -t log(sigmoid(z)) - (1 - t) log(1 - sigmoid(z)).
+        mean(softplus(z) - z t), an overflow-free form of
+        -t log(sigmoid(z)) - (1 - t) log(1 - sigmoid(z)) (softplus via np.logaddexp).
     grad : ndarray, same shape as ``logits``
         (sigmoid(z) - t) / batch.
     """
     z = logits.reshape(-1)
-    loss = np.maximum(z, 0.0) - z * targets + np.log1p(np.exp(-np.abs(z)))
-    grad = (sigmoid(z) - targets) / z.shape[0]
-    return float(loss.mean()), grad.reshape(logits.shape)
+    n = z.shape[0]
+    softplus = np.logaddexp(0.0, z)  # log(1 + exp(z)) without overflow
+    loss = (np.add.reduce(softplus) - z @ targets) / n
+    grad = np.exp(z - softplus)  # = sigmoid(z); z - softplus(z) <= 0 so exp never overflows
+    grad -= targets
+    grad /= n
+    return float(loss), grad.reshape(logits.shape)
