@@ -262,7 +262,7 @@ def _blocks(batch: int, out_h: int, out_w: int, row_bytes: int) -> list[tuple]:
 class _ConvPlan:
     """Checked shapes of one 2D convolution call."""
 
-    __slots__ = ("x", "kernel", "out_h", "out_w", "sy", "sx", "dy", "dx", "pads")
+    __slots__ = ("x", "kernel", "out_h", "out_w", "steps", "pads")
 
     def __init__(self, x, kernel, stride, padding, dilation, op, one_d):
         x = _as_real(x, op)
@@ -292,37 +292,42 @@ class _ConvPlan:
         out_w, left, right = _axis_plan(width, kernel.shape[1], sx, padding, dx, "kernel", "width")
         self.x, self.kernel = x, kernel
         self.out_h, self.out_w = out_h, out_w
-        self.sy, self.sx, self.dy, self.dx = sy, sx, dy, dx
+        self.steps = (sy, sx, dy, dx)
         self.pads = (top, bottom, left, right)
 
     def padded(self) -> np.ndarray:
         return _pad(self.x, *self.pads, 0.0)
 
-    def tap_major_cols(self, padded: np.ndarray) -> np.ndarray:
-        """im2col as (kh * kw * channels, batch * out_h * out_w): one copy per tap."""
-        kh, kw, channels, _ = self.kernel.shape
-        batch, out_h, out_w = padded.shape[0], self.out_h, self.out_w
-        cols = np.empty((kh, kw, channels, batch, out_h, out_w), dtype=padded.dtype)
-        for i in range(kh):
-            for j in range(kw):
-                tap = _tap(padded, i * self.dy, j * self.dx, out_h, out_w, self.sy, self.sx)
-                cols[i, j] = np.moveaxis(tap, 3, 0)
-        return cols.reshape(kh * kw * channels, batch * out_h * out_w)
+
+def _tap_major_cols(
+    padded: np.ndarray, kh: int, kw: int, out_h: int, out_w: int, steps: tuple[int, ...]
+) -> np.ndarray:
+    """im2col as (kh * kw * channels, batch * out_h * out_w), built with one copy per tap."""
+    sy, sx, dy, dx = steps
+    batch, _, _, channels = padded.shape
+    cols = np.empty((kh, kw, channels, batch, out_h, out_w), dtype=padded.dtype)
+    # One transposed view up front: np.moveaxis per tap costs more than a tiny copy.
+    by_tap = cols.transpose(0, 1, 3, 4, 5, 2)
+    for i in range(kh):
+        for j in range(kw):
+            by_tap[i, j] = _tap(padded, i * dy, j * dx, out_h, out_w, sy, sx)
+    return cols.reshape(kh * kw * channels, batch * out_h * out_w)
 
 
-def _conv_forward(plan: _ConvPlan) -> np.ndarray:
-    x, kernel = plan.x, plan.kernel
+def _correlate(
+    padded: np.ndarray, kernel: np.ndarray, out_h: int, out_w: int, steps: tuple[int, ...]
+) -> np.ndarray:
+    """Valid cross-correlation of an already padded input: im2col and matmul."""
     kh, kw, channels, out_channels = kernel.shape
     taps = kh * kw * channels
     flat_kernel = kernel.reshape(taps, out_channels)
-    padded = plan.padded()
-    batch, out_h, out_w = x.shape[0], plan.out_h, plan.out_w
+    batch = padded.shape[0]
     if channels < _NARROW_CHANNELS:
-        cols = plan.tap_major_cols(padded)
+        cols = _tap_major_cols(padded, kh, kw, out_h, out_w, steps)
         return (cols.T @ flat_kernel).reshape(batch, out_h, out_w, out_channels)
-    windows = _windows(padded, out_h, out_w, kh, kw, plan.sy, plan.sx, plan.dy, plan.dx)
-    out = np.empty((batch, out_h, out_w, out_channels), dtype=x.dtype)
-    for index in _blocks(batch, out_h, out_w, taps * x.itemsize):
+    windows = _windows(padded, out_h, out_w, kh, kw, *steps)
+    out = np.empty((batch, out_h, out_w, out_channels), dtype=padded.dtype)
+    for index in _blocks(batch, out_h, out_w, taps * padded.itemsize):
         block = out[index]
         np.matmul(
             windows[index].reshape(-1, taps), flat_kernel, out=block.reshape(-1, out_channels)
@@ -330,37 +335,50 @@ def _conv_forward(plan: _ConvPlan) -> np.ndarray:
     return out
 
 
+def _conv_forward(plan: _ConvPlan) -> np.ndarray:
+    return _correlate(plan.padded(), plan.kernel, plan.out_h, plan.out_w, plan.steps)
+
+
 def _conv_backward(plan: _ConvPlan, grad_out: object) -> tuple[np.ndarray, np.ndarray]:
     x, kernel = plan.x, plan.kernel
     kh, kw, channels, out_channels = kernel.shape
     taps = kh * kw * channels
     batch, height, width, _ = x.shape
-    out_h, out_w, sy, sx, dy, dx = plan.out_h, plan.out_w, plan.sy, plan.sx, plan.dy, plan.dx
+    out_h, out_w, steps = plan.out_h, plan.out_w, plan.steps
+    sy, sx, dy, dx = steps
     grad = _check_grad(grad_out, (batch, out_h, out_w, out_channels), x.dtype)
-    flat_kernel = kernel.reshape(taps, out_channels)
     padded = plan.padded()
     flat_grad = grad.reshape(-1, out_channels)
 
     if channels < _NARROW_CHANNELS:
-        cols = plan.tap_major_cols(padded)
-        grad_kernel = cols @ flat_grad
-        grad_cols = (flat_kernel @ flat_grad.T).reshape(kh, kw, channels, batch, out_h, out_w)
-        grad_cols = np.moveaxis(grad_cols, 2, 5)
+        grad_kernel = _tap_major_cols(padded, kh, kw, out_h, out_w, steps) @ flat_grad
     else:
-        windows = _windows(padded, out_h, out_w, kh, kw, sy, sx, dy, dx)
+        windows = _windows(padded, out_h, out_w, kh, kw, *steps)
         grad_kernel = np.zeros((taps, out_channels), dtype=x.dtype)
         for index in _blocks(batch, out_h, out_w, taps * x.itemsize):
-            grad_kernel += windows[index].reshape(-1, taps).T @ grad[index].reshape(
-                -1, out_channels
-            )
-        grad_cols = (flat_grad @ flat_kernel.T).reshape(batch, out_h, out_w, kh, kw, channels)
-        grad_cols = np.moveaxis(grad_cols, (3, 4), (0, 1))
+            block_cols = windows[index].reshape(-1, taps)
+            grad_kernel += block_cols.T @ grad[index].reshape(-1, out_channels)
 
-    # col2im: each tap sends its share back to the cells it read; taps overlap, so add.
-    grad_padded = np.zeros(padded.shape, dtype=x.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            _tap(grad_padded, i * dy, j * dx, out_h, out_w, sy, sx)[...] += grad_cols[i, j]
+    if sy == 1 and sx == 1:
+        # With stride 1 the input gradient is the "full" correlation of grad_out with the
+        # flipped, in/out-swapped kernel; reusing the blocked forward beats scattering taps.
+        span_y, span_x = (kh - 1) * dy, (kw - 1) * dx
+        grad_padded = _correlate(
+            _pad(grad, span_y, span_y, span_x, span_x, 0.0),
+            kernel[::-1, ::-1].transpose(0, 1, 3, 2),
+            padded.shape[1],
+            padded.shape[2],
+            (1, 1, dy, dx),
+        )
+    else:
+        # col2im: each tap sends its share back to the cells it read; taps overlap, so add.
+        per_tap_kernel = kernel.reshape(kh * kw, channels, out_channels).transpose(0, 2, 1)
+        grad_cols = np.matmul(flat_grad, per_tap_kernel)
+        grad_cols = grad_cols.reshape(kh, kw, batch, out_h, out_w, channels)
+        grad_padded = np.zeros(padded.shape, dtype=x.dtype)
+        for i in range(kh):
+            for j in range(kw):
+                _tap(grad_padded, i * dy, j * dx, out_h, out_w, sy, sx)[...] += grad_cols[i, j]
     top, _, left, _ = plan.pads
     grad_x = grad_padded
     if any(plan.pads):
