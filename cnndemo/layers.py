@@ -124,21 +124,6 @@ class Embedding(Layer):
 # Convolution
 
 
-def _out_and_pad(n: int, k: int, stride: int, padding: str, dilation: int) -> tuple[int, int]:
-    """Output size along one axis and the padding added before it (TensorFlow's rules).
-
-    VALID: floor((n - reach) / stride) + 1 with reach = (k - 1) * dilation + 1 (may be < 1: the
-    caller reports that). SAME: ceil(n / stride), total padding max((out - 1) * stride + reach -
-    n, 0) split with the extra element at the end.
-    """
-    reach = (k - 1) * dilation + 1
-    if padding == "valid":
-        return (n - reach) // stride + 1, 0
-    out = -(-n // stride)
-    total = max((out - 1) * stride + reach - n, 0)
-    return out, total // 2
-
-
 def _lowering(
     spatial: tuple[int, ...],
     kernel_spatial: tuple[int, ...],
@@ -173,12 +158,9 @@ def _lowering(
     """
     out_spatial, starts = [], []
     for n, k, s, d in zip(spatial, kernel_spatial, stride, dilation, strict=True):
-        out, before = _out_and_pad(n, k, s, padding, d)
-        if out < 1:
-            raise ValueError(
-                f"input size {n} is smaller than the kernel's reach {(k - 1) * d + 1} "
-                f"(kernel {k}, dilation {d}) with {padding.upper()} padding"
-            )
+        # Both raise a ValueError naming the sizes when the kernel does not fit.
+        out = ops.output_size(n, k, s, padding, d)
+        before = ops.padding_amounts(n, k, s, padding, d)[0]
         out_spatial.append(out)
         # Input coordinate of each (output position, kernel offset) pair along this axis.
         starts.append(np.arange(out)[:, None] * s + np.arange(k)[None, :] * d - before)
@@ -536,10 +518,10 @@ class Pool2D(Layer):
         if plan is not None:
             return plan
         (h, w), (kh, kw), (sy, sx) = spatial, self.size, self.stride
-        oh, top = _out_and_pad(h, kh, sy, self.padding, 1)
-        ow, left = _out_and_pad(w, kw, sx, self.padding, 1)
-        if oh < 1 or ow < 1:
-            raise ValueError(f"pool window {self.size} is larger than the input {spatial}")
+        oh = ops.output_size(h, kh, sy, self.padding)
+        ow = ops.output_size(w, kw, sx, self.padding)
+        top = ops.padding_amounts(h, kh, sy, self.padding)[0]
+        left = ops.padding_amounts(w, kw, sx, self.padding)[0]
         rows = np.arange(oh)[:, None, None, None] * sy + np.arange(kh)[None, None, :, None] - top
         cols = np.arange(ow)[None, :, None, None] * sx + np.arange(kw)[None, None, None, :] - left
         inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
