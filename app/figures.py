@@ -395,6 +395,38 @@ def sequence_figure(
     )
 
 
+def vector_figure(
+    values: np.ndarray,
+    *,
+    title: str,
+    padding: tuple[int, int] = (0, 0),
+    window_cols: Sequence[int] = (),
+    selected: int | None = None,
+    x_title: str = "position",
+) -> go.Figure:
+    """A vector of scalars as one row of cells (positions left to right), for the 1-channel case.
+
+    ``window_cols`` are positions of the *padded* vector to outline (the kernel's taps);
+    ``selected`` outlines one cell (an output).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 1:
+        raise ValueError(f"a vector must be one-dimensional, got shape {values.shape}")
+    n = values.shape[0]
+    row = padded(values[None, :], *padding, axis=1)
+    outlines = window_rects([0], window_cols) if len(window_cols) else ()
+    if selected is not None:
+        outlines = (*outlines, (0, selected, 0, selected))
+    panel = Panel(
+        row,
+        title=f"{n} numbers",
+        outlines=outlines,
+        row_labels=("",),
+        col_labels=index_labels(n, *padding),
+    )
+    return panels_figure([panel], title=title, axes=Axes(x_title, ""), per_row=1, cell_px=40)
+
+
 def kernel1d_figure(
     kernel: np.ndarray, *, title: str, selected_out: int | None = None
 ) -> go.Figure:

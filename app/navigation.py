@@ -40,6 +40,15 @@ HOME = PageSpec(
     default=True,
 )
 
-SECTIONS: tuple[PageSpec, ...] = ()
+SECTIONS: tuple[PageSpec, ...] = (
+    PageSpec(
+        "pages/1_conv1d.py",
+        "1. Convolution 1D",
+        ":material/linear_scale:",
+        "conv1d",
+        "Convolution in 1D",
+        "Slide a kernel along a sequence of vectors; every output is a sum of products.",
+    ),
+)
 
 PAGES: tuple[PageSpec, ...] = (HOME, *SECTIONS)

@@ -1,0 +1,237 @@
+"""Section 1: convolution in 1D, on sequences of vectors and on plain numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import cnndemo
+from app import figures, ledger, limits, widgets
+from app.share import ChoiceField, IntField, Schema, TensorField
+from cnndemo import ops
+
+PAGE = "conv1d"
+TITLE = "Convolution in 1D"
+
+# The tutorial's reference setup (SECTIONS.md, section 1): 4 vectors of size 5 holding 1..20,
+# a (3, 5, 2) kernel holding 1..30, stride 1, VALID -> [[2360, 2480], [3485, 3680]].
+X_DEFAULT = np.arange(1, 21, dtype=np.float64).reshape(4, 5)
+K_DEFAULT = np.arange(1, 31, dtype=np.float64).reshape(3, 5, 2)
+V_DEFAULT = np.array([3, 1, 4, 1, 5, 9, 2, 6], dtype=np.float64)
+W_DEFAULT = np.array([1, 0, -1], dtype=np.float64)
+
+X = widgets.TensorSpec("c1d.x", "sequence", "Input x (rows = positions)", ("c1d.n", "c1d.cin"))
+K = widgets.TensorSpec(
+    "c1d.k",
+    "kernel1d",
+    "Kernel W (one table per output channel)",
+    ("c1d.kw", "c1d.cin", "c1d.cout"),
+)
+V = widgets.TensorSpec("c1d.v", "vector", "Input numbers", ("c1d.vn",))
+W = widgets.TensorSpec("c1d.w", "vector", "Kernel numbers", ("c1d.wk",))
+
+
+def _consistent(state: dict) -> list[str]:
+    if state["x"].shape[1] != state["k"].shape[1]:
+        return ["the kernel's input channels differ from the input's channels"]
+    return []
+
+
+SCHEMA = Schema(
+    (
+        TensorField("x", (limits.MAX_LENGTH, limits.MAX_CHANNELS)),
+        TensorField("k", (limits.MAX_KERNEL, limits.MAX_CHANNELS, limits.MAX_CHANNELS)),
+        IntField("s", 1, limits.MAX_STRIDE),
+        ChoiceField("p", ("valid", "same")),
+        IntField("d", 1, limits.MAX_DILATION),
+        TensorField("v", (limits.MAX_LENGTH,)),
+        TensorField("w", (limits.MAX_KERNEL,)),
+        IntField("vs", 1, limits.MAX_STRIDE),
+        ChoiceField("vp", ("valid", "same")),
+    ),
+    check=_consistent,
+)
+
+
+def _apply_link(state: dict) -> None:
+    for spec, field in ((X, "x"), (K, "k"), (V, "v"), (W, "w")):
+        widgets.set_tensor(spec, state[field])
+    for key, field in (("c1d.s", "s"), ("c1d.p", "p"), ("c1d.d", "d"), ("c1d.vs", "vs"),
+                       ("c1d.vp", "vp")):  # fmt: skip
+        st.session_state[key] = state[field]
+
+
+def _explorer(x, kernel, out, stride, padding, dilation, pad, playing) -> None:
+    """Step the kernel along the input: window, output cell and the written-out sum."""
+    n_out, c_out = out.shape
+    (position,) = widgets.window_stepper("c1d.pos", (n_out,), ("output position",), playing)
+    channel = widgets.choose_channel("c1d.oc", c_out)
+    terms, rows = ledger.window_terms_1d(x, kernel, position, channel, stride, padding, dilation)
+    st.markdown(
+        f"**y[{position}, {channel}]** = "
+        + ledger.written_sum(terms, float(out[position, channel]))
+    )
+    taps = ", ".join(str(r - pad[0]) for r in rows)
+    note = f"The window reads input positions {taps}"
+    if any(t.in_padding for t in terms):
+        note += " (negative or past the end = padding, read as 0)"
+    st.caption(
+        note + f", every channel, times output channel {channel}'s kernel "
+        "(input value × weight, tap by tap, channel by channel)."
+    )
+    left, middle, right = st.columns([4, 5, 3])
+    left.plotly_chart(
+        figures.sequence_figure(x, title="Input x", padding=pad, window_rows=rows),
+        key="c1d.fig.x",
+    )
+    middle.plotly_chart(
+        figures.kernel1d_figure(kernel, title="Kernel W", selected_out=channel), key="c1d.fig.k"
+    )
+    right.plotly_chart(
+        figures.output1d_figure(out, title="Output y", selected=(position, channel)),
+        key="c1d.fig.y",
+    )
+
+
+def vectors_part() -> dict:
+    st.markdown(
+        "In a network each item of a sequence is a **vector** (its *channels*). The kernel has "
+        "one more axis than the items: for every tap it holds a matrix from input channels to "
+        "output channels. Change any number, size or setting; everything below follows."
+    )
+    cols = st.columns(4)
+    with cols[0]:
+        n = widgets.size_input("c1d.n", "input length", 1, limits.MAX_LENGTH)
+    with cols[1]:
+        widgets.size_input("c1d.cin", "input channels", 1, limits.MAX_CHANNELS)
+    with cols[2]:
+        k = widgets.size_input("c1d.kw", "kernel width", 1, limits.MAX_KERNEL)
+    with cols[3]:
+        widgets.size_input("c1d.cout", "output channels", 1, limits.MAX_CHANNELS)
+    cols = st.columns([1, 1, 2])
+    with cols[0]:
+        stride = widgets.stride_input("c1d.s")
+    with cols[1]:
+        dilation = widgets.dilation_input("c1d.d")
+    with cols[2]:
+        padding = widgets.padding_input("c1d.p")
+
+    left, right = st.columns([2, 3])
+    with left:
+        x = widgets.tensor_editor(X, tutorial=X_DEFAULT).value
+    with right:
+        kernel = widgets.tensor_editor(K, tutorial=K_DEFAULT, per_row=2).value
+
+    st.subheader("Result")
+    try:
+        out = cnndemo.conv1d(x[None], kernel, stride, padding, dilation)[0]
+    except ValueError as error:
+        st.error(f"The convolution cannot run with these settings: {error}.")
+        out = None
+    if out is not None:
+        st.markdown(f"Output shape `(1, {out.shape[0]}, {out.shape[1]})`, batch item 0:")
+        st.markdown(f"### `{ledger.nested_text(out)}`")
+        st.dataframe(
+            pd.DataFrame(
+                out,
+                columns=[f"out {c}" for c in range(out.shape[1])],
+                index=pd.Index([str(i) for i in range(out.shape[0])], name="position"),
+            ),
+            width="content",
+        )
+    st.markdown("**Output length**")
+    st.latex(ledger.output_size_latex(n, k, stride, padding, dilation))
+    st.caption(ledger.padding_sentence(n, k, stride, padding, dilation))
+
+    if out is not None:
+        st.subheader("Step the kernel along the input")
+        playing = widgets.play_toggle("c1d.play")
+        pad = ops.padding_amounts(n, k, stride, padding, dilation)
+        st.fragment(_explorer, run_every=widgets.PLAY_SECONDS if playing else None)(
+            x, kernel, out, stride, padding, dilation, pad, playing
+        )
+
+    widgets.show_ledger(
+        ledger.conv1d_ledger(n, x.shape[1], k, kernel.shape[2], stride, padding, dilation),
+        heading="Shape ledger",
+    )
+    return {"x": x, "k": kernel, "s": stride, "p": padding, "d": dilation}
+
+
+def scalar_part() -> dict:
+    st.markdown(
+        "With one channel in and one out, every item is a plain number and the kernel is a short "
+        "list of weights: each output is the weighted sum of the numbers under the kernel. "
+        "Try stride 2: the kernel jumps two places at a time and the output halves."
+    )
+    cols = st.columns(4)
+    with cols[0]:
+        n = widgets.size_input("c1d.vn", "input length", 1, limits.MAX_LENGTH)
+    with cols[1]:
+        k = widgets.size_input("c1d.wk", "kernel length", 1, limits.MAX_KERNEL)
+    with cols[2]:
+        stride = widgets.stride_input("c1d.vs")
+    with cols[3]:
+        padding = widgets.padding_input("c1d.vp")
+    left, right = st.columns(2)
+    with left:
+        v = widgets.tensor_editor(V, tutorial=V_DEFAULT).value
+    with right:
+        w = widgets.tensor_editor(W, tutorial=W_DEFAULT, presets=widgets.GENERAL_PRESETS).value
+    state = {"v": v, "w": w, "vs": stride, "vp": padding}
+    try:
+        out = cnndemo.conv1d(v[None, :, None], w[:, None, None], stride, padding)[0, :, 0]
+    except ValueError as error:
+        st.error(f"The convolution cannot run with these settings: {error}.")
+        return state
+    st.markdown(f"Output ({out.shape[0]} numbers): **`{ledger.nested_text(out)}`**")
+    st.latex(ledger.output_size_latex(n, k, stride, padding))
+    before, after = ops.padding_amounts(n, k, stride, padding)
+    (position,) = widgets.window_stepper("c1d.vpos", (out.shape[0],), ("output position",))
+    cells = [position * stride + j for j in range(k)]
+    st.plotly_chart(
+        figures.vector_figure(
+            v, title="Input (kernel window outlined)", padding=(before, after), window_cols=cells
+        ),
+        key="c1d.fig.v",
+    )
+    st.plotly_chart(
+        figures.vector_figure(out, title="Output", selected=position, x_title="output position"),
+        key="c1d.fig.vy",
+    )
+    lines = []
+    for i in range(out.shape[0]):
+        terms, _ = ledger.window_terms_1d(
+            v[:, None], w[:, None, None], i, 0, stride, padding, dilation=1
+        )
+        lines.append(f"- y[{i}] = {ledger.written_sum(terms, float(out[i]))}")
+    st.markdown("Every output written out:\n" + "\n".join(lines))
+    return state
+
+
+for spec, default in ((X, X_DEFAULT), (K, K_DEFAULT), (V, V_DEFAULT), (W, W_DEFAULT)):
+    widgets.init_tensor(spec, default)
+widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
+
+st.title(TITLE)
+widgets.link_warning(PAGE)
+st.markdown(
+    "A 1D convolution slides a kernel along a sequence. At each stop it multiplies every number "
+    "under the kernel by the matching weight and adds up the products; that sum is one output. "
+    "Then the kernel moves on by the **stride**."
+)
+st.latex(
+    r"y_{t,o} \;=\; \sum_{j=0}^{k-1} \sum_{c=0}^{C_\text{in}-1} "
+    r"x_{\,t\cdot s + j\cdot d,\;c}\; W_{j,c,o}"
+)
+st.caption(
+    "t: output position, o: output channel, j: kernel tap, c: input channel, s: stride, "
+    "d: dilation. Positions count from 0; with SAME padding x is first padded with zeros."
+)
+vectors_tab, scalar_tab = st.tabs(["Sequences of vectors", "The scalar case (1 channel)"])
+with vectors_tab:
+    share_state = vectors_part()
+with scalar_tab:
+    share_state |= scalar_part()
+widgets.share_link(SCHEMA, share_state)
