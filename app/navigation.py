@@ -49,6 +49,14 @@ SECTIONS: tuple[PageSpec, ...] = (
         "Convolution in 1D",
         "Slide a kernel along a sequence of vectors; every output is a sum of products.",
     ),
+    PageSpec(
+        "pages/2_conv2d.py",
+        "2. Convolution 2D",
+        ":material/grid_on:",
+        "conv2d",
+        "Convolution in 2D",
+        "Slide a kernel over a grid of vectors, or over a picture to find its edges.",
+    ),
 )
 
 PAGES: tuple[PageSpec, ...] = (HOME, *SECTIONS)

@@ -1,0 +1,273 @@
+"""Section 2: convolution in 2D, on grids of vectors and on a greyscale picture."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import cnndemo
+from app import figures, ledger, limits, pictures, widgets
+from app.share import ChoiceField, IntField, Schema, TensorField
+from cnndemo import ops
+
+PAGE = "conv2d"
+TITLE = "Convolution in 2D"
+
+# The tutorial's reference setup (SECTIONS.md, section 2): a 5 x 4 grid of 3-vectors holding
+# 1..60, a (4, 2, 3, 1) kernel holding 1..24, stride (1, 1), VALID
+# -> [[8680, 9580, 10480], [12280, 13180, 14080]].
+X_DEFAULT = np.arange(1, 61, dtype=np.float64).reshape(5, 4, 3)
+K_DEFAULT = np.arange(1, 25, dtype=np.float64).reshape(4, 2, 3, 1)
+IMAGE_KERNEL_DEFAULT = widgets.classic_kernel("Sobel x")[:, :, None, None]
+IMAGE_ACTIVATIONS = ("none", "relu")
+
+X = widgets.TensorSpec(
+    "c2d.x", "grid", "Input x (one table per channel)", ("c2d.h", "c2d.w", "c2d.cin")
+)
+K = widgets.TensorSpec(
+    "c2d.k",
+    "kernel2d",
+    "Kernel W (one table per input → output channel pair)",
+    ("c2d.kh", "c2d.kw", "c2d.cin", "c2d.cout"),
+)
+IK = widgets.TensorSpec("c2d.ik", "kernel2d", "Picture kernel", ("c2d.ikh", "c2d.ikw", None, None))
+
+
+def _consistent(state: dict) -> list[str]:
+    if state["x"].shape[2] != state["k"].shape[2]:
+        return ["the kernel's input channels differ from the input's channels"]
+    return []
+
+
+SCHEMA = Schema(
+    (
+        TensorField("x", (limits.MAX_HEIGHT, limits.MAX_WIDTH, limits.MAX_CHANNELS)),
+        TensorField(
+            "k", (limits.MAX_KERNEL, limits.MAX_KERNEL, limits.MAX_CHANNELS, limits.MAX_CHANNELS)
+        ),
+        IntField("sy", 1, limits.MAX_STRIDE),
+        IntField("sx", 1, limits.MAX_STRIDE),
+        ChoiceField("p", ("valid", "same")),
+        IntField("d", 1, limits.MAX_DILATION),
+        TensorField("ik", (limits.MAX_IMAGE_KERNEL, limits.MAX_IMAGE_KERNEL)),
+        IntField("is", 1, limits.MAX_STRIDE),
+        ChoiceField("ip", ("valid", "same")),
+        ChoiceField("act", IMAGE_ACTIVATIONS),
+    ),
+    check=_consistent,
+)
+
+
+def _apply_link(state: dict) -> None:
+    widgets.set_tensor(X, state["x"])
+    widgets.set_tensor(K, state["k"])
+    widgets.set_tensor(IK, state["ik"][:, :, None, None])
+    for key, field in (("c2d.s.sy", "sy"), ("c2d.s.sx", "sx"), ("c2d.p", "p"), ("c2d.d", "d"),
+                       ("c2d.is", "is"), ("c2d.ip", "ip"), ("c2d.act", "act")):  # fmt: skip
+        st.session_state[key] = state[field]
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _uploaded_picture(data: bytes) -> np.ndarray:
+    """Decode once per distinct upload (decoding is the slow part of image mode)."""
+    return pictures.load_picture(data)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _builtin_picture() -> np.ndarray:
+    return pictures.builtin_picture(64)
+
+
+def _explorer(x, kernel, out, stride, padding, dilation, pads, playing) -> None:
+    """Step the kernel over the grid: window, output cell and the written-out sum."""
+    out_h, out_w, c_out = out.shape
+    row, col = widgets.window_stepper(
+        "c2d.pos", (out_h, out_w), ("output row", "output column"), playing
+    )
+    channel = widgets.choose_channel("c2d.oc", c_out)
+    terms, rows, cols = ledger.window_terms_2d(
+        x, kernel, row, col, channel, stride, padding, dilation
+    )
+    st.markdown(
+        f"**y[{row}, {col}, {channel}]** = "
+        + ledger.written_sum(terms, float(out[row, col, channel]))
+    )
+    (top, _), (left, _) = pads
+    note = (
+        f"The window covers input rows {', '.join(str(r - top) for r in rows)} and columns "
+        f"{', '.join(str(c - left) for c in cols)}"
+    )
+    if any(t.in_padding for t in terms):
+        note += " (outside the grid = padding, read as 0)"
+    st.caption(
+        note + f"; products run window row by row, column by column, channel by channel, "
+        f"with output channel {channel}'s weights."
+    )
+    st.plotly_chart(
+        figures.grid_figure(x, title="Input x", padding=pads, window=(rows, cols)),
+        key="c2d.fig.x",
+    )
+    left_col, right_col = st.columns([3, 2])
+    left_col.plotly_chart(
+        figures.kernel2d_figure(kernel, title="Kernel W", out_channel=channel), key="c2d.fig.k"
+    )
+    right_col.plotly_chart(
+        figures.output2d_figure(out, title="Output y", selected=(row, col, channel), per_row=2),
+        key="c2d.fig.y",
+    )
+
+
+def grids_part() -> dict:
+    st.markdown(
+        "Each cell of the grid holds a **vector** (its channels), drawn here as one table per "
+        "channel. The kernel is a small block of weights for each pair of input and output "
+        "channels; it slides over rows and columns, each with its own stride."
+    )
+    cols = st.columns(3)
+    with cols[0]:
+        h = widgets.size_input("c2d.h", "input height (rows)", 1, limits.MAX_HEIGHT)
+        kh = widgets.size_input("c2d.kh", "kernel height", 1, limits.MAX_KERNEL)
+        sy, sx = widgets.stride2d_inputs("c2d.s")
+    with cols[1]:
+        w = widgets.size_input("c2d.w", "input width (columns)", 1, limits.MAX_WIDTH)
+        kw = widgets.size_input("c2d.kw", "kernel width", 1, limits.MAX_KERNEL)
+        dilation = widgets.dilation_input("c2d.d")
+    with cols[2]:
+        widgets.size_input("c2d.cin", "input channels", 1, limits.MAX_CHANNELS)
+        widgets.size_input("c2d.cout", "output channels", 1, limits.MAX_CHANNELS)
+        padding = widgets.padding_input("c2d.p")
+
+    x = widgets.tensor_editor(X, tutorial=X_DEFAULT).value
+    kernel = widgets.tensor_editor(K, tutorial=K_DEFAULT, per_row=4).value
+
+    st.subheader("Result")
+    try:
+        out = cnndemo.conv2d(x[None], kernel, (sy, sx), padding, dilation)[0]
+    except ValueError as error:
+        st.error(f"The convolution cannot run with these settings: {error}.")
+        out = None
+    if out is not None:
+        st.markdown(f"Output shape `(1, {out.shape[0]}, {out.shape[1]}, {out.shape[2]})`:")
+        columns = st.columns(min(out.shape[2], 3))
+        for c in range(out.shape[2]):
+            with columns[c % len(columns)]:
+                st.markdown(f"channel {c}: **`{ledger.nested_text(out[:, :, c])}`**")
+                st.dataframe(
+                    pd.DataFrame(
+                        out[:, :, c],
+                        columns=[f"col {j}" for j in range(out.shape[1])],
+                        index=pd.Index([str(i) for i in range(out.shape[0])], name="row"),
+                    ),
+                    width="content",
+                )
+    st.markdown("**Output size**, each axis on its own")
+    st.latex(ledger.output_size_latex(h, kh, sy, padding, dilation, axis="rows"))
+    st.latex(ledger.output_size_latex(w, kw, sx, padding, dilation, axis="cols"))
+    st.caption(
+        "Rows: "
+        + ledger.padding_sentence(h, kh, sy, padding, dilation)
+        + " Columns: "
+        + ledger.padding_sentence(w, kw, sx, padding, dilation)
+    )
+
+    if out is not None:
+        st.subheader("Step the kernel over the grid")
+        playing = widgets.play_toggle("c2d.play")
+        pads = (
+            ops.padding_amounts(h, kh, sy, padding, dilation),
+            ops.padding_amounts(w, kw, sx, padding, dilation),
+        )
+        st.fragment(_explorer, run_every=widgets.PLAY_SECONDS if playing else None)(
+            x, kernel, out, (sy, sx), padding, dilation, pads, playing
+        )
+
+    widgets.show_ledger(
+        ledger.conv2d_ledger(
+            h, w, x.shape[2], (kh, kw), kernel.shape[3], (sy, sx), padding, dilation
+        )  # fmt: skip
+    )
+    return {"x": x, "k": kernel, "sy": sy, "sx": sx, "p": padding, "d": dilation}
+
+
+def pictures_part() -> dict:
+    st.markdown(
+        "A greyscale picture is a grid with one channel: brightness from 0 (black) to 255 "
+        "(white). Convolving it with a classic kernel blurs it, sharpens it or lights up its "
+        "edges. The result, a **feature map**, is drawn red where it is negative and blue where "
+        "it is positive."
+    )
+    source = st.radio("picture", ("built-in", "upload your own"), key="c2d.src", horizontal=True)
+    picture = _builtin_picture()
+    if source == "upload your own":
+        upload = st.file_uploader(
+            f"PNG or JPEG, at most {limits.MAX_UPLOAD_BYTES // 2**20} MB; it is turned grey and "
+            f"shrunk to at most {limits.MAX_IMAGE_SIDE} pixels a side",
+            type=list(pictures.ACCEPTED_EXTENSIONS),
+            key="c2d.upload",
+        )
+        if upload is not None:
+            try:
+                picture = _uploaded_picture(upload.getvalue())
+            except ValueError as error:
+                st.error(f"Could not use this file: {error}. Showing the built-in picture.")
+    cols = st.columns(4)
+    with cols[0]:
+        widgets.size_input("c2d.ikh", "kernel height", 1, limits.MAX_IMAGE_KERNEL)
+    with cols[1]:
+        widgets.size_input("c2d.ikw", "kernel width", 1, limits.MAX_IMAGE_KERNEL)
+    with cols[2]:
+        stride = widgets.stride_input("c2d.is")
+    with cols[3]:
+        padding = widgets.padding_input("c2d.ip", default="same")
+    activation = widgets.activation_input("c2d.act", options=IMAGE_ACTIVATIONS, label="then apply")
+    kernel = widgets.tensor_editor(
+        IK,
+        presets=widgets.IMAGE_KERNELS + ("zeros", "random integers"),
+        help_text="Pick a classic kernel and press Fill, or type your own weights.",
+    ).value
+    state = {"ik": kernel[:, :, 0, 0], "is": stride, "ip": padding, "act": activation}
+    try:
+        feature = cnndemo.conv2d(picture[None, :, :, None], kernel, stride, padding)[0, :, :, 0]
+    except ValueError as error:
+        st.error(f"The convolution cannot run with these settings: {error}.")
+        return state
+    feature = widgets.apply_activation(activation, feature)
+    left, right = st.columns(2)
+    left.plotly_chart(figures.image_figure(picture, title="Picture"), key="c2d.fig.pic")
+    right.plotly_chart(
+        figures.image_figure(feature, title="Feature map", signed=True), key="c2d.fig.map"
+    )
+    metrics = st.columns(4)
+    metrics[0].metric("picture", f"{picture.shape[0]} × {picture.shape[1]}")
+    metrics[1].metric("feature map", f"{feature.shape[0]} × {feature.shape[1]}")
+    metrics[2].metric("smallest value", figures.format_value(float(feature.min())))
+    metrics[3].metric("largest value", figures.format_value(float(feature.max())))
+    return state
+
+
+for spec, default in ((X, X_DEFAULT), (K, K_DEFAULT), (IK, IMAGE_KERNEL_DEFAULT)):
+    widgets.init_tensor(spec, default)
+widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
+
+st.title(TITLE)
+widgets.link_warning(PAGE)
+st.markdown(
+    "A 2D convolution slides a small block of weights over a grid, left to right and top to "
+    "bottom. At each stop it multiplies every number under the block by its weight and adds "
+    "the products up: one output cell. The strides say how far it jumps along rows and columns."
+)
+st.latex(
+    r"y_{r,c,o} \;=\; \sum_{i=0}^{k_h-1} \sum_{j=0}^{k_w-1} \sum_{m=0}^{C_\text{in}-1} "
+    r"x_{\,r s_y + i d,\; c s_x + j d,\; m}\; W_{i,j,m,o}"
+)
+st.caption(
+    "r, c: output row and column, o: output channel, i, j: kernel row and column, m: input "
+    "channel, s_y, s_x: strides, d: dilation. With SAME padding x is first padded with zeros."
+)
+grids_tab, pictures_tab = st.tabs(["Grids of vectors", "Pictures"])
+with grids_tab:
+    share_state = grids_part()
+with pictures_tab:
+    share_state |= pictures_part()
+widgets.share_link(SCHEMA, share_state)
