@@ -185,19 +185,21 @@ def test_conv1d_matches_the_loop_oracle(
 
 
 def test_conv2d_blocked_im2col_matches_the_oracle(monkeypatch):
-    # Tiny blocks force both block shapes: several images per block, and rows of one image.
+    # One im2col row is 3 * 2 * 5 taps of 8 bytes; the output is 3 images of 5 x 8 positions.
+    # Small blocks force every block shape: one output row, two output rows, two whole images.
     rng = np.random.default_rng(7)
     x = rng.standard_normal((3, 9, 8, 5))
     kernel = rng.standard_normal((3, 2, 5, 4))
-    expected = naive.conv2d(x, kernel, (2, 1), "same", (1, 2))
-    for block_bytes in (1, 5 * 6 * 8 * 12, 5 * 6 * 8 * 200):
-        monkeypatch.setattr(ops, "_BLOCK_BYTES", block_bytes)
-        np.testing.assert_allclose(ops.conv2d(x, kernel, (2, 1), "same", (1, 2)), expected)
-        grad_x, grad_kernel = ops.conv2d_backward(
-            x, kernel, np.ones_like(expected), (2, 1), "same", (1, 2)
-        )
-        monkeypatch.undo()
-        reference = ops.conv2d_backward(x, kernel, np.ones_like(expected), (2, 1), "same", (1, 2))
+    args = ((2, 1), "same", (1, 2))
+    expected = naive.conv2d(x, kernel, *args)
+    grad_out = rng.standard_normal(expected.shape)
+    reference = ops.conv2d_backward(x, kernel, grad_out, *args)
+    row_bytes = 3 * 2 * 5 * 8
+    for rows, block_count in ((1, 15), (16, 9), (80, 2)):
+        monkeypatch.setattr(ops, "_BLOCK_BYTES", rows * row_bytes)
+        assert len(ops._blocks(3, 5, 8, row_bytes)) == block_count
+        np.testing.assert_allclose(ops.conv2d(x, kernel, *args), expected)
+        grad_x, grad_kernel = ops.conv2d_backward(x, kernel, grad_out, *args)
         np.testing.assert_allclose(grad_x, reference[0])
         np.testing.assert_allclose(grad_kernel, reference[1])
 
