@@ -128,10 +128,8 @@ def peak_without_coretype() -> str:
     if "OPENBLAS_CORETYPE" not in os.environ:
         return "OPENBLAS_CORETYPE is not set; OpenBLAS picks its kernel from the CPU."
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
-    code = (
-        "import sys; sys.path.insert(0, %r); import bench_conv; print(bench_conv.matmul_peak())"
-        % str(Path(__file__).parent)
-    )
+    here = str(Path(__file__).parent)
+    code = f"import sys; sys.path.insert(0, {here!r}); import bench_conv; print(bench_conv.matmul_peak())"
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )

@@ -12,17 +12,35 @@ dilation ``d`` (the window then spans ``(k - 1) * d + 1`` cells):
   ``max((out - 1) * s + (k - 1) * d + 1 - n, 0)`` cells in total, half before and the rest
   (the extra cell when the total is odd) after.
 
-Numbers: integer and boolean input is computed in float64; float32 stays float32 (the fast
-path) and float64 stays float64. NaN and infinity follow IEEE arithmetic: they spread to every
+Numbers: float32 stays float32 (the fast path, with float32 matmuls) and float64 stays
+float64; any other real input (integers, booleans, float16) is computed in float64. A kernel or
+gradient of another dtype is cast to the input's. NaN and infinity follow IEEE arithmetic: they spread to every
 output whose window (or kernel product) touches them.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
+
+from cnndemo._checks import (
+    as_real,
+    axis_plan,
+    check_array,
+    check_grad,
+    check_kind,
+    check_padding,
+    pair,
+    whole,
+)
+from cnndemo._windows import (
+    NARROW_CHANNELS,
+    blocks,
+    correlate,
+    pad,
+    tap_major_cols,
+    tap_view,
+    window_view,
+)
 
 __all__ = [
     "conv1d",
@@ -39,80 +57,8 @@ __all__ = [
     "pool2d_backward",
 ]
 
-_PADDINGS = ("valid", "same")
-_KINDS = ("max", "min", "avg")
-
-# Below this many input channels the tap-major im2col (one contiguous copy per kernel tap)
-# beats copying whole windows, whose contiguous runs are then only k_w * channels long.
-_NARROW_CHANNELS = 4
-
-# Size of one im2col block in bytes. A block this size is still in the L2 cache when the
-# matmul reads it, which makes the copy almost free; one big im2col costs about 1.5x more.
-_BLOCK_BYTES = 2 << 20
-
-
 # ---------------------------------------------------------------------------------------------
 # Argument checking and shape arithmetic
-
-
-def _whole(value: object, name: str) -> int:
-    if type(value) is int and value >= 1:
-        return value
-    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
-        number = int(value)
-    elif isinstance(value, (float, np.floating)) and float(value).is_integer():
-        number = int(value)
-    else:
-        raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
-    if number < 1:
-        raise ValueError(f"{name} must be a whole number >= 1, got {number}")
-    return number
-
-
-def _pair(value: object, name: str) -> tuple[int, int]:
-    if type(value) is int and value >= 1:
-        return value, value
-    if isinstance(value, (tuple, list, np.ndarray)):
-        if len(value) != 2:
-            raise ValueError(f"{name} must be one whole number or a pair (y, x), got {value!r}")
-        return _whole(value[0], name), _whole(value[1], name)
-    number = _whole(value, name)
-    return number, number
-
-
-def _check_padding(padding: object) -> str:
-    if padding == "valid" or padding == "same":
-        return padding  # type: ignore[return-value]
-    raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
-
-
-def _check_kind(kind: object) -> str:
-    if kind == "max" or kind == "min" or kind == "avg":
-        return kind  # type: ignore[return-value]
-    raise ValueError(f"kind must be 'max', 'min' or 'avg', got {kind!r}")
-
-
-@lru_cache(maxsize=4096)
-def _axis_plan(
-    n: int, k: int, stride: int, padding: str, dilation: int, window: str, axis: str
-) -> tuple[int, int, int]:
-    """(out, pad_before, pad_after) for one axis; pure integer arithmetic, so safe to cache."""
-    span = (k - 1) * dilation + 1
-    if padding == "valid":
-        if span > n:
-            if dilation == 1:
-                raise ValueError(
-                    f"{window} {axis} {k} is larger than input {axis} {n} with valid padding"
-                )
-            raise ValueError(
-                f"dilated {window} {axis} {span} ({window} {axis} {k}, dilation {dilation}) "
-                f"is larger than input {axis} {n} with valid padding"
-            )
-        return (n - span) // stride + 1, 0, 0
-    out = -(-n // stride)
-    total = max((out - 1) * stride + span - n, 0)
-    # TensorFlow puts the odd cell at the end.
-    return out, total // 2, total - total // 2
 
 
 def output_size(n: int, k: int, stride: int = 1, padding: str = "valid", dilation: int = 1) -> int:
@@ -135,14 +81,14 @@ def output_size(n: int, k: int, stride: int = 1, padding: str = "valid", dilatio
     int
         The output length.
     """
-    n = _whole(n, "input size")
-    k = _whole(k, "window size")
-    plan = _axis_plan(
+    n = whole(n, "input size")
+    k = whole(k, "window size")
+    plan = axis_plan(
         n,
         k,
-        _whole(stride, "stride"),
-        _check_padding(padding),
-        _whole(dilation, "dilation"),
+        whole(stride, "stride"),
+        check_padding(padding),
+        whole(dilation, "dilation"),
         "window",
         "size",
     )
@@ -167,96 +113,22 @@ def padding_amounts(
         the extra cell at the end, so window ``i`` covers padded cells
         ``i * stride + j * dilation`` for ``j < k``, that is input index minus ``before``.
     """
-    n = _whole(n, "input size")
-    k = _whole(k, "window size")
-    plan = _axis_plan(
+    n = whole(n, "input size")
+    k = whole(k, "window size")
+    plan = axis_plan(
         n,
         k,
-        _whole(stride, "stride"),
-        _check_padding(padding),
-        _whole(dilation, "dilation"),
+        whole(stride, "stride"),
+        check_padding(padding),
+        whole(dilation, "dilation"),
         "window",
         "size",
     )
     return plan[1], plan[2]
 
 
-def _as_real(x: object, op: str, what: str = "input") -> np.ndarray:
-    array = np.asarray(x)
-    dtype = array.dtype
-    if dtype == np.float32 or dtype == np.float64:
-        return array
-    if dtype.kind in "biuf":
-        return array.astype(np.float64)
-    raise ValueError(f"{op} expects real numbers in its {what}, got dtype {dtype}")
-
-
-def _check_array(array: np.ndarray, ndim: int, op: str, what: str, axes: str) -> None:
-    if array.ndim != ndim:
-        raise ValueError(f"{op} expects a {ndim}D {what} ({axes}), got shape {tuple(array.shape)}")
-    if array.size == 0:
-        raise ValueError(
-            f"{op} got an empty {what} of shape {tuple(array.shape)}; "
-            "every axis needs at least one element"
-        )
-
-
-def _check_grad(grad_out: object, expected: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    grad = np.asarray(grad_out)
-    if grad.shape != expected:
-        raise ValueError(
-            f"grad_out has shape {tuple(grad.shape)}, expected {expected} "
-            "(the shape of the forward output)"
-        )
-    if grad.dtype.kind not in "biuf":
-        raise ValueError(f"grad_out must hold real numbers, got dtype {grad.dtype}")
-    return grad.astype(dtype, copy=False)
-
-
 # ---------------------------------------------------------------------------------------------
 # Shared 2D machinery (1D runs as 2D with height 1)
-
-
-def _pad(x: np.ndarray, top: int, bottom: int, left: int, right: int, fill: float) -> np.ndarray:
-    if not (top or bottom or left or right):
-        return x
-    batch, height, width, channels = x.shape
-    padded = np.full(
-        (batch, height + top + bottom, width + left + right, channels), fill, dtype=x.dtype
-    )
-    padded[:, top : top + height, left : left + width] = x
-    return padded
-
-
-def _tap(
-    padded: np.ndarray, i: int, j: int, out_h: int, out_w: int, sy: int, sx: int
-) -> np.ndarray:
-    """View of the cells that tap (i, j) (already scaled by dilation) sees at every output."""
-    return padded[:, i : i + (out_h - 1) * sy + 1 : sy, j : j + (out_w - 1) * sx + 1 : sx]
-
-
-def _windows(
-    padded: np.ndarray, out_h: int, out_w: int, kh: int, kw: int, sy: int, sx: int, dy: int, dx: int
-) -> np.ndarray:
-    """Read-only view (batch, out_h, out_w, kh, kw, channels) of every window; no copy."""
-    sb, sh, sw, sc = padded.strides
-    return as_strided(
-        padded,
-        (padded.shape[0], out_h, out_w, kh, kw, padded.shape[3]),
-        (sb, sh * sy, sw * sx, sh * dy, sw * dx, sc),
-        writeable=False,
-    )
-
-
-def _blocks(batch: int, out_h: int, out_w: int, row_bytes: int) -> list[tuple]:
-    """Index tuples splitting (batch, out_h) into blocks of about _BLOCK_BYTES of im2col rows."""
-    rows = max(1, _BLOCK_BYTES // row_bytes)
-    per_image = out_h * out_w
-    if per_image <= rows:
-        step = rows // per_image
-        return [(slice(b, b + step),) for b in range(0, batch, step)]
-    step = max(1, rows // out_w)
-    return [(b, slice(y, y + step)) for b in range(batch) for y in range(0, out_h, step)]
 
 
 class _ConvPlan:
@@ -265,78 +137,40 @@ class _ConvPlan:
     __slots__ = ("x", "kernel", "out_h", "out_w", "steps", "pads")
 
     def __init__(self, x, kernel, stride, padding, dilation, op, one_d):
-        x = _as_real(x, op)
+        x = as_real(x, op)
         kernel = np.asarray(kernel)
         if kernel.dtype != x.dtype:
-            kernel = _as_real(kernel, op, "kernel").astype(x.dtype)
+            kernel = as_real(kernel, op, "kernel").astype(x.dtype)
         if one_d:
-            _check_array(x, 3, op, "input", "batch, width, channels")
-            _check_array(kernel, 3, op, "kernel", "width, in, out")
+            check_array(x, 3, op, "input", "batch, width, channels")
+            check_array(kernel, 3, op, "kernel", "width, in, out")
             x, kernel = x[:, None], kernel[None]
-            sy, sx = 1, _whole(stride, "stride")
-            dy, dx = 1, _whole(dilation, "dilation")
+            sy, sx = 1, whole(stride, "stride")
+            dy, dx = 1, whole(dilation, "dilation")
         else:
-            _check_array(x, 4, op, "input", "batch, height, width, channels")
-            _check_array(kernel, 4, op, "kernel", "height, width, in, out")
-            sy, sx = _pair(stride, "stride")
-            dy, dx = _pair(dilation, "dilation")
+            check_array(x, 4, op, "input", "batch, height, width, channels")
+            check_array(kernel, 4, op, "kernel", "height, width, in, out")
+            sy, sx = pair(stride, "stride")
+            dy, dx = pair(dilation, "dilation")
         if kernel.shape[2] != x.shape[3]:
             raise ValueError(
                 f"kernel expects {kernel.shape[2]} input channels, input has {x.shape[3]}"
             )
-        padding = _check_padding(padding)
+        padding = check_padding(padding)
         _, height, width, _ = x.shape
-        out_h, top, bottom = _axis_plan(
-            height, kernel.shape[0], sy, padding, dy, "kernel", "height"
-        )
-        out_w, left, right = _axis_plan(width, kernel.shape[1], sx, padding, dx, "kernel", "width")
+        out_h, top, bottom = axis_plan(height, kernel.shape[0], sy, padding, dy, "kernel", "height")
+        out_w, left, right = axis_plan(width, kernel.shape[1], sx, padding, dx, "kernel", "width")
         self.x, self.kernel = x, kernel
         self.out_h, self.out_w = out_h, out_w
         self.steps = (sy, sx, dy, dx)
         self.pads = (top, bottom, left, right)
 
     def padded(self) -> np.ndarray:
-        return _pad(self.x, *self.pads, 0.0)
-
-
-def _tap_major_cols(
-    padded: np.ndarray, kh: int, kw: int, out_h: int, out_w: int, steps: tuple[int, ...]
-) -> np.ndarray:
-    """im2col as (kh * kw * channels, batch * out_h * out_w), built with one copy per tap."""
-    sy, sx, dy, dx = steps
-    batch, _, _, channels = padded.shape
-    cols = np.empty((kh, kw, channels, batch, out_h, out_w), dtype=padded.dtype)
-    # One transposed view up front: np.moveaxis per tap costs more than a tiny copy.
-    by_tap = cols.transpose(0, 1, 3, 4, 5, 2)
-    for i in range(kh):
-        for j in range(kw):
-            by_tap[i, j] = _tap(padded, i * dy, j * dx, out_h, out_w, sy, sx)
-    return cols.reshape(kh * kw * channels, batch * out_h * out_w)
-
-
-def _correlate(
-    padded: np.ndarray, kernel: np.ndarray, out_h: int, out_w: int, steps: tuple[int, ...]
-) -> np.ndarray:
-    """Valid cross-correlation of an already padded input: im2col and matmul."""
-    kh, kw, channels, out_channels = kernel.shape
-    taps = kh * kw * channels
-    flat_kernel = kernel.reshape(taps, out_channels)
-    batch = padded.shape[0]
-    if channels < _NARROW_CHANNELS:
-        cols = _tap_major_cols(padded, kh, kw, out_h, out_w, steps)
-        return (cols.T @ flat_kernel).reshape(batch, out_h, out_w, out_channels)
-    windows = _windows(padded, out_h, out_w, kh, kw, *steps)
-    out = np.empty((batch, out_h, out_w, out_channels), dtype=padded.dtype)
-    for index in _blocks(batch, out_h, out_w, taps * padded.itemsize):
-        block = out[index]
-        np.matmul(
-            windows[index].reshape(-1, taps), flat_kernel, out=block.reshape(-1, out_channels)
-        )
-    return out
+        return pad(self.x, *self.pads, 0.0)
 
 
 def _conv_forward(plan: _ConvPlan) -> np.ndarray:
-    return _correlate(plan.padded(), plan.kernel, plan.out_h, plan.out_w, plan.steps)
+    return correlate(plan.padded(), plan.kernel, plan.out_h, plan.out_w, plan.steps)
 
 
 def _conv_backward(plan: _ConvPlan, grad_out: object) -> tuple[np.ndarray, np.ndarray]:
@@ -346,16 +180,16 @@ def _conv_backward(plan: _ConvPlan, grad_out: object) -> tuple[np.ndarray, np.nd
     batch, height, width, _ = x.shape
     out_h, out_w, steps = plan.out_h, plan.out_w, plan.steps
     sy, sx, dy, dx = steps
-    grad = _check_grad(grad_out, (batch, out_h, out_w, out_channels), x.dtype)
+    grad = check_grad(grad_out, (batch, out_h, out_w, out_channels), x.dtype)
     padded = plan.padded()
     flat_grad = grad.reshape(-1, out_channels)
 
-    if channels < _NARROW_CHANNELS:
-        grad_kernel = _tap_major_cols(padded, kh, kw, out_h, out_w, steps) @ flat_grad
+    if channels < NARROW_CHANNELS:
+        grad_kernel = tap_major_cols(padded, kh, kw, out_h, out_w, steps) @ flat_grad
     else:
-        windows = _windows(padded, out_h, out_w, kh, kw, *steps)
+        windows = window_view(padded, out_h, out_w, kh, kw, *steps)
         grad_kernel = np.zeros((taps, out_channels), dtype=x.dtype)
-        for index in _blocks(batch, out_h, out_w, taps * x.itemsize):
+        for index in blocks(batch, out_h, out_w, taps * x.itemsize):
             block_cols = windows[index].reshape(-1, taps)
             grad_kernel += block_cols.T @ grad[index].reshape(-1, out_channels)
 
@@ -363,8 +197,8 @@ def _conv_backward(plan: _ConvPlan, grad_out: object) -> tuple[np.ndarray, np.nd
         # With stride 1 the input gradient is the "full" correlation of grad_out with the
         # flipped, in/out-swapped kernel; reusing the blocked forward beats scattering taps.
         span_y, span_x = (kh - 1) * dy, (kw - 1) * dx
-        grad_padded = _correlate(
-            _pad(grad, span_y, span_y, span_x, span_x, 0.0),
+        grad_padded = correlate(
+            pad(grad, span_y, span_y, span_x, span_x, 0.0),
             kernel[::-1, ::-1].transpose(0, 1, 3, 2),
             padded.shape[1],
             padded.shape[2],
@@ -378,7 +212,7 @@ def _conv_backward(plan: _ConvPlan, grad_out: object) -> tuple[np.ndarray, np.nd
         grad_padded = np.zeros(padded.shape, dtype=x.dtype)
         for i in range(kh):
             for j in range(kw):
-                _tap(grad_padded, i * dy, j * dx, out_h, out_w, sy, sx)[...] += grad_cols[i, j]
+                tap_view(grad_padded, i * dy, j * dx, out_h, out_w, sy, sx)[...] += grad_cols[i, j]
     top, _, left, _ = plan.pads
     grad_x = grad_padded
     if any(plan.pads):
@@ -524,7 +358,7 @@ def conv1d_backward(
     """
     plan = _ConvPlan(x, kernel, stride, padding, dilation, "conv1d_backward", True)
     expected = (plan.x.shape[0], plan.out_w, plan.kernel.shape[3])
-    grad = _check_grad(grad_out, expected, plan.x.dtype)[:, None]
+    grad = check_grad(grad_out, expected, plan.x.dtype)[:, None]
     grad_x, grad_kernel = _conv_backward(plan, grad)
     return grad_x[:, 0], grad_kernel[0]
 
@@ -543,21 +377,21 @@ class _PoolPlan:
     __slots__ = ("x", "kind", "kh", "kw", "sy", "sx", "out_h", "out_w", "pads")
 
     def __init__(self, x, size, stride, kind, padding, op, one_d):
-        x = _as_real(x, op)
+        x = as_real(x, op)
         if one_d:
-            _check_array(x, 3, op, "input", "batch, width, channels")
+            check_array(x, 3, op, "input", "batch, width, channels")
             x = x[:, None]
-            kh, kw = 1, _whole(size, "pool size")
-            sy, sx = 1, kw if stride is None else _whole(stride, "stride")
+            kh, kw = 1, whole(size, "pool size")
+            sy, sx = 1, kw if stride is None else whole(stride, "stride")
         else:
-            _check_array(x, 4, op, "input", "batch, height, width, channels")
-            kh, kw = _pair(size, "pool size")
-            sy, sx = (kh, kw) if stride is None else _pair(stride, "stride")
-        self.kind = _check_kind(kind)
-        padding = _check_padding(padding)
+            check_array(x, 4, op, "input", "batch, height, width, channels")
+            kh, kw = pair(size, "pool size")
+            sy, sx = (kh, kw) if stride is None else pair(stride, "stride")
+        self.kind = check_kind(kind)
+        padding = check_padding(padding)
         _, height, width, _ = x.shape
-        out_h, top, bottom = _axis_plan(height, kh, sy, padding, 1, "pool", "height")
-        out_w, left, right = _axis_plan(width, kw, sx, padding, 1, "pool", "width")
+        out_h, top, bottom = axis_plan(height, kh, sy, padding, 1, "pool", "height")
+        out_w, left, right = axis_plan(width, kw, sx, padding, 1, "pool", "width")
         self.x, self.kh, self.kw, self.sy, self.sx = x, kh, kw, sy, sx
         self.out_h, self.out_w, self.pads = out_h, out_w, (top, bottom, left, right)
 
@@ -576,14 +410,14 @@ def _real_counts(n: int, k: int, stride: int, out: int, before: int) -> np.ndarr
 
 
 def _pool_forward(plan: _PoolPlan) -> np.ndarray:
-    padded = _pad(plan.x, *plan.pads, _FILL[plan.kind])
+    padded = pad(plan.x, *plan.pads, _FILL[plan.kind])
     combine = {"max": np.maximum, "min": np.minimum, "avg": np.add}[plan.kind]
     out = None
     # Reducing tap by tap over strided views keeps channels contiguous, which is faster than
     # reducing a window view over its two small inner axes.
     for i in range(plan.kh):
         for j in range(plan.kw):
-            tap = _tap(padded, i, j, plan.out_h, plan.out_w, plan.sy, plan.sx)
+            tap = tap_view(padded, i, j, plan.out_h, plan.out_w, plan.sy, plan.sx)
             if out is None:
                 out = tap.copy()
             else:
@@ -596,16 +430,16 @@ def _pool_forward(plan: _PoolPlan) -> np.ndarray:
 def _pool_backward(plan: _PoolPlan, grad_out: object) -> np.ndarray:
     x, kh, kw, sy, sx = plan.x, plan.kh, plan.kw, plan.sy, plan.sx
     out_h, out_w = plan.out_h, plan.out_w
-    grad = _check_grad(grad_out, (x.shape[0], out_h, out_w, x.shape[3]), x.dtype)
-    padded = _pad(x, *plan.pads, _FILL[plan.kind])
+    grad = check_grad(grad_out, (x.shape[0], out_h, out_w, x.shape[3]), x.dtype)
+    padded = pad(x, *plan.pads, _FILL[plan.kind])
     grad_padded = np.zeros(padded.shape, dtype=x.dtype)
     if plan.kind == "avg":
         share = grad / plan.counts()
         for i in range(kh):
             for j in range(kw):
-                _tap(grad_padded, i, j, out_h, out_w, sy, sx)[...] += share
+                tap_view(grad_padded, i, j, out_h, out_w, sy, sx)[...] += share
     else:
-        windows = _windows(padded, out_h, out_w, kh, kw, sy, sx, 1, 1)
+        windows = window_view(padded, out_h, out_w, kh, kw, sy, sx, 1, 1)
         flat = windows.reshape(x.shape[0], out_h, out_w, kh * kw, x.shape[3])
         # argmax/argmin return the first winner in window (row-major) order, and the first NaN
         # when there is one, matching the NaN the forward pass returns.
@@ -615,7 +449,7 @@ def _pool_backward(plan: _PoolPlan, grad_out: object) -> np.ndarray:
         for i in range(kh):
             for j in range(kw):
                 hit = np.where(winner == i * kw + j, grad, 0)
-                _tap(grad_padded, i, j, out_h, out_w, sy, sx)[...] += hit
+                tap_view(grad_padded, i, j, out_h, out_w, sy, sx)[...] += hit
     top, _, left, _ = plan.pads
     _, height, width, _ = x.shape
     return np.ascontiguousarray(grad_padded[:, top : top + height, left : left + width])
@@ -630,7 +464,9 @@ def _skip_padded_winners(
     _, height, width, _ = plan.x.shape
     is_pad = np.ones((1, *padded_shape, 1), dtype=bool)
     is_pad[:, top : top + height, left : left + width] = False
-    pad_windows = _windows(is_pad, plan.out_h, plan.out_w, plan.kh, plan.kw, plan.sy, plan.sx, 1, 1)
+    pad_windows = window_view(
+        is_pad, plan.out_h, plan.out_w, plan.kh, plan.kw, plan.sy, plan.sx, 1, 1
+    )
     pad_windows = pad_windows.reshape(plan.out_h, plan.out_w, plan.kh * plan.kw)
     first_real = np.argmin(pad_windows, axis=2)[None, :, :, None]
     rows = np.arange(plan.out_h)[None, :, None, None]
@@ -757,12 +593,12 @@ def pool1d_backward(
     """
     plan = _PoolPlan(x, size, stride, kind, padding, "pool1d_backward", True)
     expected = (plan.x.shape[0], plan.out_w, plan.x.shape[3])
-    grad = _check_grad(grad_out, expected, plan.x.dtype)[:, None]
+    grad = check_grad(grad_out, expected, plan.x.dtype)[:, None]
     return _pool_backward(plan, grad)[:, 0]
 
 
 def _check_global(x: object, kind: object, op: str) -> tuple[np.ndarray, str]:
-    array = _as_real(x, op)
+    array = as_real(x, op)
     if array.ndim < 3:
         raise ValueError(
             f"{op} expects an input (batch, ..., channels) with at least one position axis, "
@@ -773,7 +609,7 @@ def _check_global(x: object, kind: object, op: str) -> tuple[np.ndarray, str]:
             f"{op} got an empty input of shape {tuple(array.shape)}; "
             "every axis needs at least one element"
         )
-    return array, _check_kind(kind)
+    return array, check_kind(kind)
 
 
 def global_pool(x: np.ndarray, kind: str = "max") -> np.ndarray:
@@ -820,7 +656,7 @@ def global_pool_backward(x: np.ndarray, grad_out: np.ndarray, kind: str = "max")
     """
     array, kind = _check_global(x, kind, "global_pool_backward")
     batch, channels = array.shape[0], array.shape[-1]
-    grad = _check_grad(grad_out, (batch, channels), array.dtype)
+    grad = check_grad(grad_out, (batch, channels), array.dtype)
     flat = array.reshape(batch, -1, channels)
     if kind == "avg":
         grad_flat = np.broadcast_to(grad[:, None] / flat.shape[1], flat.shape).copy()

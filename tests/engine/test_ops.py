@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cnndemo import ops
+from cnndemo import _windows, ops
 from tests.engine import naive
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -196,8 +196,8 @@ def test_conv2d_blocked_im2col_matches_the_oracle(monkeypatch):
     reference = ops.conv2d_backward(x, kernel, grad_out, *args)
     row_bytes = 3 * 2 * 5 * 8
     for rows, block_count in ((1, 15), (16, 9), (80, 2)):
-        monkeypatch.setattr(ops, "_BLOCK_BYTES", rows * row_bytes)
-        assert len(ops._blocks(3, 5, 8, row_bytes)) == block_count
+        monkeypatch.setattr(_windows, "BLOCK_BYTES", rows * row_bytes)
+        assert len(_windows.blocks(3, 5, 8, row_bytes)) == block_count
         np.testing.assert_allclose(ops.conv2d(x, kernel, *args), expected)
         grad_x, grad_kernel = ops.conv2d_backward(x, kernel, grad_out, *args)
         np.testing.assert_allclose(grad_x, reference[0])
