@@ -44,7 +44,6 @@ def ours(section: int, seed: int) -> dict:
 
 def replica(section: int, seed: int) -> dict:
     import torch
-
     import torch_replica
 
     torch.set_num_threads(2)

@@ -234,6 +234,7 @@ def test_training_matches_the_pytorch_replica_from_the_same_weights(section):
     torch = pytest.importorskip("torch")
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     import torch_replica
+
     from cnndemo.train import train
 
     torch.set_num_threads(1)
