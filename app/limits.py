@@ -68,3 +68,10 @@ MAX_PARAM_CHARS = 4000
 
 MAX_NUMBER_CHARS = 24
 """Longest text of one number inside a link (``-1.2345678901234567e+05`` fits)."""
+
+# --- Image sets (sections 5-8; added with app/image_widgets.py) ---------------------------------
+MAX_IMAGES = 32
+"""Images in an editable training set: each is a dozen buttons, and reruns must stay fast."""
+
+MAX_IMAGE_EDIT_SIDE = 6
+"""Rows or columns of an image drawn on the pad (training images keep the tutorial's 3 x 3)."""
