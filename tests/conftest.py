@@ -2,6 +2,10 @@
 
 import pytest
 import streamlit as st
+from streamlit import config
+
+# The app hides exception details from its users (.streamlit/config.toml); tests want them.
+config.set_option("client.showErrorDetails", "full")
 
 
 @pytest.fixture(autouse=True)
