@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +35,19 @@ CHROMIUM_ARGS = [
 ]
 
 
+@dataclass(frozen=True)
+class LiveServer:
+    url: str  # http://127.0.0.1:PORT, no trailing slash
+    pid: int
+
+    def rss_mib(self) -> float:
+        """Resident memory of the server process, from /proc (Linux)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("VmRSS not found")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -41,8 +55,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(port: int | None = None, timeout: float = 60.0) -> Iterator[str]:
-    """Run ``streamlit run streamlit_app.py`` on a free loopback port; yield its base URL."""
+def streamlit_server(port: int | None = None, timeout: float = 60.0) -> Iterator[LiveServer]:
+    """Run ``streamlit run streamlit_app.py`` on a free loopback port; yield where it listens."""
     port = port or free_port()
     log = open(artifacts_dir() / f"server-{port}.log", "w")  # noqa: SIM115 (closed in finally)
     proc = subprocess.Popen(
@@ -70,7 +84,7 @@ def streamlit_server(port: int | None = None, timeout: float = 60.0) -> Iterator
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base, proc, timeout)
-        yield base
+        yield LiveServer(base, proc.pid)
     finally:
         proc.terminate()
         try:

@@ -19,12 +19,12 @@ from devtools.live import artifacts_dir, launch_chromium, streamlit_server, wait
 def main(routes: list[str]) -> None:
     routes = routes or [p.route for p in PAGES]
     out = artifacts_dir("screenshots")
-    with streamlit_server() as base, sync_playwright() as playwright:
+    with streamlit_server() as live, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         for route in routes:
             for device, width in (("desktop", 1280), ("phone", 390)):
                 page = browser.new_page(viewport={"width": width, "height": 900})
-                page.goto(f"{base}/{route}")
+                page.goto(f"{live.url}/{route}")
                 wait_for_rerun(page)
                 page.wait_for_timeout(1500)  # let Plotly finish drawing its SVG
                 wait_for_rerun(page)

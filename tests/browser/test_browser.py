@@ -30,8 +30,8 @@ WIDTHS = {"desktop": 1280, "phone": 390}
 
 @pytest.fixture(scope="module")
 def server():
-    with streamlit_server() as base:
-        yield base
+    with streamlit_server() as live:
+        yield live.url
 
 
 @pytest.fixture(scope="module")
