@@ -75,3 +75,22 @@ MAX_IMAGES = 32
 
 MAX_IMAGE_EDIT_SIDE = 6
 """Rows or columns of an image drawn on the pad (training images keep the tutorial's 3 x 3)."""
+
+# --- Training pages 3-4 (text) and model files (added with app/training_panel.py) -------------
+MAX_SEED = 100_000
+"""Largest random seed offered by the training controls."""
+
+MAX_MODEL_FILE_BYTES = 256 * 1024
+"""Largest model file the "Load a model" box accepts (the tutorial's models are ~2 KB)."""
+
+MAX_SENTENCES = 16
+"""Rows of the editable sentence table (sections 3-4)."""
+
+MAX_TOKENS = 10
+"""Tokens per sentence (sections 3-4): the flattened model's dense layer grows with it."""
+
+MAX_WORD_CHARS = 20
+"""Characters per token; longer ones are almost always pasted text."""
+
+MAX_EMBEDDING = 4
+"""Embedding size (sections 3-4); the vector plots show two of the conv channels."""

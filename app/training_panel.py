@@ -1,0 +1,684 @@
+"""The training panel shared by sections 3-8: hyper-parameters, Train/Stop, live progress, results.
+
+A page calls three functions, in this order, all with the same ``prefix`` (its session-state
+namespace, e.g. ``"s3"``; every key this module writes starts with ``f"{prefix}.tp."``)::
+
+    from app import training_panel as tp
+
+    extras = (tp.choice("pool", "pooling", ("max", "min", "avg")),)
+    hp = tp.hyperparameter_controls("s3", section=3, extras=extras)   # main body
+    data = ...                                                        # the page's TextData/ImageData
+    run = tp.training_panel("s3", section=3, data=data, hyperparameters=hp)
+    if run is not None:                      # a finished (or stopped, or loaded) run
+        if run.stale: ...                    # it came from another setup: say so next to results
+        run.final.probabilities, run.snapshots, run.model ...
+    tp.model_files("s3", section=3, data=data)                        # download / load a model
+
+API
+---
+``choice(name, label, options, help=None) -> Control`` / ``integer(name, label, low, high,
+help=None) -> Control``
+    Section-specific hyper-parameter controls (``name`` is a ``build_model`` keyword such as
+    ``pool``, ``activation``, ``embedding_size``, ``channels``).
+``hyperparameter_controls(prefix, section, extras=(), *, show=COMMON) -> dict``
+    Draws learning rate, momentum, optimiser, init scale, epochs (capped by
+    ``limits.MAX_EPOCHS``), seed, then the extras; returns every hyper-parameter of
+    ``cnndemo.models.default_hyperparameters(section)`` with the widgets' values filled in,
+    ready for ``build_model(section, **hp)``. Widget keys: ``hp_key(prefix, name)``.
+``set_hyperparameters(prefix, values)``
+    Write widget values (share links, loaded models); call before the controls render or in
+    a callback.
+``training_panel(prefix, section, data, hyperparameters, *, every=None) -> TrainingRun | None``
+    The Train and Stop buttons, a progress bar and a live error curve while training, then the
+    summary, the error curve (log-scale switch) and a probability animation over the
+    snapshots. Returns the latest run (``run.stale`` tells whether it belongs to the setup now
+    on screen) or None before the first run.
+``current_run(prefix) -> TrainingRun | None``
+``model_files(prefix, section, data)``
+    "Download the trained model" (JSON via ``cnndemo.persist.dumps``) and "Load a model"
+    (``st.file_uploader``, at most ``limits.MAX_MODEL_FILE_BYTES``); a loaded model becomes the
+    current run, evaluated on the page's data, and the controls take its hyper-parameters.
+``fingerprint(section, data, hyperparameters) -> str``
+    What makes a run current: a change of data or of any hyper-parameter makes it stale.
+
+How training stays interruptible (Stop) in the browser
+------------------------------------------------------
+The Train click runs the panel's ``st.fragment``. Training runs in chunks of about
+``CHUNK_SECONDS``; after each chunk the model, the optimiser (with its momentum) and the error
+history are committed to ``st.session_state``, the progress bar and the curve are redrawn, and
+the fragment asks for its own rerun (``st.rerun(scope="fragment")``). A Stop click sends a rerun
+request for the same fragment; Streamlit does not interrupt a running fragment for a click,
+it queues it (and merges it with our own rerun request, keeping the click), so the Stop
+button's callback runs before the next chunk, which then finalises instead of training. No
+Streamlit call happens while a chunk trains, so the stored state is never half-updated. When
+the fragment runs inside a full-script run (AppTest, or a full rerun mid-training) a scoped
+rerun is not allowed; the panel then trains the remaining chunks in the same run. The results
+are complete only when training ends; the panel then reruns the whole page (the page's tables
+live outside the fragment) with ``st.rerun()``.
+
+Chunked training gives exactly the numbers of one uninterrupted ``cnndemo.train.train`` call:
+the same model and optimiser objects are stepped in the same order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from app import limits
+from app import training_figures as tf
+from cnndemo import data as data_mod
+from cnndemo import persist
+from cnndemo.models import Model, build_model, default_hyperparameters
+from cnndemo.optim import OPTIMIZERS, Optimizer, make_optimizer
+from cnndemo.train import Snapshot, train
+
+__all__ = [
+    "COMMON",
+    "CHUNK_SECONDS",
+    "Control",
+    "TrainingRun",
+    "choice",
+    "current_run",
+    "fingerprint",
+    "hp_key",
+    "hyperparameter_controls",
+    "integer",
+    "model_files",
+    "set_hyperparameters",
+    "snapshot_every",
+    "stale_warning",
+    "training_panel",
+]
+
+COMMON = ("learning_rate", "momentum", "optimizer", "init_scale", "epochs", "seed")
+"""The hyper-parameters every training page shows."""
+
+CHUNK_SECONDS = 0.12
+"""Training time between two redraws (and two chances for a Stop click to land)."""
+
+WATCH_SECONDS = 4.0
+"""How long a run takes in "watch it learn" mode, whatever its epochs."""
+
+WATCH_PAUSE = 0.1
+"""Pause after each chunk in "watch it learn" mode (seconds)."""
+
+SNAPSHOTS = 25
+"""Snapshots per run (about): the animation frames."""
+
+OPTIMIZER_LABELS = {
+    "momentum": "gradient descent with momentum",
+    "sgd": "plain gradient descent",
+    "adam": "Adam",
+}
+
+
+# =================================================================================================
+# Hyper-parameter controls
+# =================================================================================================
+
+
+@dataclass(frozen=True)
+class Control:
+    """A section-specific hyper-parameter control: a radio (``options``) or a whole number."""
+
+    name: str
+    label: str
+    options: tuple[Any, ...] | None = None
+    low: int = 1
+    high: int = 1
+    help: str | None = None
+
+
+def choice(name: str, label: str, options: Sequence[Any], help: str | None = None) -> Control:
+    """A radio over ``options`` for hyper-parameter ``name``."""
+    return Control(name, label, tuple(options), help=help)
+
+
+def integer(name: str, label: str, low: int, high: int, help: str | None = None) -> Control:
+    """A whole-number input in ``[low, high]`` for hyper-parameter ``name``."""
+    return Control(name, label, None, low, high, help)
+
+
+def hp_key(prefix: str, name: str) -> str:
+    """Widget key of hyper-parameter ``name`` (for tests and share links)."""
+    return f"{prefix}.tp.hp.{name}"
+
+
+def set_hyperparameters(prefix: str, values: Mapping[str, Any]) -> None:
+    """Set the controls' values (before they render, or in a callback)."""
+    for name, value in values.items():
+        st.session_state[hp_key(prefix, name)] = value
+
+
+def _common_widget(prefix: str, name: str, default: Any) -> Any:
+    key = hp_key(prefix, name)
+    st.session_state.setdefault(key, default)
+    if name == "learning_rate":
+        return st.number_input(
+            "learning rate", min_value=1e-4, max_value=10.0, step=0.1, format="%.4g", key=key,
+            help="How far each update moves the weights along the gradient",
+        )  # fmt: skip
+    if name == "momentum":
+        return st.number_input(
+            "momentum", min_value=0.0, max_value=0.99, step=0.05, format="%.2f", key=key,
+            help="accumulator = momentum × accumulator + gradient (TensorFlow's rule); "
+            "only the momentum optimiser uses it",
+        )  # fmt: skip
+    if name == "optimizer":
+        return st.selectbox(
+            "optimiser", OPTIMIZERS, key=key, format_func=OPTIMIZER_LABELS.__getitem__,
+            help="Adam adapts the step per weight; try learning rate 0.05 with it",
+        )  # fmt: skip
+    if name == "init_scale":
+        return st.number_input(
+            "init scale", min_value=1e-4, max_value=2.0, step=0.01, format="%.4g", key=key,
+            help="Standard deviation of the normal distribution the first weights come from",
+        )  # fmt: skip
+    if name == "epochs":
+        st.session_state[key] = min(max(int(st.session_state[key]), 1), limits.MAX_EPOCHS)
+        return int(
+            st.number_input(
+                "epochs",
+                min_value=1,
+                max_value=limits.MAX_EPOCHS,
+                step=100,
+                key=key,
+                help=f"Full passes over the data (at most {limits.MAX_EPOCHS})",
+            )  # fmt: skip
+        )
+    if name == "seed":
+        return int(
+            st.number_input(
+                "seed",
+                min_value=0,
+                max_value=limits.MAX_SEED,
+                step=1,
+                key=key,
+                help="Picks the random first weights: same seed, same run",
+            )  # fmt: skip
+        )
+    raise ValueError(f"no common control for {name!r}")
+
+
+def hyperparameter_controls(
+    prefix: str,
+    section: int,
+    extras: Sequence[Control] = (),
+    *,
+    show: Sequence[str] = COMMON,
+    columns: int = 4,
+) -> dict[str, Any]:
+    """Draw the controls; return the full hyper-parameter dict for ``build_model(section, ...)``."""
+    hp = default_hyperparameters(section)
+    cols = st.columns(columns)
+    for i, name in enumerate(show):
+        with cols[i % columns]:
+            hp[name] = _common_widget(prefix, name, hp[name])
+    if extras:
+        cols = st.columns(max(len(extras), 1))
+        for col, control in zip(cols, extras, strict=True):
+            key = hp_key(prefix, control.name)
+            st.session_state.setdefault(key, hp[control.name])
+            with col:
+                if control.options is not None:
+                    if st.session_state[key] not in control.options:
+                        st.session_state[key] = control.options[0]
+                    hp[control.name] = st.radio(
+                        control.label, control.options, key=key, horizontal=True,
+                        help=control.help,
+                    )  # fmt: skip
+                else:
+                    value = min(max(int(st.session_state[key]), control.low), control.high)
+                    st.session_state[key] = value
+                    hp[control.name] = int(
+                        st.number_input(
+                            control.label,
+                            control.low,
+                            control.high,
+                            step=1,
+                            key=key,
+                            help=control.help,
+                        )  # fmt: skip
+                    )
+    hp["learning_rate"] = float(hp["learning_rate"])
+    hp["momentum"] = float(hp["momentum"])
+    hp["init_scale"] = float(hp["init_scale"])
+    return hp
+
+
+# =================================================================================================
+# Runs and their state
+# =================================================================================================
+
+Data = data_mod.TextData | data_mod.ImageData
+
+
+@dataclass
+class TrainingRun:
+    """A finished, stopped or loaded run, as the page shows it.
+
+    Attributes
+    ----------
+    section : int
+    hyperparameters : dict
+        Those the model was built with.
+    fingerprint : str
+        ``fingerprint(section, data, hyperparameters)`` of the setup it was trained on.
+    model : Model
+    data : TextData or ImageData
+        The data it was trained on (or, for a loaded model, evaluated on).
+    errors : list of float
+        One per epoch run (before that epoch's update); empty for a loaded model.
+    snapshots : list of Snapshot
+        Every ``every`` epochs, then the final state (also ``final``).
+    final : Snapshot
+        State after the last update.
+    epochs_planned : int
+    stopped : bool
+        Stopped early with the Stop button (or by a change of setup during training).
+    source : str
+        "trained" or "loaded" (then ``file_name`` says from where).
+    seconds : float
+        Wall-clock training time (chunks only, not the redraws between them).
+    stale : bool
+        Set by the panel on every rerun: True when the setup on screen differs.
+    """
+
+    section: int
+    hyperparameters: dict[str, Any]
+    fingerprint: str
+    model: Model
+    data: Data
+    errors: list[float]
+    snapshots: list[Snapshot]
+    final: Snapshot
+    epochs_planned: int
+    stopped: bool = False
+    source: str = "trained"
+    file_name: str = ""
+    seconds: float = 0.0
+    stale: bool = False
+    figures: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def epochs_run(self) -> int:
+        """Updates applied."""
+        return self.final.epoch
+
+    def wrong(self) -> list[int]:
+        """Indices of the examples on the wrong side of 0.5."""
+        predicted = self.final.probabilities > 0.5
+        return np.flatnonzero(predicted != (self.data.targets > 0.5)).tolist()
+
+    def figure(self, name: Any, build: Any) -> Any:
+        """Memoise a figure of this run (``build()`` runs once per ``name``)."""
+        if name not in self.figures:
+            self.figures[name] = build()
+        return self.figures[name]
+
+
+@dataclass
+class _Job:
+    """Training in progress (lives in session state between fragment reruns)."""
+
+    section: int
+    hyperparameters: dict[str, Any]
+    fingerprint: str
+    model: Model
+    optimizer: Optimizer
+    data: Data
+    epochs: int
+    every: int
+    watch: bool
+    errors: list[float] = field(default_factory=list)
+    snapshots: list[Snapshot] = field(default_factory=list)
+    seconds: float = 0.0
+    stop_requested: bool = False
+    final: Snapshot | None = None  # state after the last chunk
+
+
+def _key(prefix: str, name: str) -> str:
+    return f"{prefix}.tp.{name}"
+
+
+def fingerprint(section: int, data: Data, hyperparameters: Mapping[str, Any]) -> str:
+    """A short hash of everything that determines a run."""
+    if isinstance(data, data_mod.TextData):
+        content: Any = [list(data.sentences), data.targets.tolist()]
+    else:
+        content = [list(data.names), data.targets.tolist()]
+    text = json.dumps([section, content, sorted(hyperparameters.items())], default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def snapshot_every(epochs: int) -> int:
+    """Snapshot spacing giving about ``SNAPSHOTS`` frames."""
+    return max(1, math.ceil(epochs / SNAPSHOTS))
+
+
+def current_run(prefix: str) -> TrainingRun | None:
+    """The latest finished, stopped or loaded run of this page (None before the first)."""
+    return st.session_state.get(_key(prefix, "run"))
+
+
+def _build(section: int, data: Data, hp: Mapping[str, Any]) -> Model:
+    if isinstance(data, data_mod.TextData):
+        return build_model(
+            section, vocabulary=data.vocabulary, input_size=data.inputs.shape[1:2], **hp
+        )
+    return build_model(section, input_size=data.inputs.shape[1:3], **hp)
+
+
+def _start(prefix: str, section: int, data: Data, hp: dict[str, Any], fp: str) -> None:
+    """Train button callback: a fresh model and optimiser (errors are shown, not raised)."""
+    state = st.session_state
+    state.pop(_key(prefix, "message"), None)
+    try:
+        model = _build(section, data, hp)
+        optimizer = make_optimizer(hp["optimizer"], hp["learning_rate"], hp["momentum"])
+    except ValueError as error:
+        state[_key(prefix, "message")] = f"Cannot train with this setup: {error}"
+        return
+    epochs = int(hp["epochs"])
+    state[_key(prefix, "job")] = _Job(
+        section, dict(hp), fp, model, optimizer, data, epochs, snapshot_every(epochs),
+        bool(state.get(_key(prefix, "watch"), False)),
+    )  # fmt: skip
+
+
+def _request_stop(prefix: str) -> None:
+    job = st.session_state.get(_key(prefix, "job"))
+    if job is not None:
+        job.stop_requested = True
+
+
+def _train_chunk(job: _Job) -> None:
+    """Run epochs until the chunk's time is up (at a snapshot boundary) or the run is complete.
+
+    Pure NumPy: no Streamlit call, so nothing can interrupt it half-way.
+    """
+    done = len(job.errors)
+    remaining = job.epochs - done
+    if job.watch:
+        # Whole snapshot intervals per chunk, so chunks start where a snapshot is due.
+        per_chunk = job.epochs / (WATCH_SECONDS / WATCH_PAUSE)
+        chunk_epochs = job.every * max(1, round(per_chunk / job.every))
+        budget = math.inf
+    else:
+        chunk_epochs = remaining
+        budget = CHUNK_SECONDS
+    chunk_epochs = min(chunk_epochs, remaining)
+    start = time.perf_counter()
+    counter = iter(range(done, job.epochs + 1))
+
+    def should_stop() -> bool:
+        # Called before each epoch: stop on a snapshot boundary once the time is up, so every
+        # chunk starts where a snapshot is due and the snapshot grid is that of one long run.
+        epoch = next(counter)
+        return epoch % job.every == 0 and epoch > done and time.perf_counter() - start > budget
+
+    result = train(
+        job.model, job.data, epochs=chunk_epochs, optimizer=job.optimizer, every=job.every,
+        should_stop=should_stop,
+    )  # fmt: skip
+    for snapshot in result.snapshots:
+        snapshot.epoch += done
+    job.snapshots.extend(result.snapshots)
+    job.errors.extend(result.errors)
+    job.seconds += time.perf_counter() - start
+    job.final = result.final
+
+
+def _finish(prefix: str, job: _Job) -> TrainingRun:
+    final = job.final
+    if final is None:  # stopped before the first chunk: evaluate the untrained model
+        final = train(job.model, job.data, epochs=0).final
+    else:
+        final.epoch = len(job.errors)
+    snapshots = list(job.snapshots)
+    if not snapshots or snapshots[-1].epoch != final.epoch:
+        snapshots.append(final)
+    run = TrainingRun(
+        job.section, job.hyperparameters, job.fingerprint, job.model, job.data,
+        list(job.errors), snapshots, final, job.epochs,
+        stopped=len(job.errors) < job.epochs, seconds=job.seconds,
+    )  # fmt: skip
+    st.session_state[_key(prefix, "run")] = run
+    st.session_state.pop(_key(prefix, "job"), None)
+    return run
+
+
+# =================================================================================================
+# The panel
+# =================================================================================================
+
+
+def training_panel(
+    prefix: str,
+    section: int,
+    data: Data | None,
+    hyperparameters: Mapping[str, Any],
+    *,
+    heading: str = "Train the model",
+) -> TrainingRun | None:
+    """Draw the panel (a fragment); return the latest run with ``stale`` set, or None.
+
+    ``data`` None means the page's data is invalid right now: the Train button is disabled
+    (the page shows why).
+    """
+    hp = dict(hyperparameters)
+    fp = fingerprint(section, data, hp) if data is not None else ""
+    st.subheader(heading)
+    _panel(prefix, section, data, hp, fp)
+    run = current_run(prefix)
+    if run is not None:
+        run.stale = run.fingerprint != fp
+    return run
+
+
+@st.fragment
+def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp: str) -> None:
+    state = st.session_state
+    job: _Job | None = state.get(_key(prefix, "job"))
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.button(
+            "▶ Train", key=_key(prefix, "train"), type="primary",
+            disabled=job is not None or data is None,
+            on_click=_start, args=(prefix, section, data, hp, fp),
+            help="Build a fresh model from the seed and train it on the data above",
+        )  # fmt: skip
+        st.button(
+            "■ Stop", key=_key(prefix, "stop"), disabled=job is None,
+            on_click=_request_stop, args=(prefix,), help="Stop after the current chunk of epochs",
+        )  # fmt: skip
+        st.toggle(
+            "watch it learn (slow motion)", key=_key(prefix, "watch"),
+            help=f"Spread the training over about {WATCH_SECONDS:g} s so you can follow it",
+        )  # fmt: skip
+    message = state.get(_key(prefix, "message"))
+    if message:
+        st.error(message)
+    if job is None:
+        _results(prefix, fp)
+        return
+    if job.fingerprint != fp and data is not None:
+        # The setup changed under a running job (a full rerun mid-training): its numbers no
+        # longer belong to the page, so end it now, marked as stopped.
+        job.stop_requested = True
+    progress = st.progress(0.0, text="starting…")
+    curve = st.empty()
+    fragment_rerun = True
+    while True:
+        if not job.stop_requested and len(job.errors) < job.epochs:
+            _train_chunk(job)
+            if job.watch:
+                time.sleep(WATCH_PAUSE)
+        done = len(job.errors)
+        if job.stop_requested or done >= job.epochs:
+            run = _finish(prefix, job)
+            if fragment_rerun:
+                st.rerun()  # the page's result tables live outside the fragment
+            progress.progress(run.epochs_run / max(run.epochs_planned, 1), text="done")
+            curve.empty()
+            _results(prefix, fp)
+            return
+        error = job.errors[-1]
+        progress.progress(
+            done / job.epochs,
+            text=f"epoch {done} of {job.epochs} · error {error:.4f} · {job.seconds:.2f} s",
+        )
+        curve.plotly_chart(
+            tf.error_curve(job.errors, epochs_target=job.epochs, title="Training error (live)"),
+            key=_key(prefix, f"live{done}"),
+        )
+        if fragment_rerun:
+            try:
+                st.rerun(scope="fragment")
+            except StreamlitAPIException:
+                # Running inside a full-script run: no scoped rerun, so keep going here.
+                fragment_rerun = False
+
+
+def _results(prefix: str, fp: str) -> None:
+    run = current_run(prefix)
+    if run is None:
+        st.info(
+            "Press **▶ Train**: a fresh model (weights from the seed) learns the data above. "
+            "The error curve and the moving vectors appear here while it trains."
+        )
+        return
+    run.stale = run.fingerprint != fp
+    if run.stale:
+        stale_warning(run)
+    n = len(run.data.targets)
+    wrong = run.wrong()
+    if run.source == "loaded":
+        what = f"Loaded model **{run.file_name}**, evaluated on the data above (no training)."
+    elif run.stopped:
+        what = (
+            f"Stopped after **{run.epochs_run}** of {run.epochs_planned} epochs "
+            f"({run.seconds:.2f} s)."
+        )
+    else:
+        what = f"Trained **{run.epochs_run}** epochs in {run.seconds:.2f} s."
+    st.markdown(what)
+    cols = st.columns(4)
+    if run.errors:
+        cols[0].metric("first error", f"{run.errors[0]:.4f}", help="ln 2 = 0.6931 for 0.5 answers")
+    cols[1].metric(
+        "final error",
+        f"{run.final.error:.4f}",
+        delta=f"{run.final.error - run.errors[0]:+.4f}" if run.errors else None,
+        delta_color="inverse",
+    )
+    cols[2].metric("right side of 0.5", f"{n - len(wrong)} of {n}")
+    cols[3].metric("epochs", f"{run.epochs_run}")
+    if run.errors:
+        log = st.toggle("log scale", key=_key(prefix, "log"), help="Shows the slow end of training")
+        st.plotly_chart(
+            run.figure(("error", log), lambda: tf.error_curve(run.errors, log_scale=log)),
+            key=_key(prefix, "error_curve"),
+        )
+        st.caption(
+            "The error is measured before each update, so epoch 0 shows the untrained model: "
+            "with tiny random weights every answer is about 0.5 and the error about ln 2."
+        )
+
+
+def stale_warning(run: TrainingRun) -> None:
+    """The standard notice for results that no longer match the setup on screen."""
+    st.warning(
+        "These results come from an **earlier setup** (data or hyper-parameters have changed "
+        "since). Press **▶ Train** to train on what you see now.",
+        icon=":material/history:",
+    )
+
+
+# =================================================================================================
+# Model files
+# =================================================================================================
+
+
+def _data_for(model: Model, data: Data) -> Data:
+    """The page's data as the loaded model sees it (its own vocabulary for text)."""
+    if isinstance(data, data_mod.TextData):
+        return data_mod.text_data(
+            data.sentences, data.targets.astype(int).tolist(), vocabulary=model.vocabulary
+        )
+    return data
+
+
+def _load(prefix: str, section: int, data: Data | None, names: Sequence[str]) -> None:
+    """File uploader callback: validate, evaluate on the page's data, take its settings."""
+    state = st.session_state
+    state.pop(_key(prefix, "load_message"), None)
+    upload = state.get(_key(prefix, "upload"))
+    if upload is None:
+        return
+    try:
+        if upload.size > limits.MAX_MODEL_FILE_BYTES:
+            raise persist.ModelFileError(
+                f"the file has {upload.size:,} bytes; model files are at most "
+                f"{limits.MAX_MODEL_FILE_BYTES:,}"
+            )
+        model = persist.loads(upload.getvalue())
+        if model.section != section:
+            raise persist.ModelFileError(
+                f"this is a section {model.section} model; this page trains section {section}"
+            )
+        if data is None:
+            raise persist.ModelFileError("fix the data above first: the model is evaluated on it")
+        own = _data_for(model, data)
+        final = train(model, own, epochs=0).final
+    except (persist.ModelFileError, ValueError) as error:
+        state[_key(prefix, "load_message")] = f"Could not use this model file: {error}"
+        return
+    hp = dict(model.hyperparameters)
+    set_hyperparameters(prefix, {k: hp[k] for k in names if k in hp})
+    state[_key(prefix, "run")] = TrainingRun(
+        section, hp, fingerprint(section, data, hp), model, own, [], [final], final,
+        int(hp["epochs"]), source="loaded", file_name=upload.name,
+    )  # fmt: skip
+
+
+def model_files(
+    prefix: str, section: int, data: Data | None, controlled: Sequence[str] = COMMON
+) -> None:
+    """Download the current model as JSON; load one (size-capped, errors as messages).
+
+    ``controlled`` names the hyper-parameters the page's controls show (a loaded model sets
+    them); pass the common names plus the extras' names.
+    """
+    run = current_run(prefix)
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Download the trained model**")
+        if run is None:
+            st.caption("Train first; then the model can be saved as a JSON file.")
+        else:
+            st.download_button(
+                "⬇ model.json", data=run.figure("json", lambda: persist.dumps(run.model)),
+                file_name=f"cnndemo-section{section}-model.json", mime="application/json",
+                key=_key(prefix, "download"), on_click="ignore",
+            )  # fmt: skip
+            st.caption("Weights, hyper-parameters and vocabulary; no code, just numbers.")
+    with right:
+        st.file_uploader(
+            "Load a model (.json or .npz saved by this app)", type=["json", "npz"],
+            key=_key(prefix, "upload"), on_change=_load,
+            args=(prefix, section, data, tuple(controlled)),
+            help=f"At most {limits.MAX_MODEL_FILE_BYTES // 1024} KB",
+        )  # fmt: skip
+        message = st.session_state.get(_key(prefix, "load_message"))
+        if message:
+            st.error(message)
