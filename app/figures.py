@@ -245,7 +245,8 @@ def panels_figure(
         layout[f"yaxis{suffix}"] = {
             "domain": y_domain,
             "anchor": x_ref,
-            "title": {"text": axes.y_title, "standoff": 4},
+            # Only the first panel of each figure row names the rows: repeated titles collide.
+            "title": {"text": axes.y_title if grid_col == 0 else "", "standoff": 4},
             "tickvals": list(range(p_rows)),
             "ticktext": list(row_labels),
             # Reversed so row 0 is at the top, as in the tables the learner edits.
@@ -254,19 +255,20 @@ def panels_figure(
             "zeroline": False,
             "fixedrange": True,
         }
-        layout["annotations"].append(
-            {
-                "text": f"<b>{panel.title}</b>",
-                "xref": "paper",
-                "yref": "paper",
-                "x": x_domain[0],
-                "y": y_domain[1],
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": 13},
-            }
-        )
+        if panel.title:
+            layout["annotations"].append(
+                {
+                    "text": f"<b>{panel.title}</b>",
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": x_domain[0],
+                    "y": y_domain[1],
+                    "xanchor": "left",
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "font": {"size": 12},
+                }
+            )
         text = [[format_value(v) for v in row] for row in values.tolist()]
         traces.append(
             {
@@ -305,7 +307,8 @@ def panels_figure(
                     "line": {"color": OUTLINE, "width": 2, "dash": "dot"},
                 }
             )
-    layout["coloraxis"]["showscale"] = True
+    # With the numbers written in the cells a colour bar only takes room from them.
+    layout["coloraxis"]["showscale"] = not show_values
     # Built from plain dicts without plotly's per-property validation: it costs ~30 ms for a
     # three-panel figure, a third of a rerun. tests/app/test_figures.py validates every builder.
     return go.Figure(data=traces, layout=layout, _validate=False)
@@ -370,7 +373,6 @@ def sequence_figure(
     title: str,
     padding: tuple[int, int] = (0, 0),
     window_rows: Sequence[int] = (),
-    channel_prefix: str = "ch",
 ) -> go.Figure:
     """A sequence of vectors (positions, channels) as a grid: rows = positions, like its table.
 
@@ -383,15 +385,12 @@ def sequence_figure(
     n, channels = sequence.shape
     values = padded(sequence, *padding, axis=0)
     outlines = window_rects(window_rows, range(channels)) if len(window_rows) else ()
-    panel = Panel(
-        values,
-        title=f"{n} positions x {channels} channels",
-        outlines=outlines,
-        row_labels=index_labels(n, *padding),
-        col_labels=tuple(f"{channel_prefix} {c}" for c in range(channels)),
-    )
+    panel = Panel(values, title="", outlines=outlines, row_labels=index_labels(n, *padding))
     return panels_figure(
-        [panel], title=title, axes=Axes("channel (vector entry)", "position"), per_row=1
+        [panel],
+        title=f"{title}: {n} positions × {channels} channels",
+        axes=Axes("channel", "position"),
+        per_row=1,
     )
 
 
@@ -419,7 +418,7 @@ def vector_figure(
         outlines = (*outlines, (0, selected, 0, selected))
     panel = Panel(
         row,
-        title=f"{n} numbers",
+        title="",
         outlines=outlines,
         row_labels=("",),
         col_labels=index_labels(n, *padding),
@@ -434,12 +433,11 @@ def kernel1d_figure(
     kernel = np.asarray(kernel, dtype=np.float64)
     if kernel.ndim != 3:
         raise ValueError(f"a 1D kernel must be (width, in, out), got shape {kernel.shape}")
-    _, in_channels, out_channels = kernel.shape
+    out_channels = kernel.shape[2]
     panels = [
         Panel(
             kernel[:, :, o],
-            title=f"output channel {o}" + (" (selected)" if o == selected_out else ""),
-            col_labels=tuple(f"in {c}" for c in range(in_channels)),
+            title=f"out {o}" + (" · selected" if o == selected_out and out_channels > 1 else ""),
             emphasised=o == selected_out and out_channels > 1,
         )
         for o in range(out_channels)
@@ -458,14 +456,12 @@ def output1d_figure(
         raise ValueError(f"a 1D result must be (positions, channels), got shape {output.shape}")
     n, channels = output.shape
     outlines = () if selected is None else ((selected[0], selected[1], selected[0], selected[1]),)
-    panel = Panel(
-        output,
-        title=f"{n} positions x {channels} channels",
-        outlines=outlines,
-        col_labels=tuple(f"out {c}" for c in range(channels)),
-    )
+    panel = Panel(output, title="", outlines=outlines)
     return panels_figure(
-        [panel], title=title, axes=Axes("output channel", "output position"), per_row=1
+        [panel],
+        title=f"{title}: {n} positions × {channels} channels",
+        axes=Axes("output channel", "output position"),
+        per_row=1,
     )
 
 
@@ -555,10 +551,10 @@ def image_figure(
     if image.ndim != 2:
         raise ValueError(f"a picture must be (height, width), got shape {image.shape}")
     h, w = image.shape
-    panel = Panel(image, title=f"{h} x {w} pixels")
+    panel = Panel(image, title="")
     figure = panels_figure(
         [panel],
-        title=title,
+        title=f"{title}: {h} × {w} pixels",
         axes=Axes("column (x)", "row (y)"),
         centre_zero=signed,
         colour_range=None if signed else (0.0, 255.0),

@@ -343,18 +343,20 @@ def init_tensor(spec: TensorSpec, default: np.ndarray) -> None:
             state[key] = int(n)
 
 
-def set_tensor(spec: TensorSpec, value: np.ndarray) -> None:
+def set_tensor(spec: TensorSpec, value: np.ndarray, *, sync_sizes: bool = True) -> None:
     """Replace a tensor (preset, share link) and its sizes; the tables start afresh.
 
-    Safe in widget callbacks and before the size controls render in the script body.
+    With ``sync_sizes`` the size controls' keys are set to the new shape, which Streamlit only
+    allows in widget callbacks and before those controls render in the script body.
     """
     value = np.asarray(value, dtype=np.float64).copy()
     state = st.session_state
     state[f"{spec.name}.value"] = value
     state[f"{spec.name}.version"] = state.get(f"{spec.name}.version", 0) + 1
-    for key, n in zip(spec.size_keys, value.shape, strict=True):
-        if key is not None:
-            state[key] = int(n)
+    if sync_sizes:
+        for key, n in zip(spec.size_keys, value.shape, strict=True):
+            if key is not None:
+                state[key] = int(n)
 
 
 def tensor_value(spec: TensorSpec) -> np.ndarray:
@@ -389,7 +391,8 @@ def tensor_editor(
     state = st.session_state
     shape = current_shape(spec)
     if tensor_value(spec).shape != shape:
-        set_tensor(spec, resize(tensor_value(spec), shape))
+        # The sizes already say `shape` (they are why we resize), and their widgets are drawn.
+        set_tensor(spec, resize(tensor_value(spec), shape), sync_sizes=False)
     version = state[f"{spec.name}.version"]
 
     st.markdown(f"**{spec.label}** &nbsp; `shape {shape}`")
