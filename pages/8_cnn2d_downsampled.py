@@ -1,0 +1,217 @@
+"""Section 8: down-sampling a grid by pooling, then the down-sampled CNN trained live."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from app import ledger, limits, widgets
+from app import pooling_figures as pf
+from app.share import ChoiceField, IntField, Schema, TensorField
+from cnndemo import ops
+
+PAGE = "cnn2d-downsampled"
+TITLE = "CNN 2D down sampled"
+KEY_TEXT = "Pooling shrinks a grid"
+
+# The tutorial's worked example (SECTIONS.md, section 8): a 4 x 4 grid of 3-vectors. Three
+# vectors of the top-left group are built so that each holds the maximum of a different channel:
+# 2 x 2 max pooling with stride 2 gives (16, 17, 18) (22, 23, 24) / (40, 41, 42) (46, 47, 48).
+X_DEFAULT = np.array(
+    [
+        [[1, 17, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]],
+        [[13, 14, 18], [16, 2, 15], [19, 20, 21], [22, 23, 24]],
+        [[25, 26, 27], [28, 29, 30], [31, 32, 33], [34, 35, 36]],
+        [[37, 38, 39], [40, 41, 42], [43, 44, 45], [46, 47, 48]],
+    ],
+    dtype=np.float64,
+)
+X = widgets.TensorSpec(
+    "p8.x", "grid", "Input grid x (one table per channel)", ("p8.h", "p8.w", "p8.c")
+)
+POOL_KEYS = {"ky": "p8.ky", "kx": "p8.kx", "sy": "p8.s.sy", "sx": "p8.s.sx"}
+
+SCHEMA = Schema(
+    (
+        TensorField("x", (limits.MAX_HEIGHT, limits.MAX_WIDTH, limits.MAX_CHANNELS)),
+        IntField("ky", 1, limits.MAX_KERNEL),
+        IntField("kx", 1, limits.MAX_KERNEL),
+        IntField("sy", 1, limits.MAX_STRIDE),
+        IntField("sx", 1, limits.MAX_STRIDE),
+        ChoiceField("k", widgets.POOL_KINDS),
+        ChoiceField("p", ("valid", "same")),
+    )
+)
+
+
+def _apply_link(state: dict) -> None:
+    widgets.set_tensor(X, state["x"])
+    for field, key in POOL_KEYS.items():
+        st.session_state[key] = state[field]
+    st.session_state["p8.kind"] = state["k"]
+    st.session_state["p8.p"] = state["p"]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _explain(
+    grid: np.ndarray, size: tuple[int, int], stride: tuple[int, int], kind: str, padding: str
+) -> pf.PoolResult:
+    return pf.explain_pool(grid, size, stride, kind, padding)
+
+
+def _padding_note(n: int, k: int, s: int, padding: str, axis: str) -> str:
+    if padding != "same":
+        return ""
+    before, after = ops.padding_amounts(n, k, s, padding)
+    if before + after == 0:
+        return f"{axis}: SAME needs no padding here."
+    return (
+        f"{axis}: SAME adds {before} padding cell(s) before and {after} after; a pooling window "
+        "never picks them for max or min and leaves them out of a mean."
+    )
+
+
+def _selected_cell(result: pf.PoolResult) -> None:
+    """Step through the output cells; each one's window, winners and sums written out."""
+    out_h, out_w = result.out_shape
+    row, col = widgets.window_stepper("p8.pos", (out_h, out_w), ("output row", "output column"))
+    channels = result.grid.shape[2]
+    vector = pf.cell_vector(result.output, row, col)
+    lines = [f"**Output cell ({row}, {col})** = `{vector}`, one number per channel:"]
+    for c in range(channels):
+        line = f"- channel {c}: `{pf.pool_sentence(result, row, col, c)}`"
+        if result.kind != "avg":
+            r, cc = result.winners[row, col, c]
+            line += (
+                f", {pf.winner_note(result, row, col, c)}, the vector "
+                f"`{pf.cell_vector(result.grid, r, cc)}`"
+            )
+        lines.append(line)
+    st.markdown("\n".join(lines))
+    if result.kind != "avg" and channels > 1:
+        sources = {tuple(result.winners[row, col, c]) for c in range(channels)}
+        if len(sources) > 1:
+            st.info(
+                f"The {pf.KIND_WORDS[result.kind]} is taken **channel by channel**, so this "
+                f"output vector mixes numbers from {len(sources)} different input cells (ringed "
+                "in the panels below). It is not the 'largest vector' of the window."
+            )
+        else:
+            st.caption("Here one input cell wins in every channel, so the output is its vector.")
+    elif result.kind == "avg":
+        st.caption("A mean pools every channel the same way: the sum of the window over its size.")
+    st.plotly_chart(
+        pf.pool_input_figure(
+            result, title="Input grid, pooling windows coloured", selected=(row, col)
+        ),
+        key="p8.fig.x",
+    )
+    left, right = st.columns([2, 3])
+    left.plotly_chart(
+        pf.pool_output_figure(
+            result, title="Pooled grid (cell colour = its window)", selected=(row, col), per_row=3
+        ),
+        key="p8.fig.y",
+    )
+    with right:
+        st.markdown(
+            "Each output cell has the colour of the window it pools, and says where its value "
+            "came from: the input **row,column** of the winning cell for max and min, or "
+            "**mean of n** cells."
+        )
+        if result.overlapping:
+            st.markdown(
+                "The windows **overlap** (stride smaller than the window), so some cells are read "
+                "by several windows: each window is a coloured outline, and only the selected "
+                "window is filled."
+            )
+        dropped = int((result.coverage() == 0).sum())
+        if dropped:
+            st.markdown(
+                f"**{dropped} input cell(s)** lie in no window (white, grey numbers): VALID keeps "
+                "only whole windows, so the leftover rows or columns are dropped."
+            )
+
+
+def grid_part() -> dict:
+    st.markdown(
+        "A pooling layer cuts each channel of a grid into small **windows** (groups of cells) "
+        "and replaces each window by one number: its **max**, **min** or **mean**. With 2×2 "
+        "windows side by side (stride 2) the grid keeps a quarter of its cells. Networks do this "
+        "after a convolution stage to make the grid smaller and the features coarser."
+    )
+    cols = st.columns(3)
+    with cols[0]:
+        h = widgets.size_input("p8.h", "grid height (rows)", 1, limits.MAX_HEIGHT)
+        ky = widgets.size_input("p8.ky", "window height", 1, limits.MAX_KERNEL, 2)
+        sy, sx = widgets.stride2d_inputs("p8.s", (2, 2))
+    with cols[1]:
+        w = widgets.size_input("p8.w", "grid width (columns)", 1, limits.MAX_WIDTH)
+        kx = widgets.size_input("p8.kx", "window width", 1, limits.MAX_KERNEL, 2)
+    with cols[2]:
+        widgets.size_input("p8.c", "channels (vector size)", 1, limits.MAX_CHANNELS)
+        kind = widgets.pool_kind_input("p8.kind")
+        padding = widgets.padding_input("p8.p")
+
+    x = widgets.tensor_editor(X, tutorial=X_DEFAULT).value
+    state = {"x": x, "ky": ky, "kx": kx, "sy": sy, "sx": sx, "k": kind, "p": padding}
+
+    st.subheader("Result")
+    try:
+        result = _explain(x, (ky, kx), (sy, sx), kind, padding)
+    except ValueError as error:
+        st.error(f"The pooling cannot run with these settings: {error}.")
+        result = None
+    if result is not None:
+        out_h, out_w = result.out_shape
+        st.markdown(
+            f"Pooled grid, shape `(1, {out_h}, {out_w}, {x.shape[2]})`, rows separated by /:"
+        )
+        st.markdown(f"### `{pf.output_text(result.output)}`")
+        metrics = st.columns(3)
+        metrics[0].metric("input cells per channel", f"{h * w}")
+        metrics[1].metric("output cells per channel", f"{out_h * out_w}")
+        metrics[2].metric("kept", f"{out_h * out_w / (h * w):.0%}")
+    st.markdown("**Output size**, each axis on its own (the same rule as a convolution)")
+    formulas = [
+        ledger.output_size_latex(h, ky, sy, padding, axis="rows"),
+        ledger.output_size_latex(w, kx, sx, padding, axis="cols"),
+    ]
+    for formula in formulas:
+        st.latex(formula)
+    notes = [n for n in (_padding_note(h, ky, sy, padding, "Rows"),
+                         _padding_note(w, kx, sx, padding, "Columns")) if n]  # fmt: skip
+    if notes:
+        st.caption(" ".join(notes))
+
+    if result is not None:
+        st.subheader("Where each pooled number comes from")
+        st.fragment(_selected_cell)(result)
+
+    widgets.show_ledger(pf.pool2d_ledger(h, w, x.shape[2], (ky, kx), (sy, sx), kind, padding))
+    return state
+
+
+widgets.init_tensor(X, X_DEFAULT)
+widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
+
+st.title(TITLE)
+widgets.link_warning(PAGE)
+st.markdown(
+    f"**{KEY_TEXT}** by summarising each small window of it in one number. This section shows "
+    "down-sampling on a grid of vectors, then trains the tutorial's small CNN that pools its "
+    "feature map down to a single vector before deciding."
+)
+st.latex(
+    r"y_{r,c,m} \;=\; \max_{0 \le i < k_h,\; 0 \le j < k_w}\; x_{\,r s_y + i,\; c s_x + j,\; m}"
+)
+st.caption(
+    "r, c: output row and column, m: channel (each channel is pooled on its own), k_h, k_w: "
+    "window size, s_y, s_x: strides. Min pooling takes the minimum; average pooling the mean."
+)
+grid_tab, model_tab = st.tabs(["Down-sampling a grid", "Train the down-sampled CNN"])
+with grid_tab:
+    share_state = grid_part()
+with model_tab:
+    st.info("The trained model is coming.")
+widgets.share_link(SCHEMA, share_state)
