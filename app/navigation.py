@@ -57,6 +57,14 @@ SECTIONS: tuple[PageSpec, ...] = (
         "Convolution in 2D",
         "Slide a kernel over a grid of vectors, or over a picture to find its edges.",
     ),
+    PageSpec(
+        "pages/8_cnn2d_downsampled.py",
+        "8. CNN 2D down sampled",
+        ":material/photo_size_select_small:",
+        "cnn2d-downsampled",
+        "Pooling shrinks a grid",
+        "Pool a grid window by window to shrink it, then train a CNN that pools before deciding.",
+    ),
 )
 
 PAGES: tuple[PageSpec, ...] = (HOME, *SECTIONS)
