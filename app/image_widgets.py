@@ -1,0 +1,395 @@
+"""Streamlit widgets for sets of small binary images (sections 5-8): edit, extend, draw.
+
+An image is a tuple of row strings, ``'#'`` for an inked pixel (1) and ``' '`` for a blank one
+(0), exactly as :data:`cnndemo.data.IMAGES` writes the tutorial's sixteen 3 x 3 images, so an
+image is hashable (cache keys), readable in tests, and goes straight into the engine
+(``cnndemo.train.train_section(images=..., labels=...)`` and ``Model.predict_proba``).
+
+API
+---
+Pure helpers (no Streamlit; tested in ``tests/app/test_image_widgets.py``):
+
+- ``ImageSet(images, labels)``: frozen; ``.arrays()`` -> (n, h, w) floats, ``.names`` (rows
+  joined by "/", as the engine reports them), ``.size`` -> (h, w), ``len()``;
+  ``.with_image(rows, label)``, ``.without(i)``, ``.toggled(i, r, c)``, ``.relabelled(i)``.
+- ``tutorial_set()``: the tutorial's sixteen images and labels.
+- ``blank_image(h, w)``, ``toggle_pixel(rows, r, c)``, ``resize_image(rows, h, w)`` (crop or pad
+  with blanks), ``image_from_array(array)``.
+- Share links: ``link_fields(images="img", labels="lab")`` -> two ``TensorField`` for a page's
+  ``Schema``; ``link_values(image_set)`` -> their values; ``check_link(images, labels)`` -> list
+  of problems (for ``Schema.check``); ``set_from_link(images, labels)`` -> ``ImageSet``.
+
+Streamlit widgets (state lives in ``st.session_state`` under the page's ``prefix``):
+
+- ``init_image_set(prefix, default=None)``: once per session, before the editor renders.
+- ``image_set(prefix) -> ImageSet`` and ``set_image_set(prefix, image_set)`` (safe in callbacks
+  and before the editor renders, e.g. when applying a share link).
+- ``image_set_editor(prefix, *, probabilities=None) -> ImageSet``: every image as a card of
+  clickable pixels (dark = 1) with its label button (click to switch 1 <-> 0), a remove button,
+  and, when ``probabilities`` (one per image) are given, the predicted probability of label 1
+  marked right or wrong. Below the cards: "add a blank image" (up to ``limits.MAX_IMAGES``) and
+  "back to the tutorial's images".
+- ``draw_pad(prefix, *, default=None, resizable=True) -> tuple[str, ...]``: one image to draw,
+  with height/width inputs (1..``limits.MAX_IMAGE_EDIT_SIDE``) and a clear button. ``pad_image``
+  / ``set_pad_image`` read and write it.
+
+Widget keys (for tests; every control is a stateless ``st.button`` whose ``on_click`` edits the
+stored set, so keys never go stale when images are removed):
+
+- ``pixel_key(prefix, i, r, c)``: pixel (r, c) of image i; the pad uses image index 0.
+- ``label_key(prefix, i)``, ``remove_key(prefix, i)``, ``f"{prefix}.add"``,
+  ``f"{prefix}.reset"``; the pad: ``f"{prefix}.h"``, ``f"{prefix}.w"`` (number inputs) and
+  ``f"{prefix}.clear"``.
+- State: ``f"{prefix}.set"`` holds the ``ImageSet``; ``f"{prefix}.image"`` the pad's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from app import limits
+from app.share import TensorField
+from cnndemo import data as data_mod
+
+Rows = tuple[str, ...]
+
+INK, BLANK = "#", " "
+
+# =================================================================================================
+# 1. Pure helpers
+# =================================================================================================
+
+
+def _check_rows(rows: Sequence[str]) -> Rows:
+    rows = tuple(rows)
+    if not rows or any(not isinstance(r, str) for r in rows):
+        raise ValueError(f"an image is a non-empty list of row strings; got {rows!r}")
+    if len({len(r) for r in rows}) != 1 or not rows[0]:
+        raise ValueError(f"image rows must be non-empty and equally long; got {rows!r}")
+    if set("".join(rows)) - {INK, BLANK}:
+        raise ValueError("image rows may only hold '#' (pixel on) and ' ' (pixel off)")
+    return rows
+
+
+@dataclass(frozen=True)
+class ImageSet:
+    """Equal-sized binary images with a 0/1 label each (1 = a single straight line).
+
+    Attributes
+    ----------
+    images : tuple of images, each a tuple of row strings ('#' = 1, ' ' = 0)
+    labels : tuple of int, one 0 or 1 per image
+    """
+
+    images: tuple[Rows, ...]
+    labels: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        images = tuple(_check_rows(rows) for rows in self.images)
+        labels = tuple(int(v) for v in self.labels)
+        if len(images) != len(labels):
+            raise ValueError(f"{len(images)} images but {len(labels)} labels")
+        if any(v not in (0, 1) for v in labels):
+            raise ValueError(f"labels must be 0 or 1; got {list(labels)}")
+        if len({(len(r), len(r[0])) for r in images}) > 1:
+            raise ValueError("all images of a set must have the same size")
+        object.__setattr__(self, "images", images)
+        object.__setattr__(self, "labels", labels)
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(height, width) of every image (the tutorial's (3, 3) for an empty set)."""
+        if not self.images:
+            return (3, 3)
+        return len(self.images[0]), len(self.images[0][0])
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Rows joined by "/" (``"###/   /   "``): how the engine names each image."""
+        return tuple("/".join(rows) for rows in self.images)
+
+    def arrays(self) -> np.ndarray:
+        """The images as 0/1 floats, shape (n, height, width)."""
+        h, w = self.size
+        if not self.images:
+            return np.zeros((0, h, w))
+        return np.array(
+            [[[ch == INK for ch in row] for row in rows] for rows in self.images], float
+        )
+
+    def with_image(self, rows: Sequence[str], label: int = 0) -> ImageSet:
+        """This set with one more image at the end."""
+        return ImageSet((*self.images, tuple(rows)), (*self.labels, int(label)))
+
+    def without(self, index: int) -> ImageSet:
+        """This set without image ``index``."""
+        keep = [i for i in range(len(self)) if i != index]
+        return ImageSet(tuple(self.images[i] for i in keep), tuple(self.labels[i] for i in keep))
+
+    def toggled(self, index: int, row: int, col: int) -> ImageSet:
+        """This set with pixel (row, col) of image ``index`` switched."""
+        images = list(self.images)
+        images[index] = toggle_pixel(images[index], row, col)
+        return ImageSet(tuple(images), self.labels)
+
+    def relabelled(self, index: int) -> ImageSet:
+        """This set with the label of image ``index`` switched between 0 and 1."""
+        labels = list(self.labels)
+        labels[index] = 1 - labels[index]
+        return ImageSet(self.images, tuple(labels))
+
+
+def tutorial_set() -> ImageSet:
+    """The tutorial's sixteen 3 x 3 images: six lines (label 1), then ten others (label 0)."""
+    return ImageSet(data_mod.IMAGES, data_mod.IMAGE_LABELS)
+
+
+def blank_image(height: int = 3, width: int = 3) -> Rows:
+    """An image with every pixel off."""
+    return (BLANK * width,) * height
+
+
+def toggle_pixel(rows: Sequence[str], row: int, col: int) -> Rows:
+    """``rows`` with pixel (row, col) switched on/off."""
+    rows = list(_check_rows(rows))
+    line = rows[row]
+    flipped = BLANK if line[col] == INK else INK
+    rows[row] = line[:col] + flipped + line[col + 1 :]
+    return tuple(rows)
+
+
+def resize_image(rows: Sequence[str], height: int, width: int) -> Rows:
+    """Crop or extend (with blank pixels) to ``height`` x ``width``, keeping the top-left."""
+    rows = _check_rows(rows)
+    fitted = [row[:width].ljust(width, BLANK) for row in rows[:height]]
+    fitted += [BLANK * width] * (height - len(fitted))
+    return tuple(fitted)
+
+
+def image_from_array(array: np.ndarray) -> Rows:
+    """Row strings of a 0/1 array of shape (height, width)."""
+    return data_mod.image_rows(np.asarray(array))
+
+
+# --- Share links --------------------------------------------------------------------------------
+
+
+def link_fields(images: str = "img", labels: str = "lab") -> tuple[TensorField, TensorField]:
+    """Link fields for an image set: pixels (n, h, w) and labels (n,), within the caps."""
+    side = limits.MAX_IMAGE_EDIT_SIDE
+    return (
+        TensorField(images, (limits.MAX_IMAGES, side, side), max_abs=1.0),
+        TensorField(labels, (limits.MAX_IMAGES,), max_abs=1.0),
+    )
+
+
+def link_values(image_set: ImageSet) -> tuple[np.ndarray, np.ndarray]:
+    """The values of ``link_fields`` for ``image_set`` (pixels, labels)."""
+    return image_set.arrays(), np.array(image_set.labels, dtype=np.float64)
+
+
+def check_link(images: np.ndarray, labels: np.ndarray) -> list[str]:
+    """Problems with decoded link values (pixels and labels must be 0/1, one label per image)."""
+    problems = []
+    if not np.isin(images, (0.0, 1.0)).all():
+        problems.append("image pixels must be 0 or 1")
+    if not np.isin(labels, (0.0, 1.0)).all():
+        problems.append("image labels must be 0 or 1")
+    if len(images) != len(labels):
+        problems.append(f"the link has {len(images)} images but {len(labels)} labels")
+    return problems
+
+
+def set_from_link(images: np.ndarray, labels: np.ndarray) -> ImageSet:
+    """The ``ImageSet`` of checked link values (see ``check_link``)."""
+    return ImageSet(
+        tuple(image_from_array(image) for image in images), tuple(int(v) for v in labels)
+    )
+
+
+# =================================================================================================
+# 2. Image set editor
+# =================================================================================================
+
+
+def pixel_key(prefix: str, index: int, row: int, col: int) -> str:
+    """Key of the button for pixel (row, col) of image ``index``."""
+    return f"{prefix}.i{index}.r{row}c{col}"
+
+
+def label_key(prefix: str, index: int) -> str:
+    """Key of the button switching the label of image ``index``."""
+    return f"{prefix}.i{index}.label"
+
+
+def remove_key(prefix: str, index: int) -> str:
+    """Key of the button removing image ``index``."""
+    return f"{prefix}.i{index}.remove"
+
+
+def init_image_set(prefix: str, default: ImageSet | None = None) -> None:
+    """Store the starting set once per session (the tutorial's unless ``default``)."""
+    st.session_state.setdefault(f"{prefix}.set", default or tutorial_set())
+
+
+def image_set(prefix: str) -> ImageSet:
+    """The current set."""
+    return st.session_state[f"{prefix}.set"]
+
+
+def set_image_set(prefix: str, value: ImageSet) -> None:
+    """Replace the set (a share link, a preset)."""
+    st.session_state[f"{prefix}.set"] = value
+
+
+def _edit(prefix: str, method: str, *args: int) -> None:
+    # Button callbacks run before the script, so the cards drawn next already show the edit.
+    st.session_state[f"{prefix}.set"] = getattr(image_set(prefix), method)(*args)
+
+
+def _add_blank(prefix: str) -> None:
+    current = image_set(prefix)
+    if len(current) < limits.MAX_IMAGES:
+        set_image_set(prefix, current.with_image(blank_image(*current.size), 0))
+
+
+def _pixel_grid(prefix: str, index: int, rows: Rows, on_click, args: tuple) -> None:
+    """Buttons for the pixels of one image: filled (primary) = 1, outlined = 0."""
+    for r, line in enumerate(rows):
+        with st.container(horizontal=True, wrap=False, gap=None):
+            for c, ch in enumerate(line):
+                st.button(
+                    "\u2009",  # a thin space: the state is the fill colour, not a glyph
+                    key=pixel_key(prefix, index, r, c),
+                    type="primary" if ch == INK else "secondary",
+                    on_click=on_click,
+                    args=(*args, r, c),
+                    width=34,
+                )
+
+
+def probability_text(probability: float, label: int) -> str:
+    """Markdown for a card: the probability of label 1, marked right (✓) or wrong (✗, bold)."""
+    right = (probability > 0.5) == (label == 1)
+    if right:
+        return f":green[p = {probability:.3f} ✓]"
+    return f":red[**p = {probability:.3f} ✗**]"
+
+
+def image_set_editor(
+    prefix: str,
+    *,
+    probabilities: Sequence[float] | None = None,
+    card_width: int = 150,
+) -> ImageSet:
+    """Every image as a card of clickable pixels with its label; returns the current set.
+
+    Call ``init_image_set`` first. ``probabilities`` (one per image, the model's probability of
+    label 1) are shown on the cards when given; pass None when they belong to other data.
+    """
+    current = image_set(prefix)
+    if probabilities is not None and len(probabilities) != len(current):
+        probabilities = None
+    with st.container(horizontal=True, gap="small"):
+        for i, (rows, label) in enumerate(zip(current.images, current.labels, strict=True)):
+            with st.container(border=True, width=card_width, gap="small"):
+                _pixel_grid(prefix, i, rows, _edit, (prefix, "toggled", i))
+                with st.container(horizontal=True, wrap=False, gap="small"):
+                    st.button(
+                        f"label {label}",
+                        key=label_key(prefix, i),
+                        type="secondary",
+                        on_click=_edit,
+                        args=(prefix, "relabelled", i),
+                        help="Click to switch the label: 1 = a single straight line, 0 = not",
+                    )
+                    st.button(
+                        "✕",
+                        key=remove_key(prefix, i),
+                        type="tertiary",
+                        on_click=_edit,
+                        args=(prefix, "without", i),
+                        help="Remove this image",
+                        disabled=len(current) <= 1,
+                    )
+                if probabilities is not None:
+                    st.markdown(probability_text(float(probabilities[i]), label))
+    with st.container(horizontal=True):
+        st.button(
+            "➕ add a blank image",
+            key=f"{prefix}.add",
+            on_click=_add_blank,
+            args=(prefix,),
+            disabled=len(current) >= limits.MAX_IMAGES,
+            help=f"At most {limits.MAX_IMAGES} images",
+        )
+        st.button(
+            "↺ back to the tutorial's images",
+            key=f"{prefix}.reset",
+            on_click=set_image_set,
+            args=(prefix, tutorial_set()),
+        )
+    return image_set(prefix)
+
+
+# =================================================================================================
+# 3. Draw pad
+# =================================================================================================
+
+
+def pad_image(prefix: str) -> Rows:
+    """The image on the pad."""
+    return st.session_state[f"{prefix}.image"]
+
+
+def set_pad_image(prefix: str, rows: Sequence[str]) -> None:
+    """Put an image on the pad (and its size in the size inputs); callbacks or before render."""
+    rows = _check_rows(rows)
+    side = limits.MAX_IMAGE_EDIT_SIDE
+    rows = resize_image(rows, min(len(rows), side), min(len(rows[0]), side))
+    st.session_state[f"{prefix}.image"] = rows
+    st.session_state[f"{prefix}.h"] = len(rows)
+    st.session_state[f"{prefix}.w"] = len(rows[0])
+
+
+def _toggle_pad(prefix: str, row: int, col: int) -> None:
+    st.session_state[f"{prefix}.image"] = toggle_pixel(pad_image(prefix), row, col)
+
+
+def _clear_pad(prefix: str) -> None:
+    rows = pad_image(prefix)
+    st.session_state[f"{prefix}.image"] = blank_image(len(rows), len(rows[0]))
+
+
+def draw_pad(prefix: str, *, default: Sequence[str] | None = None, resizable: bool = True) -> Rows:
+    """A pad to draw one image on; returns its rows.
+
+    With ``resizable`` it has height and width inputs (1..``limits.MAX_IMAGE_EDIT_SIDE``) so the
+    learner can try another size than the training images' (the page explains what the model
+    does with it).
+    """
+    state = st.session_state
+    if f"{prefix}.image" not in state:
+        set_pad_image(prefix, default or blank_image())
+    rows = pad_image(prefix)
+    side = limits.MAX_IMAGE_EDIT_SIDE
+    if resizable:
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            height = st.number_input("height", 1, side, step=1, key=f"{prefix}.h", width=110)
+            width = st.number_input("width", 1, side, step=1, key=f"{prefix}.w", width=110)
+            st.button("clear", key=f"{prefix}.clear", on_click=_clear_pad, args=(prefix,))
+        if (height, width) != (len(rows), len(rows[0])):
+            rows = resize_image(rows, int(height), int(width))
+            state[f"{prefix}.image"] = rows
+    else:
+        st.button("clear", key=f"{prefix}.clear", on_click=_clear_pad, args=(prefix,))
+    with st.container(border=True, width="content", gap="small"):
+        _pixel_grid(prefix, 0, rows, _toggle_pad, (prefix,))
+    return rows
