@@ -537,9 +537,14 @@ def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp:
             done / job.epochs,
             text=f"epoch {done} of {job.epochs} · error {error:.4f} · {job.seconds:.2f} s",
         )
+        # A fixed key lets the browser update the live chart in place rather than remount it
+        # (remounting redraws from scratch, which is slow and flickers); a full-script run may
+        # draw it several times, so it goes without a key there.
         curve.plotly_chart(
-            tf.error_curve(job.errors, epochs_target=job.epochs, title="Training error (live)"),
-            key=_key(prefix, f"live{done}"),
+            tf.error_curve(
+                job.errors, epochs_target=job.epochs, title="Training error (live)", max_points=400
+            ),
+            key=_key(prefix, "live") if fragment_rerun else None,
         )
         if fragment_rerun:
             try:
