@@ -52,8 +52,9 @@ import numpy as np
 import streamlit as st
 
 from app import limits
-from app.share import TensorField
+from app.share import ChoiceField, IntField, Schema, TensorField, format_number, parse_number
 from cnndemo import data as data_mod
+from cnndemo.optim import OPTIMIZERS
 
 Rows = tuple[str, ...]
 
@@ -212,6 +213,85 @@ def set_from_link(images: np.ndarray, labels: np.ndarray) -> ImageSet:
     return ImageSet(
         tuple(image_from_array(image) for image in images), tuple(int(v) for v in labels)
     )
+
+
+@dataclass(frozen=True)
+class NumberField:
+    """A decimal number in ``[low, high]`` (``app.share`` has integers, choices and tensors only;
+    this follows the same rules: plain decimals only, range-checked)."""
+
+    name: str
+    low: float
+    high: float
+
+    def to_text(self, value: float) -> str:
+        return format_number(float(value))
+
+    def from_text(self, text: str) -> float:
+        number = parse_number(text, self.name)
+        if not self.low <= number <= self.high:
+            raise ValueError(f"'{self.name}' = {number:g} is outside {self.low:g}..{self.high:g}")
+        return number
+
+
+# Link field -> build_model hyper-parameter, for the controls every training page shows.
+TRAINING_LINK = {
+    "lr": "learning_rate",
+    "mom": "momentum",
+    "opt": "optimizer",
+    "init": "init_scale",
+    "ep": "epochs",
+    "seed": "seed",
+}
+
+
+def image_page_schema(extra_fields: Sequence = (), pad: bool = True) -> Schema:
+    """A training page's link: the image set, the pad image (optional), the common
+    hyper-parameters (``TRAINING_LINK``) and the page's ``extra_fields``."""
+    side = limits.MAX_IMAGE_EDIT_SIDE
+    fields = [
+        *link_fields(),
+        NumberField("lr", 1e-4, 10.0),
+        NumberField("mom", 0.0, 0.99),
+        ChoiceField("opt", tuple(OPTIMIZERS)),
+        NumberField("init", 1e-4, 2.0),
+        IntField("ep", 1, limits.MAX_EPOCHS),
+        IntField("seed", 0, limits.MAX_SEED),
+        *extra_fields,
+    ]
+    if pad:
+        fields.append(TensorField("pad", (side, side), max_abs=1.0))
+
+    def check(state: dict) -> list[str]:
+        problems = check_link(state["img"], state["lab"])
+        if pad and not np.isin(state["pad"], (0.0, 1.0)).all():
+            problems.append("the drawn image's pixels must be 0 or 1")
+        if len(state["img"]) == 0:
+            problems.append("the link has no images")
+        return problems
+
+    return Schema(tuple(fields), check=check)
+
+
+def image_page_state(
+    image_set_value: ImageSet,
+    hyperparameters: dict,
+    extra: dict[str, str],
+    pad_rows: Sequence[str] | None = None,
+) -> dict:
+    """The link state of a page: ``extra`` maps link names to hyper-parameter names."""
+    images, labels = link_values(image_set_value)
+    state = {"img": images, "lab": labels}
+    for field, name in {**TRAINING_LINK, **extra}.items():
+        state[field] = hyperparameters[name]
+    if pad_rows is not None:
+        state["pad"] = data_mod.parse_image(list(pad_rows))
+    return state
+
+
+def link_hyperparameters(state: dict, extra: dict[str, str]) -> dict:
+    """Hyper-parameter values (by ``build_model`` name) from a decoded link state."""
+    return {name: state[field] for field, name in {**TRAINING_LINK, **extra}.items()}
 
 
 # =================================================================================================

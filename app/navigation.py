@@ -58,6 +58,15 @@ SECTIONS: tuple[PageSpec, ...] = (
         "Slide a kernel over a grid of vectors, or over a picture to find its edges.",
     ),
     PageSpec(
+        "pages/5_cnn2d_pooled.py",
+        "5. CNN 2D pooled",
+        ":material/blur_on:",
+        "cnn2d-pooled",
+        "Every 2x2 region becomes a point",
+        "Train a CNN that pools over positions on sixteen 3x3 images, and see why it never "
+        "learns the blank one.",
+    ),
+    PageSpec(
         "pages/8_cnn2d_downsampled.py",
         "8. CNN 2D down sampled",
         ":material/photo_size_select_small:",

@@ -1,0 +1,299 @@
+"""Section 5: a 2D CNN that pools over positions, trained live on sixteen 3x3 images."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app import image_figures as imf
+from app import image_widgets as iw
+from app import ledger, limits, widgets
+from app import training_panel as tp
+from app.share import ChoiceField, IntField
+from cnndemo import data as data_mod
+from cnndemo.layers import ACTIVATIONS, POOL_KINDS
+from cnndemo.models import build_model
+
+PAGE = "cnn2d-pooled"
+SECTION = 5
+TITLE = "CNN 2D pooled"
+P = "s5"  # training panel and page keys
+IMAGES = "s5.images"
+PAD = "s5.pad"
+
+EXTRAS = (
+    tp.choice(
+        "pool",
+        "pooling over positions",
+        POOL_KINDS,
+        help="max: is some region flagged (ANY)? min: are all of them (ALL)? avg: how many?",
+    ),
+    tp.choice("activation", "activation", tuple(ACTIVATIONS)),
+    tp.integer("channels", "conv channels", 1, 4, help="Length of each region's vector"),
+)
+EXTRA_LINK = {"pool": "pool", "act": "activation", "ch": "channels"}
+SCHEMA = iw.image_page_schema(
+    (
+        ChoiceField("pool", tuple(POOL_KINDS)),
+        ChoiceField("act", tuple(ACTIVATIONS)),
+        IntField("ch", 1, 4),
+    )
+)
+CONTROLLED = (*tp.COMMON, *(c.name for c in EXTRAS))
+
+
+def _apply_link(state: dict) -> None:
+    iw.set_image_set(IMAGES, iw.set_from_link(state["img"], state["lab"]))
+    iw.set_pad_image(PAD, iw.image_from_array(state["pad"]))
+    tp.set_hyperparameters(P, iw.link_hyperparameters(state, EXTRA_LINK))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _ledger_rows(size: tuple[int, int], hp_json: str) -> list:
+    """Shapes and parameter counts of a fresh model (keyed on the setup only)."""
+    return imf.model_ledger(build_model(SECTION, input_size=size, **json.loads(hp_json)))
+
+
+def _image_data(image_set: iw.ImageSet) -> data_mod.ImageData | None:
+    try:
+        return data_mod.image_data(image_set.images, image_set.labels)
+    except ValueError as error:
+        st.error(f"These images cannot be used for training: {error}")
+        return None
+
+
+def _regions_part(run: tp.TrainingRun) -> None:
+    channels = int(run.hyperparameters["channels"])
+    st.subheader("Every 2x2 region becomes a point")
+    st.markdown(
+        "The kernel looks at one 2x2 region at a time, so the convolution can only turn each "
+        "*kind* of region (its four pixels, read row by row as a bit string like `1100`) into "
+        f"a vector of {channels} numbers. The pooled vector of an image (●) is built from the "
+        "vectors of its own regions (◆). Press ▶ play to watch them move during training."
+    )
+    if channels < 2:
+        st.info("With one channel every vector is a single number: choose 2 or more channels.")
+        return
+    figure = run.figure(
+        "regions",
+        lambda: imf.region_vectors_animation(
+            [s.epoch for s in run.snapshots],
+            [s.window_vectors for s in run.snapshots],
+            [s.example_vectors for s in run.snapshots],
+            run.data.names,
+            run.data.targets,
+        ),
+    )
+    st.plotly_chart(figure, key="s5.fig.regions")
+    final = run.final.window_vectors
+    st.caption(
+        "Final region vectors: "
+        + "; ".join(
+            f"`{label}` → ({', '.join(f'{v:.3f}' for v in vector)})"
+            for label, vector in final.items()
+        )
+        + (f". Only channels 0 and 1 are drawn ({channels} channels)." if channels > 2 else ".")
+    )
+
+
+def _predictions_part(run: tp.TrainingRun) -> None:
+    st.subheader("What it answers for each image")
+    names, targets = run.data.names, run.data.targets
+    probabilities = run.final.probabilities
+    st.plotly_chart(
+        run.figure(
+            "thumbs",
+            lambda: imf.image_set_figure(
+                run.data.inputs[..., 0],
+                targets.astype(int),
+                probabilities,
+                title="Predicted probability of label 1",
+            ),
+        ),
+        key="s5.fig.thumbs",
+    )
+    wrong = run.wrong()
+    if wrong:
+        st.markdown(
+            f"**Wrong ({len(wrong)}):** "
+            + ", ".join(
+                f"`{imf.display_name(names[i])}` (label {int(targets[i])}, p = "
+                f"{probabilities[i]:.3f})"
+                for i in wrong
+            )
+        )
+    else:
+        st.markdown("**Every image is on the right side of 0.5.**")
+    with st.expander("All probabilities as a table"):
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "image (· = blank)": [imf.display_name(n) for n in names],
+                    "label": targets.astype(int),
+                    "P(label 1)": np.round(probabilities, 4),
+                    "right?": ["✗ wrong" if i in wrong else "✓" for i in range(len(names))],
+                }
+            ),
+            hide_index=True,
+        )
+
+
+def _why_part(run: tp.TrainingRun) -> None:
+    st.subheader("Why the blank image is hard")
+    names = run.data.names
+    blank = next((i for i, n in enumerate(names) if "#" not in n), None)
+    wrong = run.wrong()
+    default = blank if blank is not None else (wrong[0] if wrong else 0)
+    key = "s5.focus"
+    if st.session_state.get(key) not in range(len(names)):
+        st.session_state[key] = default
+    index = st.selectbox(
+        "Explain the pooled vector of",
+        range(len(names)),
+        key=key,
+        format_func=lambda i: f"#{i} {imf.display_name(names[i])}",
+    )
+    pool = run.hyperparameters["pool"]
+    st.markdown(
+        imf.pooling_story(
+            index,
+            names,
+            run.data.targets,
+            run.final.probabilities,
+            run.final.example_vectors,
+            run.final.feature_maps[0],
+            run.data.inputs[..., 0],
+            pool,
+            run.hyperparameters["kernel_size"],
+        )
+    )
+    left, right = st.columns([1, 2])
+    left.plotly_chart(
+        imf.image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
+        key="s5.fig.focus_image",
+    )
+    regions = imf.region_grid(run.data.inputs[index], run.hyperparameters["kernel_size"])
+    right.plotly_chart(
+        imf.feature_maps_figure(
+            run.final.feature_maps[0][index],
+            title="Its feature maps (after the activation), regions as row labels",
+            regions=regions,
+        ),
+        key="s5.fig.focus_maps",
+    )
+
+
+def _classify_part(run: tp.TrainingRun | None) -> None:
+    st.subheader("Draw a new image and classify it")
+    st.caption(
+        "Click pixels to ink them. A pooled model takes any size at least as large as its "
+        "kernel: try a 4x4 image with a line."
+    )
+    left, right = st.columns([1, 2])
+    with left:
+        rows = iw.draw_pad(PAD)
+    with right:
+        if run is None:
+            st.info("Train the model first; then it classifies your drawing here.")
+        else:
+            try:
+                p = float(run.model.predict_proba([list(rows)])[0])
+            except ValueError as error:
+                st.error(f"The model cannot take this image: {error}")
+            else:
+                verdict = "a line (label 1)" if p > 0.5 else "not a line (label 0)"
+                st.metric("P(label 1)", f"{p:.4f}")
+                st.markdown(f"The trained model says **{verdict}**.")
+                if run.stale:
+                    st.caption("(This is the model of the last run, trained on an earlier setup.)")
+        current = iw.image_set(IMAGES)
+        if tuple(len(r) for r in rows) == (current.size[1],) * current.size[0]:
+            cols = st.columns(2)
+            for label, col in zip((1, 0), cols, strict=True):
+                col.button(
+                    f"add to the images as label {label}",
+                    key=f"s5.add{label}",
+                    on_click=_add_drawing,
+                    args=(tuple(rows), label),
+                    disabled=len(current) >= limits.MAX_IMAGES,
+                )
+        else:
+            st.caption(
+                f"Training images are {current.size[0]}x{current.size[1]}: resize the drawing "
+                "to add it to them."
+            )
+
+
+def _add_drawing(rows: tuple[str, ...], label: int) -> None:
+    current = iw.image_set(IMAGES)
+    if len(current) < limits.MAX_IMAGES:
+        iw.set_image_set(IMAGES, current.with_image(rows, label))
+
+
+def _ledger_part(size: tuple[int, int], hp: dict) -> None:
+    try:
+        rows = _ledger_rows(size, json.dumps(hp, sort_keys=True))
+    except ValueError as error:
+        st.error(f"This model cannot be built: {error}")
+        return
+    k = hp["kernel_size"]
+    widgets.show_ledger(
+        rows,
+        [
+            ledger.output_size_latex(size[0], k[0], 1, "valid", axis="rows"),
+            ledger.output_size_latex(size[1], k[1], 1, "valid", axis="cols"),
+        ],
+    )
+    st.caption(
+        "Global pooling keeps one number per channel whatever the image size, so the dense "
+        "layer's weights do not depend on the size: the same model takes bigger images too."
+    )
+
+
+iw.init_image_set(IMAGES)
+widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
+
+st.title(TITLE)
+widgets.link_warning(PAGE)
+st.markdown(
+    "A 2x2 kernel slides over each 3x3 image and gives every window a vector "
+    "(2 numbers by default). **Pooling** then keeps, per channel, the largest value over all "
+    "positions, and a dense layer turns that pooled vector into the probability that the "
+    "image is **a single straight line** (label 1)."
+)
+st.latex(
+    r"p = \sigma\Big(\textstyle\sum_c w_c \, \max_{r,s}\, "
+    r"\sigma\big(\sum_{i,j} x_{r+i,\,s+j}\, K_{i,j,c} + b_c\big) + b\Big)"
+)
+st.caption("σ: sigmoid; K: the 2x2 kernel of channel c; w, b: the dense layer. (max → min/mean "
+           "with the other pooling kinds.)")  # fmt: skip
+
+image_set = iw.image_set(IMAGES)
+data = _image_data(image_set)
+st.subheader("The images")
+st.caption(
+    "Click a pixel to switch it, click a label to switch it between 1 (a line) and 0. "
+    "After training each card shows the model's P(label 1); ✗ marks a wrong answer."
+)
+cards = st.container()
+
+st.subheader("Hyper-parameters")
+hp = tp.hyperparameter_controls(P, SECTION, EXTRAS)
+run = tp.training_panel(P, SECTION, data, hp)
+
+with cards:
+    fresh = run is not None and not run.stale
+    iw.image_set_editor(IMAGES, probabilities=run.final.probabilities if fresh else None)
+
+if run is not None:
+    _regions_part(run)
+    _predictions_part(run)
+    _why_part(run)
+_classify_part(run)
+_ledger_part(image_set.size, hp)
+with st.expander("Save or load the model"):
+    tp.model_files(P, SECTION, data, CONTROLLED)
+widgets.share_link(SCHEMA, iw.image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))
