@@ -1,0 +1,52 @@
+"""Helpers for page tests: pages load through the real navigation (streamlit_app.py)."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from app.navigation import ROOT
+
+TIMEOUT = 30
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches():
+    # st.cache_data is process-wide: a test must not see another test's cached results.
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def open_page(path: str, query_params: dict[str, str] | None = None) -> AppTest:
+    """Run the entry point, switch to ``path`` (e.g. "pages/1_conv1d.py") and run it.
+
+    ``query_params`` are set before the page's first run, as when a share link is opened.
+    """
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page(path)
+    if query_params:
+        at.query_params.update(query_params)
+    at.run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Every piece of text the page shows (markdown, headings, captions, errors, warnings)."""
+    kinds = ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info")
+    return "\n".join(str(el.value) for kind in kinds for el in at.get(kind))
+
+
+def table_key(at: AppTest, name: str, table: int = 0) -> str:
+    """Widget key of table ``table`` of the tensor editor ``name`` as it is now drawn."""
+    from app.widgets import editor_key
+
+    return editor_key(name, at.session_state[f"{name}.version"], table)
+
+
+def edit_cells(at: AppTest, key: str, edits: dict[int, dict[str, object]]) -> AppTest:
+    """Edit cells of the data editor ``key`` ({row: {column: value}}) and rerun."""
+    at.session_state[key] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
+    return at.run()
