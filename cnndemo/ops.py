@@ -193,9 +193,11 @@ def _conv_backward(plan: _ConvPlan, grad_out: object) -> tuple[np.ndarray, np.nd
             block_cols = windows[index].reshape(-1, taps)
             grad_kernel += block_cols.T @ grad[index].reshape(-1, out_channels)
 
-    if sy == 1 and sx == 1:
+    if sy == 1 and sx == 1 and channels >= NARROW_CHANNELS:
         # With stride 1 the input gradient is the "full" correlation of grad_out with the
         # flipped, in/out-swapped kernel; reusing the blocked forward beats scattering taps.
+        # Not for few input channels: that correlation's matmul would be a thin matrix-vector
+        # product over an im2col of taps * out_channels columns (measured 2x slower).
         span_y, span_x = (kh - 1) * dy, (kw - 1) * dx
         grad_padded = correlate(
             pad(grad, span_y, span_y, span_x, span_x, 0.0),
