@@ -129,12 +129,13 @@ def _choice(name: str, value: Any, options: Sequence[str]) -> str:
 def _resolve(section: int, overrides: dict[str, Any]) -> dict[str, Any]:
     """Defaults updated with ``overrides`` (None means default), each value checked."""
     hp = default_hyperparameters(section)
+    overrides = {k: v for k, v in overrides.items() if v is not None}
     unknown = set(overrides) - set(hp)
     if unknown:
         raise ValueError(
             f"section {section} has no hyper-parameter(s) {sorted(unknown)}; it takes {sorted(hp)}"
         )
-    hp.update({k: v for k, v in overrides.items() if v is not None})
+    hp.update(overrides)
     nd = 1 if section in TEXT_SECTIONS else 2
     hp["activation"] = _choice("activation", hp["activation"], list(ACTIVATIONS))
     hp["optimizer"] = _choice("optimizer", hp["optimizer"], OPTIMIZERS)
@@ -395,9 +396,14 @@ class Model:
     def predict_proba(self, examples: Sequence[Any]) -> np.ndarray:
         """Probability of label 1 for raw examples (sentences or images), shape (n,).
 
-        Images of different sizes may be mixed (pooled models); each size runs separately.
+        Sentences of different lengths and images of different sizes may be mixed (pooled
+        models); each then runs on its own. Raises ValueError as :meth:`encode`.
         """
-        if self.section in IMAGE_SECTIONS and not isinstance(examples, np.ndarray):
+        if self.section in TEXT_SECTIONS:
+            examples = [examples] if isinstance(examples, str) else list(examples)
+            if len({len(data_mod.tokenize(s)) for s in examples}) > 1:
+                return np.array([self.predict_proba([s])[0] for s in examples])
+        elif not isinstance(examples, np.ndarray):
             parsed = [data_mod.parse_image(image) for image in examples]
             if len({p.shape for p in parsed}) > 1:
                 return np.array([self.predict_proba([p])[0] for p in parsed])

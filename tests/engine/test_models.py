@@ -197,6 +197,8 @@ def test_pooled_text_model_accepts_any_length_from_the_kernel_width():
     model = build_model(3)
     assert model.predict_proba(["i like it <PAD> <PAD> <PAD>", "i like it it it it"]).shape == (2,)
     assert model.predict_proba(["like it"]).shape == (1,)
+    mixed = model.predict_proba(["like it", "i like it <PAD>"])
+    np.testing.assert_allclose(mixed[1], model.predict_proba(["i like it <PAD>"])[0])
     with pytest.raises(ValueError, match="smaller than the kernel"):
         model.predict_proba(["like"])
 
