@@ -58,6 +58,22 @@ SECTIONS: tuple[PageSpec, ...] = (
         "Slide a kernel over a grid of vectors, or over a picture to find its edges.",
     ),
     PageSpec(
+        "pages/3_cnn1d_pooled.py",
+        "3. CNN 1D pooled",
+        ":material/short_text:",
+        "cnn1d-pooled",
+        "CNN 1D pooled",
+        "Train a tiny text CNN; watch bigram and sentence vectors move; max pooling as ANY.",
+    ),
+    PageSpec(
+        "pages/4_cnn1d_flat.py",
+        "4. CNN 1D fully connected",
+        ":material/view_column:",
+        "cnn1d-flat",
+        "CNN 1D fully connected",
+        "Flatten instead of pooling: word positions get their own weights, length is fixed.",
+    ),
+    PageSpec(
         "pages/5_cnn2d_pooled.py",
         "5. CNN 2D pooled",
         ":material/blur_on:",
