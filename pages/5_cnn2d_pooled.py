@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
-import numpy as np
-import pandas as pd
 import streamlit as st
 
 from app import image_figures as imf
 from app import image_widgets as iw
-from app import ledger, limits, widgets
 from app import training_panel as tp
+from app import widgets
 from app.share import ChoiceField, IntField
-from cnndemo import data as data_mod
 from cnndemo.layers import ACTIVATIONS, POOL_KINDS
-from cnndemo.models import build_model
 
 PAGE = "cnn2d-pooled"
 SECTION = 5
@@ -51,20 +45,6 @@ def _apply_link(state: dict) -> None:
     tp.set_hyperparameters(P, iw.link_hyperparameters(state, EXTRA_LINK))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _ledger_rows(size: tuple[int, int], hp_json: str) -> list:
-    """Shapes and parameter counts of a fresh model (keyed on the setup only)."""
-    return imf.model_ledger(build_model(SECTION, input_size=size, **json.loads(hp_json)))
-
-
-def _image_data(image_set: iw.ImageSet) -> data_mod.ImageData | None:
-    try:
-        return data_mod.image_data(image_set.images, image_set.labels)
-    except ValueError as error:
-        st.error(f"These images cannot be used for training: {error}")
-        return None
-
-
 def _regions_part(run: tp.TrainingRun) -> None:
     channels = int(run.hyperparameters["channels"])
     st.subheader("Every 2x2 region becomes a point")
@@ -97,48 +77,6 @@ def _regions_part(run: tp.TrainingRun) -> None:
         )
         + (f". Only channels 0 and 1 are drawn ({channels} channels)." if channels > 2 else ".")
     )
-
-
-def _predictions_part(run: tp.TrainingRun) -> None:
-    st.subheader("What it answers for each image")
-    names, targets = run.data.names, run.data.targets
-    probabilities = run.final.probabilities
-    st.plotly_chart(
-        run.figure(
-            "thumbs",
-            lambda: imf.image_set_figure(
-                run.data.inputs[..., 0],
-                targets.astype(int),
-                probabilities,
-                title="Predicted probability of label 1",
-            ),
-        ),
-        key="s5.fig.thumbs",
-    )
-    wrong = run.wrong()
-    if wrong:
-        st.markdown(
-            f"**Wrong ({len(wrong)}):** "
-            + ", ".join(
-                f"`{imf.display_name(names[i])}` (label {int(targets[i])}, p = "
-                f"{probabilities[i]:.3f})"
-                for i in wrong
-            )
-        )
-    else:
-        st.markdown("**Every image is on the right side of 0.5.**")
-    with st.expander("All probabilities as a table"):
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "image (· = blank)": [imf.display_name(n) for n in names],
-                    "label": targets.astype(int),
-                    "P(label 1)": np.round(probabilities, 4),
-                    "right?": ["✗ wrong" if i in wrong else "✓" for i in range(len(names))],
-                }
-            ),
-            hide_index=True,
-        )
 
 
 def _why_part(run: tp.TrainingRun) -> None:
@@ -186,73 +124,6 @@ def _why_part(run: tp.TrainingRun) -> None:
     )
 
 
-def _classify_part(run: tp.TrainingRun | None) -> None:
-    st.subheader("Draw a new image and classify it")
-    st.caption(
-        "Click pixels to ink them. A pooled model takes any size at least as large as its "
-        "kernel: try a 4x4 image with a line."
-    )
-    left, right = st.columns([1, 2])
-    with left:
-        rows = iw.draw_pad(PAD)
-    with right:
-        if run is None:
-            st.info("Train the model first; then it classifies your drawing here.")
-        else:
-            try:
-                p = float(run.model.predict_proba([list(rows)])[0])
-            except ValueError as error:
-                st.error(f"The model cannot take this image: {error}")
-            else:
-                verdict = "a line (label 1)" if p > 0.5 else "not a line (label 0)"
-                st.metric("P(label 1)", f"{p:.4f}")
-                st.markdown(f"The trained model says **{verdict}**.")
-                if run.stale:
-                    st.caption("(This is the model of the last run, trained on an earlier setup.)")
-        current = iw.image_set(IMAGES)
-        if tuple(len(r) for r in rows) == (current.size[1],) * current.size[0]:
-            cols = st.columns(2)
-            for label, col in zip((1, 0), cols, strict=True):
-                col.button(
-                    f"add to the images as label {label}",
-                    key=f"s5.add{label}",
-                    on_click=_add_drawing,
-                    args=(tuple(rows), label),
-                    disabled=len(current) >= limits.MAX_IMAGES,
-                )
-        else:
-            st.caption(
-                f"Training images are {current.size[0]}x{current.size[1]}: resize the drawing "
-                "to add it to them."
-            )
-
-
-def _add_drawing(rows: tuple[str, ...], label: int) -> None:
-    current = iw.image_set(IMAGES)
-    if len(current) < limits.MAX_IMAGES:
-        iw.set_image_set(IMAGES, current.with_image(rows, label))
-
-
-def _ledger_part(size: tuple[int, int], hp: dict) -> None:
-    try:
-        rows = _ledger_rows(size, json.dumps(hp, sort_keys=True))
-    except ValueError as error:
-        st.error(f"This model cannot be built: {error}")
-        return
-    k = hp["kernel_size"]
-    widgets.show_ledger(
-        rows,
-        [
-            ledger.output_size_latex(size[0], k[0], 1, "valid", axis="rows"),
-            ledger.output_size_latex(size[1], k[1], 1, "valid", axis="cols"),
-        ],
-    )
-    st.caption(
-        "Global pooling keeps one number per channel whatever the image size, so the dense "
-        "layer's weights do not depend on the size: the same model takes bigger images too."
-    )
-
-
 iw.init_image_set(IMAGES)
 widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
 
@@ -272,7 +143,7 @@ st.caption("σ: sigmoid; K: the 2x2 kernel of channel c; w, b: the dense layer. 
            "with the other pooling kinds.)")  # fmt: skip
 
 image_set = iw.image_set(IMAGES)
-data = _image_data(image_set)
+data = iw.image_data_or_error(image_set)
 st.subheader("The images")
 st.caption(
     "Click a pixel to switch it, click a label to switch it between 1 (a line) and 0. "
@@ -290,10 +161,14 @@ with cards:
 
 if run is not None:
     _regions_part(run)
-    _predictions_part(run)
+    iw.predictions_part(run, P)
     _why_part(run)
-_classify_part(run)
-_ledger_part(image_set.size, hp)
+iw.classify_part(run, PAD, IMAGES, pooled=True)
+iw.ledger_part(SECTION, image_set.size, hp)
+st.caption(
+    "Global pooling keeps one number per channel whatever the image size, so the dense layer's "
+    "weights do not depend on it: the same model takes bigger images too."
+)
 with st.expander("Save or load the model"):
     tp.model_files(P, SECTION, data, CONTROLLED)
 widgets.share_link(SCHEMA, iw.image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))
