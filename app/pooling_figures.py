@@ -19,6 +19,7 @@ of a window in row-major order. Padding cells (SAME) never win and are left out 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -622,3 +623,87 @@ def output_text(output: np.ndarray) -> str:
         " ".join(cell_vector(output, r, c) for c in range(output.shape[1]))
         for r in range(output.shape[0])
     )
+
+
+# --- Reading a trained down-sampled model -------------------------------------------------------
+
+
+def region_bits(
+    image: np.ndarray, row: int, col: int, kernel_size: Sequence[int], stride: Sequence[int]
+) -> str:
+    """The pixels under conv position (row, col) of a binary image (height, width), row-major
+    as a bit string: the label the engine gives that region (``"1100"``: top row on)."""
+    top, left = row * int(stride[0]), col * int(stride[1])
+    window = np.asarray(image)[top : top + int(kernel_size[0]), left : left + int(kernel_size[1])]
+    return "".join("1" if v else "0" for v in window.reshape(-1))
+
+
+def pooled_sources(
+    image: np.ndarray, feature_map: np.ndarray, hyperparameters: dict
+) -> list[list[str]]:
+    """For each pooled cell (reading order) and channel, where its number came from.
+
+    ``feature_map`` is the image's conv output after the activation (out_h, out_w, channels).
+    Max/min pooling: ``"1100 at (0, 1)"``, the 2x2 region (as pixels) whose response won; a mean
+    says how many regions it averages.
+    """
+    hp = hyperparameters
+    result = explain_pool(
+        feature_map, tuple(hp["pool_size"]), tuple(hp["pool_stride"]), hp["pool"], "valid"
+    )
+    out_h, out_w, channels = result.output.shape
+    sources = []
+    for r in range(out_h):
+        for c in range(out_w):
+            cell = []
+            for ch in range(channels):
+                win_r, win_c = (int(v) for v in result.winners[r, c, ch])
+                if win_r < 0:
+                    cell.append(f"mean of {len(window_values(result, r, c, ch))} regions")
+                else:
+                    bits = region_bits(image, win_r, win_c, hp["kernel_size"], hp["conv_stride"])
+                    cell.append(f"{bits} at ({win_r}, {win_c})")
+            sources.append(cell)
+    return sources
+
+
+@dataclass(frozen=True)
+class ConfusedGroup:
+    """Examples whose dense-layer inputs are (nearly) the same but whose labels differ: the
+    dense layer must give them (nearly) the same probability, so it cannot be right on all.
+
+    ``best`` is the one probability that minimises their cross-entropy: the share of label 1.
+    """
+
+    indices: tuple[int, ...]
+    best: float
+
+
+def confusable_groups(
+    vectors: np.ndarray, targets: np.ndarray, tolerance: float = 0.02
+) -> list[ConfusedGroup]:
+    """Groups of examples whose vectors (n, features) lie within ``tolerance`` of each other in
+    every feature (chained), keeping only groups that mix labels; largest first."""
+    vectors = np.asarray(vectors, dtype=np.float64).reshape(len(vectors), -1)
+    targets = np.asarray(targets, dtype=np.float64)
+    n = len(vectors)
+    group_of = list(range(n))
+
+    def root(i: int) -> int:
+        while group_of[i] != i:
+            i = group_of[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            if np.max(np.abs(vectors[i] - vectors[j])) <= tolerance:
+                group_of[root(j)] = root(i)
+    members: dict[int, list[int]] = {}
+    for i in range(n):
+        members.setdefault(root(i), []).append(i)
+    groups = [
+        ConfusedGroup(tuple(ix), float(np.mean(targets[ix])))
+        for ix in members.values()
+        if len(set(targets[ix].tolist())) > 1
+    ]
+    return sorted(groups, key=lambda g: -len(g.indices))

@@ -5,10 +5,16 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from app import image_figures as imf
+from app import image_widgets as iw
 from app import ledger, limits, widgets
 from app import pooling_figures as pf
+from app import training_figures as tf
+from app import training_panel as tp
 from app.share import ChoiceField, IntField, Schema, TensorField
+from cnndemo import data as data_mod
 from cnndemo import ops
+from cnndemo.models import build_model, default_hyperparameters
 
 PAGE = "cnn2d-downsampled"
 TITLE = "CNN 2D down sampled"
@@ -31,6 +37,32 @@ X = widgets.TensorSpec(
 )
 POOL_KEYS = {"ky": "p8.ky", "kx": "p8.kx", "sy": "p8.s.sy", "sx": "p8.s.sx"}
 
+# Part 2: the down-sampled CNN. The training panel's widgets live under "p8m.tp."; the model's
+# pooling window and stride are this page's own inputs (the panel's controls are one number
+# each, the engine takes [rows, columns]).
+MODEL = "p8m"
+IMAGES = "p8.img"
+SECTION = 8
+MODEL_POOL_KEYS = {"pool_size": ("p8m.py", "p8m.px"), "pool_stride": ("p8m.sy", "p8m.sx")}
+MAX_MODEL_POOL = limits.MAX_IMAGE_EDIT_SIDE
+KEPT_KEYS = (
+    *(f"p8.{name}" for name in ("h", "w", "c", "ky", "kx", "kind", "p", "pos.0", "pos.1")),
+    "p8.s.sy", "p8.s.sx", "p8.x.preset", "p8.x.seed",
+    *(tp.hp_key(MODEL, name) for name in (*tp.COMMON, "pool")),
+    *MODEL_POOL_KEYS["pool_size"], *MODEL_POOL_KEYS["pool_stride"],
+    f"{MODEL}.tp.watch", f"{MODEL}.tp.log",
+)  # fmt: skip
+POOL_LINK = {"mpy": "p8m.py", "mpx": "p8m.px", "msy": "p8m.sy", "msx": "p8m.sx"}
+EXTRA_LINK = {"pool": "pool"}
+# One link for both parts: the worked example's grid and pooling, then the training page's
+# fields (images, common hyper-parameters; shared with sections 5-7) and the model's pooling.
+_MODEL_SCHEMA = iw.image_page_schema(
+    (
+        ChoiceField("pool", widgets.POOL_KINDS),
+        *(IntField(field, 1, MAX_MODEL_POOL) for field in POOL_LINK),
+    ),
+    pad=False,
+)
 SCHEMA = Schema(
     (
         TensorField("x", (limits.MAX_HEIGHT, limits.MAX_WIDTH, limits.MAX_CHANNELS)),
@@ -40,7 +72,9 @@ SCHEMA = Schema(
         IntField("sx", 1, limits.MAX_STRIDE),
         ChoiceField("k", widgets.POOL_KINDS),
         ChoiceField("p", ("valid", "same")),
-    )
+        *_MODEL_SCHEMA.fields,
+    ),
+    check=_MODEL_SCHEMA.check,
 )
 
 
@@ -50,6 +84,22 @@ def _apply_link(state: dict) -> None:
         st.session_state[key] = state[field]
     st.session_state["p8.kind"] = state["k"]
     st.session_state["p8.p"] = state["p"]
+    iw.set_image_set(IMAGES, iw.set_from_link(state["img"], state["lab"]))
+    tp.set_hyperparameters(MODEL, iw.link_hyperparameters(state, EXTRA_LINK))
+    for field, key in POOL_LINK.items():
+        st.session_state[key] = state[field]
+
+
+def _sync_loaded_model() -> None:
+    """A loaded model file sets the panel's controls itself; its pooling window and stride go
+    into this page's inputs here, once, before they render."""
+    run = tp.current_run(MODEL)
+    if run is None or run.source != "loaded" or st.session_state.get("p8m.synced") is run:
+        return
+    st.session_state["p8m.synced"] = run
+    for name, keys in MODEL_POOL_KEYS.items():
+        for key, value in zip(keys, run.hyperparameters[name], strict=True):
+            st.session_state[key] = min(max(int(value), 1), MAX_MODEL_POOL)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -192,8 +242,221 @@ def grid_part() -> dict:
     return state
 
 
+def _model_pool_inputs() -> tuple[list[int], list[int]]:
+    cols = st.columns(4)
+    labels = ("pool window height", "pool window width", "pool stride y", "pool stride x")
+    keys = (*MODEL_POOL_KEYS["pool_size"], *MODEL_POOL_KEYS["pool_stride"])
+    values = []
+    for col, key, label in zip(cols, keys, labels, strict=True):
+        with col:
+            values.append(widgets.size_input(key, label, 1, MAX_MODEL_POOL, 2))
+    return values[:2], values[2:]
+
+
+def _explain_run(run: tp.TrainingRun) -> None:
+    """What the model learned, in words: which images it cannot separate, and why."""
+    data, final = run.data, run.final
+    groups = pf.confusable_groups(final.example_vectors, data.targets)
+    names = data.names
+    blank = next((i for i, name in enumerate(names) if "#" not in name), None)
+    lines = []
+    if blank is not None:
+        lines.append(
+            f"The **blank image** (label 0) gets P(line) = **{final.probabilities[blank]:.3f}**."
+        )
+    for group in groups:
+        shown = ", ".join(f"`{names[i]}` ({int(data.targets[i])})" for i in group.indices)
+        lines.append(
+            f"These {len(group.indices)} images reach the dense layer with almost the same "
+            f"pooled vector: {shown}. The dense layer must answer them alike, so the best it can "
+            f"do is the share of lines among them, **{group.best:.2f}**; their predictions are "
+            + ", ".join(f"{final.probabilities[i]:.3f}" for i in group.indices)
+            + "."
+        )
+    if not groups:
+        lines.append(
+            "No two images with different labels share a pooled vector here, so nothing stops "
+            "the dense layer from separating them all."
+        )
+    st.markdown("\n\n".join(lines))
+    hp = run.hyperparameters
+    if groups and hp["pool"] == "max":
+        st.markdown(
+            "Why: with a 3x3 image the convolution has 2x2 positions, and a 2x2 max pool with "
+            "stride 2 keeps, per channel, the **largest** response of the four 2x2 regions, as "
+            "the global max of section 5 does. An image of a line along an edge contains blank "
+            "regions (`0000`); if the model scores blank regions high on a channel, the max "
+            "picks the blank region there, and the line looks like the blank image. The table "
+            "shows, for each image, which region won each channel."
+        )
+
+
+def _results(run: tp.TrainingRun) -> None:
+    data, final = run.data, run.final
+    epochs = [s.epoch for s in run.snapshots]
+    st.plotly_chart(
+        run.figure(
+            "bars",
+            lambda: tf.probability_bars(
+                data.names,
+                final.probabilities,
+                data.targets,
+                epochs=epochs,
+                history=[s.probabilities for s in run.snapshots],
+                title="P(line) per image",
+            ),  # fmt: skip
+        ),
+        key="p8m.fig.bars",
+    )
+    pooled_2d = final.example_vectors.shape[1] == 2
+    st.plotly_chart(
+        run.figure(
+            "vectors",
+            lambda: imf.region_vectors_animation(
+                epochs,
+                [s.window_vectors for s in run.snapshots],
+                [s.example_vectors for s in run.snapshots] if pooled_2d else None,
+                data.names,
+                data.targets,
+            ),
+        ),
+        key="p8m.fig.vectors",
+    )
+    st.caption(
+        "◆ every distinct 2x2 region, labelled by its pixels row by row (1 = ink), at the "
+        "2-vector the convolution and sigmoid give it. "
+        + (
+            "● each image at its pooled vector, what the dense layer sees (blue: label 1, "
+            "vermilion: label 0). "
+            if pooled_2d
+            else "The pooled grids have more than one cell here, so images are not drawn. "
+        )
+        + "Press ▶ play to watch training move them."
+    )
+    st.subheader("What the model learned")
+    _explain_run(run)
+    rows = []
+    hp = run.hyperparameters
+    for i, name in enumerate(data.names):
+        sources = pf.pooled_sources(data.inputs[i, :, :, 0], final.feature_maps[0][i], hp)
+        rows.append(
+            {
+                "image": name,
+                "label": int(data.targets[i]),
+                "P(line)": round(float(final.probabilities[i]), 4),
+                "right?": "✓" if (final.probabilities[i] > 0.5) == (data.targets[i] > 0.5)
+                else "✗ wrong",
+                "pooled vector": "(" + ", ".join(f"{v:.3f}" for v in final.example_vectors[i])
+                + ")",
+                **{
+                    f"channel {ch} from": "; ".join(cell[ch] for cell in sources)
+                    for ch in range(len(sources[0]))
+                },
+            }
+        )  # fmt: skip
+    st.dataframe(rows, hide_index=True, key="p8m.table")
+    with st.expander("Region vectors after training (conv + sigmoid of each 2x2 region)"):
+        st.markdown(
+            "\n".join(
+                f"- `{bits}`: (" + ", ".join(f"{v:.4f}" for v in vector) + ")"
+                for bits, vector in final.window_vectors.items()
+            )
+        )
+
+
+def _model_link_state(image_set: iw.ImageSet, hp: dict) -> dict:
+    state = iw.image_page_state(image_set, hp, EXTRA_LINK)
+    sizes = (*hp["pool_size"], *hp["pool_stride"])
+    return state | {field: int(v) for field, v in zip(POOL_LINK, sizes, strict=True)}
+
+
+def model_link_state() -> dict:
+    """Part 2's share-link values while its tab is closed (nothing of it rendered)."""
+    state = st.session_state
+    hp = default_hyperparameters(SECTION)
+    for name in (*tp.COMMON, "pool"):
+        hp[name] = state.get(tp.hp_key(MODEL, name), hp[name])
+    for name, keys in MODEL_POOL_KEYS.items():
+        hp[name] = [int(state.get(key, 2)) for key in keys]
+    return _model_link_state(iw.image_set(IMAGES), hp)
+
+
+def grid_link_state() -> dict:
+    """Part 1's share-link values while its tab is closed."""
+    state = st.session_state
+    values = {field: int(state.get(key, 2)) for field, key in POOL_KEYS.items()}
+    return {
+        "x": widgets.tensor_value(X),
+        **values,
+        "k": state.get("p8.kind", "max"),
+        "p": state.get("p8.p", "valid"),
+    }
+
+
+def _keep_widget_values() -> None:
+    """Only the open tab runs, and Streamlit forgets the values of widgets that did not render;
+    writing each value back as plain session state keeps it (Streamlit's documented way to
+    interrupt the widget clean-up). Buttons, tables and uploads are not values to keep."""
+    state = st.session_state
+    for key in KEPT_KEYS:
+        if key in state:
+            state[key] = state[key]
+
+
+def model_part() -> dict:
+    st.markdown(
+        "The tutorial's model for 3x3 images: a 2x2 convolution with 2 output channels and a "
+        "sigmoid gives a 2x2 grid of 2-vectors; **max pooling with 2x2 windows and stride 2** "
+        "shrinks it to one 2-vector (1x1); that is flattened into a dense layer whose sigmoid "
+        "is P(line). It learns from the 16 images below: the 6 full rows and columns are lines "
+        "(label 1), the other 10 are not (label 0)."
+    )
+    st.latex(
+        r"p = \sigma\Big(\textstyle\sum_c w_c \max_{(r,s) \in \text{window}} "
+        r"\sigma\big(\sum_{i,j} x_{r+i,\,s+j} K_{i,j,c} + b_c\big) + b\Big)"
+    )
+    image_set = iw.image_set(IMAGES)
+    data = data_mod.image_data(image_set.images, image_set.labels)
+    st.subheader("The images")
+    st.caption(
+        "Click a pixel to switch it, click a label to switch it between 1 (a line) and 0. "
+        "After training each card shows the model's P(line); ✗ marks a wrong answer."
+    )
+    cards = st.container()  # filled once the training panel says whether its run is current
+
+    st.subheader("Hyper-parameters")
+    extras = (tp.choice("pool", "pooling", widgets.POOL_KINDS, help="max = ANY, min = ALL"),)
+    hp = tp.hyperparameter_controls(MODEL, SECTION, extras)
+    pool_size, pool_stride = _model_pool_inputs()
+    hp["pool_size"], hp["pool_stride"] = pool_size, pool_stride
+    try:
+        build_model(SECTION, input_size=image_set.size, **hp)
+    except ValueError as error:
+        st.error(
+            f"This model cannot take {image_set.size[0]}x{image_set.size[1]} images: {error}. "
+            "Pick a smaller pooling window or stride."
+        )
+        usable = None
+    else:
+        usable = data
+    widgets.show_ledger(pf.downsampled_model_ledger(len(image_set), image_set.size, hp))
+
+    run = tp.training_panel(MODEL, SECTION, usable, hp, heading="Train the down-sampled CNN")
+    with cards:
+        fresh = run is not None and not run.stale
+        iw.image_set_editor(IMAGES, probabilities=run.final.probabilities if fresh else None)
+    if run is not None:
+        _results(run)
+    with st.expander("Save or load the model"):
+        tp.model_files(MODEL, SECTION, usable, controlled=(*tp.COMMON, "pool"))
+    return _model_link_state(image_set, hp)
+
+
+_keep_widget_values()
 widgets.init_tensor(X, X_DEFAULT)
+iw.init_image_set(IMAGES)
 widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
+_sync_loaded_model()
 
 st.title(TITLE)
 widgets.link_warning(PAGE)
@@ -209,9 +472,12 @@ st.caption(
     "r, c: output row and column, m: channel (each channel is pooled on its own), k_h, k_w: "
     "window size, s_y, s_x: strides. Min pooling takes the minimum; average pooling the mean."
 )
-grid_tab, model_tab = st.tabs(["Down-sampling a grid", "Train the down-sampled CNN"])
+# Only the open tab runs (on_change="rerun"): each part alone keeps reruns fast.
+grid_tab, model_tab = st.tabs(
+    ["Down-sampling a grid", "Train the down-sampled CNN"], key="p8.tab", on_change="rerun"
+)
 with grid_tab:
-    share_state = grid_part()
+    share_state = grid_part() if grid_tab.open else grid_link_state()
 with model_tab:
-    st.info("The trained model is coming.")
+    share_state |= model_part() if model_tab.open else model_link_state()
 widgets.share_link(SCHEMA, share_state)
