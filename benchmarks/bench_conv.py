@@ -1,11 +1,15 @@
 """Time cnndemo's conv2d against PyTorch on CPU, both measured in this run.
 
+Both libraries get the same number of threads (``--threads``, default 2: PyTorch's
+``set_num_threads`` and OpenBLAS's ``OPENBLAS_NUM_THREADS``).
+
 PyTorch gets the same channels-last arrays a cnndemo caller holds, so its time includes the
 NHWC -> NCHW and HWIO -> OIHW transposes and the transpose back. The two libraries run in
 separate groups with a pause between, since their thread pools disturb each other on 2 cores.
 
-Run: ``python benchmarks/bench_conv.py`` (``--quick`` for a short run, ``--rounds N``). Prints a Markdown
-table of ratios (ours / PyTorch, lower is better) and this machine's float32 matmul peak.
+Run: ``python benchmarks/bench_conv.py`` (``--quick`` for a short run, ``--rounds N``). Prints a
+Markdown table of ratios (ours / PyTorch, lower is better) and this machine's float32 matmul
+peak.
 """
 
 from __future__ import annotations
@@ -26,7 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cnndemo.ops import conv2d, conv2d_backward  # noqa: E402
 
-THREADS = 2
 PAUSE_S = 1.0
 PEAK_SIZE = 2048
 
@@ -155,10 +158,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, one round")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per case")
+    parser.add_argument(
+        "--threads", type=int, default=2, help="threads for both PyTorch and OpenBLAS"
+    )
     args = parser.parse_args()
+    if os.environ.get("OPENBLAS_NUM_THREADS") != str(args.threads):
+        # OpenBLAS reads its thread count only at load time, so start again with it set.
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": str(args.threads)}
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)
     if args.quick:
         args.rounds = 1
-    torch.set_num_threads(THREADS)
+    torch.set_num_threads(args.threads)
     rng = np.random.default_rng(0)
 
     peak = matmul_peak()
@@ -193,7 +203,9 @@ def main() -> None:
             medium_gflops = gflops
         rows.append((name, stride, padding, t_torch, t_ours, fwd_target, fb_target, gflops))
 
-    print(f"## Convolution: cnndemo vs PyTorch {torch.__version__} (CPU, {THREADS} threads)")
+    print(
+        f"## Convolution: cnndemo vs PyTorch {torch.__version__} (CPU, {args.threads} threads each)"
+    )
     print()
     print(
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
