@@ -83,6 +83,22 @@ SECTIONS: tuple[PageSpec, ...] = (
         "learns the blank one.",
     ),
     PageSpec(
+        "pages/6_cnn2d_flat.py",
+        "6. CNN 2D fully connected",
+        ":material/view_module:",
+        "cnn2d-flat",
+        "The dense layer sees where each region was",
+        "Flatten the feature maps instead of pooling them, and compare with the pooled model.",
+    ),
+    PageSpec(
+        "pages/7_cnn2d_two_layers.py",
+        "7. CNN 2D, 2 layers",
+        ":material/layers:",
+        "cnn2d-two-layers",
+        "A conv output is a grid of vectors",
+        "Stack two convolutions and look at both feature maps of any image.",
+    ),
+    PageSpec(
         "pages/8_cnn2d_downsampled.py",
         "8. CNN 2D down sampled",
         ":material/photo_size_select_small:",

@@ -1,0 +1,201 @@
+"""Section 6: a 2D CNN whose feature maps are flattened into the dense layer, compared with 5."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app import image_figures as imf
+from app import image_widgets as iw
+from app import training_figures as tf
+from app import training_panel as tp
+from app import widgets
+from app.share import ChoiceField, IntField
+from cnndemo.layers import ACTIVATIONS
+from cnndemo.train import train_section
+
+PAGE = "cnn2d-flat"
+SECTION = 6
+TITLE = "CNN 2D fully connected"
+P = "s6"
+IMAGES = "s6.images"
+PAD = "s6.pad"
+POOLED_PANEL = "s5"  # page 5's training panel, whose run is reused when it matches
+
+EXTRAS = (
+    tp.choice("activation", "activation", tuple(ACTIVATIONS)),
+    tp.integer("channels", "conv channels", 1, 4, help="Length of each region's vector"),
+)
+EXTRA_LINK = {"act": "activation", "ch": "channels"}
+SCHEMA = iw.image_page_schema((ChoiceField("act", tuple(ACTIVATIONS)), IntField("ch", 1, 4)))
+CONTROLLED = (*tp.COMMON, *(c.name for c in EXTRAS))
+
+
+def _apply_link(state: dict) -> None:
+    iw.set_image_set(IMAGES, iw.set_from_link(state["img"], state["lab"]))
+    iw.set_pad_image(PAD, iw.image_from_array(state["pad"]))
+    tp.set_hyperparameters(P, iw.link_hyperparameters(state, EXTRA_LINK))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _pooled_probabilities(images: tuple, labels: tuple, hp_json: str) -> np.ndarray:
+    """Train section 5's model on the same images and seed (about 0.2 s; cached per setup)."""
+    result = train_section(5, images=images, labels=labels, **json.loads(hp_json))
+    return result.final.probabilities
+
+
+def _pooled_setup(hp: dict) -> dict:
+    """Section 5's hyper-parameters matching this page's (max pooling, the reference kind)."""
+    return {**hp, "pool": "max"}
+
+
+def _compare_part(run: tp.TrainingRun) -> None:
+    st.subheader("Pooled (section 5) and flattened, side by side")
+    hp5 = _pooled_setup(run.hyperparameters)
+    page5 = tp.current_run(POOLED_PANEL)
+    if (
+        page5 is not None
+        and not page5.stopped
+        and page5.source == "trained"
+        and page5.fingerprint == tp.fingerprint(5, run.data, hp5)
+    ):
+        pooled = page5.final.probabilities
+        where = "the run you trained on the *CNN 2D pooled* page (same images and settings)"
+    else:
+        try:
+            pooled = _pooled_probabilities(
+                tuple(tuple(name.split("/")) for name in run.data.names),
+                tuple(int(t) for t in run.data.targets),
+                json.dumps(hp5, sort_keys=True),
+            )
+        except ValueError as error:
+            st.error(f"The pooled model cannot be trained on these images: {error}")
+            return
+        where = "a pooled model trained here on the same images with the same seed and settings"
+    rows = imf.comparison_rows(run.data.names, run.data.targets, pooled, run.final.probabilities)
+    n = len(rows)
+    wrong_pooled = [r["image"] for r in rows if "pooled" in r["wrong"]]
+    wrong_flat = [r["image"] for r in rows if "flattened" in r["wrong"]]
+    st.caption(f"Pooled probabilities from {where}; max pooling.")
+    cols = st.columns(2)
+    cols[0].metric("pooled: right side of 0.5", f"{n - len(wrong_pooled)} of {n}")
+    cols[1].metric("flattened: right side of 0.5", f"{n - len(wrong_flat)} of {n}")
+    for name, wrong in (("Pooled", wrong_pooled), ("Flattened", wrong_flat)):
+        text = ", ".join(f"`{w}`" for w in wrong) if wrong else "none"
+        st.markdown(f"**{name} gets wrong:** {text}")
+    st.dataframe(pd.DataFrame(rows).round(4), hide_index=True)
+    st.markdown(
+        "The flattened model keeps *where* each region was: its dense layer has one weight per "
+        "position and channel, so the blank image's four `0000` windows no longer have to look "
+        "like the windows of a line at the border."
+    )
+    blank = next((i for i, name in enumerate(run.data.names) if "#" not in name), None)
+    if blank is not None:
+        right = "flattened" not in rows[blank]["wrong"]
+        seed = run.hyperparameters["seed"]
+        st.markdown(
+            f"With seed {seed} the flattened model gives the blank image "
+            f"p = {rows[blank]['p flattened']:.3f}: "
+            + (
+                "**it learned it**, which pooling cannot."
+                if right
+                else "**this run did not learn it either**. Whether training finds such "
+                "weights depends on the first weights: change the seed and train again."
+            )
+        )
+
+
+def _weights_part(run: tp.TrainingRun) -> None:
+    weights = run.model.layer("dense").params["weights"][:, 0]
+    maps = run.final.feature_maps[0]
+    out_h, out_w, channels = maps.shape[1:]
+    grid = weights.reshape(out_h * out_w, channels)
+    st.plotly_chart(
+        run.figure(
+            "dense",
+            lambda: tf.weights_heatmap(
+                grid,
+                [f"row {r}, col {c}" for r in range(out_h) for c in range(out_w)],
+                [f"channel {c}" for c in range(channels)],
+                title="Dense weights: one per position and channel",
+                y_title="feature-map position",
+            ),
+        ),
+        key="s6.fig.dense",
+    )
+    st.caption(
+        f"{out_h}×{out_w} positions × {channels} channels = {grid.size} weights. Rows of "
+        "the flattened vector follow TensorFlow's order: row by row, and channels within a "
+        "position."
+    )
+
+
+iw.init_image_set(IMAGES)
+widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
+
+st.title(TITLE)
+widgets.link_warning(PAGE)
+st.markdown(
+    "The same convolution as in section 5, but instead of pooling, the 2x2 grid of "
+    "2-vectors is **flattened** into 2 x 2 x 2 = 8 numbers and the dense layer gives each "
+    "its own weight. The model now knows *where* each region was."
+)
+st.latex(
+    r"p = \sigma\Big(\textstyle\sum_{r,s,c} w_{r,s,c}\; "
+    r"\sigma\big(\sum_{i,j} x_{r+i,\,s+j}\, K_{i,j,c} + b_c\big) + b\Big)"
+)
+st.caption("One dense weight w per position (r, s) and channel c: 8 for 3x3 images.")
+
+image_set = iw.image_set(IMAGES)
+data = iw.image_data_or_error(image_set)
+st.subheader("The images")
+st.caption(
+    "Click a pixel to switch it, click a label to switch it between 1 (a line) and 0. "
+    "After training each card shows the model's P(label 1); ✗ marks a wrong answer."
+)
+cards = st.container()
+
+st.subheader("Hyper-parameters")
+hp = tp.hyperparameter_controls(P, SECTION, EXTRAS)
+run = tp.training_panel(P, SECTION, data, hp)
+
+with cards:
+    fresh = run is not None and not run.stale
+    iw.image_set_editor(IMAGES, probabilities=run.final.probabilities if fresh else None)
+
+if run is not None:
+    if int(run.hyperparameters["channels"]) >= 2:
+        st.subheader("The 2x2 region vectors")
+        st.plotly_chart(
+            run.figure(
+                "regions",
+                lambda: imf.region_vectors_animation(
+                    [s.epoch for s in run.snapshots],
+                    [s.window_vectors for s in run.snapshots],
+                    None,
+                    run.data.names,
+                    run.data.targets,
+                    title="2x2 region vectors during training",
+                ),
+            ),
+            key="s6.fig.regions",
+        )
+    iw.predictions_part(run, P)
+    _compare_part(run)
+    _weights_part(run)
+
+st.subheader("Every image must have the same size")
+st.markdown(
+    "The dense layer has exactly one weight per number it receives. A 3x3 image gives a 2x2 "
+    "feature map, 8 numbers with 2 channels; a 4x4 image would give a 3x3 map, 18 numbers, "
+    "and there are no weights for the other 10. So a flattened model only takes images of "
+    "the size it was built for (a pooled model takes any)."
+)
+iw.classify_part(run, PAD, IMAGES, pooled=False)
+iw.ledger_part(SECTION, image_set.size, hp)
+with st.expander("Save or load the model"):
+    tp.model_files(P, SECTION, data, CONTROLLED)
+widgets.share_link(SCHEMA, iw.image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))

@@ -1,0 +1,163 @@
+"""Section 7: two stacked conv layers (a conv output is itself a grid of vectors), then dense."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import image_figures as imf
+from app import image_widgets as iw
+from app import ledger, widgets
+from app import training_panel as tp
+from app.share import ChoiceField, IntField
+from cnndemo.layers import ACTIVATIONS
+
+PAGE = "cnn2d-two-layers"
+SECTION = 7
+TITLE = "CNN 2D fully connected, 2 layers"
+P = "s7"
+IMAGES = "s7.images"
+PAD = "s7.pad"
+
+EXTRAS = (
+    tp.choice("activation", "activation", tuple(ACTIVATIONS)),
+    tp.integer("channels", "layer 1 channels", 1, 4),
+    tp.integer("second_channels", "layer 2 channels", 1, 4),
+)
+EXTRA_LINK = {"act": "activation", "ch": "channels", "ch2": "second_channels"}
+SCHEMA = iw.image_page_schema(
+    (ChoiceField("act", tuple(ACTIVATIONS)), IntField("ch", 1, 4), IntField("ch2", 1, 4))
+)
+CONTROLLED = (*tp.COMMON, *(c.name for c in EXTRAS))
+
+
+def _apply_link(state: dict) -> None:
+    iw.set_image_set(IMAGES, iw.set_from_link(state["img"], state["lab"]))
+    iw.set_pad_image(PAD, iw.image_from_array(state["pad"]))
+    tp.set_hyperparameters(P, iw.link_hyperparameters(state, EXTRA_LINK))
+
+
+def _layers_part(run: tp.TrainingRun) -> None:
+    st.subheader("Inside the model: both feature maps of one image")
+    names = run.data.names
+    key = "s7.focus"
+    if st.session_state.get(key) not in range(len(names)):
+        st.session_state[key] = 0
+    index = st.selectbox(
+        "Image",
+        range(len(names)),
+        key=key,
+        format_func=lambda i: f"#{i} {imf.display_name(names[i])}",
+    )
+    first, second = run.final.feature_maps[0][index], run.final.feature_maps[1][index]
+    kernel = run.hyperparameters["kernel_size"]
+    regions = imf.region_grid(run.data.inputs[index], kernel)
+    st.markdown(
+        f"Layer 1 turns the {run.data.inputs.shape[1]}x{run.data.inputs.shape[2]} image into "
+        f"a **{first.shape[0]}x{first.shape[1]} grid of {first.shape[2]}-vectors**, one per "
+        "2x2 region. That grid is an input like any other, with "
+        f"{first.shape[2]} channels, so layer 2 slides its own 2x2 kernel over it, exactly "
+        "like the multi-channel convolution of section 2. Here its single window covers the "
+        f"whole grid and gives **one {second.shape[2]}-vector**, which the dense layer reads."
+    )
+    left, right = st.columns([1, 2])
+    left.plotly_chart(
+        imf.image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
+        key="s7.fig.image",
+    )
+    right.plotly_chart(
+        imf.feature_maps_figure(
+            first,
+            title="Layer 1 output (after the activation), regions as row labels",
+            regions=regions,
+        ),  # fmt: skip
+        key="s7.fig.layer1",
+    )
+    st.plotly_chart(
+        imf.feature_maps_figure(second, title="Layer 2 output (after the activation)"),
+        key="s7.fig.layer2",
+    )
+    conv2 = run.model.layer("conv2")
+    kernel2, bias2 = conv2.params["kernel"], conv2.params["bias"]
+    activation = run.hyperparameters["activation"]
+    for channel in range(second.shape[2]):
+        if second.shape[0] * second.shape[1] > 1:
+            break  # a bigger second map: the figure above is the summary
+        terms, _, _ = ledger.window_terms_2d(first, kernel2, 0, 0, channel)
+        dot = sum(t.value * t.weight for t in terms)
+        bias = float(bias2[channel])
+        st.markdown(
+            f"**Layer 2, channel {channel}:** {ledger.written_sum(terms, dot)}; plus its bias "
+            f"{bias:.3f} gives {dot + bias:.3f}, and {activation}({dot + bias:.3f}) = "
+            f"**{second[0, 0, channel]:.3f}**"
+        )
+    st.caption(
+        "Products run over the layer 1 grid row by row, column by column, channel by channel, "
+        "each times its weight in layer 2's kernel (values rounded to 3 significant digits)."
+    )
+
+
+iw.init_image_set(IMAGES)
+widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
+
+st.title(TITLE)
+widgets.link_warning(PAGE)
+st.markdown(
+    "Two convolutions in a row. The first looks at 2x2 regions of the image; the second "
+    "looks at 2x2 groups of the first one's **vectors**, so it sees the whole 3x3 image at "
+    "once. Its output is flattened into the dense layer."
+)
+st.latex(
+    r"h = \sigma\big(\mathrm{conv}(x, K_1) + b_1\big),\quad "
+    r"g = \sigma\big(\mathrm{conv}(h, K_2) + b_2\big),\quad "
+    r"p = \sigma\big(w \cdot \mathrm{flatten}(g) + b\big)"
+)
+st.caption("x: 3x3x1 image, h: 2x2x2 grid of vectors, g: 1x1x2, K_2: a 2x2x2x2 kernel.")
+
+image_set = iw.image_set(IMAGES)
+data = iw.image_data_or_error(image_set)
+st.subheader("The images")
+st.caption(
+    "Click a pixel to switch it, click a label to switch it between 1 (a line) and 0. "
+    "After training each card shows the model's P(label 1); ✗ marks a wrong answer."
+)
+cards = st.container()
+
+st.subheader("Hyper-parameters")
+hp = tp.hyperparameter_controls(P, SECTION, EXTRAS)
+run = tp.training_panel(P, SECTION, data, hp)
+
+with cards:
+    fresh = run is not None and not run.stale
+    iw.image_set_editor(IMAGES, probabilities=run.final.probabilities if fresh else None)
+
+if run is not None:
+    two_d = run.hyperparameters["second_channels"] == run.hyperparameters["channels"] == 2
+    if int(run.hyperparameters["channels"]) >= 2:
+        st.subheader("Layer 1's region vectors" + (" and the images' layer 2 vectors" * two_d))
+        st.plotly_chart(
+            run.figure(
+                "regions",
+                lambda: imf.region_vectors_animation(
+                    [s.epoch for s in run.snapshots],
+                    [s.window_vectors for s in run.snapshots],
+                    [s.example_vectors for s in run.snapshots] if two_d else None,
+                    run.data.names,
+                    run.data.targets,
+                    title="Layer 1 region vectors (◆)"
+                    + (" and layer 2 image vectors (●)" if two_d else ""),
+                ),
+            ),
+            key="s7.fig.regions",
+        )
+        if two_d:
+            st.caption(
+                "The ● points are layer 2's outputs (what the dense layer reads), plotted on "
+                "the same axes as layer 1's region vectors though they are other channels."
+            )
+    iw.predictions_part(run, P)
+    _layers_part(run)
+iw.classify_part(run, PAD, IMAGES, pooled=False)
+iw.ledger_part(SECTION, image_set.size, hp)
+with st.expander("Save or load the model"):
+    tp.model_files(P, SECTION, data, CONTROLLED)
+widgets.share_link(SCHEMA, iw.image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))
