@@ -101,8 +101,8 @@ def error_curve(
         epochs, values = epochs[keep], values[keep]
     figure = go.Figure(
         go.Scatter(
-            x=epochs,
-            y=values,
+            x=epochs.tolist(),
+            y=values.tolist(),
             mode="lines",
             name="error",
             line={"color": CURVE_COLOUR, "width": 2},
@@ -574,7 +574,7 @@ def weights_heatmap(
     scale = [[i / (len(DIVERGING) - 1), c] for i, c in enumerate(DIVERGING)]
     figure = go.Figure(
         go.Heatmap(
-            z=values,
+            z=values.tolist(),
             x=list(col_labels),
             y=list(row_labels),
             zmin=-bound,

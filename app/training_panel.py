@@ -38,6 +38,8 @@ help=None) -> Control``
     "Download the trained model" (JSON via ``cnndemo.persist.dumps``) and "Load a model"
     (``st.file_uploader``, at most ``limits.MAX_MODEL_FILE_BYTES``); a loaded model becomes the
     current run, evaluated on the page's data, and the controls take its hyper-parameters.
+``read_model_file(content, section, data) -> (model, data, snapshot)``
+    The checks behind "Load a model", without Streamlit (raises ``persist.ModelFileError``).
 ``fingerprint(section, data, hyperparameters) -> str``
     What makes a run current: a change of data or of any hyper-parameter makes it stale.
 
@@ -94,6 +96,7 @@ __all__ = [
     "hyperparameter_controls",
     "integer",
     "model_files",
+    "read_model_file",
     "set_hyperparameters",
     "snapshot_every",
     "stale_warning",
@@ -623,6 +626,38 @@ def _data_for(model: Model, data: Data) -> Data:
     return data
 
 
+def read_model_file(
+    content: bytes, section: int, data: Data | None
+) -> tuple[Model, Data, Snapshot]:
+    """Check an uploaded model file and evaluate it on the page's data (no Streamlit).
+
+    Returns ``(model, data as the model sees it, snapshot of its state on that data)``.
+
+    Raises
+    ------
+    persist.ModelFileError
+        Too large, not a model file, another section's model, or data it cannot read.
+    """
+    if len(content) > limits.MAX_MODEL_FILE_BYTES:
+        raise persist.ModelFileError(
+            f"the file has {len(content):,} bytes; model files are at most "
+            f"{limits.MAX_MODEL_FILE_BYTES:,}"
+        )
+    model = persist.loads(content)
+    if model.section != section:
+        raise persist.ModelFileError(
+            f"this is a section {model.section} model; this page trains section {section}"
+        )
+    if data is None:
+        raise persist.ModelFileError("fix the data above first: the model is evaluated on it")
+    try:
+        own = _data_for(model, data)
+        final = train(model, own, epochs=0).final
+    except ValueError as error:
+        raise persist.ModelFileError(f"the model cannot read this page's data: {error}") from error
+    return model, own, final
+
+
 def _load(prefix: str, section: int, data: Data | None, names: Sequence[str]) -> None:
     """File uploader callback: validate, evaluate on the page's data, take its settings."""
     state = st.session_state
@@ -631,20 +666,7 @@ def _load(prefix: str, section: int, data: Data | None, names: Sequence[str]) ->
     if upload is None:
         return
     try:
-        if upload.size > limits.MAX_MODEL_FILE_BYTES:
-            raise persist.ModelFileError(
-                f"the file has {upload.size:,} bytes; model files are at most "
-                f"{limits.MAX_MODEL_FILE_BYTES:,}"
-            )
-        model = persist.loads(upload.getvalue())
-        if model.section != section:
-            raise persist.ModelFileError(
-                f"this is a section {model.section} model; this page trains section {section}"
-            )
-        if data is None:
-            raise persist.ModelFileError("fix the data above first: the model is evaluated on it")
-        own = _data_for(model, data)
-        final = train(model, own, epochs=0).final
+        model, own, final = read_model_file(upload.getvalue(), section, data)
     except (persist.ModelFileError, ValueError) as error:
         state[_key(prefix, "load_message")] = f"Could not use this model file: {error}"
         return

@@ -1,0 +1,110 @@
+"""Pure figure builders of app/training_figures.py, checked on their Plotly JSON (no Streamlit)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from app import training_figures as tf
+from cnndemo.train import train_section
+
+
+@pytest.fixture(scope="module")
+def result():
+    return train_section(3, every=100)
+
+
+def test_error_curve_plots_every_epoch_with_the_ln2_reference():
+    errors = [math.log(2), 0.5, 0.25, 0.1]
+    fig = tf.error_curve(errors).to_dict()
+    assert list(fig["data"][0]["x"]) == [0, 1, 2, 3]
+    assert list(fig["data"][0]["y"]) == errors
+    line = fig["layout"]["shapes"][0]
+    assert line["y0"] == line["y1"] == pytest.approx(math.log(2))
+    assert "ln 2" in fig["layout"]["annotations"][0]["text"]
+    assert fig["layout"]["xaxis"]["title"]["text"] == "epoch"
+    assert fig["layout"]["title"]["text"]
+
+
+def test_error_curve_log_scale_and_planned_range_and_thinning():
+    errors = np.linspace(0.7, 0.01, 3000)
+    fig = tf.error_curve(errors, log_scale=True, epochs_target=5000, max_points=400).to_dict()
+    assert fig["layout"]["yaxis"]["type"] == "log"
+    assert fig["layout"]["xaxis"]["range"][1] == 5000
+    x = fig["data"][0]["x"]
+    assert len(x) <= 400 and x[0] == 0 and x[-1] == 2999
+
+
+def test_vectors_animation_has_one_frame_per_snapshot_with_labelled_points(result):
+    snaps = result.snapshots
+    fig = tf.vectors_animation(
+        [s.epoch for s in snaps],
+        [s.window_vectors for s in snaps],
+        [s.example_vectors for s in snaps],
+        result.data.names,
+        result.data.targets,
+    ).to_dict()
+    assert [f["name"] for f in fig["frames"]] == [str(s.epoch) for s in snaps]
+    last = fig["frames"][-1]["data"]
+    bigrams = last[0]
+    assert list(bigrams["text"]) == list(snaps[-1].window_vectors)
+    assert bigrams["x"][0] == pytest.approx(snaps[-1].window_vectors["i like"][0])
+    positives, negatives = last[1], last[2]
+    assert list(positives["text"]) == ["i like it <PAD>", "i don't hate it"]
+    assert list(negatives["text"]) == ["i hate it <PAD>", "i don't like it"]
+    assert negatives["y"][1] == pytest.approx(snaps[-1].example_vectors[3, 1])
+    assert fig["layout"]["sliders"][0]["steps"][-1]["label"] == str(snaps[-1].epoch)
+    assert fig["layout"]["updatemenus"][0]["buttons"][0]["method"] == "animate"
+    assert fig["layout"]["xaxis"]["range"][0] < 0 < 1 < fig["layout"]["xaxis"]["range"][1]
+
+
+def test_flattened_examples_are_paths_through_their_positions():
+    windows = {"a b": np.array([0.1, 0.2])}
+    examples = np.array([[0.1, 0.2, 0.3, 0.4, 0.5, 0.6]])
+    fig = tf.vectors_figure(windows, examples, ["a b c d"], [1]).to_dict()
+    path = fig["data"][1]
+    assert list(path["x"])[:3] == [0.1, 0.3, 0.5]
+    assert list(path["text"])[:3] == ["a b c d @0", "a b c d @1", "a b c d @2"]
+    assert "lines" in path["mode"]
+
+
+def test_animation_thins_long_snapshot_lists_keeping_first_and_last():
+    picks = tf.thin(500, 60)
+    assert len(picks) <= 60 and picks[0] == 0 and picks[-1] == 499
+    with pytest.raises(ValueError):
+        tf.vectors_animation([], [])
+
+
+def test_probability_bars_mark_the_wrong_side_of_half():
+    fig = tf.probability_bars(["a", "b", "c"], [0.9, 0.4, 0.6], [1, 1, 0]).to_dict()
+    bars = fig["data"][0]
+    assert list(bars["y"]) == [0.9, 0.4, 0.6]
+    assert "wrong" not in bars["text"][0]
+    assert "wrong" in bars["text"][1] and "wrong" in bars["text"][2]
+    assert bars["marker"]["pattern"]["shape"] == ("", "/", "/") or list(
+        bars["marker"]["pattern"]["shape"]
+    ) == ["", "/", "/"]
+    assert "1 of 3" in fig["layout"]["title"]["text"]
+    assert fig["layout"]["shapes"][0]["y0"] == 0.5
+    with pytest.raises(ValueError):
+        tf.probability_bars(["a"], [0.5, 0.5], [1])
+
+
+def test_probability_bars_animate_over_history():
+    fig = tf.probability_bars(
+        ["a", "b"], [0.9, 0.1], [1, 0], epochs=[0, 10], history=[[0.5, 0.5], [0.9, 0.1]]
+    ).to_dict()
+    assert [f["name"] for f in fig["frames"]] == ["0", "10"]
+    assert list(fig["frames"][0]["data"][0]["y"]) == [0.5, 0.5]
+
+
+def test_weights_heatmap_rows_top_to_bottom_with_written_values():
+    values = np.array([[1.0, -2.0], [0.5, 0.0], [3.0, 4.0]])
+    fig = tf.weights_heatmap(values, ["p0", "p1", "p2"], ["c0", "c1"], title="w").to_dict()
+    assert fig["layout"]["yaxis"]["autorange"] == "reversed"
+    assert fig["data"][0]["text"][0] == ["1", "-2"]
+    assert fig["data"][0]["zmin"] == -4 and fig["data"][0]["zmax"] == 4
+    with pytest.raises(ValueError):
+        tf.weights_heatmap(values, ["p0"], ["c0", "c1"], title="w")
