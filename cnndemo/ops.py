@@ -208,9 +208,15 @@ def _conv_backward(plan: _ConvPlan, grad_out: object) -> tuple[np.ndarray, np.nd
         )
     else:
         # col2im: each tap sends its share back to the cells it read; taps overlap, so add.
-        per_tap_kernel = kernel.reshape(kh * kw, channels, out_channels).transpose(0, 2, 1)
-        grad_cols = np.matmul(flat_grad, per_tap_kernel)
-        grad_cols = grad_cols.reshape(kh, kw, batch, out_h, out_w, channels)
+        # The column gradients are laid out tap-major so each tap's add reads one block.
+        if channels < NARROW_CHANNELS:
+            grad_cols = kernel.reshape(taps, out_channels) @ flat_grad.T
+            grad_cols = grad_cols.reshape(kh, kw, channels, batch, out_h, out_w)
+            grad_cols = grad_cols.transpose(0, 1, 3, 4, 5, 2)
+        else:
+            per_tap_kernel = kernel.reshape(kh * kw, channels, out_channels).transpose(0, 2, 1)
+            grad_cols = np.matmul(flat_grad, per_tap_kernel)
+            grad_cols = grad_cols.reshape(kh, kw, batch, out_h, out_w, channels)
         grad_padded = np.zeros(padded.shape, dtype=x.dtype)
         for i in range(kh):
             for j in range(kw):
