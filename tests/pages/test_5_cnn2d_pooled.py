@@ -59,7 +59,8 @@ def test_training_shows_the_engine_predictions_for_the_seed(reference):
     assert metrics["right side of 0.5"] == "15 of 16"
     # The cards show every probability, and the blank image is the one wrong answer.
     cards = [m.value for m in at.markdown if m.value.startswith((":green[", ":red["))]
-    assert cards == [iw.probability_text(p, t) for p, t in zip(expected, [1] * 6 + [0] * 10)]
+    labels = [1] * 6 + [0] * 10
+    assert cards == [iw.probability_text(p, t) for p, t in zip(expected, labels, strict=True)]
     assert f"**Wrong (1):** `···/···/···` (label 0, p = {expected[BLANK]:.3f})" in texts(at)
     assert expected[BLANK] > 0.5 and abs(expected[BLANK] - expected[0]) < 0.01  # like a line
 
