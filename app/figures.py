@@ -542,31 +542,47 @@ def output2d_figure(
 
 
 def image_figure(
-    image: np.ndarray, *, title: str, signed: bool = False, cell_px: int = 4
+    image: np.ndarray, *, title: str, signed: bool = False, height: int = 380
 ) -> go.Figure:
-    """A picture (height, width) without numbers: grey scale, or the diverging scale if
-    ``signed`` (a feature map, where edges come out negative on one side, positive on the
-    other)."""
+    """A picture (height, width) without numbers, square pixels, row 0 at the top.
+
+    Grey scale 0..255, or with ``signed`` the diverging scale centred on 0 (a feature map, where
+    an edge comes out negative on one side and positive on the other).
+    """
     image = np.asarray(image, dtype=np.float64)
     if image.ndim != 2:
         raise ValueError(f"a picture must be (height, width), got shape {image.shape}")
     h, w = image.shape
-    panel = Panel(image, title="")
-    figure = panels_figure(
-        [panel],
-        title=f"{title}: {h} × {w} pixels",
-        axes=Axes("column (x)", "row (y)"),
-        centre_zero=signed,
-        colour_range=None if signed else (0.0, 255.0),
-        scale=DIVERGING if signed else GREYS,
-        show_values=False,
-        cell_px=cell_px,
-        colour_title="value" if signed else "brightness",
-    )
-    # Pictures keep square pixels; tick labels every pixel would be unreadable.
-    figure.update_layout(
-        yaxis={"scaleanchor": "x", "tickvals": None, "ticktext": None, "nticks": 6},
-        xaxis={"tickvals": None, "ticktext": None, "nticks": 6, "constrain": "domain"},
-        height=max(260, h * cell_px + 120),
-    )
-    return figure
+    if signed:
+        finite = image[np.isfinite(image)]
+        top = float(np.max(np.abs(finite))) if finite.size else 0.0
+        cmin, cmax, scale = -(top or 1.0), top or 1.0, DIVERGING
+    else:
+        cmin, cmax, scale = 0.0, 255.0, GREYS
+    layout = {
+        "title": {"text": f"{title}: {h} × {w} pixels", "x": 0, "xanchor": "left"},
+        "height": height,
+        "margin": {"l": 50, "r": 20, "t": 50, "b": 40},
+        "coloraxis": {
+            "colorscale": _scale_list(scale),
+            "cmin": cmin,
+            "cmax": cmax,
+            "colorbar": {"title": {"text": "value" if signed else "brightness"}, "thickness": 12},
+        },
+        "xaxis": {"title": {"text": "column (x)"}, "constrain": "domain", "showgrid": False},
+        # Square pixels, row 0 at the top as in the picture.
+        "yaxis": {
+            "title": {"text": "row (y)"},
+            "autorange": "reversed",
+            "scaleanchor": "x",
+            "showgrid": False,
+        },
+    }
+    trace = {
+        "type": "heatmap",
+        # An array, not nested lists: a 96 x 96 picture as lists costs more to copy than to draw.
+        "z": image,
+        "coloraxis": "coloraxis",
+        "hovertemplate": "row %{y}, column %{x}: %{z:.4g}<extra></extra>",
+    }
+    return go.Figure(data=[trace], layout=layout, _validate=False)

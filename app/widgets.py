@@ -480,6 +480,19 @@ POOL_KINDS = ("max", "min", "avg")
 ACTIVATIONS = ("none", "relu", "sigmoid", "tanh")
 
 
+def keep_state(keys: Sequence[str]) -> None:
+    """Keep these widgets' values while they are not drawn (a closed tab, another page).
+
+    Streamlit forgets a widget's value after a run that did not draw it; re-assigning the value
+    before the widget is drawn makes it ordinary session state, which persists. Call at the top
+    of a page. Not for ``st.data_editor`` keys (their state cannot be assigned).
+    """
+    state = st.session_state
+    for key in keys:
+        if key in state:
+            state[key] = state[key]
+
+
 def _default(key: str, value: Any) -> None:
     # Widgets read their value from session state; setting it once here (not via value=) avoids
     # Streamlit's warning about a widget given both a default and a session-state value.

@@ -54,11 +54,21 @@ SCHEMA = Schema(
 )
 
 
+# (share-link field, widget key, default) of every control besides the tables.
+CONTROLS = (
+    ("s", "c1d.s", 1),
+    ("p", "c1d.p", "valid"),
+    ("d", "c1d.d", 1),
+    ("vs", "c1d.vs", 1),
+    ("vp", "c1d.vp", "valid"),
+)
+SIZE_KEYS = ("c1d.n", "c1d.cin", "c1d.kw", "c1d.cout", "c1d.vn", "c1d.wk")
+
+
 def _apply_link(state: dict) -> None:
     for spec, field in ((X, "x"), (K, "k"), (V, "v"), (W, "w")):
         widgets.set_tensor(spec, state[field])
-    for key, field in (("c1d.s", "s"), ("c1d.p", "p"), ("c1d.d", "d"), ("c1d.vs", "vs"),
-                       ("c1d.vp", "vp")):  # fmt: skip
+    for field, key, _ in CONTROLS:
         st.session_state[key] = state[field]
 
 
@@ -94,7 +104,7 @@ def _explorer(x, kernel, out, stride, padding, dilation, pad, playing) -> None:
     )
 
 
-def vectors_part() -> dict:
+def vectors_part() -> None:
     st.markdown(
         "In a network each item of a sequence is a **vector** (its *channels*). The kernel has "
         "one more axis than the items: for every tap it holds a matrix from input channels to "
@@ -156,10 +166,9 @@ def vectors_part() -> dict:
         ledger.conv1d_ledger(n, x.shape[1], k, kernel.shape[2], stride, padding, dilation),
         heading="Shape ledger",
     )
-    return {"x": x, "k": kernel, "s": stride, "p": padding, "d": dilation}
 
 
-def scalar_part() -> dict:
+def scalar_part() -> None:
     st.markdown(
         "With one channel in and one out, every item is a plain number and the kernel is a short "
         "list of weights: each output is the weighted sum of the numbers under the kernel. "
@@ -179,12 +188,11 @@ def scalar_part() -> dict:
         v = widgets.tensor_editor(V, tutorial=V_DEFAULT).value
     with right:
         w = widgets.tensor_editor(W, tutorial=W_DEFAULT, presets=widgets.GENERAL_PRESETS).value
-    state = {"v": v, "w": w, "vs": stride, "vp": padding}
     try:
         out = cnndemo.conv1d(v[None, :, None], w[:, None, None], stride, padding)[0, :, 0]
     except ValueError as error:
         st.error(f"The convolution cannot run with these settings: {error}.")
-        return state
+        return
     st.markdown(f"Output ({out.shape[0]} numbers): **`{ledger.nested_text(out)}`**")
     st.latex(ledger.output_size_latex(n, k, stride, padding))
     before, after = ops.padding_amounts(n, k, stride, padding)
@@ -207,9 +215,21 @@ def scalar_part() -> dict:
         )
         lines.append(f"- y[{i}] = {ledger.written_sum(terms, float(out[i]))}")
     st.markdown("Every output written out:\n" + "\n".join(lines))
-    return state
 
 
+def share_state() -> dict:
+    """The setup as the share link stores it (both tabs, whichever is open)."""
+    state = st.session_state
+    return {
+        "x": widgets.tensor_value(X),
+        "k": widgets.tensor_value(K),
+        "v": widgets.tensor_value(V),
+        "w": widgets.tensor_value(W),
+        **{field: state.get(key, default) for field, key, default in CONTROLS},
+    }
+
+
+widgets.keep_state([key for _, key, _ in CONTROLS] + list(SIZE_KEYS))
 for spec, default in ((X, X_DEFAULT), (K, K_DEFAULT), (V, V_DEFAULT), (W, W_DEFAULT)):
     widgets.init_tensor(spec, default)
 widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
@@ -229,9 +249,14 @@ st.caption(
     "t: output position, o: output channel, j: kernel tap, c: input channel, s: stride, "
     "d: dilation. Positions count from 0; with SAME padding x is first padded with zeros."
 )
-vectors_tab, scalar_tab = st.tabs(["Sequences of vectors", "The scalar case (1 channel)"])
-with vectors_tab:
-    share_state = vectors_part()
-with scalar_tab:
-    share_state |= scalar_part()
-widgets.share_link(SCHEMA, share_state)
+# Only the open tab runs (on_change="rerun"), which halves the work of every rerun.
+vectors_tab, scalar_tab = st.tabs(
+    ["Sequences of vectors", "The scalar case (1 channel)"], key="c1d.tab", on_change="rerun"
+)
+if vectors_tab.open:
+    with vectors_tab:
+        vectors_part()
+if scalar_tab.open:
+    with scalar_tab:
+        scalar_part()
+widgets.share_link(SCHEMA, share_state())

@@ -59,13 +59,36 @@ SCHEMA = Schema(
 )
 
 
+# (share-link field, widget key, default) of every control besides the tables.
+CONTROLS = (
+    ("sy", "c2d.s.sy", 1),
+    ("sx", "c2d.s.sx", 1),
+    ("p", "c2d.p", "valid"),
+    ("d", "c2d.d", 1),
+    ("is", "c2d.is", 1),
+    ("ip", "c2d.ip", "same"),
+    ("act", "c2d.act", "none"),
+)
+SIZE_KEYS = ("c2d.h", "c2d.w", "c2d.cin", "c2d.kh", "c2d.kw", "c2d.cout", "c2d.ikh", "c2d.ikw")
+
+
 def _apply_link(state: dict) -> None:
     widgets.set_tensor(X, state["x"])
     widgets.set_tensor(K, state["k"])
     widgets.set_tensor(IK, state["ik"][:, :, None, None])
-    for key, field in (("c2d.s.sy", "sy"), ("c2d.s.sx", "sx"), ("c2d.p", "p"), ("c2d.d", "d"),
-                       ("c2d.is", "is"), ("c2d.ip", "ip"), ("c2d.act", "act")):  # fmt: skip
+    for field, key, _ in CONTROLS:
         st.session_state[key] = state[field]
+
+
+def share_state() -> dict:
+    """The setup as the share link stores it (both tabs, whichever is open)."""
+    state = st.session_state
+    return {
+        "x": widgets.tensor_value(X),
+        "k": widgets.tensor_value(K),
+        "ik": widgets.tensor_value(IK)[:, :, 0, 0],
+        **{field: state.get(key, default) for field, key, default in CONTROLS},
+    }
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -118,7 +141,7 @@ def _explorer(x, kernel, out, stride, padding, dilation, pads, playing) -> None:
     )
 
 
-def grids_part() -> dict:
+def grids_part() -> None:
     st.markdown(
         "Each cell of the grid holds a **vector** (its channels), drawn here as one table per "
         "channel. The kernel is a small block of weights for each pair of input and output "
@@ -190,7 +213,7 @@ def grids_part() -> dict:
     return {"x": x, "k": kernel, "sy": sy, "sx": sx, "p": padding, "d": dilation}
 
 
-def pictures_part() -> dict:
+def pictures_part() -> None:
     st.markdown(
         "A greyscale picture is a grid with one channel: brightness from 0 (black) to 255 "
         "(white). Convolving it with a classic kernel blurs it, sharpens it or lights up its "
@@ -226,12 +249,11 @@ def pictures_part() -> dict:
         presets=widgets.IMAGE_KERNELS + ("zeros", "random integers"),
         help_text="Pick a classic kernel and press Fill, or type your own weights.",
     ).value
-    state = {"ik": kernel[:, :, 0, 0], "is": stride, "ip": padding, "act": activation}
     try:
         feature = cnndemo.conv2d(picture[None, :, :, None], kernel, stride, padding)[0, :, :, 0]
     except ValueError as error:
         st.error(f"The convolution cannot run with these settings: {error}.")
-        return state
+        return
     feature = widgets.apply_activation(activation, feature)
     left, right = st.columns(2)
     left.plotly_chart(figures.image_figure(picture, title="Picture"), key="c2d.fig.pic")
@@ -243,9 +265,9 @@ def pictures_part() -> dict:
     metrics[1].metric("feature map", f"{feature.shape[0]} × {feature.shape[1]}")
     metrics[2].metric("smallest value", figures.format_value(float(feature.min())))
     metrics[3].metric("largest value", figures.format_value(float(feature.max())))
-    return state
 
 
+widgets.keep_state([key for _, key, _ in CONTROLS] + list(SIZE_KEYS) + ["c2d.src"])
 for spec, default in ((X, X_DEFAULT), (K, K_DEFAULT), (IK, IMAGE_KERNEL_DEFAULT)):
     widgets.init_tensor(spec, default)
 widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
@@ -265,9 +287,14 @@ st.caption(
     "r, c: output row and column, o: output channel, i, j: kernel row and column, m: input "
     "channel, s_y, s_x: strides, d: dilation. With SAME padding x is first padded with zeros."
 )
-grids_tab, pictures_tab = st.tabs(["Grids of vectors", "Pictures"])
-with grids_tab:
-    share_state = grids_part()
-with pictures_tab:
-    share_state |= pictures_part()
-widgets.share_link(SCHEMA, share_state)
+# Only the open tab runs (on_change="rerun"), which halves the work of every rerun.
+grids_tab, pictures_tab = st.tabs(
+    ["Grids of vectors", "Pictures"], key="c2d.tab", on_change="rerun"
+)
+if grids_tab.open:
+    with grids_tab:
+        grids_part()
+if pictures_tab.open:
+    with pictures_tab:
+        pictures_part()
+widgets.share_link(SCHEMA, share_state())

@@ -146,7 +146,13 @@ def test_presets_fill_the_tables(at):
     assert result_text(at) == expected(k=np.full((3, 5, 2), 1 / 15))
 
 
+def open_scalar_tab(at):
+    at.session_state["c1d.tab"] = "The scalar case (1 channel)"
+    return at.run()
+
+
 def test_scalar_case_follows_its_own_stride(at):
+    open_scalar_tab(at)
     at.number_input(key="c1d.vs").set_value(2).run()
     v = np.array([3, 1, 4, 1, 5, 9, 2, 6.0])
     out = cnndemo.conv1d(v[None, :, None], np.array([1, 0, -1.0])[:, None, None], 2)[0, :, 0]

@@ -114,6 +114,7 @@ def test_more_output_channels_give_one_result_each(at):
 def test_share_link_round_trip_restores_the_setup(at):
     at.number_input(key="c2d.s.sy").set_value(2).run()
     edit_cells(at, editor_key("c2d.x", 0, 0), {0: {"col 0": 0.25}})
+    open_pictures_tab(at)
     at.selectbox(key="c2d.ik.preset").select("Gaussian blur").run()
     at.button(key="c2d.ik.apply").click().run()
     params = dict(at.query_params)
@@ -122,6 +123,7 @@ def test_share_link_round_trip_restores_the_setup(at):
     )
     reopened = open_page(PAGE, params)
     assert not reopened.warning and not reopened.exception
+    assert reopened.number_input(key="c2d.s.sy").value == 2
     x = X.copy()
     x[0, 0, 0] = 0.25
     assert channel_results(reopened) == expected(x=x, stride=(2, 1))
@@ -137,7 +139,13 @@ def test_malformed_link_warns_and_falls_back_to_the_reference():
     assert channel_results(at) == [REFERENCE] and not at.exception
 
 
+def open_pictures_tab(at):
+    at.session_state["c2d.tab"] = "Pictures"
+    return at.run()
+
+
 def test_picture_mode_convolves_the_builtin_picture(at):
+    open_pictures_tab(at)
     picture = pictures.builtin_picture(64)
     sobel = widgets.classic_kernel("Sobel x")[:, :, None, None]
     feature = cnndemo.conv2d(picture[None, :, :, None], sobel, 1, "same")[0, :, :, 0]
@@ -150,6 +158,7 @@ def test_picture_mode_convolves_the_builtin_picture(at):
 
 
 def test_picture_kernel_presets_and_edits(at):
+    open_pictures_tab(at)
     at.selectbox(key="c2d.ik.preset").select("box blur").run()
     at.button(key="c2d.ik.apply").click().run()
     assert float(metric(at, "largest value")) <= 250  # a blur never brightens the brightest
@@ -159,6 +168,7 @@ def test_picture_kernel_presets_and_edits(at):
 
 def test_upload_mode_without_a_file_keeps_the_builtin_picture(at):
     # AppTest cannot attach files; decoding uploads is tested in tests/app/test_pictures.py.
+    open_pictures_tab(at)
     at.radio(key="c2d.src").set_value("upload your own").run()
     assert metric(at, "picture") == "64 × 64" and not at.exception
 
