@@ -1,0 +1,77 @@
+"""Section 7 page (pages/7_cnn2d_two_layers.py) through the real navigation, with AppTest.
+
+Oracle: ``cnndemo.sections.run_section(7, ...)``; the layer 2 sum is checked against the
+trained model's own weights.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app import image_widgets as iw
+from app import training_panel as tp
+from cnndemo.sections import run_section
+from tests.pages.conftest import open_page, texts
+
+PAGE = "pages/7_cnn2d_two_layers.py"
+P, IMAGES = "s7", "s7.images"
+
+
+def train(at):
+    at.button(key=tp._key(P, "train")).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at.session_state[tp._key(P, "run")]
+
+
+def test_opens_with_the_ledger_of_both_layers():
+    at = open_page(PAGE)
+    assert not at.exception
+    text = texts(at)
+    assert "`(1, 2, 2, 2)`" in text and "`(1, 1, 1, 2)`" in text
+    assert "**Parameters in total: 31**" in text  # 10 + 18 + 3
+
+
+def test_training_shows_the_engines_predictions_and_both_feature_maps():
+    at = open_page(PAGE)
+    run = train(at)
+    report = run_section(7, seed=0)
+    expected = [p["probability"] for p in report["predictions"]]
+    np.testing.assert_allclose(run.final.probabilities, expected, rtol=0, atol=1e-12)
+    at.selectbox(key="s7.focus").select_index(6).run()
+    first, second = run.final.feature_maps[0][6], run.final.feature_maps[1][6]
+    kernel = run.model.layer("conv2").params["kernel"]
+    bias = run.model.layer("conv2").params["bias"]
+    for channel in range(2):
+        pre = float(np.sum(first * kernel[:, :, :, channel])) + bias[channel]
+        line = next(m.value for m in at.markdown if f"Layer 2, channel {channel}:" in m.value)
+        assert line.endswith(f"**{second[0, 0, channel]:.3f}**")
+        assert f"gives {pre:.3f}" in line
+        assert (
+            1 / (1 + np.exp(-pre)) == np.float64(second[0, 0, channel]).round(15)
+            or abs(1 / (1 + np.exp(-pre)) - second[0, 0, channel]) < 1e-12
+        )
+    maps = [c for c in at.get("plotly_chart") if "Layer 1 output" in c.proto.spec]
+    assert maps and "0: 0000 0000" in maps[0].proto.spec  # the blank image's regions
+
+
+def test_other_hyperparameters_train_as_the_engine_does():
+    at = open_page(PAGE)
+    at.number_input(key=tp.hp_key(P, "seed")).set_value(4).run()
+    at.radio(key=tp.hp_key(P, "activation")).set_value("tanh").run()
+    at.number_input(key=tp.hp_key(P, "epochs")).set_value(500).run()
+    run = train(at)
+    report = run_section(7, seed=4, epochs=500, activation="tanh")
+    expected = [p["probability"] for p in report["predictions"]]
+    np.testing.assert_allclose(run.final.probabilities, expected, rtol=0, atol=1e-12)
+    assert "tanh(" in texts(at)
+
+
+def test_share_link_round_trip():
+    at = open_page(PAGE)
+    at.button(key=iw.pixel_key(IMAGES, 0, 2, 2)).click().run()
+    at.number_input(key=tp.hp_key(P, "second_channels")).set_value(3).run()
+    params = {k: at.query_params[k] for k in at.query_params}
+    again = open_page(PAGE, query_params=params)
+    assert not again.exception and not again.warning
+    assert again.session_state[IMAGES + ".set"] == at.session_state[IMAGES + ".set"]
+    assert again.number_input(key=tp.hp_key(P, "second_channels")).value == 3
