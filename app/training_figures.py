@@ -286,21 +286,21 @@ def vectors_animation(
     picks = thin(len(epochs))
     n_channels = _n_channels(window_vectors[0])
     frames = []
+    full_data: list[dict] = []
     for i in picks:
         examples = None if example_vectors is None else example_vectors[i]
+        full_data = _frame_data(
+            window_vectors[i], examples, example_labels, targets, channels,
+            window_name, example_name, n_channels,
+        )  # fmt: skip
+        # Frames carry only the coordinates: Plotly merges them into the traces, so labels,
+        # colours and hover text are sent once (this keeps the figure small and quick to send).
         frames.append(
             {
                 "name": str(epochs[i]),
-                "data": _frame_data(
-                    window_vectors[i],
-                    examples,
-                    example_labels,
-                    targets,
-                    channels,
-                    window_name,
-                    example_name,
-                    n_channels,
-                ),  # fmt: skip
+                "data": [
+                    {"type": "scatter", "x": trace["x"], "y": trace["y"]} for trace in full_data
+                ],
                 "layout": {"title": {"text": f"{title} — epoch {epochs[i]}"}},
             }
         )
@@ -359,7 +359,7 @@ def vectors_animation(
     }
     last = frames[-1]
     figure = go.Figure(
-        data=last["data"],
+        data=full_data,
         frames=frames,
         layout={
             "title": last["layout"]["title"],
@@ -518,10 +518,18 @@ def probability_bars(
     frames = []
     if history is not None and epochs is not None and len(history) > 1:
         for i in thin(len(history)):
+            bars = _bar_trace(labels, np.asarray(history[i], dtype=float), targets)
             frames.append(
                 {
                     "name": str(epochs[i]),
-                    "data": [_bar_trace(labels, np.asarray(history[i], dtype=float), targets)],
+                    "data": [
+                        {
+                            "type": "bar",
+                            "y": bars["y"],
+                            "text": bars["text"],
+                            "marker": bars["marker"],
+                        }
+                    ],
                 }
             )
         layout["sliders"] = [

@@ -47,14 +47,15 @@ def test_vectors_animation_has_one_frame_per_snapshot_with_labelled_points(resul
         result.data.targets,
     ).to_dict()
     assert [f["name"] for f in fig["frames"]] == [str(s.epoch) for s in snaps]
-    last = fig["frames"][-1]["data"]
-    bigrams = last[0]
+    # labels travel once with the traces; frames carry the coordinates of each snapshot
+    bigrams, positives, negatives = fig["data"]
     assert list(bigrams["text"]) == list(snaps[-1].window_vectors)
-    assert bigrams["x"][0] == pytest.approx(snaps[-1].window_vectors["i like"][0])
-    positives, negatives = last[1], last[2]
     assert list(positives["text"]) == ["i like it <PAD>", "i don't hate it"]
     assert list(negatives["text"]) == ["i hate it <PAD>", "i don't like it"]
-    assert negatives["y"][1] == pytest.approx(snaps[-1].example_vectors[3, 1])
+    first, last = fig["frames"][0]["data"], fig["frames"][-1]["data"]
+    assert last[0]["x"][0] == pytest.approx(snaps[-1].window_vectors["i like"][0])
+    assert first[0]["x"][0] == pytest.approx(snaps[0].window_vectors["i like"][0])
+    assert last[2]["y"][1] == pytest.approx(snaps[-1].example_vectors[3, 1])
     assert fig["layout"]["sliders"][0]["steps"][-1]["label"] == str(snaps[-1].epoch)
     assert fig["layout"]["updatemenus"][0]["buttons"][0]["method"] == "animate"
     assert fig["layout"]["xaxis"]["range"][0] < 0 < 1 < fig["layout"]["xaxis"]["range"][1]
