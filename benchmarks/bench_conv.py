@@ -171,6 +171,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(0)
 
+    load_before = os.getloadavg()[0]
     peak = matmul_peak()
     rows = []
     medium_gflops = None
@@ -210,6 +211,10 @@ def main() -> None:
     print(
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"NumPy {np.__version__}; BLAS: {blas_description()}"
+    )
+    print(
+        f"1-minute load average: {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at "
+        "the end (above about 1 the ratios are noise-dominated)."
     )
     print(f"float32 matmul peak ({PEAK_SIZE}x{PEAK_SIZE}): {peak:.1f} GFLOP/s. ")
     print(peak_without_coretype())
