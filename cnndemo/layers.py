@@ -18,9 +18,10 @@ reference implementation; the tests check these layers against it.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -108,15 +109,16 @@ class Embedding(Layer):
         self._eye = np.eye(self.params["weights"].shape[0])
 
     def forward(self, ids: np.ndarray) -> np.ndarray:
-        self._ids = ids
-        return self.params["weights"][ids]
+        # The lookup as a one-hot matmul: the same one-hot matrix then gives the gradient,
+        # where rows of a repeated token must add up, in one BLAS call (np.add.at is an order
+        # of magnitude slower on small arrays).
+        self._one_hot = self._eye[ids.reshape(-1)]
+        out = np.dot(self._one_hot, self.params["weights"])
+        return out.reshape(*ids.shape, out.shape[-1])
 
     def backward(self, grad_out: np.ndarray) -> None:
-        # Rows of the same token add up; a one-hot matmul does that scatter-add in one BLAS
-        # call (np.add.at is an order of magnitude slower on small arrays).
-        vocab, size = self.params["weights"].shape
-        one_hot = self._eye[self._ids.reshape(-1)]
-        np.matmul(one_hot.T, grad_out.reshape(-1, size), out=self.grads["weights"])
+        size = self.params["weights"].shape[1]
+        np.dot(self._one_hot.T, grad_out.reshape(-1, size), out=self.grads["weights"])
         return None
 
 
@@ -194,6 +196,19 @@ def _lowering(
     return tuple(out_spatial), gather
 
 
+class _ConvPlan(NamedTuple):
+    """Everything a convolution needs for one input shape, computed once."""
+
+    x: tuple[int, ...]  # the input shape
+    flat_in: tuple[int, int]  # (batch, inputs): the input with its elements in one row
+    cols: tuple[int, int]  # (batch * positions, window): one row per output position
+    flat_cols: tuple[int, int]  # (batch, positions * window)
+    out: tuple[int, ...]  # (batch, *out_spatial, out_channels)
+    gather_t: np.ndarray | None  # (inputs, positions * window), None: fall back to ops
+    gather: np.ndarray | None  # (positions * window, inputs)
+    ones: np.ndarray  # (batch * positions,): summing rows by np.dot beats np.sum on tiny arrays
+
+
 class _Conv(Layer):
     """Shared body of Conv1D and Conv2D: y = conv(x, kernel) + bias."""
 
@@ -227,26 +242,52 @@ class _Conv(Layer):
         if padding not in ("valid", "same"):
             raise ValueError(f"padding must be 'valid' or 'same'; got {padding!r}")
         self.padding = padding
-        self._plans: dict[tuple[int, ...], tuple[tuple[int, ...], np.ndarray | None]] = {}
+        self._plans: dict[tuple[int, ...], _ConvPlan] = {}
+        self._matrix_sources: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def kernel_size(self) -> tuple[int, ...]:
         return tuple(self.params["kernel"].shape[: self._nd])
 
-    def _plan(self, spatial: tuple[int, ...]) -> tuple[tuple[int, ...], np.ndarray | None]:
-        plan = self._plans.get(spatial)
+    def _plan(self, shape: tuple[int, ...]) -> _ConvPlan:
+        plan = self._plans.get(shape)
         if plan is None:
             kernel = self.params["kernel"]
-            plan = _lowering(
-                spatial,
-                self.kernel_size,
-                kernel.shape[-2],
-                self.stride,
-                self.padding,
-                self.dilation,
+            batch, spatial, channels = shape[0], shape[1:-1], shape[-1]
+            if channels != kernel.shape[-2]:
+                raise ValueError(
+                    f"input has {channels} channels but the kernel expects {kernel.shape[-2]}"
+                )
+            out_spatial, gather = _lowering(
+                spatial, self.kernel_size, channels, self.stride, self.padding, self.dilation
             )
-            self._plans[spatial] = plan
+            positions, window = math.prod(out_spatial), kernel[..., 0].size
+            plan = _ConvPlan(
+                x=tuple(shape),
+                flat_in=(batch, math.prod(spatial) * channels),
+                cols=(batch * positions, window),
+                flat_cols=(batch, positions * window),
+                out=(batch, *out_spatial, kernel.shape[-1]),
+                gather_t=None if gather is None else np.ascontiguousarray(gather.T),
+                gather=gather,
+                ones=_ones(batch * positions),
+            )
+            self._plans[shape] = plan
         return plan
+
+    def _matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        """The kernel and its gradient as (window, out) matrices (views, cached)."""
+        kernel, grad = self.params["kernel"], self.grads["kernel"]
+        if (
+            self._matrix_sources is None
+            or self._matrix_sources[0] is not kernel
+            or (self._matrix_sources[1] is not grad)
+        ):
+            # A model rebinds params/grads to views of its flat buffers once; re-derive then.
+            self._matrix_sources = (kernel, grad)
+            shape = (-1, kernel.shape[-1])
+            self._kernel_2d, self._grad_2d = kernel.reshape(shape), grad.reshape(shape)
+        return self._kernel_2d, self._grad_2d
 
     def window_response(self, windows: np.ndarray) -> np.ndarray:
         """Pre-activation output for inputs exactly one kernel window in size.
@@ -259,46 +300,42 @@ class _Conv(Layer):
         -------
         ndarray, shape (n, out)
         """
-        kernel = self.params["kernel"]
-        return (
-            windows.reshape(len(windows), -1) @ kernel.reshape(-1, kernel.shape[-1])
-            + (self.params["bias"])
-        )
+        kernel_2d = self._matrices()[0]
+        return np.dot(windows.reshape(len(windows), -1), kernel_2d) + self.params["bias"]
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        kernel, bias = self.params["kernel"], self.params["bias"]
-        out_spatial, gather = self._plan(x.shape[1:-1])
-        self._x_shape = x.shape
-        if gather is None:
+        plan = self._plans.get(x.shape) or self._plan(x.shape)
+        self._plan_used = plan
+        if plan.gather_t is None:
             self._x = x
-            return self._op(x, kernel, self.stride, self.padding, self.dilation) + bias
-        batch = x.shape[0]
+            kernel = self.params["kernel"]
+            out = self._op(x, kernel, self.stride, self.padding, self.dilation)
+            return out + self.params["bias"]
         # cols: one row per (example, output position), one column per kernel element.
-        self._cols = (x.reshape(batch, -1) @ gather.T).reshape(-1, kernel[..., 0].size)
-        out = self._cols @ kernel.reshape(-1, kernel.shape[-1])
-        out += bias
-        return out.reshape(batch, *out_spatial, kernel.shape[-1])
+        self._cols = np.dot(x.reshape(plan.flat_in), plan.gather_t).reshape(plan.cols)
+        out = np.dot(self._cols, self._matrices()[0])
+        out += self.params["bias"]
+        return out.reshape(plan.out)
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray | None:
-        kernel = self.params["kernel"]
-        out_channels = kernel.shape[-1]
-        g = grad_out.reshape(-1, out_channels)
-        np.add.reduce(g, axis=0, out=self.grads["bias"])
-        gather = self._plans[self._x_shape[1:-1]][1]
-        if gather is None:
+        plan = self._plan_used
+        if plan.gather_t is None:
             grad_x, grad_kernel = self._op_backward(
-                self._x, kernel, grad_out, self.stride, self.padding, self.dilation
+                self._x, self.params["kernel"], grad_out, self.stride, self.padding, self.dilation
             )
             self.grads["kernel"][...] = grad_kernel
+            self.grads["bias"][...] = grad_out.reshape(-1, grad_out.shape[-1]).sum(axis=0)
             return grad_x if self.input_grad else None
-        kernel_2d = kernel.reshape(-1, out_channels)
-        np.matmul(self._cols.T, g, out=self.grads["kernel"].reshape(kernel_2d.shape))
+        kernel_2d, grad_kernel_2d = self._matrices()
+        g = grad_out.reshape(plan.cols[0], -1)
+        np.dot(plan.ones, g, out=self.grads["bias"])
+        np.dot(self._cols.T, g, out=grad_kernel_2d)
         if not self.input_grad:
             return None
         # Each column of cols came from one input element (or from padding): the transposed
         # gather matrix sends every window gradient back and sums overlaps.
-        grad_cols = (g @ kernel_2d.T).reshape(self._x_shape[0], -1)
-        return (grad_cols @ gather).reshape(self._x_shape)
+        grad_cols = np.dot(g, kernel_2d.T).reshape(plan.flat_cols)
+        return np.dot(grad_cols, plan.gather).reshape(plan.x)
 
 
 class Conv1D(_Conv):
@@ -461,7 +498,7 @@ class GlobalPool(Layer):
         flat = x.reshape(x.shape[0], -1, x.shape[-1])
         if self.kind == "avg":
             return np.add.reduce(flat, axis=1) / flat.shape[1]
-        out = _extreme(flat, 1, self.kind)
+        out = np.maximum.reduce(flat, 1) if self.kind == "max" else np.minimum.reduce(flat, 1)
         self._mask = flat == out[:, None, :]
         return out
 
@@ -602,20 +639,28 @@ class Dense(Layer):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self._x = x
-        out = x @ self.params["weights"]
+        out = np.dot(x, self.params["weights"])
         out += self.params["bias"]
         return out
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray | None:
-        np.matmul(self._x.T, grad_out, out=self.grads["weights"])
-        np.add.reduce(grad_out, axis=0, out=self.grads["bias"])
+        np.dot(self._x.T, grad_out, out=self.grads["weights"])
+        np.dot(_ones(grad_out.shape[0]), grad_out, out=self.grads["bias"])
         if not self.input_grad:
             return None
-        return grad_out @ self.params["weights"].T
+        return np.dot(grad_out, self.params["weights"].T)
 
 
 # ---------------------------------------------------------------------------------------------
 # Loss
+
+
+@functools.cache
+def _ones(n: int) -> np.ndarray:
+    """A read-only vector of n ones: np.dot with it sums faster than np.sum on tiny arrays."""
+    ones = np.ones(n)
+    ones.flags.writeable = False
+    return ones
 
 
 def sigmoid_cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
@@ -638,7 +683,7 @@ def sigmoid_cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[floa
     z = logits.reshape(-1)
     n = z.shape[0]
     softplus = np.logaddexp(0.0, z)  # log(1 + exp(z)) without overflow
-    loss = (np.add.reduce(softplus) - z @ targets) / n
+    loss = (np.dot(softplus, _ones(n)) - np.dot(z, targets)) / n
     grad = np.exp(z - softplus)  # = sigmoid(z); z - softplus(z) <= 0 so exp never overflows
     grad -= targets
     grad /= n
