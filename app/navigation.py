@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 class PageSpec:
     """One page of the app.
 
-    ``key_text`` is a piece of text the page always shows once it has run; the browser test
-    waits for it, so it must not depend on any widget state.
+    ``key_text`` is the page's ``st.title``: the tests wait for it, so it must not depend on
+    any widget state.
     """
 
     path: str  # relative to the repository root
@@ -61,7 +61,7 @@ SECTIONS: tuple[PageSpec, ...] = (
         "pages/3_cnn1d_pooled.py",
         "3. CNN 1D pooled",
         ":material/short_text:",
-        "cnn1d-pooled",
+        "cnn1d_pooled",
         "CNN 1D pooled",
         "Train a tiny text CNN; watch bigram and sentence vectors move; max pooling as ANY.",
     ),
@@ -69,7 +69,7 @@ SECTIONS: tuple[PageSpec, ...] = (
         "pages/4_cnn1d_flat.py",
         "4. CNN 1D fully connected",
         ":material/view_column:",
-        "cnn1d-flat",
+        "cnn1d_flat",
         "CNN 1D fully connected",
         "Flatten instead of pooling: word positions get their own weights, length is fixed.",
     ),
@@ -77,8 +77,8 @@ SECTIONS: tuple[PageSpec, ...] = (
         "pages/5_cnn2d_pooled.py",
         "5. CNN 2D pooled",
         ":material/blur_on:",
-        "cnn2d-pooled",
-        "Every 2x2 region becomes a point",
+        "cnn2d_pooled",
+        "CNN 2D pooled",
         "Train a CNN that pools over positions on sixteen 3x3 images, and see why it never "
         "learns the blank one.",
     ),
@@ -86,24 +86,24 @@ SECTIONS: tuple[PageSpec, ...] = (
         "pages/6_cnn2d_flat.py",
         "6. CNN 2D fully connected",
         ":material/view_module:",
-        "cnn2d-flat",
-        "The dense layer sees where each region was",
+        "cnn2d_flat",
+        "CNN 2D fully connected",
         "Flatten the feature maps instead of pooling them, and compare with the pooled model.",
     ),
     PageSpec(
         "pages/7_cnn2d_two_layers.py",
         "7. CNN 2D, 2 layers",
         ":material/layers:",
-        "cnn2d-two-layers",
-        "A conv output is a grid of vectors",
+        "cnn2d_two_layers",
+        "CNN 2D fully connected, 2 layers",
         "Stack two convolutions and look at both feature maps of any image.",
     ),
     PageSpec(
         "pages/8_cnn2d_downsampled.py",
         "8. CNN 2D down sampled",
         ":material/photo_size_select_small:",
-        "cnn2d-downsampled",
-        "Pooling shrinks a grid",
+        "cnn2d_downsampled",
+        "CNN 2D down sampled",
         "Pool a grid window by window to shrink it, then train a CNN that pools before deciding.",
     ),
 )

@@ -28,7 +28,7 @@ from playwright.async_api import async_playwright
 from devtools.live import CHROMIUM, CHROMIUM_ARGS, LiveServer, streamlit_server
 
 CONV_ROUTE = "conv1d"
-TRAIN_ROUTE = "cnn1d-pooled"
+TRAIN_ROUTE = "cnn1d_pooled"
 STEP_TIMEOUT_MS = 120_000
 
 

@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from app.entry import reroute_deep_link
 from app.navigation import HOME, SECTIONS
+
+reroute_deep_link()
 
 st.title(HOME.key_text)
 st.markdown(

@@ -8,8 +8,11 @@ import streamlit as st
 
 import cnndemo
 from app import figures, ledger, limits, widgets
+from app.entry import reroute_deep_link
 from app.share import ChoiceField, IntField, Schema, TensorField
 from cnndemo import ops
+
+reroute_deep_link()
 
 PAGE = "conv1d"
 TITLE = "Convolution in 1D"

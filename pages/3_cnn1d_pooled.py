@@ -8,6 +8,9 @@ from app import limits, widgets
 from app import text_sections as ts
 from app import training_figures as tf
 from app import training_panel as tp
+from app.entry import reroute_deep_link
+
+reroute_deep_link()
 
 PAGE = "cnn1d-pooled"
 PREFIX = "s3"

@@ -10,7 +10,10 @@ from app import limits, widgets
 from app import text_sections as ts
 from app import training_figures as tf
 from app import training_panel as tp
+from app.entry import reroute_deep_link
 from cnndemo.train import train_section
+
+reroute_deep_link()
 
 PAGE = "cnn1d-flat"
 PREFIX = "s4"

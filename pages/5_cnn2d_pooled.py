@@ -8,8 +8,11 @@ from app import image_figures as imf
 from app import image_widgets as iw
 from app import training_panel as tp
 from app import widgets
+from app.entry import reroute_deep_link
 from app.share import ChoiceField, IntField
 from cnndemo.layers import ACTIVATIONS, POOL_KINDS
+
+reroute_deep_link()
 
 PAGE = "cnn2d-pooled"
 SECTION = 5

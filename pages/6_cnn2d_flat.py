@@ -13,9 +13,12 @@ from app import image_widgets as iw
 from app import training_figures as tf
 from app import training_panel as tp
 from app import widgets
+from app.entry import reroute_deep_link
 from app.share import ChoiceField, IntField
 from cnndemo.layers import ACTIVATIONS
 from cnndemo.train import train_section
+
+reroute_deep_link()
 
 PAGE = "cnn2d-flat"
 SECTION = 6

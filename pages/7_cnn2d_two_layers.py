@@ -8,8 +8,11 @@ from app import image_figures as imf
 from app import image_widgets as iw
 from app import ledger, widgets
 from app import training_panel as tp
+from app.entry import reroute_deep_link
 from app.share import ChoiceField, IntField
 from cnndemo.layers import ACTIVATIONS
+
+reroute_deep_link()
 
 PAGE = "cnn2d-two-layers"
 SECTION = 7

@@ -11,10 +11,13 @@ from app import ledger, limits, widgets
 from app import pooling_figures as pf
 from app import training_figures as tf
 from app import training_panel as tp
+from app.entry import reroute_deep_link
 from app.share import ChoiceField, IntField, Schema, TensorField
 from cnndemo import data as data_mod
 from cnndemo import ops
 from cnndemo.models import build_model, default_hyperparameters
+
+reroute_deep_link()
 
 PAGE = "cnn2d-downsampled"
 TITLE = "CNN 2D down sampled"
@@ -193,14 +196,23 @@ def grid_part() -> dict:
     cols = st.columns(3)
     with cols[0]:
         h = widgets.size_input("p8.h", "grid height (rows)", 1, limits.MAX_HEIGHT)
-        ky = widgets.size_input("p8.ky", "window height", 1, limits.MAX_KERNEL, 2)
-        sy, sx = widgets.stride2d_inputs("p8.s", (2, 2))
     with cols[1]:
         w = widgets.size_input("p8.w", "grid width (columns)", 1, limits.MAX_WIDTH)
-        kx = widgets.size_input("p8.kx", "window width", 1, limits.MAX_KERNEL, 2)
     with cols[2]:
         widgets.size_input("p8.c", "channels (vector size)", 1, limits.MAX_CHANNELS)
+    cols = st.columns(4)
+    with cols[0]:
+        ky = widgets.size_input("p8.ky", "window height", 1, limits.MAX_KERNEL, 2)
+    with cols[1]:
+        kx = widgets.size_input("p8.kx", "window width", 1, limits.MAX_KERNEL, 2)
+    with cols[2]:
+        sy = widgets.stride_input("p8.s.sy", "stride y (rows)", 2)
+    with cols[3]:
+        sx = widgets.stride_input("p8.s.sx", "stride x (columns)", 2)
+    cols = st.columns(2)
+    with cols[0]:
         kind = widgets.pool_kind_input("p8.kind")
+    with cols[1]:
         padding = widgets.padding_input("p8.p")
 
     x = widgets.tensor_editor(X, tutorial=X_DEFAULT).value

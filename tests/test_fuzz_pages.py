@@ -184,7 +184,9 @@ def test_page_survives_random_hostile_input(spec):
             at.run()
             COUNTS[f"{spec.url_path}:{trail[-1].split()[0]}"] += 1
             assert not at.exception, (trail, [e.value for e in at.exception])
-        texts = "\n".join(str(el.value) for el in (*at.title, *at.markdown, *at.header))
+        texts = "\n".join(
+            str(el.value) for el in (*at.title, *at.markdown, *at.header, *at.subheader)
+        )
         assert spec.key_text in texts
         COUNTS[f"{spec.url_path}:cases"] += 1
 

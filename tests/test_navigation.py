@@ -6,6 +6,9 @@ test code. Page-specific behaviour is pinned down in ``tests/pages/``.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -36,6 +39,18 @@ def test_every_page_file_exists_and_url_paths_are_distinct():
     assert len({p.path for p in PAGES}) == len(PAGES)
     for spec in PAGES:
         assert (ROOT / spec.path).is_file(), spec.path
+
+
+def test_url_paths_match_streamlits_legacy_names_for_the_page_files():
+    # A fresh server resolves the first deep link against the pages/ folder the legacy way
+    # (app/entry.py); with equal names that lookup finds the page instead of a "not found" dialog.
+    for spec in PAGES:
+        assert spec.url_path == re.sub(r"^[0-9]+_", "", Path(spec.path).stem)
+
+
+def test_every_page_reroutes_legacy_deep_links_first():
+    for spec in PAGES:
+        assert "reroute_deep_link()" in (ROOT / spec.path).read_text(), spec.path
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
@@ -84,3 +99,9 @@ def test_every_choice_widget_can_be_driven_without_exception(spec):
         if isinstance(slider.value, int | float):
             slider.set_value(slider.min).run()
             check(("slider", index))
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
+def test_key_text_is_the_page_title(spec):
+    at = open_page(spec)
+    assert [t.value for t in at.title][:1] == [spec.key_text]

@@ -60,3 +60,20 @@ def test_page_renders_in_chromium(server, browser, spec, device):
         )
     finally:
         context.close()
+
+
+def test_deep_link_on_a_fresh_server_runs_through_the_navigation(browser):
+    """A share link is often the first request a new server sees (see app/entry.py)."""
+    spec = PAGES[-1]
+    with streamlit_server() as live:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            page.goto(f"{live.url}/{spec.route}", wait_until="domcontentloaded")
+            wait_for_rerun(page)
+            sync_api.expect(page.get_by_text(spec.key_text).first).to_be_visible(timeout=30_000)
+            # Our navigation's titles, not the legacy file-name menu; no fallback dialog.
+            sync_api.expect(page.get_by_text(PAGES[1].title).first).to_be_visible()
+            assert page.get_by_text("Page not found").count() == 0
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            page.close()

@@ -1,0 +1,23 @@
+"""Send deep links through the entry point.
+
+Streamlit still treats a ``pages/`` folder next to the main script the legacy way until some
+script run in the process has called ``st.navigation``: on a freshly started server, a link
+straight to ``/conv1d`` runs ``pages/1_conv1d.py`` on its own, without ``streamlit_app.py``
+(no page config, no navigation menu). Every page calls :func:`reroute_deep_link` first; in that
+legacy state it switches the legacy mode off for the process and reruns, so the same URL now goes
+through ``streamlit_app.py`` and its ``st.navigation``. Once any run has called ``st.navigation``
+the check is a single attribute read.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+
+def reroute_deep_link() -> None:
+    """Rerun through ``streamlit_app.py`` if Streamlit ran this page file the legacy way."""
+    if PagesManager.uses_pages_directory:
+        # The same assignment st.navigation makes on its first call (streamlit 1.67).
+        PagesManager.uses_pages_directory = False
+        st.rerun()
