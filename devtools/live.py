@@ -134,3 +134,17 @@ def wait_for_rerun(page, timeout: float = 30_000) -> None:
         "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
         timeout=timeout,
     )
+
+
+def screenshot_whole_page(page, path: str | Path, max_height: int = 12_000) -> None:
+    """Screenshot everything: Streamlit scrolls inside its main container, not the document,
+    so ``full_page=True`` alone stops at the viewport; grow the viewport to the content."""
+    width = page.viewport_size["width"]
+    height = page.evaluate(
+        """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]',
+                               '[data-testid="stSidebarContent"]']
+            .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight))"""
+    )
+    page.set_viewport_size({"width": width, "height": min(max(int(height), 600), max_height)})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path), full_page=True)

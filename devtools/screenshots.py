@@ -13,7 +13,13 @@ import sys
 from playwright.sync_api import sync_playwright
 
 from app.navigation import PAGES, ROOT
-from devtools.live import artifacts_dir, launch_chromium, streamlit_server, wait_for_rerun
+from devtools.live import (
+    artifacts_dir,
+    launch_chromium,
+    screenshot_whole_page,
+    streamlit_server,
+    wait_for_rerun,
+)
 
 
 def main(routes: list[str]) -> None:
@@ -28,7 +34,7 @@ def main(routes: list[str]) -> None:
                 wait_for_rerun(page)
                 page.wait_for_timeout(1500)  # let Plotly finish drawing its SVG
                 wait_for_rerun(page)
-                page.screenshot(path=str(out / f"{route or 'home'}-{device}.png"), full_page=True)
+                screenshot_whole_page(page, out / f"{route or 'home'}-{device}.png")
                 page.close()
         browser.close()
     first = out / f"{routes[0] or 'home'}-desktop.png"

@@ -4,6 +4,7 @@ import streamlit as st
 
 from app.entry import reroute_deep_link
 from app.navigation import HOME, SECTIONS
+from app.thumbnails import PICTURES
 
 reroute_deep_link()
 
@@ -24,12 +25,20 @@ st.markdown(
 )
 
 st.subheader("The sections")
-if not SECTIONS:
-    st.info("The section pages are being built.")
-for spec in SECTIONS:
-    with st.container(border=True):
-        st.page_link(spec.path, label=spec.title, icon=spec.icon)
-        st.caption(spec.summary)
+st.caption("Start at 1 and go in order: each section adds one idea to the one before.")
+
+
+@st.cache_data(max_entries=16)
+def picture(url_path: str) -> str:
+    return PICTURES[url_path]()
+
+
+for row in range(0, len(SECTIONS), 3):
+    for column, spec in zip(st.columns(3), SECTIONS[row : row + 3], strict=False):
+        with column, st.container(border=True):
+            st.image(picture(spec.url_path), width="stretch")
+            st.page_link(spec.path, label=spec.title, icon=spec.icon)
+            st.caption(spec.summary)
 
 st.subheader("How to use this app")
 st.markdown(

@@ -12,7 +12,14 @@ import os
 import pytest
 
 from app.navigation import PAGES
-from devtools.live import CHROMIUM, artifacts_dir, launch_chromium, streamlit_server, wait_for_rerun
+from devtools.live import (
+    CHROMIUM,
+    artifacts_dir,
+    launch_chromium,
+    screenshot_whole_page,
+    streamlit_server,
+    wait_for_rerun,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -55,9 +62,7 @@ def test_page_renders_in_chromium(server, browser, spec, device):
         assert page.locator('[data-testid="stException"]').count() == 0
         # An unknown route silently falls back to the home page behind this dialog.
         assert page.get_by_text("Page not found").count() == 0
-        page.screenshot(
-            path=str(artifacts_dir("screenshots") / f"{spec.url_path}-{device}.png"), full_page=True
-        )
+        screenshot_whole_page(page, artifacts_dir("screenshots") / f"{spec.url_path}-{device}.png")
     finally:
         context.close()
 
