@@ -105,7 +105,8 @@ widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
 st.title(TITLE)
 widgets.link_warning(PAGE)
 st.markdown(
-    "Two convolutions in a row. The first looks at 2x2 regions of the image; the second "
+    "A conv layer's output is itself a grid of vectors, so another conv layer can read it. "
+    "Here are two convolutions in a row. The first looks at 2x2 regions of the image; the second "
     "looks at 2x2 groups of the first one's **vectors**, so it sees the whole 3x3 image at "
     "once. Its output is flattened into the dense layer."
 )

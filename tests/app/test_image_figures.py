@@ -81,9 +81,7 @@ def test_image_set_figure_without_probabilities_and_bad_input():
 
 def test_feature_maps_figure_uses_a_zero_to_one_scale_for_sigmoid_outputs():
     maps = np.array([[[0.2, 0.8], [0.5, 0.1]], [[0.9, 0.3], [0.4, 0.6]]])
-    figure = valid(
-        imf.feature_maps_figure(maps, title="maps", regions=imf.region_grid(TOP_LINE))
-    )
+    figure = valid(imf.feature_maps_figure(maps, title="maps", regions=imf.region_grid(TOP_LINE)))
     assert figure["layout"]["coloraxis"]["cmin"] == 0 and figure["layout"]["coloraxis"]["cmax"] == 1
     heatmaps = [t for t in figure["data"] if t["type"] == "heatmap"]
     assert len(heatmaps) == 2
