@@ -159,7 +159,7 @@ def _selected_cell(result: pf.PoolResult) -> None:
         ),
         key="p8.fig.x",
     )
-    left, right = st.columns([2, 3])
+    left, right = st.columns([3, 2])
     left.plotly_chart(
         pf.pool_output_figure(
             result, title="Pooled grid (cell colour = its window)", selected=(row, col), per_row=3
@@ -273,11 +273,16 @@ def _explain_run(run: tp.TrainingRun) -> None:
     blank = next((i for i, name in enumerate(names) if "#" not in name), None)
     lines = []
     if blank is not None:
+        vector = ", ".join(f"{v:.3f}" for v in final.example_vectors[blank])
         lines.append(
-            f"The **blank image** (label 0) gets P(line) = **{final.probabilities[blank]:.3f}**."
+            f"The **blank image** (label 0) gets P(line) = **{final.probabilities[blank]:.3f}**. "
+            f"All its regions are blank (`0000`), so its pooled vector ({vector}) is just the "
+            "blank region's vector."
         )
     for group in groups:
-        shown = ", ".join(f"`{names[i]}` ({int(data.targets[i])})" for i in group.indices)
+        shown = ", ".join(
+            f"`{imf.display_name(names[i])}` ({int(data.targets[i])})" for i in group.indices
+        )
         lines.append(
             f"These {len(group.indices)} images reach the dense layer with almost the same "
             f"pooled vector: {shown}. The dense layer must answer them alike, so the best it can "
@@ -292,14 +297,17 @@ def _explain_run(run: tp.TrainingRun) -> None:
         )
     st.markdown("\n\n".join(lines))
     hp = run.hyperparameters
-    if groups and hp["pool"] == "max":
+    one_cell = final.example_vectors.shape[1] == final.feature_maps[0].shape[3]
+    if groups and hp["pool"] == "max" and one_cell:
+        conv_h, conv_w = final.feature_maps[0].shape[1:3]
         st.markdown(
-            "Why: with a 3x3 image the convolution has 2x2 positions, and a 2x2 max pool with "
-            "stride 2 keeps, per channel, the **largest** response of the four 2x2 regions, as "
-            "the global max of section 5 does. An image of a line along an edge contains blank "
-            "regions (`0000`); if the model scores blank regions high on a channel, the max "
-            "picks the blank region there, and the line looks like the blank image. The table "
-            "shows, for each image, which region won each channel."
+            f"Why: the convolution looks at {conv_h}x{conv_w} positions, and the pool window "
+            "covers them all, so pooling keeps, per channel, the **largest** response of the "
+            "image's regions, exactly like the global max of section 5. A line along an edge "
+            "also contains blank regions (`0000`); where a channel scores the blank region "
+            "higher than the line's own regions, the max picks the blank one, and the line "
+            "looks like the blank image to the dense layer. The table shows which region won "
+            "each channel of each image."
         )
 
 
@@ -310,7 +318,7 @@ def _results(run: tp.TrainingRun) -> None:
         run.figure(
             "bars",
             lambda: tf.probability_bars(
-                data.names,
+                [imf.display_name(name) for name in data.names],
                 final.probabilities,
                 data.targets,
                 epochs=epochs,
@@ -353,7 +361,7 @@ def _results(run: tp.TrainingRun) -> None:
         sources = pf.pooled_sources(data.inputs[i, :, :, 0], final.feature_maps[0][i], hp)
         rows.append(
             {
-                "image": name,
+                "image": imf.display_name(name),
                 "label": int(data.targets[i]),
                 "P(line)": round(float(final.probabilities[i]), 4),
                 "right?": "✓" if (final.probabilities[i] > 0.5) == (data.targets[i] > 0.5)
@@ -366,7 +374,8 @@ def _results(run: tp.TrainingRun) -> None:
                 },
             }
         )  # fmt: skip
-    st.dataframe(rows, hide_index=True, key="p8m.table")
+    # Tall enough for every row: the table is the page's written record of the run.
+    st.dataframe(rows, hide_index=True, key="p8m.table", height=35 * (len(rows) + 1) + 3)
     with st.expander("Region vectors after training (conv + sigmoid of each 2x2 region)"):
         st.markdown(
             "\n".join(

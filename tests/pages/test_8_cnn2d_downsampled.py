@@ -205,7 +205,7 @@ def test_the_explanation_names_the_images_pooled_like_the_blank_one(at):
     assert "These 5 images reach the dense layer with almost the same pooled vector" in page
     assert "best it can do is the share of lines among them, **0.80**" in page
     table = at.dataframe[0].value
-    blank = table[table["image"] == "   /   /   "].iloc[0]
+    blank = table[table["image"] == "···/···/···"].iloc[0]
     assert blank["channel 0 from"] == "0000 at (0, 0)" and blank["right?"] == "✗ wrong"
 
 
