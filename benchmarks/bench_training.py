@@ -5,7 +5,7 @@
 For each section both engines train the reference setup (1000 or 2000 full-batch epochs of
 momentum SGD) from scratch; each time is the best of ``--repeats`` runs, with a pause between
 the engines so one does not run in the other's thermal or scheduling wake. PyTorch runs with
-``torch.set_num_threads(2)``. Also timed: cnndemo taking a snapshot every 10 epochs (what a page
+``torch.set_num_threads(2)`` (``--threads``). Also timed: cnndemo taking a snapshot every 10 epochs (what a page
 animating the training does). The target is ratio <= 0.15.
 """
 
@@ -36,13 +36,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sections", type=int, nargs="+", default=[3, 4, 5, 6, 7, 8])
     parser.add_argument("--pause", type=float, default=1.0, help="seconds between engines")
+    parser.add_argument(
+        "--threads", type=int, default=2, help="PyTorch threads (1 is steadier on a busy machine)"
+    )
     args = parser.parse_args()
 
     import torch
-
     import torch_replica
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     header = (
         f"{'section':>7} {'epochs':>6} {'cnndemo s':>10} {'us/epoch':>9} {'+snap/10 s':>10} "
         f"{'torch s':>8} {'ratio':>6}"
