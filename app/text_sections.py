@@ -203,6 +203,30 @@ def winners(
     return result
 
 
+def same_vector_clash(
+    names: Sequence[str],
+    feature_maps: np.ndarray,
+    targets: Sequence[float],
+    kernel: int,
+    pool: str,
+) -> tuple[str, str, list[str]] | None:
+    """Two sentences with different labels whose pooled numbers come from the same bigrams.
+
+    Returns ``(first, second, winning bigrams per channel)`` for the first such pair, or None.
+    With max or min pooling such sentences share their pooled vector exactly, so the model
+    must give them the same probability.
+    """
+    if pool == "avg":
+        return None
+    seen: dict[tuple[str, ...], tuple[str, float]] = {}
+    for name, fmap, target in zip(names, feature_maps, targets, strict=True):
+        key = tuple(label for label, _ in winners(fmap, name.split(), kernel, pool))
+        if key in seen and seen[key][1] != float(target):
+            return seen[key][0], name, list(key)
+        seen.setdefault(key, (name, float(target)))
+    return None
+
+
 # =================================================================================================
 # Streamlit pieces
 # =================================================================================================

@@ -332,9 +332,10 @@ def vectors_animation(
         "type": "buttons",
         "direction": "left",
         "x": 0.0,
-        "y": -0.12,
+        "y": -0.2,
         "xanchor": "left",
         "yanchor": "top",
+        "pad": {"t": 0, "r": 10},
         "showactive": False,
         "buttons": [
             {
@@ -372,9 +373,11 @@ def vectors_animation(
             },  # fmt: skip
             "height": height,
             "updatemenus": [buttons],
-            "sliders": [{**slider, "x": 0.18, "len": 0.82, "y": -0.05}],
-            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-            "margin": {"l": 60, "r": 20, "t": 90, "b": 110},
+            "sliders": [
+                {**slider, "x": 0.3, "len": 0.7, "y": -0.2, "yanchor": "top", "pad": {"t": 0}}
+            ],  # fmt: skip
+            "legend": {"orientation": "h", "y": -0.42, "yanchor": "top", "x": 0},
+            "margin": {"l": 60, "r": 20, "t": 50, "b": 170},
         },
     )
     _unit_square(figure)
@@ -415,8 +418,8 @@ def vectors_figure(
                 "scaleratio": 1,
             },  # fmt: skip
             "height": height,
-            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-            "margin": {"l": 60, "r": 20, "t": 90, "b": 50},
+            "legend": {"orientation": "h", "y": -0.15, "yanchor": "top", "x": 0},
+            "margin": {"l": 60, "r": 20, "t": 50, "b": 90},
         },
     )
     _unit_square(figure)
@@ -482,15 +485,15 @@ def probability_bars(
     wrong = int(np.sum((probabilities > 0.5) != (targets > 0.5)))
     summary = f"{len(labels) - wrong} of {len(labels)} on the right side of 0.5"
     layout: dict = {
-        "title": {"text": f"{title}: {summary}"},
-        "xaxis": {
-            "title": {"text": "example (colour = target: blue 1, vermilion 0)"},
-            "automargin": True,
-        },  # fmt: skip
+        "title": {
+            "text": title,
+            "subtitle": {"text": f"{summary} · colour = target: blue 1, vermilion 0"},
+        },
+        "xaxis": {"automargin": True},
         "yaxis": {"title": {"text": "P(label 1)"}, "range": [0, 1.15]},
         "height": height,
         "showlegend": False,
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 40},
+        "margin": {"l": 60, "r": 20, "t": 80, "b": 40},
         "shapes": [
             {
                 "type": "line",
@@ -536,7 +539,7 @@ def probability_bars(
             {
                 "active": len(frames) - 1,
                 "currentvalue": {"prefix": "epoch "},
-                "pad": {"t": 60},
+                "pad": {"t": 90},
                 "steps": [
                     {
                         "label": f["name"],
@@ -554,8 +557,8 @@ def probability_bars(
                 ],
             }
         ]
-        layout["margin"]["b"] = 140
-        layout["height"] = height + 80
+        layout["margin"]["b"] = 190
+        layout["height"] = height + 120
     figure = go.Figure(data=[_bar_trace(labels, probabilities, targets)], frames=frames or None,
                        layout=layout)  # fmt: skip
     return figure

@@ -45,10 +45,18 @@ def _explain_pooling(run: tp.TrainingRun, pool: str) -> None:
     if pool == "max":
         st.caption(
             "Read a column: the sentence's pooled number is the value of that bigram, the "
-            "strongest of its bigrams. Sentences that share their strongest bigram get the same "
-            "number, whatever else they say — that is why “i like it <PAD>” and “i hate it "
-            "<PAD>” can end up with the same vector (both are decided by “it <PAD>”)."
+            "strongest of its bigrams. Sentences decided by the same bigrams get the same "
+            "vector, whatever else they say."
         )
+        clash = ts.same_vector_clash(run.data.names, maps, run.data.targets, kernel, pool)
+        if clash:
+            first, second, bigrams = clash
+            st.markdown(
+                f"Here: `{first}` and `{second}` have different labels, but the same bigrams "
+                f"({', '.join(f'`{b}`' for b in bigrams)}) win every channel, so they get the "
+                "same vector and the same probability: no weight of the dense layer can tell "
+                "them apart. ANY cannot see *which other* bigrams are present."
+            )
     elif pool == "min":
         st.caption("Read a column: the sentence's number is its weakest bigram's value.")
 

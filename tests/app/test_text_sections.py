@@ -87,3 +87,13 @@ def test_winners_are_the_arg_max_for_max_and_arg_min_for_min():
     assert ts.winners(fmap, tokens, 2, "min") == [("i like", 0.1), ("like it", 0.2)]
     label, value = ts.winners(fmap, tokens, 2, "avg")[0]
     assert label == "mean of all" and value == pytest.approx(0.4)
+
+
+def test_same_vector_clash_finds_differently_labelled_sentences_with_the_same_winners():
+    maps = np.array([[[0.1, 0.2], [0.3, 0.4], [0.9, 0.9]], [[0.0, 0.1], [0.2, 0.3], [0.9, 0.9]]])
+    names = ["i like it <PAD>", "i hate it <PAD>"]
+    assert ts.same_vector_clash(names, maps, [1, 0], 2, "max") == (
+        "i like it <PAD>", "i hate it <PAD>", ["it <PAD>", "it <PAD>"],
+    )  # fmt: skip
+    assert ts.same_vector_clash(names, maps, [1, 1], 2, "max") is None
+    assert ts.same_vector_clash(names, maps, [1, 0], 2, "avg") is None

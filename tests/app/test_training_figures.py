@@ -87,7 +87,7 @@ def test_probability_bars_mark_the_wrong_side_of_half():
     assert bars["marker"]["pattern"]["shape"] == ("", "/", "/") or list(
         bars["marker"]["pattern"]["shape"]
     ) == ["", "/", "/"]
-    assert "1 of 3" in fig["layout"]["title"]["text"]
+    assert "1 of 3" in fig["layout"]["title"]["subtitle"]["text"]
     assert fig["layout"]["shapes"][0]["y0"] == 0.5
     with pytest.raises(ValueError):
         tf.probability_bars(["a"], [0.5, 0.5], [1])
