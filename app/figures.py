@@ -388,7 +388,7 @@ def sequence_figure(
     panel = Panel(values, title="", outlines=outlines, row_labels=index_labels(n, *padding))
     return panels_figure(
         [panel],
-        title=f"{title}: {n} positions × {channels} channels",
+        title=f"{title}<br><sup>{n} positions × {channels} channels</sup>",
         axes=Axes("channel", "position"),
         per_row=1,
     )
@@ -459,7 +459,7 @@ def output1d_figure(
     panel = Panel(output, title="", outlines=outlines)
     return panels_figure(
         [panel],
-        title=f"{title}: {n} positions × {channels} channels",
+        title=f"{title}<br><sup>{n} positions × {channels} channels</sup>",
         axes=Axes("output channel", "output position"),
         per_row=1,
     )
@@ -560,7 +560,7 @@ def image_figure(
     else:
         cmin, cmax, scale = 0.0, 255.0, GREYS
     layout = {
-        "title": {"text": f"{title}: {h} × {w} pixels", "x": 0, "xanchor": "left"},
+        "title": {"text": f"{title}<br><sup>{h} × {w} pixels</sup>", "x": 0, "xanchor": "left"},
         "height": height,
         "margin": {"l": 50, "r": 20, "t": 50, "b": 40},
         "coloraxis": {

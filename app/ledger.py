@@ -45,16 +45,16 @@ def output_size_latex(
 
     VALID: floor((n - k_eff) / s) + 1 with k_eff = (k - 1) d + 1 (k itself when d = 1).
     SAME: ceil(n / s), TensorFlow's rule. A window wider than a VALID input is stated as such
-    instead of producing a negative length.
+    instead of producing a negative length. Two aligned lines, so it fits a phone screen.
     """
     sub = f"_{{\\text{{{axis}}}}}" if axis else ""
     out_sym = f"n^{{\\text{{out}}}}{sub}"
     n_sym, k_sym, s_sym = f"n{sub}", f"k{sub}", f"s{sub}"
     if padding == "same":
         out = math.ceil(n / stride)
-        return (
-            f"{out_sym} = \\left\\lceil \\frac{{{n_sym}}}{{{s_sym}}} \\right\\rceil"
-            f" = \\left\\lceil \\frac{{{n}}}{{{stride}}} \\right\\rceil = {out}"
+        return _two_lines(
+            f"{out_sym} &= \\left\\lceil \\frac{{{n_sym}}}{{{s_sym}}} \\right\\rceil",
+            f"&= \\left\\lceil \\frac{{{n}}}{{{stride}}} \\right\\rceil = {out}",
         )
     if dilation == 1:
         span_sym, span_num = k_sym, str(k)
@@ -62,16 +62,20 @@ def output_size_latex(
         span_sym = f"(({k_sym} - 1) d + 1)"
         span_num = f"(({k} - 1) \\cdot {dilation} + 1)"
     general = (
-        f"{out_sym} = \\left\\lfloor \\frac{{{n_sym} - {span_sym}}}{{{s_sym}}} \\right\\rfloor + 1"
+        f"{out_sym} &= \\left\\lfloor \\frac{{{n_sym} - {span_sym}}}{{{s_sym}}} \\right\\rfloor + 1"
     )
     span = (k - 1) * dilation + 1
     if span > n:
-        return general + f"\\quad\\text{{but the window spans {span} > {n} cells: no output}}"
+        return _two_lines(general, f"&\\text{{but the window spans {span} > {n} cells: no output}}")
     out = (n - span) // stride + 1
-    return (
-        general
-        + f" = \\left\\lfloor \\frac{{{n} - {span_num}}}{{{stride}}} \\right\\rfloor + 1 = {out}"
+    return _two_lines(
+        general,
+        f"&= \\left\\lfloor \\frac{{{n} - {span_num}}}{{{stride}}} \\right\\rfloor + 1 = {out}",
     )
+
+
+def _two_lines(first: str, second: str) -> str:
+    return f"\\begin{{aligned}} {first} \\\\ {second} \\end{{aligned}}"
 
 
 def padding_sentence(n: int, k: int, stride: int, padding: str, dilation: int = 1) -> str:

@@ -380,6 +380,7 @@ def tensor_editor(
     presets: Sequence[str] | None = None,
     per_row: int = 3,
     help_text: str | None = None,
+    default_preset: str | None = None,
 ) -> EditResult:
     """Editable tables for a tensor, with a preset picker; returns the tensor to compute with.
 
@@ -402,7 +403,7 @@ def tensor_editor(
     if tutorial is None:
         options = tuple(p for p in options if p != "tutorial")
     if options:
-        _preset_picker(spec, options, tutorial)
+        _preset_picker(spec, options, tutorial, default_preset)
 
     frames = tensor_to_frames(spec.kind, tensor_value(spec))
     layout = LAYOUTS[spec.kind]
@@ -439,10 +440,12 @@ def tensor_editor(
     return EditResult(value, ())
 
 
-def _preset_picker(spec: TensorSpec, options: Sequence[str], tutorial: np.ndarray | None) -> None:
+def _preset_picker(
+    spec: TensorSpec, options: Sequence[str], tutorial: np.ndarray | None, default: str | None
+) -> None:
     state = st.session_state
     preset_key, seed_key = f"{spec.name}.preset", f"{spec.name}.seed"
-    state.setdefault(preset_key, options[0])
+    state.setdefault(preset_key, default if default in options else options[0])
     state.setdefault(seed_key, 0)
     if state[preset_key] not in options:
         state[preset_key] = options[0]

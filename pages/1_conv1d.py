@@ -75,6 +75,12 @@ def _apply_link(state: dict) -> None:
         st.session_state[key] = state[field]
 
 
+COLOUR_NOTE = (
+    "Colours: blue = positive, red = negative, white = 0 (darker = larger). Outlined: the "
+    "kernel's window and the output cell it makes; grey cells labelled pad are padding zeros."
+)
+
+
 def _explorer(x, kernel, out, stride, padding, dilation, pad, playing) -> None:
     """Step the kernel along the input: window, output cell and the written-out sum."""
     n_out, c_out = out.shape
@@ -105,6 +111,7 @@ def _explorer(x, kernel, out, stride, padding, dilation, pad, playing) -> None:
         figures.output1d_figure(out, title="Output y", selected=(position, channel)),
         key="c1d.fig.y",
     )
+    st.caption(COLOUR_NOTE)
 
 
 def vectors_part() -> None:
@@ -244,10 +251,7 @@ st.markdown(
     "under the kernel by the matching weight and adds up the products; that sum is one output. "
     "Then the kernel moves on by the **stride**."
 )
-st.latex(
-    r"y_{t,o} \;=\; \sum_{j=0}^{k-1} \sum_{c=0}^{C_\text{in}-1} "
-    r"x_{\,t\cdot s + j\cdot d,\;c}\; W_{j,c,o}"
-)
+st.latex(r"y_{t,o} = \sum_{j=0}^{k-1} \sum_{c} x_{\,t s + j d,\; c}\, W_{j,c,o}")
 st.caption(
     "t: output position, o: output channel, j: kernel tap, c: input channel, s: stride, "
     "d: dilation. Positions count from 0; with SAME padding x is first padded with zeros."

@@ -105,6 +105,12 @@ def _builtin_picture() -> np.ndarray:
     return pictures.builtin_picture(64)
 
 
+COLOUR_NOTE = (
+    "Colours: blue = positive, red = negative, white = 0 (darker = larger). Outlined: the "
+    "kernel's window and the output cell it makes; grey cells labelled pad are padding zeros."
+)
+
+
 def _explorer(x, kernel, out, stride, padding, dilation, pads, playing) -> None:
     """Step the kernel over the grid: window, output cell and the written-out sum."""
     out_h, out_w, c_out = out.shape
@@ -142,6 +148,7 @@ def _explorer(x, kernel, out, stride, padding, dilation, pads, playing) -> None:
         figures.output2d_figure(out, title="Output y", selected=(row, col, channel), per_row=2),
         key="c2d.fig.y",
     )
+    st.caption(COLOUR_NOTE)
 
 
 def grids_part() -> None:
@@ -246,12 +253,23 @@ def pictures_part() -> None:
         stride = widgets.stride_input("c2d.is")
     with cols[3]:
         padding = widgets.padding_input("c2d.ip", default="same")
-    activation = widgets.activation_input("c2d.act", options=IMAGE_ACTIVATIONS, label="then apply")
-    kernel = widgets.tensor_editor(
-        IK,
-        presets=widgets.IMAGE_KERNELS + ("zeros", "random integers"),
-        help_text="Pick a classic kernel and press Fill, or type your own weights.",
-    ).value
+    kernel_col, activation_col = st.columns([3, 2])
+    with kernel_col:
+        kernel = widgets.tensor_editor(
+            IK,
+            presets=widgets.IMAGE_KERNELS + ("zeros", "random integers"),
+            help_text="Pick a classic kernel and press Fill, or type your own weights.",
+            default_preset="Sobel x",
+        ).value
+    with activation_col:
+        activation = widgets.activation_input(
+            "c2d.act", options=IMAGE_ACTIVATIONS, label="then apply"
+        )
+        st.caption(
+            "Sobel x finds left-to-right brightness changes (vertical edges), Sobel y "
+            "top-to-bottom ones; blurs average a neighbourhood; sharpen exaggerates "
+            "differences. With SAME padding the zeros around the border make edges too."
+        )
     try:
         feature = cnndemo.conv2d(picture[None, :, :, None], kernel, stride, padding)[0, :, :, 0]
     except ValueError as error:
@@ -283,12 +301,12 @@ st.markdown(
     "the products up: one output cell. The strides say how far it jumps along rows and columns."
 )
 st.latex(
-    r"y_{r,c,o} \;=\; \sum_{i=0}^{k_h-1} \sum_{j=0}^{k_w-1} \sum_{m=0}^{C_\text{in}-1} "
-    r"x_{\,r s_y + i d,\; c s_x + j d,\; m}\; W_{i,j,m,o}"
+    r"y_{r,c,o} = \sum_{i} \sum_{j} \sum_{m} x_{\,r s_y + i d,\; c s_x + j d,\; m}\, W_{i,j,m,o}"
 )
 st.caption(
-    "r, c: output row and column, o: output channel, i, j: kernel row and column, m: input "
-    "channel, s_y, s_x: strides, d: dilation. With SAME padding x is first padded with zeros."
+    "r, c: output row and column, o: output channel; i, j: kernel row and column (0 to k_h - 1, "
+    "0 to k_w - 1), m: input channel; s_y, s_x: strides, d: dilation. With SAME padding x is "
+    "first padded with zeros."
 )
 # Only the open tab runs (on_change="rerun"), which halves the work of every rerun.
 grids_tab, pictures_tab = st.tabs(

@@ -94,12 +94,14 @@ def test_2d_window_terms_add_up_to_the_engine_output(h, w, kh, kw, sy, sx, paddi
 
 
 def test_output_size_formula_is_filled_with_the_current_numbers():
+    end = r" \end{aligned}"
     valid = ledger.output_size_latex(4, 3, 1, "valid")
-    assert valid.endswith(r"\left\lfloor \frac{4 - 3}{1} \right\rfloor + 1 = 2")
+    assert r"\frac{n - k}{s}" in valid  # the general rule, then the numbers
+    assert valid.endswith(r"\left\lfloor \frac{4 - 3}{1} \right\rfloor + 1 = 2" + end)
     same = ledger.output_size_latex(5, 3, 2, "same")
-    assert same.endswith(r"\left\lceil \frac{5}{2} \right\rceil = 3")
+    assert same.endswith(r"\left\lceil \frac{5}{2} \right\rceil = 3" + end)
     dilated = ledger.output_size_latex(9, 3, 2, "valid", 2)
-    assert dilated.endswith("= 3") and r"\cdot 2" in dilated
+    assert dilated.endswith("= 3" + end) and r"\cdot 2" in dilated
     too_wide = ledger.output_size_latex(2, 3, 1, "valid")
     assert "no output" in too_wide
 
