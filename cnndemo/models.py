@@ -371,10 +371,19 @@ class Model:
         else:
             inputs = data_mod.parse_images(examples)
             size, what = inputs.shape[1:3], "pixels"
-        self._check_size(tuple(size), what)
+        self.check_input_size(tuple(size), what)
         return inputs
 
-    def _check_size(self, size: tuple[int, ...], what: str) -> None:
+    def check_input_size(self, size: tuple[int, ...], what: str = "") -> None:
+        """Raise ValueError unless the model can take inputs of ``size``.
+
+        Parameters
+        ----------
+        size : tuple of int
+            (length,) for text, (height, width) for images.
+        what : str
+            Unit named in the message ("tokens", "pixels").
+        """
         hp = self.hyperparameters
         kernel = (hp["kernel_size"],) if np.isscalar(hp["kernel_size"]) else hp["kernel_size"]
         shown = "x".join(map(str, size))

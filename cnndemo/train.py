@@ -134,7 +134,7 @@ def _check_data(model: Model, data: Data) -> None:
             f"{list(model.vocabulary)}; build the model with vocabulary=data.vocabulary"
         )
     size = data.inputs.shape[1:2] if text else data.inputs.shape[1:3]
-    model._check_size(tuple(size), "tokens" if text else "pixels")
+    model.check_input_size(tuple(size), "tokens" if text else "pixels")
 
 
 def train(
