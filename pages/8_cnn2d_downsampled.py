@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from app import image_figures as imf
@@ -53,7 +54,7 @@ KEPT_KEYS = (
     "p8.s.sy", "p8.s.sx", "p8.x.preset", "p8.x.seed",
     *(tp.hp_key(MODEL, name) for name in (*tp.COMMON, "pool")),
     *MODEL_POOL_KEYS["pool_size"], *MODEL_POOL_KEYS["pool_stride"],
-    f"{MODEL}.tp.watch", f"{MODEL}.tp.log",
+    f"{MODEL}.tp.watch", f"{MODEL}.tp.log", "p8.edit",
 )  # fmt: skip
 POOL_LINK = {"mpy": "p8m.py", "mpx": "p8m.px", "msy": "p8m.sy", "msx": "p8m.sx"}
 EXTRA_LINK = {"pool": "pool"}
@@ -112,6 +113,27 @@ def _explain(
     return pf.explain_pool(grid, size, stride, kind, padding)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _figure_specs(
+    grid: np.ndarray,
+    size: tuple[int, int],
+    stride: tuple[int, int],
+    kind: str,
+    padding: str,
+    selected: tuple[int, int],
+) -> tuple[dict, dict]:
+    """Both pooling figures as plain dicts. Building them is the slowest part of a rerun; a
+    cached dict only has to be wrapped (unvalidated) in a figure again."""
+    result = pf.explain_pool(grid, size, stride, kind, padding)
+    grid_figure = pf.pool_input_figure(
+        result, title="Input grid, pooling windows coloured", selected=selected
+    )
+    pooled_figure = pf.pool_output_figure(
+        result, title="Pooled grid (cell colour = its window)", selected=selected
+    )
+    return grid_figure.to_plotly_json(), pooled_figure.to_plotly_json()
+
+
 def _padding_note(n: int, k: int, s: int, padding: str, axis: str) -> str:
     if padding != "same":
         return ""
@@ -153,19 +175,12 @@ def _selected_cell(result: pf.PoolResult) -> None:
             st.caption("Here one input cell wins in every channel, so the output is its vector.")
     elif result.kind == "avg":
         st.caption("A mean pools every channel the same way: the sum of the window over its size.")
-    st.plotly_chart(
-        pf.pool_input_figure(
-            result, title="Input grid, pooling windows coloured", selected=(row, col)
-        ),
-        key="p8.fig.x",
+    grid_spec, pooled_spec = _figure_specs(
+        result.grid, result.size, result.stride, result.kind, result.padding, (row, col)
     )
+    st.plotly_chart(go.Figure(**grid_spec, _validate=False), key="p8.fig.x")
     left, right = st.columns([3, 2])
-    left.plotly_chart(
-        pf.pool_output_figure(
-            result, title="Pooled grid (cell colour = its window)", selected=(row, col), per_row=3
-        ),
-        key="p8.fig.y",
-    )
+    left.plotly_chart(go.Figure(**pooled_spec, _validate=False), key="p8.fig.y")
     with right:
         st.markdown(
             "Each output cell has the colour of the window it pools, and says where its value "
@@ -424,6 +439,30 @@ def _keep_widget_values() -> None:
             state[key] = state[key]
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _thumbnails_spec(image_set: iw.ImageSet, probabilities: tuple[float, ...] | None) -> dict:
+    return imf.image_set_figure(
+        image_set.arrays(), image_set.labels, probabilities, title="The training images"
+    ).to_plotly_json()
+
+
+def _images(image_set: iw.ImageSet, probabilities: np.ndarray | None) -> None:
+    """Thumbnails with the current run's predictions; the pixel editor (about 180 buttons, the
+    costliest part of a rerun) only runs while its expander is open."""
+    shown = None if probabilities is None else tuple(float(p) for p in probabilities)
+    st.plotly_chart(
+        go.Figure(**_thumbnails_spec(image_set, shown), _validate=False), key="p8m.fig.images"
+    )
+    editor = st.expander(
+        "✏️ Edit the images: click a pixel to switch it, a label to switch 1 (line) ↔ 0",
+        key="p8.edit",
+        on_change="rerun",
+    )
+    with editor:
+        if editor.open:
+            iw.image_set_editor(IMAGES, probabilities=probabilities)
+
+
 def model_part() -> dict:
     st.markdown(
         "The tutorial's model for 3x3 images: a 2x2 convolution with 2 output channels and a "
@@ -439,11 +478,7 @@ def model_part() -> dict:
     image_set = iw.image_set(IMAGES)
     data = data_mod.image_data(image_set.images, image_set.labels)
     st.subheader("The images")
-    st.caption(
-        "Click a pixel to switch it, click a label to switch it between 1 (a line) and 0. "
-        "After training each card shows the model's P(line); ✗ marks a wrong answer."
-    )
-    cards = st.container()  # filled once the training panel says whether its run is current
+    images_box = st.container()  # filled once the training panel says whether its run is current
 
     st.subheader("Hyper-parameters")
     extras = (tp.choice("pool", "pooling", widgets.POOL_KINDS, help="max = ANY, min = ALL"),)
@@ -463,9 +498,9 @@ def model_part() -> dict:
     widgets.show_ledger(pf.downsampled_model_ledger(len(image_set), image_set.size, hp))
 
     run = tp.training_panel(MODEL, SECTION, usable, hp, heading="Train the down-sampled CNN")
-    with cards:
+    with images_box:
         fresh = run is not None and not run.stale
-        iw.image_set_editor(IMAGES, probabilities=run.final.probabilities if fresh else None)
+        _images(image_set, run.final.probabilities if fresh else None)
     if run is not None:
         _results(run)
     with st.expander("Save or load the model"):

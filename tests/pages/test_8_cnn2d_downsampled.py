@@ -33,6 +33,7 @@ X = np.array(
     ],
     dtype=float,
 )
+THUMB = re.compile(r"p=([0-9.]+)")
 CARD = re.compile(r"^:(?:green|red)\[.*p(?:\(1\))? = ([0-9.]+)")
 REFERENCE = "(16, 17, 18) (22, 23, 24) / (40, 41, 42) (46, 47, 48)"
 
@@ -64,13 +65,17 @@ def train(at):
     return at.button(key="p8m.tp.train").click().run()
 
 
-def bar_probabilities(at) -> list[float]:
-    figure = next(
-        json.loads(chart.proto.spec)
-        for chart in at.get("plotly_chart")
-        if "P(line) per image" in json.loads(chart.proto.spec)["layout"]["title"]["text"]
+def chart(at, title: str) -> dict:
+    """The figure JSON of the chart whose title starts with ``title``."""
+    return next(
+        spec
+        for spec in (json.loads(c.proto.spec) for c in at.get("plotly_chart"))
+        if spec["layout"]["title"]["text"].startswith(title)
     )
-    return figure["data"][0]["y"]
+
+
+def bar_probabilities(at) -> list[float]:
+    return chart(at, "P(line) per image")["data"][0]["y"]
 
 
 # --- Part 1: down-sampling a grid ---------------------------------------------------------------
@@ -186,12 +191,19 @@ def test_training_shows_the_engines_predictions_for_the_same_seed(at):
     report = run_section(8, seed=3)
     reference = [p["probability"] for p in report["predictions"]]
     np.testing.assert_allclose(bar_probabilities(at), reference, rtol=0, atol=1e-12)
-    # The image cards: each shows its probability, marked right or wrong.
+    # The thumbnails: each writes its probability, marked right or wrong.
+    thumbnails = chart(at, "The training images")
+    captions = thumbnails["data"][1]["text"]
+    assert [float(THUMB.search(c).group(1)) for c in captions] == [round(p, 3) for p in reference]
+    labels = iw.tutorial_set().labels
+    wrong = [i for i, p in enumerate(reference) if (p > 0.5) != bool(labels[i])]
+    assert [i for i, c in enumerate(captions) if "✗" in c] == wrong == [6]
+    assert len(thumbnails["layout"]["shapes"]) == 1  # the wrong one is framed
+    # The pixel editor's cards show the same numbers when it is open.
+    at.session_state["p8.edit"] = True
+    at.run()
     cards = [m.value for m in at.markdown if CARD.search(m.value)]
     assert [float(CARD.search(card).group(1)) for card in cards] == [round(p, 3) for p in reference]
-    assert sum("✗" in card for card in cards) == sum(
-        (p > 0.5) != bool(t) for p, t in zip(reference, iw.tutorial_set().labels, strict=True)
-    )
     blank = next(p for p in report["predictions"] if "#" not in p["input"])["probability"]
     page = texts(at)
     assert f"The **blank image** (label 0) gets P(line) = **{blank:.3f}**" in page
@@ -237,6 +249,10 @@ def test_a_pool_window_too_big_for_the_images_disables_training(at):
 
 def test_edited_images_are_what_the_model_trains_on(at):
     open_model_tab(at)
+    # The pixel editor only runs while its expander is open.
+    assert [b.key for b in at.button] == ["p8m.tp.train", "p8m.tp.stop"]
+    at.session_state["p8.edit"] = True
+    at.run()
     at.button(key=iw.pixel_key("p8.img", 6, 1, 1)).click().run()  # a dot in the blank image
     at.button(key=iw.label_key("p8.img", 0)).click().run()  # the top row is now "not a line"
     train(at)
