@@ -444,8 +444,8 @@ def probability_table(run: tp.TrainingRun) -> pd.DataFrame:
             "sentence": list(run.data.names),
             "target": targets.astype(int),
             "P(label 1)": probabilities,
-            "verdict": [
-                "✓ right" if (p > 0.5) == (t > 0.5) else "✗ wrong"
+            "right?": [
+                "✓" if (p > 0.5) == (t > 0.5) else "✗"
                 for p, t in zip(probabilities, targets, strict=True)
             ],  # fmt: skip
         }

@@ -374,7 +374,7 @@ def vectors_animation(
             "height": height,
             "updatemenus": [buttons],
             "sliders": [
-                {**slider, "x": 0.3, "len": 0.7, "y": -0.2, "yanchor": "top", "pad": {"t": 0}}
+                {**slider, "x": 0.36, "len": 0.64, "y": -0.2, "yanchor": "top", "pad": {"t": 0}}
             ],  # fmt: skip
             "legend": {"orientation": "h", "y": -0.42, "yanchor": "top", "x": 0},
             "margin": {"l": 60, "r": 20, "t": 50, "b": 170},
