@@ -6,9 +6,9 @@ Figures (Plotly, validated by the tests):
   (ink dark, rows top to bottom), each with its label and, after training, the predicted
   probability of label 1; wrong answers get a thick vermilion frame and a "✗".
 - ``image_figure(image, title=...)``: one binary image with 0/1 written in its cells.
-- ``feature_maps_figure(maps, title=..., regions=None)``: a conv layer's output for one image,
-  one annotated panel per channel (sigmoid outputs on a 0..1 scale, white at 0.5); with
-  ``regions`` (the 2x2 bit string each output cell looks at) as tick labels.
+- ``feature_maps_figure(maps, title=...)``: a conv layer's output for one image, one annotated
+  panel per channel (sigmoid outputs on a 0..1 scale, white at 0.5); ``regions_text(regions)``
+  says in words which 2x2 window each output cell reads.
 - ``region_vectors_animation(snapshots, names, targets, ...)``: the 2-vector of every distinct
   2x2 region, labelled by its bit string, and the pooled vector of every image, moving in the
   unit square over training. A thin wrapper round ``app.training_figures.vectors_animation``
@@ -76,7 +76,7 @@ def image_set_figure(
     probabilities: Sequence[float] | None = None,
     *,
     title: str = "The images",
-    per_row: int = 8,
+    per_row: int = 6,
 ) -> go.Figure:
     """Every image as a thumbnail with its label (and probability of label 1, if given).
 
@@ -108,7 +108,7 @@ def image_set_figure(
         gr, gc = divmod(i, per_row)
         top, left = gr * cell_h, gc * cell_w
         mosaic[top : top + h, left : left + w] = images[i]
-        text = f"#{i} · label {int(labels[i])}"
+        text = f"#{i} label {int(labels[i])}"
         colour = INK
         if probabilities is not None:
             p = float(probabilities[i])
@@ -152,7 +152,7 @@ def image_set_figure(
         "mode": "text",
         "text": texts,
         "textposition": "bottom center",
-        "textfont": {"size": 11, "color": colours},
+        "textfont": {"size": 10, "color": colours},
         "hoverinfo": "skip",
     }
     height = grid_rows * cell_h * THUMB_PX + 90
@@ -197,53 +197,38 @@ def image_figure(image: np.ndarray, *, title: str) -> go.Figure:
 
 
 def feature_maps_figure(
-    maps: np.ndarray,
-    *,
-    title: str,
-    regions: Sequence[Sequence[str]] | None = None,
-    channel_prefix: str = "channel",
+    maps: np.ndarray, *, title: str, channel_prefix: str = "channel"
 ) -> go.Figure:
     """A conv layer's output for one image: a panel per channel, values written in the cells.
 
     Parameters
     ----------
     maps : ndarray, shape (out_h, out_w, channels)
-    regions : out_h rows of out_w bit strings, optional
-        The input window under each output cell; they become the tick labels
-        ("0: 1100" = output column 0 looks at region 1100).
+        Sigmoid outputs are drawn on a 0..1 scale with 0.5 (undecided) white; others on a
+        scale symmetric around 0. ``regions_text`` says which input window each cell reads.
     """
     maps = np.asarray(maps, dtype=np.float64)
     if maps.ndim != 3:
         raise ValueError(f"feature maps must be (height, width, channels); got {maps.shape}")
     in_unit = bool(np.all((maps >= 0) & (maps <= 1)))
-    panels = []
-    for c in range(maps.shape[2]):
-        col_labels = row_labels = None
-        if regions is not None:
-            # One label per column only fits when every row has the same windows in a column;
-            # otherwise the regions go into the panel title instead.
-            col_labels = tuple(str(j) for j in range(maps.shape[1]))
-            row_labels = tuple(
-                f"{r}: " + " ".join(regions[r][j] for j in range(maps.shape[1]))
-                for r in range(maps.shape[0])
-            )
-        panels.append(
-            figures.Panel(
-                maps[:, :, c],
-                title=f"{channel_prefix} {c}",
-                row_labels=row_labels,
-                col_labels=col_labels,
-            )
-        )
+    panels = [
+        figures.Panel(maps[:, :, c], title=f"{channel_prefix} {c}") for c in range(maps.shape[2])
+    ]
     return figures.panels_figure(
         panels,
         title=title,
-        axes=figures.Axes("output column", "output row" + (": regions" if regions else "")),
-        # Sigmoid outputs: 0..1 with 0.5 (undecided) white; otherwise symmetric around 0.
+        axes=figures.Axes("output column", "output row"),
         colour_range=(0.0, 1.0) if in_unit else None,
         colour_title="activation",
         per_row=max(1, min(maps.shape[2], 4)),
         cell_px=44,
+    )
+
+
+def regions_text(regions: Sequence[Sequence[str]]) -> str:
+    """Markdown naming the window under each output cell: ``(0, 0) ← `1100` ...``."""
+    return ", ".join(
+        f"({r}, {c}) ← `{bits}`" for r, row in enumerate(regions) for c, bits in enumerate(row)
     )
 
 

@@ -120,11 +120,11 @@ def _why_part(run: tp.TrainingRun) -> None:
     right.plotly_chart(
         imf.feature_maps_figure(
             run.final.feature_maps[0][index],
-            title="Its feature maps (after the activation), regions as row labels",
-            regions=regions,
+            title="Its feature maps (after the activation)",
         ),
         key="s5.fig.focus_maps",
     )
+    right.caption("Output cell (row, column) ← the region it reads: " + imf.regions_text(regions))
 
 
 iw.init_image_set(IMAGES)

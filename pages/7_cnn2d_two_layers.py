@@ -68,13 +68,10 @@ def _layers_part(run: tp.TrainingRun) -> None:
         key="s7.fig.image",
     )
     right.plotly_chart(
-        imf.feature_maps_figure(
-            first,
-            title="Layer 1 output (after the activation), regions as row labels",
-            regions=regions,
-        ),  # fmt: skip
+        imf.feature_maps_figure(first, title="Layer 1 output (after the activation)"),
         key="s7.fig.layer1",
     )
+    right.caption("Output cell (row, column) ← the region it reads: " + imf.regions_text(regions))
     st.plotly_chart(
         imf.feature_maps_figure(second, title="Layer 2 output (after the activation)"),
         key="s7.fig.layer2",

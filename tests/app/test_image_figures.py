@@ -81,11 +81,13 @@ def test_image_set_figure_without_probabilities_and_bad_input():
 
 def test_feature_maps_figure_uses_a_zero_to_one_scale_for_sigmoid_outputs():
     maps = np.array([[[0.2, 0.8], [0.5, 0.1]], [[0.9, 0.3], [0.4, 0.6]]])
-    figure = valid(imf.feature_maps_figure(maps, title="maps", regions=imf.region_grid(TOP_LINE)))
+    figure = valid(imf.feature_maps_figure(maps, title="maps"))
     assert figure["layout"]["coloraxis"]["cmin"] == 0 and figure["layout"]["coloraxis"]["cmax"] == 1
     heatmaps = [t for t in figure["data"] if t["type"] == "heatmap"]
     assert len(heatmaps) == 2
-    assert figure["layout"]["yaxis"]["ticktext"] == ["0: 1100 1100", "1: 0000 0000"]
+    assert imf.regions_text(imf.region_grid(TOP_LINE)) == (
+        "(0, 0) ← `1100`, (0, 1) ← `1100`, (1, 0) ← `0000`, (1, 1) ← `0000`"
+    )
     relu = valid(imf.feature_maps_figure(maps * 3 - 1, title="relu"))
     assert relu["layout"]["coloraxis"]["cmin"] == -relu["layout"]["coloraxis"]["cmax"]
 
@@ -107,9 +109,10 @@ def test_region_vectors_animation_labels_points_by_bit_string(pooled_run):
         )
     )
     assert len(figure["frames"]) == len(run.snapshots)
-    regions = figure["frames"][-1]["data"][0]
-    assert "1100" in regions["text"] and "0000" in regions["text"]
-    assert regions["x"][regions["text"].index("1100")] == pytest.approx(
+    labels = figure["data"][0]["text"]  # labels are sent once; frames carry coordinates
+    assert "1100" in labels and "0000" in labels
+    last = figure["frames"][-1]["data"][0]
+    assert last["x"][labels.index("1100")] == pytest.approx(
         run.snapshots[-1].window_vectors["1100"][0]
     )
     images = [t for t in figure["data"] if "image" in t["name"]]

@@ -47,8 +47,7 @@ def test_training_shows_the_engines_predictions_and_both_feature_maps():
         assert line.endswith(f"**{second[0, 0, channel]:.3f}**")
         assert f"gives {pre:.3f}" in line
         assert abs(1 / (1 + np.exp(-pre)) - second[0, 0, channel]) < 1e-12
-    maps = [c for c in at.get("plotly_chart") if "Layer 1 output" in c.proto.spec]
-    assert maps and "0: 0000 0000" in maps[0].proto.spec  # the blank image's regions
+    assert "(0, 0) ← `0000`, (0, 1) ← `0000`" in texts(at)  # the blank image's regions
 
 
 def test_other_hyperparameters_train_as_the_engine_does():
