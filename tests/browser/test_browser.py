@@ -8,6 +8,7 @@ Skips only when Chromium is missing outside CI; under CI (``CI`` set) a missing 
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -82,3 +83,21 @@ def test_deep_link_on_a_fresh_server_runs_through_the_navigation(browser):
             assert page.locator('[data-testid="stException"]').count() == 0
         finally:
             page.close()
+
+
+def test_training_runs_in_the_browser(server, browser):
+    """Section 3 trains its reference setup live and then reports its epochs and predictions."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{server}/cnn1d_pooled", wait_until="domcontentloaded")
+        wait_for_rerun(page)
+        page.get_by_role("button", name=re.compile(r"Train$")).first.click()
+        wait_for_rerun(page)
+        sync_api.expect(page.get_by_text(re.compile(r"Trained 1000 epochs in"))).to_be_visible(
+            timeout=60_000
+        )
+        wait_for_rerun(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        screenshot_whole_page(page, artifacts_dir("screenshots") / "cnn1d_pooled-trained.png")
+    finally:
+        page.close()
