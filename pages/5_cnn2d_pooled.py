@@ -113,14 +113,19 @@ def _why_part(run: tp.TrainingRun) -> None:
     )
     left, right = st.columns([1, 2])
     left.plotly_chart(
-        imf.image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
+        run.figure(
+            ("image", index),
+            lambda: imf.image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
+        ),
         key="s5.fig.focus_image",
     )
     regions = imf.region_grid(run.data.inputs[index], run.hyperparameters["kernel_size"])
     right.plotly_chart(
-        imf.feature_maps_figure(
-            run.final.feature_maps[0][index],
-            title="Its feature maps (after the activation)",
+        run.figure(
+            ("maps", index),
+            lambda: imf.feature_maps_figure(
+                run.final.feature_maps[0][index], title="Its feature maps (after the activation)"
+            ),
         ),
         key="s5.fig.focus_maps",
     )

@@ -64,16 +64,25 @@ def _layers_part(run: tp.TrainingRun) -> None:
     )
     left, right = st.columns([1, 2])
     left.plotly_chart(
-        imf.image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
+        run.figure(
+            ("image", index),
+            lambda: imf.image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
+        ),
         key="s7.fig.image",
     )
     right.plotly_chart(
-        imf.feature_maps_figure(first, title="Layer 1 output (after the activation)"),
+        run.figure(
+            ("layer1", index),
+            lambda: imf.feature_maps_figure(first, title="Layer 1 output (after the activation)"),
+        ),
         key="s7.fig.layer1",
     )
     right.caption("Output cell (row, column) ← the region it reads: " + imf.regions_text(regions))
     st.plotly_chart(
-        imf.feature_maps_figure(second, title="Layer 2 output (after the activation)"),
+        run.figure(
+            ("layer2", index),
+            lambda: imf.feature_maps_figure(second, title="Layer 2 output (after the activation)"),
+        ),
         key="s7.fig.layer2",
     )
     conv2 = run.model.layer("conv2")
