@@ -10,7 +10,7 @@ What the learner should see at a glance:
   outlines, each inset a little differently so that shared edges stay visible, and only the
   selected window is tinted; cells that no window reads (VALID drops the leftovers) stay white;
 - the selected window outlined in black, and in each channel the cell that won its max or min
-  ringed: the winners of one output vector may sit at different positions;
+  circled: the winners of one output vector may sit at different positions;
 - every number written in its cell; output cells also say where their value came from.
 
 Winners follow the engine's tie rule (``cnndemo.ops.pool2d_backward``): the first winning cell
@@ -424,8 +424,9 @@ def pool_input_figure(
 
     Returns
     -------
-    go.Figure with, per channel, a heatmap of fill colours (hover shows value and windows), a
-    text trace of the values, and a marker trace ringing the selected window's winner.
+    go.Figure with, per channel, a heatmap of fill colours (hover shows value and windows) and
+    a text trace of the values; layout shapes: each window's coloured outline, the selected
+    window's black outline, and a circle round each channel's winner in it.
     """
     grid = result.grid
     height, width, channels = grid.shape
@@ -504,24 +505,21 @@ def pool_input_figure(
             shapes.append(_rect(x_ref, y_ref, *box, OUTLINE, 3.5))
             win_r, win_c = result.winners[selected[0], selected[1], c]
             if win_r >= 0:
-                extra.append(
+                # A circle in data units (not a marker in pixels) scales with the cells, so it
+                # stays inside its cell on a phone too.
+                x, y = int(win_c) + left, int(win_r) + top
+                shapes.append(
                     {
-                        "type": "scatter",
-                        "x": [int(win_c) + left],
-                        "y": [int(win_r) + top],
-                        "xaxis": x_ref,
-                        "yaxis": y_ref,
-                        "mode": "markers",
-                        "marker": {
-                            "symbol": "circle-open",
-                            "size": 26,
-                            "color": WINNER_RING,
-                            "line": {"width": 2.5, "color": WINNER_RING},
-                        },
+                        "type": "circle",
+                        "xref": x_ref,
+                        "yref": y_ref,
+                        "x0": x - 0.36,
+                        "x1": x + 0.36,
+                        "y0": y - 0.36,
+                        "y1": y + 0.36,
+                        "line": {"color": WINNER_RING, "width": 2.5},
+                        "layer": "above",
                         "name": f"{KIND_WORDS[result.kind]} of channel {c}",
-                        "hovertemplate": f"the {KIND_WORDS[result.kind]} of channel {c} in the "
-                        "selected window<extra></extra>",
-                        "showlegend": False,
                     }
                 )
     layout["shapes"] = shapes

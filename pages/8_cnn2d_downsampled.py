@@ -168,7 +168,7 @@ def _selected_cell(result: pf.PoolResult) -> None:
         if len(sources) > 1:
             st.info(
                 f"The {pf.KIND_WORDS[result.kind]} is taken **channel by channel**, so this "
-                f"output vector mixes numbers from {len(sources)} different input cells (ringed "
+                f"output vector mixes numbers from {len(sources)} different input cells (circled "
                 "in the panels below). It is not the 'largest vector' of the window."
             )
         else:
@@ -471,9 +471,18 @@ def model_part() -> dict:
         "is P(line). It learns from the 16 images below: the 6 full rows and columns are lines "
         "(label 1), the other 10 are not (label 0)."
     )
+    # Three short lines rather than one nested formula: it stays readable on a phone.
     st.latex(
-        r"p = \sigma\Big(\textstyle\sum_c w_c \max_{(r,s) \in \text{window}} "
-        r"\sigma\big(\sum_{i,j} x_{r+i,\,s+j} K_{i,j,c} + b_c\big) + b\Big)"
+        r"\begin{aligned}"
+        r"h_{r,s,c} &= \sigma\Big(\textstyle\sum_{i,j} x_{r+i,\,s+j}\, K_{i,j,c} + b_c\Big)\\"
+        r"v_c &= \max_{(r,s)\,\in\,\text{window}} h_{r,s,c}\\"
+        r"p &= \sigma\Big(\textstyle\sum_c w_c\, v_c + b\Big)"
+        r"\end{aligned}"
+    )
+    st.caption(
+        "h: the conv output after the sigmoid (2x2 positions r, s; channels c); v: the pooled "
+        "vector (the tutorial's 2x2 window with stride 2 covers all four positions, so there "
+        "is one); p: the probability of a line. Min and mean pooling replace the max."
     )
     image_set = iw.image_set(IMAGES)
     data = data_mod.image_data(image_set.images, image_set.labels)

@@ -171,10 +171,12 @@ def test_input_figure_colours_each_group_and_rings_the_winners():
     assert [[int(v) for v in row] for row in heatmaps[0]["z"]] == expected_fill
     texts = [t for t in spec["data"] if t.get("mode") == "text"]
     assert texts[1]["text"][:4] == ["17", "5", "8", "11"]
-    rings = [t for t in spec["data"] if t.get("mode") == "markers"]
-    assert [(t["y"][0], t["x"][0]) for t in rings] == [(1, 1), (0, 0), (1, 0)]
-    # 4 coloured windows per channel, plus the selected window (halo and line) per channel.
-    assert len(spec["layout"]["shapes"]) == 3 * (4 + 2)
+    rings = [s for s in spec["layout"]["shapes"] if s["type"] == "circle"]
+    centres = [((r["y0"] + r["y1"]) / 2, (r["x0"] + r["x1"]) / 2) for r in rings]
+    assert centres == [(1, 1), (0, 0), (1, 0)]
+    assert [r["xref"] for r in rings] == ["x", "x2", "x3"]
+    # 4 coloured windows per channel, the selected window (halo and line) and its winner.
+    assert len(spec["layout"]["shapes"]) == 3 * (4 + 2 + 1)
     window_lines = {s["line"]["color"] for s in spec["layout"]["shapes"][:4]}
     assert window_lines == {pf.WINDOW_COLOURS[i] for i in (0, 1, 3, 4)}
     assert spec["layout"]["title"]["text"] == "input"
