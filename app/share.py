@@ -235,6 +235,14 @@ def query_length(params: Mapping[str, str]) -> int:
     return sum(len(k) + len(v) + 2 for k, v in params.items()) - 1 if params else 0
 
 
+_SAFE = re.compile(r"[^A-Za-z0-9_.~+-]")
+
+
 def _shorten(text: str, limit: int = 30) -> str:
-    """Quote untrusted text back to the user without echoing a huge or hostile string."""
+    """Quote untrusted text back to the user without echoing a huge or hostile string.
+
+    Messages are shown as Markdown, so anything but plain word characters becomes "?": a link
+    cannot smuggle a clickable [label](url) or an image into the page's warning.
+    """
+    text = _SAFE.sub("?", text)
     return text if len(text) <= limit else text[:limit] + "…"

@@ -25,6 +25,7 @@ How a tensor editor keeps state (all keys start with the tensor's ``name``):
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -118,7 +119,7 @@ def check_frame(frame: pd.DataFrame, where: str) -> tuple[np.ndarray | None, lis
         for row_label, original, number in zip(frame.index, raw, numbers, strict=True):
             cell = f"{where}row {row_label}, column '{name}'"
             if math.isnan(number):
-                shown = "" if original is None or _is_nan(original) else str(original)[:20]
+                shown = "" if original is None or _is_nan(original) else _plain(original)
                 errors.append(f"{cell}: '{shown}' is not a number" if shown else f"{cell} is empty")
             elif math.isinf(number):
                 errors.append(f"{cell} is infinite; use a finite number")
@@ -130,6 +131,12 @@ def check_frame(frame: pd.DataFrame, where: str) -> tuple[np.ndarray | None, lis
     if errors:
         return None, errors
     return np.stack(columns, axis=1), []
+
+
+def _plain(value: Any, limit: int = 20) -> str:
+    """A cell's text made safe to quote in a Markdown message (no links, markup or HTML)."""
+    text = re.sub(r"[^A-Za-z0-9 .,+-]", "?", str(value))
+    return text[:limit] + ("…" if len(text) > limit else "")
 
 
 def _is_nan(value: Any) -> bool:

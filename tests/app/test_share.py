@@ -174,3 +174,8 @@ def test_encode_refuses_setups_too_long_for_a_link():
 def test_encode_needs_every_field():
     with pytest.raises(ShareError, match="no value for 'k'"):
         encode({k: v for k, v in GOOD.items() if k != "k"}, SCHEMA)
+
+
+def test_error_messages_do_not_echo_markup_from_the_link():
+    _, errors = decode(bad(p="[click](http://evil.example)"), SCHEMA)
+    assert errors and "[" not in errors[0] and "(" not in errors[0].split("got")[1]

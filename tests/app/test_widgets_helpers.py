@@ -182,3 +182,9 @@ def test_activations():
 def test_limits_are_consistent_with_each_other():
     assert limits.MAX_KERNEL <= limits.MAX_IMAGE_KERNEL
     assert limits.MAX_HEIGHT * limits.MAX_WIDTH * limits.MAX_CHANNELS <= limits.MAX_TABLE_CELLS
+
+
+def test_cell_text_is_quoted_without_markup():
+    table = frame([["![x](http://e/x.png)", 2.0], [3.0, 4.0]]).astype(object)
+    _, errors = widgets.check_frame(table, "")
+    assert "](" not in errors[0] and "not a number" in errors[0]
