@@ -18,7 +18,10 @@ import cnndemo
 from app import image_widgets as iw
 from app import pooling_figures as pf
 from app import training_panel as tp
+from cnndemo import data as data_mod
+from cnndemo.models import build_model, default_hyperparameters
 from cnndemo.sections import run_section
+from cnndemo.train import train as train_model
 from tests.pages.conftest import edit_cells, open_page, table_key, texts
 
 PAGE = "pages/8_cnn2d_downsampled.py"
@@ -324,3 +327,21 @@ def test_rerun_time_after_a_widget_change_is_reported(at, capsys):
             + ", ".join(f"{tab}: {t:.3f} s" for tab, t in medians.items())
         )
     assert not at.exception
+
+
+def test_a_loaded_model_sets_the_pooling_inputs_to_its_own(at):
+    # AppTest cannot attach a file, so put a run the way the panel's upload callback leaves it.
+    hp = {**default_hyperparameters(8), "pool_size": [1, 1], "pool_stride": [1, 1]}
+    model = build_model(8, **hp)
+    data = data_mod.image_data()
+    final = train_model(model, data, epochs=0).final
+    loaded = tp.TrainingRun(8, hp, tp.fingerprint(8, data, hp), model, data, [], [final],
+                            final, 2000, source="loaded", file_name="model.json")  # fmt: skip
+    at.session_state["p8m.tp.run"] = loaded
+    open_model_tab(at)
+    assert not at.exception
+    assert [at.number_input(key=k).value for k in ("p8m.py", "p8m.px", "p8m.sy", "p8m.sx")] == [
+        1, 1, 1, 1
+    ]  # fmt: skip
+    assert "Loaded model **model.json**" in texts(at)
+    assert not at.warning  # the controls now match the model: its results are current
