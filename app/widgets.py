@@ -9,6 +9,7 @@ Sections of this module (keep new widgets in the matching section, or add a new 
 4. Window stepper slider + previous/next/play to walk a kernel over its input
 5. Share links    restore a page from ``st.query_params`` and write it back, with a copyable URL
 6. Shape ledger   shapes, parameter counts and output-size formulas
+7. Cached figures ``cached_figure``: a figure builder's result reused while its inputs repeat
 
 How a tensor editor keeps state (all keys start with the tensor's ``name``):
 
@@ -35,7 +36,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import limits
+from app import figures, limits
 from app.ledger import LedgerRow, ledger_markdown
 from app.share import Schema, ShareError, decode, encode
 
@@ -97,7 +98,7 @@ def tensor_to_frames(kind: str, value: np.ndarray) -> list[tuple[str, pd.DataFra
         frame = pd.DataFrame(
             matrix,
             columns=column_names(kind, matrix.shape[1]),
-            index=pd.Index([str(i) for i in range(matrix.shape[0])], name=layout.row_axis),
+            index=pd.RangeIndex(matrix.shape[0], name=layout.row_axis),
         )
         frames.append((layout.table_title(idx), frame))
     return frames
@@ -110,6 +111,11 @@ def check_frame(frame: pd.DataFrame, where: str) -> tuple[np.ndarray | None, lis
     """
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         return None, [f"{where}: the table is empty; it needs at least one row and one column"]
+    if all(dtype == np.float64 for dtype in frame.dtypes):
+        # The usual case (number columns): one vectorised check; cell by cell only to explain.
+        matrix = frame.to_numpy(dtype=np.float64)
+        if np.all(np.isfinite(matrix)) and np.all(np.abs(matrix) <= limits.MAX_ABS_VALUE):
+            return matrix, []
     errors: list[str] = []
     columns = []
     for name in frame.columns:
@@ -428,7 +434,7 @@ def tensor_editor(
                         key=editor_key(spec.name, version, start + offset),
                         num_rows="fixed",
                         column_config={
-                            "_index": st.column_config.TextColumn(layout.row_axis, disabled=True),
+                            "_index": st.column_config.Column(layout.row_axis, disabled=True),
                             **{
                                 name: st.column_config.NumberColumn(name, format="%g")
                                 for name in frame.columns
@@ -710,3 +716,24 @@ def show_ledger(
     st.markdown(ledger_markdown(rows))
     for formula in formulas:
         st.latex(formula)
+
+
+# =================================================================================================
+# 7. Cached figures
+# =================================================================================================
+
+
+def cached_figure(builder: str, *args: Any, **kwargs: Any) -> Any:
+    """``figures.<builder>(*args, **kwargs)``, reused while the same inputs come back.
+
+    Most reruns change one figure of a page (the output) and leave the others (input, kernel)
+    as they were; rebuilding those costs ~10 ms each. ``st.cache_resource`` hands back the very
+    same figure object, where ``st.cache_data`` would unpickle it, and unpickling a Plotly figure
+    re-validates it (slower than building it). Callers must not modify the returned figure.
+    """
+    return _cached_figure(builder, args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _cached_figure(builder: str, args: tuple, kwargs: tuple) -> Any:
+    return getattr(figures, builder)(*args, **dict(kwargs))

@@ -101,14 +101,17 @@ def _explorer(x, kernel, out, stride, padding, dilation, pad, playing) -> None:
     )
     left, middle, right = st.columns([4, 5, 3])
     left.plotly_chart(
-        figures.sequence_figure(x, title="Input x", padding=pad, window_rows=rows),
+        widgets.cached_figure("sequence_figure", x, title="Input x", padding=pad, window_rows=rows),
         key="c1d.fig.x",
     )
     middle.plotly_chart(
-        figures.kernel1d_figure(kernel, title="Kernel W", selected_out=channel), key="c1d.fig.k"
+        widgets.cached_figure("kernel1d_figure", kernel, title="Kernel W", selected_out=channel),
+        key="c1d.fig.k",
     )
     right.plotly_chart(
-        figures.output1d_figure(out, title="Output y", selected=(position, channel)),
+        widgets.cached_figure(
+            "output1d_figure", out, title="Output y", selected=(position, channel)
+        ),
         key="c1d.fig.y",
     )
     st.caption(COLOUR_NOTE)
@@ -156,7 +159,7 @@ def vectors_part() -> None:
             pd.DataFrame(
                 out,
                 columns=[f"out {c}" for c in range(out.shape[1])],
-                index=pd.Index([str(i) for i in range(out.shape[0])], name="position"),
+                index=pd.RangeIndex(out.shape[0], name="position"),
             ),
             width="content",
         )

@@ -137,15 +137,18 @@ def _explorer(x, kernel, out, stride, padding, dilation, pads, playing) -> None:
         f"with output channel {channel}'s weights."
     )
     st.plotly_chart(
-        figures.grid_figure(x, title="Input x", padding=pads, window=(rows, cols)),
+        widgets.cached_figure("grid_figure", x, title="Input x", padding=pads, window=(rows, cols)),
         key="c2d.fig.x",
     )
     left_col, right_col = st.columns([3, 2])
     left_col.plotly_chart(
-        figures.kernel2d_figure(kernel, title="Kernel W", out_channel=channel), key="c2d.fig.k"
+        widgets.cached_figure("kernel2d_figure", kernel, title="Kernel W", out_channel=channel),
+        key="c2d.fig.k",
     )
     right_col.plotly_chart(
-        figures.output2d_figure(out, title="Output y", selected=(row, col, channel), per_row=2),
+        widgets.cached_figure(
+            "output2d_figure", out, title="Output y", selected=(row, col, channel), per_row=2
+        ),
         key="c2d.fig.y",
     )
     st.caption(COLOUR_NOTE)
@@ -190,7 +193,7 @@ def grids_part() -> None:
                     pd.DataFrame(
                         out[:, :, c],
                         columns=[f"col {j}" for j in range(out.shape[1])],
-                        index=pd.Index([str(i) for i in range(out.shape[0])], name="row"),
+                        index=pd.RangeIndex(out.shape[0], name="row"),
                     ),
                     width="content",
                 )
@@ -277,7 +280,9 @@ def pictures_part() -> None:
         return
     feature = widgets.apply_activation(activation, feature)
     left, right = st.columns(2)
-    left.plotly_chart(figures.image_figure(picture, title="Picture"), key="c2d.fig.pic")
+    left.plotly_chart(
+        widgets.cached_figure("image_figure", picture, title="Picture"), key="c2d.fig.pic"
+    )
     right.plotly_chart(
         figures.image_figure(feature, title="Feature map", signed=True), key="c2d.fig.map"
     )
