@@ -598,23 +598,6 @@ def pool_output_figure(
     return go.Figure(data=[*data, *extra], layout=layout, _validate=False)
 
 
-def window_legend(result: PoolResult, limit: int = 12) -> list[tuple[str, str]]:
-    """``(colour, text)`` for the first ``limit`` windows: which input cells make which output
-    cell (for a legend written as text next to the figures)."""
-    height, width = result.grid.shape[:2]
-    items = []
-    for w in result.windows[:limit]:
-        rows, cols = w.real_rows(height), w.real_cols(width)
-        items.append(
-            (
-                WINDOW_COLOURS[window_colour_index(w.out_row, w.out_col)],
-                f"output ({w.out_row}, {w.out_col}) ← rows {rows.start}–{rows.stop - 1}, "
-                f"columns {cols.start}–{cols.stop - 1}",
-            )
-        )
-    return items
-
-
 def output_text(output: np.ndarray) -> str:
     """The pooled grid as rows of vectors: ``(16, 17, 18) (22, 23, 24) / (40, …) (46, …)``."""
     return " / ".join(

@@ -246,3 +246,25 @@ def test_model_ledger_matches_the_engines_model():
     rows = pf.downsampled_model_ledger(16, (3, 3), no_pooling)
     assert rows[-2].shape == (16, 8)
     assert sum(r.params or 0 for r in rows) == build_model(8, **no_pooling).parameters.size
+
+
+# --- Reading a trained model ---------------------------------------------------------------------
+
+
+def test_confusable_groups_find_mixed_labels_with_the_same_vector():
+    vectors = np.array([[0.0, 0.32], [0.001, 0.323], [0.9, 0.0], [0.0, 0.321], [0.9, 0.005]])
+    targets = np.array([1, 1, 0, 0, 0])
+    groups = pf.confusable_groups(vectors, targets)
+    assert [g.indices for g in groups] == [(0, 1, 3)]  # (2, 4) share a vector but one label
+    assert groups[0].best == pytest.approx(2 / 3)
+
+
+def test_pooled_sources_name_the_winning_region():
+    image = np.array([[1, 1, 1], [0, 0, 0], [0, 0, 0]], dtype=float)
+    assert pf.region_bits(image, 0, 1, (2, 2), (1, 1)) == "1100"
+    assert pf.region_bits(image, 1, 0, (2, 2), (1, 1)) == "0000"
+    feature_map = np.array([[[0.1, 0.2], [0.1, 0.1]], [[0.3, 0.0], [0.3, 0.0]]])
+    hp = {**default_hyperparameters(8)}
+    assert pf.pooled_sources(image, feature_map, hp) == [["0000 at (1, 0)", "1100 at (0, 0)"]]
+    hp["pool"] = "avg"
+    assert pf.pooled_sources(image, feature_map, hp) == [["mean of 4 regions"] * 2]
