@@ -76,7 +76,7 @@ async def one_session(browser, server: LiveServer, stats: RunStats, index: int) 
         stats.add("load", time.perf_counter() - start)
         await no_exception(page, CONV_ROUTE)
 
-        stride = page.get_by_label("Stride", exact=False).first
+        stride = page.locator('[data-testid="stNumberInput"] input[aria-label="stride"]').first
         start = time.perf_counter()
         await stride.fill("2")
         await stride.press("Enter")
