@@ -29,6 +29,9 @@ Streamlit widgets (state lives in ``st.session_state`` under the page's ``prefix
   and, when ``probabilities`` (one per image) are given, the predicted probability of label 1
   marked right or wrong. Below the cards: "add a blank image" (up to ``limits.MAX_IMAGES``) and
   "back to the tutorial's images".
+- ``image_set_section(prefix, *, probabilities=None, figure_key, edit_key)``: the set as one
+  thumbnails figure (with the predictions when given) and the card editor above in an expander
+  (key ``edit_key``) that only runs while open: ~190 buttons are the costliest part of a rerun.
 - ``draw_pad(prefix, *, default=None, resizable=True) -> tuple[str, ...]``: one image to draw,
   with height/width inputs (1..``limits.MAX_IMAGE_EDIT_SIDE``) and a clear button. ``pad_image``
   / ``set_pad_image`` read and write it.
@@ -62,6 +65,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from app import image_figures as imf
@@ -432,6 +436,43 @@ def image_set_editor(
             on_click=set_image_set,
             args=(prefix, tutorial_set()),
         )
+    return image_set(prefix)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _thumbnails_spec(value: ImageSet, probabilities: tuple[float, ...] | None, title: str) -> dict:
+    """The thumbnails figure as a plain dict: a rerun only wraps it (unvalidated) again."""
+    figure = imf.image_set_figure(value.arrays(), value.labels, probabilities, title=title)
+    return figure.to_plotly_json()
+
+
+EDIT_LABEL = "✏️ Edit the images: click a pixel to switch it, a label to switch 1 (line) ↔ 0"
+
+
+def image_set_section(
+    prefix: str,
+    *,
+    probabilities: Sequence[float] | None = None,
+    figure_key: str,
+    edit_key: str,
+    title: str = "The training images",
+) -> ImageSet:
+    """The set as thumbnails (with P(label 1) when ``probabilities`` are given) and the card
+    editor in an expander keyed ``edit_key``; returns the current set.
+
+    The editor's buttons are drawn only while the expander is open (``on_change="rerun"``
+    tells the script when it opens), so a closed editor costs nothing on a rerun.
+    """
+    current = image_set(prefix)
+    if probabilities is not None and len(probabilities) != len(current):
+        probabilities = None
+    shown = None if probabilities is None else tuple(float(p) for p in probabilities)
+    spec = _thumbnails_spec(current, shown, title)
+    st.plotly_chart(go.Figure(**spec, _validate=False), key=figure_key)
+    editor = st.expander(EDIT_LABEL, key=edit_key, on_change="rerun")
+    with editor:
+        if editor.open:
+            image_set_editor(prefix, probabilities=probabilities)
     return image_set(prefix)
 
 

@@ -127,8 +127,8 @@ image_set = iw.image_set(IMAGES)
 data = iw.image_data_or_error(image_set)
 st.subheader("The images")
 st.caption(
-    "Click a pixel to switch it, click a label to switch it between 1 (a line) and 0. "
-    "After training each card shows the model's P(label 1); ✗ marks a wrong answer."
+    "Label 1 = a single straight line. After training each thumbnail shows the model's "
+    "P(label 1) and a wrong answer is framed; open the editor below it to change the images."
 )
 cards = st.container()
 
@@ -138,7 +138,12 @@ run = tp.training_panel(P, SECTION, data, hp)
 
 with cards:
     fresh = run is not None and not run.stale
-    iw.image_set_editor(IMAGES, probabilities=run.final.probabilities if fresh else None)
+    iw.image_set_section(
+        IMAGES,
+        probabilities=run.final.probabilities if fresh else None,
+        figure_key="s7.fig.images",
+        edit_key="s7.edit",
+    )
 
 if run is not None:
     two_d = run.hyperparameters["second_channels"] == run.hyperparameters["channels"] == 2

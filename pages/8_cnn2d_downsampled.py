@@ -439,30 +439,6 @@ def _keep_widget_values() -> None:
             state[key] = state[key]
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _thumbnails_spec(image_set: iw.ImageSet, probabilities: tuple[float, ...] | None) -> dict:
-    return imf.image_set_figure(
-        image_set.arrays(), image_set.labels, probabilities, title="The training images"
-    ).to_plotly_json()
-
-
-def _images(image_set: iw.ImageSet, probabilities: np.ndarray | None) -> None:
-    """Thumbnails with the current run's predictions; the pixel editor (about 180 buttons, the
-    costliest part of a rerun) only runs while its expander is open."""
-    shown = None if probabilities is None else tuple(float(p) for p in probabilities)
-    st.plotly_chart(
-        go.Figure(**_thumbnails_spec(image_set, shown), _validate=False), key="p8m.fig.images"
-    )
-    editor = st.expander(
-        "✏️ Edit the images: click a pixel to switch it, a label to switch 1 (line) ↔ 0",
-        key="p8.edit",
-        on_change="rerun",
-    )
-    with editor:
-        if editor.open:
-            iw.image_set_editor(IMAGES, probabilities=probabilities)
-
-
 def model_part() -> dict:
     st.markdown(
         "The tutorial's model for 3x3 images: a 2x2 convolution with 2 output channels and a "
@@ -509,7 +485,12 @@ def model_part() -> dict:
     run = tp.training_panel(MODEL, SECTION, usable, hp, heading="Train the down-sampled CNN")
     with images_box:
         fresh = run is not None and not run.stale
-        _images(image_set, run.final.probabilities if fresh else None)
+        iw.image_set_section(
+            IMAGES,
+            probabilities=run.final.probabilities if fresh else None,
+            figure_key="p8m.fig.images",
+            edit_key="p8.edit",
+        )
     if run is not None:
         _results(run)
     with st.expander("Save or load the model"):

@@ -22,6 +22,12 @@ P, IMAGES, PAD = "s5", "s5.images", "s5.pad"
 BLANK = 6  # index of the blank image in the tutorial's data order
 
 
+def open_editor(at):
+    """Open the image editor's expander: its cards only run while it is open."""
+    at.session_state["s5.edit"] = True
+    return at.run()
+
+
 def train(at):
     at.button(key=tp._key(P, "train")).click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -34,7 +40,7 @@ def reference():
 
 
 def test_opens_on_the_tutorial_images_and_reference_setup():
-    at = open_page(PAGE)
+    at = open_editor(open_page(PAGE))
     assert not at.exception
     labels = [at.button(key=iw.label_key(IMAGES, i)).label for i in range(16)]
     assert labels == ["label 1"] * 6 + ["label 0"] * 10
@@ -48,7 +54,7 @@ def test_opens_on_the_tutorial_images_and_reference_setup():
 
 
 def test_training_shows_the_engine_predictions_for_the_seed(reference):
-    at = open_page(PAGE)
+    at = open_editor(open_page(PAGE))
     run = train(at)
     expected = np.array([p["probability"] for p in reference["predictions"]])
     np.testing.assert_allclose(run.final.probabilities, expected, rtol=0, atol=1e-12)
@@ -89,7 +95,7 @@ def test_pool_kind_and_seed_change_the_result_as_the_engine_does():
 
 
 def test_edited_images_make_old_results_stale_and_train_on_the_edit():
-    at = open_page(PAGE)
+    at = open_editor(open_page(PAGE))
     train(at)
     at.button(key=iw.pixel_key(IMAGES, BLANK, 1, 1)).click().run()
     edited = at.session_state[IMAGES + ".set"]
@@ -102,7 +108,7 @@ def test_edited_images_make_old_results_stale_and_train_on_the_edit():
 
 
 def test_label_remove_add_and_reset_buttons():
-    at = open_page(PAGE)
+    at = open_editor(open_page(PAGE))
     at.button(key=iw.label_key(IMAGES, 0)).click().run()
     assert at.session_state[IMAGES + ".set"].labels[0] == 0
     at.button(key=iw.remove_key(IMAGES, 1)).click().run()
@@ -133,7 +139,7 @@ def test_drawn_images_are_classified_by_the_trained_model():
 
 
 def test_share_link_restores_images_hyperparameters_and_drawing():
-    at = open_page(PAGE)
+    at = open_editor(open_page(PAGE))
     at.button(key=iw.pixel_key(IMAGES, 3, 0, 2)).click().run()
     at.button(key=iw.label_key(IMAGES, 15)).click().run()
     at.radio(key=tp.hp_key(P, "pool")).set_value("avg").run()

@@ -18,6 +18,12 @@ PAGE = "pages/6_cnn2d_flat.py"
 P, IMAGES, PAD = "s6", "s6.images", "s6.pad"
 
 
+def open_editor(at):
+    """Open the image editor's expander: its cards only run while it is open."""
+    at.session_state["s6.edit"] = True
+    return at.run()
+
+
 def train(at, prefix: str = P):
     at.button(key=tp._key(prefix, "train")).click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -82,7 +88,7 @@ def test_another_image_size_is_explained_not_raised():
 
 
 def test_share_link_round_trip():
-    at = open_page(PAGE)
+    at = open_editor(open_page(PAGE))
     at.button(key=iw.label_key(IMAGES, 6)).click().run()
     at.number_input(key=tp.hp_key(P, "channels")).set_value(3).run()
     params = {k: at.query_params[k] for k in at.query_params}

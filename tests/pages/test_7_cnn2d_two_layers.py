@@ -17,6 +17,12 @@ PAGE = "pages/7_cnn2d_two_layers.py"
 P, IMAGES = "s7", "s7.images"
 
 
+def open_editor(at):
+    """Open the image editor's expander: its cards only run while it is open."""
+    at.session_state["s7.edit"] = True
+    return at.run()
+
+
 def train(at):
     at.button(key=tp._key(P, "train")).click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -63,7 +69,7 @@ def test_other_hyperparameters_train_as_the_engine_does():
 
 
 def test_share_link_round_trip():
-    at = open_page(PAGE)
+    at = open_editor(open_page(PAGE))
     at.button(key=iw.pixel_key(IMAGES, 0, 2, 2)).click().run()
     at.number_input(key=tp.hp_key(P, "second_channels")).set_value(3).run()
     params = {k: at.query_params[k] for k in at.query_params}
