@@ -1,0 +1,514 @@
+"""Worst-case requests per page: every size control at its cap, then time and memory.
+
+For each page in ``app.navigation.PAGES`` this drives the real entry point with AppTest to the
+largest setup the page allows (every number_input at its own ``max``, SAME padding, presets
+filled, the biggest sentence table / image set, picture mode with the largest picture and image
+kernel, training at ``limits.MAX_EPOCHS``) and records the wall time of every rerun. The slowest
+request of each page is then repeated with ``tracemalloc`` on (tracing slows Python down, so
+times are taken without it) for the peak of traced memory; the process's resident-memory high
+water mark (VmHWM) is read from /proc/self/status.
+
+Also measured: ``app.pictures.load_picture`` on the largest accepted upload and on a
+decompression-bomb PNG, and opening each page from its own largest share link.
+
+    python -m benchmarks.worst_case            # every page
+    python -m benchmarks.worst_case --page 3   # pages whose file name starts with "3_"
+
+Target (the reliability issue): every request within about 2 s on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import time
+import tracemalloc
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from app import limits, pictures
+from app.navigation import PAGES, ROOT
+
+TIMEOUT = 300
+TARGET_SECONDS = 2.0
+# Inputs that change numbers, not sizes: at their max they only make training diverge.
+NOT_SIZES = ("learning_rate", "momentum", "init_scale")
+# Toggles that start open-ended animations; "watch" (live training) is measured on purpose.
+SKIP_TOGGLES = (".play",)
+
+
+@dataclass
+class PageReport:
+    page: str
+    requests: list[tuple[str, float]] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)
+    training: float | None = None
+    peak_traced_mib: float = 0.0
+    worst_replay: Callable[[], None] | None = None
+    link_chars: int = 0
+
+    def worst(self) -> tuple[str, float]:
+        return max(self.requests, key=lambda item: item[1]) if self.requests else ("-", 0.0)
+
+
+def rss_mib(field_name: str = "VmHWM") -> float:
+    """Resident memory of this process from /proc/self/status (VmRSS now, VmHWM the peak)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def exceptions(at: AppTest) -> list[str]:
+    return [str(e.value) for e in at.exception]
+
+
+class Driver:
+    """One page's AppTest plus a log of timed reruns."""
+
+    def __init__(self, spec) -> None:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        self.spec = spec
+        self.report = PageReport(spec.path)
+        self.at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+        self.at.run()
+        self.at.switch_page(spec.path)
+        self.timed("open the page", lambda: None)
+
+    def timed(self, label: str, action: Callable[[], object], *, rerun: bool = True) -> float:
+        """Apply ``action`` then rerun the page; records (label, seconds) and checks for errors."""
+        action()
+        start, cpu_start = time.perf_counter(), time.process_time()
+        if rerun:
+            self.at.run()
+        seconds = time.perf_counter() - start
+        self.report.requests.append((label, seconds))
+        self.report.cpu[label] = time.process_time() - cpu_start
+        problems = exceptions(self.at)
+        if problems:
+            raise RuntimeError(f"{self.spec.path}: {label}: exception {problems[0][:300]}")
+        return seconds
+
+    def size_inputs_to_max(self) -> None:
+        """Every number_input at its max, one rerun each, until nothing new appears."""
+        done: set[str] = set()
+        for _ in range(4):
+            todo = [
+                el
+                for el in self.at.number_input
+                if el.key not in done
+                and el.max is not None
+                and not any(name in (el.key or "") for name in NOT_SIZES)
+            ]
+            if not todo:
+                return
+            for el in todo:
+                done.add(el.key)
+                widget = self.at.number_input(key=el.key)
+                if widget.value != widget.max:
+                    self.timed(f"{el.key} = {widget.max:g}", lambda w=widget: w.set_value(w.max))
+
+    def radios_everywhere(self) -> None:
+        """SAME padding (larger outputs); every other radio tried on each option, ending on the
+        first (a size-neutral choice)."""
+        for el in list(self.at.radio):
+            options = list(el.options)
+            same = [o for o in options if o.upper().startswith("SAME")]
+            if same:
+                self.timed(
+                    f"{el.key} = SAME",
+                    lambda k=el.key, o=same[0]: self.at.radio(key=k).set_value(o),
+                )
+                continue
+            for option in options[1:] + options[:1]:
+                self.timed(
+                    f"{el.key} = {option}",
+                    lambda k=el.key, o=option: self.at.radio(key=k).set_value(o),
+                )
+
+    def fill_presets(self) -> None:
+        """'random integers' in every tensor editor (dense numbers in every annotated cell)."""
+        for el in list(self.at.selectbox):
+            if not (el.key or "").endswith(".preset") or "random integers" not in el.options:
+                continue
+            self.at.selectbox(key=el.key).set_value("random integers")
+            apply = el.key.removesuffix(".preset") + ".apply"
+            self.timed(f"{apply} random integers", lambda a=apply: self.at.button(key=a).click())
+
+    def sliders_to_max(self) -> None:
+        for el in list(self.at.slider):
+            if el.max is not None and el.value != el.max:
+                self.timed(
+                    f"{el.key} = {el.max}",
+                    lambda k=el.key: self.at.slider(key=k).set_value(self.at.slider(key=k).max),
+                )
+
+    def edit_largest_table(self) -> None:
+        """One cell edit in the largest tensor table (what a learner does most)."""
+        tables = [
+            (el.value.size, el.proto.id.split("-", 2)[2], el.value)
+            for el in self.at.get("dataframe")
+            if el.proto.editing_mode and el.proto.id.count("-") >= 2
+        ]
+        tables = [t for t in tables if ".data." not in t[1]]
+        if not tables:
+            return
+        _, key, frame = max(tables, key=lambda t: t[0])
+        column = frame.columns[-1]
+        self.timed(
+            f"edit a cell of {key} ({frame.shape[0]}x{frame.shape[1]})",
+            lambda: self.at.session_state.__setitem__(
+                key,
+                {
+                    "edited_rows": {len(frame) - 1: {column: 7.0}},
+                    "added_rows": [],
+                    "deleted_rows": [],
+                },
+            ),
+        )
+
+    def train(self, prefix: str, *, watch: bool) -> None:
+        key = f"{prefix}.tp.watch"
+        toggles = [el.key for el in self.at.toggle]
+        if key in toggles and self.at.toggle(key=key).value != watch:
+            self.timed(f"{key} = {watch}", lambda: self.at.toggle(key=key).set_value(watch))
+        epochs = self.at.number_input(key=f"{prefix}.tp.hp.epochs").value
+        label = f"train {epochs} epochs" + (" (watching live)" if watch else "")
+        seconds = self.timed(label, lambda: self.at.button(key=f"{prefix}.tp.train").click())
+        self.report.training = max(self.report.training or 0.0, seconds)
+
+    def share_link(self) -> dict[str, str]:
+        return {k: self.at.query_params[k][0] for k in self.at.query_params}
+
+
+# --- Page-specific largest setups -----------------------------------------------------------------
+
+
+def long_sentences() -> list[dict[str, object]]:
+    """MAX_SENTENCES rows of MAX_TOKENS distinct words of MAX_WORD_CHARS letters: the largest
+    vocabulary and the longest sequences a sentence table may hold."""
+    rng = random.Random(0)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    rows = []
+    for i in range(limits.MAX_SENTENCES):
+        words = [
+            "".join(rng.choice(letters) for _ in range(limits.MAX_WORD_CHARS))
+            for _ in range(limits.MAX_TOKENS)
+        ]
+        rows.append({"sentence": " ".join(words), "label": i % 2})
+    return rows
+
+
+def drive_text_page(d: Driver, prefix: str) -> None:
+    key = f"{prefix}.data.v{d.at.session_state[f'{prefix}.data_version']}"
+    current = len(d.at.session_state[f"{prefix}.sentences"])
+    rows = long_sentences()
+    d.timed(
+        f"sentence table -> {limits.MAX_SENTENCES} rows x {limits.MAX_TOKENS} long words",
+        lambda: d.at.session_state.__setitem__(
+            key,
+            {
+                "edited_rows": {i: rows[i] for i in range(current)},
+                "added_rows": rows[current:],
+                "deleted_rows": [],
+            },
+        ),
+    )
+    errors = [str(e.value) for e in d.at.error]
+    if errors:
+        raise RuntimeError(f"{prefix}: the largest sentence table was refused: {errors[0][:200]}")
+
+
+def drive_image_page(d: Driver, prefix: str) -> None:
+    from app.image_widgets import ImageSet
+
+    rng = np.random.default_rng(0)
+    side = limits.MAX_IMAGE_EDIT_SIDE
+    images = []
+    for _ in range(limits.MAX_IMAGES):
+        bits = rng.integers(0, 2, (side, side))
+        images.append(tuple("".join("#" if b else " " for b in row) for row in bits))
+    labels = tuple(i % 2 for i in range(limits.MAX_IMAGES))
+    # The card editor (a button per pixel) only runs while its expander is open: open it.
+    d.timed("open the image editor", lambda: d.at.session_state.__setitem__(f"{prefix}.edit", True))
+    d.timed(
+        f"image set -> {limits.MAX_IMAGES} images of {side}x{side}",
+        lambda: d.at.session_state.__setitem__(
+            f"{prefix}.images.set", ImageSet(tuple(images), labels)
+        ),
+    )
+    d.timed(
+        "toggle one pixel of the last image",
+        lambda: d.at.button(
+            key=f"{prefix}.images.i{limits.MAX_IMAGES - 1}.r{side - 1}c{side - 1}"
+        ).click(),
+    )
+
+
+def largest_picture() -> np.ndarray:
+    """The largest picture image mode convolves: an upload shrunk to MAX_IMAGE_SIDE a side."""
+    return pictures.load_picture(largest_upload())
+
+
+def max_pixels_upload() -> bytes:
+    """A smooth PNG with MAX_UPLOAD_PIXELS pixels that still fits in MAX_UPLOAD_BYTES: the
+    most pixels to decode and shrink that an accepted upload can carry."""
+    side = int(np.sqrt(limits.MAX_UPLOAD_PIXELS))
+    ramp = (np.arange(side) * 255 // (side - 1)).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(np.add.outer(ramp // 2, ramp // 2)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def drive_picture_mode(d: Driver) -> None:
+    """Page 2's picture tab with the largest picture, largest image kernel, stride 1, SAME."""
+    picture = largest_picture()
+    original = pictures.builtin_picture
+    # The page's built-in picture is swapped for the largest one an upload can become
+    # (AppTest cannot send files); the page's code path after decoding is the same.
+    pictures.builtin_picture = lambda size=64: picture
+    try:
+        st.cache_data.clear()
+        d.timed(
+            "open the Pictures tab (96x96 picture)",
+            lambda: d.at.session_state.__setitem__("c2d.tab", "Pictures"),
+        )
+        for key in ("c2d.ikh", "c2d.ikw"):
+            d.timed(
+                f"{key} = {limits.MAX_IMAGE_KERNEL}",
+                lambda k=key: d.at.number_input(key=k).set_value(limits.MAX_IMAGE_KERNEL),
+            )
+        d.radios_everywhere()
+        d.fill_presets()
+    finally:
+        pictures.builtin_picture = original
+
+
+def drive(spec) -> PageReport:
+    d = Driver(spec)
+    name = spec.path.rsplit("/", 1)[-1]
+    if name.startswith("0_"):
+        return d.report
+    d.size_inputs_to_max()
+    d.radios_everywhere()
+    d.fill_presets()
+    d.sliders_to_max()
+    d.edit_largest_table()
+    prefix = None
+    if name[0] in "34":
+        prefix = f"s{name[0]}"
+        drive_text_page(d, prefix)
+    elif name[0] in "567":
+        prefix = f"s{name[0]}"
+        drive_image_page(d, prefix)
+    elif name.startswith("1_"):
+        d.timed(
+            "open the scalar tab",
+            lambda: d.at.session_state.__setitem__("c1d.tab", "The scalar case (1 channel)"),
+        )
+        d.size_inputs_to_max()
+        d.radios_everywhere()
+        d.fill_presets()
+    elif name.startswith("2_"):
+        drive_picture_mode(d)
+    elif name.startswith("8_"):
+        d.timed(
+            "open the training tab",
+            lambda: d.at.session_state.__setitem__("p8.tab", "Train the down-sampled CNN"),
+        )
+        d.size_inputs_to_max()
+        d.radios_everywhere()
+        d.fill_presets()
+        prefix = "p8"
+        if "p8.tp.train" not in [b.key for b in d.at.button]:
+            prefix = next(
+                b.key.removesuffix(".tp.train")
+                for b in d.at.button
+                if (b.key or "").endswith(".tp.train")
+            )
+        if name.startswith("8_") and prefix in ("p8",):
+            _image_set_if_any(d, prefix)
+    if prefix is not None:
+        d.train(prefix, watch=False)
+        if f"{prefix}.tp.watch" in [t.key for t in d.at.toggle]:
+            d.train(prefix, watch=True)
+    link = d.share_link()
+    d.report.link_chars = sum(len(k) + len(v) + 2 for k, v in link.items())
+    if link:
+        st.cache_data.clear()
+        start = time.perf_counter()
+        fresh = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+        fresh.run()
+        fresh.switch_page(spec.path)
+        fresh.query_params.update(link)
+        fresh.run()
+        seconds = time.perf_counter() - start
+        d.report.requests.append(
+            (f"open its largest share link ({d.report.link_chars} chars)", seconds)
+        )
+        if exceptions(fresh):
+            raise RuntimeError(f"{spec.path}: share link: {exceptions(fresh)[0][:300]}")
+    d.report.peak_traced_mib = replay_worst_traced(d)
+    return d.report
+
+
+def _image_set_if_any(d: Driver, prefix: str) -> None:
+    keys = [b.key or "" for b in d.at.button]
+    if any(k.startswith(f"{prefix}.images.") for k in keys):
+        drive_image_page(d, prefix)
+
+
+def replay_worst_traced(d: Driver) -> float:
+    """Repeat the page's slowest request kind under tracemalloc: a training click retrains; any
+    other request is a full rerun of the final (largest) setup with cold caches."""
+    label, _ = d.report.worst()
+    st.cache_data.clear()
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
+        train_keys = [
+            b.key for b in d.at.button if (b.key or "").endswith(".tp.train") and not b.disabled
+        ]
+        if label.startswith("train") and train_keys:
+            d.at.button(key=train_keys[0]).click()
+        d.at.run()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20
+
+
+# --- Upload path and links -------------------------------------------------------------------------
+
+
+def largest_upload() -> bytes:
+    """A PNG of incompressible noise just under MAX_UPLOAD_BYTES (the most decoding per byte)."""
+    rng = np.random.default_rng(2)
+    side = int(np.sqrt(limits.MAX_UPLOAD_BYTES)) - 8
+    while True:
+        buffer = io.BytesIO()
+        Image.fromarray(rng.integers(0, 256, (side, side), dtype=np.uint8)).save(buffer, "PNG")
+        data = buffer.getvalue()
+        if len(data) <= limits.MAX_UPLOAD_BYTES:
+            return data
+        side -= 16
+
+
+def bomb_png(side: int = 60_000) -> bytes:
+    """A tiny PNG that claims a side x side greyscale picture (a decompression bomb)."""
+    import struct
+
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(payload))
+            + kind
+            + payload
+            + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    row = b"\x00" + b"\x00" * side
+    compressor = zlib.compressobj(9)
+    body = b"".join(compressor.compress(row) for _ in range(64)) + compressor.flush()
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    )
+
+
+def upload_checks() -> list[tuple[str, float, float, str]]:
+    """(what, seconds, peak traced MiB, outcome) for the upload path."""
+    results = []
+    cases = [
+        ("largest accepted upload (noise, just under the byte cap)", largest_upload()),
+        ("most pixels accepted (smooth PNG at MAX_UPLOAD_PIXELS)", max_pixels_upload()),
+        ("decompression bomb PNG (10 000 x 10 000)", bomb_png(10_000)),
+        ("decompression bomb PNG (60 000 x 60 000)", bomb_png(60_000)),
+        ("file one byte over the cap", b"\x89PNG" + b"\x00" * limits.MAX_UPLOAD_BYTES),
+    ]
+    for what, data in cases:
+        tracemalloc.start()
+        start = time.perf_counter()
+        try:
+            picture = pictures.load_picture(data)
+            outcome = f"accepted ({len(data) / 2**20:.2f} MiB file -> {picture.shape[0]}x{picture.shape[1]})"
+        except ValueError as error:
+            outcome = f"refused ({len(data):,} bytes): {error}"
+        seconds = time.perf_counter() - start
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        results.append((what, seconds, peak / 2**20, outcome))
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--page", help="only pages whose file name starts with this")
+    args = parser.parse_args(argv)
+    print(f"load average before: {os.getloadavg()}")
+    # Imports and the first run of each page are paid once per server process, not per request:
+    # warm them up so "open the page" measures what a later visitor waits for.
+    for spec in PAGES:
+        warm = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+        warm.run()
+        warm.switch_page(spec.path)
+        warm.run()
+    reports = []
+    for spec in PAGES:
+        if args.page and not spec.path.rsplit("/", 1)[-1].startswith(tuple(args.page.split(","))):
+            continue
+        report = drive(spec)
+        reports.append(report)
+        label, seconds = report.worst()
+        print(
+            f"  {spec.path}: {len(report.requests)} requests, worst {seconds:.2f} s ({label}), "
+            f"RSS high-water {rss_mib():.0f} MiB",
+            flush=True,
+        )
+        slowest = sorted(report.requests, key=lambda item: -item[1])[:4]
+        print(
+            "    slowest: "
+            + "; ".join(
+                f"{lab} {sec:.2f} s (cpu {report.cpu.get(lab, float('nan')):.2f})"
+                for lab, sec in slowest
+            ),
+            flush=True,
+        )
+    print()
+    print("Seconds are wall time (CPU time of this process in brackets: on a loaded machine the")
+    print("CPU time is what the request costs when it has a core to itself).")
+    print("| page | worst request | seconds | peak traced MiB | training at max epochs (s) |")
+    print("|---|---|---:|---:|---:|")
+    for report in reports:
+        label, seconds = report.worst()
+        training = f"{report.training:.2f}" if report.training is not None else "-"
+        flag = " **over**" if seconds > TARGET_SECONDS else ""
+        cpu = report.cpu.get(label, float("nan"))
+        print(
+            f"| {report.page} | {label} | {seconds:.2f} ({cpu:.2f}){flag} "
+            f"| {report.peak_traced_mib:.1f} "
+            f"| {training} |"
+        )
+    print()
+    print("| upload case | seconds | peak traced MiB | outcome |")
+    print("|---|---:|---:|---|")
+    for what, seconds, peak, outcome in upload_checks():
+        print(f"| {what} | {seconds:.3f} | {peak:.1f} | {outcome} |")
+    print()
+    print(
+        f"process RSS now {rss_mib('VmRSS'):.0f} MiB, high-water {rss_mib():.0f} MiB; "
+        f"load average after: {os.getloadavg()}"
+    )
+
+
+if __name__ == "__main__":
+    main()
