@@ -98,15 +98,30 @@ def actions(draw):
 def act(at: AppTest, action: dict) -> str:
     """Apply one action to the page (without running it); return what it did."""
     kind, pick = action["kind"], action["pick"]
-    if kind == "number_input" and at.number_input:
-        widget = at.number_input[pick % len(at.number_input)]
+    # A disabled widget cannot be operated, by a browser or by AppTest.
+    live = {
+        name: [w for w in at.get(name) if not getattr(w, "disabled", False)]
+        for name in (
+            "number_input",
+            "slider",
+            "selectbox",
+            "radio",
+            "toggle",
+            "checkbox",
+            "text_input",
+            "text_area",
+            "button",
+        )
+    }
+    if kind == "number_input" and live["number_input"]:
+        widget = live["number_input"][pick % len(live["number_input"])]
         value = action["number"]
         if isinstance(widget.value, int) and isinstance(value, float) and math.isfinite(value):
             value = int(max(min(value, 2**62), -(2**62)))
         widget.set_value(value)
         return f"number_input {widget.key or widget.label!r} = {value!r}"
-    if kind == "slider" and at.slider:
-        widget = at.slider[pick % len(at.slider)]
+    if kind == "slider" and live["slider"]:
+        widget = live["slider"][pick % len(live["slider"])]
         if isinstance(widget.value, int | float) and not isinstance(widget.value, bool):
             # Mostly inside the range, sometimes just outside it (a tampered websocket message).
             span = widget.max - widget.min
@@ -115,25 +130,25 @@ def act(at: AppTest, action: dict) -> str:
             widget.set_value(type(widget.value)(value))
             return f"slider {widget.key or widget.label!r} = {value!r}"
         return "slider (range)"
-    if kind == "selectbox" and at.selectbox:
-        widget = at.selectbox[pick % len(at.selectbox)]
+    if kind == "selectbox" and live["selectbox"]:
+        widget = live["selectbox"][pick % len(live["selectbox"])]
         if widget.options:
             index = action["row"] % len(widget.options)
             widget.select_index(index)
             return f"selectbox {widget.key or widget.label!r} -> {widget.options[index]!r}"
-    if kind == "radio" and at.radio:
-        widget = at.radio[pick % len(at.radio)]
+    if kind == "radio" and live["radio"]:
+        widget = live["radio"][pick % len(live["radio"])]
         if widget.options:
             option = widget.options[action["row"] % len(widget.options)]
             widget.set_value(option)
             return f"radio {widget.key or widget.label!r} -> {option!r}"
-    if kind == "toggle" and (at.toggle or at.checkbox):
-        switches = [*at.toggle, *at.checkbox]
+    if kind == "toggle" and (live["toggle"] or live["checkbox"]):
+        switches = [*live["toggle"], *live["checkbox"]]
         widget = switches[pick % len(switches)]
         widget.set_value(not widget.value)
         return f"toggle {widget.key or widget.label!r}"
-    if kind == "text" and (at.text_input or at.text_area):
-        boxes = [*at.text_input, *at.text_area]
+    if kind == "text" and (live["text_input"] or live["text_area"]):
+        boxes = [*live["text_input"], *live["text_area"]]
         widget = boxes[pick % len(boxes)]
         widget.set_value(action["text"])
         return f"text {widget.key or widget.label!r} = {action['text'][:60]!r}"
@@ -156,8 +171,8 @@ def act(at: AppTest, action: dict) -> str:
             }
         at.session_state[key] = change
         return f"table {key} {change!r:.300}"
-    if kind == "button" and at.button:
-        widget = at.button[pick % len(at.button)]
+    if kind == "button" and live["button"]:
+        widget = live["button"][pick % len(live["button"])]
         widget.click()
         return f"button {widget.key or widget.label!r}"
     return "none"
