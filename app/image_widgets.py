@@ -65,11 +65,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from app import image_figures as imf
 from app import ledger, limits
+from app.chart_spec import SpecFigure, spec_of
 from app.share import ChoiceField, IntField, Schema, TensorField, format_number, parse_number
 from app.widgets import show_ledger
 from cnndemo import data as data_mod
@@ -441,9 +441,8 @@ def image_set_editor(
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _thumbnails_spec(value: ImageSet, probabilities: tuple[float, ...] | None, title: str) -> dict:
-    """The thumbnails figure as a plain dict: a rerun only wraps it (unvalidated) again."""
-    figure = imf.image_set_figure(value.arrays(), value.labels, probabilities, title=title)
-    return figure.to_plotly_json()
+    """The thumbnails figure as plain JSON: a rerun only wraps it in a ``SpecFigure``."""
+    return spec_of(imf.image_set_figure(value.arrays(), value.labels, probabilities, title=title))
 
 
 EDIT_LABEL = "✏️ Edit the images: click a pixel to switch it, a label to switch 1 (line) ↔ 0"
@@ -468,7 +467,7 @@ def image_set_section(
         probabilities = None
     shown = None if probabilities is None else tuple(float(p) for p in probabilities)
     spec = _thumbnails_spec(current, shown, title)
-    st.plotly_chart(go.Figure(**spec, _validate=False), key=figure_key)
+    st.plotly_chart(SpecFigure(spec), key=figure_key)
     editor = st.expander(EDIT_LABEL, key=edit_key, on_change="rerun")
     with editor:
         if editor.open:

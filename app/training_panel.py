@@ -73,11 +73,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from app import limits
 from app import training_figures as tf
+from app.chart_spec import SpecFigure, spec_of
 from cnndemo import data as data_mod
 from cnndemo import persist
 from cnndemo.models import Model, build_model, default_hyperparameters
@@ -324,9 +326,17 @@ class TrainingRun:
         return np.flatnonzero(predicted != (self.data.targets > 0.5)).tolist()
 
     def figure(self, name: Any, build: Any) -> Any:
-        """Memoise a figure of this run (``build()`` runs once per ``name``)."""
+        """Memoise a figure of this run (``build()`` runs once per ``name``).
+
+        A Plotly figure is kept as its JSON (a ``SpecFigure``): drawing a ``go.Figure`` again
+        deep-copies it on every rerun, 10-25 ms for the animations. Other values (a model
+        file's bytes) are kept as they are.
+        """
         if name not in self.figures:
-            self.figures[name] = build()
+            value = build()
+            if isinstance(value, go.Figure):
+                value = SpecFigure(spec_of(value))
+            self.figures[name] = value
         return self.figures[name]
 
 

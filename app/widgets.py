@@ -37,6 +37,7 @@ import pandas as pd
 import streamlit as st
 
 from app import figures, limits
+from app.chart_spec import SpecFigure, spec_of
 from app.ledger import LedgerRow, ledger_markdown
 from app.share import Schema, ShareError, decode, encode
 
@@ -727,13 +728,13 @@ def cached_figure(builder: str, *args: Any, **kwargs: Any) -> Any:
     """``figures.<builder>(*args, **kwargs)``, reused while the same inputs come back.
 
     Most reruns change one figure of a page (the output) and leave the others (input, kernel)
-    as they were; rebuilding those costs ~10 ms each. ``st.cache_resource`` hands back the very
-    same figure object, where ``st.cache_data`` would unpickle it, and unpickling a Plotly figure
-    re-validates it (slower than building it). Callers must not modify the returned figure.
+    as they were; rebuilding those costs ~10 ms each, and drawing a ``go.Figure`` deep-copies
+    it. The figure is cached as its plain JSON dict (``st.cache_data``: every session gets its
+    own copy) and drawn through a read-only ``SpecFigure``.
     """
-    return _cached_figure(builder, args, tuple(sorted(kwargs.items())))
+    return SpecFigure(_cached_spec(builder, args, tuple(sorted(kwargs.items()))))
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
-def _cached_figure(builder: str, args: tuple, kwargs: tuple) -> Any:
-    return getattr(figures, builder)(*args, **dict(kwargs))
+@st.cache_data(max_entries=128, show_spinner=False)
+def _cached_spec(builder: str, args: tuple, kwargs: tuple) -> dict:
+    return spec_of(getattr(figures, builder)(*args, **dict(kwargs)))

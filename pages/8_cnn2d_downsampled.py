@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from app import image_figures as imf
@@ -12,6 +11,7 @@ from app import ledger, limits, widgets
 from app import pooling_figures as pf
 from app import training_figures as tf
 from app import training_panel as tp
+from app.chart_spec import SpecFigure, spec_of
 from app.entry import reroute_deep_link
 from app.share import ChoiceField, IntField, Schema, TensorField
 from cnndemo import data as data_mod
@@ -122,8 +122,8 @@ def _figure_specs(
     padding: str,
     selected: tuple[int, int],
 ) -> tuple[dict, dict]:
-    """Both pooling figures as plain dicts. Building them is the slowest part of a rerun; a
-    cached dict only has to be wrapped (unvalidated) in a figure again."""
+    """Both pooling figures as plain JSON. Building them is the slowest part of a rerun; a
+    cached spec is drawn through a ``SpecFigure`` without rebuilding or copying it."""
     result = pf.explain_pool(grid, size, stride, kind, padding)
     grid_figure = pf.pool_input_figure(
         result, title="Input grid, pooling windows coloured", selected=selected
@@ -131,7 +131,7 @@ def _figure_specs(
     pooled_figure = pf.pool_output_figure(
         result, title="Pooled grid (cell colour = its window)", selected=selected
     )
-    return grid_figure.to_plotly_json(), pooled_figure.to_plotly_json()
+    return spec_of(grid_figure), spec_of(pooled_figure)
 
 
 def _padding_note(n: int, k: int, s: int, padding: str, axis: str) -> str:
@@ -178,9 +178,9 @@ def _selected_cell(result: pf.PoolResult) -> None:
     grid_spec, pooled_spec = _figure_specs(
         result.grid, result.size, result.stride, result.kind, result.padding, (row, col)
     )
-    st.plotly_chart(go.Figure(**grid_spec, _validate=False), key="p8.fig.x")
+    st.plotly_chart(SpecFigure(grid_spec), key="p8.fig.x")
     left, right = st.columns([3, 2])
-    left.plotly_chart(go.Figure(**pooled_spec, _validate=False), key="p8.fig.y")
+    left.plotly_chart(SpecFigure(pooled_spec), key="p8.fig.y")
     with right:
         st.markdown(
             "Each output cell has the colour of the window it pools, and says where its value "
