@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -456,25 +456,6 @@ def make_activation(name: str) -> Layer:
 # Pooling, flatten, dense
 
 
-def _extreme(x: np.ndarray, axis: int, kind: str) -> np.ndarray:
-    """Max or min of ``x`` along ``axis``.
-
-    For the few positions the tutorial has (2 to 4), chaining np.maximum over slices is several
-    times faster than one strided reduction, whose setup cost dominates on tiny arrays.
-    """
-    n = x.shape[axis]
-    if n > 8:
-        return x.max(axis=axis) if kind == "max" else x.min(axis=axis)
-    pick = np.maximum if kind == "max" else np.minimum
-    index: list[Any] = [slice(None)] * x.ndim
-    index[axis] = 0
-    out = x[tuple(index)].copy()
-    for i in range(1, n):
-        index[axis] = i
-        pick(out, x[tuple(index)], out=out)
-    return out
-
-
 class GlobalPool(Layer):
     """Pool over every position: (batch, ..., channels) -> (batch, channels).
 
@@ -483,8 +464,10 @@ class GlobalPool(Layer):
     kind : {"max", "min", "avg"}
         Max acts as an ANY over positions, min as an ALL, avg as a vote.
 
-    Ties (e.g. a blank image whose windows are all equal) share the gradient equally, as
-    TensorFlow's ``reduce_max`` gradient does.
+    On a tie the first position wins and takes the whole gradient, as in
+    :func:`cnndemo.ops.global_pool_backward` and ``tf.nn.max_pool``. (``tf.reduce_max`` splits
+    it evenly instead; the parameter gradients are the same whenever the tied windows hold the
+    same inputs, as the windows of the blank and the full image do.)
     """
 
     def __init__(self, kind: str = "max") -> None:
@@ -492,15 +475,24 @@ class GlobalPool(Layer):
         if kind not in POOL_KINDS:
             raise ValueError(f"pool kind must be one of {list(POOL_KINDS)}; got {kind!r}")
         self.kind = kind
+        self._plans: dict[tuple[int, ...], np.ndarray] = {}
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self._x_shape = x.shape
-        flat = x.reshape(x.shape[0], -1, x.shape[-1])
+        batch, channels = x.shape[0], x.shape[-1]
+        flat = x.reshape(batch, -1, channels)
         if self.kind == "avg":
-            return np.add.reduce(flat, axis=1) / flat.shape[1]
-        out = np.maximum.reduce(flat, 1) if self.kind == "max" else np.minimum.reduce(flat, 1)
-        self._mask = flat == out[:, None, :]
-        return out
+            return np.dot(_ones(flat.shape[1]), flat) / flat.shape[1]
+        plan = self._plans.get(x.shape)
+        if plan is None:
+            # Flat offset of (example, channel) at position 0.
+            plan = np.arange(batch)[:, None] * flat[0].size + np.arange(channels)
+            self._plans[x.shape] = plan
+        winner = flat.argmax(axis=1) if self.kind == "max" else flat.argmin(axis=1)
+        # Flat index of each winner: reading it back is cheaper than a second reduction, and
+        # backward writes the gradient there.
+        self._source = winner * channels + plan
+        return x.reshape(-1)[self._source]
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         batch, channels = self._x_shape[0], self._x_shape[-1]
@@ -508,9 +500,9 @@ class GlobalPool(Layer):
         if self.kind == "avg":
             grad = np.broadcast_to((grad_out / positions)[:, None, :], (batch, positions, channels))
             return grad.reshape(self._x_shape)
-        mask = self._mask
-        share = grad_out / np.add.reduce(mask, axis=1)
-        return (mask * share[:, None, :]).reshape(self._x_shape)
+        grad = np.zeros(self._x_shape)
+        grad.reshape(-1)[self._source] = grad_out
+        return grad
 
 
 class Pool2D(Layer):
@@ -590,7 +582,8 @@ class Pool2D(Layer):
         windows = flat[:, index]  # (batch, positions, window, channels)
         winner = windows.argmax(axis=2) if self.kind == "max" else windows.argmin(axis=2)
         self._winner = winner[:, :, None, :]
-        return _extreme(windows, 2, self.kind).reshape(batch, oh, ow, channels)
+        extreme = np.maximum if self.kind == "max" else np.minimum
+        return extreme.reduce(windows, axis=2).reshape(batch, oh, ow, channels)
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         batch, h, w, channels = self._x_shape

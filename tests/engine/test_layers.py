@@ -186,12 +186,13 @@ def test_global_pool_matches_ops_and_finite_differences(kind, shape):
     check_layer(L.GlobalPool(kind), x)
 
 
-def test_global_max_pool_splits_the_gradient_of_tied_positions_evenly():
-    # As tf.reduce_max does: a blank image gives four equal windows.
-    x = np.zeros((1, 2, 2, 1))
+def test_global_pool_gives_a_tie_to_the_first_position_like_ops():
+    x = np.zeros((1, 2, 2, 1))  # a blank image: four equal windows
     layer = L.GlobalPool("max")
     layer.forward(x)
-    np.testing.assert_allclose(layer.backward(np.ones((1, 1))), np.full((1, 2, 2, 1), 0.25))
+    grad = layer.backward(np.ones((1, 1)))
+    np.testing.assert_array_equal(grad[0, ..., 0], [[1.0, 0.0], [0.0, 0.0]])
+    np.testing.assert_array_equal(grad, ops.global_pool_backward(x, np.ones((1, 1)), "max"))
 
 
 POOL_SETTINGS = [
