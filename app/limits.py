@@ -56,8 +56,10 @@ MAX_IMAGE_KERNEL = 9
 MAX_BATCH = 64
 """Examples in one training set or batch."""
 
-MAX_EPOCHS = 5000
-"""Training epochs in one request."""
+MAX_EPOCHS = 2000
+"""Training epochs in one request: the tutorial's largest reference count (was 5000). Measured
+by benchmarks/worst_case.py on the largest image set (32 images of 6 x 6, 4 + 4 channels):
+5000 epochs cost 4-5 s CPU on pages 6-7 even with single-threaded BLAS; 2000 cost 1.6-1.9 s."""
 
 # --- Share links --------------------------------------------------------------------------------
 MAX_URL_CHARS = 6000

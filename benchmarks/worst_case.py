@@ -12,7 +12,12 @@ Also measured: ``app.pictures.load_picture`` on the largest accepted upload and 
 decompression-bomb PNG, and opening each page from its own largest share link.
 
     python -m benchmarks.worst_case            # every page
-    python -m benchmarks.worst_case --page 3   # pages whose file name starts with "3_"
+    python -m benchmarks.worst_case --page 3,7 # pages whose file name starts with "3_" or "7_"
+    OPENBLAS_NUM_THREADS=1 python -m benchmarks.worst_case   # as the server should run
+
+OpenBLAS's threads matter here: above a size threshold (page 7 at its largest image set) NumPy's
+matrix products go multi-threaded, and on a busy 2-core machine the spinning threads made a
+training epoch 15-20x slower (7 ms instead of 0.46 ms CPU). Compare both settings.
 
 Target (the reliability issue): every request within about 2 s on this machine.
 """
@@ -52,11 +57,12 @@ class PageReport:
     cpu: dict[str, float] = field(default_factory=dict)
     training: float | None = None
     peak_traced_mib: float = 0.0
-    worst_replay: Callable[[], None] | None = None
-    link_chars: int = 0
+    training_traced_mib: float = float("nan")
 
     def worst(self) -> tuple[str, float]:
-        return max(self.requests, key=lambda item: item[1]) if self.requests else ("-", 0.0)
+        """The slowest request that is not a training run (those are reported on their own)."""
+        others = [item for item in self.requests if not item[0].startswith("train ")]
+        return max(others, key=lambda item: item[1]) if others else ("-", 0.0)
 
 
 def rss_mib(field_name: str = "VmHWM") -> float:
@@ -188,7 +194,9 @@ class Driver:
         self.report.training = max(self.report.training or 0.0, seconds)
 
     def share_link(self) -> dict[str, str]:
-        return {k: self.at.query_params[k][0] for k in self.at.query_params}
+        # AppTest gives a value as a string, or a list when a name appears more than once.
+        values = {k: self.at.query_params[k] for k in self.at.query_params}
+        return {k: v if isinstance(v, str) else v[-1] for k, v in values.items()}
 
 
 # --- Page-specific largest setups -----------------------------------------------------------------
@@ -229,7 +237,8 @@ def drive_text_page(d: Driver, prefix: str) -> None:
         raise RuntimeError(f"{prefix}: the largest sentence table was refused: {errors[0][:200]}")
 
 
-def drive_image_page(d: Driver, prefix: str) -> None:
+def drive_image_page(d: Driver, prefix: str, edit_key: str | None = None) -> None:
+    """``prefix`` is the image set's (``s5.images``); its cards' expander is ``edit_key``."""
     from app.image_widgets import ImageSet
 
     rng = np.random.default_rng(0)
@@ -240,17 +249,16 @@ def drive_image_page(d: Driver, prefix: str) -> None:
         images.append(tuple("".join("#" if b else " " for b in row) for row in bits))
     labels = tuple(i % 2 for i in range(limits.MAX_IMAGES))
     # The card editor (a button per pixel) only runs while its expander is open: open it.
-    d.timed("open the image editor", lambda: d.at.session_state.__setitem__(f"{prefix}.edit", True))
+    edit_key = edit_key or prefix.split(".")[0] + ".edit"
+    d.timed("open the image editor", lambda: d.at.session_state.__setitem__(edit_key, True))
     d.timed(
         f"image set -> {limits.MAX_IMAGES} images of {side}x{side}",
-        lambda: d.at.session_state.__setitem__(
-            f"{prefix}.images.set", ImageSet(tuple(images), labels)
-        ),
+        lambda: d.at.session_state.__setitem__(f"{prefix}.set", ImageSet(tuple(images), labels)),
     )
     d.timed(
         "toggle one pixel of the last image",
         lambda: d.at.button(
-            key=f"{prefix}.images.i{limits.MAX_IMAGES - 1}.r{side - 1}c{side - 1}"
+            key=f"{prefix}.i{limits.MAX_IMAGES - 1}.r{side - 1}c{side - 1}"
         ).click(),
     )
 
@@ -310,7 +318,7 @@ def drive(spec) -> PageReport:
         drive_text_page(d, prefix)
     elif name[0] in "567":
         prefix = f"s{name[0]}"
-        drive_image_page(d, prefix)
+        drive_image_page(d, f"{prefix}.images")
     elif name.startswith("1_"):
         d.timed(
             "open the scalar tab",
@@ -329,58 +337,74 @@ def drive(spec) -> PageReport:
         d.size_inputs_to_max()
         d.radios_everywhere()
         d.fill_presets()
-        prefix = "p8"
-        if "p8.tp.train" not in [b.key for b in d.at.button]:
-            prefix = next(
-                b.key.removesuffix(".tp.train")
-                for b in d.at.button
-                if (b.key or "").endswith(".tp.train")
-            )
-        if name.startswith("8_") and prefix in ("p8",):
-            _image_set_if_any(d, prefix)
+        # The model's pooling window and stride: the smallest (1) leaves the most features for
+        # the dense layer, and the largest may not fit the images at all.
+        for key in ("p8m.py", "p8m.px", "p8m.sy", "p8m.sx"):
+            if key in [el.key for el in d.at.number_input]:
+                d.timed(f"{key} = 1", lambda k=key: d.at.number_input(key=k).set_value(1))
+        drive_image_page(d, "p8.img", "p8.edit")
+        prefix = "p8m"
     if prefix is not None:
         d.train(prefix, watch=False)
         if f"{prefix}.tp.watch" in [t.key for t in d.at.toggle]:
             d.train(prefix, watch=True)
     link = d.share_link()
-    d.report.link_chars = sum(len(k) + len(v) + 2 for k, v in link.items())
+    if name.startswith("2_"):
+        link = largest_conv2d_link(link)
     if link:
-        st.cache_data.clear()
-        start = time.perf_counter()
-        fresh = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
-        fresh.run()
-        fresh.switch_page(spec.path)
-        fresh.query_params.update(link)
-        fresh.run()
-        seconds = time.perf_counter() - start
-        d.report.requests.append(
-            (f"open its largest share link ({d.report.link_chars} chars)", seconds)
-        )
-        if exceptions(fresh):
-            raise RuntimeError(f"{spec.path}: share link: {exceptions(fresh)[0][:300]}")
-    d.report.peak_traced_mib = replay_worst_traced(d)
+        open_link(d, spec, link)
+    d.report.peak_traced_mib = traced_peak(d, train=False)
+    if prefix is not None:
+        d.report.training_traced_mib = traced_peak(d, train=True)
     return d.report
 
 
-def _image_set_if_any(d: Driver, prefix: str) -> None:
-    keys = [b.key or "" for b in d.at.button]
-    if any(k.startswith(f"{prefix}.images.") for k in keys):
-        drive_image_page(d, prefix)
+def largest_conv2d_link(link: dict[str, str]) -> dict[str, str]:
+    """Page 2's link with the largest input grid (16 x 16 x 6) and the largest kernel that
+    still fits MAX_URL_CHARS (7 x 7 x 6 x 1), one digit per number."""
+    link = dict(link)
+    h, w, c = limits.MAX_HEIGHT, limits.MAX_WIDTH, limits.MAX_CHANNELS
+    k = limits.MAX_KERNEL
+    link["x"] = f"{h}x{w}x{c}_" + "_".join("9" for _ in range(h * w * c))
+    link["k"] = f"{k}x{k}x{c}x1_" + "_".join("9" for _ in range(k * k * c))
+    link["d"], link["sy"], link["sx"] = "1", "1", "1"
+    return link
 
 
-def replay_worst_traced(d: Driver) -> float:
-    """Repeat the page's slowest request kind under tracemalloc: a training click retrains; any
-    other request is a full rerun of the final (largest) setup with cold caches."""
-    label, _ = d.report.worst()
+def open_link(d: Driver, spec, link: dict[str, str]) -> None:
+    """A fresh session opening ``link``: decoding, validation and the page's first run."""
+    chars = sum(len(k) + len(v) + 2 for k, v in link.items()) - 1
+    st.cache_data.clear()
+    start, cpu_start = time.perf_counter(), time.process_time()
+    fresh = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    fresh.run()
+    fresh.switch_page(spec.path)
+    fresh.query_params.update(link)
+    fresh.run()
+    label = f"open a share link of {chars} chars"
+    warnings = [str(w.value) for w in fresh.warning if "link" in str(w.value)]
+    if warnings:
+        label += " (refused: " + warnings[0].split("\n")[-1][:60] + ")"
+    d.report.requests.append((label, time.perf_counter() - start))
+    d.report.cpu[label] = time.process_time() - cpu_start
+    if exceptions(fresh):
+        raise RuntimeError(f"{spec.path}: share link: {exceptions(fresh)[0][:300]}")
+
+
+def traced_peak(d: Driver, *, train: bool) -> float:
+    """Peak traced memory (MiB) of a rerun of the final (largest) setup with cold caches, or of
+    a training click at max epochs (times are taken without tracing: it slows Python down)."""
     st.cache_data.clear()
     tracemalloc.start()
     tracemalloc.reset_peak()
     try:
-        train_keys = [
-            b.key for b in d.at.button if (b.key or "").endswith(".tp.train") and not b.disabled
-        ]
-        if label.startswith("train") and train_keys:
-            d.at.button(key=train_keys[0]).click()
+        if train:
+            keys = [
+                b.key for b in d.at.button if (b.key or "").endswith(".tp.train") and not b.disabled
+            ]
+            if not keys:
+                return float("nan")
+            d.at.button(key=keys[0]).click()
         d.at.run()
         _, peak = tracemalloc.get_traced_memory()
     finally:
@@ -450,11 +474,28 @@ def upload_checks() -> list[tuple[str, float, float, str]]:
     return results
 
 
+def _plain_training(report: PageReport) -> str:
+    for label, seconds in report.requests:
+        if label.startswith("train ") and "watching" not in label:
+            return f"{seconds:.2f} ({report.cpu.get(label, float('nan')):.2f})"
+    return "-"
+
+
+def _watch_timing(report: PageReport) -> str:
+    for label, seconds in report.requests:
+        if label.startswith("train ") and "watching" in label:
+            return f"{seconds:.2f} ({report.cpu.get(label, float('nan')):.2f})"
+    return "-"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--page", help="only pages whose file name starts with this")
     args = parser.parse_args(argv)
-    print(f"load average before: {os.getloadavg()}")
+    print(
+        f"load average before: {os.getloadavg()}; OPENBLAS_NUM_THREADS="
+        f"{os.environ.get('OPENBLAS_NUM_THREADS', '(unset: one thread per core)')}"
+    )
     # Imports and the first run of each page are paid once per server process, not per request:
     # warm them up so "open the page" measures what a later visitor waits for.
     for spec in PAGES:
@@ -480,23 +521,29 @@ def main(argv: list[str] | None = None) -> None:
             + "; ".join(
                 f"{lab} {sec:.2f} s (cpu {report.cpu.get(lab, float('nan')):.2f})"
                 for lab, sec in slowest
+                + [r for r in report.requests if r[0].startswith("open a share link")]
             ),
             flush=True,
         )
     print()
-    print("Seconds are wall time (CPU time of this process in brackets: on a loaded machine the")
-    print("CPU time is what the request costs when it has a core to itself).")
-    print("| page | worst request | seconds | peak traced MiB | training at max epochs (s) |")
-    print("|---|---|---:|---:|---:|")
+    print("Seconds: wall time (CPU time of this process in brackets; on a loaded machine the CPU")
+    print("time is what the request costs with a core to itself). Training is chunked (a redraw")
+    print("every 0.12 s, Stop works between chunks); 'watch' mode is slow motion by design (~4 s).")
+    print()
+    print(
+        "| page | worst request (not training) | seconds | train at max epochs | same, watch "
+        "mode | peak traced MiB: rerun / training |"
+    )
+    print("|---|---|---:|---:|---:|---:|")
     for report in reports:
         label, seconds = report.worst()
-        training = f"{report.training:.2f}" if report.training is not None else "-"
-        flag = " **over**" if seconds > TARGET_SECONDS else ""
         cpu = report.cpu.get(label, float("nan"))
+        flag = " **over**" if seconds > TARGET_SECONDS else ""
+        watch = _watch_timing(report)
         print(
             f"| {report.page} | {label} | {seconds:.2f} ({cpu:.2f}){flag} "
-            f"| {report.peak_traced_mib:.1f} "
-            f"| {training} |"
+            f"| {_plain_training(report)} | {watch} "
+            f"| {report.peak_traced_mib:.1f} / {report.training_traced_mib:.1f} |"
         )
     print()
     print("| upload case | seconds | peak traced MiB | outcome |")
