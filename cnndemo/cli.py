@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -56,9 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = run_section(args.number, **options)
     except ValueError as error:
         parser.exit(2, f"{parser.prog}: error: {error}\n")
-    if args.json:
-        json.dump(report, sys.stdout)
-        sys.stdout.write("\n")
-    else:
-        print(format_report(report))
+    text = json.dumps(report) if args.json else format_report(report)
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # The reader left early (e.g. `| head`): not an error. Point stdout at devnull so the
+        # interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
