@@ -72,11 +72,8 @@ MAX_NUMBER_CHARS = 24
 """Longest text of one number inside a link (``-1.2345678901234567e+05`` fits)."""
 
 # --- Image sets (sections 5-8; added with app/image_widgets.py) ---------------------------------
-MAX_IMAGES = 24
-"""Images in an editable training set: each is a dozen buttons, and reruns must stay fast.
-Was 32: at 32 images of 6 x 6 (page 7, 4 + 4 channels) the engine's matrix products cross
-OpenBLAS's multi-threading threshold and an epoch went from ~0.4 ms to 7-11 ms on this 2-core
-machine (2000 epochs: 12.9 s); at 24 they stay single-threaded-fast (benchmarks/worst_case.py)."""
+MAX_IMAGES = 32
+"""Images in an editable training set: each is a dozen buttons, and reruns must stay fast."""
 
 MAX_IMAGE_EDIT_SIDE = 6
 """Rows or columns of an image drawn on the pad (training images keep the tutorial's 3 x 3)."""
