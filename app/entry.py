@@ -11,8 +11,23 @@ the check is a single attribute read.
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from threadpoolctl import threadpool_limits
+
+
+@functools.cache
+def one_blas_thread_per_request() -> None:
+    """Run NumPy's BLAS on one thread, once per server process.
+
+    The app's matrices are tiny and many learners share a two-core server: a second BLAS thread
+    only waits on the other sessions' work. Measured on page 7's largest allowed training
+    (benchmarks/worst_case.py): 9.8-12.9 s with OpenBLAS's default threads under load, 1.2 s
+    with one thread.
+    """
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def reroute_deep_link() -> None:
