@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import tomllib
 
+import pytest
+
 from app.navigation import ROOT
-from devtools.readme_pages import page_table
+from devtools.readme_tables import TABLES, block
 
 README = (ROOT / "README.md").read_text()
 
@@ -26,9 +28,9 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert readme_commands()[1] in ci_lines
 
 
-def test_readme_page_table_is_the_navigation():
-    table = README.split("<!-- pages:start -->\n")[1].split("\n<!-- pages:end -->")[0]
-    assert table == page_table(), "run: python -m devtools.readme_pages"
+@pytest.mark.parametrize("name", TABLES)
+def test_readme_generated_tables_are_current(name):
+    assert block(README, name) == TABLES[name]().strip(), "run: python -m devtools.readme_tables"
 
 
 def test_runtime_requirements_match_package_metadata():
