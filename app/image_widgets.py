@@ -69,6 +69,7 @@ import streamlit as st
 
 from app import image_figures as imf
 from app import ledger, limits
+from app import training_panel as tp
 from app.chart_spec import SpecFigure, spec_of
 from app.share import ChoiceField, IntField, Schema, TensorField, format_number, parse_number
 from app.widgets import show_ledger
@@ -473,6 +474,39 @@ def image_set_section(
         if editor.open:
             image_set_editor(prefix, probabilities=probabilities)
     return image_set(prefix)
+
+
+def images_and_training(
+    prefix: str, section: int, images: str, extras: Sequence = ()
+) -> tuple[ImageSet, data_mod.ImageData | None, dict, object]:
+    """The part every image training page shares, in page order: the images (thumbnails with
+    the current run's predictions, editor below), the hyper-parameters and the training panel.
+
+    ``prefix`` is the page's panel prefix (``"s5"``), ``images`` its image-set prefix. Returns
+    ``(image set, its training data or None when invalid, hyper-parameters, run or None)``.
+    """
+    image_set_now = image_set(images)
+    data = image_data_or_error(image_set_now)
+    st.subheader("The images")
+    st.caption(
+        "Label 1 = a single straight line. After training each thumbnail shows the model's "
+        "P(label 1) and a wrong answer is framed; open the editor below it to change the images."
+    )
+    cards = st.container()
+
+    st.subheader("Hyper-parameters")
+    hp = tp.hyperparameter_controls(prefix, section, extras)
+    run = tp.training_panel(prefix, section, data, hp)
+
+    with cards:
+        fresh = run is not None and not run.stale
+        image_set_section(
+            images,
+            probabilities=run.final.probabilities if fresh else None,
+            figure_key=f"{prefix}.fig.images",
+            edit_key=f"{prefix}.edit",
+        )
+    return image_set_now, data, hp, run
 
 
 # =================================================================================================

@@ -150,27 +150,7 @@ st.latex(
 st.caption("σ: sigmoid; K: the 2x2 kernel of channel c; w, b: the dense layer. (max → min/mean "
            "with the other pooling kinds.)")  # fmt: skip
 
-image_set = iw.image_set(IMAGES)
-data = iw.image_data_or_error(image_set)
-st.subheader("The images")
-st.caption(
-    "Label 1 = a single straight line. After training each thumbnail shows the model's "
-    "P(label 1) and a wrong answer is framed; open the editor below it to change the images."
-)
-cards = st.container()
-
-st.subheader("Hyper-parameters")
-hp = tp.hyperparameter_controls(P, SECTION, EXTRAS)
-run = tp.training_panel(P, SECTION, data, hp)
-
-with cards:
-    fresh = run is not None and not run.stale
-    iw.image_set_section(
-        IMAGES,
-        probabilities=run.final.probabilities if fresh else None,
-        figure_key="s5.fig.images",
-        edit_key="s5.edit",
-    )
+image_set, data, hp, run = iw.images_and_training(P, SECTION, IMAGES, EXTRAS)
 
 if run is not None:
     _regions_part(run)

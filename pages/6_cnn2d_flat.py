@@ -152,27 +152,7 @@ st.latex(
 )
 st.caption("One dense weight w per position (r, s) and channel c: 8 for 3x3 images.")
 
-image_set = iw.image_set(IMAGES)
-data = iw.image_data_or_error(image_set)
-st.subheader("The images")
-st.caption(
-    "Label 1 = a single straight line. After training each thumbnail shows the model's "
-    "P(label 1) and a wrong answer is framed; open the editor below it to change the images."
-)
-cards = st.container()
-
-st.subheader("Hyper-parameters")
-hp = tp.hyperparameter_controls(P, SECTION, EXTRAS)
-run = tp.training_panel(P, SECTION, data, hp)
-
-with cards:
-    fresh = run is not None and not run.stale
-    iw.image_set_section(
-        IMAGES,
-        probabilities=run.final.probabilities if fresh else None,
-        figure_key="s6.fig.images",
-        edit_key="s6.edit",
-    )
+image_set, data, hp, run = iw.images_and_training(P, SECTION, IMAGES, EXTRAS)
 
 if run is not None:
     if int(run.hyperparameters["channels"]) >= 2:

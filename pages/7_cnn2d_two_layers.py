@@ -123,27 +123,7 @@ st.latex(
 )
 st.caption("x: 3x3x1 image, h: 2x2x2 grid of vectors, g: 1x1x2, K_2: a 2x2x2x2 kernel.")
 
-image_set = iw.image_set(IMAGES)
-data = iw.image_data_or_error(image_set)
-st.subheader("The images")
-st.caption(
-    "Label 1 = a single straight line. After training each thumbnail shows the model's "
-    "P(label 1) and a wrong answer is framed; open the editor below it to change the images."
-)
-cards = st.container()
-
-st.subheader("Hyper-parameters")
-hp = tp.hyperparameter_controls(P, SECTION, EXTRAS)
-run = tp.training_panel(P, SECTION, data, hp)
-
-with cards:
-    fresh = run is not None and not run.stale
-    iw.image_set_section(
-        IMAGES,
-        probabilities=run.final.probabilities if fresh else None,
-        figure_key="s7.fig.images",
-        edit_key="s7.edit",
-    )
+image_set, data, hp, run = iw.images_and_training(P, SECTION, IMAGES, EXTRAS)
 
 if run is not None:
     two_d = run.hyperparameters["second_channels"] == run.hyperparameters["channels"] == 2
