@@ -136,7 +136,11 @@ async def run(server: LiveServer, counts: list[int], settle: float) -> list[RunS
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_memory(server, stats, stop))
         await asyncio.gather(*(one_session(server.url, stats, i) for i in range(n)))
+        # Streamlit keeps a closed session for --server.disconnectedSessionTTL seconds (a
+        # reconnect resumes it) and drops expired ones when its session store is next used:
+        # wait past the TTL, then one short visit lets it clean up.
         await asyncio.sleep(settle)
+        await one_session(server.url, RunStats(0), -2)
         stop.set()
         await sampler
         stats.rss_end = server.rss_mib()
@@ -147,9 +151,13 @@ async def run(server: LiveServer, counts: list[int], settle: float) -> list[RunS
 def main(argv: list[str] | None = None) -> list[RunStats]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 20])
-    parser.add_argument("--settle", type=float, default=5.0)
+    parser.add_argument("--settle", type=float, default=15.0, help="seconds after a run")
+    parser.add_argument(
+        "--session-ttl", type=int, default=10, help="server.disconnectedSessionTTL (app: 120)"
+    )
     args = parser.parse_args(argv)
-    with streamlit_server() as server:
+    ttl = ("--server.disconnectedSessionTTL", str(args.session_ttl))
+    with streamlit_server(extra_args=ttl) as server:
         results = asyncio.run(run(server, args.sessions, args.settle))
     print(table(results))
     for stats in results:

@@ -55,7 +55,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(port: int | None = None, timeout: float = 60.0) -> Iterator[LiveServer]:
+def streamlit_server(
+    port: int | None = None, timeout: float = 60.0, extra_args: tuple[str, ...] = ()
+) -> Iterator[LiveServer]:
     """Run ``streamlit run streamlit_app.py`` on a free loopback port; yield where it listens."""
     port = port or free_port()
     log = open(artifacts_dir() / f"server-{port}.log", "w")  # noqa: SIM115 (closed in finally)
@@ -76,6 +78,7 @@ def streamlit_server(port: int | None = None, timeout: float = 60.0) -> Iterator
             "false",
             "--server.fileWatcherType",
             "none",
+            *extra_args,
         ],
         cwd=ROOT,
         stdout=log,
