@@ -463,3 +463,26 @@ def channel_pair(prefix: str, channels: int) -> tuple[int, int]:
     return st.selectbox(
         "channels to plot", options, key=key, format_func=lambda p: f"{p[0]} and {p[1]}"
     )
+
+
+def moving_vectors_and_bars(run: tp.TrainingRun, prefix: str, caption: str) -> None:
+    """The results block both text pages open with: a stale-run warning if needed, the animated
+    bigram/sentence vectors (``caption`` says how this page draws a sentence) beside the
+    animated probability bars."""
+    if run.stale:
+        tp.stale_warning(run)
+    channels = run.final.feature_maps[0].shape[2]
+    pair = channel_pair(prefix, channels)
+    left, right = st.columns([3, 2])
+    with left:
+        st.plotly_chart(vector_frames(run, pair), key=f"{prefix}.fig.vectors")
+        st.caption(caption)
+    with right:
+        st.plotly_chart(
+            run.figure("bars", lambda: tf.probability_bars(
+                run.data.names, run.final.probabilities, run.data.targets,
+                epochs=[s.epoch for s in run.snapshots],
+                history=[s.probabilities for s in run.snapshots],
+            )),
+            key=f"{prefix}.fig.bars",
+        )  # fmt: skip

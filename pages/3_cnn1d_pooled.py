@@ -6,7 +6,6 @@ import streamlit as st
 
 from app import limits, widgets
 from app import text_sections as ts
-from app import training_figures as tf
 from app import training_panel as tp
 from app.entry import reroute_deep_link
 
@@ -82,27 +81,13 @@ def _try_sentence(run: tp.TrainingRun) -> None:
 
 
 def _results(run: tp.TrainingRun, pool: str) -> None:
-    if run.stale:
-        tp.stale_warning(run)
-    channels = run.final.feature_maps[0].shape[2]
-    pair = ts.channel_pair(PREFIX, channels)
-    left, right = st.columns([3, 2])
-    with left:
-        st.plotly_chart(ts.vector_frames(run, pair), key=f"{PREFIX}.fig.vectors")
-        st.caption(
-            "◆ each distinct bigram's conv output (after the sigmoid), ● each sentence's pooled "
-            "vector, blue = label 1, vermilion = label 0. Press ▶ play or drag the slider: "
-            "epoch 0 is the random start, where everything sits near (0.5, 0.5)."
-        )
-    with right:
-        st.plotly_chart(
-            run.figure("bars", lambda: tf.probability_bars(
-                run.data.names, run.final.probabilities, run.data.targets,
-                epochs=[s.epoch for s in run.snapshots],
-                history=[s.probabilities for s in run.snapshots],
-            )),
-            key=f"{PREFIX}.fig.bars",
-        )  # fmt: skip
+    ts.moving_vectors_and_bars(
+        run,
+        PREFIX,
+        "◆ each distinct bigram's conv output (after the sigmoid), ● each sentence's pooled "
+        "vector, blue = label 1, vermilion = label 0. Press ▶ play or drag the slider: "
+        "epoch 0 is the random start, where everything sits near (0.5, 0.5).",
+    )
     st.subheader("Final numbers")
     a, b, c = st.columns(3)
     with a:

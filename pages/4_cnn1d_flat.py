@@ -142,27 +142,13 @@ def _compare(run: tp.TrainingRun, text) -> None:
 
 
 def _results(run: tp.TrainingRun) -> None:
-    if run.stale:
-        tp.stale_warning(run)
-    channels = run.final.feature_maps[0].shape[2]
-    pair = ts.channel_pair(PREFIX, channels)
-    left, right = st.columns([3, 2])
-    with left:
-        st.plotly_chart(ts.vector_frames(run, pair), key=f"{PREFIX}.fig.vectors")
-        st.caption(
-            "◆ each distinct bigram's conv output; each sentence is a dotted path through its "
-            "position vectors (@0, @1, @2): the dense layer sees all of them, in order. Blue = "
-            "label 1, vermilion = label 0. Press ▶ play or drag the slider."
-        )
-    with right:
-        st.plotly_chart(
-            run.figure("bars", lambda: tf.probability_bars(
-                run.data.names, run.final.probabilities, run.data.targets,
-                epochs=[s.epoch for s in run.snapshots],
-                history=[s.probabilities for s in run.snapshots],
-            )),
-            key=f"{PREFIX}.fig.bars",
-        )  # fmt: skip
+    ts.moving_vectors_and_bars(
+        run,
+        PREFIX,
+        "◆ each distinct bigram's conv output; each sentence is a dotted path through its "
+        "position vectors (@0, @1, @2): the dense layer sees all of them, in order. Blue = "
+        "label 1, vermilion = label 0. Press ▶ play or drag the slider.",
+    )
     st.subheader("Final numbers")
     a, b = st.columns([2, 3])
     with a:
