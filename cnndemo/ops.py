@@ -81,18 +81,21 @@ def output_size(n: int, k: int, stride: int = 1, padding: str = "valid", dilatio
     int
         The output length.
     """
-    n = whole(n, "input size")
-    k = whole(k, "window size")
-    plan = axis_plan(
-        n,
-        k,
+    plan = _checked_axis_plan(n, k, stride, padding, dilation)
+    return plan[0]
+
+
+def _checked_axis_plan(n: int, k: int, stride: int, padding: str, dilation: int) -> tuple:
+    """``axis_plan`` for one axis given by a caller, every argument checked first."""
+    return axis_plan(
+        whole(n, "input size"),
+        whole(k, "window size"),
         whole(stride, "stride"),
         check_padding(padding),
         whole(dilation, "dilation"),
         "window",
         "size",
     )
-    return plan[0]
 
 
 def padding_amounts(
@@ -113,17 +116,7 @@ def padding_amounts(
         the extra cell at the end, so window ``i`` covers padded cells
         ``i * stride + j * dilation`` for ``j < k``, that is input index minus ``before``.
     """
-    n = whole(n, "input size")
-    k = whole(k, "window size")
-    plan = axis_plan(
-        n,
-        k,
-        whole(stride, "stride"),
-        check_padding(padding),
-        whole(dilation, "dilation"),
-        "window",
-        "size",
-    )
+    plan = _checked_axis_plan(n, k, stride, padding, dilation)
     return plan[1], plan[2]
 
 
