@@ -15,6 +15,8 @@ peak.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import os
 import platform
 import subprocess
@@ -30,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cnndemo.ops import conv2d, conv2d_backward  # noqa: E402
 
-PAUSE_S = 1.0
+PAUSE_S = 0.5
 PEAK_SIZE = 2048
 
 # (name, input shape, kernel shape, stride, padding, forward target, forward+backward target)
@@ -118,6 +120,33 @@ def ours_pair(x: np.ndarray, kernel: np.ndarray, grad: np.ndarray, stride: int, 
     return forward, forward_backward
 
 
+# glibc mallopt parameters (malloc.h).
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+
+
+def pin_allocator() -> str:
+    """Stop glibc's malloc from handing freed memory back to the system between calls.
+
+    By default glibc trims the heap, or unmaps, once enough memory is freed, so a call whose
+    temporaries are freed at the end faults all its pages in again the next time. Whether that
+    happens depends on what else sits on the heap, so a process lands in a fast or a slow mode
+    and stays there: on this VM the medium forward+backward measured 10.5 ms or 21 ms (4,000
+    page faults per call) from one run to the next, for either library. Pinning the thresholds
+    is what an allocator like jemalloc does anyway; it applies to both libraries alike.
+    """
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name else None
+    if libc is None or not hasattr(libc, "mallopt"):
+        return "allocator: not glibc, left as it is"
+    ok = libc.mallopt(M_MMAP_THRESHOLD, 256 << 20) and libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)
+    return (
+        "allocator: glibc malloc pinned (no trimming below 1 GiB, no mmap below 256 MiB) "
+        "for both libraries"
+        if ok
+        else "allocator: mallopt refused, glibc defaults"
+    )
+
+
 def matmul_peak(repeats: int = 5) -> float:
     """float32 GFLOP/s of one large square matmul."""
     rng = np.random.default_rng(0)
@@ -157,9 +186,15 @@ def blas_description() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, one round")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per case")
+    parser.add_argument("--rounds", type=int, default=8, help="alternating rounds per case")
     parser.add_argument(
         "--threads", type=int, default=2, help="threads for both PyTorch and OpenBLAS"
+    )
+    parser.add_argument("--only", default="", help="run only the cases whose name contains this")
+    parser.add_argument(
+        "--default-malloc",
+        action="store_true",
+        help="leave glibc's trimming on (page-fault noise, see pin_allocator)",
     )
     args = parser.parse_args()
     if os.environ.get("OPENBLAS_NUM_THREADS") != str(args.threads):
@@ -169,6 +204,7 @@ def main() -> None:
     if args.quick:
         args.rounds = 1
     torch.set_num_threads(args.threads)
+    allocator = "allocator: glibc defaults" if args.default_malloc else pin_allocator()
     rng = np.random.default_rng(0)
 
     load_before = os.getloadavg()[0]
@@ -176,6 +212,8 @@ def main() -> None:
     rows = []
     medium_gflops = None
     for name, x_shape, k_shape, stride, padding, fwd_target, fb_target in CASES:
+        if args.only not in name:
+            continue
         x = rng.standard_normal(x_shape).astype(np.float32)
         kernel = rng.standard_normal(k_shape).astype(np.float32)
         out = conv2d(x, kernel, stride, padding)
@@ -187,9 +225,12 @@ def main() -> None:
             np.testing.assert_allclose(ours_g, torch_g, rtol=1e-4, atol=1e-2)
 
         repeats = repeats_for(x_shape, args.quick)
+        if not args.quick:
+            repeats = max(5, repeats // 3)  # per round; the rounds share the repeats out
         t_torch = t_ours = (float("inf"), float("inf"))
-        # Alternating rounds: a burst of load from another process then spoils one round of
-        # one library, not the whole comparison.
+        # Alternating rounds: this VM has spells of several seconds in which memory-bound
+        # code runs up to 1.6x slower (the matmul peak barely moves), so many short rounds
+        # give both libraries a quiet spell, where few long ones let a spell hit one only.
         for _ in range(args.rounds):
             time.sleep(PAUSE_S)
             fwd, fb = best_time(torch_fwd, repeats), best_time(torch_fb, repeats)
@@ -218,6 +259,7 @@ def main() -> None:
     )
     print(f"float32 matmul peak ({PEAK_SIZE}x{PEAK_SIZE}): {peak:.1f} GFLOP/s. ")
     print(peak_without_coretype())
+    print(allocator + ".")
     print(
         f"Times are the minimum over repeats and {args.rounds} alternating rounds; "
         "ratio = cnndemo / PyTorch (lower is better)."
@@ -241,6 +283,8 @@ def main() -> None:
             f"| {fb_ratio:.2f} | {fb_cell} | {gflops:.1f} |"
         )
     print()
+    if medium_gflops is None:
+        return
     fraction = medium_gflops / peak
     print(
         f"medium s1 valid forward: {medium_gflops:.1f} GFLOP/s = {fraction:.0%} of the matmul "

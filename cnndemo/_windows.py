@@ -94,3 +94,42 @@ def correlate(
             windows[index].reshape(-1, taps), flat_kernel, out=block.reshape(-1, out_channels)
         )
     return out
+
+
+def spread_flat(
+    grad: np.ndarray, kernel: np.ndarray, padded_shape: tuple[int, ...], dy: int, dx: int
+) -> np.ndarray:
+    """Stride-1 transposed convolution: the gradient of a padded input, shaped ``padded_shape``.
+
+    Seen as one long row of cells (batch * height * width), tap (i, j) of every window sits a
+    fixed distance ``i * dy * width + j * dx`` after the window's first cell. So each tap's
+    contribution is one matmul of the whole (zero-extended) gradient, added to a contiguous
+    slice: no im2col copy at all. Cells whose window would wrap past a row end carry a zero
+    gradient, so the wrap adds nothing.
+    """
+    batch, height, width, channels = padded_shape
+    kh, kw, _, out_channels = kernel.shape
+    out_h, out_w = grad.shape[1], grad.shape[2]
+    rows = batch * height * width - ((kh - 1) * dy * width + (kw - 1) * dx)
+    extended = pad(grad, 0, height - out_h, 0, width - out_w, 0.0)
+    flat_grad = extended.reshape(-1, out_channels)[:rows]
+    spread = np.zeros((batch * height * width, channels), dtype=grad.dtype)
+    product = np.empty((rows, channels), dtype=grad.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            np.matmul(flat_grad, kernel[i, j].T, out=product)
+            start = i * dy * width + j * dx
+            spread[start : start + rows] += product
+    return spread.reshape(padded_shape)
+
+
+def spread_flat_pays(
+    padded_shape: tuple[int, ...], out_h: int, out_w: int, out_channels: int
+) -> bool:
+    """Whether ``spread_flat`` beats the full correlation. Its per-tap matmuls reduce over the
+    output channels, so they are efficient when those outnumber the input channels (as layers
+    that widen do); and it computes every cell of the padded grid, so the outputs must cover
+    most of it. Measured on 2 threads: 1.2-1.7x faster on (32,32,32,8|16) * (3,3,.,32), up to
+    1.6x slower with more input than output channels or small outputs of large kernels."""
+    covered = padded_shape[1] * padded_shape[2] <= 1.5 * out_h * out_w
+    return covered and out_channels > padded_shape[3]

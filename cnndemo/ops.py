@@ -37,6 +37,8 @@ from cnndemo._windows import (
     blocks,
     correlate,
     pad,
+    spread_flat,
+    spread_flat_pays,
     tap_major_cols,
     tap_view,
     window_view,
@@ -187,18 +189,21 @@ def _conv_backward(plan: _ConvPlan, grad_out: object) -> tuple[np.ndarray, np.nd
             grad_kernel += block_cols.T @ grad[index].reshape(-1, out_channels)
 
     if sy == 1 and sx == 1 and channels >= NARROW_CHANNELS:
-        # With stride 1 the input gradient is the "full" correlation of grad_out with the
-        # flipped, in/out-swapped kernel; reusing the blocked forward beats scattering taps.
-        # Not for few input channels: that correlation's matmul would be a thin matrix-vector
-        # product over an im2col of taps * out_channels columns (measured 2x slower).
-        span_y, span_x = (kh - 1) * dy, (kw - 1) * dx
-        grad_padded = correlate(
-            pad(grad, span_y, span_y, span_x, span_x, 0.0),
-            kernel[::-1, ::-1].transpose(0, 1, 3, 2),
-            padded.shape[1],
-            padded.shape[2],
-            (1, 1, dy, dx),
-        )
+        # Stride 1: the input gradient is a transposed convolution: either shifted flat rows
+        # (one matmul per tap, no im2col) or the "full" correlation of grad_out with the
+        # flipped, in/out-swapped kernel through the blocked forward, whichever measured faster. Not for few input channels: that matmul would be a thin
+        # matrix-vector product (measured 2x slower than scattering taps).
+        if spread_flat_pays(padded.shape, out_h, out_w, out_channels):
+            grad_padded = spread_flat(grad, kernel, padded.shape, dy, dx)
+        else:
+            span_y, span_x = (kh - 1) * dy, (kw - 1) * dx
+            grad_padded = correlate(
+                pad(grad, span_y, span_y, span_x, span_x, 0.0),
+                kernel[::-1, ::-1].transpose(0, 1, 3, 2),
+                padded.shape[1],
+                padded.shape[2],
+                (1, 1, dy, dx),
+            )
     else:
         # col2im: each tap sends its share back to the cells it read; taps overlap, so add.
         # The column gradients are laid out tap-major so each tap's add reads one block.

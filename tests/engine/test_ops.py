@@ -319,6 +319,40 @@ def test_conv1d_backward_matches_finite_differences(width, k, stride, padding, d
     np.testing.assert_allclose(grad_kernel, numeric_gradient(loss, kernel), atol=1e-6)
 
 
+@pytest.mark.parametrize(
+    ("size", "kernel_size", "padding", "dilation", "channels", "flat"),
+    [
+        ((16, 15), (3, 3), "valid", (1, 1), (4, 6), True),
+        ((14, 15), (2, 3), "same", (1, 2), (5, 7), True),  # even kernel: extra padding at the end
+        ((16, 16), (4, 2), "same", (2, 1), (4, 5), True),
+        ((16, 15), (3, 3), "valid", (1, 1), (6, 4), False),  # more input than output channels
+        ((6, 7), (5, 4), "valid", (1, 1), (4, 6), False),  # outputs cover little of the grid
+        ((7, 7), (3, 3), "same", (2, 2), (4, 6), False),
+    ],
+)
+def test_stride_one_input_gradient_routes_match_finite_differences(
+    size, kernel_size, padding, dilation, channels, flat
+):
+    # Stride 1 with several input channels takes one of two routes (shifted flat rows or the
+    # full correlation); the parameters pin which, so both stay checked whatever the draw.
+    rng = np.random.default_rng(sum(size) + sum(kernel_size))
+    x = rng.standard_normal((2, *size, channels[0]))
+    kernel = rng.standard_normal((*kernel_size, *channels))
+    out = ops.conv2d(x, kernel, 1, padding, dilation)
+    # At stride 1 the padded grid is the output grown by the kernel's span.
+    spans = [(k - 1) * d for k, d in zip(kernel_size, dilation, strict=True)]
+    padded = (2, out.shape[1] + spans[0], out.shape[2] + spans[1], channels[0])
+    assert _windows.spread_flat_pays(padded, out.shape[1], out.shape[2], channels[1]) == flat
+    grad_out = rng.standard_normal(out.shape)
+
+    def loss():
+        return np.sum(ops.conv2d(x, kernel, 1, padding, dilation) * grad_out)
+
+    grad_x, grad_kernel = ops.conv2d_backward(x, kernel, grad_out, 1, padding, dilation)
+    np.testing.assert_allclose(grad_x, numeric_gradient(loss, x), atol=1e-6)
+    np.testing.assert_allclose(grad_kernel, numeric_gradient(loss, kernel), atol=1e-6)
+
+
 @given(pool2d_cases())
 @GRAD_SETTINGS
 def test_pool2d_backward_matches_finite_differences(case):
