@@ -80,6 +80,7 @@ from streamlit.errors import StreamlitAPIException
 from app import limits
 from app import training_figures as tf
 from app.chart_spec import SpecFigure, spec_of
+from app.training_slots import training_slot
 from cnndemo import data as data_mod
 from cnndemo import persist
 from cnndemo.models import Model, build_model, default_hyperparameters
@@ -409,6 +410,13 @@ def _start(prefix: str, section: int, data: Data, hp: dict[str, Any], fp: str) -
     )  # fmt: skip
 
 
+WAITING = "waiting for the server: other learners are training, yours starts in a moment…"
+
+
+def _fraction(job: _Job) -> float:
+    return len(job.errors) / max(job.epochs, 1)
+
+
 def _request_stop(prefix: str) -> None:
     job = st.session_state.get(_key(prefix, "job"))
     if job is not None:
@@ -533,7 +541,8 @@ def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp:
     fragment_rerun = True
     while True:
         if not job.stop_requested and len(job.errors) < job.epochs:
-            _train_chunk(job)
+            with training_slot(lambda: progress.progress(_fraction(job), text=WAITING)):
+                _train_chunk(job)
             if job.watch:
                 time.sleep(WATCH_PAUSE)
         done = len(job.errors)
