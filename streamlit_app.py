@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from app.entry import one_blas_thread_per_request
+from app.entry import give_back_freed_memory, one_blas_thread_per_request
 from app.navigation import HOME, SECTIONS
 
 one_blas_thread_per_request()
+give_back_freed_memory()
 
 st.set_page_config(
     page_title="cnndemo: CNNs by doing", page_icon=":material/grid_on:", layout="wide"

@@ -12,9 +12,18 @@ until ``script_finished``. Each session
    finished training ("Trained N epochs in ...")        -> ``train``
 
 and checks that no exception element arrives. Prints response-time percentiles per step and the
-server's resident memory at the start, at its peak and after the sessions have closed.
+server's resident memory at the start, at its peak and after the sessions have closed, then what
+the server says of itself after each run (Streamlit's ``/_stcore/metrics``): active sessions,
+connects and disconnects, and the bytes held by the app's caches.
+
+Memory is compared with a baseline taken after a warm-up visit has expired (imports, compiled
+page scripts and the first cache entries are the app's, not a session's). Closed sessions are
+kept ``--session-ttl`` seconds (Streamlit's ``server.disconnectedSessionTTL``, 120 s in the
+app), so each run is followed by ``--settle`` seconds and a short visit that lets Streamlit drop
+the expired ones. Repeat a size to see whether memory ratchets up from run to run:
 
     python -m benchmarks.protocol_load                  # N = 1, 5, 20
+    python -m benchmarks.protocol_load --sessions 20 20 20 20
     python -m benchmarks.protocol_load --sessions 3
 """
 
@@ -22,12 +31,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import time
+import urllib.request
+from dataclasses import dataclass
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from app.entry import TRIM_SECONDS
 from benchmarks.load_test import RunStats, table
 from devtools.live import LiveServer, streamlit_server
 
@@ -121,31 +134,111 @@ async def one_session(url: str, stats: RunStats, index: int) -> None:
         stats.errors.append(f"session {index}: {type(error).__name__}: {error}"[:300])
 
 
+@dataclass
+class ServerState:
+    """What the server reports after a run (``/_stcore/metrics``) and its resident memory."""
+
+    rss_mib: float
+    active_sessions: int
+    connects: int
+    disconnects: int
+    cache_bytes: int
+
+
+METRIC_LINE = re.compile(r"^(\w+)(?:\{([^}]*)\})? (\S+)$")
+
+
+def server_state(server: LiveServer) -> ServerState:
+    with urllib.request.urlopen(server.url + "/_stcore/metrics", timeout=30) as response:
+        text = response.read().decode()
+    values: dict[tuple[str, str], float] = {}
+    cache_bytes = 0.0
+    for line in text.splitlines():
+        match = METRIC_LINE.match(line)
+        if not match:
+            continue
+        name, labels, value = match.group(1), match.group(2) or "", float(match.group(3))
+        values[name, labels] = value
+        if name == "cache_memory_bytes":
+            cache_bytes += value
+    return ServerState(
+        rss_mib=server.rss_mib(),
+        active_sessions=int(values.get(("active_sessions", ""), -1)),
+        connects=int(values.get(("session_events_total", 'type="connect"'), -1)),
+        disconnects=int(values.get(("session_events_total", 'type="disconnect"'), -1)),
+        cache_bytes=int(cache_bytes),
+    )
+
+
+async def quiet_server_state(server: LiveServer, timeout: float = 10.0) -> ServerState:
+    """The server's state once the last websocket close has been processed (or the timeout)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        state = server_state(server)
+        closed = state.active_sessions == 0 and state.connects == state.disconnects
+        if closed or time.monotonic() > deadline:
+            return state
+        await asyncio.sleep(0.2)
+
+
 async def sample_memory(server: LiveServer, stats: RunStats, stop: asyncio.Event) -> None:
     while not stop.is_set():
         stats.rss_peak = max(stats.rss_peak, server.rss_mib())
         await asyncio.sleep(0.05)
 
 
-async def run(server: LiveServer, counts: list[int], settle: float) -> list[RunStats]:
+async def settle_and_probe(server: LiveServer, settle: float) -> None:
+    """Wait past the session TTL, then one short visit lets Streamlit drop expired sessions;
+    then wait for the app's next ``malloc_trim`` (app.entry.give_back_freed_memory)."""
+    await asyncio.sleep(settle)
+    await one_session(server.url, RunStats(0), -2)
+    await asyncio.sleep(TRIM_SECONDS + 1)
+
+
+async def run(
+    server: LiveServer, counts: list[int], settle: float
+) -> tuple[ServerState, list[RunStats], list[ServerState]]:
     await one_session(server.url, RunStats(0), -1)  # warm-up: imports and first caches
-    results = []
+    await settle_and_probe(server, settle)
+    baseline = await quiet_server_state(server)
+    results, after = [], []
     for n in counts:
         stats = RunStats(n, rss_start=server.rss_mib())
         stats.rss_peak = stats.rss_start
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_memory(server, stats, stop))
         await asyncio.gather(*(one_session(server.url, stats, i) for i in range(n)))
-        # Streamlit keeps a closed session for --server.disconnectedSessionTTL seconds (a
-        # reconnect resumes it) and drops expired ones when its session store is next used:
-        # wait past the TTL, then one short visit lets it clean up.
-        await asyncio.sleep(settle)
-        await one_session(server.url, RunStats(0), -2)
+        await settle_and_probe(server, settle)
         stop.set()
         await sampler
-        stats.rss_end = server.rss_mib()
+        state = await quiet_server_state(server)
+        stats.rss_end = state.rss_mib
+        if state.active_sessions != 0 or state.connects != state.disconnects:
+            stats.errors.append(
+                f"server still has sessions: {state.active_sessions} active, "
+                f"{state.connects} connects, {state.disconnects} disconnects"
+            )
         results.append(stats)
-    return results
+        after.append(state)
+    return baseline, results, after
+
+
+def server_table(baseline: ServerState, results: list[RunStats], after: list[ServerState]) -> str:
+    lines = [
+        f"Baseline after the warm-up visit expired: RSS {baseline.rss_mib:.0f} MiB, "
+        f"app caches {baseline.cache_bytes / 1024:.0f} KiB.",
+        "",
+        "| N | RSS after MiB | after - baseline MiB | active sessions | connects / disconnects "
+        "| app caches KiB |",
+        "|---|---|---|---|---|---|",
+    ]
+    for stats, state in zip(results, after, strict=True):
+        lines.append(
+            f"| {stats.sessions} | {state.rss_mib:.0f} | {state.rss_mib - baseline.rss_mib:+.0f} "
+            f"| {state.active_sessions} | {state.connects} / {state.disconnects} "
+            f"| {state.cache_bytes / 1024:.0f} |"
+        )
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> list[RunStats]:
@@ -158,8 +251,10 @@ def main(argv: list[str] | None = None) -> list[RunStats]:
     args = parser.parse_args(argv)
     ttl = ("--server.disconnectedSessionTTL", str(args.session_ttl))
     with streamlit_server(extra_args=ttl) as server:
-        results = asyncio.run(run(server, args.sessions, args.settle))
+        baseline, results, after = asyncio.run(run(server, args.sessions, args.settle))
     print(table(results))
+    print()
+    print(server_table(baseline, results, after))
     for stats in results:
         for error in stats.errors:
             print(f"N={stats.sessions}: {error}")
