@@ -82,10 +82,7 @@ def main(argv: list[str] | None = None) -> None:
         pick = [
             next(line for line in part.splitlines() if field in line) for part in (before, after)
         ]
-        values = [
-            line.split("=")[-1].strip() if "*" not in line else line.split("=")[-1].strip()
-            for line in pick
-        ]
+        values = [line.split("=")[-1].strip() for line in pick]
         print(f"| {field.lstrip('# ')} | {values[0]} | {values[1]} |")
 
 
