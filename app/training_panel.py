@@ -417,6 +417,11 @@ def _fraction(job: _Job) -> float:
     return len(job.errors) / max(job.epochs, 1)
 
 
+def _progress_text(job: _Job) -> str:
+    done = len(job.errors)
+    return f"epoch {done} of {job.epochs} · error {job.errors[-1]:.4f} · {job.seconds:.2f} s"
+
+
 def _request_stop(prefix: str) -> None:
     job = st.session_state.get(_key(prefix, "job"))
     if job is not None:
@@ -536,10 +541,26 @@ def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp:
         # The setup changed under a running job (a full rerun mid-training): its numbers no
         # longer belong to the page, so end it now, marked as stopped.
         job.stop_requested = True
-    progress = st.progress(0.0, text="starting…")
+    # Each chunk is a fragment rerun that draws the panel anew, so the bar and the curve are
+    # drawn first, from the chunks so far, and stay on screen while the next chunk trains.
+    # Drawn after the chunk instead, right before the rerun, the browser only ever showed
+    # them for an instant (the rerun marks them stale): no live curve, and a bar animated
+    # from zero on every chunk.
+    progress = st.progress(_fraction(job), text=_progress_text(job) if job.errors else "starting…")
     curve = st.empty()
     fragment_rerun = True
     while True:
+        if job.errors:
+            # A fixed key lets the browser update the live chart in place rather than remount
+            # it (remounting redraws from scratch, which is slow and flickers); a full-script
+            # run may draw it several times, so it goes without a key there.
+            curve.plotly_chart(
+                tf.error_curve(
+                    job.errors, epochs_target=job.epochs, title="Training error (live)",
+                    max_points=400,
+                ),
+                key=_key(prefix, "live") if fragment_rerun else None,
+            )  # fmt: skip
         if not job.stop_requested and len(job.errors) < job.epochs:
             with training_slot(lambda: progress.progress(_fraction(job), text=WAITING)):
                 _train_chunk(job)
@@ -554,20 +575,7 @@ def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp:
             curve.empty()
             _results(prefix, fp)
             return
-        error = job.errors[-1]
-        progress.progress(
-            done / job.epochs,
-            text=f"epoch {done} of {job.epochs} · error {error:.4f} · {job.seconds:.2f} s",
-        )
-        # A fixed key lets the browser update the live chart in place rather than remount it
-        # (remounting redraws from scratch, which is slow and flickers); a full-script run may
-        # draw it several times, so it goes without a key there.
-        curve.plotly_chart(
-            tf.error_curve(
-                job.errors, epochs_target=job.epochs, title="Training error (live)", max_points=400
-            ),
-            key=_key(prefix, "live") if fragment_rerun else None,
-        )
+        progress.progress(_fraction(job), text=_progress_text(job))
         if fragment_rerun:
             try:
                 st.rerun(scope="fragment")

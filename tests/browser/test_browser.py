@@ -85,6 +85,39 @@ def test_deep_link_on_a_fresh_server_runs_through_the_navigation(browser):
             page.close()
 
 
+def test_the_live_error_curve_is_on_screen_while_training(server, browser):
+    """In slow motion (about 4 s) the live curve and the bar must be visible mid-training.
+
+    Each chunk is a fragment rerun; drawn just before that rerun, the curve was only ever
+    shown stale (hidden), so learners saw a bar and no curve."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{server}/cnn1d_pooled", wait_until="domcontentloaded")
+        wait_for_rerun(page)
+        page.get_by_text("watch it learn").first.click()
+        wait_for_rerun(page)
+        page.get_by_role("button", name=re.compile(r"Train$")).first.click()
+        live = page.locator(
+            '[data-testid="stElementContainer"]:not([data-stale="true"]) '
+            '[data-testid="stPlotlyChart"]',
+            has_text="Training error (live)",
+        )
+        sync_api.expect(live.first).to_be_visible(timeout=20_000)
+        # Sampled while it trains, the curve must be there nearly all the time, not flash by.
+        seen = []
+        for _ in range(15):
+            if page.get_by_text(re.compile(r"Trained 1000 epochs in")).count():
+                break
+            seen.append(live.count() > 0 and live.first.is_visible())
+            page.wait_for_timeout(100)
+        assert len(seen) >= 5 and sum(seen) >= 0.8 * len(seen), seen
+        sync_api.expect(page.get_by_text(re.compile(r"Trained 1000 epochs in"))).to_be_visible(
+            timeout=60_000
+        )
+    finally:
+        page.close()
+
+
 def test_training_runs_in_the_browser(server, browser):
     """Section 3 trains its reference setup live and then reports its epochs and predictions."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
