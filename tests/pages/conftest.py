@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from app import training_panel as tp
 from app.navigation import ROOT
 
 TIMEOUT = 30
@@ -50,3 +53,24 @@ def edit_cells(at: AppTest, key: str, edits: dict[int, dict[str, object]]) -> Ap
     """Edit cells of the data editor ``key`` ({row: {column: value}}) and rerun."""
     at.session_state[key] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
     return at.run()
+
+
+def click_train(at: AppTest, prefix: str) -> AppTest:
+    """Click the Train button of the training panel with key prefix ``prefix`` and rerun."""
+    return at.button(key=tp._key(prefix, "train")).click().run()
+
+
+def trained_run(at: AppTest, prefix: str) -> tp.TrainingRun:
+    """Train through the panel; the run it stored, after checking no exception was shown."""
+    click_train(at, prefix)
+    assert not at.exception, [e.value for e in at.exception]
+    return at.session_state[tp._key(prefix, "run")]
+
+
+def shown_probabilities(at: AppTest, prefix: str) -> list[float]:
+    """The probabilities of the stored run, checked to be the ones the bar chart shows."""
+    run = at.session_state[tp._key(prefix, "run")]
+    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    bar = next(f for f in figures if f["data"][0]["type"] == "bar")
+    assert list(bar["data"][0]["y"]) == run.final.probabilities.tolist()
+    return run.final.probabilities.tolist()

@@ -13,22 +13,10 @@ from app import training_panel as tp
 from app.share import encode
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
-from tests.pages.conftest import open_page, texts
+from tests.pages.conftest import click_train, open_page, shown_probabilities, texts
 
 PATH = "pages/3_cnn1d_pooled.py"
 P = "s3"
-
-
-def train(at):
-    return at.button(key=f"{P}.tp.train").click().run()
-
-
-def shown_probabilities(at) -> list[float]:
-    run = at.session_state[f"{P}.tp.run"]
-    bars = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    bar = next(f for f in bars if f["data"][0]["type"] == "bar")
-    assert list(bar["data"][0]["y"]) == run.final.probabilities.tolist()
-    return run.final.probabilities.tolist()
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +35,9 @@ def test_opens_on_the_tutorial_setup(reference):
 
 
 def test_training_shows_exactly_what_cnndemo_computes(reference):
-    at = train(open_page(PATH))
+    at = click_train(open_page(PATH), P)
     assert not at.exception
-    assert shown_probabilities(at) == [p["probability"] for p in reference["predictions"]]
+    assert shown_probabilities(at, P) == [p["probability"] for p in reference["predictions"]]
     run = at.session_state[f"{P}.tp.run"]
     assert run.errors[0] == pytest.approx(0.693, abs=1e-3)
     text = texts(at)
@@ -71,9 +59,9 @@ def test_pool_kind_and_seed_change_what_is_trained():
     at = open_page(PATH)
     at.radio(key=tp.hp_key(P, "pool")).set_value("min").run()
     at.number_input(key=tp.hp_key(P, "seed")).set_value(2).run()
-    train(at)
+    click_train(at, P)
     expected = run_section(3, seed=2, pool="min")
-    assert shown_probabilities(at) == [p["probability"] for p in expected["predictions"]]
+    assert shown_probabilities(at, P) == [p["probability"] for p in expected["predictions"]]
     assert "min = ALL" in texts(at)
 
 
@@ -89,15 +77,15 @@ def test_edited_sentences_are_padded_and_trained_on():
     assert not at.exception
     assert "padded with 1 × <PAD>" in texts(at)
     assert "really" in at.code[0].value
-    train(at)
+    click_train(at, P)
     sentences = ["i like it <PAD>", "i hate it <PAD>", "i don't hate it", "i don't like it",
                  "i really like it"]  # fmt: skip
     expected = train_section(3, sentences=sentences, labels=[1, 0, 1, 0, 1])
-    assert shown_probabilities(at) == expected.final.probabilities.tolist()
+    assert shown_probabilities(at, P) == expected.final.probabilities.tolist()
 
 
 def test_bad_edit_shows_an_error_keeps_inputs_and_marks_results_stale():
-    at = train(open_page(PATH))
+    at = click_train(open_page(PATH), P)
     at.number_input(key=tp.hp_key(P, "epochs")).set_value(500).run()
     at.session_state[f"{P}.data.v0"] = {
         "edited_rows": {1: {"label": 7}}, "added_rows": [], "deleted_rows": [],
@@ -111,7 +99,7 @@ def test_bad_edit_shows_an_error_keeps_inputs_and_marks_results_stale():
 
 
 def test_try_a_sentence_runs_the_trained_model_and_explains_unknown_words():
-    at = train(open_page(PATH))
+    at = click_train(open_page(PATH), P)
     run = at.session_state[f"{P}.tp.run"]
     at.text_input(key=f"{P}.try").set_value("i like it").run()
     expected = run.model.predict_proba(["i like it"])[0]
@@ -130,9 +118,9 @@ def test_share_link_round_trip_and_malformed_link():
     assert at.radio(key=tp.hp_key(P, "pool")).value == "avg"
     assert at.number_input(key=tp.hp_key(P, "seed")).value == 7
     assert "we" in at.code[0].value
-    train(at)
+    click_train(at, P)
     expected = train_section(3, sentences=sentences, labels=[1, 0], seed=7, pool="avg", epochs=300)
-    assert shown_probabilities(at) == expected.final.probabilities.tolist()
+    assert shown_probabilities(at, P) == expected.final.probabilities.tolist()
     bad = open_page(PATH, {**params, "pl": "median"})
     assert not bad.exception
     assert any("could not be used" in w.value for w in bad.warning)
@@ -140,7 +128,7 @@ def test_share_link_round_trip_and_malformed_link():
 
 
 def test_rerun_after_a_widget_change_is_fast():
-    at = train(open_page(PATH))
+    at = click_train(open_page(PATH), P)
     times = []
     for seed in range(1, 8):
         start = time.perf_counter()

@@ -13,27 +13,15 @@ from app import training_panel as tp
 from app.share import encode
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
-from tests.pages.conftest import open_page, texts
+from tests.pages.conftest import click_train, open_page, shown_probabilities, texts
 
 PATH = "pages/4_cnn1d_flat.py"
 P = "s4"
 
 
-def train(at):
-    return at.button(key=f"{P}.tp.train").click().run()
-
-
-def shown_probabilities(at) -> list[float]:
-    run = at.session_state[f"{P}.tp.run"]
-    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    bar = next(f for f in figures if f["data"][0]["type"] == "bar")
-    assert list(bar["data"][0]["y"]) == run.final.probabilities.tolist()
-    return run.final.probabilities.tolist()
-
-
 @pytest.fixture(scope="module")
 def trained():
-    return train(open_page(PATH))
+    return click_train(open_page(PATH), P)
 
 
 def test_opens_on_the_tutorial_setup():
@@ -48,7 +36,7 @@ def test_opens_on_the_tutorial_setup():
 def test_training_shows_exactly_what_cnndemo_computes(trained):
     reference = run_section(4, seed=0)
     assert not trained.exception
-    assert shown_probabilities(trained) == [p["probability"] for p in reference["predictions"]]
+    assert shown_probabilities(trained, P) == [p["probability"] for p in reference["predictions"]]
     run = trained.session_state[f"{P}.tp.run"]
     assert run.errors[0] == pytest.approx(0.693, abs=1e-3)
     assert run.final.example_vectors.shape == (4, 6)
@@ -96,9 +84,9 @@ def test_hyperparameters_change_what_is_trained():
     at = open_page(PATH)
     at.radio(key=tp.hp_key(P, "activation")).set_value("tanh").run()
     at.number_input(key=tp.hp_key(P, "channels")).set_value(3).run()
-    train(at)
+    click_train(at, P)
     expected = train_section(4, activation="tanh", channels=3)
-    assert shown_probabilities(at) == expected.final.probabilities.tolist()
+    assert shown_probabilities(at, P) == expected.final.probabilities.tolist()
     assert at.selectbox(key=f"{P}.pair").value == (0, 1)
 
 
@@ -108,9 +96,9 @@ def test_share_link_round_trip():
     params = encode(ts.share_state(sentences, [1, 0], hp, pool=False), ts.share_schema(pool=False))
     at = open_page(PATH, params)
     assert at.number_input(key=tp.hp_key(P, "learning_rate")).value == 0.5
-    train(at)
+    click_train(at, P)
     expected = train_section(4, sentences=sentences, labels=[1, 0], seed=4, learning_rate=0.5)
-    assert shown_probabilities(at) == expected.final.probabilities.tolist()
+    assert shown_probabilities(at, P) == expected.final.probabilities.tolist()
 
 
 def test_rerun_after_a_widget_change_is_fast(trained):

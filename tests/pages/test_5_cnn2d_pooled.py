@@ -15,7 +15,7 @@ from app import image_widgets as iw
 from app import training_panel as tp
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
-from tests.pages.conftest import open_page, texts
+from tests.pages.conftest import open_page, texts, trained_run
 
 PAGE = "pages/5_cnn2d_pooled.py"
 P, IMAGES, PAD = "s5", "s5.images", "s5.pad"
@@ -26,12 +26,6 @@ def open_editor(at):
     """Open the image editor's expander: its cards only run while it is open."""
     at.session_state["s5.edit"] = True
     return at.run()
-
-
-def train(at):
-    at.button(key=tp._key(P, "train")).click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at.session_state[tp._key(P, "run")]
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +49,7 @@ def test_opens_on_the_tutorial_images_and_reference_setup():
 
 def test_training_shows_the_engine_predictions_for_the_seed(reference):
     at = open_editor(open_page(PAGE))
-    run = train(at)
+    run = trained_run(at, P)
     expected = np.array([p["probability"] for p in reference["predictions"]])
     np.testing.assert_allclose(run.final.probabilities, expected, rtol=0, atol=1e-12)
     assert run.errors[0] == pytest.approx(reference["errors"][0], abs=1e-15)
@@ -73,7 +67,7 @@ def test_training_shows_the_engine_predictions_for_the_seed(reference):
 
 def test_blank_image_explanation_is_read_from_the_run(reference):
     at = open_page(PAGE)
-    run = train(at)
+    run = trained_run(at, P)
     assert at.selectbox(key="s5.focus").value == BLANK
     text = texts(at)
     vector = reference["image_vectors"]["   /   /   "]
@@ -88,7 +82,7 @@ def test_pool_kind_and_seed_change_the_result_as_the_engine_does():
     at = open_page(PAGE)
     at.radio(key=tp.hp_key(P, "pool")).set_value("min").run()
     at.number_input(key=tp.hp_key(P, "seed")).set_value(3).run()
-    run = train(at)
+    run = trained_run(at, P)
     expected = [p["probability"] for p in run_section(5, seed=3, pool="min")["predictions"]]
     np.testing.assert_allclose(run.final.probabilities, expected, rtol=0, atol=1e-12)
     assert "min-pooled vector" in texts(at)
@@ -96,13 +90,13 @@ def test_pool_kind_and_seed_change_the_result_as_the_engine_does():
 
 def test_edited_images_make_old_results_stale_and_train_on_the_edit():
     at = open_editor(open_page(PAGE))
-    train(at)
+    trained_run(at, P)
     at.button(key=iw.pixel_key(IMAGES, BLANK, 1, 1)).click().run()
     edited = at.session_state[IMAGES + ".set"]
     assert edited.images[BLANK] == ("   ", " # ", "   ")
     assert "earlier setup" in texts(at)
     assert not [m for m in at.markdown if m.value.startswith(":red[")]  # no stale cards
-    run = train(at)
+    run = trained_run(at, P)
     expected = train_section(5, images=edited.images, labels=edited.labels, seed=0)
     np.testing.assert_allclose(run.final.probabilities, expected.final.probabilities, atol=1e-12)
 
@@ -122,7 +116,7 @@ def test_label_remove_add_and_reset_buttons():
 
 def test_drawn_images_are_classified_by_the_trained_model():
     at = open_page(PAGE)
-    run = train(at)
+    run = trained_run(at, P)
     for col in range(4):
         at.number_input(key=PAD + ".w").set_value(4).run()
         at.number_input(key=PAD + ".h").set_value(4).run()

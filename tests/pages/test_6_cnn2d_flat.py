@@ -12,7 +12,7 @@ import pytest
 from app import image_widgets as iw
 from app import training_panel as tp
 from cnndemo.sections import run_section
-from tests.pages.conftest import open_page, texts
+from tests.pages.conftest import open_page, texts, trained_run
 
 PAGE = "pages/6_cnn2d_flat.py"
 P, IMAGES, PAD = "s6", "s6.images", "s6.pad"
@@ -22,12 +22,6 @@ def open_editor(at):
     """Open the image editor's expander: its cards only run while it is open."""
     at.session_state["s6.edit"] = True
     return at.run()
-
-
-def train(at, prefix: str = P):
-    at.button(key=tp._key(prefix, "train")).click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at.session_state[tp._key(prefix, "run")]
 
 
 def probabilities(report: dict) -> np.ndarray:
@@ -47,7 +41,7 @@ def test_opens_on_the_reference_setup_with_eight_dense_inputs():
 def test_training_and_the_comparison_show_the_engines_numbers(seed):
     at = open_page(PAGE)
     at.number_input(key=tp.hp_key(P, "seed")).set_value(seed).run()
-    run = train(at)
+    run = trained_run(at, P)
     flat = probabilities(run_section(6, seed=seed))
     pooled = probabilities(run_section(5, seed=seed))
     np.testing.assert_allclose(run.final.probabilities, flat, rtol=0, atol=1e-12)
@@ -66,10 +60,10 @@ def test_training_and_the_comparison_show_the_engines_numbers(seed):
 
 def test_a_matching_page_5_run_is_reused_for_the_comparison():
     at = open_page("pages/5_cnn2d_pooled.py")
-    pooled_run = train(at, "s5")
+    pooled_run = trained_run(at, "s5")
     at.switch_page(PAGE)
     at.run()
-    train(at)
+    trained_run(at, P)
     assert "the run you trained on the *CNN 2D pooled* page" in texts(at)
     table = at.dataframe[-1].value
     np.testing.assert_allclose(table["p pooled"], np.round(pooled_run.final.probabilities, 4))
@@ -77,7 +71,7 @@ def test_a_matching_page_5_run_is_reused_for_the_comparison():
 
 def test_another_image_size_is_explained_not_raised():
     at = open_page(PAGE)
-    train(at)
+    trained_run(at, P)
     at.number_input(key=PAD + ".w").set_value(4).run()
     assert not at.exception
     warning = " ".join(w.value for w in at.warning)

@@ -11,7 +11,7 @@ import numpy as np
 from app import image_widgets as iw
 from app import training_panel as tp
 from cnndemo.sections import run_section
-from tests.pages.conftest import open_page, texts
+from tests.pages.conftest import open_page, texts, trained_run
 
 PAGE = "pages/7_cnn2d_two_layers.py"
 P, IMAGES = "s7", "s7.images"
@@ -21,12 +21,6 @@ def open_editor(at):
     """Open the image editor's expander: its cards only run while it is open."""
     at.session_state["s7.edit"] = True
     return at.run()
-
-
-def train(at):
-    at.button(key=tp._key(P, "train")).click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at.session_state[tp._key(P, "run")]
 
 
 def test_opens_with_the_ledger_of_both_layers():
@@ -39,7 +33,7 @@ def test_opens_with_the_ledger_of_both_layers():
 
 def test_training_shows_the_engines_predictions_and_both_feature_maps():
     at = open_page(PAGE)
-    run = train(at)
+    run = trained_run(at, P)
     report = run_section(7, seed=0)
     expected = [p["probability"] for p in report["predictions"]]
     np.testing.assert_allclose(run.final.probabilities, expected, rtol=0, atol=1e-12)
@@ -61,7 +55,7 @@ def test_other_hyperparameters_train_as_the_engine_does():
     at.number_input(key=tp.hp_key(P, "seed")).set_value(4).run()
     at.radio(key=tp.hp_key(P, "activation")).set_value("tanh").run()
     at.number_input(key=tp.hp_key(P, "epochs")).set_value(500).run()
-    run = train(at)
+    run = trained_run(at, P)
     report = run_section(7, seed=4, epochs=500, activation="tanh")
     expected = [p["probability"] for p in report["predictions"]]
     np.testing.assert_allclose(run.final.probabilities, expected, rtol=0, atol=1e-12)

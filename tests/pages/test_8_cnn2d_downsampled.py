@@ -22,7 +22,7 @@ from cnndemo import data as data_mod
 from cnndemo.models import build_model, default_hyperparameters
 from cnndemo.sections import run_section
 from cnndemo.train import train as train_model
-from tests.pages.conftest import edit_cells, open_page, table_key, texts
+from tests.pages.conftest import click_train, edit_cells, open_page, table_key, texts
 
 PAGE = "pages/8_cnn2d_downsampled.py"
 MODEL_TAB = "Train the down-sampled CNN"
@@ -62,10 +62,6 @@ def expected(x=X, size=(2, 2), stride=(2, 2), kind="max", padding="valid") -> st
 def open_model_tab(at):
     at.session_state["p8.tab"] = MODEL_TAB
     return at.run()
-
-
-def train(at):
-    return at.button(key="p8m.tp.train").click().run()
 
 
 def chart(at, title: str) -> dict:
@@ -189,7 +185,7 @@ def test_the_grid_part_keeps_its_settings_while_the_model_tab_is_open(at):
 def test_training_shows_the_engines_predictions_for_the_same_seed(at):
     open_model_tab(at)
     at.number_input(key=tp.hp_key("p8m", "seed")).set_value(3).run()
-    train(at)
+    click_train(at, "p8m")
     assert not at.exception and not at.error
     report = run_section(8, seed=3)
     reference = [p["probability"] for p in report["predictions"]]
@@ -215,7 +211,7 @@ def test_training_shows_the_engines_predictions_for_the_same_seed(at):
 
 def test_the_explanation_names_the_images_pooled_like_the_blank_one(at):
     open_model_tab(at)
-    train(at)
+    click_train(at, "p8m")
     page = texts(at)
     assert "These 5 images reach the dense layer with almost the same pooled vector" in page
     assert "best it can do is the share of lines among them, **0.80**" in page
@@ -232,7 +228,7 @@ def test_model_pool_kind_and_window_follow_the_engine(at):
             at.number_input(key=key).set_value(size)
         for key in ("p8m.sy", "p8m.sx"):
             at.number_input(key=key).set_value(stride)
-        train(at.run())
+        click_train(at.run(), "p8m")
         assert not at.exception and not at.error
         report = run_section(8, pool=pool, pool_size=size, pool_stride=stride)
         np.testing.assert_allclose(
@@ -258,7 +254,7 @@ def test_edited_images_are_what_the_model_trains_on(at):
     at.run()
     at.button(key=iw.pixel_key("p8.img", 6, 1, 1)).click().run()  # a dot in the blank image
     at.button(key=iw.label_key("p8.img", 0)).click().run()  # the top row is now "not a line"
-    train(at)
+    click_train(at, "p8m")
     images = list(iw.tutorial_set().images)
     images[6] = ("   ", " # ", "   ")
     labels = [0] + list(iw.tutorial_set().labels[1:])
