@@ -22,6 +22,7 @@ import asyncio
 import re
 import statistics
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 from playwright.async_api import async_playwright
@@ -100,10 +101,32 @@ async def one_session(browser, server: LiveServer, stats: RunStats, index: int) 
         await context.close()
 
 
-async def sample_memory(server: LiveServer, stats: RunStats, stop: asyncio.Event) -> None:
+async def sample_memory(
+    server: LiveServer, stats: RunStats, stop: asyncio.Event, every: float
+) -> None:
     while not stop.is_set():
         stats.rss_peak = max(stats.rss_peak, server.rss_mib())
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(every)
+
+
+async def while_sampling_memory(
+    server: LiveServer, stats: RunStats, work: Awaitable, every: float = 0.1
+) -> None:
+    """Await ``work`` while recording the server's resident memory at the start and its peak."""
+    stats.rss_start = stats.rss_peak = server.rss_mib()
+    stop = asyncio.Event()
+    sampler = asyncio.create_task(sample_memory(server, stats, stop, every))
+    try:
+        await work
+    finally:
+        stop.set()
+        await sampler
+
+
+def print_errors(results: list[RunStats]) -> None:
+    for stats in results:
+        for error in stats.errors:
+            print(f"N={stats.sessions}: {error}")
 
 
 async def run(server: LiveServer, counts: list[int], settle: float) -> list[RunStats]:
@@ -114,14 +137,13 @@ async def run(server: LiveServer, counts: list[int], settle: float) -> list[RunS
         )
         await one_session(browser, server, RunStats(0), -1)  # warm-up: imports, first caches
         for n in counts:
-            stats = RunStats(n, rss_start=server.rss_mib())
-            stats.rss_peak = stats.rss_start
-            stop = asyncio.Event()
-            sampler = asyncio.create_task(sample_memory(server, stats, stop))
-            await asyncio.gather(*(one_session(browser, server, stats, i) for i in range(n)))
-            await asyncio.sleep(settle)  # let the server drop the closed sessions
-            stop.set()
-            await sampler
+            stats = RunStats(n)
+
+            async def sessions_then_settle(n=n, stats=stats) -> None:
+                await asyncio.gather(*(one_session(browser, server, stats, i) for i in range(n)))
+                await asyncio.sleep(settle)  # let the server drop the closed sessions
+
+            await while_sampling_memory(server, stats, sessions_then_settle())
             stats.rss_end = server.rss_mib()
             results.append(stats)
         await browser.close()
@@ -162,9 +184,7 @@ def main(argv: list[str] | None = None) -> list[RunStats]:
     with streamlit_server() as server:
         results = asyncio.run(run(server, args.sessions, args.settle))
     print(table(results))
-    for stats in results:
-        for error in stats.errors:
-            print(f"N={stats.sessions}: {error}")
+    print_errors(results)
     return results
 
 

@@ -41,7 +41,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from app.entry import TRIM_SECONDS
-from benchmarks.load_test import RunStats, table
+from benchmarks.load_test import RunStats, print_errors, table, while_sampling_memory
 from devtools.live import LiveServer, streamlit_server
 
 STEP_TIMEOUT = 120.0
@@ -181,12 +181,6 @@ async def quiet_server_state(server: LiveServer, timeout: float = 10.0) -> Serve
         await asyncio.sleep(0.2)
 
 
-async def sample_memory(server: LiveServer, stats: RunStats, stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        stats.rss_peak = max(stats.rss_peak, server.rss_mib())
-        await asyncio.sleep(0.05)
-
-
 async def settle_and_probe(server: LiveServer, settle: float) -> None:
     """Wait past the session TTL, then one short visit lets Streamlit drop expired sessions;
     then wait for the app's next ``malloc_trim`` (app.entry.give_back_freed_memory)."""
@@ -195,22 +189,32 @@ async def settle_and_probe(server: LiveServer, settle: float) -> None:
     await asyncio.sleep(TRIM_SECONDS + 1)
 
 
+async def warm_up(server: LiveServer, settle: float) -> None:
+    """One visit through the whole journey (imports, compiled pages, first caches), expired."""
+    await one_session(server.url, RunStats(0), -1)
+    await settle_and_probe(server, settle)
+
+
+async def burst(server: LiveServer, n: int, settle: float) -> RunStats:
+    """N concurrent sessions, then wait until the server has dropped them; peak RSS sampled."""
+    stats = RunStats(n)
+
+    async def sessions_then_settle() -> None:
+        await asyncio.gather(*(one_session(server.url, stats, i) for i in range(n)))
+        await settle_and_probe(server, settle)
+
+    await while_sampling_memory(server, stats, sessions_then_settle(), every=0.05)
+    return stats
+
+
 async def run(
     server: LiveServer, counts: list[int], settle: float
 ) -> tuple[ServerState, list[RunStats], list[ServerState]]:
-    await one_session(server.url, RunStats(0), -1)  # warm-up: imports and first caches
-    await settle_and_probe(server, settle)
+    await warm_up(server, settle)
     baseline = await quiet_server_state(server)
     results, after = [], []
     for n in counts:
-        stats = RunStats(n, rss_start=server.rss_mib())
-        stats.rss_peak = stats.rss_start
-        stop = asyncio.Event()
-        sampler = asyncio.create_task(sample_memory(server, stats, stop))
-        await asyncio.gather(*(one_session(server.url, stats, i) for i in range(n)))
-        await settle_and_probe(server, settle)
-        stop.set()
-        await sampler
+        stats = await burst(server, n, settle)
         state = await quiet_server_state(server)
         stats.rss_end = state.rss_mib
         if state.active_sessions != 0 or state.connects != state.disconnects:
@@ -255,9 +259,7 @@ def main(argv: list[str] | None = None) -> list[RunStats]:
     print(table(results))
     print()
     print(server_table(baseline, results, after))
-    for stats in results:
-        for error in stats.errors:
-            print(f"N={stats.sessions}: {error}")
+    print_errors(results)
     return results
 
 

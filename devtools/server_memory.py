@@ -21,8 +21,7 @@ import asyncio
 import shutil
 import subprocess
 
-from benchmarks.load_test import RunStats
-from benchmarks.protocol_load import one_session, settle_and_probe
+from benchmarks.protocol_load import burst, warm_up
 from devtools.live import LiveServer, artifacts_dir, streamlit_server
 
 FIELDS = (
@@ -47,14 +46,11 @@ def dump_allocator_stats(pid: int) -> None:
 
 
 async def measure(server: LiveServer, bursts: int, sessions: int, settle: float) -> list[float]:
-    await one_session(server.url, RunStats(0), -1)
-    await settle_and_probe(server, settle)
+    await warm_up(server, settle)
     rss = [server.rss_mib()]
     dump_allocator_stats(server.pid)
     for _ in range(bursts):
-        stats = RunStats(sessions)
-        await asyncio.gather(*(one_session(server.url, stats, i) for i in range(sessions)))
-        await settle_and_probe(server, settle)
+        stats = await burst(server, sessions, settle)
         if stats.errors:
             raise SystemExit(f"session errors: {stats.errors[:3]}")
         rss.append(server.rss_mib())
