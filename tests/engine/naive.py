@@ -2,7 +2,8 @@
 
 Everything here is spelled out with explicit loops over batch, output positions, window taps
 and channels, and explicit padding, straight from the definitions in SECTIONS.md. It shares no
-code with cnndemo.ops, so the two can only agree by both being right.
+code with cnndemo.ops, so the two can only agree by both being right. The gradient oracle,
+central finite differences, is here too.
 """
 
 from __future__ import annotations
@@ -132,3 +133,18 @@ def global_pool(x, kind="max") -> np.ndarray:
             else:
                 out[b, c] = max(values) if kind == "max" else min(values)
     return out
+
+
+def numeric_gradient(loss, array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Central differences of a scalar ``loss()`` with respect to every element of ``array``
+    (changed in place and restored)."""
+    grad = np.zeros_like(array)
+    for index in np.ndindex(array.shape):
+        saved = array[index]
+        array[index] = saved + eps
+        up = loss()
+        array[index] = saved - eps
+        down = loss()
+        array[index] = saved
+        grad[index] = (up - down) / (2 * eps)
+    return grad

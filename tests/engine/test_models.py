@@ -16,6 +16,7 @@ from cnndemo import data, ops
 from cnndemo.layers import sigmoid
 from cnndemo.models import SECTIONS, build_model, default_hyperparameters
 from cnndemo.train import make_data
+from tests.engine import naive
 
 VARIANTS = [
     (3, {}),
@@ -34,19 +35,6 @@ VARIANTS = [
 ]
 
 
-def numeric_grad(f, array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    grad = np.zeros_like(array)
-    for i in np.ndindex(array.shape):
-        old = array[i]
-        array[i] = old + eps
-        up = f()
-        array[i] = old - eps
-        down = f()
-        array[i] = old
-        grad[i] = (up - down) / (2 * eps)
-    return grad
-
-
 @pytest.mark.parametrize(("section", "options"), VARIANTS)
 def test_full_loss_gradient_matches_finite_differences_for_every_parameter(section, options):
     # Larger weights than the reference 0.01 so every gradient is far from zero.
@@ -61,7 +49,7 @@ def test_full_loss_gradient_matches_finite_differences_for_every_parameter(secti
         return model.loss(x, y, backward=False)
 
     for name, param in model.named_parameters().items():
-        numeric = numeric_grad(loss, param)
+        numeric = naive.numeric_gradient(loss, param)
         np.testing.assert_allclose(analytic[name], numeric, rtol=1e-5, atol=1e-9, err_msg=name)
 
 

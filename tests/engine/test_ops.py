@@ -24,20 +24,6 @@ def tolerance(dtype) -> dict:
     return {"rtol": 1e-4, "atol": 1e-4} if dtype == np.float32 else {"rtol": 1e-10, "atol": 1e-10}
 
 
-def numeric_gradient(loss, array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """Central differences of a scalar loss with respect to every element of ``array``."""
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        saved = array[index]
-        array[index] = saved + eps
-        up = loss()
-        array[index] = saved - eps
-        down = loss()
-        array[index] = saved
-        grad[index] = (up - down) / (2 * eps)
-    return grad
-
-
 # ---------------------------------------------------------------------------------------------
 # Reference numbers from SECTIONS.md
 
@@ -291,8 +277,8 @@ def test_conv2d_backward_matches_finite_differences(case):
         return np.sum(ops.conv2d(x, kernel, stride, padding, dilation) * grad_out)
 
     grad_x, grad_kernel = ops.conv2d_backward(x, kernel, grad_out, stride, padding, dilation)
-    np.testing.assert_allclose(grad_x, numeric_gradient(loss, x), atol=1e-6)
-    np.testing.assert_allclose(grad_kernel, numeric_gradient(loss, kernel), atol=1e-6)
+    np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), atol=1e-6)
+    np.testing.assert_allclose(grad_kernel, naive.numeric_gradient(loss, kernel), atol=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -315,8 +301,8 @@ def test_conv1d_backward_matches_finite_differences(width, k, stride, padding, d
         return np.sum(ops.conv1d(x, kernel, stride, padding, dilation) * grad_out)
 
     grad_x, grad_kernel = ops.conv1d_backward(x, kernel, grad_out, stride, padding, dilation)
-    np.testing.assert_allclose(grad_x, numeric_gradient(loss, x), atol=1e-6)
-    np.testing.assert_allclose(grad_kernel, numeric_gradient(loss, kernel), atol=1e-6)
+    np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), atol=1e-6)
+    np.testing.assert_allclose(grad_kernel, naive.numeric_gradient(loss, kernel), atol=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -349,8 +335,8 @@ def test_stride_one_input_gradient_routes_match_finite_differences(
         return np.sum(ops.conv2d(x, kernel, 1, padding, dilation) * grad_out)
 
     grad_x, grad_kernel = ops.conv2d_backward(x, kernel, grad_out, 1, padding, dilation)
-    np.testing.assert_allclose(grad_x, numeric_gradient(loss, x), atol=1e-6)
-    np.testing.assert_allclose(grad_kernel, numeric_gradient(loss, kernel), atol=1e-6)
+    np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), atol=1e-6)
+    np.testing.assert_allclose(grad_kernel, naive.numeric_gradient(loss, kernel), atol=1e-6)
 
 
 @given(pool2d_cases())
@@ -367,7 +353,7 @@ def test_pool2d_backward_matches_finite_differences(case):
 
     grad_x = ops.pool2d_backward(x, grad_out, size, stride, kind, padding)
     assert grad_x.shape == x.shape
-    np.testing.assert_allclose(grad_x, numeric_gradient(loss, x), atol=1e-6)
+    np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), atol=1e-6)
 
 
 @pytest.mark.parametrize("kind", ["max", "min", "avg"])
@@ -384,7 +370,7 @@ def test_pool1d_backward_matches_finite_differences(kind, size, stride, padding)
         return np.sum(ops.pool1d(x, size, stride, kind, padding) * grad_out)
 
     grad_x = ops.pool1d_backward(x, grad_out, size, stride, kind, padding)
-    np.testing.assert_allclose(grad_x, numeric_gradient(loss, x), atol=1e-6)
+    np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), atol=1e-6)
 
 
 @pytest.mark.parametrize("kind", ["max", "min", "avg"])
@@ -396,7 +382,7 @@ def test_global_pool_backward_matches_finite_differences(kind):
         return np.sum(ops.global_pool(x, kind) * grad_out)
 
     grad_x = ops.global_pool_backward(x, grad_out, kind)
-    np.testing.assert_allclose(grad_x, numeric_gradient(loss, x), atol=1e-6)
+    np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), atol=1e-6)
 
 
 # ---------------------------------------------------------------------------------------------
