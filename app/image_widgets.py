@@ -315,6 +315,16 @@ def link_hyperparameters(state: dict, extra: dict[str, str]) -> dict:
     return {name: state[field] for field, name in {**TRAINING_LINK, **extra}.items()}
 
 
+def apply_image_page_state(
+    state: dict, images_key: str, pad_key: str, prefix: str, extra: dict[str, str]
+) -> None:
+    """Put a decoded link state (the inverse of :func:`image_page_state`) into the page's
+    widgets: the image set, the drawing pad and the training panel ``prefix``."""
+    set_image_set(images_key, set_from_link(state["img"], state["lab"]))
+    set_pad_image(pad_key, image_from_array(state["pad"]))
+    tp.set_hyperparameters(prefix, link_hyperparameters(state, extra))
+
+
 # =================================================================================================
 # 2. Image set editor
 # =================================================================================================

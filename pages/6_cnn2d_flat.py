@@ -37,12 +37,6 @@ SCHEMA = iw.image_page_schema((ChoiceField("act", tuple(ACTIVATIONS)), IntField(
 CONTROLLED = (*tp.COMMON, *(c.name for c in EXTRAS))
 
 
-def _apply_link(state: dict) -> None:
-    iw.set_image_set(IMAGES, iw.set_from_link(state["img"], state["lab"]))
-    iw.set_pad_image(PAD, iw.image_from_array(state["pad"]))
-    tp.set_hyperparameters(P, iw.link_hyperparameters(state, EXTRA_LINK))
-
-
 @st.cache_data(max_entries=8, show_spinner=False)
 def _pooled_probabilities(images: tuple, labels: tuple, hp_json: str) -> np.ndarray:
     """Train section 5's model on the same images and seed (about 0.2 s; cached per setup)."""
@@ -137,7 +131,9 @@ def _weights_part(run: tp.TrainingRun) -> None:
 
 
 iw.init_image_set(IMAGES)
-widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
+widgets.restore_from_link(
+    PAGE, SCHEMA, lambda state: iw.apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
+)
 
 st.title(TITLE)
 widgets.link_warning(PAGE)

@@ -33,12 +33,6 @@ SCHEMA = iw.image_page_schema(
 CONTROLLED = (*tp.COMMON, *(c.name for c in EXTRAS))
 
 
-def _apply_link(state: dict) -> None:
-    iw.set_image_set(IMAGES, iw.set_from_link(state["img"], state["lab"]))
-    iw.set_pad_image(PAD, iw.image_from_array(state["pad"]))
-    tp.set_hyperparameters(P, iw.link_hyperparameters(state, EXTRA_LINK))
-
-
 def _layers_part(run: tp.TrainingRun) -> None:
     st.subheader("Inside the model: both feature maps of one image")
     names = run.data.names
@@ -106,7 +100,9 @@ def _layers_part(run: tp.TrainingRun) -> None:
 
 
 iw.init_image_set(IMAGES)
-widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
+widgets.restore_from_link(
+    PAGE, SCHEMA, lambda state: iw.apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
+)
 
 st.title(TITLE)
 widgets.link_warning(PAGE)
