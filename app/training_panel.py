@@ -546,15 +546,17 @@ def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp:
     # Drawn after the chunk instead, right before the rerun, the browser only ever showed
     # them for an instant (the rerun marks them stale): no live curve, and a bar animated
     # from zero on every chunk.
+    # The chart itself takes the curve's place when there is one: a placeholder drawn first
+    # would blank the previous chart until the new one arrives (seen under load).
     progress = st.progress(_fraction(job), text=_progress_text(job) if job.errors else "starting…")
-    curve = st.empty()
+    curve = None if job.errors else st.empty()
     fragment_rerun = True
     while True:
         if job.errors:
             # A fixed key lets the browser update the live chart in place rather than remount
             # it (remounting redraws from scratch, which is slow and flickers); a full-script
             # run may draw it several times, so it goes without a key there.
-            curve.plotly_chart(
+            curve = (curve or st).plotly_chart(
                 tf.error_curve(
                     job.errors, epochs_target=job.epochs, title="Training error (live)",
                     max_points=400,
