@@ -123,6 +123,52 @@ def spread_flat(
     return spread.reshape(padded_shape)
 
 
+def spread_same(
+    grad: np.ndarray, kernel: np.ndarray, shifts: list[tuple[int, int, int, int]]
+) -> np.ndarray:
+    """Stride-1 transposed convolution onto the output's own grid ("same" padding at stride 1).
+
+    ``shifts`` holds ``(i, j, shift_y, shift_x)`` per tap: tap (i, j) carries the gradient at
+    output (y, x) to input cell (y + shift_y, x + shift_x). Seen as one long row of cells, that
+    is a fixed distance ``shift_y * width + shift_x``, so each tap is one matmul of the whole
+    gradient, added to a contiguous slice. Products whose target falls off the grid would wrap
+    into the next row or image instead, so they are zeroed first. Unlike ``spread_flat`` this
+    needs no padded copies: no zero-extended gradient and no crop of a padded result.
+    """
+    batch, height, width, out_channels = grad.shape
+    channels = kernel.shape[2]
+    cells = batch * height * width
+    flat_grad = grad.reshape(cells, out_channels)
+    # A tap that lands entirely off the grid (a huge dilation) adds nothing.
+    shifts = [s for s in shifts if abs(s[2]) < height and abs(s[3]) < width]
+    unshifted = [s for s in shifts if s[2] == s[3] == 0]
+    if unshifted:
+        # The unshifted tap covers every cell: it starts the sum, saving a zero fill and an add.
+        i, j, _, _ = unshifted[0]
+        spread = flat_grad @ kernel[i, j].T
+        shifts.remove(unshifted[0])
+    else:
+        spread = np.zeros((cells, channels), dtype=grad.dtype)
+    product = np.empty((cells, channels), dtype=grad.dtype)
+    grid = product.reshape(batch, height, width, channels)
+    for i, j, shift_y, shift_x in shifts:
+        np.matmul(flat_grad, kernel[i, j].T, out=product)
+        if shift_y > 0:
+            grid[:, height - shift_y :] = 0
+        elif shift_y < 0:
+            grid[:, :-shift_y] = 0
+        if shift_x > 0:
+            grid[:, :, width - shift_x :] = 0
+        elif shift_x < 0:
+            grid[:, :, :-shift_x] = 0
+        offset = shift_y * width + shift_x
+        if offset >= 0:
+            spread[offset:] += product[: cells - offset]
+        else:
+            spread[: cells + offset] += product[-offset:]
+    return spread.reshape(batch, height, width, channels)
+
+
 def spread_flat_pays(
     padded_shape: tuple[int, ...], out_h: int, out_w: int, out_channels: int
 ) -> bool:
@@ -133,3 +179,14 @@ def spread_flat_pays(
     1.6x slower with more input than output channels or small outputs of large kernels."""
     covered = padded_shape[1] * padded_shape[2] <= 1.5 * out_h * out_w
     return covered and out_channels > padded_shape[3]
+
+
+def spread_same_pays(kernel: np.ndarray) -> bool:
+    """Whether ``spread_same`` beats the other input-gradient routes. Like ``spread_flat`` its
+    matmuls reduce over the output channels, so there must be at least as many of those as input
+    channels; with one input channel each tap is a matrix-vector product, and scattering the
+    taps (col2im) is faster. Measured on 2 threads: 1.3-2.3x faster than the next best route
+    from (32,32,32,8) to (64,14,14,32) inputs, 4-6x with 2 or 3 input channels; as fast with
+    twice as many input channels as output channels, 1.7x slower with four times as many."""
+    _, _, channels, out_channels = kernel.shape
+    return 2 <= channels <= out_channels

@@ -39,6 +39,8 @@ from cnndemo._windows import (
     pad,
     spread_flat,
     spread_flat_pays,
+    spread_same,
+    spread_same_pays,
     tap_major_cols,
     tap_view,
     window_view,
@@ -169,61 +171,105 @@ def _conv_forward(plan: _ConvPlan) -> np.ndarray:
 
 
 def _conv_backward(plan: _ConvPlan, grad_out: object) -> tuple[np.ndarray, np.ndarray]:
-    x, kernel = plan.x, plan.kernel
-    kh, kw, channels, out_channels = kernel.shape
-    taps = kh * kw * channels
-    batch, height, width, _ = x.shape
-    out_h, out_w, steps = plan.out_h, plan.out_w, plan.steps
-    sy, sx, dy, dx = steps
-    grad = check_grad(grad_out, (batch, out_h, out_w, out_channels), x.dtype)
+    kernel = plan.kernel
+    batch, height, width, _ = plan.x.shape
+    grad = check_grad(grad_out, (batch, plan.out_h, plan.out_w, kernel.shape[3]), plan.x.dtype)
     padded = plan.padded()
-    flat_grad = grad.reshape(-1, out_channels)
+    return _input_grad(plan, grad, padded.shape), _kernel_grad(plan, grad, padded)
 
+
+def _kernel_grad(plan: _ConvPlan, grad: np.ndarray, padded: np.ndarray) -> np.ndarray:
+    """``cols.T @ grad`` for the im2col ``cols`` of the forward, built block by block."""
+    kh, kw, channels, out_channels = plan.kernel.shape
+    out_h, out_w, steps = plan.out_h, plan.out_w, plan.steps
     if channels < NARROW_CHANNELS:
-        grad_kernel = tap_major_cols(padded, kh, kw, out_h, out_w, steps) @ flat_grad
-    else:
-        windows = window_view(padded, out_h, out_w, kh, kw, *steps)
-        grad_kernel = np.zeros((taps, out_channels), dtype=x.dtype)
-        for index in blocks(batch, out_h, out_w, taps * x.itemsize):
-            block_cols = windows[index].reshape(-1, taps)
-            grad_kernel += block_cols.T @ grad[index].reshape(-1, out_channels)
+        cols = tap_major_cols(padded, kh, kw, out_h, out_w, steps)
+        return (cols @ grad.reshape(-1, out_channels)).reshape(plan.kernel.shape)
+    taps = kh * kw * channels
+    windows = window_view(padded, out_h, out_w, kh, kw, *steps)
+    grad_kernel = np.zeros((taps, out_channels), dtype=grad.dtype)
+    for index in blocks(padded.shape[0], out_h, out_w, taps * grad.itemsize):
+        grad_kernel += windows[index].reshape(-1, taps).T @ grad[index].reshape(-1, out_channels)
+    return grad_kernel.reshape(plan.kernel.shape)
 
-    if sy == 1 and sx == 1 and channels >= NARROW_CHANNELS:
-        # Stride 1: the input gradient is a transposed convolution: either shifted flat rows
-        # (one matmul per tap, no im2col) or the "full" correlation of grad_out with the
-        # flipped, in/out-swapped kernel through the blocked forward, whichever measured faster. Not for few input channels: that matmul would be a thin
-        # matrix-vector product (measured 2x slower than scattering taps).
-        if spread_flat_pays(padded.shape, out_h, out_w, out_channels):
-            grad_padded = spread_flat(grad, kernel, padded.shape, dy, dx)
-        else:
-            span_y, span_x = (kh - 1) * dy, (kw - 1) * dx
-            grad_padded = correlate(
-                pad(grad, span_y, span_y, span_x, span_x, 0.0),
-                kernel[::-1, ::-1].transpose(0, 1, 3, 2),
-                padded.shape[1],
-                padded.shape[2],
-                (1, 1, dy, dx),
-            )
-    else:
-        # col2im: each tap sends its share back to the cells it read; taps overlap, so add.
-        # The column gradients are laid out tap-major so each tap's add reads one block.
-        if channels < NARROW_CHANNELS:
-            grad_cols = kernel.reshape(taps, out_channels) @ flat_grad.T
-            grad_cols = grad_cols.reshape(kh, kw, channels, batch, out_h, out_w)
-            grad_cols = grad_cols.transpose(0, 1, 3, 4, 5, 2)
-        else:
-            per_tap_kernel = kernel.reshape(kh * kw, channels, out_channels).transpose(0, 2, 1)
-            grad_cols = np.matmul(flat_grad, per_tap_kernel)
-            grad_cols = grad_cols.reshape(kh, kw, batch, out_h, out_w, channels)
-        grad_padded = np.zeros(padded.shape, dtype=x.dtype)
-        for i in range(kh):
-            for j in range(kw):
-                tap_view(grad_padded, i * dy, j * dx, out_h, out_w, sy, sx)[...] += grad_cols[i, j]
+
+def _input_grad(plan: _ConvPlan, grad: np.ndarray, padded_shape: tuple[int, ...]) -> np.ndarray:
+    """The transposed convolution of ``grad``: gradient of the loss with respect to ``x``."""
+    kernel = plan.kernel
+    kh, kw, _, _ = kernel.shape
+    _, height, width, _ = plan.x.shape
+    _, _, dy, dx = plan.steps
     top, _, left, _ = plan.pads
-    grad_x = grad_padded
+    route = input_grad_route(plan, padded_shape)
+    if route == "spread_same":
+        shifts = [(i, j, i * dy - top, j * dx - left) for i in range(kh) for j in range(kw)]
+        return spread_same(grad, kernel, shifts)
+    if route == "spread_flat":
+        grad_padded = spread_flat(grad, kernel, padded_shape, dy, dx)
+    elif route == "correlate":
+        # The "full" correlation of grad with the flipped, in/out-swapped kernel.
+        span_y, span_x = (kh - 1) * dy, (kw - 1) * dx
+        grad_padded = correlate(
+            pad(grad, span_y, span_y, span_x, span_x, 0.0),
+            kernel[::-1, ::-1].transpose(0, 1, 3, 2),
+            padded_shape[1],
+            padded_shape[2],
+            (1, 1, dy, dx),
+        )
+    else:
+        grad_padded = _col2im(plan, grad, padded_shape)
     if any(plan.pads):
-        grad_x = np.ascontiguousarray(grad_padded[:, top : top + height, left : left + width])
-    return grad_x, grad_kernel.reshape(kernel.shape)
+        return np.ascontiguousarray(grad_padded[:, top : top + height, left : left + width])
+    return grad_padded
+
+
+def input_grad_route(plan: _ConvPlan, padded_shape: tuple[int, ...]) -> str:
+    """Which way ``_input_grad`` computes the input gradient, by what measured fastest.
+
+    - ``"spread_same"``: stride 1 with an output grid equal to the input grid ("same"): the
+      taps spread straight onto the input, nothing padded is built or cropped.
+    - ``"spread_flat"``: stride 1 elsewhere, when its shifted flat rows pay (``_windows``).
+    - ``"correlate"``: stride 1 with 4 or more input channels: the full correlation. Not for
+      fewer: its matmul would be a thin matrix-vector product (2x slower than col2im).
+    - ``"col2im"``: every other case, strides above 1 in particular.
+    """
+    _, height, width, _ = plan.x.shape
+    kernel = plan.kernel
+    channels, out_channels = kernel.shape[2:]
+    if plan.steps[:2] != (1, 1):
+        return "col2im"
+    if (plan.out_h, plan.out_w) == (height, width) and spread_same_pays(kernel):
+        return "spread_same"
+    if channels > 1 and spread_flat_pays(padded_shape, plan.out_h, plan.out_w, out_channels):
+        return "spread_flat"
+    if channels >= NARROW_CHANNELS:
+        return "correlate"
+    return "col2im"
+
+
+def _col2im(plan: _ConvPlan, grad: np.ndarray, padded_shape: tuple[int, ...]) -> np.ndarray:
+    """Each tap sends its share of the gradient back to the cells it read; taps overlap, so
+    add. The column gradients are laid out tap-major so each tap's add reads one block."""
+    kernel = plan.kernel
+    kh, kw, channels, out_channels = kernel.shape
+    out_h, out_w = plan.out_h, plan.out_w
+    sy, sx, dy, dx = plan.steps
+    flat_grad = grad.reshape(-1, out_channels)
+    if channels == 1:
+        # One product for all taps; its rows are the taps, so each tap's block is contiguous.
+        grad_cols = (kernel.reshape(kh * kw, out_channels) @ flat_grad.T).reshape(
+            kh, kw, *grad.shape[:3], 1
+        )
+    else:
+        # With 2 or more channels the layout above leaves every tap's add a gather across
+        # channels (measured 4-5x slower at stride 1), so one matmul per tap instead.
+        per_tap_kernel = kernel.reshape(kh * kw, channels, out_channels).transpose(0, 2, 1)
+        grad_cols = np.matmul(flat_grad, per_tap_kernel).reshape(kh, kw, *grad.shape[:3], channels)
+    grad_padded = np.zeros(padded_shape, dtype=grad.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            tap_view(grad_padded, i * dy, j * dx, out_h, out_w, sy, sx)[...] += grad_cols[i, j]
+    return grad_padded
 
 
 def conv2d(

@@ -306,35 +306,42 @@ def test_conv1d_backward_matches_finite_differences(width, k, stride, padding, d
 
 
 @pytest.mark.parametrize(
-    ("size", "kernel_size", "padding", "dilation", "channels", "flat"),
+    ("size", "kernel_size", "stride", "padding", "dilation", "channels", "route"),
     [
-        ((16, 15), (3, 3), "valid", (1, 1), (4, 6), True),
-        ((14, 15), (2, 3), "same", (1, 2), (5, 7), True),  # even kernel: extra padding at the end
-        ((16, 16), (4, 2), "same", (2, 1), (4, 5), True),
-        ((16, 15), (3, 3), "valid", (1, 1), (6, 4), False),  # more input than output channels
-        ((6, 7), (5, 4), "valid", (1, 1), (4, 6), False),  # outputs cover little of the grid
-        ((7, 7), (3, 3), "same", (2, 2), (4, 6), False),
+        ((16, 15), (3, 3), 1, "valid", (1, 1), (4, 6), "spread_flat"),
+        ((14, 15), (2, 3), 1, "valid", (1, 2), (5, 7), "spread_flat"),
+        ((16, 15), (3, 3), 1, "valid", (1, 1), (2, 3), "spread_flat"),  # 2 input channels
+        ((16, 15), (3, 3), 1, "valid", (1, 1), (6, 4), "correlate"),  # more in than out
+        ((6, 7), (5, 4), 1, "valid", (1, 1), (4, 6), "correlate"),  # outputs cover little
+        ((9, 8), (3, 3), 1, "valid", (1, 1), (3, 2), "col2im"),  # few channels, more in than out
+        ((9, 8), (3, 2), 1, "valid", (1, 1), (1, 3), "col2im"),  # one input channel
+        ((10, 9), (3, 3), 1, "same", (1, 1), (4, 6), "spread_same"),
+        ((14, 15), (2, 3), 1, "same", (1, 2), (5, 7), "spread_same"),  # even: extra pad at end
+        ((16, 16), (4, 2), 1, "same", (2, 1), (3, 3), "spread_same"),  # no unshifted tap
+        ((3, 6), (3, 4), 1, "same", (3, 2), (2, 4), "spread_same"),  # some taps miss the grid
+        ((7, 7), (3, 3), 1, "same", (2, 2), (6, 4), "correlate"),  # more in than out
+        ((7, 6), (2, 3), 1, "same", (1, 1), (1, 4), "col2im"),  # one input channel
+        ((9, 8), (3, 3), 2, "same", (1, 1), (3, 5), "col2im"),  # strides above 1
+        ((9, 8), (2, 3), (2, 3), "valid", (2, 1), (4, 6), "col2im"),
     ],
 )
-def test_stride_one_input_gradient_routes_match_finite_differences(
-    size, kernel_size, padding, dilation, channels, flat
+def test_input_gradient_routes_match_finite_differences(
+    size, kernel_size, stride, padding, dilation, channels, route
 ):
-    # Stride 1 with several input channels takes one of two routes (shifted flat rows or the
-    # full correlation); the parameters pin which, so both stay checked whatever the draw.
-    rng = np.random.default_rng(sum(size) + sum(kernel_size))
+    # The input gradient takes one of four routes by shape; the parameters pin which, so each
+    # stays checked whatever the property tests happen to draw.
+    rng = np.random.default_rng(sum(size) + sum(kernel_size) + sum(channels))
     x = rng.standard_normal((2, *size, channels[0]))
     kernel = rng.standard_normal((*kernel_size, *channels))
-    out = ops.conv2d(x, kernel, 1, padding, dilation)
-    # At stride 1 the padded grid is the output grown by the kernel's span.
-    spans = [(k - 1) * d for k, d in zip(kernel_size, dilation, strict=True)]
-    padded = (2, out.shape[1] + spans[0], out.shape[2] + spans[1], channels[0])
-    assert _windows.spread_flat_pays(padded, out.shape[1], out.shape[2], channels[1]) == flat
+    plan = ops._ConvPlan(x, kernel, stride, padding, dilation, "test", one_d=False)
+    assert ops.input_grad_route(plan, plan.padded().shape) == route
+    out = ops.conv2d(x, kernel, stride, padding, dilation)
     grad_out = rng.standard_normal(out.shape)
 
     def loss():
-        return np.sum(ops.conv2d(x, kernel, 1, padding, dilation) * grad_out)
+        return np.sum(ops.conv2d(x, kernel, stride, padding, dilation) * grad_out)
 
-    grad_x, grad_kernel = ops.conv2d_backward(x, kernel, grad_out, 1, padding, dilation)
+    grad_x, grad_kernel = ops.conv2d_backward(x, kernel, grad_out, stride, padding, dilation)
     np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), atol=1e-6)
     np.testing.assert_allclose(grad_kernel, naive.numeric_gradient(loss, kernel), atol=1e-6)
 
