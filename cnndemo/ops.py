@@ -37,10 +37,11 @@ from cnndemo._windows import (
     blocks,
     correlate,
     pad,
-    spread_flat,
-    spread_flat_pays,
-    spread_same,
-    spread_same_pays,
+    spread,
+    spread_extended_pays,
+    spread_pays,
+    spread_rows,
+    spread_rows_pays,
     tap_major_cols,
     tap_view,
     window_view,
@@ -201,11 +202,15 @@ def _input_grad(plan: _ConvPlan, grad: np.ndarray, padded_shape: tuple[int, ...]
     _, _, dy, dx = plan.steps
     top, _, left, _ = plan.pads
     route = input_grad_route(plan, padded_shape)
-    if route == "spread_same":
+    if route == "spread":
         shifts = [(i, j, i * dy - top, j * dx - left) for i in range(kh) for j in range(kw)]
-        return spread_same(grad, kernel, shifts)
-    if route == "spread_flat":
-        grad_padded = spread_flat(grad, kernel, padded_shape, dy, dx)
+        return spread(grad, kernel, shifts)
+    if route == "spread_rows":
+        grad_padded = spread_rows(grad, kernel, padded_shape, dy)
+    elif route == "spread_extended":
+        shifts = [(i, j, i * dy, j * dx) for i in range(kh) for j in range(kw)]
+        extended = pad(grad, 0, padded_shape[1] - plan.out_h, 0, padded_shape[2] - plan.out_w, 0.0)
+        grad_padded = spread(extended, kernel, shifts)
     elif route == "correlate":
         # The "full" correlation of grad with the flipped, in/out-swapped kernel.
         span_y, span_x = (kh - 1) * dy, (kw - 1) * dx
@@ -226,9 +231,12 @@ def _input_grad(plan: _ConvPlan, grad: np.ndarray, padded_shape: tuple[int, ...]
 def input_grad_route(plan: _ConvPlan, padded_shape: tuple[int, ...]) -> str:
     """Which way ``_input_grad`` computes the input gradient, by what measured fastest.
 
-    - ``"spread_same"``: stride 1 with an output grid equal to the input grid ("same"): the
-      taps spread straight onto the input, nothing padded is built or cropped.
-    - ``"spread_flat"``: stride 1 elsewhere, when its shifted flat rows pay (``_windows``).
+    - ``"spread"``: stride 1 with an output grid equal to the input grid ("same"): the taps
+      spread straight onto the input; nothing padded is built or cropped.
+    - ``"spread_rows"``: stride 1 otherwise, when that pays (``_windows.spread_rows_pays``):
+      the gradient zero-extended onto the padded grid and spread a kernel row at a time.
+    - ``"spread_extended"``: the same a tap at a time, for one input channel or dilated
+      columns, when that pays (``_windows.spread_extended_pays``).
     - ``"correlate"``: stride 1 with 4 or more input channels: the full correlation. Not for
       fewer: its matmul would be a thin matrix-vector product (2x slower than col2im).
     - ``"col2im"``: every other case, strides above 1 in particular.
@@ -238,10 +246,12 @@ def input_grad_route(plan: _ConvPlan, padded_shape: tuple[int, ...]) -> str:
     channels, out_channels = kernel.shape[2:]
     if plan.steps[:2] != (1, 1):
         return "col2im"
-    if (plan.out_h, plan.out_w) == (height, width) and spread_same_pays(kernel):
-        return "spread_same"
-    if channels > 1 and spread_flat_pays(padded_shape, plan.out_h, plan.out_w, out_channels):
-        return "spread_flat"
+    if (plan.out_h, plan.out_w) == (height, width) and spread_pays(kernel):
+        return "spread"
+    if spread_rows_pays(kernel, plan.steps[3]):
+        return "spread_rows"
+    if spread_extended_pays(padded_shape, plan.out_h, plan.out_w, out_channels):
+        return "spread_extended"
     if channels >= NARROW_CHANNELS:
         return "correlate"
     return "col2im"

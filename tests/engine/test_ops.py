@@ -308,19 +308,27 @@ def test_conv1d_backward_matches_finite_differences(width, k, stride, padding, d
 @pytest.mark.parametrize(
     ("size", "kernel_size", "stride", "padding", "dilation", "channels", "route"),
     [
-        ((16, 15), (3, 3), 1, "valid", (1, 1), (4, 6), "spread_flat"),
-        ((14, 15), (2, 3), 1, "valid", (1, 2), (5, 7), "spread_flat"),
-        ((16, 15), (3, 3), 1, "valid", (1, 1), (2, 3), "spread_flat"),  # 2 input channels
-        ((16, 15), (3, 3), 1, "valid", (1, 1), (6, 4), "correlate"),  # more in than out
-        ((6, 7), (5, 4), 1, "valid", (1, 1), (4, 6), "correlate"),  # outputs cover little
-        ((9, 8), (3, 3), 1, "valid", (1, 1), (3, 2), "col2im"),  # few channels, more in than out
-        ((9, 8), (3, 2), 1, "valid", (1, 1), (1, 3), "col2im"),  # one input channel
-        ((10, 9), (3, 3), 1, "same", (1, 1), (4, 6), "spread_same"),
-        ((14, 15), (2, 3), 1, "same", (1, 2), (5, 7), "spread_same"),  # even: extra pad at end
-        ((16, 16), (4, 2), 1, "same", (2, 1), (3, 3), "spread_same"),  # no unshifted tap
-        ((3, 6), (3, 4), 1, "same", (3, 2), (2, 4), "spread_same"),  # some taps miss the grid
-        ((7, 7), (3, 3), 1, "same", (2, 2), (6, 4), "correlate"),  # more in than out
-        ((7, 6), (2, 3), 1, "same", (1, 1), (1, 4), "col2im"),  # one input channel
+        ((16, 15), (3, 3), 1, "valid", (1, 1), (4, 6), "spread_rows"),
+        ((16, 15), (3, 3), 1, "valid", (1, 1), (2, 3), "spread_rows"),  # 2 input channels
+        ((15, 14), (2, 4), 1, "valid", (2, 1), (3, 5), "spread_rows"),  # even, dilated rows
+        ((15, 14), (3, 1), 1, "valid", (1, 1), (2, 5), "spread_rows"),  # one tap per row
+        ((1, 21), (1, 3), 1, "valid", (1, 1), (3, 5), "spread_rows"),  # one row: 1D
+        ((14, 15), (2, 3), 1, "valid", (1, 2), (5, 7), "spread_extended"),  # dilated columns
+        ((16, 15), (3, 3), 1, "valid", (1, 1), (6, 4), "spread_rows"),  # up to 2x more in
+        ((16, 15), (3, 3), 1, "valid", (1, 1), (9, 4), "correlate"),  # over 2x more in than out
+        ((6, 7), (5, 4), 1, "valid", (1, 1), (4, 6), "spread_rows"),  # outputs cover little
+        ((6, 7), (3, 2), 1, "valid", (1, 2), (4, 6), "correlate"),  # same, dilated columns
+        ((9, 8), (3, 3), 1, "valid", (1, 1), (3, 1), "col2im"),  # few channels, more in than out
+        ((9, 8), (3, 2), 1, "valid", (1, 1), (1, 3), "spread_extended"),  # one input channel
+        ((6, 7), (5, 4), 1, "valid", (1, 1), (1, 3), "col2im"),  # one, outputs cover little
+        ((10, 9), (3, 3), 1, "same", (1, 1), (4, 6), "spread"),
+        ((14, 15), (2, 3), 1, "same", (1, 2), (5, 7), "spread"),  # even: extra pad at end
+        ((16, 16), (4, 2), 1, "same", (2, 1), (3, 3), "spread"),  # no unshifted tap
+        ((3, 6), (3, 4), 1, "same", (3, 2), (2, 4), "spread"),  # some taps miss the grid
+        ((7, 7), (3, 3), 1, "same", (2, 2), (6, 4), "correlate"),  # more in, dilated columns
+        ((7, 6), (2, 3), 1, "same", (1, 1), (1, 4), "spread"),  # one input channel
+        ((7, 6), (2, 3), 1, "same", (1, 1), (3, 2), "spread_rows"),  # more in: padded grid
+        ((7, 6), (2, 3), 1, "same", (1, 1), (3, 1), "col2im"),  # few channels, more in than out
         ((9, 8), (3, 3), 2, "same", (1, 1), (3, 5), "col2im"),  # strides above 1
         ((9, 8), (2, 3), (2, 3), "valid", (2, 1), (4, 6), "col2im"),
     ],
