@@ -5,12 +5,18 @@ Everything works on 4D arrays (batch, height, width, channels); 1D callers add a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-# Below this many input channels the tap-major im2col (one contiguous copy per kernel tap)
-# beats copying whole windows, whose contiguous runs are then only k_w * channels long.
+# Below this many input channels the full correlation is a thin matrix-vector product.
 NARROW_CHANNELS = 4
+
+# An im2col copies each window as a few contiguous runs (a window row of kw * channels cells,
+# or one cell's channels when the columns are dilated). Runs shorter than this many bytes are
+# cheaper to copy tap by tap (tap_major_cols: one long copy per kernel tap).
+MIN_RUN_BYTES = 32
 
 # Size of one im2col block in bytes. A block this size is still in the L2 cache when the
 # matmul reads it, which makes the copy almost free; one big im2col costs about 1.5x more.
@@ -75,6 +81,57 @@ def tap_major_cols(
     return cols.reshape(kh * kw * channels, batch * out_h * out_w)
 
 
+def run_bytes(kw: int, channels: int, dx: int, itemsize: int) -> int:
+    """Bytes in one contiguous run of a window: a whole window row unless columns are dilated."""
+    return (kw if dx == 1 else 1) * channels * itemsize
+
+
+def window_runs(
+    padded: np.ndarray, out_h: int, out_w: int, kh: int, kw: int, steps: tuple[int, ...]
+) -> np.ndarray:
+    """Read-only view (batch, out_h, out_w, runs) of every window as opaque byte runs.
+
+    Copying it in C order gives the im2col (viewed back as numbers). NumPy copies a strided
+    array one innermost run at a time, so making each contiguous run of a window a single
+    element (a void scalar of ``run_bytes``) cuts the per-run overhead: measured 1.3-1.5x faster
+    than copying the (kh, kw, channels) view of the same windows, and the whole forward of
+    (32,32,32,16) * (3,3,16,32) 1.15x faster.
+    """
+    sy, sx, dy, dx = steps
+    padded = np.ascontiguousarray(padded)
+    batch, height, width, channels = padded.shape
+    sb, sh, sw, sc = padded.strides
+    size = run_bytes(kw, channels, dx, padded.itemsize)
+    cells = padded.reshape(-1)
+    # One run starting at every cell; the last few would read past the end and are never used.
+    starts = (cells.size * padded.itemsize - size) // sc + 1
+    runs = as_strided(
+        cells[: size // padded.itemsize].view(np.dtype((np.void, size))), (starts,), (sc,)
+    )
+    if dx == 1:
+        shape, strides = (kh,), (sh * dy,)
+    else:
+        shape, strides = (kh, kw), (sh * dy, sw * dx)
+    return as_strided(
+        runs,
+        (batch, out_h, out_w, *shape),
+        (sb, sh * sy, sw * sx, *strides),
+        writeable=False,
+    )
+
+
+def im2col_blocks(
+    padded: np.ndarray, kh: int, kw: int, out_h: int, out_w: int, steps: tuple[int, ...]
+) -> Iterator[tuple[tuple, np.ndarray]]:
+    """(index, cols) per block of outputs: ``cols`` (rows, kh * kw * channels) holds the
+    windows of the outputs ``out[index]``, copied just before use so it is still in cache."""
+    channels = padded.shape[3]
+    taps = kh * kw * channels
+    windows = window_runs(padded, out_h, out_w, kh, kw, steps)
+    for index in blocks(padded.shape[0], out_h, out_w, taps * padded.itemsize):
+        yield index, np.ascontiguousarray(windows[index]).view(padded.dtype).reshape(-1, taps)
+
+
 def correlate(
     padded: np.ndarray, kernel: np.ndarray, out_h: int, out_w: int, steps: tuple[int, ...]
 ) -> np.ndarray:
@@ -83,16 +140,12 @@ def correlate(
     taps = kh * kw * channels
     flat_kernel = kernel.reshape(taps, out_channels)
     batch = padded.shape[0]
-    if channels < NARROW_CHANNELS:
+    if run_bytes(kw, channels, steps[3], padded.itemsize) < MIN_RUN_BYTES:
         cols = tap_major_cols(padded, kh, kw, out_h, out_w, steps)
         return (cols.T @ flat_kernel).reshape(batch, out_h, out_w, out_channels)
-    windows = window_view(padded, out_h, out_w, kh, kw, *steps)
     out = np.empty((batch, out_h, out_w, out_channels), dtype=padded.dtype)
-    for index in blocks(batch, out_h, out_w, taps * padded.itemsize):
-        block = out[index]
-        np.matmul(
-            windows[index].reshape(-1, taps), flat_kernel, out=block.reshape(-1, out_channels)
-        )
+    for index, cols in im2col_blocks(padded, kh, kw, out_h, out_w, steps):
+        np.matmul(cols, flat_kernel, out=out[index].reshape(-1, out_channels))
     return out
 
 

@@ -33,10 +33,12 @@ from cnndemo._checks import (
     whole,
 )
 from cnndemo._windows import (
+    MIN_RUN_BYTES,
     NARROW_CHANNELS,
-    blocks,
     correlate,
+    im2col_blocks,
     pad,
+    run_bytes,
     spread,
     spread_extended_pays,
     spread_pays,
@@ -183,14 +185,12 @@ def _kernel_grad(plan: _ConvPlan, grad: np.ndarray, padded: np.ndarray) -> np.nd
     """``cols.T @ grad`` for the im2col ``cols`` of the forward, built block by block."""
     kh, kw, channels, out_channels = plan.kernel.shape
     out_h, out_w, steps = plan.out_h, plan.out_w, plan.steps
-    if channels < NARROW_CHANNELS:
+    if run_bytes(kw, channels, steps[3], padded.itemsize) < MIN_RUN_BYTES:
         cols = tap_major_cols(padded, kh, kw, out_h, out_w, steps)
         return (cols @ grad.reshape(-1, out_channels)).reshape(plan.kernel.shape)
-    taps = kh * kw * channels
-    windows = window_view(padded, out_h, out_w, kh, kw, *steps)
-    grad_kernel = np.zeros((taps, out_channels), dtype=grad.dtype)
-    for index in blocks(padded.shape[0], out_h, out_w, taps * grad.itemsize):
-        grad_kernel += windows[index].reshape(-1, taps).T @ grad[index].reshape(-1, out_channels)
+    grad_kernel = np.zeros((kh * kw * channels, out_channels), dtype=grad.dtype)
+    for index, cols in im2col_blocks(padded, kh, kw, out_h, out_w, steps):
+        grad_kernel += cols.T @ grad[index].reshape(-1, out_channels)
     return grad_kernel.reshape(plan.kernel.shape)
 
 
