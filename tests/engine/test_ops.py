@@ -190,6 +190,41 @@ def test_conv2d_blocked_im2col_matches_the_oracle(monkeypatch):
         np.testing.assert_allclose(grad_kernel, reference[1])
 
 
+@pytest.mark.parametrize(
+    ("stride", "padding", "dilation", "kernel_size"),
+    [
+        ((1, 1), "valid", (1, 1), (3, 3)),
+        ((2, 1), "same", (1, 2), (2, 3)),
+        ((1, 1), "same", (2, 1), (4, 2)),
+        ((3, 1), "valid", (1, 1), (1, 5)),
+    ],
+)
+def test_one_channel_im2col_by_rows_matches_the_oracle(stride, padding, dilation, kernel_size):
+    # One input channel and stride 1 across: each tap's row of outputs reads one contiguous
+    # run, copied as one element once there are at least 256 such runs. Both sides of that
+    # threshold are checked, in float64 and float32.
+    rng = np.random.default_rng(sum(kernel_size) + stride[0])
+    kernel = rng.standard_normal((*kernel_size, 1, 3))
+    for batch in (1, 16):
+        x = rng.standard_normal((batch, 12, 11, 1))
+        expected = naive.conv2d(x, kernel, stride, padding, dilation)
+        runs = batch * expected.shape[1] * kernel_size[0] * kernel_size[1]
+        assert (runs >= 256) == (batch == 16)
+        np.testing.assert_allclose(ops.conv2d(x, kernel, stride, padding, dilation), expected)
+        single = ops.conv2d(
+            x.astype(np.float32), kernel.astype(np.float32), stride, padding, dilation
+        )
+        np.testing.assert_allclose(single, expected, rtol=1e-4, atol=1e-4)
+        grad_out = rng.standard_normal(expected.shape)
+
+        def loss(x=x, grad_out=grad_out):
+            return np.sum(ops.conv2d(x, kernel, stride, padding, dilation) * grad_out)
+
+        grad_x, grad_kernel = ops.conv2d_backward(x, kernel, grad_out, stride, padding, dilation)
+        np.testing.assert_allclose(grad_kernel, naive.numeric_gradient(loss, kernel), atol=1e-6)
+        np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), atol=1e-6)
+
+
 def test_conv_accepts_non_contiguous_input():
     rng = np.random.default_rng(3)
     x = rng.standard_normal((2, 6, 7, 8))[:, ::-1, :, ::2]
