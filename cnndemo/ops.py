@@ -42,6 +42,7 @@ from cnndemo._windows import (
     spread,
     spread_extended_pays,
     spread_pays,
+    spread_phases,
     spread_rows,
     spread_rows_pays,
     tap_major_cols,
@@ -205,7 +206,9 @@ def _input_grad(plan: _ConvPlan, grad: np.ndarray, padded_shape: tuple[int, ...]
     if route == "spread":
         shifts = [(i, j, i * dy - top, j * dx - left) for i in range(kh) for j in range(kw)]
         return spread(grad, kernel, shifts)
-    if route == "spread_rows":
+    if route == "spread_phases":
+        grad_padded = spread_phases(grad, kernel, padded_shape, *plan.steps[:2])
+    elif route == "spread_rows":
         grad_padded = spread_rows(grad, kernel, padded_shape, dy)
     elif route == "spread_extended":
         shifts = [(i, j, i * dy, j * dx) for i in range(kh) for j in range(kw)]
@@ -239,16 +242,22 @@ def input_grad_route(plan: _ConvPlan, padded_shape: tuple[int, ...]) -> str:
       columns, when that pays (``_windows.spread_extended_pays``).
     - ``"correlate"``: stride 1 with 4 or more input channels: the full correlation. Not for
       fewer: its matmul would be a thin matrix-vector product (2x slower than col2im).
-    - ``"col2im"``: every other case, strides above 1 in particular.
+    - ``"spread_phases"``: strides above 1 without dilation, where every phase of the padded
+      grid gets a tap: one ``spread_rows`` per phase, when that pays.
+    - ``"col2im"``: every other case.
     """
     _, height, width, _ = plan.x.shape
     kernel = plan.kernel
     channels, out_channels = kernel.shape[2:]
-    if plan.steps[:2] != (1, 1):
+    sy, sx, dy, dx = plan.steps
+    if (sy, sx) != (1, 1):
+        fits = kernel.shape[0] >= sy and kernel.shape[1] >= sx
+        if fits and (dy, dx) == (1, 1) and spread_rows_pays(kernel, dx):
+            return "spread_phases"
         return "col2im"
     if (plan.out_h, plan.out_w) == (height, width) and spread_pays(kernel):
         return "spread"
-    if spread_rows_pays(kernel, plan.steps[3]):
+    if spread_rows_pays(kernel, dx):
         return "spread_rows"
     if spread_extended_pays(padded_shape, plan.out_h, plan.out_w, out_channels):
         return "spread_extended"

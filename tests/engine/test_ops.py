@@ -364,14 +364,18 @@ def test_conv1d_backward_matches_finite_differences(width, k, stride, padding, d
         ((7, 6), (2, 3), 1, "same", (1, 1), (1, 4), "spread"),  # one input channel
         ((7, 6), (2, 3), 1, "same", (1, 1), (3, 2), "spread_rows"),  # more in: padded grid
         ((7, 6), (2, 3), 1, "same", (1, 1), (3, 1), "col2im"),  # few channels, more in than out
-        ((9, 8), (3, 3), 2, "same", (1, 1), (3, 5), "col2im"),  # strides above 1
-        ((9, 8), (2, 3), (2, 3), "valid", (2, 1), (4, 6), "col2im"),
+        ((9, 8), (3, 3), 2, "same", (1, 1), (3, 5), "spread_phases"),  # strides above 1
+        ((10, 9), (2, 3), (2, 3), "valid", (1, 1), (4, 6), "spread_phases"),  # one tap a phase
+        ((11, 10), (4, 4), 3, "same", (1, 1), (2, 3), "spread_phases"),  # 1 or 2 taps a phase
+        ((9, 8), (3, 3), 2, "same", (1, 1), (1, 5), "col2im"),  # one input channel
+        ((9, 8), (1, 3), 2, "valid", (1, 1), (4, 6), "col2im"),  # a phase without taps
+        ((9, 8), (2, 3), (2, 3), "valid", (2, 1), (4, 6), "col2im"),  # dilated
     ],
 )
 def test_input_gradient_routes_match_finite_differences(
     size, kernel_size, stride, padding, dilation, channels, route
 ):
-    # The input gradient takes one of four routes by shape; the parameters pin which, so each
+    # The input gradient takes one of six routes by shape; the parameters pin which, so each
     # stays checked whatever the property tests happen to draw.
     rng = np.random.default_rng(sum(size) + sum(kernel_size) + sum(channels))
     x = rng.standard_normal((2, *size, channels[0]))
