@@ -100,7 +100,8 @@ def runs(padded: np.ndarray, size: int) -> np.ndarray:
     contiguous run a single element cuts its per-run overhead."""
     cells = np.ascontiguousarray(padded).reshape(-1)
     step = cells.itemsize * padded.shape[3]
-    # The last few runs would read past the end; callers' views never reach them.
+    # Every run lies inside ``cells`` (runs that would cross its end are left out), and so do
+    # the callers' views of these runs: as_strided checks neither.
     starts = (cells.size * cells.itemsize - size) // step + 1
     first = cells[: size // cells.itemsize].view(np.dtype((np.void, size)))
     return as_strided(first, (starts,), (step,), writeable=False)
@@ -203,10 +204,10 @@ def spread(
     if unshifted:
         # The unshifted tap covers every cell: it starts the sum, saving a zero fill and an add.
         i, j, _, _ = unshifted[0]
-        spread = every_tap[i, j].copy() if channels == 1 else flat_grad @ kernel[i, j].T
+        total = every_tap[i, j].copy() if channels == 1 else flat_grad @ kernel[i, j].T
         shifts.remove(unshifted[0])
     else:
-        spread = np.zeros((cells, channels), dtype=grad.dtype)
+        total = np.zeros((cells, channels), dtype=grad.dtype)
     for i, j, shift_y, shift_x in shifts:
         product = tap_product(i, j)
         grid = product.reshape(batch, height, width, channels)
@@ -220,10 +221,10 @@ def spread(
             grid[:, :, :-shift_x] = 0
         offset = shift_y * width + shift_x
         if offset >= 0:
-            spread[offset:] += product[: cells - offset]
+            total[offset:] += product[: cells - offset]
         else:
-            spread[: cells + offset] += product[-offset:]
-    return spread.reshape(batch, height, width, channels)
+            total[: cells + offset] += product[-offset:]
+    return total.reshape(batch, height, width, channels)
 
 
 def spread_rows(
@@ -249,20 +250,20 @@ def spread_rows(
     on_grid = extended[lead : lead + cells].reshape(batch, height, width, out_channels)
     on_grid[:, :out_h, :out_w] = grad
     flat = extended.reshape(-1)
-    spread = np.empty((rows * kw, channels), dtype=grad.dtype)
-    kernel_row_sum = np.empty_like(spread) if kh > 1 else spread
+    total = np.empty((rows * kw, channels), dtype=grad.dtype)
+    kernel_row_sum = np.empty_like(total) if kh > 1 else total
     run = kw * out_channels
     for i in range(kh):
         # Taps j = kw-1 .. 0 of row i read cells s - i*dy*width - j: ascending in memory.
         row_kernel = kernel[i, ::-1].transpose(0, 2, 1).reshape(run, channels)
-        target = (spread if i == 0 else kernel_row_sum).reshape(rows, kw, channels)
+        target = (total if i == 0 else kernel_row_sum).reshape(rows, kw, channels)
         for phase in range(kw):
             start = (lead + phase - i * dy * width - (kw - 1)) * out_channels
-            runs = flat[start : start + rows * run].reshape(rows, run)
-            np.matmul(runs, row_kernel, out=target[:, phase])
+            gathered = flat[start : start + rows * run].reshape(rows, run)
+            np.matmul(gathered, row_kernel, out=target[:, phase])
         if i:
-            spread += kernel_row_sum
-    return spread[:cells].reshape(padded_shape)
+            total += kernel_row_sum
+    return total[:cells].reshape(padded_shape)
 
 
 def spread_phases(
@@ -277,14 +278,14 @@ def spread_phases(
     than col2im, whose strided adds move only ``channels`` numbers at a time. Every phase needs
     a tap (kernel at least as large as the stride).
     """
-    spread = np.empty(padded_shape, dtype=grad.dtype)
+    total = np.empty(padded_shape, dtype=grad.dtype)
     batch, _, _, channels = padded_shape
     for a in range(sy):
         for b in range(sx):
-            phase = spread[:, a::sy, b::sx]
+            phase = total[:, a::sy, b::sx]
             phase_shape = (batch, phase.shape[1], phase.shape[2], channels)
             phase[...] = spread_rows(grad, kernel[a::sy, b::sx], phase_shape, 1)
-    return spread
+    return total
 
 
 def spread_pays(kernel: np.ndarray) -> bool:

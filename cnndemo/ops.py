@@ -175,9 +175,8 @@ def _conv_forward(plan: _ConvPlan) -> np.ndarray:
 
 
 def _conv_backward(plan: _ConvPlan, grad_out: object) -> tuple[np.ndarray, np.ndarray]:
-    kernel = plan.kernel
-    batch, height, width, _ = plan.x.shape
-    grad = check_grad(grad_out, (batch, plan.out_h, plan.out_w, kernel.shape[3]), plan.x.dtype)
+    batch, out_channels = plan.x.shape[0], plan.kernel.shape[3]
+    grad = check_grad(grad_out, (batch, plan.out_h, plan.out_w, out_channels), plan.x.dtype)
     padded = plan.padded()
     return _input_grad(plan, grad, padded.shape), _kernel_grad(plan, grad, padded)
 
@@ -234,17 +233,23 @@ def _input_grad(plan: _ConvPlan, grad: np.ndarray, padded_shape: tuple[int, ...]
 def input_grad_route(plan: _ConvPlan, padded_shape: tuple[int, ...]) -> str:
     """Which way ``_input_grad`` computes the input gradient, by what measured fastest.
 
-    - ``"spread"``: stride 1 with an output grid equal to the input grid ("same"): the taps
-      spread straight onto the input; nothing padded is built or cropped.
-    - ``"spread_rows"``: stride 1 otherwise, when that pays (``_windows.spread_rows_pays``):
-      the gradient zero-extended onto the padded grid and spread a kernel row at a time.
+    Strides above 1:
+
+    - ``"spread_phases"``: no dilation and a kernel at least as large as the stride, so every
+      phase of the padded grid gets a tap: one ``spread_rows`` per phase, when that pays.
+    - ``"col2im"``: otherwise.
+
+    Stride 1:
+
+    - ``"spread"``: an output grid equal to the input grid ("same"): the taps spread straight
+      onto the input; nothing padded is built or cropped.
+    - ``"spread_rows"``: otherwise, when that pays (``_windows.spread_rows_pays``): the
+      gradient zero-extended onto the padded grid and spread a kernel row at a time.
     - ``"spread_extended"``: the same a tap at a time, for one input channel or dilated
       columns, when that pays (``_windows.spread_extended_pays``).
-    - ``"correlate"``: stride 1 with 4 or more input channels: the full correlation. Not for
-      fewer: its matmul would be a thin matrix-vector product (2x slower than col2im).
-    - ``"spread_phases"``: strides above 1 without dilation, where every phase of the padded
-      grid gets a tap: one ``spread_rows`` per phase, when that pays.
-    - ``"col2im"``: every other case.
+    - ``"correlate"``: 4 or more input channels: the full correlation. Not for fewer: its
+      matmul would be a thin matrix-vector product (2x slower than col2im).
+    - ``"col2im"``: the rest.
     """
     _, height, width, _ = plan.x.shape
     kernel = plan.kernel
