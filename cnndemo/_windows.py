@@ -136,8 +136,13 @@ def im2col_blocks(
     padded: np.ndarray, kh: int, kw: int, out_h: int, out_w: int, steps: tuple[int, ...]
 ) -> Iterator[tuple[tuple, np.ndarray]]:
     """(index, cols) per block of outputs: ``cols`` (rows, kh * kw * channels) holds the
-    windows of the outputs ``out[index]``, copied just before use so it is still in cache."""
+    windows of the outputs ``out[index]``, copied just before use so it is still in cache.
+    Windows with runs under ``MIN_RUN_BYTES`` come as one block, the transposed tap-major
+    im2col."""
     channels = padded.shape[3]
+    if run_bytes(kw, channels, steps[3], padded.itemsize) < MIN_RUN_BYTES:
+        yield (slice(None),), tap_major_cols(padded, kh, kw, out_h, out_w, steps).T
+        return
     taps = kh * kw * channels
     windows = window_runs(padded, out_h, out_w, kh, kw, steps)
     for index in blocks(padded.shape[0], out_h, out_w, taps * padded.itemsize):
@@ -149,13 +154,8 @@ def correlate(
 ) -> np.ndarray:
     """Valid cross-correlation of an already padded input: im2col and matmul."""
     kh, kw, channels, out_channels = kernel.shape
-    taps = kh * kw * channels
-    flat_kernel = kernel.reshape(taps, out_channels)
-    batch = padded.shape[0]
-    if run_bytes(kw, channels, steps[3], padded.itemsize) < MIN_RUN_BYTES:
-        cols = tap_major_cols(padded, kh, kw, out_h, out_w, steps)
-        return (cols.T @ flat_kernel).reshape(batch, out_h, out_w, out_channels)
-    out = np.empty((batch, out_h, out_w, out_channels), dtype=padded.dtype)
+    flat_kernel = kernel.reshape(kh * kw * channels, out_channels)
+    out = np.empty((padded.shape[0], out_h, out_w, out_channels), dtype=padded.dtype)
     for index, cols in im2col_blocks(padded, kh, kw, out_h, out_w, steps):
         np.matmul(cols, flat_kernel, out=out[index].reshape(-1, out_channels))
     return out

@@ -33,19 +33,16 @@ from cnndemo._checks import (
     whole,
 )
 from cnndemo._windows import (
-    MIN_RUN_BYTES,
     NARROW_CHANNELS,
     correlate,
     im2col_blocks,
     pad,
-    run_bytes,
     spread,
     spread_extended_pays,
     spread_pays,
     spread_phases,
     spread_rows,
     spread_rows_pays,
-    tap_major_cols,
     tap_view,
     window_view,
 )
@@ -185,9 +182,6 @@ def _kernel_grad(plan: _ConvPlan, grad: np.ndarray, padded: np.ndarray) -> np.nd
     """``cols.T @ grad`` for the im2col ``cols`` of the forward, built block by block."""
     kh, kw, channels, out_channels = plan.kernel.shape
     out_h, out_w, steps = plan.out_h, plan.out_w, plan.steps
-    if run_bytes(kw, channels, steps[3], padded.itemsize) < MIN_RUN_BYTES:
-        cols = tap_major_cols(padded, kh, kw, out_h, out_w, steps)
-        return (cols @ grad.reshape(-1, out_channels)).reshape(plan.kernel.shape)
     grad_kernel = np.zeros((kh * kw * channels, out_channels), dtype=grad.dtype)
     for index, cols in im2col_blocks(padded, kh, kw, out_h, out_w, steps):
         grad_kernel += cols.T @ grad[index].reshape(-1, out_channels)
