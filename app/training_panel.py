@@ -542,7 +542,7 @@ def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp:
         # longer belong to the page, so end it now, marked as stopped.
         job.stop_requested = True
     # Each chunk is a fragment rerun that draws the panel anew, so the bar and the curve are
-    # drawn first, from the chunks so far, and stay on screen while the next chunk trains.
+    # drawn first, from the chunks so far, and stay up while the next chunk trains.
     # Drawn after the chunk instead, right before the rerun, the browser only ever showed
     # them for an instant (the rerun marks them stale): no live curve, and a bar animated
     # from zero on every chunk.
@@ -553,9 +553,10 @@ def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp:
     fragment_rerun = True
     while True:
         if job.errors:
-            # A fixed key lets the browser update the live chart in place rather than remount
-            # it (remounting redraws from scratch, which is slow and flickers); a full-script
-            # run may draw it several times, so it goes without a key there.
+            # A fixed key was meant to let the browser update the live chart in place. It does
+            # not: each fragment rerun still mounts a new chart and hides the old copy, so in
+            # slow motion the curve shows in about half the samples (the browser test measures
+            # it). A full-script run may draw it several times, so it goes without a key there.
             curve = (curve or st).plotly_chart(
                 tf.error_curve(
                     job.errors, epochs_target=job.epochs, title="Training error (live)",
