@@ -553,10 +553,15 @@ def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp:
     fragment_rerun = True
     while True:
         if job.errors:
-            # A fixed key was meant to let the browser update the live chart in place. It does
-            # not: each fragment rerun still mounts a new chart and hides the old copy, so in
-            # slow motion the curve shows in about half the samples (the browser test measures
-            # it). A full-script run may draw it several times, so it goes without a key there.
+            # The fixed key does not let the browser update the live chart in place: Streamlit
+            # 1.67 builds a Plotly chart's element id from its figure too
+            # (key_as_main_identity=False), so every redraw is a new element. The browser
+            # mounts it anew (blank until Plotly has drawn it) and keeps the old copy, hidden
+            # and stale, until the run ends. In slow motion the curve shows in about half the
+            # samples the browser test takes. Writing to a placeholder outside the fragment
+            # behaves the same; st.line_chart stays mounted but fades as stale for a third of
+            # each chunk. A full-script run may draw the chart several times, so it goes
+            # without a key there.
             curve = (curve or st).plotly_chart(
                 tf.error_curve(
                     job.errors, epochs_target=job.epochs, title="Training error (live)",
