@@ -10,10 +10,15 @@ import streamlit as st
 
 from app import image_figures as imf
 from app import image_widgets as iw
-from app import limits, widgets
-from app import pooling_figures as pf
 from app import training_figures as tf
 from app import training_panel as tp
+from app import widgets
+from app.core import limits
+from app.core.image_analysis import confusable_groups, display_name, pooled_sources
+from app.core.image_sets import ImageSet
+from app.core.model_ledgers import downsampled_model_ledger
+from app.core.training_jobs import TrainingRun
+from app.core.training_links import image_page_state
 from cnndemo import data as data_mod
 from cnndemo.models import build_model, default_hyperparameters
 
@@ -52,10 +57,10 @@ def _model_pool_inputs() -> tuple[list[int], list[int]]:
     return values[:2], values[2:]
 
 
-def _explain_run(run: tp.TrainingRun) -> None:
+def _explain_run(run: TrainingRun) -> None:
     """What the model learned, in words: which images it cannot separate, and why."""
     data, final = run.data, run.final
-    groups = pf.confusable_groups(final.example_vectors, data.targets)
+    groups = confusable_groups(final.example_vectors, data.targets)
     names = data.names
     blank = next((i for i, name in enumerate(names) if "#" not in name), None)
     lines = []
@@ -68,7 +73,7 @@ def _explain_run(run: tp.TrainingRun) -> None:
         )
     for group in groups:
         shown = ", ".join(
-            f"`{imf.display_name(names[i])}` ({int(data.targets[i])})" for i in group.indices
+            f"`{display_name(names[i])}` ({int(data.targets[i])})" for i in group.indices
         )
         lines.append(
             f"These {len(group.indices)} images reach the dense layer with almost the same "
@@ -98,14 +103,15 @@ def _explain_run(run: tp.TrainingRun) -> None:
         )
 
 
-def _results(run: tp.TrainingRun) -> None:
+def _results(run: TrainingRun) -> None:
     data, final = run.data, run.final
     epochs = [s.epoch for s in run.snapshots]
     st.plotly_chart(
-        run.figure(
+        widgets.run_figure(
+            run,
             "bars",
             lambda: tf.probability_bars(
-                [imf.display_name(name) for name in data.names],
+                [display_name(name) for name in data.names],
                 final.probabilities,
                 data.targets,
                 epochs=epochs,
@@ -117,7 +123,8 @@ def _results(run: tp.TrainingRun) -> None:
     )
     pooled_2d = final.example_vectors.shape[1] == 2
     st.plotly_chart(
-        run.figure(
+        widgets.run_figure(
+            run,
             "vectors",
             lambda: imf.region_vectors_animation(
                 epochs,
@@ -145,10 +152,10 @@ def _results(run: tp.TrainingRun) -> None:
     rows = []
     hp = run.hyperparameters
     for i, name in enumerate(data.names):
-        sources = pf.pooled_sources(data.inputs[i, :, :, 0], final.feature_maps[0][i], hp)
+        sources = pooled_sources(data.inputs[i, :, :, 0], final.feature_maps[0][i], hp)
         rows.append(
             {
-                "image": imf.display_name(name),
+                "image": display_name(name),
                 "label": int(data.targets[i]),
                 "P(line)": round(float(final.probabilities[i]), 4),
                 "right?": "✓" if (final.probabilities[i] > 0.5) == (data.targets[i] > 0.5)
@@ -172,8 +179,8 @@ def _results(run: tp.TrainingRun) -> None:
         )
 
 
-def _model_link_state(image_set: iw.ImageSet, hp: dict) -> dict:
-    state = iw.image_page_state(image_set, hp, EXTRA_LINK)
+def _model_link_state(image_set: ImageSet, hp: dict) -> dict:
+    state = image_page_state(image_set, hp, EXTRA_LINK)
     sizes = (*hp["pool_size"], *hp["pool_stride"])
     return state | {field: int(v) for field, v in zip(POOL_LINK, sizes, strict=True)}
 
@@ -230,7 +237,7 @@ def model_part() -> dict:
         usable = None
     else:
         usable = data
-    widgets.show_ledger(pf.downsampled_model_ledger(len(image_set), image_set.size, hp))
+    widgets.show_ledger(downsampled_model_ledger(len(image_set), image_set.size, hp))
 
     run = tp.training_panel(MODEL, SECTION, usable, hp, heading="Train the down-sampled CNN")
     with images_box:

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import plotly.graph_objects as go
 
-from app import limits
+from app.core import limits
+from app.core.numbers import format_value
 
 # ColorBrewer RdBu (11 classes), low = red, high = blue. Listed explicitly because the named
 # "RdBu" scales of plotly.js and plotly.express run in opposite directions.
@@ -66,17 +67,6 @@ class Axes:
 
 
 # --- Small pure helpers -------------------------------------------------------------------------
-
-
-def format_value(value: float) -> str:
-    """Compact text for a cell: whole numbers exactly, others to three significant digits."""
-    if not math.isfinite(value):
-        return ""
-    if float(value).is_integer() and abs(value) < 1e7:
-        return str(int(value))
-    if abs(value) >= 1000:
-        return f"{value:.0f}"
-    return f"{value:.3g}"
 
 
 def _hex_to_rgb(colour: str) -> tuple[float, float, float]:

@@ -7,17 +7,7 @@ image is hashable (cache keys), readable in tests, and goes straight into the en
 
 API
 ---
-Pure helpers (no Streamlit; tested in ``tests/app/test_image_widgets.py``):
-
-- ``ImageSet(images, labels)``: frozen; ``.arrays()`` -> (n, h, w) floats, ``.names`` (rows
-  joined by "/", as the engine reports them), ``.size`` -> (h, w), ``len()``;
-  ``.with_image(rows, label)``, ``.without(i)``, ``.toggled(i, r, c)``, ``.relabelled(i)``.
-- ``tutorial_set()``: the tutorial's sixteen images and labels.
-- ``blank_image(h, w)``, ``toggle_pixel(rows, r, c)``, ``resize_image(rows, h, w)`` (crop or pad
-  with blanks), ``image_from_array(array)``.
-- Share links: ``link_fields(images="img", labels="lab")`` -> two ``TensorField`` for a page's
-  ``Schema``; ``link_values(image_set)`` -> their values; ``check_link(images, labels)`` -> list
-  of problems (for ``Schema.check``); ``set_from_link(images, labels)`` -> ``ImageSet``.
+The images themselves (``ImageSet``, pixels, link fields) are plain data: ``app.core.image_sets``.
 
 Streamlit widgets (state lives in ``st.session_state`` under the page's ``prefix``):
 
@@ -43,9 +33,8 @@ Parts shared by the image training pages (each draws a whole block of a page):
 - ``predictions_part(run, key)``: thumbnails with P(label 1), wrong ones framed and listed.
 - ``classify_part(run, pad_prefix, set_prefix, pooled=...)``: the draw pad, the trained
   model's answer (a size it cannot take is explained, not raised), "add to the images".
-- Share links of a training page: ``image_page_schema(extra_fields)``,
-  ``image_page_state(image_set, hp, extra, pad_rows)``, ``link_hyperparameters(state, extra)``
-  and ``NumberField`` (a range-checked decimal field for ``app.share.Schema``).
+- ``apply_image_page_state(state, images_key, pad_key, prefix, extra)``: a decoded share link
+  (``app.core.training_links``) into the page's widgets.
 
 Widget keys (for tests; every control is a stateless ``st.button`` whose ``on_click`` edits the
 stored set, so keys never go stale when images are removed):
@@ -61,264 +50,43 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from app import image_figures as imf
-from app import ledger, limits
 from app import training_panel as tp
 from app.chart_spec import SpecFigure, spec_of
-from app.share import ChoiceField, IntField, Schema, TensorField, format_number, parse_number
-from app.widgets import show_ledger
+from app.core import ledger, limits
+from app.core.image_analysis import display_name
+from app.core.image_sets import (
+    INK,
+    ImageSet,
+    Rows,
+    blank_image,
+    check_rows,
+    image_from_array,
+    resize_image,
+    set_from_link,
+    toggle_pixel,
+    tutorial_set,
+)
+from app.core.model_ledgers import model_ledger
+from app.core.training_links import link_hyperparameters
+from app.widgets import run_figure, show_ledger
 from cnndemo import data as data_mod
 from cnndemo.models import build_model
-from cnndemo.optim import OPTIMIZERS
-
-Rows = tuple[str, ...]
-
-INK, BLANK = "#", " "
 
 # =================================================================================================
-# 1. Pure helpers
+# 1. Share links
 # =================================================================================================
-
-
-def _check_rows(rows: Sequence[str]) -> Rows:
-    rows = tuple(rows)
-    if not rows or any(not isinstance(r, str) for r in rows):
-        raise ValueError(f"an image is a non-empty list of row strings; got {rows!r}")
-    if len({len(r) for r in rows}) != 1 or not rows[0]:
-        raise ValueError(f"image rows must be non-empty and equally long; got {rows!r}")
-    if set("".join(rows)) - {INK, BLANK}:
-        raise ValueError("image rows may only hold '#' (pixel on) and ' ' (pixel off)")
-    return rows
-
-
-@dataclass(frozen=True)
-class ImageSet:
-    """Equal-sized binary images with a 0/1 label each (1 = a single straight line).
-
-    Attributes
-    ----------
-    images : tuple of images, each a tuple of row strings ('#' = 1, ' ' = 0)
-    labels : tuple of int, one 0 or 1 per image
-    """
-
-    images: tuple[Rows, ...]
-    labels: tuple[int, ...]
-
-    def __post_init__(self) -> None:
-        images = tuple(_check_rows(rows) for rows in self.images)
-        labels = tuple(int(v) for v in self.labels)
-        if len(images) != len(labels):
-            raise ValueError(f"{len(images)} images but {len(labels)} labels")
-        if any(v not in (0, 1) for v in labels):
-            raise ValueError(f"labels must be 0 or 1; got {list(labels)}")
-        if len({(len(r), len(r[0])) for r in images}) > 1:
-            raise ValueError("all images of a set must have the same size")
-        object.__setattr__(self, "images", images)
-        object.__setattr__(self, "labels", labels)
-
-    def __len__(self) -> int:
-        return len(self.images)
-
-    @property
-    def size(self) -> tuple[int, int]:
-        """(height, width) of every image (the tutorial's (3, 3) for an empty set)."""
-        if not self.images:
-            return (3, 3)
-        return len(self.images[0]), len(self.images[0][0])
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """Rows joined by "/" (``"###/   /   "``): how the engine names each image."""
-        return tuple("/".join(rows) for rows in self.images)
-
-    def arrays(self) -> np.ndarray:
-        """The images as 0/1 floats, shape (n, height, width)."""
-        h, w = self.size
-        if not self.images:
-            return np.zeros((0, h, w))
-        return np.array(
-            [[[ch == INK for ch in row] for row in rows] for rows in self.images], float
-        )
-
-    def with_image(self, rows: Sequence[str], label: int = 0) -> ImageSet:
-        """This set with one more image at the end."""
-        return ImageSet((*self.images, tuple(rows)), (*self.labels, int(label)))
-
-    def without(self, index: int) -> ImageSet:
-        """This set without image ``index``."""
-        keep = [i for i in range(len(self)) if i != index]
-        return ImageSet(tuple(self.images[i] for i in keep), tuple(self.labels[i] for i in keep))
-
-    def toggled(self, index: int, row: int, col: int) -> ImageSet:
-        """This set with pixel (row, col) of image ``index`` switched."""
-        images = list(self.images)
-        images[index] = toggle_pixel(images[index], row, col)
-        return ImageSet(tuple(images), self.labels)
-
-    def relabelled(self, index: int) -> ImageSet:
-        """This set with the label of image ``index`` switched between 0 and 1."""
-        labels = list(self.labels)
-        labels[index] = 1 - labels[index]
-        return ImageSet(self.images, tuple(labels))
-
-
-def tutorial_set() -> ImageSet:
-    """The tutorial's sixteen 3 x 3 images: six lines (label 1), then ten others (label 0)."""
-    return ImageSet(data_mod.IMAGES, data_mod.IMAGE_LABELS)
-
-
-def blank_image(height: int = 3, width: int = 3) -> Rows:
-    """An image with every pixel off."""
-    return (BLANK * width,) * height
-
-
-def toggle_pixel(rows: Sequence[str], row: int, col: int) -> Rows:
-    """``rows`` with pixel (row, col) switched on/off."""
-    rows = list(_check_rows(rows))
-    line = rows[row]
-    flipped = BLANK if line[col] == INK else INK
-    rows[row] = line[:col] + flipped + line[col + 1 :]
-    return tuple(rows)
-
-
-def resize_image(rows: Sequence[str], height: int, width: int) -> Rows:
-    """Crop or extend (with blank pixels) to ``height`` x ``width``, keeping the top-left."""
-    rows = _check_rows(rows)
-    fitted = [row[:width].ljust(width, BLANK) for row in rows[:height]]
-    fitted += [BLANK * width] * (height - len(fitted))
-    return tuple(fitted)
-
-
-def image_from_array(array: np.ndarray) -> Rows:
-    """Row strings of a 0/1 array of shape (height, width)."""
-    return data_mod.image_rows(np.asarray(array))
-
-
-# --- Share links --------------------------------------------------------------------------------
-
-
-def link_fields(images: str = "img", labels: str = "lab") -> tuple[TensorField, TensorField]:
-    """Link fields for an image set: pixels (n, h, w) and labels (n,), within the caps."""
-    side = limits.MAX_IMAGE_EDIT_SIDE
-    return (
-        TensorField(images, (limits.MAX_IMAGES, side, side), max_abs=1.0),
-        TensorField(labels, (limits.MAX_IMAGES,), max_abs=1.0),
-    )
-
-
-def link_values(image_set: ImageSet) -> tuple[np.ndarray, np.ndarray]:
-    """The values of ``link_fields`` for ``image_set`` (pixels, labels)."""
-    return image_set.arrays(), np.array(image_set.labels, dtype=np.float64)
-
-
-def check_link(images: np.ndarray, labels: np.ndarray) -> list[str]:
-    """Problems with decoded link values (pixels and labels must be 0/1, one label per image)."""
-    problems = []
-    if not np.isin(images, (0.0, 1.0)).all():
-        problems.append("image pixels must be 0 or 1")
-    if not np.isin(labels, (0.0, 1.0)).all():
-        problems.append("image labels must be 0 or 1")
-    if len(images) != len(labels):
-        problems.append(f"the link has {len(images)} images but {len(labels)} labels")
-    return problems
-
-
-def set_from_link(images: np.ndarray, labels: np.ndarray) -> ImageSet:
-    """The ``ImageSet`` of checked link values (see ``check_link``)."""
-    return ImageSet(
-        tuple(image_from_array(image) for image in images), tuple(int(v) for v in labels)
-    )
-
-
-@dataclass(frozen=True)
-class NumberField:
-    """A decimal number in ``[low, high]`` (``app.share`` has integers, choices and tensors only;
-    this follows the same rules: plain decimals only, range-checked)."""
-
-    name: str
-    low: float
-    high: float
-
-    def to_text(self, value: float) -> str:
-        return format_number(float(value))
-
-    def from_text(self, text: str) -> float:
-        number = parse_number(text, self.name)
-        if not self.low <= number <= self.high:
-            raise ValueError(f"'{self.name}' = {number:g} is outside {self.low:g}..{self.high:g}")
-        return number
-
-
-# Link field -> build_model hyper-parameter, for the controls every training page shows.
-TRAINING_LINK = {
-    "lr": "learning_rate",
-    "mom": "momentum",
-    "opt": "optimizer",
-    "init": "init_scale",
-    "ep": "epochs",
-    "seed": "seed",
-}
-
-
-def image_page_schema(extra_fields: Sequence = (), pad: bool = True) -> Schema:
-    """A training page's link: the image set, the pad image (optional), the common
-    hyper-parameters (``TRAINING_LINK``) and the page's ``extra_fields``."""
-    side = limits.MAX_IMAGE_EDIT_SIDE
-    fields = [
-        *link_fields(),
-        NumberField("lr", 1e-4, 10.0),
-        NumberField("mom", 0.0, 0.99),
-        ChoiceField("opt", tuple(OPTIMIZERS)),
-        NumberField("init", 1e-4, 2.0),
-        IntField("ep", 1, limits.MAX_EPOCHS),
-        IntField("seed", 0, limits.MAX_SEED),
-        *extra_fields,
-    ]
-    if pad:
-        fields.append(TensorField("pad", (side, side), max_abs=1.0))
-
-    def check(state: dict) -> list[str]:
-        problems = check_link(state["img"], state["lab"])
-        if pad and not np.isin(state["pad"], (0.0, 1.0)).all():
-            problems.append("the drawn image's pixels must be 0 or 1")
-        if len(state["img"]) == 0:
-            problems.append("the link has no images")
-        return problems
-
-    return Schema(tuple(fields), check=check)
-
-
-def image_page_state(
-    image_set_value: ImageSet,
-    hyperparameters: dict,
-    extra: dict[str, str],
-    pad_rows: Sequence[str] | None = None,
-) -> dict:
-    """The link state of a page: ``extra`` maps link names to hyper-parameter names."""
-    images, labels = link_values(image_set_value)
-    state = {"img": images, "lab": labels}
-    for field, name in {**TRAINING_LINK, **extra}.items():
-        state[field] = hyperparameters[name]
-    if pad_rows is not None:
-        state["pad"] = data_mod.parse_image(list(pad_rows))
-    return state
-
-
-def link_hyperparameters(state: dict, extra: dict[str, str]) -> dict:
-    """Hyper-parameter values (by ``build_model`` name) from a decoded link state."""
-    return {name: state[field] for field, name in {**TRAINING_LINK, **extra}.items()}
 
 
 def apply_image_page_state(
     state: dict, images_key: str, pad_key: str, prefix: str, extra: dict[str, str]
 ) -> None:
-    """Put a decoded link state (the inverse of :func:`image_page_state`) into the page's
+    """Put a decoded link state (the inverse of ``app.core.training_links.image_page_state``) into the page's
     widgets: the image set, the drawing pad and the training panel ``prefix``."""
     set_image_set(images_key, set_from_link(state["img"], state["lab"]))
     set_pad_image(pad_key, image_from_array(state["pad"]))
@@ -531,7 +299,7 @@ def pad_image(prefix: str) -> Rows:
 
 def set_pad_image(prefix: str, rows: Sequence[str]) -> None:
     """Put an image on the pad (and its size in the size inputs); callbacks or before render."""
-    rows = _check_rows(rows)
+    rows = check_rows(rows)
     side = limits.MAX_IMAGE_EDIT_SIDE
     rows = resize_image(rows, min(len(rows), side), min(len(rows[0]), side))
     st.session_state[f"{prefix}.image"] = rows
@@ -592,7 +360,7 @@ def image_data_or_error(value: ImageSet) -> data_mod.ImageData | None:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _ledger_rows(section: int, size: tuple[int, int], hp_json: str) -> list:
     """Shapes and parameter counts of a fresh model (keyed on the setup only)."""
-    return imf.model_ledger(build_model(section, input_size=size, **json.loads(hp_json)))
+    return model_ledger(build_model(section, input_size=size, **json.loads(hp_json)))
 
 
 def ledger_part(section: int, size: tuple[int, int], hyperparameters: dict) -> None:
@@ -622,7 +390,8 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
     names, targets = run.data.names, run.data.targets
     probabilities = run.final.probabilities
     st.plotly_chart(
-        run.figure(
+        run_figure(
+            run,
             "thumbs",
             lambda: imf.image_set_figure(
                 run.data.inputs[..., 0],
@@ -638,8 +407,7 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
         st.markdown(
             f"**Wrong ({len(wrong)}):** "
             + ", ".join(
-                f"`{imf.display_name(names[i])}` (label {int(targets[i])}, "
-                f"p = {probabilities[i]:.3f})"
+                f"`{display_name(names[i])}` (label {int(targets[i])}, p = {probabilities[i]:.3f})"
                 for i in wrong
             )
         )
@@ -649,7 +417,7 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
         st.dataframe(
             pd.DataFrame(
                 {
-                    "image (· = blank)": [imf.display_name(n) for n in names],
+                    "image (· = blank)": [display_name(n) for n in names],
                     "label": targets.astype(int),
                     "P(label 1)": np.round(probabilities, 4),
                     "right?": ["✗ wrong" if i in wrong else "✓" for i in range(len(names))],

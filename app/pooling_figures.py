@@ -1,5 +1,6 @@
-"""Down-sampling (2D pooling) made visible: which cells each window groups, who wins, and the
-pooled grid. Pure functions and Plotly figures, no Streamlit (section 8's page draws them).
+"""Down-sampling (2D pooling) made visible: Plotly figures of the windows, the winners and the
+pooled grid, no Streamlit (section 8's page draws them). The pooling itself is worked out by
+``app.core.pool_windows.explain_pool``.
 
 What the learner should see at a glance:
 
@@ -12,33 +13,26 @@ What the learner should see at a glance:
 - the selected window outlined in black, and in each channel the cell that won its max or min
   circled: the winners of one output vector may sit at different positions;
 - every number written in its cell; output cells also say where their value came from.
-
-Winners follow the engine's tie rule (``cnndemo.ops.pool2d_backward``): the first winning cell
-of a window in row-major order. Padding cells (SAME) never win and are left out of a mean.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 import numpy as np
 import plotly.graph_objects as go
 
-from app import limits
+from app.core import limits
+from app.core.numbers import format_value
+from app.core.pool_windows import KIND_WORDS, PoolResult, PoolWindow
 from app.figures import (
     HALO,
     OUTLINE,
     PAD_TEXT,
     Axes,
     Panel,
-    format_value,
     index_labels,
     padded,
     panels_figure,
 )
-from app.ledger import LedgerRow, conv2d_ledger
-from cnndemo import ops
 
 # Okabe & Ito (2008), without black: eight colours chosen to stay distinct for deuteranopes,
 # protanopes and tritanopes. Black is kept for the selected window's outline.
@@ -56,273 +50,6 @@ TINT_STRENGTH = 0.45
 numbers stay readable on every tint (checked in the tests with the WCAG contrast rule)."""
 UNCOVERED = "#ffffff"
 WINNER_RING = "#000000"
-KIND_WORDS = {"max": "max", "min": "min", "avg": "mean"}
-
-
-# --- Windows and winners ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PoolWindow:
-    """One pooling window, in input coordinates: rows ``top..bottom`` and columns
-    ``left..right`` inclusive. With SAME padding these may reach outside the grid (padding)."""
-
-    out_row: int
-    out_col: int
-    top: int
-    left: int
-    bottom: int
-    right: int
-
-    def real_rows(self, height: int) -> range:
-        """Rows of the grid (not padding) the window covers."""
-        return range(max(self.top, 0), min(self.bottom, height - 1) + 1)
-
-    def real_cols(self, width: int) -> range:
-        """Columns of the grid (not padding) the window covers."""
-        return range(max(self.left, 0), min(self.right, width - 1) + 1)
-
-
-@dataclass(frozen=True)
-class PoolResult:
-    """A pooling worked out cell by cell.
-
-    ``output`` (out_h, out_w, channels) equals ``cnndemo.pool2d``; ``winners`` (out_h, out_w,
-    channels, 2) holds the input (row, column) whose value each max/min output took, -1 for
-    a mean; ``windows`` are in reading order (row-major over the output).
-    """
-
-    grid: np.ndarray
-    size: tuple[int, int]
-    stride: tuple[int, int]
-    kind: str
-    padding: str
-    pads: tuple[tuple[int, int], tuple[int, int]]
-    windows: tuple[PoolWindow, ...]
-    output: np.ndarray
-    winners: np.ndarray
-
-    @property
-    def out_shape(self) -> tuple[int, int]:
-        return self.output.shape[0], self.output.shape[1]
-
-    def window(self, row: int, col: int) -> PoolWindow:
-        """The window that makes output cell (row, col)."""
-        return self.windows[row * self.output.shape[1] + col]
-
-    @property
-    def overlapping(self) -> bool:
-        """Whether some input cell belongs to two windows (stride smaller than the window on an
-        axis that has more than one window)."""
-        out_h, out_w = self.out_shape
-        return (out_h > 1 and self.stride[0] < self.size[0]) or (
-            out_w > 1 and self.stride[1] < self.size[1]
-        )
-
-    def coverage(self) -> np.ndarray:
-        """How many windows read each input cell, shape (height, width)."""
-        height, width = self.grid.shape[:2]
-        counts = np.zeros((height, width), dtype=np.int64)
-        for w in self.windows:
-            rows, cols = w.real_rows(height), w.real_cols(width)
-            counts[rows.start : rows.stop, cols.start : cols.stop] += 1
-        return counts
-
-
-def pool_windows(
-    height: int,
-    width: int,
-    size: tuple[int, int],
-    stride: tuple[int, int],
-    padding: str = "valid",
-) -> tuple[tuple[PoolWindow, ...], tuple[tuple[int, int], tuple[int, int]]]:
-    """Every window of a 2D pooling in reading order, and the padding (top, bottom), (left,
-    right). Raises the engine's ValueError when the window does not fit (VALID)."""
-    (kh, kw), (sy, sx) = size, stride
-    out_h = ops.output_size(height, kh, sy, padding)
-    out_w = ops.output_size(width, kw, sx, padding)
-    top, bottom = ops.padding_amounts(height, kh, sy, padding)
-    left, right = ops.padding_amounts(width, kw, sx, padding)
-    windows = tuple(
-        PoolWindow(r, c, r * sy - top, c * sx - left, r * sy - top + kh - 1, c * sx - left + kw - 1)
-        for r in range(out_h)
-        for c in range(out_w)
-    )
-    return windows, ((top, bottom), (left, right))
-
-
-def explain_pool(
-    grid: np.ndarray,
-    size: tuple[int, int],
-    stride: tuple[int, int],
-    kind: str = "max",
-    padding: str = "valid",
-) -> PoolResult:
-    """Pool one grid (height, width, channels) window by window, keeping each winner.
-
-    Raises ValueError for an unknown kind or a window that does not fit, as the engine does.
-    """
-    grid = np.asarray(grid, dtype=np.float64)
-    if grid.ndim != 3:
-        raise ValueError(f"a grid must be (height, width, channels), got shape {grid.shape}")
-    if kind not in KIND_WORDS:
-        raise ValueError(f"pooling kind must be one of {list(KIND_WORDS)}; got {kind!r}")
-    size = (int(size[0]), int(size[1]))
-    stride = (int(stride[0]), int(stride[1]))
-    height, width, channels = grid.shape
-    windows, pads = pool_windows(height, width, size, stride, padding)
-    out_h = windows[-1].out_row + 1
-    out_w = windows[-1].out_col + 1
-    output = np.empty((out_h, out_w, channels))
-    winners = np.full((out_h, out_w, channels, 2), -1, dtype=np.int64)
-    for w in windows:
-        rows, cols = w.real_rows(height), w.real_cols(width)
-        block = grid[rows.start : rows.stop, cols.start : cols.stop].reshape(-1, channels)
-        if kind == "avg":
-            output[w.out_row, w.out_col] = block.mean(axis=0)
-            continue
-        # argmax/argmin give the first winner in row-major order: the engine's tie rule.
-        best = (np.argmax if kind == "max" else np.argmin)(block, axis=0)
-        output[w.out_row, w.out_col] = block[best, np.arange(channels)]
-        n_cols = len(cols)
-        winners[w.out_row, w.out_col, :, 0] = rows.start + best // n_cols
-        winners[w.out_row, w.out_col, :, 1] = cols.start + best % n_cols
-    return PoolResult(grid, size, stride, kind, padding, pads, windows, output, winners)
-
-
-def window_values(result: PoolResult, row: int, col: int, channel: int) -> list[float]:
-    """The real cells of output (row, col)'s window in one channel, in row-major order."""
-    height, width = result.grid.shape[:2]
-    w = result.window(row, col)
-    rows, cols = w.real_rows(height), w.real_cols(width)
-    block = result.grid[rows.start : rows.stop, cols.start : cols.stop, channel]
-    return [float(v) for v in block.reshape(-1)]
-
-
-def pool_sentence(result: PoolResult, row: int, col: int, channel: int) -> str:
-    """``max(1, 4, 13, 16) = 16``, or ``mean(1, 4, 13, 16) = 34 / 4 = 8.5``."""
-    values = window_values(result, row, col, channel)
-    listed = ", ".join(format_value(v) for v in values)
-    word = KIND_WORDS[result.kind]
-    out = format_value(float(result.output[row, col, channel]))
-    if result.kind == "avg":
-        total = format_value(float(np.sum(values)))
-        return f"{word}({listed}) = {total} / {len(values)} = {out}"
-    return f"{word}({listed}) = {out}"
-
-
-def winner_note(result: PoolResult, row: int, col: int, channel: int) -> str:
-    """Where a max/min output took its value from: ``from row 1, column 1``."""
-    r, c = result.winners[row, col, channel]
-    if r < 0:
-        return f"the mean of {len(window_values(result, row, col, channel))} cells"
-    return f"from row {r}, column {c}"
-
-
-def cell_vector(grid: np.ndarray, row: int, col: int) -> str:
-    """An input cell's vector as text: ``(16, 2, 15)``."""
-    return "(" + ", ".join(format_value(float(v)) for v in grid[row, col]) + ")"
-
-
-# --- Shape ledgers ------------------------------------------------------------------------------
-
-
-def pool2d_row(
-    height: int,
-    width: int,
-    channels: int,
-    size: tuple[int, int],
-    stride: tuple[int, int],
-    kind: str,
-    padding: str,
-    batch: int = 1,
-    stage: str = "pool2d",
-) -> LedgerRow:
-    """The pooling stage: its output shape (no parameters: it only compares or averages)."""
-    try:
-        out_h = ops.output_size(height, size[0], stride[0], padding)
-        out_w = ops.output_size(width, size[1], stride[1], padding)
-    except ValueError as error:
-        return LedgerRow(stage, (), None, str(error))
-    note = (
-        f"{KIND_WORDS[kind]} over {size[0]}×{size[1]} windows, stride ({stride[0]}, "
-        f"{stride[1]}), {padding.upper()}; each channel on its own"
-    )
-    return LedgerRow(stage, (batch, out_h, out_w, channels), None, note)
-
-
-def pool2d_ledger(
-    height: int,
-    width: int,
-    channels: int,
-    size: tuple[int, int],
-    stride: tuple[int, int],
-    kind: str,
-    padding: str,
-) -> list[LedgerRow]:
-    """Input and output of the worked pooling example."""
-    return [
-        LedgerRow("input", (1, height, width, channels), None, "(batch, height, width, channels)"),
-        pool2d_row(height, width, channels, size, stride, kind, padding),
-    ]
-
-
-def downsampled_model_ledger(
-    n_images: int, input_size: tuple[int, int], hyperparameters: dict
-) -> list[LedgerRow]:
-    """Stage by stage shapes of section 8's model (conv -> activation -> pool -> flatten ->
-    dense) for ``n_images`` images of ``input_size``, with parameter counts."""
-    hp = hyperparameters
-    height, width = input_size
-    channels = int(hp["channels"])
-    rows = conv2d_ledger(
-        height,
-        width,
-        1,
-        tuple(hp["kernel_size"]),
-        channels,
-        tuple(hp["conv_stride"]),
-        hp["padding"],
-        batch=n_images,
-        bias=True,
-    )
-    conv = rows[-1]
-    if not conv.shape:
-        return rows
-    _, conv_h, conv_w, _ = conv.shape
-    rows.append(LedgerRow(hp["activation"], conv.shape, None, "applied to every number"))
-    pool = pool2d_row(
-        conv_h,
-        conv_w,
-        channels,
-        tuple(hp["pool_size"]),
-        tuple(hp["pool_stride"]),
-        hp["pool"],
-        "valid",
-        batch=n_images,
-        stage="pool2d",
-    )
-    rows.append(pool)
-    if not pool.shape:
-        return rows
-    features = pool.shape[1] * pool.shape[2] * pool.shape[3]
-    rows.append(
-        LedgerRow(
-            "flatten",
-            (n_images, features),
-            None,
-            f"{pool.shape[1]}×{pool.shape[2]}×{pool.shape[3]} = {features} features",
-        )
-    )
-    rows.append(
-        LedgerRow(
-            "dense → sigmoid",
-            (n_images, 1),
-            features + 1,
-            f"{features} weights + 1 bias; the sigmoid of the logit is P(line)",
-        )
-    )
-    return rows
 
 
 # --- Colours ------------------------------------------------------------------------------------
@@ -596,95 +323,3 @@ def pool_output_figure(
         if show_values:
             extra.append(_text_trace(x_ref, y_ref, xs, ys, labels, ["#000000"] * len(xs), 13))
     return go.Figure(data=[*data, *extra], layout=layout, _validate=False)
-
-
-def output_text(output: np.ndarray) -> str:
-    """The pooled grid as rows of vectors: ``(16, 17, 18) (22, 23, 24) / (40, …) (46, …)``."""
-    return " / ".join(
-        " ".join(cell_vector(output, r, c) for c in range(output.shape[1]))
-        for r in range(output.shape[0])
-    )
-
-
-# --- Reading a trained down-sampled model -------------------------------------------------------
-
-
-def region_bits(
-    image: np.ndarray, row: int, col: int, kernel_size: Sequence[int], stride: Sequence[int]
-) -> str:
-    """The pixels under conv position (row, col) of a binary image (height, width), row-major
-    as a bit string: the label the engine gives that region (``"1100"``: top row on)."""
-    top, left = row * int(stride[0]), col * int(stride[1])
-    window = np.asarray(image)[top : top + int(kernel_size[0]), left : left + int(kernel_size[1])]
-    return "".join("1" if v else "0" for v in window.reshape(-1))
-
-
-def pooled_sources(
-    image: np.ndarray, feature_map: np.ndarray, hyperparameters: dict
-) -> list[list[str]]:
-    """For each pooled cell (reading order) and channel, where its number came from.
-
-    ``feature_map`` is the image's conv output after the activation (out_h, out_w, channels).
-    Max/min pooling: ``"1100 at (0, 1)"``, the 2x2 region (as pixels) whose response won; a mean
-    says how many regions it averages.
-    """
-    hp = hyperparameters
-    result = explain_pool(
-        feature_map, tuple(hp["pool_size"]), tuple(hp["pool_stride"]), hp["pool"], "valid"
-    )
-    out_h, out_w, channels = result.output.shape
-    sources = []
-    for r in range(out_h):
-        for c in range(out_w):
-            cell = []
-            for ch in range(channels):
-                win_r, win_c = (int(v) for v in result.winners[r, c, ch])
-                if win_r < 0:
-                    cell.append(f"mean of {len(window_values(result, r, c, ch))} regions")
-                else:
-                    bits = region_bits(image, win_r, win_c, hp["kernel_size"], hp["conv_stride"])
-                    cell.append(f"{bits} at ({win_r}, {win_c})")
-            sources.append(cell)
-    return sources
-
-
-@dataclass(frozen=True)
-class ConfusedGroup:
-    """Examples whose dense-layer inputs are (nearly) the same but whose labels differ: the
-    dense layer must give them (nearly) the same probability, so it cannot be right on all.
-
-    ``best`` is the one probability that minimises their cross-entropy: the share of label 1.
-    """
-
-    indices: tuple[int, ...]
-    best: float
-
-
-def confusable_groups(
-    vectors: np.ndarray, targets: np.ndarray, tolerance: float = 0.02
-) -> list[ConfusedGroup]:
-    """Groups of examples whose vectors (n, features) lie within ``tolerance`` of each other in
-    every feature (chained), keeping only groups that mix labels; largest first."""
-    vectors = np.asarray(vectors, dtype=np.float64).reshape(len(vectors), -1)
-    targets = np.asarray(targets, dtype=np.float64)
-    n = len(vectors)
-    group_of = list(range(n))
-
-    def root(i: int) -> int:
-        while group_of[i] != i:
-            i = group_of[i]
-        return i
-
-    for i in range(n):
-        for j in range(i + 1, n):
-            if np.max(np.abs(vectors[i] - vectors[j])) <= tolerance:
-                group_of[root(j)] = root(i)
-    members: dict[int, list[int]] = {}
-    for i in range(n):
-        members.setdefault(root(i), []).append(i)
-    groups = [
-        ConfusedGroup(tuple(ix), float(np.mean(targets[ix])))
-        for ix in members.values()
-        if len(set(targets[ix].tolist())) > 1
-    ]
-    return sorted(groups, key=lambda g: -len(g.indices))

@@ -46,7 +46,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from app.figures import DIVERGING, format_value
+from app.core.numbers import format_value
+from app.figures import DIVERGING
 
 LN2 = math.log(2.0)
 """Mean cross-entropy of a model that answers 0.5 for every example: where training starts."""

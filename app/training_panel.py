@@ -38,10 +38,8 @@ help=None) -> Control``
     "Download the trained model" (JSON via ``cnndemo.persist.dumps``) and "Load a model"
     (``st.file_uploader``, at most ``limits.MAX_MODEL_FILE_BYTES``); a loaded model becomes the
     current run, evaluated on the page's data, and the controls take its hyper-parameters.
-``read_model_file(content, section, data) -> (model, data, snapshot)``
-    The checks behind "Load a model", without Streamlit (raises ``persist.ModelFileError``).
-``fingerprint(section, data, hyperparameters) -> str``
-    What makes a run current: a change of data or of any hyper-parameter makes it stale.
+The job, chunked training, runs, fingerprints and model-file checks need no Streamlit: they live
+in ``app.core.training_jobs``.
 
 How training stays interruptible (Stop) in the browser
 ------------------------------------------------------
@@ -57,51 +55,49 @@ the fragment runs inside a full-script run (AppTest, or a full rerun mid-trainin
 rerun is not allowed; the panel then trains the remaining chunks in the same run. The results
 are complete only when training ends; the panel then reruns the whole page (the page's tables
 live outside the fragment) with ``st.rerun()``.
-
-Chunked training gives exactly the numbers of one uninterrupted ``cnndemo.train.train`` call:
-the same model and optimiser objects are stepped in the same order.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from app import limits
 from app import training_figures as tf
-from app.chart_spec import SpecFigure, spec_of
-from app.training_slots import training_slot
-from cnndemo import data as data_mod
+from app.core import limits
+from app.core.training_jobs import (
+    WATCH_PAUSE,
+    WATCH_SECONDS,
+    Data,
+    TrainingJob,
+    TrainingRun,
+    build_for_data,
+    fingerprint,
+    finish,
+    read_model_file,
+    snapshot_every,
+    train_chunk,
+)
+from app.server import training_slot
+from app.widgets import run_figure
 from cnndemo import persist
-from cnndemo.models import Model, build_model, default_hyperparameters
-from cnndemo.optim import OPTIMIZERS, Optimizer, make_optimizer
-from cnndemo.train import Snapshot, train
+from cnndemo.models import default_hyperparameters
+from cnndemo.optim import OPTIMIZERS, make_optimizer
 
 __all__ = [
     "COMMON",
-    "CHUNK_SECONDS",
     "Control",
-    "TrainingRun",
     "choice",
     "current_run",
-    "fingerprint",
     "hp_key",
     "hyperparameter_controls",
     "integer",
     "model_files",
-    "read_model_file",
     "set_hyperparameters",
-    "snapshot_every",
     "stale_warning",
     "training_panel",
 ]
@@ -109,17 +105,6 @@ __all__ = [
 COMMON = ("learning_rate", "momentum", "optimizer", "init_scale", "epochs", "seed")
 """The hyper-parameters every training page shows."""
 
-CHUNK_SECONDS = 0.12
-"""Training time between two redraws (and two chances for a Stop click to land)."""
-
-WATCH_SECONDS = 4.0
-"""How long a run takes in "watch it learn" mode, whatever its epochs."""
-
-WATCH_PAUSE = 0.1
-"""Pause after each chunk in "watch it learn" mode (seconds)."""
-
-SNAPSHOTS = 25
-"""Snapshots per run (about): the animation frames."""
 
 OPTIMIZER_LABELS = {
     "momentum": "gradient descent with momentum",
@@ -266,118 +251,9 @@ def hyperparameter_controls(
 # Runs and their state
 # =================================================================================================
 
-Data = data_mod.TextData | data_mod.ImageData
-
-
-@dataclass
-class TrainingRun:
-    """A finished, stopped or loaded run, as the page shows it.
-
-    Attributes
-    ----------
-    section : int
-    hyperparameters : dict
-        Those the model was built with.
-    fingerprint : str
-        ``fingerprint(section, data, hyperparameters)`` of the setup it was trained on.
-    model : Model
-    data : TextData or ImageData
-        The data it was trained on (or, for a loaded model, evaluated on).
-    errors : list of float
-        One per epoch run (before that epoch's update); empty for a loaded model.
-    snapshots : list of Snapshot
-        Every ``every`` epochs, then the final state (also ``final``).
-    final : Snapshot
-        State after the last update.
-    epochs_planned : int
-    stopped : bool
-        Stopped early with the Stop button (or by a change of setup during training).
-    source : str
-        "trained" or "loaded" (then ``file_name`` says from where).
-    seconds : float
-        Wall-clock training time (chunks only, not the redraws between them).
-    stale : bool
-        Set by the panel on every rerun: True when the setup on screen differs.
-    """
-
-    section: int
-    hyperparameters: dict[str, Any]
-    fingerprint: str
-    model: Model
-    data: Data
-    errors: list[float]
-    snapshots: list[Snapshot]
-    final: Snapshot
-    epochs_planned: int
-    stopped: bool = False
-    source: str = "trained"
-    file_name: str = ""
-    seconds: float = 0.0
-    stale: bool = False
-    figures: dict[Any, Any] = field(default_factory=dict, repr=False)
-
-    @property
-    def epochs_run(self) -> int:
-        """Updates applied."""
-        return self.final.epoch
-
-    def wrong(self) -> list[int]:
-        """Indices of the examples on the wrong side of 0.5."""
-        predicted = self.final.probabilities > 0.5
-        return np.flatnonzero(predicted != (self.data.targets > 0.5)).tolist()
-
-    def figure(self, name: Any, build: Any) -> Any:
-        """Memoise a figure of this run (``build()`` runs once per ``name``).
-
-        A Plotly figure is kept as its JSON (a ``SpecFigure``): drawing a ``go.Figure`` again
-        deep-copies it on every rerun, 10-25 ms for the animations. Other values (a model
-        file's bytes) are kept as they are.
-        """
-        if name not in self.figures:
-            value = build()
-            if isinstance(value, go.Figure):
-                value = SpecFigure(spec_of(value))
-            self.figures[name] = value
-        return self.figures[name]
-
-
-@dataclass
-class _Job:
-    """Training in progress (lives in session state between fragment reruns)."""
-
-    section: int
-    hyperparameters: dict[str, Any]
-    fingerprint: str
-    model: Model
-    optimizer: Optimizer
-    data: Data
-    epochs: int
-    every: int
-    watch: bool
-    errors: list[float] = field(default_factory=list)
-    snapshots: list[Snapshot] = field(default_factory=list)
-    seconds: float = 0.0
-    stop_requested: bool = False
-    final: Snapshot | None = None  # state after the last chunk
-
 
 def _key(prefix: str, name: str) -> str:
     return f"{prefix}.tp.{name}"
-
-
-def fingerprint(section: int, data: Data, hyperparameters: Mapping[str, Any]) -> str:
-    """A short hash of everything that determines a run."""
-    if isinstance(data, data_mod.TextData):
-        content: Any = [list(data.sentences), data.targets.tolist()]
-    else:
-        content = [list(data.names), data.targets.tolist()]
-    text = json.dumps([section, content, sorted(hyperparameters.items())], default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def snapshot_every(epochs: int) -> int:
-    """Snapshot spacing giving about ``SNAPSHOTS`` frames."""
-    return max(1, math.ceil(epochs / SNAPSHOTS))
 
 
 def current_run(prefix: str) -> TrainingRun | None:
@@ -385,26 +261,18 @@ def current_run(prefix: str) -> TrainingRun | None:
     return st.session_state.get(_key(prefix, "run"))
 
 
-def _build(section: int, data: Data, hp: Mapping[str, Any]) -> Model:
-    if isinstance(data, data_mod.TextData):
-        return build_model(
-            section, vocabulary=data.vocabulary, input_size=data.inputs.shape[1:2], **hp
-        )
-    return build_model(section, input_size=data.inputs.shape[1:3], **hp)
-
-
 def _start(prefix: str, section: int, data: Data, hp: dict[str, Any], fp: str) -> None:
     """Train button callback: a fresh model and optimiser (errors are shown, not raised)."""
     state = st.session_state
     state.pop(_key(prefix, "message"), None)
     try:
-        model = _build(section, data, hp)
+        model = build_for_data(section, data, hp)
         optimizer = make_optimizer(hp["optimizer"], hp["learning_rate"], hp["momentum"])
     except ValueError as error:
         state[_key(prefix, "message")] = f"Cannot train with this setup: {error}"
         return
     epochs = int(hp["epochs"])
-    state[_key(prefix, "job")] = _Job(
+    state[_key(prefix, "job")] = TrainingJob(
         section, dict(hp), fp, model, optimizer, data, epochs, snapshot_every(epochs),
         bool(state.get(_key(prefix, "watch"), False)),
     )  # fmt: skip
@@ -413,11 +281,11 @@ def _start(prefix: str, section: int, data: Data, hp: dict[str, Any], fp: str) -
 WAITING = "waiting for the server: other learners are training, yours starts in a moment…"
 
 
-def _fraction(job: _Job) -> float:
+def _fraction(job: TrainingJob) -> float:
     return len(job.errors) / max(job.epochs, 1)
 
 
-def _progress_text(job: _Job) -> str:
+def _progress_text(job: TrainingJob) -> str:
     done = len(job.errors)
     return f"epoch {done} of {job.epochs} · error {job.errors[-1]:.4f} · {job.seconds:.2f} s"
 
@@ -428,57 +296,8 @@ def _request_stop(prefix: str) -> None:
         job.stop_requested = True
 
 
-def _train_chunk(job: _Job) -> None:
-    """Run epochs until the chunk's time is up (at a snapshot boundary) or the run is complete.
-
-    Pure NumPy: no Streamlit call, so nothing can interrupt it half-way.
-    """
-    done = len(job.errors)
-    remaining = job.epochs - done
-    if job.watch:
-        # Whole snapshot intervals per chunk, so chunks start where a snapshot is due.
-        per_chunk = job.epochs / (WATCH_SECONDS / WATCH_PAUSE)
-        chunk_epochs = job.every * max(1, round(per_chunk / job.every))
-        budget = math.inf
-    else:
-        chunk_epochs = remaining
-        budget = CHUNK_SECONDS
-    chunk_epochs = min(chunk_epochs, remaining)
-    start = time.perf_counter()
-    counter = iter(range(done, job.epochs + 1))
-
-    def should_stop() -> bool:
-        # Called before each epoch: stop on a snapshot boundary once the time is up, so every
-        # chunk starts where a snapshot is due and the snapshot grid is that of one long run.
-        epoch = next(counter)
-        return epoch % job.every == 0 and epoch > done and time.perf_counter() - start > budget
-
-    result = train(
-        job.model, job.data, epochs=chunk_epochs, optimizer=job.optimizer, every=job.every,
-        should_stop=should_stop,
-    )  # fmt: skip
-    for snapshot in result.snapshots:
-        snapshot.epoch += done
-    job.snapshots.extend(result.snapshots)
-    job.errors.extend(result.errors)
-    job.seconds += time.perf_counter() - start
-    job.final = result.final
-
-
-def _finish(prefix: str, job: _Job) -> TrainingRun:
-    final = job.final
-    if final is None:  # stopped before the first chunk: evaluate the untrained model
-        final = train(job.model, job.data, epochs=0).final
-    else:
-        final.epoch = len(job.errors)
-    snapshots = list(job.snapshots)
-    if not snapshots or snapshots[-1].epoch != final.epoch:
-        snapshots.append(final)
-    run = TrainingRun(
-        job.section, job.hyperparameters, job.fingerprint, job.model, job.data,
-        list(job.errors), snapshots, final, job.epochs,
-        stopped=len(job.errors) < job.epochs, seconds=job.seconds,
-    )  # fmt: skip
+def _finish(prefix: str, job: TrainingJob) -> TrainingRun:
+    run = finish(job)
     st.session_state[_key(prefix, "run")] = run
     st.session_state.pop(_key(prefix, "job"), None)
     return run
@@ -515,7 +334,7 @@ def training_panel(
 @st.fragment
 def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp: str) -> None:
     state = st.session_state
-    job: _Job | None = state.get(_key(prefix, "job"))
+    job: TrainingJob | None = state.get(_key(prefix, "job"))
     with st.container(horizontal=True, vertical_alignment="center"):
         st.button(
             "▶ Train", key=_key(prefix, "train"), type="primary",
@@ -571,7 +390,7 @@ def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp:
             )  # fmt: skip
         if not job.stop_requested and len(job.errors) < job.epochs:
             with training_slot(lambda: progress.progress(_fraction(job), text=WAITING)):
-                _train_chunk(job)
+                train_chunk(job)
             if job.watch:
                 time.sleep(WATCH_PAUSE)
         done = len(job.errors)
@@ -629,7 +448,7 @@ def _results(prefix: str, fp: str) -> None:
     if run.errors:
         log = st.toggle("log scale", key=_key(prefix, "log"), help="Shows the slow end of training")
         st.plotly_chart(
-            run.figure(("error", log), lambda: tf.error_curve(run.errors, log_scale=log)),
+            run_figure(run, ("error", log), lambda: tf.error_curve(run.errors, log_scale=log)),
             key=_key(prefix, "error_curve"),
         )
         st.caption(
@@ -650,47 +469,6 @@ def stale_warning(run: TrainingRun) -> None:
 # =================================================================================================
 # Model files
 # =================================================================================================
-
-
-def _data_for(model: Model, data: Data) -> Data:
-    """The page's data as the loaded model sees it (its own vocabulary for text)."""
-    if isinstance(data, data_mod.TextData):
-        return data_mod.text_data(
-            data.sentences, data.targets.astype(int).tolist(), vocabulary=model.vocabulary
-        )
-    return data
-
-
-def read_model_file(
-    content: bytes, section: int, data: Data | None
-) -> tuple[Model, Data, Snapshot]:
-    """Check an uploaded model file and evaluate it on the page's data (no Streamlit).
-
-    Returns ``(model, data as the model sees it, snapshot of its state on that data)``.
-
-    Raises
-    ------
-    persist.ModelFileError
-        Too large, not a model file, another section's model, or data it cannot read.
-    """
-    if len(content) > limits.MAX_MODEL_FILE_BYTES:
-        raise persist.ModelFileError(
-            f"the file has {len(content):,} bytes; model files are at most "
-            f"{limits.MAX_MODEL_FILE_BYTES:,}"
-        )
-    model = persist.loads(content)
-    if model.section != section:
-        raise persist.ModelFileError(
-            f"this is a section {model.section} model; this page trains section {section}"
-        )
-    if data is None:
-        raise persist.ModelFileError("fix the data above first: the model is evaluated on it")
-    try:
-        own = _data_for(model, data)
-        final = train(model, own, epochs=0).final
-    except ValueError as error:
-        raise persist.ModelFileError(f"the model cannot read this page's data: {error}") from error
-    return model, own, final
 
 
 def _load(prefix: str, section: int, data: Data | None, names: Sequence[str]) -> None:
@@ -729,7 +507,7 @@ def model_files(
             st.caption("Train first; then the model can be saved as a JSON file.")
         else:
             st.download_button(
-                "⬇ model.json", data=run.figure("json", lambda: persist.dumps(run.model)),
+                "⬇ model.json", data=run.memo("json", lambda: persist.dumps(run.model)),
                 file_name=f"cnndemo-section{section}-model.json", mime="application/json",
                 key=_key(prefix, "download"), on_click="ignore",
             )  # fmt: skip

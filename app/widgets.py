@@ -1,9 +1,9 @@
 """Shared Streamlit widgets: tensor editors, controls, presets, share links, the shape ledger.
 
-Sections of this module (keep new widgets in the matching section, or add a new one):
+Sections of this module (keep new widgets in the matching section, or add a new one); its pure
+helpers live in ``app.core.tensor_tables`` and ``app.core.presets``:
 
-1. Pure helpers   tensors <-> tables, validation, resizing, presets (no Streamlit calls; tested
-                  in tests/app/test_widgets_helpers.py)
+1. (moved to app.core)
 2. Tensor editors ``init_tensor`` + ``tensor_editor``: one ``st.data_editor`` per 2D slice
 3. Controls       sizes, stride, padding, dilation, pooling kind, activation
 4. Window stepper slider + previous/next/play to walk a kernel over its input
@@ -26,7 +26,6 @@ How a tensor editor keeps state (all keys start with the tensor's ``name``):
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,271 +35,22 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import figures, limits
+from app import figures
 from app.chart_spec import SpecFigure, spec_of
-from app.ledger import LedgerRow, ledger_markdown
-from app.share import Schema, ShareError, decode, encode
-
-# =================================================================================================
-# 1. Pure helpers
-# =================================================================================================
-
-KINDS = ("vector", "sequence", "grid", "kernel1d", "kernel2d")
-
-
-@dataclass(frozen=True)
-class Layout:
-    """How a tensor kind is cut into 2D tables: rows = axis 0, columns = axis 1, one table per
-    index of the remaining axes."""
-
-    row_axis: str  # name of axis 0 (the tables' row header)
-    col_prefix: str  # column names are f"{col_prefix} {j}"
-    table_title: Callable[[tuple[int, ...]], str]
-
-
-LAYOUTS: dict[str, Layout] = {
-    "vector": Layout("position", "value", lambda idx: ""),
-    "sequence": Layout("position", "ch", lambda idx: ""),
-    "grid": Layout("row", "col", lambda idx: f"channel {idx[0]}"),
-    "kernel1d": Layout("tap", "in", lambda idx: f"output channel {idx[0]}"),
-    "kernel2d": Layout("row", "col", lambda idx: f"in {idx[0]} → out {idx[1]}"),
-}
-NDIM = {"vector": 1, "sequence": 2, "grid": 3, "kernel1d": 3, "kernel2d": 4}
-
-
-def column_names(kind: str, n_cols: int) -> list[str]:
-    """Column headers of a table of ``kind``: ``ch 0, ch 1, …`` (a vector has one, ``value``)."""
-    if kind == "vector":
-        return ["value"]
-    prefix = LAYOUTS[kind].col_prefix
-    return [f"{prefix} {j}" for j in range(n_cols)]
-
-
-def table_indices(kind: str, shape: Sequence[int]) -> list[tuple[int, ...]]:
-    """Index of each table over the axes after the first two, in row-major order."""
-    if kind in ("vector", "sequence"):
-        return [()]
-    return [tuple(int(i) for i in idx) for idx in np.ndindex(*shape[2:])]
-
-
-def tensor_to_frames(kind: str, value: np.ndarray) -> list[tuple[str, pd.DataFrame]]:
-    """Cut a tensor into ``(title, table)`` pairs, the tables the learner edits."""
-    value = np.asarray(value, dtype=np.float64)
-    if value.ndim != NDIM[kind]:
-        raise ValueError(f"a {kind} has {NDIM[kind]} axes, got shape {value.shape}")
-    layout = LAYOUTS[kind]
-    if kind == "vector":
-        matrix_of = lambda idx: value[:, None]  # noqa: E731
-    else:
-        matrix_of = lambda idx: value[(slice(None), slice(None), *idx)]  # noqa: E731
-    frames = []
-    for idx in table_indices(kind, value.shape):
-        matrix = matrix_of(idx)
-        frame = pd.DataFrame(
-            matrix,
-            columns=column_names(kind, matrix.shape[1]),
-            index=pd.RangeIndex(matrix.shape[0], name=layout.row_axis),
-        )
-        frames.append((layout.table_title(idx), frame))
-    return frames
-
-
-def check_frame(frame: pd.DataFrame, where: str) -> tuple[np.ndarray | None, list[str]]:
-    """Validate one edited table: every cell a finite number within ``limits.MAX_ABS_VALUE``.
-
-    Returns ``(matrix, [])`` or ``(None, messages)``; messages name the table, row and column.
-    """
-    if frame.shape[0] == 0 or frame.shape[1] == 0:
-        return None, [f"{where}: the table is empty; it needs at least one row and one column"]
-    if all(dtype == np.float64 for dtype in frame.dtypes):
-        # The usual case (number columns): one vectorised check; cell by cell only to explain.
-        matrix = frame.to_numpy(dtype=np.float64)
-        if np.all(np.isfinite(matrix)) and np.all(np.abs(matrix) <= limits.MAX_ABS_VALUE):
-            return matrix, []
-    errors: list[str] = []
-    columns = []
-    for name in frame.columns:
-        raw = frame[name]
-        numbers = pd.to_numeric(raw, errors="coerce").astype(np.float64)
-        columns.append(numbers.to_numpy())
-        for row_label, original, number in zip(frame.index, raw, numbers, strict=True):
-            cell = f"{where}row {row_label}, column '{name}'"
-            if math.isnan(number):
-                shown = "" if original is None or _is_nan(original) else _plain(original)
-                errors.append(f"{cell}: '{shown}' is not a number" if shown else f"{cell} is empty")
-            elif math.isinf(number):
-                errors.append(f"{cell} is infinite; use a finite number")
-            elif abs(number) > limits.MAX_ABS_VALUE:
-                errors.append(
-                    f"{cell} = {number:g} is too large; keep numbers within "
-                    f"±{limits.MAX_ABS_VALUE:g}"
-                )
-    if errors:
-        return None, errors
-    return np.stack(columns, axis=1), []
-
-
-def _plain(value: Any, limit: int = 20) -> str:
-    """A cell's text made safe to quote in a Markdown message (no links, markup or HTML)."""
-    text = re.sub(r"[^A-Za-z0-9 .,+-]", "?", str(value))
-    return text[:limit] + ("…" if len(text) > limit else "")
-
-
-def _is_nan(value: Any) -> bool:
-    return isinstance(value, float) and math.isnan(value)
-
-
-def frames_to_tensor(
-    kind: str, shape: Sequence[int], frames: Sequence[pd.DataFrame], label: str
-) -> tuple[np.ndarray | None, list[str]]:
-    """Reassemble edited tables into a tensor of ``shape``; ``(None, errors)`` if any is bad."""
-    shape = tuple(shape)
-    tensor = np.zeros(shape, dtype=np.float64)
-    errors: list[str] = []
-    titles = [title for title, _ in tensor_to_frames(kind, tensor)]
-    for idx, title, frame in zip(table_indices(kind, shape), titles, frames, strict=True):
-        where = f"{label}, {title}, " if title else f"{label}, "
-        matrix, problems = check_frame(frame, where)
-        if problems:
-            errors.extend(problems)
-            continue
-        expected = (shape[0], 1) if kind == "vector" else shape[:2]
-        if matrix.shape != expected:
-            errors.append(f"{where}the table should be {expected[0]} x {expected[1]}")
-            continue
-        if kind == "vector":
-            tensor[:] = matrix[:, 0]
-        else:
-            tensor[(slice(None), slice(None), *idx)] = matrix
-    return (None, errors) if errors else (tensor, [])
-
-
-def resize(value: np.ndarray, shape: Sequence[int]) -> np.ndarray:
-    """Crop or zero-pad ``value`` to ``shape`` (ends of each axis), keeping what still fits."""
-    value = np.asarray(value, dtype=np.float64)
-    out = np.zeros(tuple(shape), dtype=np.float64)
-    common = tuple(slice(0, min(a, b)) for a, b in zip(value.shape, shape, strict=True))
-    out[common] = value[common]
-    return out
-
-
-def summarize_errors(errors: Sequence[str], limit: int = 4) -> str:
-    """Bullet list of the first ``limit`` problems, and how many more there are."""
-    shown = [f"- {e}" for e in errors[:limit]]
-    if len(errors) > limit:
-        shown.append(f"- … and {len(errors) - limit} more")
-    return "\n".join(shown)
-
-
-# --- Presets ------------------------------------------------------------------------------------
-
-GENERAL_PRESETS = ("tutorial", "counting 1, 2, 3…", "random integers", "zeros", "ones")
-KERNEL1D_PRESETS = ("moving average", "difference (edge)", "identity")
-IMAGE_KERNELS = (
-    "edge (Laplacian)",
-    "box blur",
-    "Gaussian blur",
-    "sharpen",
-    "Sobel x",
-    "Sobel y",
-    "identity",
+from app.core import limits
+from app.core.ledger import LedgerRow, ledger_markdown
+from app.core.presets import preset_value, presets_for
+from app.core.share import Schema, ShareError, decode, encode
+from app.core.tensor_tables import (
+    KINDS,
+    LAYOUTS,
+    NDIM,
+    frames_to_tensor,
+    resize,
+    summarize_errors,
+    tensor_to_frames,
 )
-_FIXED_3X3 = {
-    "edge (Laplacian)": [[0, -1, 0], [-1, 4, -1], [0, -1, 0]],
-    "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
-    # Sobel x responds to left-to-right brightness changes (vertical edges), Sobel y to
-    # top-to-bottom ones, with the convolution as cross-correlation (TensorFlow's convention).
-    "Sobel x": [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]],
-    "Sobel y": [[-1, -2, -1], [0, 0, 0], [1, 2, 1]],
-}
-
-
-def presets_for(kind: str) -> tuple[str, ...]:
-    """Preset names offered for a tensor kind."""
-    if kind == "kernel1d":
-        return GENERAL_PRESETS + KERNEL1D_PRESETS
-    if kind == "kernel2d":
-        return GENERAL_PRESETS + IMAGE_KERNELS
-    return GENERAL_PRESETS
-
-
-def binomial(n: int) -> np.ndarray:
-    """Row n-1 of Pascal's triangle: 1D weights of a Gaussian-like blur of width ``n``."""
-    row = np.array([1.0])
-    for _ in range(n - 1):
-        row = np.convolve(row, [1.0, 1.0])
-    return row
-
-
-def classic_kernel(name: str, size: tuple[int, int] = (3, 3)) -> np.ndarray:
-    """A 2D image kernel by name. Edge, sharpen and Sobel kernels are 3x3 whatever ``size``;
-    blurs and identity take ``size`` (height, width)."""
-    if name in _FIXED_3X3:
-        return np.array(_FIXED_3X3[name], dtype=np.float64)
-    h, w = size
-    if name == "box blur":
-        return np.full((h, w), 1.0 / (h * w))
-    if name == "Gaussian blur":
-        weights = np.outer(binomial(h), binomial(w))
-        return weights / weights.sum()
-    if name == "identity":
-        kernel = np.zeros((h, w))
-        kernel[(h - 1) // 2, (w - 1) // 2] = 1.0
-        return kernel
-    raise ValueError(f"unknown image kernel {name!r}")
-
-
-def preset_value(
-    kind: str, preset: str, shape: Sequence[int], seed: int = 0, tutorial: np.ndarray | None = None
-) -> np.ndarray:
-    """The tensor a preset gives for the current ``shape`` (some presets bring their own shape).
-
-    - tutorial: the page's reference tensor (its own shape);
-    - counting: 1, 2, 3, … in row-major order (the tutorial's pattern, at any size);
-    - random integers: whole numbers in -5..5 from ``seed`` (easy to add up by hand);
-    - zeros, ones;
-    - 1D kernels: moving average, difference (-1, 0, 1 / -1, 1), identity (centre tap);
-    - 2D kernels: the classic image kernels of ``classic_kernel``, the same 2D filter on every
-      (input channel, output channel) pair, except identity, which maps channel c to c.
-    """
-    shape = tuple(int(n) for n in shape)
-    if preset == "tutorial":
-        if tutorial is None:
-            raise ValueError("this tensor has no tutorial preset")
-        return np.asarray(tutorial, dtype=np.float64).copy()
-    if preset == "counting 1, 2, 3…":
-        return np.arange(1, math.prod(shape) + 1, dtype=np.float64).reshape(shape)
-    if preset == "random integers":
-        rng = np.random.default_rng(seed)
-        return rng.integers(-5, 6, size=shape).astype(np.float64)
-    if preset == "zeros":
-        return np.zeros(shape)
-    if preset == "ones":
-        return np.ones(shape)
-    if kind == "kernel1d" and preset in KERNEL1D_PRESETS:
-        k, n_in, n_out = shape
-        if preset == "moving average":
-            return np.full(shape, 1.0 / (k * n_in))
-        if preset == "difference (edge)":
-            taps = np.array([-1.0, 1.0]) if k == 2 else np.array([-1.0, 0.0, 1.0])
-            return np.broadcast_to(taps[:, None, None], (len(taps), n_in, n_out)).copy()
-        return _identity_kernel((k,), n_in, n_out)
-    if kind == "kernel2d" and preset in IMAGE_KERNELS:
-        kh, kw, n_in, n_out = shape
-        if preset == "identity":
-            return _identity_kernel((kh, kw), n_in, n_out)
-        flat = classic_kernel(preset, (kh, kw))
-        return np.broadcast_to(flat[:, :, None, None], (*flat.shape, n_in, n_out)).copy()
-    raise ValueError(f"unknown preset {preset!r} for a {kind}")
-
-
-def _identity_kernel(spatial: tuple[int, ...], n_in: int, n_out: int) -> np.ndarray:
-    """Centre tap passes input channel c to output channel c (for c < min(in, out))."""
-    kernel = np.zeros((*spatial, n_in, n_out))
-    centre = tuple((n - 1) // 2 for n in spatial)
-    for c in range(min(n_in, n_out)):
-        kernel[(*centre, c, c)] = 1.0
-    return kernel
+from app.core.training_jobs import TrainingRun
 
 
 def editor_key(name: str, version: int, table: int = 0) -> str:
@@ -569,19 +319,6 @@ def activation_input(
     return st.radio(label, tuple(options), key=key, horizontal=True)
 
 
-def apply_activation(name: str, values: np.ndarray) -> np.ndarray:
-    """The activations of ``activation_input`` (NumPy; for display-only pages)."""
-    if name == "none":
-        return values
-    if name == "relu":
-        return np.maximum(values, 0.0)
-    if name == "sigmoid":
-        return 1.0 / (1.0 + np.exp(-np.clip(values, -500, 500)))
-    if name == "tanh":
-        return np.tanh(values)
-    raise ValueError(f"unknown activation {name!r}")
-
-
 # =================================================================================================
 # 4. Window stepper
 # =================================================================================================
@@ -738,3 +475,12 @@ def cached_figure(builder: str, *args: Any, **kwargs: Any) -> Any:
 @st.cache_data(max_entries=128, show_spinner=False)
 def _cached_spec(builder: str, args: tuple, kwargs: tuple) -> dict:
     return spec_of(getattr(figures, builder)(*args, **dict(kwargs)))
+
+
+def run_figure(run: TrainingRun, name: Any, build: Callable[[], Any]) -> SpecFigure:
+    """A figure of a training run, built once per run and ``name`` and kept as its JSON.
+
+    Drawing a ``go.Figure`` again deep-copies it on every rerun (10-25 ms for the animations);
+    a ``SpecFigure`` of its JSON only pays for the encoding.
+    """
+    return run.memo(name, lambda: SpecFigure(spec_of(build())))

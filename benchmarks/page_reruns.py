@@ -42,7 +42,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from app.navigation import PAGES  # noqa: E402
+from app.core.navigation import PAGES  # noqa: E402
 
 TARGET = 0.1
 TIMEOUT = 60

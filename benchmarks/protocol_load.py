@@ -40,7 +40,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from app.entry import TRIM_SECONDS
+from app.server import TRIM_SECONDS
 from benchmarks.load_test import RunStats, print_errors, table, while_sampling_memory
 from devtools.live import LiveServer, streamlit_server
 

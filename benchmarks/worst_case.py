@@ -39,8 +39,8 @@ import streamlit as st
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from app import limits, pictures
-from app.navigation import PAGES, ROOT
+from app.core import limits, pictures
+from app.core.navigation import PAGES, ROOT
 
 TIMEOUT = 300
 TARGET_SECONDS = 2.0
@@ -239,7 +239,7 @@ def drive_text_page(d: Driver, prefix: str) -> None:
 
 def drive_image_page(d: Driver, prefix: str, edit_key: str | None = None) -> None:
     """``prefix`` is the image set's (``s5.images``); its cards' expander is ``edit_key``."""
-    from app.image_widgets import ImageSet
+    from app.core.image_sets import ImageSet
 
     rng = np.random.default_rng(0)
     side = limits.MAX_IMAGE_EDIT_SIDE

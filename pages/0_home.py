@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from app.entry import reroute_deep_link
-from app.navigation import HOME, SECTIONS
+from app.core.navigation import HOME, SECTIONS
+from app.server import reroute_deep_link
 from app.thumbnails import PICTURES
 
 reroute_deep_link()

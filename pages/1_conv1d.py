@@ -7,9 +7,12 @@ import pandas as pd
 import streamlit as st
 
 import cnndemo
-from app import figures, ledger, limits, widgets
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField, Schema, TensorField
+from app import figures, widgets
+from app.core import ledger, limits
+from app.core.numbers import nested_text
+from app.core.presets import GENERAL_PRESETS
+from app.core.share import ChoiceField, IntField, Schema, TensorField
+from app.server import reroute_deep_link
 from cnndemo import ops
 
 reroute_deep_link()
@@ -154,7 +157,7 @@ def vectors_part() -> None:
         out = None
     if out is not None:
         st.markdown(f"Output shape `(1, {out.shape[0]}, {out.shape[1]})`, batch item 0:")
-        st.markdown(f"### `{ledger.nested_text(out)}`")
+        st.markdown(f"### `{nested_text(out)}`")
         st.dataframe(
             pd.DataFrame(
                 out,
@@ -200,13 +203,13 @@ def scalar_part() -> None:
     with left:
         v = widgets.tensor_editor(V, tutorial=V_DEFAULT).value
     with right:
-        w = widgets.tensor_editor(W, tutorial=W_DEFAULT, presets=widgets.GENERAL_PRESETS).value
+        w = widgets.tensor_editor(W, tutorial=W_DEFAULT, presets=GENERAL_PRESETS).value
     try:
         out = cnndemo.conv1d(v[None, :, None], w[:, None, None], stride, padding)[0, :, 0]
     except ValueError as error:
         st.error(f"The convolution cannot run with these settings: {error}.")
         return
-    st.markdown(f"Output ({out.shape[0]} numbers): **`{ledger.nested_text(out)}`**")
+    st.markdown(f"Output ({out.shape[0]} numbers): **`{nested_text(out)}`**")
     st.latex(ledger.output_size_latex(n, k, stride, padding))
     before, after = ops.padding_amounts(n, k, stride, padding)
     (position,) = widgets.window_stepper("c1d.vpos", (out.shape[0],), ("output position",))

@@ -7,9 +7,12 @@ import pandas as pd
 import streamlit as st
 
 import cnndemo
-from app import figures, ledger, limits, pictures, widgets
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField, Schema, TensorField
+from app import figures, widgets
+from app.core import ledger, limits, pictures
+from app.core.numbers import format_value, nested_text
+from app.core.presets import IMAGE_KERNELS, apply_activation, classic_kernel
+from app.core.share import ChoiceField, IntField, Schema, TensorField
+from app.server import reroute_deep_link
 from cnndemo import ops
 
 reroute_deep_link()
@@ -22,7 +25,7 @@ TITLE = "Convolution in 2D"
 # -> [[8680, 9580, 10480], [12280, 13180, 14080]].
 X_DEFAULT = np.arange(1, 61, dtype=np.float64).reshape(5, 4, 3)
 K_DEFAULT = np.arange(1, 25, dtype=np.float64).reshape(4, 2, 3, 1)
-IMAGE_KERNEL_DEFAULT = widgets.classic_kernel("Sobel x")[:, :, None, None]
+IMAGE_KERNEL_DEFAULT = classic_kernel("Sobel x")[:, :, None, None]
 IMAGE_ACTIVATIONS = ("none", "relu")
 
 X = widgets.TensorSpec(
@@ -188,7 +191,7 @@ def grids_part() -> None:
         columns = st.columns(min(out.shape[2], 3))
         for c in range(out.shape[2]):
             with columns[c % len(columns)]:
-                st.markdown(f"channel {c}: **`{ledger.nested_text(out[:, :, c])}`**")
+                st.markdown(f"channel {c}: **`{nested_text(out[:, :, c])}`**")
                 st.dataframe(
                     pd.DataFrame(
                         out[:, :, c],
@@ -260,7 +263,7 @@ def pictures_part() -> None:
     with kernel_col:
         kernel = widgets.tensor_editor(
             IK,
-            presets=widgets.IMAGE_KERNELS + ("zeros", "random integers"),
+            presets=IMAGE_KERNELS + ("zeros", "random integers"),
             help_text="Pick a classic kernel and press Fill, or type your own weights.",
             default_preset="Sobel x",
         ).value
@@ -278,7 +281,7 @@ def pictures_part() -> None:
     except ValueError as error:
         st.error(f"The convolution cannot run with these settings: {error}.")
         return
-    feature = widgets.apply_activation(activation, feature)
+    feature = apply_activation(activation, feature)
     left, right = st.columns(2)
     left.plotly_chart(
         widgets.cached_figure("image_figure", picture, title="Picture"), key="c2d.fig.pic"
@@ -289,8 +292,8 @@ def pictures_part() -> None:
     metrics = st.columns(4)
     metrics[0].metric("picture", f"{picture.shape[0]} × {picture.shape[1]}")
     metrics[1].metric("feature map", f"{feature.shape[0]} × {feature.shape[1]}")
-    metrics[2].metric("smallest value", figures.format_value(float(feature.min())))
-    metrics[3].metric("largest value", figures.format_value(float(feature.max())))
+    metrics[2].metric("smallest value", format_value(float(feature.min())))
+    metrics[3].metric("largest value", format_value(float(feature.max())))
 
 
 widgets.keep_state([key for _, key, _ in CONTROLS] + list(SIZE_KEYS) + ["c2d.src"])

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import limits, widgets
 from app import text_sections as ts
 from app import training_panel as tp
-from app.entry import reroute_deep_link
+from app import widgets
+from app.core import limits
+from app.core.model_ledgers import text_ledger
+from app.core.sentences import same_vector_clash, winners
+from app.core.training_jobs import TrainingRun
+from app.core.training_links import text_page_schema, text_page_state
+from app.server import reroute_deep_link
 
 reroute_deep_link()
 
@@ -15,7 +20,7 @@ PAGE = "cnn1d-pooled"
 PREFIX = "s3"
 SECTION = 3
 TITLE = "CNN 1D pooled"
-SCHEMA = ts.share_schema(pool=True)
+SCHEMA = text_page_schema(pool=True)
 POOL_WORDS = {
     "max": "**max = ANY**: a sentence scores high on a channel as soon as *any* of its bigrams "
     "does. One telling bigram is enough.",
@@ -25,7 +30,7 @@ POOL_WORDS = {
 }
 
 
-def _explain_pooling(run: tp.TrainingRun, pool: str) -> None:
+def _explain_pooling(run: TrainingRun, pool: str) -> None:
     """Per sentence and channel, the bigram whose number the pooling kept."""
     st.subheader("Which bigram decided?")
     st.markdown(POOL_WORDS[pool])
@@ -34,9 +39,7 @@ def _explain_pooling(run: tp.TrainingRun, pool: str) -> None:
     rows = []
     for sentence, fmap in zip(run.data.names, maps, strict=True):
         tokens = sentence.split()
-        cells = [
-            f"`{label}` ({value:.3f})" for label, value in ts.winners(fmap, tokens, kernel, pool)
-        ]
+        cells = [f"`{label}` ({value:.3f})" for label, value in winners(fmap, tokens, kernel, pool)]
         rows.append(f"| `{sentence}` | " + " | ".join(cells) + " |")
     channels = maps.shape[2]
     header = "| sentence | " + " | ".join(f"channel {c}" for c in range(channels)) + " |"
@@ -47,7 +50,7 @@ def _explain_pooling(run: tp.TrainingRun, pool: str) -> None:
             "strongest of its bigrams. Sentences decided by the same bigrams get the same "
             "vector, whatever else they say."
         )
-        clash = ts.same_vector_clash(run.data.names, maps, run.data.targets, kernel, pool)
+        clash = same_vector_clash(run.data.names, maps, run.data.targets, kernel, pool)
         if clash:
             first, second, bigrams = clash
             st.markdown(
@@ -60,7 +63,7 @@ def _explain_pooling(run: tp.TrainingRun, pool: str) -> None:
         st.caption("Read a column: the sentence's number is its weakest bigram's value.")
 
 
-def _try_sentence(run: tp.TrainingRun) -> None:
+def _try_sentence(run: TrainingRun) -> None:
     st.subheader("Try a sentence")
     st.caption(
         "Any length of at least the kernel width (2 words) works here: pooling turns any number "
@@ -80,7 +83,7 @@ def _try_sentence(run: tp.TrainingRun) -> None:
     st.markdown(f"The model says **{verdict}**.")
 
 
-def _results(run: tp.TrainingRun, pool: str) -> None:
+def _results(run: TrainingRun, pool: str) -> None:
     ts.moving_vectors_and_bars(
         run,
         PREFIX,
@@ -144,7 +147,7 @@ hp = tp.hyperparameter_controls(PREFIX, SECTION, ts.extras(pool=True))
 if text is not None:
     n, length = text.inputs.shape
     widgets.show_ledger(
-        ts.text_ledger(
+        text_ledger(
             n,
             length,
             len(text.vocabulary),
@@ -169,7 +172,7 @@ tp.model_files(PREFIX, SECTION, text, (*tp.COMMON, "pool", "activation", "embedd
                                        "channels"))  # fmt: skip
 
 if text is not None:
-    widgets.share_link(SCHEMA, ts.share_state(text.sentences, text.targets.astype(int), hp,
+    widgets.share_link(SCHEMA, text_page_state(text.sentences, text.targets.astype(int), hp,
                                               pool=True))  # fmt: skip
 else:
     st.info("Fix the sentence table to get a share link.")

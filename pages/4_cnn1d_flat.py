@@ -6,11 +6,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import limits, widgets
 from app import text_sections as ts
 from app import training_figures as tf
 from app import training_panel as tp
-from app.entry import reroute_deep_link
+from app import widgets
+from app.core import limits
+from app.core.model_ledgers import text_ledger
+from app.core.training_jobs import TrainingRun
+from app.core.training_links import text_page_schema, text_page_state
+from app.server import reroute_deep_link
 from cnndemo.train import train_section
 
 reroute_deep_link()
@@ -19,7 +23,7 @@ PAGE = "cnn1d-flat"
 PREFIX = "s4"
 SECTION = 4
 TITLE = "CNN 1D fully connected"
-SCHEMA = ts.share_schema(pool=False)
+SCHEMA = text_page_schema(pool=False)
 
 
 @st.cache_data(max_entries=16, show_spinner="Training the pooled model for comparison…")
@@ -32,18 +36,18 @@ def pooled_probabilities(
     return result.final.probabilities.tolist()
 
 
-def _dense_weights(run: tp.TrainingRun) -> np.ndarray:
+def _dense_weights(run: TrainingRun) -> np.ndarray:
     """The dense weights as (positions, channels): flatten runs position by position."""
     positions, channels = run.final.feature_maps[0].shape[1:]
     return run.model.layer("dense").params["weights"].reshape(positions, channels)
 
 
-def _positions_matter(run: tp.TrainingRun) -> None:
+def _positions_matter(run: TrainingRun) -> None:
     st.subheader("Word position matters")
     weights = _dense_weights(run)
     positions, channels = weights.shape
     st.plotly_chart(
-        run.figure("dense", lambda: tf.weights_heatmap(
+        widgets.run_figure(run, "dense", lambda: tf.weights_heatmap(
             weights, [f"position {p}" for p in range(positions)],
             [f"ch {c}" for c in range(channels)],
             title="Dense weights: one row per position of the conv output",
@@ -76,7 +80,7 @@ def _positions_matter(run: tp.TrainingRun) -> None:
         st.caption("No bigram of the data occurs at two positions; edit the sentences to see one.")
 
 
-def _fixed_length(run: tp.TrainingRun) -> None:
+def _fixed_length(run: TrainingRun) -> None:
     st.subheader("Try a sentence: the length is fixed")
     length = run.model.input_size[0]
     kernel = run.hyperparameters["kernel_size"]
@@ -111,7 +115,7 @@ def _fixed_length(run: tp.TrainingRun) -> None:
     st.markdown(f"The model says **{verdict}**.")
 
 
-def _compare(run: tp.TrainingRun, text) -> None:
+def _compare(run: TrainingRun, text) -> None:
     st.subheader("Compared with the pooled model (section 3)")
     if not st.toggle("train the pooled model on the same data and seed", key=f"{PREFIX}.cmp"):
         return
@@ -141,7 +145,7 @@ def _compare(run: tp.TrainingRun, text) -> None:
     )
 
 
-def _results(run: tp.TrainingRun) -> None:
+def _results(run: TrainingRun) -> None:
     ts.moving_vectors_and_bars(
         run,
         PREFIX,
@@ -202,7 +206,7 @@ hp = tp.hyperparameter_controls(PREFIX, SECTION, ts.extras(pool=False))
 if text is not None:
     n, length = text.inputs.shape
     widgets.show_ledger(
-        ts.text_ledger(
+        text_ledger(
             n,
             length,
             len(text.vocabulary),
@@ -226,7 +230,7 @@ tp.model_files(PREFIX, SECTION, text, (*tp.COMMON, "activation", "embedding_size
 
 if text is not None:
     widgets.share_link(
-        SCHEMA, ts.share_state(text.sentences, text.targets.astype(int), hp, pool=False)
+        SCHEMA, text_page_state(text.sentences, text.targets.astype(int), hp, pool=False)
     )
 else:
     st.info("Fix the sentence table to get a share link.")

@@ -8,8 +8,11 @@ from app import image_figures as imf
 from app import image_widgets as iw
 from app import training_panel as tp
 from app import widgets
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField
+from app.core.image_analysis import display_name, pooling_story, region_grid, regions_text
+from app.core.share import ChoiceField, IntField
+from app.core.training_jobs import TrainingRun
+from app.core.training_links import image_page_schema, image_page_state
+from app.server import reroute_deep_link
 from cnndemo.layers import ACTIVATIONS, POOL_KINDS
 
 reroute_deep_link()
@@ -32,7 +35,7 @@ EXTRAS = (
     tp.integer("channels", "conv channels", 1, 4, help="Length of each region's vector"),
 )
 EXTRA_LINK = {"pool": "pool", "act": "activation", "ch": "channels"}
-SCHEMA = iw.image_page_schema(
+SCHEMA = image_page_schema(
     (
         ChoiceField("pool", tuple(POOL_KINDS)),
         ChoiceField("act", tuple(ACTIVATIONS)),
@@ -42,7 +45,7 @@ SCHEMA = iw.image_page_schema(
 CONTROLLED = (*tp.COMMON, *(c.name for c in EXTRAS))
 
 
-def _regions_part(run: tp.TrainingRun) -> None:
+def _regions_part(run: TrainingRun) -> None:
     channels = int(run.hyperparameters["channels"])
     st.subheader("Every 2x2 region becomes a point")
     st.markdown(
@@ -54,7 +57,8 @@ def _regions_part(run: tp.TrainingRun) -> None:
     if channels < 2:
         st.info("With one channel every vector is a single number: choose 2 or more channels.")
         return
-    figure = run.figure(
+    figure = widgets.run_figure(
+        run,
         "regions",
         lambda: imf.region_vectors_animation(
             [s.epoch for s in run.snapshots],
@@ -76,7 +80,7 @@ def _regions_part(run: tp.TrainingRun) -> None:
     )
 
 
-def _why_part(run: tp.TrainingRun) -> None:
+def _why_part(run: TrainingRun) -> None:
     st.subheader("Why the blank image is hard")
     names = run.data.names
     blank = next((i for i, n in enumerate(names) if "#" not in n), None)
@@ -89,11 +93,11 @@ def _why_part(run: tp.TrainingRun) -> None:
         "Explain the pooled vector of",
         range(len(names)),
         key=key,
-        format_func=lambda i: f"#{i} {imf.display_name(names[i])}",
+        format_func=lambda i: f"#{i} {display_name(names[i])}",
     )
     pool = run.hyperparameters["pool"]
     st.markdown(
-        imf.pooling_story(
+        pooling_story(
             index,
             names,
             run.data.targets,
@@ -107,15 +111,17 @@ def _why_part(run: tp.TrainingRun) -> None:
     )
     left, right = st.columns([1, 2])
     left.plotly_chart(
-        run.figure(
+        widgets.run_figure(
+            run,
             ("image", index),
             lambda: imf.image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
         ),
         key="s5.fig.focus_image",
     )
-    regions = imf.region_grid(run.data.inputs[index], run.hyperparameters["kernel_size"])
+    regions = region_grid(run.data.inputs[index], run.hyperparameters["kernel_size"])
     right.plotly_chart(
-        run.figure(
+        widgets.run_figure(
+            run,
             ("maps", index),
             lambda: imf.feature_maps_figure(
                 run.final.feature_maps[0][index], title="Its feature maps (after the activation)"
@@ -123,7 +129,7 @@ def _why_part(run: tp.TrainingRun) -> None:
         ),
         key="s5.fig.focus_maps",
     )
-    right.caption("Output cell (row, column) ← the region it reads: " + imf.regions_text(regions))
+    right.caption("Output cell (row, column) ← the region it reads: " + regions_text(regions))
 
 
 iw.init_image_set(IMAGES)
@@ -160,4 +166,4 @@ st.caption(
 )
 with st.expander("Save or load the model"):
     tp.model_files(P, SECTION, data, CONTROLLED)
-widgets.share_link(SCHEMA, iw.image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))
+widgets.share_link(SCHEMA, image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))

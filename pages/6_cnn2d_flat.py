@@ -13,8 +13,11 @@ from app import image_widgets as iw
 from app import training_figures as tf
 from app import training_panel as tp
 from app import widgets
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField
+from app.core.image_analysis import comparison_rows
+from app.core.share import ChoiceField, IntField
+from app.core.training_jobs import TrainingRun, fingerprint
+from app.core.training_links import image_page_schema, image_page_state
+from app.server import reroute_deep_link
 from cnndemo.layers import ACTIVATIONS
 from cnndemo.train import train_section
 
@@ -33,7 +36,7 @@ EXTRAS = (
     tp.integer("channels", "conv channels", 1, 4, help="Length of each region's vector"),
 )
 EXTRA_LINK = {"act": "activation", "ch": "channels"}
-SCHEMA = iw.image_page_schema((ChoiceField("act", tuple(ACTIVATIONS)), IntField("ch", 1, 4)))
+SCHEMA = image_page_schema((ChoiceField("act", tuple(ACTIVATIONS)), IntField("ch", 1, 4)))
 CONTROLLED = (*tp.COMMON, *(c.name for c in EXTRAS))
 
 
@@ -49,7 +52,7 @@ def _pooled_setup(hp: dict) -> dict:
     return {**hp, "pool": "max"}
 
 
-def _compare_part(run: tp.TrainingRun) -> None:
+def _compare_part(run: TrainingRun) -> None:
     st.subheader("Pooled (section 5) and flattened, side by side")
     hp5 = _pooled_setup(run.hyperparameters)
     page5 = tp.current_run(POOLED_PANEL)
@@ -57,7 +60,7 @@ def _compare_part(run: tp.TrainingRun) -> None:
         page5 is not None
         and not page5.stopped
         and page5.source == "trained"
-        and page5.fingerprint == tp.fingerprint(5, run.data, hp5)
+        and page5.fingerprint == fingerprint(5, run.data, hp5)
     ):
         pooled = page5.final.probabilities
         where = "the run you trained on the *CNN 2D pooled* page (same images and settings)"
@@ -72,7 +75,7 @@ def _compare_part(run: tp.TrainingRun) -> None:
             st.error(f"The pooled model cannot be trained on these images: {error}")
             return
         where = "a pooled model trained here on the same images with the same seed and settings"
-    rows = imf.comparison_rows(run.data.names, run.data.targets, pooled, run.final.probabilities)
+    rows = comparison_rows(run.data.names, run.data.targets, pooled, run.final.probabilities)
     n = len(rows)
     wrong_pooled = [r["image"] for r in rows if "pooled" in r["wrong"]]
     wrong_flat = [r["image"] for r in rows if "flattened" in r["wrong"]]
@@ -105,13 +108,14 @@ def _compare_part(run: tp.TrainingRun) -> None:
         )
 
 
-def _weights_part(run: tp.TrainingRun) -> None:
+def _weights_part(run: TrainingRun) -> None:
     weights = run.model.layer("dense").params["weights"][:, 0]
     maps = run.final.feature_maps[0]
     out_h, out_w, channels = maps.shape[1:]
     grid = weights.reshape(out_h * out_w, channels)
     st.plotly_chart(
-        run.figure(
+        widgets.run_figure(
+            run,
             "dense",
             lambda: tf.weights_heatmap(
                 grid,
@@ -154,7 +158,8 @@ if run is not None:
     if int(run.hyperparameters["channels"]) >= 2:
         st.subheader("The 2x2 region vectors")
         st.plotly_chart(
-            run.figure(
+            widgets.run_figure(
+                run,
                 "regions",
                 lambda: imf.region_vectors_animation(
                     [s.epoch for s in run.snapshots],
@@ -182,4 +187,4 @@ iw.classify_part(run, PAD, IMAGES, pooled=False)
 iw.ledger_part(SECTION, image_set.size, hp)
 with st.expander("Save or load the model"):
     tp.model_files(P, SECTION, data, CONTROLLED)
-widgets.share_link(SCHEMA, iw.image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))
+widgets.share_link(SCHEMA, image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))

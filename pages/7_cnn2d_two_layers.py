@@ -6,10 +6,14 @@ import streamlit as st
 
 from app import image_figures as imf
 from app import image_widgets as iw
-from app import ledger, widgets
 from app import training_panel as tp
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField
+from app import widgets
+from app.core import ledger
+from app.core.image_analysis import display_name, region_grid, regions_text
+from app.core.share import ChoiceField, IntField
+from app.core.training_jobs import TrainingRun
+from app.core.training_links import image_page_schema, image_page_state
+from app.server import reroute_deep_link
 from cnndemo.layers import ACTIVATIONS
 
 reroute_deep_link()
@@ -27,13 +31,13 @@ EXTRAS = (
     tp.integer("second_channels", "layer 2 channels", 1, 4),
 )
 EXTRA_LINK = {"act": "activation", "ch": "channels", "ch2": "second_channels"}
-SCHEMA = iw.image_page_schema(
+SCHEMA = image_page_schema(
     (ChoiceField("act", tuple(ACTIVATIONS)), IntField("ch", 1, 4), IntField("ch2", 1, 4))
 )
 CONTROLLED = (*tp.COMMON, *(c.name for c in EXTRAS))
 
 
-def _layers_part(run: tp.TrainingRun) -> None:
+def _layers_part(run: TrainingRun) -> None:
     st.subheader("Inside the model: both feature maps of one image")
     names = run.data.names
     key = "s7.focus"
@@ -43,11 +47,11 @@ def _layers_part(run: tp.TrainingRun) -> None:
         "Image",
         range(len(names)),
         key=key,
-        format_func=lambda i: f"#{i} {imf.display_name(names[i])}",
+        format_func=lambda i: f"#{i} {display_name(names[i])}",
     )
     first, second = run.final.feature_maps[0][index], run.final.feature_maps[1][index]
     kernel = run.hyperparameters["kernel_size"]
-    regions = imf.region_grid(run.data.inputs[index], kernel)
+    regions = region_grid(run.data.inputs[index], kernel)
     st.markdown(
         f"Layer 1 turns the {run.data.inputs.shape[1]}x{run.data.inputs.shape[2]} image into "
         f"a **{first.shape[0]}x{first.shape[1]} grid of {first.shape[2]}-vectors**, one per "
@@ -58,22 +62,25 @@ def _layers_part(run: tp.TrainingRun) -> None:
     )
     left, right = st.columns([1, 2])
     left.plotly_chart(
-        run.figure(
+        widgets.run_figure(
+            run,
             ("image", index),
             lambda: imf.image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
         ),
         key="s7.fig.image",
     )
     right.plotly_chart(
-        run.figure(
+        widgets.run_figure(
+            run,
             ("layer1", index),
             lambda: imf.feature_maps_figure(first, title="Layer 1 output (after the activation)"),
         ),
         key="s7.fig.layer1",
     )
-    right.caption("Output cell (row, column) ← the region it reads: " + imf.regions_text(regions))
+    right.caption("Output cell (row, column) ← the region it reads: " + regions_text(regions))
     st.plotly_chart(
-        run.figure(
+        widgets.run_figure(
+            run,
             ("layer2", index),
             lambda: imf.feature_maps_figure(second, title="Layer 2 output (after the activation)"),
         ),
@@ -126,7 +133,8 @@ if run is not None:
     if int(run.hyperparameters["channels"]) >= 2:
         st.subheader("Layer 1's region vectors" + (" and the images' layer 2 vectors" * two_d))
         st.plotly_chart(
-            run.figure(
+            widgets.run_figure(
+                run,
                 "regions",
                 lambda: imf.region_vectors_animation(
                     [s.epoch for s in run.snapshots],
@@ -151,4 +159,4 @@ iw.classify_part(run, PAD, IMAGES, pooled=False)
 iw.ledger_part(SECTION, image_set.size, hp)
 with st.expander("Save or load the model"):
     tp.model_files(P, SECTION, data, CONTROLLED)
-widgets.share_link(SCHEMA, iw.image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))
+widgets.share_link(SCHEMA, image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))

@@ -6,10 +6,23 @@ import numpy as np
 import streamlit as st
 
 from app import image_widgets as iw
-from app import ledger, limits, widgets
 from app import pooling_figures as pf
 from app import training_panel as tp
+from app import widgets
 from app.chart_spec import SpecFigure, spec_of
+from app.core import ledger, limits
+from app.core.image_sets import set_from_link
+from app.core.pool_windows import (
+    KIND_WORDS,
+    PoolResult,
+    cell_vector,
+    explain_pool,
+    output_text,
+    pool_sentence,
+    winner_note,
+)
+from app.core.share import ChoiceField, IntField, Schema, TensorField
+from app.core.training_links import image_page_schema, link_hyperparameters
 from app.downsampled_model import (
     EXTRA_LINK,
     IMAGES,
@@ -21,8 +34,7 @@ from app.downsampled_model import (
     model_part,
     sync_loaded_model,
 )
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField, Schema, TensorField
+from app.server import reroute_deep_link
 from cnndemo import ops
 
 reroute_deep_link()
@@ -57,7 +69,7 @@ KEPT_KEYS = (
 )  # fmt: skip
 # One link for both parts: the worked example's grid and pooling, then the training page's
 # fields (images, common hyper-parameters; shared with sections 5-7) and the model's pooling.
-_MODEL_SCHEMA = iw.image_page_schema(
+_MODEL_SCHEMA = image_page_schema(
     (
         ChoiceField("pool", widgets.POOL_KINDS),
         *(IntField(field, 1, MAX_MODEL_POOL) for field in POOL_LINK),
@@ -85,8 +97,8 @@ def _apply_link(state: dict) -> None:
         st.session_state[key] = state[field]
     st.session_state["p8.kind"] = state["k"]
     st.session_state["p8.p"] = state["p"]
-    iw.set_image_set(IMAGES, iw.set_from_link(state["img"], state["lab"]))
-    tp.set_hyperparameters(MODEL, iw.link_hyperparameters(state, EXTRA_LINK))
+    iw.set_image_set(IMAGES, set_from_link(state["img"], state["lab"]))
+    tp.set_hyperparameters(MODEL, link_hyperparameters(state, EXTRA_LINK))
     for field, key in POOL_LINK.items():
         st.session_state[key] = state[field]
 
@@ -94,8 +106,8 @@ def _apply_link(state: dict) -> None:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _explain(
     grid: np.ndarray, size: tuple[int, int], stride: tuple[int, int], kind: str, padding: str
-) -> pf.PoolResult:
-    return pf.explain_pool(grid, size, stride, kind, padding)
+) -> PoolResult:
+    return explain_pool(grid, size, stride, kind, padding)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -109,7 +121,7 @@ def _figure_specs(
 ) -> tuple[dict, dict]:
     """Both pooling figures as plain JSON. Building them is the slowest part of a rerun; a
     cached spec is drawn through a ``SpecFigure`` without rebuilding or copying it."""
-    result = pf.explain_pool(grid, size, stride, kind, padding)
+    result = explain_pool(grid, size, stride, kind, padding)
     grid_figure = pf.pool_input_figure(
         result, title="Input grid, pooling windows coloured", selected=selected
     )
@@ -131,20 +143,20 @@ def _padding_note(n: int, k: int, s: int, padding: str, axis: str) -> str:
     )
 
 
-def _selected_cell(result: pf.PoolResult) -> None:
+def _selected_cell(result: PoolResult) -> None:
     """Step through the output cells; each one's window, winners and sums written out."""
     out_h, out_w = result.out_shape
     row, col = widgets.window_stepper("p8.pos", (out_h, out_w), ("output row", "output column"))
     channels = result.grid.shape[2]
-    vector = pf.cell_vector(result.output, row, col)
+    vector = cell_vector(result.output, row, col)
     lines = [f"**Output cell ({row}, {col})** = `{vector}`, one number per channel:"]
     for c in range(channels):
-        line = f"- channel {c}: `{pf.pool_sentence(result, row, col, c)}`"
+        line = f"- channel {c}: `{pool_sentence(result, row, col, c)}`"
         if result.kind != "avg":
             r, cc = result.winners[row, col, c]
             line += (
-                f", {pf.winner_note(result, row, col, c)}, the vector "
-                f"`{pf.cell_vector(result.grid, r, cc)}`"
+                f", {winner_note(result, row, col, c)}, the vector "
+                f"`{cell_vector(result.grid, r, cc)}`"
             )
         lines.append(line)
     st.markdown("\n".join(lines))
@@ -152,7 +164,7 @@ def _selected_cell(result: pf.PoolResult) -> None:
         sources = {tuple(result.winners[row, col, c]) for c in range(channels)}
         if len(sources) > 1:
             st.info(
-                f"The {pf.KIND_WORDS[result.kind]} is taken **channel by channel**, so this "
+                f"The {KIND_WORDS[result.kind]} is taken **channel by channel**, so this "
                 f"output vector mixes numbers from {len(sources)} different input cells (circled "
                 "in the panels below). It is not the 'largest vector' of the window."
             )
@@ -229,7 +241,7 @@ def grid_part() -> dict:
         st.markdown(
             f"Pooled grid, shape `(1, {out_h}, {out_w}, {x.shape[2]})`, rows separated by /:"
         )
-        st.markdown(f"### `{pf.output_text(result.output)}`")
+        st.markdown(f"### `{output_text(result.output)}`")
         metrics = st.columns(3)
         metrics[0].metric("input cells per channel", f"{h * w}")
         metrics[1].metric("output cells per channel", f"{out_h * out_w}")
@@ -250,7 +262,7 @@ def grid_part() -> dict:
         st.subheader("Where each pooled number comes from")
         st.fragment(_selected_cell)(result)
 
-    widgets.show_ledger(pf.pool2d_ledger(h, w, x.shape[2], (ky, kx), (sy, sx), kind, padding))
+    widgets.show_ledger(ledger.pool2d_ledger(h, w, x.shape[2], (ky, kx), (sy, sx), kind, padding))
     return state
 
 

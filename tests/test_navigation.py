@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.navigation import PAGES, ROOT
+from app.core.navigation import PAGES, ROOT
 
 TIMEOUT = 30
 

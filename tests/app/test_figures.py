@@ -9,7 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from app import figures, limits
+from app import figures
+from app.core import limits
 
 X1 = np.arange(1, 21, dtype=float).reshape(4, 5)
 K1 = np.arange(1, 31, dtype=float).reshape(3, 5, 2)
@@ -163,14 +164,6 @@ def test_image_uses_a_grey_scale_and_no_numbers():
     assert (axis["cmin"], axis["cmax"]) == (0, 255)
     assert axis["colorscale"][0][1] == "#000000"
     assert texts(fig) == []
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [(2360.0, "2360"), (-3.0, "-3"), (0.125, "0.125"), (1 / 3, "0.333"), (12345.6, "12346")],
-)
-def test_format_value(value, text):
-    assert figures.format_value(value) == text
 
 
 def test_cell_runs_and_window_rects():

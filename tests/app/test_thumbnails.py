@@ -2,7 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
-from app.navigation import SECTIONS
+from app.core.navigation import SECTIONS
 from app.thumbnails import PICTURES
 
 

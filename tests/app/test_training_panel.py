@@ -14,6 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import training_panel as tp
+from app.core import limits
+from app.core.training_jobs import read_model_file
 from cnndemo import data as data_mod
 from cnndemo import persist
 from cnndemo.sections import run_section
@@ -93,7 +95,7 @@ def test_epochs_are_capped_and_a_short_run_trains_that_many(at):
     at.number_input(key=tp.hp_key("t", "epochs")).set_value(10).run()
     at.button(key="t.tp.train").click().run()
     assert run_of(at).epochs_run == 10
-    assert at.number_input(key=tp.hp_key("t", "epochs")).max == tp.limits.MAX_EPOCHS
+    assert at.number_input(key=tp.hp_key("t", "epochs")).max == limits.MAX_EPOCHS
 
 
 def test_invalid_setup_shows_a_message_not_a_traceback(at):
@@ -105,60 +107,12 @@ def test_invalid_setup_shows_a_message_not_a_traceback(at):
     assert run_of(at).hyperparameters["optimizer"] == "adam"
 
 
-def test_stop_request_between_chunks_ends_training_early():
-    data = data_mod.text_data()
-    hp = tp.default_hyperparameters(3)
-    model = tp._build(3, data, hp)
-    job = tp._Job(3, hp, "fp", model, tp.make_optimizer("momentum", 1.0, 0.9), data, 1000, 40,
-                  watch=True)  # fmt: skip
-    tp._train_chunk(job)
-    assert 0 < len(job.errors) < 1000 and len(job.errors) % 40 == 0
-    job.stop_requested = True
-    # chunked training equals one uninterrupted run up to the stopping point
-    reference = train_section(3, epochs=len(job.errors))
-    assert job.errors == reference.errors
-    assert job.final.probabilities.tolist() == reference.final.probabilities.tolist()
-
-
 def test_download_gives_the_model_and_loading_it_back_reproduces_the_run(at):
     at.button(key="t.tp.train").click().run()
     assert at.get("download_button")
     run = run_of(at)
     content = persist.dumps(run.model)
-    model, data, final = tp.read_model_file(content, 3, data_mod.text_data())
+    model, data, final = read_model_file(content, 3, data_mod.text_data())
     assert final.probabilities.tolist() == run.final.probabilities.tolist()
     assert model.hyperparameters == run.hyperparameters
     assert data.vocabulary == run.data.vocabulary
-
-
-@pytest.mark.parametrize(
-    ("content", "fragment"),
-    [
-        (b"not json", "nor valid JSON"),
-        (b'{"format": "other", "weights": {}}', "not a cnndemo model file"),
-        (b"x" * (tp.limits.MAX_MODEL_FILE_BYTES + 1), "bytes; model files are at most"),
-    ],
-)
-def test_bad_model_files_raise_model_file_errors(content, fragment):
-    with pytest.raises(persist.ModelFileError, match=fragment):
-        tp.read_model_file(content, 3, data_mod.text_data())
-
-
-def test_a_model_of_another_section_or_vocabulary_is_refused():
-    section4 = persist.dumps(train_section(4, epochs=1).model)
-    with pytest.raises(persist.ModelFileError, match="section 4 model"):
-        tp.read_model_file(section4, 3, data_mod.text_data())
-    model = persist.dumps(train_section(3, epochs=1).model)
-    other = data_mod.text_data(["you love it"], [1])
-    with pytest.raises(persist.ModelFileError, match="unknown word"):
-        tp.read_model_file(model, 3, other)
-
-
-def test_fingerprint_changes_with_data_and_hyperparameters():
-    hp = tp.default_hyperparameters(3)
-    data = data_mod.text_data()
-    base = tp.fingerprint(3, data, hp)
-    assert base == tp.fingerprint(3, data_mod.text_data(), dict(hp))
-    assert base != tp.fingerprint(3, data, {**hp, "seed": 1})
-    assert base != tp.fingerprint(3, data_mod.text_data(["i like it <PAD>"], [0]), hp)
-    assert tp.snapshot_every(1000) == 40 and tp.snapshot_every(1) == 1

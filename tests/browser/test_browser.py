@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from app.navigation import PAGES
+from app.core.navigation import PAGES
 from devtools.live import (
     CHROMIUM,
     artifacts_dir,

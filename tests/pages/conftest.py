@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from app import training_panel as tp
-from app.navigation import ROOT
+from app.core.navigation import ROOT
 
 TIMEOUT = 30
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import cnndemo
-from app.ledger import nested_text
+from app.core.numbers import nested_text
 from app.widgets import editor_key
 from tests.pages.conftest import edit_cells, open_page, texts
 

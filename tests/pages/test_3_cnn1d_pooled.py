@@ -8,9 +8,10 @@ import time
 import numpy as np
 import pytest
 
-from app import text_sections as ts
 from app import training_panel as tp
-from app.share import encode
+from app.core.sentences import winners
+from app.core.share import encode
+from app.core.training_links import text_page_schema, text_page_state
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
 from tests.pages.conftest import click_train, open_page, shown_probabilities, texts
@@ -45,7 +46,7 @@ def test_training_shows_exactly_what_cnndemo_computes(reference):
     assert "max = ANY" in text
     # the winner table names, for each sentence and channel, the bigram the max kept
     fmap = run.final.feature_maps[0]
-    winner = ts.winners(fmap[0], "i like it <PAD>".split(), 2, "max")[0][0]
+    winner = winners(fmap[0], "i like it <PAD>".split(), 2, "max")[0][0]
     assert f"`{winner}`" in text
     vectors = next(
         json.loads(c.proto.spec) for c in at.get("plotly_chart")
@@ -112,7 +113,7 @@ def test_try_a_sentence_runs_the_trained_model_and_explains_unknown_words():
 def test_share_link_round_trip_and_malformed_link():
     sentences = ["we like it", "we hate it"]
     hp = {**tp.default_hyperparameters(3), "seed": 7, "pool": "avg", "epochs": 300}
-    params = encode(ts.share_state(sentences, [1, 0], hp, pool=True), ts.share_schema(pool=True))
+    params = encode(text_page_state(sentences, [1, 0], hp, pool=True), text_page_schema(pool=True))
     at = open_page(PATH, params)
     assert not at.exception
     assert at.radio(key=tp.hp_key(P, "pool")).value == "avg"

@@ -8,9 +8,9 @@ import time
 import numpy as np
 import pytest
 
-from app import text_sections as ts
 from app import training_panel as tp
-from app.share import encode
+from app.core.share import encode
+from app.core.training_links import text_page_schema, text_page_state
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
 from tests.pages.conftest import click_train, open_page, shown_probabilities, texts
@@ -93,7 +93,9 @@ def test_hyperparameters_change_what_is_trained():
 def test_share_link_round_trip():
     hp = {**tp.default_hyperparameters(4), "seed": 4, "learning_rate": 0.5}
     sentences = ["i like it <PAD>", "i hate it <PAD>"]
-    params = encode(ts.share_state(sentences, [1, 0], hp, pool=False), ts.share_schema(pool=False))
+    params = encode(
+        text_page_state(sentences, [1, 0], hp, pool=False), text_page_schema(pool=False)
+    )
     at = open_page(PATH, params)
     assert at.number_input(key=tp.hp_key(P, "learning_rate")).value == 0.5
     click_train(at, P)

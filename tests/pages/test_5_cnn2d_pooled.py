@@ -13,6 +13,7 @@ import pytest
 
 from app import image_widgets as iw
 from app import training_panel as tp
+from app.core.image_sets import blank_image, tutorial_set
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
 from tests.pages.conftest import open_page, texts, trained_run
@@ -38,7 +39,7 @@ def test_opens_on_the_tutorial_images_and_reference_setup():
     assert not at.exception
     labels = [at.button(key=iw.label_key(IMAGES, i)).label for i in range(16)]
     assert labels == ["label 1"] * 6 + ["label 0"] * 10
-    assert at.session_state[IMAGES + ".set"] == iw.tutorial_set()
+    assert at.session_state[IMAGES + ".set"] == tutorial_set()
     assert at.number_input(key=tp.hp_key(P, "epochs")).value == 2000
     assert at.number_input(key=tp.hp_key(P, "learning_rate")).value == 1.0
     assert at.radio(key=tp.hp_key(P, "pool")).value == "max"
@@ -108,9 +109,9 @@ def test_label_remove_add_and_reset_buttons():
     at.button(key=iw.remove_key(IMAGES, 1)).click().run()
     assert len(at.session_state[IMAGES + ".set"]) == 15
     at.button(key=IMAGES + ".add").click().run()
-    assert at.session_state[IMAGES + ".set"].images[-1] == iw.blank_image()
+    assert at.session_state[IMAGES + ".set"].images[-1] == blank_image()
     at.button(key=IMAGES + ".reset").click().run()
-    assert at.session_state[IMAGES + ".set"] == iw.tutorial_set()
+    assert at.session_state[IMAGES + ".set"] == tutorial_set()
     assert not at.exception
 
 
@@ -154,5 +155,5 @@ def test_malformed_link_warns_and_keeps_the_tutorial_setup():
     at = open_page(PAGE, query_params=params)
     assert not at.exception
     assert any("could not be used" in w.value for w in at.warning)
-    assert at.session_state[IMAGES + ".set"] == iw.tutorial_set()
+    assert at.session_state[IMAGES + ".set"] == tutorial_set()
     assert at.number_input(key=tp.hp_key(P, "learning_rate")).value == 1.0

@@ -11,6 +11,7 @@ import pytest
 
 from app import image_widgets as iw
 from app import training_panel as tp
+from app.core.image_sets import tutorial_set
 from cnndemo.sections import run_section
 from tests.pages.conftest import open_page, texts, trained_run
 
@@ -31,7 +32,7 @@ def probabilities(report: dict) -> np.ndarray:
 def test_opens_on_the_reference_setup_with_eight_dense_inputs():
     at = open_page(PAGE)
     assert not at.exception
-    assert at.session_state[IMAGES + ".set"] == iw.tutorial_set()
+    assert at.session_state[IMAGES + ".set"] == tutorial_set()
     assert at.number_input(key=tp.hp_key(P, "epochs")).value == 2000
     text = texts(at)
     assert "`(1, 8)`" in text and "**Parameters in total: 19**" in text  # 10 conv + 9 dense
@@ -48,8 +49,8 @@ def test_training_and_the_comparison_show_the_engines_numbers(seed):
     table = at.dataframe[-1].value
     np.testing.assert_allclose(table["p pooled"], np.round(pooled, 4))
     np.testing.assert_allclose(table["p flattened"], np.round(flat, 4))
-    names = [iw.tutorial_set().names[i].replace(" ", "·") for i in range(16)]
-    targets = np.array(iw.tutorial_set().labels)
+    names = [tutorial_set().names[i].replace(" ", "·") for i in range(16)]
+    targets = np.array(tutorial_set().labels)
     for label, p in (("Pooled", pooled), ("Flattened", flat)):
         wrong = [f"`{names[i]}`" for i in np.flatnonzero((p > 0.5) != (targets == 1))]
         assert f"**{label} gets wrong:** {', '.join(wrong) or 'none'}" in texts(at)

@@ -16,8 +16,9 @@ import pytest
 
 import cnndemo
 from app import image_widgets as iw
-from app import pooling_figures as pf
 from app import training_panel as tp
+from app.core.image_sets import tutorial_set
+from app.core.pool_windows import output_text
 from cnndemo import data as data_mod
 from cnndemo.models import build_model, default_hyperparameters
 from cnndemo.sections import run_section
@@ -56,7 +57,7 @@ def pooled(at) -> str:
 
 
 def expected(x=X, size=(2, 2), stride=(2, 2), kind="max", padding="valid") -> str:
-    return pf.output_text(cnndemo.pool2d(x[None], size, stride, kind, padding)[0])
+    return output_text(cnndemo.pool2d(x[None], size, stride, kind, padding)[0])
 
 
 def open_model_tab(at):
@@ -194,7 +195,7 @@ def test_training_shows_the_engines_predictions_for_the_same_seed(at):
     thumbnails = chart(at, "The training images")
     captions = thumbnails["data"][1]["text"]
     assert [float(THUMB.search(c).group(1)) for c in captions] == [round(p, 3) for p in reference]
-    labels = iw.tutorial_set().labels
+    labels = tutorial_set().labels
     wrong = [i for i, p in enumerate(reference) if (p > 0.5) != bool(labels[i])]
     assert [i for i, c in enumerate(captions) if "✗" in c] == wrong == [6]
     assert len(thumbnails["layout"]["shapes"]) == 1  # the wrong one is framed
@@ -255,9 +256,9 @@ def test_edited_images_are_what_the_model_trains_on(at):
     at.button(key=iw.pixel_key("p8.img", 6, 1, 1)).click().run()  # a dot in the blank image
     at.button(key=iw.label_key("p8.img", 0)).click().run()  # the top row is now "not a line"
     click_train(at, "p8m")
-    images = list(iw.tutorial_set().images)
+    images = list(tutorial_set().images)
     images[6] = ("   ", " # ", "   ")
-    labels = [0] + list(iw.tutorial_set().labels[1:])
+    labels = [0] + list(tutorial_set().labels[1:])
     report = run_section(8, images=images, labels=labels)
     np.testing.assert_allclose(
         bar_probabilities(at), [p["probability"] for p in report["predictions"]], atol=1e-12

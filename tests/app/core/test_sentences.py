@@ -1,12 +1,12 @@
-"""Pure helpers of app/text_sections.py: sentence cleaning, link codes, ledger, ANY/ALL winners."""
+"""app.core.sentences: sentence cleaning, link codes, ANY/ALL winners."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from app import limits
-from app import text_sections as ts
+from app.core import limits
+from app.core import sentences as ts
 
 
 def test_tutorial_rows_pass_unchanged():
@@ -61,23 +61,6 @@ def test_sentence_codes_round_trip_unicode():
     assert ts.sentences_from_codes(codes) == sentences
     with pytest.raises(ValueError):
         ts.sentences_from_codes(np.array([[65.5]]))
-
-
-def test_ledger_of_the_reference_models():
-    pooled = ts.text_ledger(4, 4, 6, 2, 2, 2, "sigmoid", "pool", "max")
-    assert [r.shape for r in pooled] == [
-        (4, 4),
-        (4, 4, 2),
-        (4, 3, 2),
-        (4, 3, 2),
-        (4, 2),
-        (4, 1),
-        (4, 1),
-    ]
-    assert sum(r.params or 0 for r in pooled) == 12 + 10 + 3
-    flat = ts.text_ledger(4, 4, 6, 2, 2, 2, "sigmoid", "flatten")
-    assert flat[4].shape == (4, 6)
-    assert sum(r.params or 0 for r in flat) == 12 + 10 + 7
 
 
 def test_winners_are_the_arg_max_for_max_and_arg_min_for_min():

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cnndemo
-from app import ledger
+from app.core import ledger
 
 X1 = np.arange(1, 21, dtype=float).reshape(4, 5)
 K1 = np.arange(1, 31, dtype=float).reshape(3, 5, 2)
@@ -132,7 +132,11 @@ def test_ledgers_give_shapes_and_parameter_counts():
     assert broken[1].shape == () and "larger than input" in broken[1].note
 
 
-def test_nested_text():
-    assert ledger.nested_text(np.array([[2360.0, 2480.0], [3485.0, 3680.0]])) == (
-        "[[2360, 2480], [3485, 3680]]"
-    )
+def test_pool_ledger_rows():
+    rows = ledger.pool2d_ledger(4, 4, 3, (2, 2), (2, 2), "max", "valid")
+    assert [(r.stage, r.shape, r.params) for r in rows] == [
+        ("input", (1, 4, 4, 3), None),
+        ("pool2d", (1, 2, 2, 3), None),
+    ]
+    bad = ledger.pool2d_ledger(4, 4, 3, (5, 5), (1, 1), "max", "valid")
+    assert bad[1].shape == () and bad[1].note

@@ -1,8 +1,9 @@
 """Shape ledgers, output-size formulas and written-out sums, as plain data and strings.
 
-Nothing here draws or imports Streamlit: ``app.widgets.show_ledger`` renders what these
-functions return. Pages of every section use the same rows, so a learner sees the same table
-(stage, shape, parameters, how the shape came about) throughout the app.
+Nothing here draws or imports Streamlit: ``app.widgets.ledger_view.show_ledger`` renders what
+these functions return. Pages of every section use the same rows, so a learner sees the same
+table (stage, shape, parameters, how the shape came about) throughout the app. Whole models'
+ledgers are in :mod:`app.core.model_ledgers`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.figures import format_value
+from app.core.numbers import format_value
+from app.core.pool_windows import KIND_WORDS
 from cnndemo import ops
 
 MAX_WRITTEN_TERMS = 120
@@ -38,6 +40,7 @@ class LedgerRow:
 # --- Output size, written with the current numbers ----------------------------------------------
 
 
+# TODO(explain): computes the output size itself (ceil / floor); take it from cnndemo.explain.
 def output_size_latex(
     n: int, k: int, stride: int = 1, padding: str = "valid", dilation: int = 1, axis: str = ""
 ) -> str:
@@ -161,6 +164,46 @@ def conv2d_ledger(
     return rows
 
 
+def pool2d_row(
+    height: int,
+    width: int,
+    channels: int,
+    size: tuple[int, int],
+    stride: tuple[int, int],
+    kind: str,
+    padding: str,
+    batch: int = 1,
+    stage: str = "pool2d",
+) -> LedgerRow:
+    """The pooling stage: its output shape (no parameters: it only compares or averages)."""
+    try:
+        out_h = ops.output_size(height, size[0], stride[0], padding)
+        out_w = ops.output_size(width, size[1], stride[1], padding)
+    except ValueError as error:
+        return LedgerRow(stage, (), None, str(error))
+    note = (
+        f"{KIND_WORDS[kind]} over {size[0]}×{size[1]} windows, stride ({stride[0]}, "
+        f"{stride[1]}), {padding.upper()}; each channel on its own"
+    )
+    return LedgerRow(stage, (batch, out_h, out_w, channels), None, note)
+
+
+def pool2d_ledger(
+    height: int,
+    width: int,
+    channels: int,
+    size: tuple[int, int],
+    stride: tuple[int, int],
+    kind: str,
+    padding: str,
+) -> list[LedgerRow]:
+    """Input and output of the worked pooling example."""
+    return [
+        LedgerRow("input", (1, height, width, channels), None, "(batch, height, width, channels)"),
+        pool2d_row(height, width, channels, size, stride, kind, padding),
+    ]
+
+
 def ledger_markdown(rows: Sequence[LedgerRow]) -> str:
     """A Markdown table (readable as text, unlike a canvas table) plus the total parameters.
 
@@ -206,6 +249,7 @@ def written_sum(terms: Sequence[Term], total: float, max_terms: int = MAX_WRITTE
     return " + ".join(parts) + f" = {format_value(total)}"
 
 
+# TODO(explain): computes the window's cells and products itself; take them from cnndemo.explain.
 def window_terms_1d(
     x: np.ndarray,
     kernel: np.ndarray,
@@ -235,6 +279,7 @@ def window_terms_1d(
     return terms, rows
 
 
+# TODO(explain): computes the window's cells and products itself; take them from cnndemo.explain.
 def window_terms_2d(
     x: np.ndarray,
     kernel: np.ndarray,
@@ -267,10 +312,3 @@ def window_terms_2d(
                 value = float(x[y, xx, ch]) if inside else 0.0
                 terms.append(Term(value, float(kernel[i, j, ch, out_channel]), not inside))
     return terms, rows, cols
-
-
-def nested_text(array: np.ndarray) -> str:
-    """``[[2360, 2480], [3485, 3680]]``: an array as nested lists with compact numbers."""
-    if array.ndim == 0:
-        return format_value(float(array))
-    return "[" + ", ".join(nested_text(a) for a in array) + "]"

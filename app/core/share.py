@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from app import limits
+from app.core import limits
 
 _INT = re.compile(r"-?[0-9]{1,9}")
 # No "nan", "inf", underscores, spaces or hex: only what a person would write as a decimal.

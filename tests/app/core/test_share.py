@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app import limits
-from app.share import (
+from app.core import limits
+from app.core.share import (
     ChoiceField,
     IntField,
     Schema,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app import limits, pictures
+from app.core import limits, pictures
 
 
 def encoded(image: Image.Image, fmt: str) -> bytes:

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from app import limits
+from app.core import limits
 
 ACCEPTED_FORMATS = ("PNG", "JPEG")
 ACCEPTED_EXTENSIONS = ("png", "jpg", "jpeg")

@@ -71,14 +71,14 @@ MAX_PARAM_CHARS = 4000
 MAX_NUMBER_CHARS = 24
 """Longest text of one number inside a link (``-1.2345678901234567e+05`` fits)."""
 
-# --- Image sets (sections 5-8; added with app/image_widgets.py) ---------------------------------
+# --- Image sets (sections 5-8) ------------------------------------------------------------------
 MAX_IMAGES = 32
 """Images in an editable training set: each is a dozen buttons, and reruns must stay fast."""
 
 MAX_IMAGE_EDIT_SIDE = 6
 """Rows or columns of an image drawn on the pad (training images keep the tutorial's 3 x 3)."""
 
-# --- Training pages 3-4 (text) and model files (added with app/training_panel.py) -------------
+# --- Training pages 3-4 (text) and model files --------------------------------------------------
 MAX_SEED = 100_000
 """Largest random seed offered by the training controls."""
 
