@@ -1,12 +1,10 @@
-"""Argument checking and shape arithmetic for cnndemo.ops.
+"""Argument checking for cnndemo.ops (shape arithmetic lives in cnndemo.explain).
 
 Errors are raised here, where a bad value enters, with the value and the limit in a message a
 learner can act on.
 """
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 import numpy as np
 
@@ -46,29 +44,6 @@ def check_kind(kind: object) -> str:
     if kind == "max" or kind == "min" or kind == "avg":
         return kind  # type: ignore[return-value]
     raise ValueError(f"kind must be 'max', 'min' or 'avg', got {kind!r}")
-
-
-@lru_cache(maxsize=4096)
-def axis_plan(
-    n: int, k: int, stride: int, padding: str, dilation: int, window: str, axis: str
-) -> tuple[int, int, int]:
-    """(out, pad_before, pad_after) for one axis; pure integer arithmetic, so safe to cache."""
-    span = (k - 1) * dilation + 1
-    if padding == "valid":
-        if span > n:
-            if dilation == 1:
-                raise ValueError(
-                    f"{window} {axis} {k} is larger than input {axis} {n} with valid padding"
-                )
-            raise ValueError(
-                f"dilated {window} {axis} {span} ({window} {axis} {k}, dilation {dilation}) "
-                f"is larger than input {axis} {n} with valid padding"
-            )
-        return (n - span) // stride + 1, 0, 0
-    out = -(-n // stride)
-    total = max((out - 1) * stride + span - n, 0)
-    # TensorFlow puts the odd cell at the end.
-    return out, total // 2, total - total // 2
 
 
 def as_real(x: object, op: str, what: str = "input") -> np.ndarray:

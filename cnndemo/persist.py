@@ -22,14 +22,14 @@ from __future__ import annotations
 import io
 import json
 import os
-import zipfile
 from typing import IO, Any
 
 import numpy as np
 
 from cnndemo.models import Model, build_model
+from cnndemo.safe_read import Budget, UnsafeFileError, read_json, read_npz
 
-__all__ = ["FORMAT", "VERSION", "ModelFileError", "dumps", "load", "loads", "save"]
+__all__ = ["FORMAT", "VERSION", "Budget", "ModelFileError", "dumps", "load", "loads", "save"]
 
 FORMAT = "cnndemo-model"
 VERSION = 1
@@ -131,13 +131,13 @@ def _rebuild(meta: Any, weights: dict[str, Any]) -> Model:
     return model
 
 
-def _loads_json(data: bytes) -> Model:
+def _loads_json(data: bytes, budget: Budget) -> Model:
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        doc = read_json(data, budget)
+    except UnsafeFileError as error:
         raise ModelFileError(
             f"model file is neither an .npz archive nor valid JSON: {error}"
-        ) from (error)
+        ) from error
     if not isinstance(doc, dict):
         raise ModelFileError("model file must hold a JSON object at the top level")
     weights = doc.get("weights")
@@ -146,38 +146,49 @@ def _loads_json(data: bytes) -> Model:
     return _rebuild(doc, weights)
 
 
-def _loads_npz(data: bytes) -> Model:
+def _loads_npz(data: bytes, budget: Budget) -> Model:
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as error:
+        arrays = read_npz(data, budget)
+    except UnsafeFileError as error:
         raise ModelFileError(f"cannot read the .npz archive: {error}") from error
     if _META_KEY not in arrays:
         raise ModelFileError(f"the .npz archive lacks its {_META_KEY!r} entry")
     meta_array = arrays.pop(_META_KEY)
     if meta_array.ndim != 0 or meta_array.dtype.kind != "U":
         raise ModelFileError(f"{_META_KEY!r} must be a JSON string")
-    try:
-        meta = json.loads(str(meta_array))
-    except json.JSONDecodeError as error:
-        raise ModelFileError(f"{_META_KEY!r} is not valid JSON: {error}") from error
+    meta = read_json(str(meta_array).encode("utf-8"), budget)
     return _rebuild(meta, arrays)
 
 
-def loads(data: bytes) -> Model:
+def loads(data: bytes, budget: Budget | None = None) -> Model:
     """Rebuild a model from the bytes of a JSON or ``.npz`` model file (detected from content).
+
+    Parameters
+    ----------
+    data : bytes
+    budget : Budget, optional
+        What reading may cost (file size, JSON depth, ``.npz`` members and inflated sizes,
+        time); :class:`cnndemo.safe_read.Budget`'s defaults when not given. Everything is
+        checked before anything large is allocated or inflated.
 
     Raises
     ------
     ModelFileError
-        (a ValueError) saying what is wrong with the file.
+        (a ValueError) saying what is wrong with the file; no other exception escapes for bad
+        content.
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"loads takes bytes; got {type(data).__name__}")
     data = bytes(data)
-    if data[:4] == b"PK\x03\x04":  # zip signature: .npz
-        return _loads_npz(data)
-    return _loads_json(data)
+    budget = Budget() if budget is None else budget
+    try:
+        if data[:4] == b"PK\x03\x04":  # zip signature: .npz
+            return _loads_npz(data, budget)
+        return _loads_json(data, budget)
+    except UnsafeFileError as error:
+        raise ModelFileError(str(error)) from error
+    except (MemoryError, RecursionError, OverflowError) as error:
+        raise ModelFileError("the file describes something too large to load") from error
 
 
 def save(model: Model, target: str | os.PathLike | IO[bytes], format: str | None = None) -> None:

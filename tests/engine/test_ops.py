@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cnndemo import _windows, ops
+from cnndemo.conv import _ConvPlan
 from tests.engine import naive
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -380,7 +381,7 @@ def test_input_gradient_routes_match_finite_differences(
     rng = np.random.default_rng(sum(size) + sum(kernel_size) + sum(channels))
     x = rng.standard_normal((2, *size, channels[0]))
     kernel = rng.standard_normal((*kernel_size, *channels))
-    plan = ops._ConvPlan(x, kernel, stride, padding, dilation, "test", one_d=False)
+    plan = _ConvPlan(x, kernel, stride, padding, dilation, "test", one_d=False)
     assert ops.input_grad_route(plan, plan.padded().shape) == route
     out = ops.conv2d(x, kernel, stride, padding, dilation)
     grad_out = rng.standard_normal(out.shape)
