@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import image_figures as imf
 from app import image_widgets as iw
-from app import training_figures as tf
 from app import training_panel as tp
 from app import widgets
 from app.core import limits
@@ -19,6 +17,8 @@ from app.core.image_sets import ImageSet
 from app.core.model_ledgers import downsampled_model_ledger
 from app.core.training_jobs import TrainingRun
 from app.core.training_links import image_page_state
+from app.figures.images import region_vectors_animation
+from app.figures.training import probability_bars
 from cnndemo import data as data_mod
 from cnndemo.models import build_model, default_hyperparameters
 
@@ -110,7 +110,7 @@ def _results(run: TrainingRun) -> None:
         widgets.run_figure(
             run,
             "bars",
-            lambda: tf.probability_bars(
+            lambda: probability_bars(
                 [display_name(name) for name in data.names],
                 final.probabilities,
                 data.targets,
@@ -126,7 +126,7 @@ def _results(run: TrainingRun) -> None:
         widgets.run_figure(
             run,
             "vectors",
-            lambda: imf.region_vectors_animation(
+            lambda: region_vectors_animation(
                 epochs,
                 [s.window_vectors for s in run.snapshots],
                 [s.example_vectors for s in run.snapshots] if pooled_2d else None,

@@ -55,9 +55,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import image_figures as imf
 from app import training_panel as tp
-from app.chart_spec import SpecFigure, spec_of
 from app.core import ledger, limits
 from app.core.image_analysis import display_name
 from app.core.image_sets import (
@@ -74,6 +72,8 @@ from app.core.image_sets import (
 )
 from app.core.model_ledgers import model_ledger
 from app.core.training_links import link_hyperparameters
+from app.figures.chart_spec import SpecFigure, spec_of
+from app.figures.images import image_set_figure
 from app.widgets import run_figure, show_ledger
 from cnndemo import data as data_mod
 from cnndemo.models import build_model
@@ -221,7 +221,7 @@ def image_set_editor(
 @st.cache_data(max_entries=16, show_spinner=False)
 def _thumbnails_spec(value: ImageSet, probabilities: tuple[float, ...] | None, title: str) -> dict:
     """The thumbnails figure as plain JSON: a rerun only wraps it in a ``SpecFigure``."""
-    return spec_of(imf.image_set_figure(value.arrays(), value.labels, probabilities, title=title))
+    return spec_of(image_set_figure(value.arrays(), value.labels, probabilities, title=title))
 
 
 EDIT_LABEL = "✏️ Edit the images: click a pixel to switch it, a label to switch 1 (line) ↔ 0"
@@ -393,7 +393,7 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
         run_figure(
             run,
             "thumbs",
-            lambda: imf.image_set_figure(
+            lambda: image_set_figure(
                 run.data.inputs[..., 0],
                 targets.astype(int),
                 probabilities,

@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import training_figures as tf
 from app import training_panel as tp
 from app.core import limits
 from app.core.sentences import clean_sentences, sentences_from_codes
 from app.core.training_jobs import TrainingRun
+from app.figures.training import probability_bars
+from app.figures.vectors import vectors_animation
 from app.widgets import run_figure
 from cnndemo import data as data_mod
 from cnndemo.layers import POOL_KINDS
@@ -149,7 +150,7 @@ def vector_frames(run: TrainingRun, channels: tuple[int, int]) -> Any:
     return run_figure(
         run,
         ("vectors", channels),
-        lambda: tf.vectors_animation(
+        lambda: vectors_animation(
             [s.epoch for s in run.snapshots],
             [s.window_vectors for s in run.snapshots],
             [s.example_vectors for s in run.snapshots],
@@ -218,7 +219,7 @@ def moving_vectors_and_bars(run: TrainingRun, prefix: str, caption: str) -> None
         st.caption(caption)
     with right:
         st.plotly_chart(
-            run_figure(run, "bars", lambda: tf.probability_bars(
+            run_figure(run, "bars", lambda: probability_bars(
                 run.data.names, run.final.probabilities, run.data.targets,
                 epochs=[s.epoch for s in run.snapshots],
                 history=[s.probabilities for s in run.snapshots],

@@ -67,7 +67,6 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from app import training_figures as tf
 from app.core import limits
 from app.core.training_jobs import (
     WATCH_PAUSE,
@@ -82,6 +81,7 @@ from app.core.training_jobs import (
     snapshot_every,
     train_chunk,
 )
+from app.figures.training import error_curve
 from app.server import training_slot
 from app.widgets import run_figure
 from cnndemo import persist
@@ -382,7 +382,7 @@ def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp:
             # each chunk. A full-script run may draw the chart several times, so it goes
             # without a key there.
             curve = (curve or st).plotly_chart(
-                tf.error_curve(
+                error_curve(
                     job.errors, epochs_target=job.epochs, title="Training error (live)",
                     max_points=400,
                 ),
@@ -448,7 +448,7 @@ def _results(prefix: str, fp: str) -> None:
     if run.errors:
         log = st.toggle("log scale", key=_key(prefix, "log"), help="Shows the slow end of training")
         st.plotly_chart(
-            run_figure(run, ("error", log), lambda: tf.error_curve(run.errors, log_scale=log)),
+            run_figure(run, ("error", log), lambda: error_curve(run.errors, log_scale=log)),
             key=_key(prefix, "error_curve"),
         )
         st.caption(

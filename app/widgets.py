@@ -35,8 +35,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import figures
-from app.chart_spec import SpecFigure, spec_of
 from app.core import limits
 from app.core.ledger import LedgerRow, ledger_markdown
 from app.core.presets import preset_value, presets_for
@@ -51,6 +49,8 @@ from app.core.tensor_tables import (
     tensor_to_frames,
 )
 from app.core.training_jobs import TrainingRun
+from app.figures import tensors
+from app.figures.chart_spec import SpecFigure, spec_of
 
 
 def editor_key(name: str, version: int, table: int = 0) -> str:
@@ -462,7 +462,7 @@ def show_ledger(
 
 
 def cached_figure(builder: str, *args: Any, **kwargs: Any) -> Any:
-    """``figures.<builder>(*args, **kwargs)``, reused while the same inputs come back.
+    """``app.figures.tensors.<builder>(*args, **kwargs)``, reused while the same inputs come back.
 
     Most reruns change one figure of a page (the output) and leave the others (input, kernel)
     as they were; rebuilding those costs ~10 ms each, and drawing a ``go.Figure`` deep-copies
@@ -474,7 +474,7 @@ def cached_figure(builder: str, *args: Any, **kwargs: Any) -> Any:
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _cached_spec(builder: str, args: tuple, kwargs: tuple) -> dict:
-    return spec_of(getattr(figures, builder)(*args, **dict(kwargs)))
+    return spec_of(getattr(tensors, builder)(*args, **dict(kwargs)))
 
 
 def run_figure(run: TrainingRun, name: Any, build: Callable[[], Any]) -> SpecFigure:

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from app.core.navigation import HOME, SECTIONS
+from app.figures.thumbnails import PICTURES
 from app.server import reroute_deep_link
-from app.thumbnails import PICTURES
 
 reroute_deep_link()
 

@@ -7,11 +7,12 @@ import pandas as pd
 import streamlit as st
 
 import cnndemo
-from app import figures, widgets
+from app import widgets
 from app.core import ledger, limits
 from app.core.numbers import nested_text
 from app.core.presets import GENERAL_PRESETS
 from app.core.share import ChoiceField, IntField, Schema, TensorField
+from app.figures.tensors import vector_figure
 from app.server import reroute_deep_link
 from cnndemo import ops
 
@@ -215,13 +216,13 @@ def scalar_part() -> None:
     (position,) = widgets.window_stepper("c1d.vpos", (out.shape[0],), ("output position",))
     cells = [position * stride + j for j in range(k)]
     st.plotly_chart(
-        figures.vector_figure(
+        vector_figure(
             v, title="Input (kernel window outlined)", padding=(before, after), window_cols=cells
         ),
         key="c1d.fig.v",
     )
     st.plotly_chart(
-        figures.vector_figure(out, title="Output", selected=position, x_title="output position"),
+        vector_figure(out, title="Output", selected=position, x_title="output position"),
         key="c1d.fig.vy",
     )
     lines = []

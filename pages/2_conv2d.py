@@ -7,11 +7,12 @@ import pandas as pd
 import streamlit as st
 
 import cnndemo
-from app import figures, widgets
+from app import widgets
 from app.core import ledger, limits, pictures
 from app.core.numbers import format_value, nested_text
 from app.core.presets import IMAGE_KERNELS, apply_activation, classic_kernel
 from app.core.share import ChoiceField, IntField, Schema, TensorField
+from app.figures.tensors import image_figure
 from app.server import reroute_deep_link
 from cnndemo import ops
 
@@ -286,9 +287,7 @@ def pictures_part() -> None:
     left.plotly_chart(
         widgets.cached_figure("image_figure", picture, title="Picture"), key="c2d.fig.pic"
     )
-    right.plotly_chart(
-        figures.image_figure(feature, title="Feature map", signed=True), key="c2d.fig.map"
-    )
+    right.plotly_chart(image_figure(feature, title="Feature map", signed=True), key="c2d.fig.map")
     metrics = st.columns(4)
     metrics[0].metric("picture", f"{picture.shape[0]} × {picture.shape[1]}")
     metrics[1].metric("feature map", f"{feature.shape[0]} × {feature.shape[1]}")

@@ -7,13 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from app import text_sections as ts
-from app import training_figures as tf
 from app import training_panel as tp
 from app import widgets
 from app.core import limits
 from app.core.model_ledgers import text_ledger
 from app.core.training_jobs import TrainingRun
 from app.core.training_links import text_page_schema, text_page_state
+from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
 from cnndemo.train import train_section
 
@@ -47,7 +47,7 @@ def _positions_matter(run: TrainingRun) -> None:
     weights = _dense_weights(run)
     positions, channels = weights.shape
     st.plotly_chart(
-        widgets.run_figure(run, "dense", lambda: tf.weights_heatmap(
+        widgets.run_figure(run, "dense", lambda: weights_heatmap(
             weights, [f"position {p}" for p in range(positions)],
             [f"ch {c}" for c in range(channels)],
             title="Dense weights: one row per position of the conv output",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import image_figures as imf
 from app import image_widgets as iw
 from app import training_panel as tp
 from app import widgets
@@ -12,6 +11,7 @@ from app.core.image_analysis import display_name, pooling_story, region_grid, re
 from app.core.share import ChoiceField, IntField
 from app.core.training_jobs import TrainingRun
 from app.core.training_links import image_page_schema, image_page_state
+from app.figures.images import feature_maps_figure, image_figure, region_vectors_animation
 from app.server import reroute_deep_link
 from cnndemo.layers import ACTIVATIONS, POOL_KINDS
 
@@ -60,7 +60,7 @@ def _regions_part(run: TrainingRun) -> None:
     figure = widgets.run_figure(
         run,
         "regions",
-        lambda: imf.region_vectors_animation(
+        lambda: region_vectors_animation(
             [s.epoch for s in run.snapshots],
             [s.window_vectors for s in run.snapshots],
             [s.example_vectors for s in run.snapshots],
@@ -114,7 +114,7 @@ def _why_part(run: TrainingRun) -> None:
         widgets.run_figure(
             run,
             ("image", index),
-            lambda: imf.image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
+            lambda: image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
         ),
         key="s5.fig.focus_image",
     )
@@ -123,7 +123,7 @@ def _why_part(run: TrainingRun) -> None:
         widgets.run_figure(
             run,
             ("maps", index),
-            lambda: imf.feature_maps_figure(
+            lambda: feature_maps_figure(
                 run.final.feature_maps[0][index], title="Its feature maps (after the activation)"
             ),
         ),

@@ -8,15 +8,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import image_figures as imf
 from app import image_widgets as iw
-from app import training_figures as tf
 from app import training_panel as tp
 from app import widgets
 from app.core.image_analysis import comparison_rows
 from app.core.share import ChoiceField, IntField
 from app.core.training_jobs import TrainingRun, fingerprint
 from app.core.training_links import image_page_schema, image_page_state
+from app.figures.images import region_vectors_animation
+from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
 from cnndemo.layers import ACTIVATIONS
 from cnndemo.train import train_section
@@ -117,7 +117,7 @@ def _weights_part(run: TrainingRun) -> None:
         widgets.run_figure(
             run,
             "dense",
-            lambda: tf.weights_heatmap(
+            lambda: weights_heatmap(
                 grid,
                 [f"row {r}, col {c}" for r in range(out_h) for c in range(out_w)],
                 [f"channel {c}" for c in range(channels)],
@@ -161,7 +161,7 @@ if run is not None:
             widgets.run_figure(
                 run,
                 "regions",
-                lambda: imf.region_vectors_animation(
+                lambda: region_vectors_animation(
                     [s.epoch for s in run.snapshots],
                     [s.window_vectors for s in run.snapshots],
                     None,

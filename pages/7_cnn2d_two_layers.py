@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import image_figures as imf
 from app import image_widgets as iw
 from app import training_panel as tp
 from app import widgets
@@ -13,6 +12,7 @@ from app.core.image_analysis import display_name, region_grid, regions_text
 from app.core.share import ChoiceField, IntField
 from app.core.training_jobs import TrainingRun
 from app.core.training_links import image_page_schema, image_page_state
+from app.figures.images import feature_maps_figure, image_figure, region_vectors_animation
 from app.server import reroute_deep_link
 from cnndemo.layers import ACTIVATIONS
 
@@ -65,7 +65,7 @@ def _layers_part(run: TrainingRun) -> None:
         widgets.run_figure(
             run,
             ("image", index),
-            lambda: imf.image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
+            lambda: image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
         ),
         key="s7.fig.image",
     )
@@ -73,7 +73,7 @@ def _layers_part(run: TrainingRun) -> None:
         widgets.run_figure(
             run,
             ("layer1", index),
-            lambda: imf.feature_maps_figure(first, title="Layer 1 output (after the activation)"),
+            lambda: feature_maps_figure(first, title="Layer 1 output (after the activation)"),
         ),
         key="s7.fig.layer1",
     )
@@ -82,7 +82,7 @@ def _layers_part(run: TrainingRun) -> None:
         widgets.run_figure(
             run,
             ("layer2", index),
-            lambda: imf.feature_maps_figure(second, title="Layer 2 output (after the activation)"),
+            lambda: feature_maps_figure(second, title="Layer 2 output (after the activation)"),
         ),
         key="s7.fig.layer2",
     )
@@ -136,7 +136,7 @@ if run is not None:
             widgets.run_figure(
                 run,
                 "regions",
-                lambda: imf.region_vectors_animation(
+                lambda: region_vectors_animation(
                     [s.epoch for s in run.snapshots],
                     [s.window_vectors for s in run.snapshots],
                     [s.example_vectors for s in run.snapshots] if two_d else None,

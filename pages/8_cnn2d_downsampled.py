@@ -6,10 +6,8 @@ import numpy as np
 import streamlit as st
 
 from app import image_widgets as iw
-from app import pooling_figures as pf
 from app import training_panel as tp
 from app import widgets
-from app.chart_spec import SpecFigure, spec_of
 from app.core import ledger, limits
 from app.core.image_sets import set_from_link
 from app.core.pool_windows import (
@@ -34,6 +32,8 @@ from app.downsampled_model import (
     model_part,
     sync_loaded_model,
 )
+from app.figures.chart_spec import SpecFigure, spec_of
+from app.figures.pooling import pool_input_figure, pool_output_figure
 from app.server import reroute_deep_link
 from cnndemo import ops
 
@@ -122,10 +122,10 @@ def _figure_specs(
     """Both pooling figures as plain JSON. Building them is the slowest part of a rerun; a
     cached spec is drawn through a ``SpecFigure`` without rebuilding or copying it."""
     result = explain_pool(grid, size, stride, kind, padding)
-    grid_figure = pf.pool_input_figure(
+    grid_figure = pool_input_figure(
         result, title="Input grid, pooling windows coloured", selected=selected
     )
-    pooled_figure = pf.pool_output_figure(
+    pooled_figure = pool_output_figure(
         result, title="Pooled grid (cell colour = its window)", selected=selected
     )
     return spec_of(grid_figure), spec_of(pooled_figure)

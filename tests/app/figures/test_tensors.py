@@ -1,4 +1,5 @@
-"""Figure builders (app.figures): what is drawn where, checked on the figure JSON.
+"""Tensor figures (app.figures.tensors) and the panel conventions of app.figures.base they
+follow: what is drawn where, checked on the figure JSON.
 
 Every builder's output is also re-validated by plotly (the builders skip validation for speed).
 """
@@ -9,8 +10,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from app import figures
 from app.core import limits
+from app.figures import tensors
+from app.figures.base import DIVERGING, OUTLINE
 
 X1 = np.arange(1, 21, dtype=float).reshape(4, 5)
 K1 = np.arange(1, 31, dtype=float).reshape(3, 5, 2)
@@ -31,22 +33,22 @@ def outlines(fig: go.Figure) -> list[dict]:
     return [
         s
         for s in fig.to_dict()["layout"].get("shapes", [])
-        if s["line"]["color"] == figures.OUTLINE and "domain" not in s["xref"]
+        if s["line"]["color"] == OUTLINE and "domain" not in s["xref"]
     ]
 
 
 ALL_BUILDERS = {
-    "sequence": lambda: figures.sequence_figure(X1, title="Input x", window_rows=[0, 1, 2]),
-    "sequence_same": lambda: figures.sequence_figure(
+    "sequence": lambda: tensors.sequence_figure(X1, title="Input x", window_rows=[0, 1, 2]),
+    "sequence_same": lambda: tensors.sequence_figure(
         X1, title="Input x", padding=(1, 1), window_rows=[0, 1, 2]
     ),
-    "kernel1d": lambda: figures.kernel1d_figure(K1, title="Kernel W", selected_out=1),
-    "output1d": lambda: figures.output1d_figure(X1[:2, :2], title="Output", selected=(1, 0)),
-    "vector": lambda: figures.vector_figure(X1[0], title="v", window_cols=[1, 2]),
-    "grid": lambda: figures.grid_figure(X2, title="Input x", window=([0, 1], [1, 2])),
-    "kernel2d": lambda: figures.kernel2d_figure(K2, title="Kernel W"),
-    "output2d": lambda: figures.output2d_figure(X2[:2, :3, :1], title="y", selected=(0, 0, 0)),
-    "image": lambda: figures.image_figure(np.full((10, 12), 128.0), title="Picture"),
+    "kernel1d": lambda: tensors.kernel1d_figure(K1, title="Kernel W", selected_out=1),
+    "output1d": lambda: tensors.output1d_figure(X1[:2, :2], title="Output", selected=(1, 0)),
+    "vector": lambda: tensors.vector_figure(X1[0], title="v", window_cols=[1, 2]),
+    "grid": lambda: tensors.grid_figure(X2, title="Input x", window=([0, 1], [1, 2])),
+    "kernel2d": lambda: tensors.kernel2d_figure(K2, title="Kernel W"),
+    "output2d": lambda: tensors.output2d_figure(X2[:2, :3, :1], title="y", selected=(0, 0, 0)),
+    "image": lambda: tensors.image_figure(np.full((10, 12), 128.0), title="Picture"),
 }
 
 
@@ -62,7 +64,7 @@ def test_every_builder_makes_a_valid_figure_with_title_and_axis_titles(name):
 
 
 def test_rows_read_top_to_bottom_like_the_table():
-    fig = figures.sequence_figure(X1, title="x")
+    fig = tensors.sequence_figure(X1, title="x")
     (heat,) = heatmaps(fig)
     assert heat["z"][0] == [1, 2, 3, 4, 5]  # row 0 of the data is row 0 of the heatmap ...
     assert fig.layout.yaxis.autorange == "reversed"  # ... and row 0 is drawn at the top
@@ -70,7 +72,7 @@ def test_rows_read_top_to_bottom_like_the_table():
 
 
 def test_every_value_is_written_in_its_cell():
-    fig = figures.sequence_figure(X1, title="x")
+    fig = tensors.sequence_figure(X1, title="x")
     (text,) = texts(fig)
     cells = {(y, x): t for x, y, t in zip(text["x"], text["y"], text["text"], strict=True)}
     assert len(cells) == 20
@@ -78,7 +80,7 @@ def test_every_value_is_written_in_its_cell():
 
 
 def test_text_colour_is_white_on_dark_cells_and_black_on_light_ones():
-    fig = figures.sequence_figure(np.array([[0.0, 100.0, -100.0, 10.0]]), title="x")
+    fig = tensors.sequence_figure(np.array([[0.0, 100.0, -100.0, 10.0]]), title="x")
     (text,) = texts(fig)
     colour = dict(zip(text["text"], text["textfont"]["color"], strict=True))
     assert colour["0"] == "#000000"  # white middle of the scale
@@ -88,29 +90,29 @@ def test_text_colour_is_white_on_dark_cells_and_black_on_light_ones():
 
 
 def test_diverging_scale_is_centred_on_zero_red_to_blue():
-    fig = figures.grid_figure(X2 - 20, title="x")
+    fig = tensors.grid_figure(X2 - 20, title="x")
     axis = fig.to_dict()["layout"]["coloraxis"]
     assert axis["cmin"] == -axis["cmax"] == -40
-    assert axis["colorscale"][0][1] == figures.DIVERGING[0] == "#67001f"  # negative: red
+    assert axis["colorscale"][0][1] == DIVERGING[0] == "#67001f"  # negative: red
     assert axis["colorscale"][-1][1] == "#053061"  # positive: blue
     assert axis["colorscale"][5] == [0.5, "#f7f7f7"]  # zero: white
 
 
 def test_window_rectangle_covers_the_window_rows_and_every_channel():
-    fig = figures.sequence_figure(X1, title="x", window_rows=[1, 2, 3])
+    fig = tensors.sequence_figure(X1, title="x", window_rows=[1, 2, 3])
     (box,) = outlines(fig)
     assert (box["x0"], box["x1"], box["y0"], box["y1"]) == (-0.5, 4.5, 0.5, 3.5)
     assert box["xref"] == "x" and box["yref"] == "y"
 
 
 def test_dilated_window_is_one_box_per_tap():
-    fig = figures.sequence_figure(np.ones((6, 2)), title="x", window_rows=[0, 2, 4])
+    fig = tensors.sequence_figure(np.ones((6, 2)), title="x", window_rows=[0, 2, 4])
     boxes = sorted((b["y0"], b["y1"]) for b in outlines(fig))
     assert boxes == [(-0.5, 0.5), (1.5, 2.5), (3.5, 4.5)]
 
 
 def test_same_padding_rows_are_blank_labelled_pad_and_read_as_zero():
-    fig = figures.sequence_figure(X1, title="x", padding=(1, 2), window_rows=[0, 1, 2])
+    fig = tensors.sequence_figure(X1, title="x", padding=(1, 2), window_rows=[0, 1, 2])
     (heat,) = heatmaps(fig)
     assert heat["z"][0] == [None] * 5 and heat["z"][-1] == [None] * 5
     assert heat["z"][1] == [1, 2, 3, 4, 5]
@@ -121,7 +123,7 @@ def test_same_padding_rows_are_blank_labelled_pad_and_read_as_zero():
 
 
 def test_grid_is_one_panel_per_channel_with_the_window_on_each():
-    fig = figures.grid_figure(X2, title="x", window=([1, 2], [0, 1]))
+    fig = tensors.grid_figure(X2, title="x", window=([1, 2], [0, 1]))
     maps = heatmaps(fig)
     assert [m["xaxis"] for m in maps] == ["x", "x2", "x3"]
     assert [m["z"][0][0] for m in maps] == [1, 2, 3]  # channel c of cell (0, 0) is c + 1
@@ -134,46 +136,40 @@ def test_grid_is_one_panel_per_channel_with_the_window_on_each():
 
 def test_kernel2d_shows_the_slices_feeding_the_chosen_output_channel():
     kernel = np.stack([K2[..., 0], -K2[..., 0]], axis=-1)
-    fig = figures.kernel2d_figure(kernel, title="W", out_channel=1)
+    fig = tensors.kernel2d_figure(kernel, title="W", out_channel=1)
     maps = heatmaps(fig)
     assert len(maps) == 3
     assert maps[0]["z"][0] == [-1, -4]
 
 
 def test_output_cell_outline_marks_the_selected_element():
-    fig = figures.output2d_figure(np.zeros((2, 3, 2)), title="y", selected=(1, 2, 1))
+    fig = tensors.output2d_figure(np.zeros((2, 3, 2)), title="y", selected=(1, 2, 1))
     (box,) = outlines(fig)
     assert box["xref"] == "x2"
     assert (box["x0"], box["y0"]) == (1.5, 0.5)
 
 
 def test_kernel1d_frames_the_selected_output_channel():
-    fig = figures.kernel1d_figure(K1, title="W", selected_out=1)
+    fig = tensors.kernel1d_figure(K1, title="W", selected_out=1)
     frames = [s for s in fig.to_dict()["layout"]["shapes"] if "domain" in s["xref"]]
     assert len(frames) == 1 and frames[0]["xref"] == "x2 domain"
 
 
 def test_large_matrices_are_drawn_without_numbers():
     big = np.ones((limits.MAX_ANNOTATED_CELLS + 1, 1))
-    assert texts(figures.sequence_figure(big, title="x")) == []
+    assert texts(tensors.sequence_figure(big, title="x")) == []
 
 
 def test_image_uses_a_grey_scale_and_no_numbers():
-    fig = figures.image_figure(np.full((8, 8), 200.0), title="p")
+    fig = tensors.image_figure(np.full((8, 8), 200.0), title="p")
     axis = fig.to_dict()["layout"]["coloraxis"]
     assert (axis["cmin"], axis["cmax"]) == (0, 255)
     assert axis["colorscale"][0][1] == "#000000"
     assert texts(fig) == []
 
 
-def test_cell_runs_and_window_rects():
-    assert figures.cell_runs([5, 0, 1, 2]) == [(0, 2), (5, 5)]
-    assert figures.window_rects([0, 1], [3]) == ((0, 3, 1, 3),)
-    assert len(figures.window_rects([0, 2], [0, 2])) == 4
-
-
 def test_builders_reject_wrong_ranks():
     with pytest.raises(ValueError, match="positions, channels"):
-        figures.sequence_figure(np.ones(3), title="x")
+        tensors.sequence_figure(np.ones(3), title="x")
     with pytest.raises(ValueError, match="does not exist"):
-        figures.kernel2d_figure(K2, title="W", out_channel=3)
+        tensors.kernel2d_figure(K2, title="W", out_channel=3)

@@ -3,7 +3,7 @@
 import xml.etree.ElementTree as ET
 
 from app.core.navigation import SECTIONS
-from app.thumbnails import PICTURES
+from app.figures.thumbnails import PICTURES
 
 
 def test_every_section_has_a_picture():

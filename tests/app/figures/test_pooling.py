@@ -1,7 +1,6 @@
-"""Pooling explained cell by cell, and its figures (no Streamlit).
+"""The pooling figures (app.figures.pooling), checked on their Plotly JSON (no Streamlit).
 
-Oracle: ``cnndemo.pool2d`` (itself tested against a loop implementation in tests/engine) for
-the pooled numbers; a plain loop over each window for the winners.
+The pooling they draw is worked out (and tested) in app.core.pool_windows.
 """
 
 from __future__ import annotations
@@ -11,9 +10,9 @@ import itertools
 import numpy as np
 import plotly.graph_objects as go
 
-from app import pooling_figures as pf
 from app.core.pool_windows import explain_pool
-from app.figures import relative_luminance
+from app.figures import pooling as pf
+from app.figures.base import relative_luminance
 from tests.app.core.test_pool_windows import reference
 
 # --- Colours -------------------------------------------------------------------------------------

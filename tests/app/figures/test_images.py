@@ -1,4 +1,4 @@
-"""Image figure builders and summaries (app.image_figures), without Streamlit.
+"""Image figure builders (app.figures.images), without Streamlit.
 
 Oracles: the engine's own training results (cnndemo.train.train_section) and hand-computed
 windows of small images.
@@ -10,8 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from app import image_figures as imf
 from app.core.image_analysis import region_grid, regions_text
+from app.figures import images as imf
 
 TOP_LINE = np.array([[1, 1, 1], [0, 0, 0], [0, 0, 0]], dtype=float)
 

@@ -1,4 +1,4 @@
-"""Pure figure builders of app/training_figures.py, checked on their Plotly JSON (no Streamlit)."""
+"""Training figures (app.figures.training), checked on their Plotly JSON (no Streamlit)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from app import training_figures as tf
-from cnndemo.train import train_section
-
-
-@pytest.fixture(scope="module")
-def result():
-    return train_section(3, every=100)
+from app.figures import training as tf
 
 
 def test_error_curve_plots_every_epoch_with_the_ln2_reference():
@@ -35,47 +29,6 @@ def test_error_curve_log_scale_and_planned_range_and_thinning():
     assert fig["layout"]["xaxis"]["range"][1] == 5000
     x = fig["data"][0]["x"]
     assert len(x) <= 400 and x[0] == 0 and x[-1] == 2999
-
-
-def test_vectors_animation_has_one_frame_per_snapshot_with_labelled_points(result):
-    snaps = result.snapshots
-    fig = tf.vectors_animation(
-        [s.epoch for s in snaps],
-        [s.window_vectors for s in snaps],
-        [s.example_vectors for s in snaps],
-        result.data.names,
-        result.data.targets,
-    ).to_dict()
-    assert [f["name"] for f in fig["frames"]] == [str(s.epoch) for s in snaps]
-    # labels travel once with the traces; frames carry the coordinates of each snapshot
-    bigrams, positives, negatives = fig["data"]
-    assert list(bigrams["text"]) == list(snaps[-1].window_vectors)
-    assert list(positives["text"]) == ["i like it <PAD>", "i don't hate it"]
-    assert list(negatives["text"]) == ["i hate it <PAD>", "i don't like it"]
-    first, last = fig["frames"][0]["data"], fig["frames"][-1]["data"]
-    assert last[0]["x"][0] == pytest.approx(snaps[-1].window_vectors["i like"][0])
-    assert first[0]["x"][0] == pytest.approx(snaps[0].window_vectors["i like"][0])
-    assert last[2]["y"][1] == pytest.approx(snaps[-1].example_vectors[3, 1])
-    assert fig["layout"]["sliders"][0]["steps"][-1]["label"] == str(snaps[-1].epoch)
-    assert fig["layout"]["updatemenus"][0]["buttons"][0]["method"] == "animate"
-    assert fig["layout"]["xaxis"]["range"][0] < 0 < 1 < fig["layout"]["xaxis"]["range"][1]
-
-
-def test_flattened_examples_are_paths_through_their_positions():
-    windows = {"a b": np.array([0.1, 0.2])}
-    examples = np.array([[0.1, 0.2, 0.3, 0.4, 0.5, 0.6]])
-    fig = tf.vectors_figure(windows, examples, ["a b c d"], [1]).to_dict()
-    path = fig["data"][1]
-    assert list(path["x"])[:3] == [0.1, 0.3, 0.5]
-    assert list(path["text"])[:3] == ["a b c d @0", "a b c d @1", "a b c d @2"]
-    assert "lines" in path["mode"]
-
-
-def test_animation_thins_long_snapshot_lists_keeping_first_and_last():
-    picks = tf.thin(500, 60)
-    assert len(picks) <= 60 and picks[0] == 0 and picks[-1] == 499
-    with pytest.raises(ValueError):
-        tf.vectors_animation([], [])
 
 
 def test_probability_bars_mark_the_wrong_side_of_half():

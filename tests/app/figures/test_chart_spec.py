@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import plotly.tools
 
-from app.chart_spec import SpecFigure, spec_of
+from app.figures.chart_spec import SpecFigure, spec_of
 
 
 def _figure() -> go.Figure:

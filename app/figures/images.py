@@ -24,9 +24,9 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from app import figures
-from app import training_figures as tf
 from app.core.image_analysis import as_pixels, display_name
+from app.figures import base
+from app.figures.vectors import vectors_animation
 
 INK = "#1b1f24"
 PAPER = "#ffffff"
@@ -149,11 +149,11 @@ def image_set_figure(
 def image_figure(image: np.ndarray, *, title: str) -> go.Figure:
     """One binary image, its 0/1 values written in the cells (rows top to bottom)."""
     values = as_pixels(image)
-    panel = figures.Panel(values, title=f"{values.shape[0]} x {values.shape[1]} pixels")
-    return figures.panels_figure(
+    panel = base.Panel(values, title=f"{values.shape[0]} x {values.shape[1]} pixels")
+    return base.panels_figure(
         [panel],
         title=title,
-        axes=figures.Axes("column", "row"),
+        axes=base.Axes("column", "row"),
         colour_range=(0.0, 1.0),
         scale=(PAPER, INK),
         colour_title="pixel",
@@ -177,12 +177,12 @@ def feature_maps_figure(
         raise ValueError(f"feature maps must be (height, width, channels); got {maps.shape}")
     in_unit = bool(np.all((maps >= 0) & (maps <= 1)))
     panels = [
-        figures.Panel(maps[:, :, c], title=f"{channel_prefix} {c}") for c in range(maps.shape[2])
+        base.Panel(maps[:, :, c], title=f"{channel_prefix} {c}") for c in range(maps.shape[2])
     ]
-    return figures.panels_figure(
+    return base.panels_figure(
         panels,
         title=title,
-        axes=figures.Axes("output column", "output row"),
+        axes=base.Axes("output column", "output row"),
         colour_range=(0.0, 1.0) if in_unit else None,
         colour_title="activation",
         per_row=max(1, min(maps.shape[2], 4)),
@@ -205,7 +205,7 @@ def region_vectors_animation(
     Pass ``image_vectors`` None to show only the regions (e.g. flattened models, whose image
     vectors have more than two numbers).
     """
-    return tf.vectors_animation(
+    return vectors_animation(
         list(epochs),
         list(region_vectors),
         None if image_vectors is None else list(image_vectors),

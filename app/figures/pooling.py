@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 from app.core import limits
 from app.core.numbers import format_value
 from app.core.pool_windows import KIND_WORDS, PoolResult, PoolWindow
-from app.figures import (
+from app.figures.base import (
     HALO,
     OUTLINE,
     PAD_TEXT,
