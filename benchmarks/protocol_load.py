@@ -183,7 +183,7 @@ async def quiet_server_state(server: LiveServer, timeout: float = 10.0) -> Serve
 
 async def settle_and_probe(server: LiveServer, settle: float) -> None:
     """Wait past the session TTL, then one short visit lets Streamlit drop expired sessions;
-    then wait for the app's next ``malloc_trim`` (app.entry.give_back_freed_memory)."""
+    then wait for the app's next ``malloc_trim`` (app.server.give_back_freed_memory)."""
     await asyncio.sleep(settle)
     await one_session(server.url, RunStats(0), -2)
     await asyncio.sleep(TRIM_SECONDS + 1)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import text_sections as ts
-from app import training_panel as tp
-from app import widgets
 from app.core import limits
 from app.core.model_ledgers import text_ledger
 from app.core.sentences import same_vector_clash, winners
 from app.core.training_jobs import TrainingRun
 from app.core.training_links import text_page_schema, text_page_state
 from app.server import reroute_deep_link
+from app.widgets.cnn1d_text import extras, moving_vectors_and_bars, probability_table, vector_table
+from app.widgets.ledger_view import show_ledger
+from app.widgets.model_files import model_files
+from app.widgets.sentence_editor import apply_link, init_data, sentence_editor
+from app.widgets.share_box import link_warning, restore_from_link, share_link
+from app.widgets.training_controls import COMMON, hyperparameter_controls
+from app.widgets.training_panel import training_panel
 
 reroute_deep_link()
 
@@ -84,7 +88,7 @@ def _try_sentence(run: TrainingRun) -> None:
 
 
 def _results(run: TrainingRun, pool: str) -> None:
-    ts.moving_vectors_and_bars(
+    moving_vectors_and_bars(
         run,
         PREFIX,
         "◆ each distinct bigram's conv output (after the sigmoid), ● each sentence's pooled "
@@ -95,16 +99,16 @@ def _results(run: TrainingRun, pool: str) -> None:
     a, b, c = st.columns(3)
     with a:
         st.markdown("**Bigram vectors** (conv + sigmoid)")
-        st.dataframe(ts.vector_table(run.final.window_vectors, None, "bigram"), hide_index=True)
+        st.dataframe(vector_table(run.final.window_vectors, None, "bigram"), hide_index=True)
     with b:
         st.markdown(f"**Sentence vectors** ({pool} pooled)")
         st.dataframe(
-            ts.vector_table(run.final.example_vectors, run.data.names, "sentence"),
+            vector_table(run.final.example_vectors, run.data.names, "sentence"),
             hide_index=True,
         )
     with c:
         st.markdown("**Predictions**")
-        st.dataframe(ts.probability_table(run), hide_index=True)
+        st.dataframe(probability_table(run), hide_index=True)
     wrong = run.wrong()
     lines = [
         f"- `{name}` (target {int(t)}): P(label 1) = **{p:.4f}**"
@@ -118,11 +122,11 @@ def _results(run: TrainingRun, pool: str) -> None:
     _try_sentence(run)
 
 
-ts.init_data(PREFIX)
-widgets.restore_from_link(PAGE, SCHEMA, lambda state: ts.apply_link(PREFIX, state))
+init_data(PREFIX)
+restore_from_link(PAGE, SCHEMA, lambda state: apply_link(PREFIX, state))
 
 st.title(TITLE)
-widgets.link_warning(PAGE)
+link_warning(PAGE)
 st.markdown(
     "A sentence becomes a row of word vectors (an **embedding**). A 1D convolution of width 2 "
     "turns each pair of neighbouring words — each **bigram** — into a small vector; the "
@@ -140,13 +144,13 @@ st.caption(
 )
 
 st.header("1. The sentences")
-text = ts.sentence_editor(PREFIX)
+text = sentence_editor(PREFIX)
 
 st.header("2. The model")
-hp = tp.hyperparameter_controls(PREFIX, SECTION, ts.extras(pool=True))
+hp = hyperparameter_controls(PREFIX, SECTION, extras(pool=True))
 if text is not None:
     n, length = text.inputs.shape
-    widgets.show_ledger(
+    show_ledger(
         text_ledger(
             n,
             length,
@@ -165,14 +169,14 @@ if text is not None:
         ],
     )
 
-run = tp.training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
+run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
 if run is not None and run.final is not None:
     _results(run, hp["pool"])
-tp.model_files(PREFIX, SECTION, text, (*tp.COMMON, "pool", "activation", "embedding_size",
+model_files(PREFIX, SECTION, text, (*COMMON, "pool", "activation", "embedding_size",
                                        "channels"))  # fmt: skip
 
 if text is not None:
-    widgets.share_link(SCHEMA, text_page_state(text.sentences, text.targets.astype(int), hp,
+    share_link(SCHEMA, text_page_state(text.sentences, text.targets.astype(int), hp,
                                               pool=True))  # fmt: skip
 else:
     st.info("Fix the sentence table to get a share link.")

@@ -6,15 +6,20 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import text_sections as ts
-from app import training_panel as tp
-from app import widgets
 from app.core import limits
 from app.core.model_ledgers import text_ledger
 from app.core.training_jobs import TrainingRun
 from app.core.training_links import text_page_schema, text_page_state
 from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
+from app.widgets.cached_figures import run_figure
+from app.widgets.cnn1d_text import extras, moving_vectors_and_bars, probability_table, vector_table
+from app.widgets.ledger_view import show_ledger
+from app.widgets.model_files import model_files
+from app.widgets.sentence_editor import apply_link, init_data, sentence_editor
+from app.widgets.share_box import link_warning, restore_from_link, share_link
+from app.widgets.training_controls import COMMON, hyperparameter_controls
+from app.widgets.training_panel import training_panel
 from cnndemo.train import train_section
 
 reroute_deep_link()
@@ -47,7 +52,7 @@ def _positions_matter(run: TrainingRun) -> None:
     weights = _dense_weights(run)
     positions, channels = weights.shape
     st.plotly_chart(
-        widgets.run_figure(run, "dense", lambda: weights_heatmap(
+        run_figure(run, "dense", lambda: weights_heatmap(
             weights, [f"position {p}" for p in range(positions)],
             [f"ch {c}" for c in range(channels)],
             title="Dense weights: one row per position of the conv output",
@@ -146,7 +151,7 @@ def _compare(run: TrainingRun, text) -> None:
 
 
 def _results(run: TrainingRun) -> None:
-    ts.moving_vectors_and_bars(
+    moving_vectors_and_bars(
         run,
         PREFIX,
         "◆ each distinct bigram's conv output; each sentence is a dotted path through its "
@@ -157,15 +162,15 @@ def _results(run: TrainingRun) -> None:
     a, b = st.columns([2, 3])
     with a:
         st.markdown("**Bigram vectors** (conv + activation)")
-        st.dataframe(ts.vector_table(run.final.window_vectors, None, "bigram"), hide_index=True)
+        st.dataframe(vector_table(run.final.window_vectors, None, "bigram"), hide_index=True)
     with b:
         st.markdown("**Sentence vectors** (flattened: position 0's channels, then position 1's…)")
         st.dataframe(
-            ts.vector_table(run.final.example_vectors, run.data.names, "sentence"),
+            vector_table(run.final.example_vectors, run.data.names, "sentence"),
             hide_index=True,
         )
     st.markdown("**Predictions**")
-    st.dataframe(ts.probability_table(run), hide_index=True)
+    st.dataframe(probability_table(run), hide_index=True)
     wrong = run.wrong()
     st.markdown(
         "\n".join(
@@ -181,11 +186,11 @@ def _results(run: TrainingRun) -> None:
     _compare(run, run.data)
 
 
-ts.init_data(PREFIX)
-widgets.restore_from_link(PAGE, SCHEMA, lambda state: ts.apply_link(PREFIX, state))
+init_data(PREFIX)
+restore_from_link(PAGE, SCHEMA, lambda state: apply_link(PREFIX, state))
 
 st.title(TITLE)
-widgets.link_warning(PAGE)
+link_warning(PAGE)
 st.markdown(
     "Same sentences, same embedding and convolution as in section 3, but no pooling: the conv "
     "output of every position is kept and laid end to end (**flattened**) before the dense "
@@ -199,13 +204,13 @@ st.latex(
 st.caption("One weight vector w_t per position t: the model knows where each bigram stands.")
 
 st.header("1. The sentences")
-text = ts.sentence_editor(PREFIX)
+text = sentence_editor(PREFIX)
 
 st.header("2. The model")
-hp = tp.hyperparameter_controls(PREFIX, SECTION, ts.extras(pool=False))
+hp = hyperparameter_controls(PREFIX, SECTION, extras(pool=False))
 if text is not None:
     n, length = text.inputs.shape
-    widgets.show_ledger(
+    show_ledger(
         text_ledger(
             n,
             length,
@@ -223,14 +228,12 @@ if text is not None:
         ],
     )
 
-run = tp.training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
+run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
 if run is not None:
     _results(run)
-tp.model_files(PREFIX, SECTION, text, (*tp.COMMON, "activation", "embedding_size", "channels"))
+model_files(PREFIX, SECTION, text, (*COMMON, "activation", "embedding_size", "channels"))
 
 if text is not None:
-    widgets.share_link(
-        SCHEMA, text_page_state(text.sentences, text.targets.astype(int), hp, pool=False)
-    )
+    share_link(SCHEMA, text_page_state(text.sentences, text.targets.astype(int), hp, pool=False))
 else:
     st.info("Fix the sentence table to get a share link.")

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import image_widgets as iw
-from app import training_panel as tp
-from app import widgets
 from app.core.image_analysis import display_name, pooling_story, region_grid, regions_text
 from app.core.share import ChoiceField, IntField
 from app.core.training_jobs import TrainingRun
 from app.core.training_links import image_page_schema, image_page_state
 from app.figures.images import feature_maps_figure, image_figure, region_vectors_animation
 from app.server import reroute_deep_link
+from app.widgets.cached_figures import run_figure
+from app.widgets.draw_pad import pad_image
+from app.widgets.image_set_editor import init_image_set
+from app.widgets.image_training import (
+    apply_image_page_state,
+    classify_part,
+    images_and_training,
+    ledger_part,
+    predictions_part,
+)
+from app.widgets.model_files import model_files
+from app.widgets.share_box import link_warning, restore_from_link, share_link
+from app.widgets.training_controls import COMMON, choice, integer
 from cnndemo.layers import ACTIVATIONS, POOL_KINDS
 
 reroute_deep_link()
@@ -25,14 +35,14 @@ IMAGES = "s5.images"
 PAD = "s5.pad"
 
 EXTRAS = (
-    tp.choice(
+    choice(
         "pool",
         "pooling over positions",
         POOL_KINDS,
         help="max: is some region flagged (ANY)? min: are all of them (ALL)? avg: how many?",
     ),
-    tp.choice("activation", "activation", tuple(ACTIVATIONS)),
-    tp.integer("channels", "conv channels", 1, 4, help="Length of each region's vector"),
+    choice("activation", "activation", tuple(ACTIVATIONS)),
+    integer("channels", "conv channels", 1, 4, help="Length of each region's vector"),
 )
 EXTRA_LINK = {"pool": "pool", "act": "activation", "ch": "channels"}
 SCHEMA = image_page_schema(
@@ -42,7 +52,7 @@ SCHEMA = image_page_schema(
         IntField("ch", 1, 4),
     )
 )
-CONTROLLED = (*tp.COMMON, *(c.name for c in EXTRAS))
+CONTROLLED = (*COMMON, *(c.name for c in EXTRAS))
 
 
 def _regions_part(run: TrainingRun) -> None:
@@ -57,7 +67,7 @@ def _regions_part(run: TrainingRun) -> None:
     if channels < 2:
         st.info("With one channel every vector is a single number: choose 2 or more channels.")
         return
-    figure = widgets.run_figure(
+    figure = run_figure(
         run,
         "regions",
         lambda: region_vectors_animation(
@@ -111,7 +121,7 @@ def _why_part(run: TrainingRun) -> None:
     )
     left, right = st.columns([1, 2])
     left.plotly_chart(
-        widgets.run_figure(
+        run_figure(
             run,
             ("image", index),
             lambda: image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
@@ -120,7 +130,7 @@ def _why_part(run: TrainingRun) -> None:
     )
     regions = region_grid(run.data.inputs[index], run.hyperparameters["kernel_size"])
     right.plotly_chart(
-        widgets.run_figure(
+        run_figure(
             run,
             ("maps", index),
             lambda: feature_maps_figure(
@@ -132,13 +142,13 @@ def _why_part(run: TrainingRun) -> None:
     right.caption("Output cell (row, column) ← the region it reads: " + regions_text(regions))
 
 
-iw.init_image_set(IMAGES)
-widgets.restore_from_link(
-    PAGE, SCHEMA, lambda state: iw.apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
+init_image_set(IMAGES)
+restore_from_link(
+    PAGE, SCHEMA, lambda state: apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
 )
 
 st.title(TITLE)
-widgets.link_warning(PAGE)
+link_warning(PAGE)
 st.markdown(
     "A 2x2 kernel slides over each 3x3 image and gives every window a vector "
     "(2 numbers by default). **Pooling** then keeps, per channel, the largest value over all "
@@ -152,18 +162,18 @@ st.latex(
 st.caption("σ: sigmoid; K: the 2x2 kernel of channel c; w, b: the dense layer. (max → min/mean "
            "with the other pooling kinds.)")  # fmt: skip
 
-image_set, data, hp, run = iw.images_and_training(P, SECTION, IMAGES, EXTRAS)
+image_set, data, hp, run = images_and_training(P, SECTION, IMAGES, EXTRAS)
 
 if run is not None:
     _regions_part(run)
-    iw.predictions_part(run, P)
+    predictions_part(run, P)
     _why_part(run)
-iw.classify_part(run, PAD, IMAGES, pooled=True)
-iw.ledger_part(SECTION, image_set.size, hp)
+classify_part(run, PAD, IMAGES, pooled=True)
+ledger_part(SECTION, image_set.size, hp)
 st.caption(
     "Global pooling keeps one number per channel whatever the image size, so the dense layer's "
     "weights do not depend on it: the same model takes bigger images too."
 )
 with st.expander("Save or load the model"):
-    tp.model_files(P, SECTION, data, CONTROLLED)
-widgets.share_link(SCHEMA, image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))
+    model_files(P, SECTION, data, CONTROLLED)
+share_link(SCHEMA, image_page_state(image_set, hp, EXTRA_LINK, pad_image(PAD)))

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import image_widgets as iw
-from app import training_panel as tp
-from app import widgets
 from app.core import ledger
 from app.core.image_analysis import display_name, region_grid, regions_text
 from app.core.share import ChoiceField, IntField
@@ -14,6 +11,19 @@ from app.core.training_jobs import TrainingRun
 from app.core.training_links import image_page_schema, image_page_state
 from app.figures.images import feature_maps_figure, image_figure, region_vectors_animation
 from app.server import reroute_deep_link
+from app.widgets.cached_figures import run_figure
+from app.widgets.draw_pad import pad_image
+from app.widgets.image_set_editor import init_image_set
+from app.widgets.image_training import (
+    apply_image_page_state,
+    classify_part,
+    images_and_training,
+    ledger_part,
+    predictions_part,
+)
+from app.widgets.model_files import model_files
+from app.widgets.share_box import link_warning, restore_from_link, share_link
+from app.widgets.training_controls import COMMON, choice, integer
 from cnndemo.layers import ACTIVATIONS
 
 reroute_deep_link()
@@ -26,15 +36,15 @@ IMAGES = "s7.images"
 PAD = "s7.pad"
 
 EXTRAS = (
-    tp.choice("activation", "activation", tuple(ACTIVATIONS)),
-    tp.integer("channels", "layer 1 channels", 1, 4),
-    tp.integer("second_channels", "layer 2 channels", 1, 4),
+    choice("activation", "activation", tuple(ACTIVATIONS)),
+    integer("channels", "layer 1 channels", 1, 4),
+    integer("second_channels", "layer 2 channels", 1, 4),
 )
 EXTRA_LINK = {"act": "activation", "ch": "channels", "ch2": "second_channels"}
 SCHEMA = image_page_schema(
     (ChoiceField("act", tuple(ACTIVATIONS)), IntField("ch", 1, 4), IntField("ch2", 1, 4))
 )
-CONTROLLED = (*tp.COMMON, *(c.name for c in EXTRAS))
+CONTROLLED = (*COMMON, *(c.name for c in EXTRAS))
 
 
 def _layers_part(run: TrainingRun) -> None:
@@ -62,7 +72,7 @@ def _layers_part(run: TrainingRun) -> None:
     )
     left, right = st.columns([1, 2])
     left.plotly_chart(
-        widgets.run_figure(
+        run_figure(
             run,
             ("image", index),
             lambda: image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
@@ -70,7 +80,7 @@ def _layers_part(run: TrainingRun) -> None:
         key="s7.fig.image",
     )
     right.plotly_chart(
-        widgets.run_figure(
+        run_figure(
             run,
             ("layer1", index),
             lambda: feature_maps_figure(first, title="Layer 1 output (after the activation)"),
@@ -79,7 +89,7 @@ def _layers_part(run: TrainingRun) -> None:
     )
     right.caption("Output cell (row, column) ← the region it reads: " + regions_text(regions))
     st.plotly_chart(
-        widgets.run_figure(
+        run_figure(
             run,
             ("layer2", index),
             lambda: feature_maps_figure(second, title="Layer 2 output (after the activation)"),
@@ -106,13 +116,13 @@ def _layers_part(run: TrainingRun) -> None:
     )
 
 
-iw.init_image_set(IMAGES)
-widgets.restore_from_link(
-    PAGE, SCHEMA, lambda state: iw.apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
+init_image_set(IMAGES)
+restore_from_link(
+    PAGE, SCHEMA, lambda state: apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
 )
 
 st.title(TITLE)
-widgets.link_warning(PAGE)
+link_warning(PAGE)
 st.markdown(
     "A conv layer's output is itself a grid of vectors, so another conv layer can read it. "
     "Here are two convolutions in a row. The first looks at 2x2 regions of the image; the second "
@@ -126,14 +136,14 @@ st.latex(
 )
 st.caption("x: 3x3x1 image, h: 2x2x2 grid of vectors, g: 1x1x2, K_2: a 2x2x2x2 kernel.")
 
-image_set, data, hp, run = iw.images_and_training(P, SECTION, IMAGES, EXTRAS)
+image_set, data, hp, run = images_and_training(P, SECTION, IMAGES, EXTRAS)
 
 if run is not None:
     two_d = run.hyperparameters["second_channels"] == run.hyperparameters["channels"] == 2
     if int(run.hyperparameters["channels"]) >= 2:
         st.subheader("Layer 1's region vectors" + (" and the images' layer 2 vectors" * two_d))
         st.plotly_chart(
-            widgets.run_figure(
+            run_figure(
                 run,
                 "regions",
                 lambda: region_vectors_animation(
@@ -153,10 +163,10 @@ if run is not None:
                 "The ● points are layer 2's outputs (what the dense layer reads), plotted on "
                 "the same axes as layer 1's region vectors though they are other channels."
             )
-    iw.predictions_part(run, P)
+    predictions_part(run, P)
     _layers_part(run)
-iw.classify_part(run, PAD, IMAGES, pooled=False)
-iw.ledger_part(SECTION, image_set.size, hp)
+classify_part(run, PAD, IMAGES, pooled=False)
+ledger_part(SECTION, image_set.size, hp)
 with st.expander("Save or load the model"):
-    tp.model_files(P, SECTION, data, CONTROLLED)
-widgets.share_link(SCHEMA, image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))
+    model_files(P, SECTION, data, CONTROLLED)
+share_link(SCHEMA, image_page_state(image_set, hp, EXTRA_LINK, pad_image(PAD)))

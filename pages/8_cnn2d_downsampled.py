@@ -5,9 +5,6 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from app import image_widgets as iw
-from app import training_panel as tp
-from app import widgets
 from app.core import ledger, limits
 from app.core.image_sets import set_from_link
 from app.core.pool_windows import (
@@ -21,7 +18,10 @@ from app.core.pool_windows import (
 )
 from app.core.share import ChoiceField, IntField, Schema, TensorField
 from app.core.training_links import image_page_schema, link_hyperparameters
-from app.downsampled_model import (
+from app.figures.chart_spec import SpecFigure, spec_of
+from app.figures.pooling import pool_input_figure, pool_output_figure
+from app.server import reroute_deep_link
+from app.widgets.cnn2d_downsampled_model import (
     EXTRA_LINK,
     IMAGES,
     MAX_MODEL_POOL,
@@ -32,9 +32,25 @@ from app.downsampled_model import (
     model_part,
     sync_loaded_model,
 )
-from app.figures.chart_spec import SpecFigure, spec_of
-from app.figures.pooling import pool_input_figure, pool_output_figure
-from app.server import reroute_deep_link
+from app.widgets.controls import (
+    POOL_KINDS,
+    padding_input,
+    pool_kind_input,
+    size_input,
+    stride_input,
+)
+from app.widgets.image_set_editor import init_image_set, set_image_set
+from app.widgets.ledger_view import show_ledger
+from app.widgets.share_box import link_warning, restore_from_link, share_link
+from app.widgets.stepper import window_stepper
+from app.widgets.tensor_editor import (
+    TensorSpec,
+    init_tensor,
+    set_tensor,
+    tensor_editor,
+    tensor_value,
+)
+from app.widgets.training_controls import COMMON, hp_key, set_hyperparameters
 from cnndemo import ops
 
 reroute_deep_link()
@@ -55,15 +71,13 @@ X_DEFAULT = np.array(
     ],
     dtype=np.float64,
 )
-X = widgets.TensorSpec(
-    "p8.x", "grid", "Input grid x (one table per channel)", ("p8.h", "p8.w", "p8.c")
-)
+X = TensorSpec("p8.x", "grid", "Input grid x (one table per channel)", ("p8.h", "p8.w", "p8.c"))
 POOL_KEYS = {"ky": "p8.ky", "kx": "p8.kx", "sy": "p8.s.sy", "sx": "p8.s.sx"}
 
 KEPT_KEYS = (
     *(f"p8.{name}" for name in ("h", "w", "c", "ky", "kx", "kind", "p", "pos.0", "pos.1")),
     "p8.s.sy", "p8.s.sx", "p8.x.preset", "p8.x.seed",
-    *(tp.hp_key(MODEL, name) for name in (*tp.COMMON, "pool")),
+    *(hp_key(MODEL, name) for name in (*COMMON, "pool")),
     *MODEL_POOL_KEYS["pool_size"], *MODEL_POOL_KEYS["pool_stride"],
     f"{MODEL}.tp.watch", f"{MODEL}.tp.log", "p8.edit",
 )  # fmt: skip
@@ -71,7 +85,7 @@ KEPT_KEYS = (
 # fields (images, common hyper-parameters; shared with sections 5-7) and the model's pooling.
 _MODEL_SCHEMA = image_page_schema(
     (
-        ChoiceField("pool", widgets.POOL_KINDS),
+        ChoiceField("pool", POOL_KINDS),
         *(IntField(field, 1, MAX_MODEL_POOL) for field in POOL_LINK),
     ),
     pad=False,
@@ -83,7 +97,7 @@ SCHEMA = Schema(
         IntField("kx", 1, limits.MAX_KERNEL),
         IntField("sy", 1, limits.MAX_STRIDE),
         IntField("sx", 1, limits.MAX_STRIDE),
-        ChoiceField("k", widgets.POOL_KINDS),
+        ChoiceField("k", POOL_KINDS),
         ChoiceField("p", ("valid", "same")),
         *_MODEL_SCHEMA.fields,
     ),
@@ -92,13 +106,13 @@ SCHEMA = Schema(
 
 
 def _apply_link(state: dict) -> None:
-    widgets.set_tensor(X, state["x"])
+    set_tensor(X, state["x"])
     for field, key in POOL_KEYS.items():
         st.session_state[key] = state[field]
     st.session_state["p8.kind"] = state["k"]
     st.session_state["p8.p"] = state["p"]
-    iw.set_image_set(IMAGES, set_from_link(state["img"], state["lab"]))
-    tp.set_hyperparameters(MODEL, link_hyperparameters(state, EXTRA_LINK))
+    set_image_set(IMAGES, set_from_link(state["img"], state["lab"]))
+    set_hyperparameters(MODEL, link_hyperparameters(state, EXTRA_LINK))
     for field, key in POOL_LINK.items():
         st.session_state[key] = state[field]
 
@@ -146,7 +160,7 @@ def _padding_note(n: int, k: int, s: int, padding: str, axis: str) -> str:
 def _selected_cell(result: PoolResult) -> None:
     """Step through the output cells; each one's window, winners and sums written out."""
     out_h, out_w = result.out_shape
-    row, col = widgets.window_stepper("p8.pos", (out_h, out_w), ("output row", "output column"))
+    row, col = window_stepper("p8.pos", (out_h, out_w), ("output row", "output column"))
     channels = result.grid.shape[2]
     vector = cell_vector(result.output, row, col)
     lines = [f"**Output cell ({row}, {col})** = `{vector}`, one number per channel:"]
@@ -207,27 +221,27 @@ def grid_part() -> dict:
     )
     cols = st.columns(3)
     with cols[0]:
-        h = widgets.size_input("p8.h", "grid height (rows)", 1, limits.MAX_HEIGHT)
+        h = size_input("p8.h", "grid height (rows)", 1, limits.MAX_HEIGHT)
     with cols[1]:
-        w = widgets.size_input("p8.w", "grid width (columns)", 1, limits.MAX_WIDTH)
+        w = size_input("p8.w", "grid width (columns)", 1, limits.MAX_WIDTH)
     with cols[2]:
-        widgets.size_input("p8.c", "channels (vector size)", 1, limits.MAX_CHANNELS)
+        size_input("p8.c", "channels (vector size)", 1, limits.MAX_CHANNELS)
     cols = st.columns(4)
     with cols[0]:
-        ky = widgets.size_input("p8.ky", "window height", 1, limits.MAX_KERNEL, 2)
+        ky = size_input("p8.ky", "window height", 1, limits.MAX_KERNEL, 2)
     with cols[1]:
-        kx = widgets.size_input("p8.kx", "window width", 1, limits.MAX_KERNEL, 2)
+        kx = size_input("p8.kx", "window width", 1, limits.MAX_KERNEL, 2)
     with cols[2]:
-        sy = widgets.stride_input("p8.s.sy", "stride y (rows)", 2)
+        sy = stride_input("p8.s.sy", "stride y (rows)", 2)
     with cols[3]:
-        sx = widgets.stride_input("p8.s.sx", "stride x (columns)", 2)
+        sx = stride_input("p8.s.sx", "stride x (columns)", 2)
     cols = st.columns(2)
     with cols[0]:
-        kind = widgets.pool_kind_input("p8.kind")
+        kind = pool_kind_input("p8.kind")
     with cols[1]:
-        padding = widgets.padding_input("p8.p")
+        padding = padding_input("p8.p")
 
-    x = widgets.tensor_editor(X, tutorial=X_DEFAULT).value
+    x = tensor_editor(X, tutorial=X_DEFAULT).value
     state = {"x": x, "ky": ky, "kx": kx, "sy": sy, "sx": sx, "k": kind, "p": padding}
 
     st.subheader("Result")
@@ -262,7 +276,7 @@ def grid_part() -> dict:
         st.subheader("Where each pooled number comes from")
         st.fragment(_selected_cell)(result)
 
-    widgets.show_ledger(ledger.pool2d_ledger(h, w, x.shape[2], (ky, kx), (sy, sx), kind, padding))
+    show_ledger(ledger.pool2d_ledger(h, w, x.shape[2], (ky, kx), (sy, sx), kind, padding))
     return state
 
 
@@ -271,7 +285,7 @@ def grid_link_state() -> dict:
     state = st.session_state
     values = {field: int(state.get(key, 2)) for field, key in POOL_KEYS.items()}
     return {
-        "x": widgets.tensor_value(X),
+        "x": tensor_value(X),
         **values,
         "k": state.get("p8.kind", "max"),
         "p": state.get("p8.p", "valid"),
@@ -289,13 +303,13 @@ def _keep_widget_values() -> None:
 
 
 _keep_widget_values()
-widgets.init_tensor(X, X_DEFAULT)
-iw.init_image_set(IMAGES)
-widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
+init_tensor(X, X_DEFAULT)
+init_image_set(IMAGES)
+restore_from_link(PAGE, SCHEMA, _apply_link)
 sync_loaded_model()
 
 st.title(TITLE)
-widgets.link_warning(PAGE)
+link_warning(PAGE)
 st.markdown(
     f"**{KEY_TEXT}** by summarising each small window of it in one number. This section shows "
     "down-sampling on a grid of vectors, then trains the tutorial's small CNN that pools its "
@@ -316,4 +330,4 @@ with grid_tab:
     share_state = grid_part() if grid_tab.open else grid_link_state()
 with model_tab:
     share_state |= model_part() if model_tab.open else model_link_state()
-widgets.share_link(SCHEMA, share_state)
+share_link(SCHEMA, share_state)

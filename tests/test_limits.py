@@ -1,4 +1,4 @@
-"""The size caps of app/limits.py hold at the page edge, whatever a (hostile) client sends.
+"""The size caps of app/core/limits.py hold at the page edge, whatever a (hostile) client sends.
 
 A browser's widgets respect their bounds, but a client can send any number, any number of table
 rows and any query string. Each check drives a page through the real navigation and asserts

@@ -26,8 +26,8 @@ from cnndemo.optim import OPTIMIZERS
 
 @dataclass(frozen=True)
 class NumberField:
-    """A decimal number in ``[low, high]`` (``app.share`` has integers, choices and tensors only;
-    this follows the same rules: plain decimals only, range-checked)."""
+    """A decimal number in ``[low, high]`` (``app.core.share`` has integers, choices and tensors
+    only; this follows the same rules: plain decimals only, range-checked)."""
 
     name: str
     low: float

@@ -303,7 +303,7 @@ def panels_figure(
     # With the numbers written in the cells a colour bar only takes room from them.
     layout["coloraxis"]["showscale"] = not show_values
     # Built from plain dicts without plotly's per-property validation: it costs ~30 ms for a
-    # three-panel figure, a third of a rerun. tests/app/test_figures.py validates every builder.
+    # three-panel figure, a third of a rerun. tests/app/figures/ validates every builder.
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 

@@ -13,7 +13,7 @@ import cnndemo
 from app.core import pictures
 from app.core.numbers import nested_text
 from app.core.presets import classic_kernel
-from app.widgets import editor_key
+from app.widgets.tensor_editor import editor_key
 from tests.pages.conftest import edit_cells, open_page, table_key, texts
 
 PAGE = "pages/2_conv2d.py"
@@ -168,7 +168,7 @@ def test_picture_kernel_presets_and_edits(at):
 
 
 def test_upload_mode_without_a_file_keeps_the_builtin_picture(at):
-    # AppTest cannot attach files; decoding uploads is tested in tests/app/test_pictures.py.
+    # AppTest cannot attach files; decoding uploads is tested in tests/app/core/test_pictures.py.
     open_pictures_tab(at)
     at.radio(key="c2d.src").set_value("upload your own").run()
     assert metric(at, "picture") == "64 × 64" and not at.exception

@@ -1,4 +1,4 @@
-"""app.ledger: the written-out sums and formulas agree with the engine and the tutorial."""
+"""app.core.ledger: the written-out sums and formulas agree with the engine and the tutorial."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""app.pictures: the built-in scene and defensive decoding of uploads."""
+"""app.core.pictures: the built-in scene and defensive decoding of uploads."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Share-link codec (app.share): exact round trips, and strict rejection of bad links."""
+"""Share-link codec (app.core.share): exact round trips, and strict rejection of bad links."""
 
 from __future__ import annotations
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app import image_widgets as iw
+from app.widgets.image_set_editor import probability_text
 
 
 def test_probability_text_marks_wrong_answers():
-    assert "✓" in iw.probability_text(0.9, 1) and ":green" in iw.probability_text(0.1, 0)
-    assert "✗" in iw.probability_text(0.8, 0) and ":red" in iw.probability_text(0.4, 1)
+    assert "✓" in probability_text(0.9, 1) and ":green" in probability_text(0.1, 0)
+    assert "✗" in probability_text(0.8, 0) and ":red" in probability_text(0.4, 1)

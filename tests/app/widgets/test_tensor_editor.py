@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.widgets import editor_key
+from app.widgets.tensor_editor import editor_key
 
 
 def test_editor_key_names_table_and_version():

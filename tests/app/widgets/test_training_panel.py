@@ -1,4 +1,4 @@
-"""The training panel (app/training_panel.py) driven through a tiny AppTest script.
+"""The training panel (app/widgets/training_panel.py) driven through a tiny AppTest script.
 
 AppTest reruns the whole script for a click, so the panel's fragment runs inside a full run;
 the panel then trains its chunks in that same run (the browser path, one fragment rerun per
@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import training_panel as tp
 from app.core import limits
-from app.core.training_jobs import read_model_file
+from app.core.training_jobs import TrainingRun, read_model_file
+from app.widgets.training_controls import hp_key
 from cnndemo import data as data_mod
 from cnndemo import persist
 from cnndemo.sections import run_section
@@ -25,15 +25,17 @@ from cnndemo.train import train_section
 def panel_script():
     import streamlit as st
 
-    from app import training_panel as tp
+    from app.widgets.model_files import model_files
+    from app.widgets.training_controls import COMMON, choice, hyperparameter_controls
+    from app.widgets.training_panel import training_panel
     from cnndemo import data as data_mod
 
-    hp = tp.hyperparameter_controls("t", 3, (tp.choice("pool", "pooling", ("max", "min", "avg")),))
+    hp = hyperparameter_controls("t", 3, (choice("pool", "pooling", ("max", "min", "avg")),))
     data = data_mod.text_data()
-    run = tp.training_panel("t", 3, data, hp)
+    run = training_panel("t", 3, data, hp)
     if run is not None:
         st.markdown(f"stale={run.stale} stopped={run.stopped} epochs={run.epochs_run}")
-    tp.model_files("t", 3, data, (*tp.COMMON, "pool"))
+    model_files("t", 3, data, (*COMMON, "pool"))
 
 
 @pytest.fixture
@@ -44,16 +46,16 @@ def at():
     return app
 
 
-def run_of(at) -> tp.TrainingRun:
+def run_of(at) -> TrainingRun:
     return at.session_state["t.tp.run"]
 
 
 def test_controls_open_on_the_reference_hyperparameters(at):
-    assert at.number_input(key=tp.hp_key("t", "learning_rate")).value == 1.0
-    assert at.number_input(key=tp.hp_key("t", "momentum")).value == 0.9
-    assert at.number_input(key=tp.hp_key("t", "epochs")).value == 1000
-    assert at.selectbox(key=tp.hp_key("t", "optimizer")).value == "momentum"
-    assert at.radio(key=tp.hp_key("t", "pool")).value == "max"
+    assert at.number_input(key=hp_key("t", "learning_rate")).value == 1.0
+    assert at.number_input(key=hp_key("t", "momentum")).value == 0.9
+    assert at.number_input(key=hp_key("t", "epochs")).value == 1000
+    assert at.selectbox(key=hp_key("t", "optimizer")).value == "momentum"
+    assert at.radio(key=hp_key("t", "pool")).value == "max"
     assert "t.tp.run" not in at.session_state
 
 
@@ -78,12 +80,12 @@ def test_train_gives_exactly_the_engine_numbers(at):
 
 def test_hyperparameter_change_marks_results_stale_and_retrain_follows_it(at):
     at.button(key="t.tp.train").click().run()
-    at.radio(key=tp.hp_key("t", "pool")).set_value("min").run()
+    at.radio(key=hp_key("t", "pool")).set_value("min").run()
     assert "stale=True" in at.markdown[-1].value or any(
         "stale=True" in m.value for m in at.markdown
     )
     assert any("earlier setup" in w.value for w in at.warning)
-    at.number_input(key=tp.hp_key("t", "seed")).set_value(3).run()
+    at.number_input(key=hp_key("t", "seed")).set_value(3).run()
     at.button(key="t.tp.train").click().run()
     run = run_of(at)
     assert not run.stale
@@ -92,16 +94,16 @@ def test_hyperparameter_change_marks_results_stale_and_retrain_follows_it(at):
 
 
 def test_epochs_are_capped_and_a_short_run_trains_that_many(at):
-    at.number_input(key=tp.hp_key("t", "epochs")).set_value(10).run()
+    at.number_input(key=hp_key("t", "epochs")).set_value(10).run()
     at.button(key="t.tp.train").click().run()
     assert run_of(at).epochs_run == 10
-    assert at.number_input(key=tp.hp_key("t", "epochs")).max == limits.MAX_EPOCHS
+    assert at.number_input(key=hp_key("t", "epochs")).max == limits.MAX_EPOCHS
 
 
 def test_invalid_setup_shows_a_message_not_a_traceback(at):
-    at.number_input(key=tp.hp_key("t", "learning_rate")).set_value(0.5).run()
-    at.session_state[tp.hp_key("t", "momentum")] = 0.99
-    at.selectbox(key=tp.hp_key("t", "optimizer")).select("adam").run()
+    at.number_input(key=hp_key("t", "learning_rate")).set_value(0.5).run()
+    at.session_state[hp_key("t", "momentum")] = 0.99
+    at.selectbox(key=hp_key("t", "optimizer")).select("adam").run()
     at.button(key="t.tp.train").click().run()
     assert not at.exception
     assert run_of(at).hyperparameters["optimizer"] == "adam"

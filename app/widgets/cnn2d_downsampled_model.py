@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import image_widgets as iw
-from app import training_panel as tp
-from app import widgets
 from app.core import limits
 from app.core.image_analysis import confusable_groups, display_name, pooled_sources
 from app.core.image_sets import ImageSet
@@ -19,6 +16,13 @@ from app.core.training_jobs import TrainingRun
 from app.core.training_links import image_page_state
 from app.figures.images import region_vectors_animation
 from app.figures.training import probability_bars
+from app.widgets import image_set_editor
+from app.widgets.cached_figures import run_figure
+from app.widgets.controls import POOL_KINDS, size_input
+from app.widgets.ledger_view import show_ledger
+from app.widgets.model_files import model_files
+from app.widgets.training_controls import COMMON, choice, hp_key, hyperparameter_controls
+from app.widgets.training_panel import current_run, training_panel
 from cnndemo import data as data_mod
 from cnndemo.models import build_model, default_hyperparameters
 
@@ -37,7 +41,7 @@ EXTRA_LINK = {"pool": "pool"}
 def sync_loaded_model() -> None:
     """A loaded model file sets the panel's controls itself; its pooling window and stride go
     into this page's inputs here, once, before they render."""
-    run = tp.current_run(MODEL)
+    run = current_run(MODEL)
     if run is None or run.source != "loaded" or st.session_state.get("p8m.synced") is run:
         return
     st.session_state["p8m.synced"] = run
@@ -53,7 +57,7 @@ def _model_pool_inputs() -> tuple[list[int], list[int]]:
     values = []
     for col, key, label in zip(cols, keys, labels, strict=True):
         with col:
-            values.append(widgets.size_input(key, label, 1, MAX_MODEL_POOL, 2))
+            values.append(size_input(key, label, 1, MAX_MODEL_POOL, 2))
     return values[:2], values[2:]
 
 
@@ -107,7 +111,7 @@ def _results(run: TrainingRun) -> None:
     data, final = run.data, run.final
     epochs = [s.epoch for s in run.snapshots]
     st.plotly_chart(
-        widgets.run_figure(
+        run_figure(
             run,
             "bars",
             lambda: probability_bars(
@@ -123,7 +127,7 @@ def _results(run: TrainingRun) -> None:
     )
     pooled_2d = final.example_vectors.shape[1] == 2
     st.plotly_chart(
-        widgets.run_figure(
+        run_figure(
             run,
             "vectors",
             lambda: region_vectors_animation(
@@ -189,11 +193,11 @@ def model_link_state() -> dict:
     """Part 2's share-link values while its tab is closed (nothing of it rendered)."""
     state = st.session_state
     hp = default_hyperparameters(SECTION)
-    for name in (*tp.COMMON, "pool"):
-        hp[name] = state.get(tp.hp_key(MODEL, name), hp[name])
+    for name in (*COMMON, "pool"):
+        hp[name] = state.get(hp_key(MODEL, name), hp[name])
     for name, keys in MODEL_POOL_KEYS.items():
         hp[name] = [int(state.get(key, 2)) for key in keys]
-    return _model_link_state(iw.image_set(IMAGES), hp)
+    return _model_link_state(image_set_editor.image_set(IMAGES), hp)
 
 
 def model_part() -> dict:
@@ -217,14 +221,14 @@ def model_part() -> dict:
         "vector (the tutorial's 2x2 window with stride 2 covers all four positions, so there "
         "is one); p: the probability of a line. Min and mean pooling replace the max."
     )
-    image_set = iw.image_set(IMAGES)
+    image_set = image_set_editor.image_set(IMAGES)
     data = data_mod.image_data(image_set.images, image_set.labels)
     st.subheader("The images")
     images_box = st.container()  # filled once the training panel says whether its run is current
 
     st.subheader("Hyper-parameters")
-    extras = (tp.choice("pool", "pooling", widgets.POOL_KINDS, help="max = ANY, min = ALL"),)
-    hp = tp.hyperparameter_controls(MODEL, SECTION, extras)
+    extras = (choice("pool", "pooling", POOL_KINDS, help="max = ANY, min = ALL"),)
+    hp = hyperparameter_controls(MODEL, SECTION, extras)
     pool_size, pool_stride = _model_pool_inputs()
     hp["pool_size"], hp["pool_stride"] = pool_size, pool_stride
     try:
@@ -237,12 +241,12 @@ def model_part() -> dict:
         usable = None
     else:
         usable = data
-    widgets.show_ledger(downsampled_model_ledger(len(image_set), image_set.size, hp))
+    show_ledger(downsampled_model_ledger(len(image_set), image_set.size, hp))
 
-    run = tp.training_panel(MODEL, SECTION, usable, hp, heading="Train the down-sampled CNN")
+    run = training_panel(MODEL, SECTION, usable, hp, heading="Train the down-sampled CNN")
     with images_box:
         fresh = run is not None and not run.stale
-        iw.image_set_section(
+        image_set_editor.image_set_section(
             IMAGES,
             probabilities=run.final.probabilities if fresh else None,
             figure_key="p8m.fig.images",
@@ -251,5 +255,5 @@ def model_part() -> dict:
     if run is not None:
         _results(run)
     with st.expander("Save or load the model"):
-        tp.model_files(MODEL, SECTION, usable, controlled=(*tp.COMMON, "pool"))
+        model_files(MODEL, SECTION, usable, controlled=(*COMMON, "pool"))
     return _model_link_state(image_set, hp)
