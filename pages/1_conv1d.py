@@ -194,6 +194,7 @@ def vectors_part() -> None:
     )
 
 
+# TODO(explain): computes the window's cells (position * stride + j) itself; use cnndemo.explain.
 def scalar_part() -> None:
     st.markdown(
         "With one channel in and one out, every item is a plain number and the kernel is a short "

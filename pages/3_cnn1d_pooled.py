@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.core import limits
-from app.core.model_ledgers import text_ledger
 from app.core.sentences import same_vector_clash, winners
 from app.core.training_jobs import TrainingRun
-from app.core.training_links import text_page_schema, text_page_state
+from app.core.training_links import text_page_schema
 from app.server import reroute_deep_link
-from app.widgets.cnn1d_text import extras, moving_vectors_and_bars, probability_table, vector_table
-from app.widgets.ledger_view import show_ledger
-from app.widgets.model_files import model_files
-from app.widgets.sentence_editor import apply_link, init_data, sentence_editor
-from app.widgets.share_box import link_warning, restore_from_link, share_link
-from app.widgets.training_controls import COMMON, hyperparameter_controls
+from app.widgets import cnn1d_text
 from app.widgets.training_panel import training_panel
 
 reroute_deep_link()
@@ -73,22 +66,13 @@ def _try_sentence(run: TrainingRun) -> None:
         "Any length of at least the kernel width (2 words) works here: pooling turns any number "
         "of positions into one vector. Words must come from the vocabulary."
     )
-    text = st.text_input("your sentence", "i don't like it", key=f"{PREFIX}.try",
-                         max_chars=limits.MAX_TOKENS * (limits.MAX_WORD_CHARS + 1))  # fmt: skip
-    if not text.strip():
-        return
-    try:
-        probability = float(run.model.predict_proba([text])[0])
-    except ValueError as error:
-        st.error(f"The model cannot read this sentence: {error}")
-        return
-    verdict = "label 1 (positive)" if probability > 0.5 else "label 0 (negative)"
-    st.metric("P(label 1)", f"{probability:.4f}", help="Above 0.5 means label 1")
-    st.markdown(f"The model says **{verdict}**.")
+    _, probability = cnn1d_text.sentence_probability(run, PREFIX, "i don't like it")
+    if probability is not None:
+        cnn1d_text.sentence_verdict(probability, help="Above 0.5 means label 1")
 
 
 def _results(run: TrainingRun, pool: str) -> None:
-    moving_vectors_and_bars(
+    cnn1d_text.moving_vectors_and_bars(
         run,
         PREFIX,
         "◆ each distinct bigram's conv output (after the sigmoid), ● each sentence's pooled "
@@ -99,34 +83,24 @@ def _results(run: TrainingRun, pool: str) -> None:
     a, b, c = st.columns(3)
     with a:
         st.markdown("**Bigram vectors** (conv + sigmoid)")
-        st.dataframe(vector_table(run.final.window_vectors, None, "bigram"), hide_index=True)
+        st.dataframe(
+            cnn1d_text.vector_table(run.final.window_vectors, None, "bigram"), hide_index=True
+        )
     with b:
         st.markdown(f"**Sentence vectors** ({pool} pooled)")
         st.dataframe(
-            vector_table(run.final.example_vectors, run.data.names, "sentence"),
+            cnn1d_text.vector_table(run.final.example_vectors, run.data.names, "sentence"),
             hide_index=True,
         )
     with c:
         st.markdown("**Predictions**")
-        st.dataframe(probability_table(run), hide_index=True)
-    wrong = run.wrong()
-    lines = [
-        f"- `{name}` (target {int(t)}): P(label 1) = **{p:.4f}**"
-        + ("  ✗ wrong side of 0.5" if i in wrong else "")
-        for i, (name, t, p) in enumerate(
-            zip(run.data.names, run.data.targets, run.final.probabilities, strict=True)
-        )
-    ]
-    st.markdown("\n".join(lines))
+        st.dataframe(cnn1d_text.probability_table(run), hide_index=True)
+    cnn1d_text.predictions_list(run)
     _explain_pooling(run, run.hyperparameters["pool"])
     _try_sentence(run)
 
 
-init_data(PREFIX)
-restore_from_link(PAGE, SCHEMA, lambda state: apply_link(PREFIX, state))
-
-st.title(TITLE)
-link_warning(PAGE)
+cnn1d_text.open_text_page(PAGE, PREFIX, SCHEMA, TITLE)
 st.markdown(
     "A sentence becomes a row of word vectors (an **embedding**). A 1D convolution of width 2 "
     "turns each pair of neighbouring words — each **bigram** — into a small vector; the "
@@ -143,40 +117,9 @@ st.caption(
     "pool over positions t: max, min or average."
 )
 
-st.header("1. The sentences")
-text = sentence_editor(PREFIX)
-
-st.header("2. The model")
-hp = hyperparameter_controls(PREFIX, SECTION, extras(pool=True))
-if text is not None:
-    n, length = text.inputs.shape
-    show_ledger(
-        text_ledger(
-            n,
-            length,
-            len(text.vocabulary),
-            hp["embedding_size"],
-            hp["kernel_size"],
-            hp["channels"],
-            hp["activation"],
-            "pool",
-            hp["pool"],
-        ),  # fmt: skip
-        formulas=[
-            r"n^{\text{positions}} = \left\lfloor \frac{n - k}{s} \right\rfloor + 1 = "
-            rf"\left\lfloor \frac{{{length} - {hp['kernel_size']}}}{{1}} \right\rfloor + 1 "
-            rf"= {length - hp['kernel_size'] + 1}"
-        ],
-    )
+text, hp = cnn1d_text.sentences_and_model(PREFIX, SECTION, pool=True)
 
 run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
 if run is not None and run.final is not None:
     _results(run, hp["pool"])
-model_files(PREFIX, SECTION, text, (*COMMON, "pool", "activation", "embedding_size",
-                                       "channels"))  # fmt: skip
-
-if text is not None:
-    share_link(SCHEMA, text_page_state(text.sentences, text.targets.astype(int), hp,
-                                              pool=True))  # fmt: skip
-else:
-    st.info("Fix the sentence table to get a share link.")
+cnn1d_text.model_files_and_link(PREFIX, SECTION, text, hp, SCHEMA, pool=True)

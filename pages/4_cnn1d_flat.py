@@ -6,19 +6,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.core import limits
-from app.core.model_ledgers import text_ledger
+from app.core.sentences import bigram_positions
 from app.core.training_jobs import TrainingRun
-from app.core.training_links import text_page_schema, text_page_state
+from app.core.training_links import text_page_schema
 from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
+from app.widgets import cnn1d_text
 from app.widgets.cached_figures import run_figure
-from app.widgets.cnn1d_text import extras, moving_vectors_and_bars, probability_table, vector_table
-from app.widgets.ledger_view import show_ledger
-from app.widgets.model_files import model_files
-from app.widgets.sentence_editor import apply_link, init_data, sentence_editor
-from app.widgets.share_box import link_warning, restore_from_link, share_link
-from app.widgets.training_controls import COMMON, hyperparameter_controls
 from app.widgets.training_panel import training_panel
 from cnndemo.train import train_section
 
@@ -64,12 +58,7 @@ def _positions_matter(run: TrainingRun) -> None:
         "its own row of dense weights. A bigram's conv vector is the same wherever it occurs, "
         "but what it adds to the logit, w_position · vector, depends on where it stands:"
     )
-    kernel = run.hyperparameters["kernel_size"]
-    found: dict[str, set[int]] = {}
-    for sentence in run.data.names:
-        tokens = sentence.split()
-        for p in range(positions):
-            found.setdefault(" ".join(tokens[p : p + kernel]), set()).add(p)
+    found = bigram_positions(run.data.names, positions, run.hyperparameters["kernel_size"])
     rows = []
     for bigram, where in found.items():
         if len(where) < 2:
@@ -85,6 +74,7 @@ def _positions_matter(run: TrainingRun) -> None:
         st.caption("No bigram of the data occurs at two positions; edit the sentences to see one.")
 
 
+# TODO(explain): computes conv output sizes ((n - k + 1) * channels) itself; use cnndemo.explain.
 def _fixed_length(run: TrainingRun) -> None:
     st.subheader("Try a sentence: the length is fixed")
     length = run.model.input_size[0]
@@ -95,29 +85,21 @@ def _fixed_length(run: TrainingRun) -> None:
         f"The dense layer has exactly **{features}** weights, one per number of the flattened "
         f"conv output of a **{length}**-token sentence. Try a longer or shorter sentence."
     )
-    text = st.text_input("your sentence", "i like it", key=f"{PREFIX}.try",
-                         max_chars=limits.MAX_TOKENS * (limits.MAX_WORD_CHARS + 1))  # fmt: skip
-    if not text.strip():
+    text, probability = cnn1d_text.sentence_probability(run, PREFIX, "i like it")
+    if probability is not None:
+        cnn1d_text.sentence_verdict(probability)
         return
-    try:
-        probability = float(run.model.predict_proba([text])[0])
-    except ValueError as error:
-        st.error(f"The model cannot read this sentence: {error}")
-        tokens = text.split()
-        n = len(tokens)
-        known = all(token in run.model.vocabulary for token in tokens)
-        if known and n != length and n >= kernel:
-            got = (n - kernel + 1) * channels
-            st.markdown(
-                f"In shapes: {n} tokens → embedding `(1, {n}, e)` → conv `(1, {n - kernel + 1}, "
-                f"{channels})` → flatten `(1, {got})`, but the dense weights are `({features}, 1)`"
-                f": {got} numbers cannot meet {features} weights. Pad with <PAD> or cut to "
-                f"{length} tokens (the pooled model of section 3 has no such limit)."
-            )
-        return
-    verdict = "label 1 (positive)" if probability > 0.5 else "label 0 (negative)"
-    st.metric("P(label 1)", f"{probability:.4f}")
-    st.markdown(f"The model says **{verdict}**.")
+    tokens = text.split()  # empty, or the model could not read it: say why in shapes
+    n = len(tokens)
+    known = all(token in run.model.vocabulary for token in tokens)
+    if tokens and known and n != length and n >= kernel:
+        got = (n - kernel + 1) * channels
+        st.markdown(
+            f"In shapes: {n} tokens → embedding `(1, {n}, e)` → conv `(1, {n - kernel + 1}, "
+            f"{channels})` → flatten `(1, {got})`, but the dense weights are `({features}, 1)`"
+            f": {got} numbers cannot meet {features} weights. Pad with <PAD> or cut to "
+            f"{length} tokens (the pooled model of section 3 has no such limit)."
+        )
 
 
 def _compare(run: TrainingRun, text) -> None:
@@ -151,7 +133,7 @@ def _compare(run: TrainingRun, text) -> None:
 
 
 def _results(run: TrainingRun) -> None:
-    moving_vectors_and_bars(
+    cnn1d_text.moving_vectors_and_bars(
         run,
         PREFIX,
         "◆ each distinct bigram's conv output; each sentence is a dotted path through its "
@@ -162,35 +144,24 @@ def _results(run: TrainingRun) -> None:
     a, b = st.columns([2, 3])
     with a:
         st.markdown("**Bigram vectors** (conv + activation)")
-        st.dataframe(vector_table(run.final.window_vectors, None, "bigram"), hide_index=True)
+        st.dataframe(
+            cnn1d_text.vector_table(run.final.window_vectors, None, "bigram"), hide_index=True
+        )
     with b:
         st.markdown("**Sentence vectors** (flattened: position 0's channels, then position 1's…)")
         st.dataframe(
-            vector_table(run.final.example_vectors, run.data.names, "sentence"),
+            cnn1d_text.vector_table(run.final.example_vectors, run.data.names, "sentence"),
             hide_index=True,
         )
     st.markdown("**Predictions**")
-    st.dataframe(probability_table(run), hide_index=True)
-    wrong = run.wrong()
-    st.markdown(
-        "\n".join(
-            f"- `{name}` (target {int(t)}): P(label 1) = **{p:.4f}**"
-            + ("  ✗ wrong side of 0.5" if i in wrong else "")
-            for i, (name, t, p) in enumerate(
-                zip(run.data.names, run.data.targets, run.final.probabilities, strict=True)
-            )
-        )
-    )
+    st.dataframe(cnn1d_text.probability_table(run), hide_index=True)
+    cnn1d_text.predictions_list(run)
     _positions_matter(run)
     _fixed_length(run)
     _compare(run, run.data)
 
 
-init_data(PREFIX)
-restore_from_link(PAGE, SCHEMA, lambda state: apply_link(PREFIX, state))
-
-st.title(TITLE)
-link_warning(PAGE)
+cnn1d_text.open_text_page(PAGE, PREFIX, SCHEMA, TITLE)
 st.markdown(
     "Same sentences, same embedding and convolution as in section 3, but no pooling: the conv "
     "output of every position is kept and laid end to end (**flattened**) before the dense "
@@ -203,37 +174,9 @@ st.latex(
 )
 st.caption("One weight vector w_t per position t: the model knows where each bigram stands.")
 
-st.header("1. The sentences")
-text = sentence_editor(PREFIX)
-
-st.header("2. The model")
-hp = hyperparameter_controls(PREFIX, SECTION, extras(pool=False))
-if text is not None:
-    n, length = text.inputs.shape
-    show_ledger(
-        text_ledger(
-            n,
-            length,
-            len(text.vocabulary),
-            hp["embedding_size"],
-            hp["kernel_size"],
-            hp["channels"],
-            hp["activation"],
-            "flatten",
-        ),  # fmt: skip
-        formulas=[
-            r"\text{features} = (n - k + 1)\cdot C = "
-            rf"({length} - {hp['kernel_size']} + 1)\cdot {hp['channels']} = "
-            rf"{(length - hp['kernel_size'] + 1) * hp['channels']}"
-        ],
-    )
+text, hp = cnn1d_text.sentences_and_model(PREFIX, SECTION, pool=False)
 
 run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
 if run is not None:
     _results(run)
-model_files(PREFIX, SECTION, text, (*COMMON, "activation", "embedding_size", "channels"))
-
-if text is not None:
-    share_link(SCHEMA, text_page_state(text.sentences, text.targets.astype(int), hp, pool=False))
-else:
-    st.info("Fix the sentence table to get a share link.")
+cnn1d_text.model_files_and_link(PREFIX, SECTION, text, hp, SCHEMA, pool=False)

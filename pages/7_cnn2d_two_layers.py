@@ -47,6 +47,16 @@ SCHEMA = image_page_schema(
 CONTROLLED = (*COMMON, *(c.name for c in EXTRAS))
 
 
+def _layer_chart(where, run: TrainingRun, index: int, layer: int, maps) -> None:
+    """Conv layer ``layer``'s output for image ``index`` (one panel per channel)."""
+    title = f"Layer {layer} output (after the activation)"
+    where.plotly_chart(
+        run_figure(run, (f"layer{layer}", index), lambda: feature_maps_figure(maps, title=title)),
+        key=f"s7.fig.layer{layer}",
+    )
+
+
+# TODO(explain): adds up layer 2's window sum itself; take it from cnndemo.explain.
 def _layers_part(run: TrainingRun) -> None:
     st.subheader("Inside the model: both feature maps of one image")
     names = run.data.names
@@ -79,23 +89,9 @@ def _layers_part(run: TrainingRun) -> None:
         ),
         key="s7.fig.image",
     )
-    right.plotly_chart(
-        run_figure(
-            run,
-            ("layer1", index),
-            lambda: feature_maps_figure(first, title="Layer 1 output (after the activation)"),
-        ),
-        key="s7.fig.layer1",
-    )
+    _layer_chart(right, run, index, 1, first)
     right.caption("Output cell (row, column) ← the region it reads: " + regions_text(regions))
-    st.plotly_chart(
-        run_figure(
-            run,
-            ("layer2", index),
-            lambda: feature_maps_figure(second, title="Layer 2 output (after the activation)"),
-        ),
-        key="s7.fig.layer2",
-    )
+    _layer_chart(st, run, index, 2, second)
     conv2 = run.model.layer("conv2")
     kernel2, bias2 = conv2.params["kernel"], conv2.params["bias"]
     activation = run.hyperparameters["activation"]

@@ -13,6 +13,7 @@ from app.core.pool_windows import (
     cell_vector,
     explain_pool,
     output_text,
+    padding_note,
     pool_sentence,
     winner_note,
 )
@@ -34,6 +35,7 @@ from app.widgets.cnn2d_downsampled_model import (
 )
 from app.widgets.controls import (
     POOL_KINDS,
+    keep_state,
     padding_input,
     pool_kind_input,
     size_input,
@@ -51,7 +53,6 @@ from app.widgets.tensor_editor import (
     tensor_value,
 )
 from app.widgets.training_controls import COMMON, hp_key, set_hyperparameters
-from cnndemo import ops
 
 reroute_deep_link()
 
@@ -74,6 +75,7 @@ X_DEFAULT = np.array(
 X = TensorSpec("p8.x", "grid", "Input grid x (one table per channel)", ("p8.h", "p8.w", "p8.c"))
 POOL_KEYS = {"ky": "p8.ky", "kx": "p8.kx", "sy": "p8.s.sy", "sx": "p8.s.sx"}
 
+# Widget values to keep while their tab is closed (buttons, tables and uploads are not values).
 KEPT_KEYS = (
     *(f"p8.{name}" for name in ("h", "w", "c", "ky", "kx", "kind", "p", "pos.0", "pos.1")),
     "p8.s.sy", "p8.s.sx", "p8.x.preset", "p8.x.seed",
@@ -143,18 +145,6 @@ def _figure_specs(
         result, title="Pooled grid (cell colour = its window)", selected=selected
     )
     return spec_of(grid_figure), spec_of(pooled_figure)
-
-
-def _padding_note(n: int, k: int, s: int, padding: str, axis: str) -> str:
-    if padding != "same":
-        return ""
-    before, after = ops.padding_amounts(n, k, s, padding)
-    if before + after == 0:
-        return f"{axis}: SAME needs no padding here."
-    return (
-        f"{axis}: SAME adds {before} padding cell(s) before and {after} after; a pooling window "
-        "never picks them for max or min and leaves them out of a mean."
-    )
 
 
 def _selected_cell(result: PoolResult) -> None:
@@ -267,8 +257,8 @@ def grid_part() -> dict:
     ]
     for formula in formulas:
         st.latex(formula)
-    notes = [n for n in (_padding_note(h, ky, sy, padding, "Rows"),
-                         _padding_note(w, kx, sx, padding, "Columns")) if n]  # fmt: skip
+    notes = [n for n in (padding_note(h, ky, sy, padding, "Rows"),
+                        padding_note(w, kx, sx, padding, "Columns")) if n]  # fmt: skip
     if notes:
         st.caption(" ".join(notes))
 
@@ -292,17 +282,7 @@ def grid_link_state() -> dict:
     }
 
 
-def _keep_widget_values() -> None:
-    """Only the open tab runs, and Streamlit forgets the values of widgets that did not render;
-    writing each value back as plain session state keeps it (Streamlit's documented way to
-    interrupt the widget clean-up). Buttons, tables and uploads are not values to keep."""
-    state = st.session_state
-    for key in KEPT_KEYS:
-        if key in state:
-            state[key] = state[key]
-
-
-_keep_widget_values()
+keep_state(KEPT_KEYS)  # only the open tab runs: the other tab's widgets do not render
 init_tensor(X, X_DEFAULT)
 init_image_set(IMAGES)
 restore_from_link(PAGE, SCHEMA, _apply_link)

@@ -1,6 +1,6 @@
-"""Shape ledgers of whole models: the text models (sections 3-4), section 8's down-sampled CNN,
-and any built image model, measured layer by layer. Plain Python (no Streamlit, no Plotly);
-``app.widgets.ledger_view.show_ledger`` draws the rows.
+"""Shape ledgers of whole models: the text models (sections 3-4) with their size formula,
+section 8's down-sampled CNN, and any built image model, measured layer by layer. Plain Python
+(no Streamlit, no Plotly); ``app.widgets.ledger_view.show_ledger`` draws the rows.
 """
 
 from __future__ import annotations
@@ -60,6 +60,23 @@ def text_ledger(
         LedgerRow("sigmoid", (n, 1), None, "probability of label 1"),
     ]
     return rows
+
+
+# TODO(explain): computes the conv output length (n - k + 1) itself; use cnndemo.explain.
+def text_ledger_formula(length: int, kernel: int, channels: int, head: str) -> str:
+    """LaTeX under a text model's ledger: its conv positions (``head="pool"``, section 3) or the
+    features its flatten hands the dense layer (``"flatten"``, section 4), numbers filled in."""
+    if head == "pool":
+        return (
+            r"n^{\text{positions}} = \left\lfloor \frac{n - k}{s} \right\rfloor + 1 = "
+            rf"\left\lfloor \frac{{{length} - {kernel}}}{{1}} \right\rfloor + 1 "
+            rf"= {length - kernel + 1}"
+        )
+    return (
+        r"\text{features} = (n - k + 1)\cdot C = "
+        rf"({length} - {kernel} + 1)\cdot {channels} = "
+        rf"{(length - kernel + 1) * channels}"
+    )
 
 
 def downsampled_model_ledger(

@@ -188,3 +188,16 @@ def output_text(output: np.ndarray) -> str:
         " ".join(cell_vector(output, r, c) for c in range(output.shape[1]))
         for r in range(output.shape[0])
     )
+
+
+def padding_note(n: int, k: int, s: int, padding: str, axis: str) -> str:
+    """What SAME padding adds along one axis of a pooling (nothing is said for VALID)."""
+    if padding != "same":
+        return ""
+    before, after = ops.padding_amounts(n, k, s, padding)
+    if before + after == 0:
+        return f"{axis}: SAME needs no padding here."
+    return (
+        f"{axis}: SAME adds {before} padding cell(s) before and {after} after; a pooling window "
+        "never picks them for max or min and leaves them out of a mean."
+    )

@@ -159,3 +159,15 @@ def same_vector_clash(
             return seen[key][0], name, list(key)
         seen.setdefault(key, (name, float(target)))
     return None
+
+
+# TODO(explain): computes the window (and so the bigram) under each conv position itself.
+def bigram_positions(sentences: Sequence[str], positions: int, kernel: int) -> dict[str, set[int]]:
+    """Every window of ``kernel`` words the convolution reads, and the conv output positions
+    (``0..positions-1``) where it stands in some sentence."""
+    found: dict[str, set[int]] = {}
+    for sentence in sentences:
+        tokens = sentence.split()
+        for p in range(positions):
+            found.setdefault(" ".join(tokens[p : p + kernel]), set()).add(p)
+    return found

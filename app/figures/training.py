@@ -45,6 +45,27 @@ MAX_FRAMES = 60
 """Animation frames at most; longer snapshot lists are thinned evenly (first and last kept)."""
 
 
+def epoch_slider(frame_names: Sequence[str], pad_top: int, frame: dict) -> dict:
+    """An animation slider with one step per frame (named by its epoch), the last one active;
+    ``frame`` is Plotly's frame option of each step (its duration, and whether to redraw)."""
+    return {
+        "active": len(frame_names) - 1,
+        "currentvalue": {"prefix": "epoch "},
+        "pad": {"t": pad_top},
+        "steps": [
+            {
+                "label": name,
+                "method": "animate",
+                "args": [
+                    [name],
+                    {"mode": "immediate", "frame": dict(frame), "transition": {"duration": 0}},
+                ],
+            }
+            for name in frame_names
+        ],
+    }
+
+
 def thin(count: int, limit: int = MAX_FRAMES) -> list[int]:
     """Indices of at most ``limit`` items spread evenly over ``count``, first and last kept."""
     if count <= limit:
@@ -232,28 +253,7 @@ def probability_bars(
                     ],
                 }
             )
-        layout["sliders"] = [
-            {
-                "active": len(frames) - 1,
-                "currentvalue": {"prefix": "epoch "},
-                "pad": {"t": 90},
-                "steps": [
-                    {
-                        "label": f["name"],
-                        "method": "animate",
-                        "args": [
-                            [f["name"]],
-                            {
-                                "mode": "immediate",
-                                "frame": {"duration": 0},
-                                "transition": {"duration": 0},
-                            },
-                        ],
-                    }  # fmt: skip
-                    for f in frames
-                ],
-            }
-        ]
+        layout["sliders"] = [epoch_slider([f["name"] for f in frames], 90, {"duration": 0})]
         layout["margin"]["b"] = 190
         layout["height"] = height + 120
     figure = go.Figure(data=[_bar_trace(labels, probabilities, targets)], frames=frames or None,

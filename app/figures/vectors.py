@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from app.figures.training import LABEL_COLOURS, thin
+from app.figures.training import LABEL_COLOURS, epoch_slider, thin
 
 WINDOW_COLOUR = "#4d4d4d"
 
@@ -192,26 +192,7 @@ def vectors_animation(
     if example_vectors is not None:
         arrays += [np.asarray(e) for e in example_vectors]
     axis_range = _axis_range(arrays)
-    slider = {
-        "active": len(frames) - 1,
-        "currentvalue": {"prefix": "epoch "},
-        "pad": {"t": 40},
-        "steps": [
-            {
-                "label": frame["name"],
-                "method": "animate",
-                "args": [
-                    [frame["name"]],
-                    {
-                        "mode": "immediate",
-                        "frame": {"duration": 0, "redraw": False},
-                        "transition": {"duration": 0},
-                    },
-                ],  # fmt: skip
-            }
-            for frame in frames
-        ],
-    }
+    slider = epoch_slider([frame["name"] for frame in frames], 40, {"duration": 0, "redraw": False})
     buttons = {
         "type": "buttons",
         "direction": "left",

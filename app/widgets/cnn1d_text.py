@@ -1,5 +1,14 @@
 """What the two text pages (sections 3 and 4, pages/3_cnn1d_pooled.py and pages/4_cnn1d_flat.py)
-share on screen: their controls, the moving vectors and probability bars, the result tables.
+share on screen, in page order:
+
+- ``open_text_page``: the tutorial's sentences, a share link applied, the title and its warning;
+- ``sentences_and_model``: part 1 (the sentence table) and part 2 (the hyper-parameters, with
+  the section's extra controls from ``extras``, and the shape ledger);
+- ``moving_vectors_and_bars``, ``vector_table``, ``probability_table``, ``predictions_list``,
+  ``sentence_probability``, ``sentence_verdict``: the results of a run;
+- ``model_files_and_link``: save or load the model, and the share box.
+
+The two pages differ only in ``pool``: section 3 pools the conv positions, section 4 flattens.
 """
 
 from __future__ import annotations
@@ -12,13 +21,61 @@ import pandas as pd
 import streamlit as st
 
 from app.core import limits
+from app.core.model_ledgers import text_ledger, text_ledger_formula
+from app.core.share import Schema
 from app.core.training_jobs import TrainingRun
+from app.core.training_links import text_page_state
 from app.figures.training import probability_bars
 from app.figures.vectors import vectors_animation
 from app.widgets.cached_figures import run_figure
-from app.widgets.training_controls import Control, choice, integer
+from app.widgets.ledger_view import show_ledger
+from app.widgets.model_files import model_files
+from app.widgets.sentence_editor import apply_link, init_data, sentence_editor
+from app.widgets.share_box import link_warning, restore_from_link, share_link
+from app.widgets.training_controls import COMMON, Control, choice, hyperparameter_controls, integer
 from app.widgets.training_panel import stale_warning
+from cnndemo import data as data_mod
 from cnndemo.layers import POOL_KINDS
+
+
+def open_text_page(page: str, prefix: str, schema: Schema, title: str) -> None:
+    """The top of a text page: the tutorial's sentences once per session, a share link applied
+    before any widget renders, then the title and, if the link was bad, why."""
+    init_data(prefix)
+    restore_from_link(page, schema, lambda state: apply_link(prefix, state))
+    st.title(title)
+    link_warning(page)
+
+
+def sentences_and_model(
+    prefix: str, section: int, pool: bool
+) -> tuple[data_mod.TextData | None, dict[str, Any]]:
+    """Parts 1 and 2 of a text page: the sentence table, then the hyper-parameters and the shape
+    ledger of the pooled (``pool``) or flattened model. Returns the data (None while the table
+    needs fixing) and the hyper-parameters."""
+    st.header("1. The sentences")
+    text = sentence_editor(prefix)
+
+    st.header("2. The model")
+    hp = hyperparameter_controls(prefix, section, extras(pool))
+    if text is not None:
+        n, length = text.inputs.shape
+        head = "pool" if pool else "flatten"
+        show_ledger(
+            text_ledger(
+                n,
+                length,
+                len(text.vocabulary),
+                hp["embedding_size"],
+                hp["kernel_size"],
+                hp["channels"],
+                hp["activation"],
+                head,
+                hp.get("pool", "max"),
+            ),
+            formulas=[text_ledger_formula(length, hp["kernel_size"], hp["channels"], head)],
+        )
+    return text, hp
 
 
 def extras(pool: bool) -> tuple[Control, ...]:
@@ -121,3 +178,57 @@ def moving_vectors_and_bars(run: TrainingRun, prefix: str, caption: str) -> None
             )),
             key=f"{prefix}.fig.bars",
         )  # fmt: skip
+
+
+def predictions_list(run: TrainingRun) -> None:
+    """Every sentence with its target and P(label 1), the wrong ones marked."""
+    wrong = run.wrong()
+    lines = [
+        f"- `{name}` (target {int(t)}): P(label 1) = **{p:.4f}**"
+        + ("  ✗ wrong side of 0.5" if i in wrong else "")
+        for i, (name, t, p) in enumerate(
+            zip(run.data.names, run.data.targets, run.final.probabilities, strict=True)
+        )
+    ]
+    st.markdown("\n".join(lines))
+
+
+def sentence_probability(run: TrainingRun, prefix: str, default: str) -> tuple[str, float | None]:
+    """The "your sentence" box of "Try a sentence" and the trained model's P(label 1) for it.
+
+    The probability is None while the box is empty, or when the model cannot read the sentence
+    (an unknown word, a length it cannot take): the engine's message is then shown.
+    """
+    text = st.text_input("your sentence", default, key=f"{prefix}.try",
+                         max_chars=limits.MAX_TOKENS * (limits.MAX_WORD_CHARS + 1))  # fmt: skip
+    if not text.strip():
+        return text, None
+    try:
+        return text, float(run.model.predict_proba([text])[0])
+    except ValueError as error:
+        st.error(f"The model cannot read this sentence: {error}")
+        return text, None
+
+
+def sentence_verdict(probability: float, help: str | None = None) -> None:
+    """The trained model's answer for a sentence: P(label 1) and the label it means."""
+    verdict = "label 1 (positive)" if probability > 0.5 else "label 0 (negative)"
+    st.metric("P(label 1)", f"{probability:.4f}", help=help)
+    st.markdown(f"The model says **{verdict}**.")
+
+
+def model_files_and_link(
+    prefix: str,
+    section: int,
+    text: data_mod.TextData | None,
+    hp: dict[str, Any],
+    schema: Schema,
+    pool: bool,
+) -> None:
+    """The end of a text page: save or load the model (a loaded model sets the common controls
+    and this page's ``extras``), then the share box (or why there is none)."""
+    model_files(prefix, section, text, (*COMMON, *(c.name for c in extras(pool))))
+    if text is not None:
+        share_link(schema, text_page_state(text.sentences, text.targets.astype(int), hp, pool=pool))
+    else:
+        st.info("Fix the sentence table to get a share link.")

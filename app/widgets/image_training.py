@@ -94,6 +94,7 @@ def _ledger_rows(section: int, size: tuple[int, int], hp_json: str) -> list:
     return model_ledger(build_model(section, input_size=size, **json.loads(hp_json)))
 
 
+# TODO(explain): computes the first conv's output rows (n - k + 1) itself; use cnndemo.explain.
 def ledger_part(section: int, size: tuple[int, int], hyperparameters: dict) -> None:
     """The shape ledger of the page's model, with the conv output-size formula per axis."""
     hp = {k: v for k, v in hyperparameters.items()}

@@ -54,3 +54,8 @@ def test_model_ledger_measures_shapes_and_counts_every_parameter(section, shapes
     assert sum(r.params or 0 for r in rows) == model.parameters.size
     conv = next(r for r in rows if r.stage == "conv1")
     assert conv.params == 10 and "8 weights + 2 biases" in conv.note
+
+
+def test_text_ledger_formula_fills_in_positions_or_features():
+    assert ml.text_ledger_formula(4, 2, 2, "pool").endswith("+ 1 = 3")
+    assert ml.text_ledger_formula(4, 2, 2, "flatten").endswith(r"(4 - 2 + 1)\cdot 2 = 6")

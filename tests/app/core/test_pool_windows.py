@@ -124,3 +124,9 @@ def test_overlap_and_coverage():
     dropped = reference(size=(3, 3), stride=(3, 3))
     assert not dropped.overlapping
     assert int((dropped.coverage() == 0).sum()) == 7
+
+
+def test_padding_note_says_what_same_adds_on_one_axis():
+    assert pw.padding_note(4, 2, 2, "valid", "Rows") == ""
+    assert pw.padding_note(4, 2, 2, "same", "Rows") == "Rows: SAME needs no padding here."
+    assert "adds 0 padding cell(s) before and 1 after" in pw.padding_note(4, 3, 2, "same", "Rows")
