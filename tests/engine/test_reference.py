@@ -8,6 +8,9 @@ reference and the fast ops must follow.
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,43 +27,36 @@ IMPLEMENTATIONS = [pytest.param(reference, id="reference"), pytest.param(ops, id
 # The tutorial's numbers (docs/lesson.md)
 
 
-def test_section_1_conv1d_gives_the_tutorials_numbers():
-    x = np.arange(1, 21).reshape(1, 4, 5)
-    kernel = np.arange(1, 31).reshape(3, 5, 2)
-    np.testing.assert_array_equal(reference.conv1d(x, kernel), [[[2360, 2480], [3485, 3680]]])
-
-
-def test_section_2_conv2d_gives_the_tutorials_numbers():
-    x = np.arange(1, 61).reshape(1, 5, 4, 3)
-    kernel = np.arange(1, 25).reshape(4, 2, 3, 1)
-    out = reference.conv2d(x, kernel, stride=(1, 1))
-    np.testing.assert_array_equal(out[0, :, :, 0], [[8680, 9580, 10480], [12280, 13180, 14080]])
+@pytest.mark.parametrize(
+    ("op", "x_shape", "kernel_shape", "expected"),
+    [
+        ("conv1d", (1, 4, 5), (3, 5, 2), [[[2360, 2480], [3485, 3680]]]),
+        ("conv2d", (1, 5, 4, 3), (4, 2, 3, 1), [[[8680, 9580, 10480], [12280, 13180, 14080]]]),
+    ],
+)
+def test_sections_1_and_2_worked_convolutions(op, x_shape, kernel_shape, expected):
+    # Input and kernel hold 1, 2, 3, ... in row-major order.
+    x = np.arange(1, np.prod(x_shape) + 1).reshape(x_shape)
+    kernel = np.arange(1, np.prod(kernel_shape) + 1).reshape(kernel_shape)
+    out = getattr(reference, op)(x, kernel)
+    np.testing.assert_array_equal(out if op == "conv1d" else out[..., 0], expected)
 
 
 def test_section_8_max_pool_gives_the_worked_example():
-    grid = np.array(
-        [
-            [(1, 17, 3), (4, 5, 6), (7, 8, 9), (10, 11, 12)],
-            [(13, 14, 18), (16, 2, 15), (19, 20, 21), (22, 23, 24)],
-            [(25, 26, 27), (28, 29, 30), (31, 32, 33), (34, 35, 36)],
-            [(37, 38, 39), (40, 41, 42), (43, 44, 45), (46, 47, 48)],
-        ]
-    )[None]
+    # 1..48 as a 4 x 4 grid of 3-vectors, with 17 and 18 moved so that the top-left group's
+    # three maxima come from three different cells.
+    grid = np.arange(1.0, 49.0).reshape(1, 4, 4, 3)
+    grid[0, 0, 0, 1], grid[0, 1, 1, 1] = 17, 2
+    grid[0, 1, 0, 2], grid[0, 1, 1, 2] = 18, 15
+    np.testing.assert_array_equal(
+        grid[0, :2, :2], [[(1, 17, 3), (4, 5, 6)], [(13, 14, 18), (16, 2, 15)]]
+    )
     expected = [[(16, 17, 18), (22, 23, 24)], [(40, 41, 42), (46, 47, 48)]]
     np.testing.assert_array_equal(reference.pool2d(grid, 2, 2)[0], expected)
     # Backward: each group's gradient lands on the cell its maximum came from, per channel.
     grad_x = reference.pool2d_backward(grid, np.ones((1, 2, 2, 3)), 2, 2)[0]
     assert grad_x.sum() == 12
     assert grad_x[1, 1, 0] == grad_x[0, 0, 1] == grad_x[1, 0, 2] == 1  # 16, 17 and 18
-
-
-def test_same_padding_sizes_put_the_odd_cell_at_the_end():
-    assert reference.padding_amounts(5, 2, 1, "same") == (0, 1)
-    assert reference.padding_amounts(4, 4, 1, "same") == (1, 2)
-    assert reference.padding_amounts(7, 3, 2, "same") == (1, 1)
-    assert reference.output_size(7, 3, 2, "same") == 4
-    assert reference.output_size(7, 3, 2, "valid") == 3
-    assert reference.output_size(9, 3, 1, "valid", dilation=3) == 3
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,28 +83,22 @@ def conv_cases(draw, rank):
     return x, kernel, tuple(stride), padding, tuple(dilation)
 
 
-@given(conv_cases(1))
-@FEW
-def test_conv1d_and_its_backward_agree_with_the_fast_ops(case):
-    x, kernel, stride, padding, dilation = case
-    out = reference.conv1d(x, kernel, stride, padding, dilation)
-    np.testing.assert_allclose(out, ops.conv1d(x, kernel, stride, padding, dilation), **CLOSE)
-    grad_out = np.random.default_rng(0).standard_normal(out.shape)
-    ours = reference.conv1d_backward(x, kernel, grad_out, stride, padding, dilation)
-    theirs = ops.conv1d_backward(x, kernel, grad_out, stride, padding, dilation)
-    np.testing.assert_allclose(ours[0], theirs[0], **CLOSE)
-    np.testing.assert_allclose(ours[1], theirs[1], **CLOSE)
+def conv_functions(rank):
+    if rank == 1:
+        return (reference.conv1d, reference.conv1d_backward), (ops.conv1d, ops.conv1d_backward)
+    return (reference.conv2d, reference.conv2d_backward), (ops.conv2d, ops.conv2d_backward)
 
 
-@given(conv_cases(2))
+@pytest.mark.parametrize("rank", [1, 2])
+@given(data=st.data())
 @FEW
-def test_conv2d_and_its_backward_agree_with_the_fast_ops(case):
-    x, kernel, stride, padding, dilation = case
-    out = reference.conv2d(x, kernel, stride, padding, dilation)
-    np.testing.assert_allclose(out, ops.conv2d(x, kernel, stride, padding, dilation), **CLOSE)
+def test_convolution_and_its_backward_agree_with_the_fast_ops(rank, data):
+    x, kernel, *args = data.draw(conv_cases(rank))
+    (forward, backward), (fast_forward, fast_backward) = conv_functions(rank)
+    out = forward(x, kernel, *args)
+    np.testing.assert_allclose(out, fast_forward(x, kernel, *args), **CLOSE)
     grad_out = np.random.default_rng(0).standard_normal(out.shape)
-    ours = reference.conv2d_backward(x, kernel, grad_out, stride, padding, dilation)
-    theirs = ops.conv2d_backward(x, kernel, grad_out, stride, padding, dilation)
+    ours, theirs = backward(x, kernel, grad_out, *args), fast_backward(x, kernel, grad_out, *args)
     np.testing.assert_allclose(ours[0], theirs[0], **CLOSE)
     np.testing.assert_allclose(ours[1], theirs[1], **CLOSE)
 
@@ -174,22 +164,23 @@ def test_global_pool_and_its_backward_agree_with_the_fast_ops(kind, shape):
         )
 
 
-@given(
-    n=st.integers(1, 30),
-    k=st.integers(1, 6),
-    stride=st.integers(1, 5),
-    dilation=st.integers(1, 3),
-    padding=st.sampled_from(["valid", "same"]),
-)
-@settings(max_examples=100, deadline=None)
-def test_sizes_agree_with_the_fast_ops(n, k, stride, dilation, padding):
-    if padding == "valid" and (k - 1) * dilation + 1 > n:
-        with pytest.raises(ValueError, match="larger than input size"):
-            reference.output_size(n, k, stride, padding, dilation)
-        return
-    args = (n, k, stride, padding, dilation)
-    assert reference.output_size(*args) == ops.output_size(*args)
-    assert reference.padding_amounts(*args) == ops.padding_amounts(*args)
+def test_same_padding_is_the_least_that_lets_the_last_window_fit():
+    # The docstring's examples, then the definition over a range of sizes (test_ops compares
+    # the fast ops with these).
+    assert reference.padding_amounts(5, 2, 1, "same") == (0, 1)
+    assert reference.padding_amounts(4, 4, 1, "same") == (1, 2)
+    for n, k, stride, dilation in itertools.product(range(1, 10), range(1, 5), (1, 2, 3), (1, 2)):
+        span = (k - 1) * dilation + 1
+        out = reference.output_size(n, k, stride, "same", dilation)
+        before, after = reference.padding_amounts(n, k, stride, "same", dilation)
+        assert out == math.ceil(n / stride)
+        assert before + n + after == max(n, (out - 1) * stride + span)
+        assert after - before in (0, 1)
+        if span <= n:
+            assert reference.padding_amounts(n, k, stride, "valid", dilation) == (0, 0)
+            assert reference.output_size(n, k, stride, "valid", dilation) == len(
+                range(0, n - span + 1, stride)
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,17 +204,10 @@ def check_against_finite_differences(forward, backward, arrays, grad_out, *args)
 @given(data=st.data())
 @FEWER
 def test_conv_backward_matches_finite_differences(rank, data):
-    x, kernel, stride, padding, dilation = data.draw(conv_cases(rank))
-    forward, backward = (
-        (reference.conv1d, reference.conv1d_backward)
-        if rank == 1
-        else (reference.conv2d, reference.conv2d_backward)
-    )
-    out = forward(x, kernel, stride, padding, dilation)
-    grad_out = np.random.default_rng(2).standard_normal(out.shape)
-    check_against_finite_differences(
-        forward, backward, (x, kernel), grad_out, stride, padding, dilation
-    )
+    x, kernel, *args = data.draw(conv_cases(rank))
+    (forward, backward), _ = conv_functions(rank)
+    grad_out = np.random.default_rng(2).standard_normal(forward(x, kernel, *args).shape)
+    check_against_finite_differences(forward, backward, (x, kernel), grad_out, *args)
 
 
 @pytest.mark.parametrize("rank", [1, 2])
