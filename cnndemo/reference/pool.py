@@ -137,9 +137,11 @@ def pool2d_backward(
     grad_x = np.zeros(x.shape)
     for b, oy, ox, c, cells in windows:
         if kind == "avg":
+            # The mean moves by 1/n when any one of its n cells moves by 1.
             for r, q in cells:
                 grad_x[b, r, q, c] += grad[b, oy, ox, c] / len(cells)
         else:
+            # The output is a copy of the winner: only the winner moves it.
             values = [x[b, r, q, c] for r, q in cells]
             r, q = cells[winner(values, kind)]
             grad_x[b, r, q, c] += grad[b, oy, ox, c]
