@@ -19,7 +19,7 @@ from app import pooling_figures as pf
 from app.figures import relative_luminance
 from cnndemo.models import build_model, default_hyperparameters
 
-# SECTIONS.md, section 8.
+# docs/lesson.md, section 8.
 REFERENCE = np.array(
     [
         [[1, 17, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]],

@@ -8,7 +8,7 @@ import pytest
 
 from cnndemo import layers as L
 from cnndemo import ops
-from tests.engine import naive
+from cnndemo.reference import numeric_gradient
 
 RNG = np.random.default_rng(1234)
 
@@ -30,10 +30,10 @@ def check_layer(layer: L.Layer, x: np.ndarray, input_grad: bool = True) -> None:
     analytic = {name: g.copy() for name, g in layer.grads.items()}
     for name, param in layer.params.items():
         np.testing.assert_allclose(
-            analytic[name], naive.numeric_gradient(loss, param), rtol=1e-6, atol=1e-8, err_msg=name
+            analytic[name], numeric_gradient(loss, param), rtol=1e-6, atol=1e-8, err_msg=name
         )
     if input_grad:
-        np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(grad_x, numeric_gradient(loss, x), rtol=1e-6, atol=1e-8)
 
 
 CONV_SETTINGS = [
@@ -257,7 +257,7 @@ def test_sigmoid_cross_entropy_matches_the_textbook_formula_and_its_gradient():
     def f() -> float:
         return L.sigmoid_cross_entropy(logits, targets)[0]
 
-    np.testing.assert_allclose(grad, naive.numeric_gradient(f, logits), rtol=1e-6)
+    np.testing.assert_allclose(grad, numeric_gradient(f, logits), rtol=1e-6)
     assert grad.shape == logits.shape
 
 
