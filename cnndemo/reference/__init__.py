@@ -11,6 +11,7 @@ module              holds
 ==================  ==========================================================================
 ``sizes``           :func:`output_size`, :func:`padding_amounts`: the geometry of one axis
 ``conv``            :func:`conv1d`, :func:`conv2d` and their backward passes
+``conv_transpose``  :func:`conv_transpose1d`, :func:`conv_transpose2d`: the scatter loop
 ``pool``            :func:`pool1d`, :func:`pool2d` and their backward passes
 ``global_pool``     :func:`global_pool`, :func:`global_pool_backward`
 ``winner``          who wins a max or min window: the tie rule below
@@ -39,6 +40,7 @@ rule over all positions in row-major order.
 """
 
 from cnndemo.reference.conv import conv1d, conv1d_backward, conv2d, conv2d_backward
+from cnndemo.reference.conv_transpose import conv_transpose1d, conv_transpose2d
 from cnndemo.reference.global_pool import global_pool, global_pool_backward
 from cnndemo.reference.numeric import numeric_gradient
 from cnndemo.reference.pool import pool1d, pool1d_backward, pool2d, pool2d_backward
@@ -51,6 +53,8 @@ __all__ = [
     "conv1d_backward",
     "conv2d",
     "conv2d_backward",
+    "conv_transpose1d",
+    "conv_transpose2d",
     "pool1d",
     "pool1d_backward",
     "pool2d",
