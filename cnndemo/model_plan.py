@@ -114,7 +114,7 @@ def _pool(spec: LayerSpec, args: dict, shape: Shape, vocabulary: int | None) -> 
     return (*out, shape[-1]), (), math.prod(out) * math.prod(args["size"]) * shape[-1]
 
 
-def _same(spec: LayerSpec, args: dict, shape: Shape, vocabulary: int | None) -> tuple:
+def _elementwise(spec: LayerSpec, args: dict, shape: Shape, vocabulary: int | None) -> tuple:
     return shape, (), 0
 
 
@@ -131,10 +131,13 @@ def _dense(spec: LayerSpec, args: dict, shape: Shape, vocabulary: int | None) ->
     return (units,), (("weights", (shape[-1], units)), ("bias", (units,))), 0
 
 
+# Each rule takes (layer spec, its arguments, input shape, vocabulary size) and returns (output
+# shape, parameter shapes, window numbers); it writes sizes per axis back into the arguments as
+# tuples, so a plan's arguments are the values the layer is built with.
 _SHAPE_RULES: dict[str, Callable[..., tuple]] = {
     "embedding": _embedding,
     "conv": _conv,
-    "activation": _same,
+    "activation": _elementwise,
     "global_pool": _global_pool,
     "pool": _pool,
     "flatten": _flatten,
