@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from cnndemo import ops
-from cnndemo.models import SECTION_TITLES, TEXT_SECTIONS
+from cnndemo.models import SECTION_TITLES, SPECS, model_spec
 from cnndemo.train import Snapshot, train_section
 
 __all__ = ["format_report", "reference_convolution", "run_section"]
@@ -117,8 +117,11 @@ def run_section(
         }
     if n not in TITLES:
         raise ValueError(f"sections are numbered 1 to 8; got {n!r}")
-    if pool is not None and n not in (3, 5, 8):
-        raise ValueError(f"section {n} has no pooling layer; pool applies to sections 3, 5 and 8")
+    if pool is not None and "pool" not in model_spec(n).layer_hyperparameters:
+        pooled = [str(s) for s, spec in SPECS.items() if "pool" in spec.layer_hyperparameters]
+        raise ValueError(
+            f"section {n} has no pooling layer; pool applies to sections {', '.join(pooled)}"
+        )
     result = train_section(
         n,
         seed=seed,
@@ -142,7 +145,7 @@ def run_section(
     }
     windows = {label: v.tolist() for label, v in final.window_vectors.items()}
     examples = dict(zip(result.data.names, final.example_vectors.tolist(), strict=True))
-    if n in TEXT_SECTIONS:
+    if model.spec.input_kind == "text":
         report["bigram_vectors"] = windows
         report["sentence_vectors"] = examples
         embedding = model.layer("embedding").params["weights"]
@@ -177,7 +180,7 @@ def format_report(report: dict[str, Any], every: int = 100) -> str:
         if epoch % every == 0:
             lines.append(f"epoch {epoch:5d}  error {error:.6f}")
     lines.append(f"final error {report['final_error']:.6f}")
-    text = report["section"] in TEXT_SECTIONS
+    text = model_spec(report["section"]).input_kind == "text"
     groups = (
         [("embeddings", "Word embeddings"), ("bigram_vectors", "Bigram vectors")]
         if text

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from cnndemo import data as data_mod
-from cnndemo.models import TEXT_SECTIONS, Model, build_model
+from cnndemo.hyperparameters import check
+from cnndemo.models import Model, build_model, model_spec
 from cnndemo.optim import Optimizer, make_optimizer
 
 __all__ = ["Snapshot", "TrainResult", "make_data", "train", "train_section"]
@@ -124,7 +125,7 @@ def _snapshot(
 
 
 def _check_data(model: Model, data: Data) -> None:
-    text = model.section in TEXT_SECTIONS
+    text = model.spec.input_kind == "text"
     if text != isinstance(data, data_mod.TextData):
         kind = "sentences" if text else "images"
         raise ValueError(f"section {model.section} trains on {kind}; got {type(data).__name__}")
@@ -133,7 +134,7 @@ def _check_data(model: Model, data: Data) -> None:
             f"the data's vocabulary {list(data.vocabulary)} differs from the model's "
             f"{list(model.vocabulary)}; build the model with vocabulary=data.vocabulary"
         )
-    size = data.inputs.shape[1:2] if text else data.inputs.shape[1:3]
+    size = data.inputs.shape[1 : 1 + model.spec.spatial_axes]
     model.check_input_size(tuple(size), "tokens" if text else "pixels")
 
 
@@ -174,9 +175,7 @@ def train(
     """
     _check_data(model, data)
     hp = model.hyperparameters
-    epochs = hp["epochs"] if epochs is None else epochs
-    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
-        raise ValueError(f"epochs must be a non-negative integer; got {epochs!r}")
+    epochs = hp["epochs"] if epochs is None else check("epochs", epochs)
     if every is not None and (not isinstance(every, int | np.integer) or every < 1):
         raise ValueError(f"every must be a positive integer or None; got {every!r}")
     if optimizer is None:
@@ -217,7 +216,7 @@ def make_data(
     labels: Sequence[int] | None = None,
 ) -> Data:
     """The dataset of a section: the tutorial's, or the learner's sentences/images with labels."""
-    if section in TEXT_SECTIONS:
+    if model_spec(section).input_kind == "text":
         if images is not None:
             raise ValueError(f"section {section} trains on sentences, not images")
         return data_mod.text_data(sentences, labels)
@@ -255,13 +254,10 @@ def train_section(
     TrainResult
     """
     data = make_data(section, sentences=sentences, images=images, labels=labels)
-    if section in TEXT_SECTIONS:
-        model = build_model(
-            section,
-            vocabulary=data.vocabulary,
-            input_size=data.inputs.shape[1:2],
-            **hyperparameters,
-        )
-    else:
-        model = build_model(section, input_size=data.inputs.shape[1:3], **hyperparameters)
+    model = build_model(
+        section,
+        vocabulary=data.vocabulary if isinstance(data, data_mod.TextData) else None,
+        input_size=data.inputs.shape[1 : 1 + model_spec(section).spatial_axes],
+        **hyperparameters,
+    )
     return train(model, data, every=every, callback=callback, should_stop=should_stop)
