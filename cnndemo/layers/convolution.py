@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cnndemo import ops
+from cnndemo import explain, ops
 from cnndemo.bounds import MAX_LOWERING_ENTRIES
 from cnndemo.layers.base import Layer, as_tuple, ones
 
@@ -57,40 +57,23 @@ def _lowering(
         kernel's row-major order, channels last); padded elements have all-zero rows. None when
         the matrix would be too large (the caller then uses cnndemo.ops).
     """
-    out_spatial, starts = [], []
-    for n, k, s, d in zip(spatial, kernel_spatial, stride, dilation, strict=True):
-        # Both raise a ValueError naming the sizes when the kernel does not fit.
-        out = ops.output_size(n, k, s, padding, d)
-        before = ops.padding_amounts(n, k, s, padding, d)[0]
-        out_spatial.append(out)
-        # Input coordinate of each (output position, kernel offset) pair along this axis.
-        starts.append(np.arange(out)[:, None] * s + np.arange(k)[None, :] * d - before)
+    # Raises a ValueError naming the sizes when the kernel does not fit.
+    plan = explain.conv_plan(spatial, kernel_spatial, stride, padding, dilation)
+    out_spatial = plan.out_shape
     positions = math.prod(out_spatial)
     window = math.prod(kernel_spatial) * channels
     inputs = math.prod(spatial) * channels
     if positions * window * inputs > _MAX_LOWERING_ENTRIES:
         return tuple(out_spatial), None
-    # Broadcast the per-axis coordinates to (out_0, ..., k_0, ..., channels) in the row order
-    # cols uses: output position major, then kernel offset, then channel.
-    nd = len(spatial)
-    valid = np.ones((1,) * (2 * nd), dtype=bool)
-    flat = np.zeros((1,) * (2 * nd), dtype=np.int64)
-    for axis, (coords, n) in enumerate(zip(starts, spatial, strict=True)):
-        shape = [1] * (2 * nd)
-        shape[axis], shape[nd + axis] = coords.shape
-        c = coords.reshape(shape)
-        valid = valid & (c >= 0) & (c < n)
-        flat = flat * n + c
-    valid = np.broadcast_to(valid, (*out_spatial, *kernel_spatial))
-    flat = np.broadcast_to(flat, valid.shape)
-    rows = np.arange(positions * math.prod(kernel_spatial))
-    cols = flat.reshape(-1)
-    keep = valid.reshape(-1)
+    # Rows of cols: output position major, then kernel tap, then channel (explain's order).
+    index = plan.cell_index().reshape(-1)
+    keep = index >= 0
+    rows = np.arange(index.size)
     gather = np.zeros((positions * window, inputs))
     chan = np.arange(channels)
     gather[
         (rows[keep][:, None] * channels + chan).reshape(-1),
-        (cols[keep][:, None] * channels + chan).reshape(-1),
+        (index[keep][:, None] * channels + chan).reshape(-1),
     ] = 1.0
     return tuple(out_spatial), gather
 

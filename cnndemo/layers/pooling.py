@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cnndemo import ops
+from cnndemo import explain, ops
 from cnndemo.bounds import MAX_LOWERING_ENTRIES
 from cnndemo.layers.base import Layer, as_tuple, ones
 
@@ -129,26 +129,23 @@ class Pool2D(Layer):
         plan = self._plans.get(spatial)
         if plan is not None:
             return plan
-        (h, w), (kh, kw), (sy, sx) = spatial, self.size, self.stride
-        oh = ops.output_size(h, kh, sy, self.padding)
-        ow = ops.output_size(w, kw, sx, self.padding)
+        (h, w), (kh, kw) = spatial, self.size
+        geometry = explain.pool_plan(spatial, self.size, self.stride, self.padding)
+        oh, ow = geometry.out_shape
         if h * w * oh * ow * kh * kw > _MAX_LOWERING_ENTRIES:
             plan = _PoolPlan((oh, ow), None, False, None, None)
             self._plans[spatial] = plan
             return plan
-        top = ops.padding_amounts(h, kh, sy, self.padding)[0]
-        left = ops.padding_amounts(w, kw, sx, self.padding)[0]
-        rows = np.arange(oh)[:, None, None, None] * sy + np.arange(kh)[None, None, :, None] - top
-        cols = np.arange(ow)[None, :, None, None] * sx + np.arange(kw)[None, None, None, :] - left
-        inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
         # Padded elements point at an extra slot h*w that holds the neutral value.
-        index = np.where(inside, rows * w + cols, h * w).reshape(oh * ow, kh * kw)
+        cells = geometry.cell_index()
+        inside = cells >= 0
+        index = np.where(inside, cells, h * w)
         # scatter[i, r]: 1 where window element r (position-major) reads input element i; its
         # matmul sends window gradients back to the input and sums overlapping windows.
         scatter = np.zeros((h * w + 1, oh * ow * kh * kw))
         scatter[index.reshape(-1), np.arange(index.size)] = 1.0
         scatter = np.ascontiguousarray(scatter[: h * w])
-        counts = inside.reshape(oh * ow, kh * kw).sum(axis=1)
+        counts = inside.sum(axis=1)
         # Averaging as a matmul: each output row weights its window's inputs by 1/count.
         average = scatter.T.reshape(oh * ow, kh * kw, h * w).sum(axis=1) / counts[:, None]
         plan = _PoolPlan((oh, ow), index, not inside.all(), scatter, average)
