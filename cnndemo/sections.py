@@ -156,6 +156,14 @@ def run_section(
     return report
 
 
+EPOCH_RULE = (
+    "Errors are printed as the tutorial's scripts print them: the line 'epoch E' (E = 100, "
+    "200, ...) shows the error measured in the E-th training step, before that step's update, "
+    "so after E - 1 updates; the untrained model's error (epoch 0 in the app's charts) is the "
+    "first step's. --json keeps every step's error in 'errors' (errors[E - 1] is epoch E's)."
+)
+
+
 def _vector(values: list[float]) -> str:
     return "[" + ", ".join(f"{v:.4f}" for v in values) + "]"
 
@@ -163,8 +171,8 @@ def _vector(values: list[float]) -> str:
 def format_report(report: dict[str, Any], every: int = 100) -> str:
     """The text the tutorial's scripts print for a :func:`run_section` result.
 
-    Error every ``every`` epochs, then the learned vectors, then each example with its
-    probability.
+    Error every ``every`` epochs, labelled as the scripts label it (:data:`EPOCH_RULE`), then
+    the learned vectors, then each example with its probability.
     """
     lines = [f"Section {report['section']}: {report['title']}"]
     if "output" in report:
@@ -176,9 +184,9 @@ def format_report(report: dict[str, Any], every: int = 100) -> str:
             str(report["output"]),
         ]
         return "\n".join(lines)
-    for epoch, error in enumerate(report["errors"]):
-        if epoch % every == 0:
-            lines.append(f"epoch {epoch:5d}  error {error:.6f}")
+    errors = report["errors"]
+    for epoch in range(every, len(errors) + 1, every):
+        lines.append(f"epoch {epoch:5d}  error {errors[epoch - 1]:.6f}")
     lines.append(f"final error {report['final_error']:.6f}")
     text = model_spec(report["section"]).input_kind == "text"
     groups = (
