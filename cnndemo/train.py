@@ -45,6 +45,11 @@ class Snapshot:
     feature_maps : list of ndarray
         Post-activation output of each conv layer: (n, positions, channels) for text,
         (n, out_h, out_w, channels) for images (two entries in section 7).
+    parameters : ndarray, shape (parameters,)
+        Every weight in this state, laid out as ``Model.parameters``
+        (``Model.unflatten`` names them).
+    gradients : ndarray, shape (parameters,)
+        The gradient of the error at these weights (what this epoch's update used).
     """
 
     epoch: int
@@ -53,6 +58,8 @@ class Snapshot:
     window_vectors: dict[str, np.ndarray]
     example_vectors: np.ndarray
     feature_maps: list[np.ndarray]
+    parameters: np.ndarray | None = None
+    gradients: np.ndarray | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready copy: arrays become nested lists, same keys as the attributes."""
@@ -63,6 +70,8 @@ class Snapshot:
             "window_vectors": {k: v.tolist() for k, v in self.window_vectors.items()},
             "example_vectors": self.example_vectors.tolist(),
             "feature_maps": [m.tolist() for m in self.feature_maps],
+            "parameters": None if self.parameters is None else self.parameters.tolist(),
+            "gradients": None if self.gradients is None else self.gradients.tolist(),
         }
 
 
@@ -85,6 +94,9 @@ class TrainResult:
         ``final.epoch == len(errors) - 1``).
     stopped : bool
         True when a callback or ``should_stop`` ended training early.
+    gradient_norms : ndarray, shape (epochs run, named parameters), or None
+        With ``record_gradients``: each epoch's gradient norm per named parameter (the order of
+        ``Model.named_parameters``), measured with that epoch's error.
     """
 
     model: Model
@@ -93,6 +105,7 @@ class TrainResult:
     snapshots: list[Snapshot] = field(default_factory=list)
     final: Snapshot | None = None
     stopped: bool = False
+    gradient_norms: np.ndarray | None = None
 
     def predictions(self) -> list[dict[str, Any]]:
         """``[{"input": name, "target": 0/1, "probability": p}, ...]`` in data order."""
@@ -121,6 +134,8 @@ def _snapshot(
         window_vectors=dict(zip(labels, vectors, strict=True)),
         example_vectors=model.example_vectors().copy(),
         feature_maps=[m.copy() for m in model.feature_maps()],
+        parameters=model.parameters.copy(),
+        gradients=model.gradients.copy(),
     )
 
 
@@ -147,6 +162,7 @@ def train(
     every: int | None = None,
     callback: Callable[[Snapshot], bool | None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    record_gradients: bool = False,
 ) -> TrainResult:
     """Train ``model`` on the whole of ``data`` at every step.
 
@@ -168,6 +184,8 @@ def train(
         update. Also called once with the final snapshot (its return value then ignored).
     should_stop : callable, optional
         Polled before every epoch; returning True stops training (e.g. a Stop button).
+    record_gradients : bool
+        Keep every epoch's gradient norm per named parameter (``TrainResult.gradient_norms``).
 
     Returns
     -------
@@ -186,6 +204,8 @@ def train(
     loss, step = model.loss, optimizer.step  # bound once: the loop is all per-call overhead
     result = TrainResult(model, data, [])
     errors = result.errors
+    norms: list[np.ndarray] | None = [] if record_gradients else None
+    offsets = model.parameter_offsets()
     applied = 0
     for epoch in range(epochs):
         if should_stop is not None and should_stop():
@@ -193,6 +213,8 @@ def train(
             break
         error = loss(inputs, targets)
         errors.append(error)
+        if norms is not None:
+            norms.append(np.add.reduceat(grads * grads, offsets))
         if every is not None and epoch % every == 0:
             snapshot = _snapshot(model, epoch, error, labels, windows)
             result.snapshots.append(snapshot)
@@ -201,7 +223,11 @@ def train(
                 break
         step(params, grads)
         applied += 1
-    error = loss(inputs, targets, backward=False)
+    if norms is not None:
+        result.gradient_norms = np.sqrt(np.array(norms).reshape(len(norms), len(offsets)))
+    # With its gradient: the final state is where a "continue" starts, so its gradient is the
+    # next update's.
+    error = loss(inputs, targets)
     result.final = _snapshot(model, applied, error, labels, windows)
     if callback is not None:
         callback(result.final)
@@ -234,6 +260,7 @@ def train_section(
     every: int | None = None,
     callback: Callable[[Snapshot], bool | None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    record_gradients: bool = False,
     **hyperparameters: Any,
 ) -> TrainResult:
     """Build a section's data and model and train it: the one call a page needs.
@@ -243,7 +270,7 @@ def train_section(
     section : {3, 4, 5, 6, 7, 8}
     sentences, images, labels : optional
         The learner's data (see :func:`make_data`); the tutorial's by default.
-    every, callback, should_stop :
+    every, callback, should_stop, record_gradients :
         As :func:`train`.
     **hyperparameters
         Any key of :func:`cnndemo.models.default_hyperparameters` (``epochs``, ``seed``,
@@ -260,4 +287,11 @@ def train_section(
         input_size=data.inputs.shape[1 : 1 + model_spec(section).spatial_axes],
         **hyperparameters,
     )
-    return train(model, data, every=every, callback=callback, should_stop=should_stop)
+    return train(
+        model,
+        data,
+        every=every,
+        callback=callback,
+        should_stop=should_stop,
+        record_gradients=record_gradients,
+    )
