@@ -207,28 +207,31 @@ def train(
     norms: list[np.ndarray] | None = [] if record_gradients else None
     offsets = model.parameter_offsets()
     applied = 0
-    for epoch in range(epochs):
-        if should_stop is not None and should_stop():
-            result.stopped = True
-            break
-        error = loss(inputs, targets)
-        errors.append(error)
-        if norms is not None:
-            norms.append(np.add.reduceat(grads * grads, offsets))
-        if every is not None and epoch % every == 0:
-            snapshot = _snapshot(model, epoch, error, labels, windows)
-            result.snapshots.append(snapshot)
-            if callback is not None and callback(snapshot) is False:
+    # A diverging run overflows; that is a result to explain (cnndemo.diagnose), not a warning
+    # to print on the server's console every epoch.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(epochs):
+            if should_stop is not None and should_stop():
                 result.stopped = True
                 break
-        step(params, grads)
-        applied += 1
-    if norms is not None:
-        result.gradient_norms = np.sqrt(np.array(norms).reshape(len(norms), len(offsets)))
-    # With its gradient: the final state is where a "continue" starts, so its gradient is the
-    # next update's.
-    error = loss(inputs, targets)
-    result.final = _snapshot(model, applied, error, labels, windows)
+            error = loss(inputs, targets)
+            errors.append(error)
+            if norms is not None:
+                norms.append(np.add.reduceat(grads * grads, offsets))
+            if every is not None and epoch % every == 0:
+                snapshot = _snapshot(model, epoch, error, labels, windows)
+                result.snapshots.append(snapshot)
+                if callback is not None and callback(snapshot) is False:
+                    result.stopped = True
+                    break
+            step(params, grads)
+            applied += 1
+        if norms is not None:
+            result.gradient_norms = np.sqrt(np.array(norms).reshape(len(norms), len(offsets)))
+        # With its gradient: the final state is where a "continue" starts, so its gradient is the
+        # next update's.
+        error = loss(inputs, targets)
+        result.final = _snapshot(model, applied, error, labels, windows)
     if callback is not None:
         callback(result.final)
     return result
