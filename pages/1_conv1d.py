@@ -32,7 +32,7 @@ reroute_deep_link()
 PAGE = "conv1d"
 TITLE = "Convolution in 1D"
 
-# The tutorial's reference setup (SECTIONS.md, section 1): 4 vectors of size 5 holding 1..20,
+# The tutorial's reference setup (docs/lesson.md, section 1): 4 vectors of size 5 holding 1..20,
 # a (3, 5, 2) kernel holding 1..30, stride 1, VALID -> [[2360, 2480], [3485, 3680]].
 X_DEFAULT = np.arange(1, 21, dtype=np.float64).reshape(4, 5)
 K_DEFAULT = np.arange(1, 31, dtype=np.float64).reshape(3, 5, 2)

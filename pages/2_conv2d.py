@@ -40,7 +40,7 @@ reroute_deep_link()
 PAGE = "conv2d"
 TITLE = "Convolution in 2D"
 
-# The tutorial's reference setup (SECTIONS.md, section 2): a 5 x 4 grid of 3-vectors holding
+# The tutorial's reference setup (docs/lesson.md, section 2): a 5 x 4 grid of 3-vectors holding
 # 1..60, a (4, 2, 3, 1) kernel holding 1..24, stride (1, 1), VALID
 # -> [[8680, 9580, 10480], [12280, 13180, 14080]].
 X_DEFAULT = np.arange(1, 61, dtype=np.float64).reshape(5, 4, 3)

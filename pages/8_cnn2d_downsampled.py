@@ -60,7 +60,7 @@ PAGE = "cnn2d-downsampled"
 TITLE = "CNN 2D down sampled"
 KEY_TEXT = "Pooling shrinks a grid"
 
-# The tutorial's worked example (SECTIONS.md, section 8): a 4 x 4 grid of 3-vectors. Three
+# The tutorial's worked example (docs/lesson.md, section 8): a 4 x 4 grid of 3-vectors. Three
 # vectors of the top-left group are built so that each holds the maximum of a different channel:
 # 2 x 2 max pooling with stride 2 gives (16, 17, 18) (22, 23, 24) / (40, 41, 42) (46, 47, 48).
 X_DEFAULT = np.array(

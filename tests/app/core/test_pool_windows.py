@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import cnndemo
 from app.core import pool_windows as pw
 
-# SECTIONS.md, section 8.
+# docs/lesson.md, section 8.
 REFERENCE = np.array(
     [
         [[1, 17, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]],
