@@ -134,33 +134,18 @@ class Model:
         }
 
     def unflatten(self, flat: np.ndarray) -> dict[str, np.ndarray]:
-        """A flat vector laid out like ``parameters`` (a snapshot's weights or gradients), cut
-        into named arrays shaped as :meth:`named_parameters` (copies)."""
-        flat = np.asarray(flat, dtype=np.float64)
-        if flat.shape != self.parameters.shape:
-            raise ValueError(
-                f"a flat vector of this model has {self.parameters.size} numbers, got {flat.shape}"
-            )
-        named, offset = {}, 0
-        for name, value in self.named_parameters().items():
-            named[name] = flat[offset : offset + value.size].reshape(value.shape).copy()
-            offset += value.size
-        return named
-
-    def parameter_offsets(self) -> list[int]:
-        """Start of each named parameter in the flat ``parameters`` (the order of
-        :meth:`named_parameters`)."""
-        sizes = [value.size for value in self.named_parameters().values()]
-        return [int(v) for v in np.concatenate([[0], np.cumsum(sizes)[:-1]])]
+        """A flat vector laid out like ``parameters`` (a snapshot's weights or gradients) cut
+        into named copies shaped as :meth:`named_parameters`."""
+        flat = np.asarray(flat, dtype=np.float64).reshape(self.parameters.shape)
+        ends = np.cumsum([value.size for value in self.named_parameters().values()])
+        return {
+            name: flat[end - value.size : end].reshape(value.shape).copy()
+            for (name, value), end in zip(self.named_parameters().items(), ends, strict=True)
+        }
 
     def set_parameters(self, flat: np.ndarray) -> None:
         """Overwrite every weight from a flat vector (a snapshot's ``parameters``)."""
-        flat = np.asarray(flat, dtype=np.float64)
-        if flat.shape != self.parameters.shape or not np.all(np.isfinite(flat)):
-            raise ValueError(
-                f"expected {self.parameters.size} finite numbers, got shape {flat.shape}"
-            )
-        self.parameters[...] = flat
+        self.parameters[...] = np.asarray(flat, dtype=np.float64).reshape(self.parameters.shape)
 
     def layer(self, name: str) -> Layer:
         """The layer called ``name`` (see ``layer_names``)."""

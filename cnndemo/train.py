@@ -205,7 +205,8 @@ def train(
     result = TrainResult(model, data, [])
     errors = result.errors
     norms: list[np.ndarray] | None = [] if record_gradients else None
-    offsets = model.parameter_offsets()
+    sizes = [value.size for value in model.named_parameters().values()]
+    offsets = [0, *np.cumsum(sizes)[:-1].tolist()]
     applied = 0
     # A diverging run overflows; that is a result to explain (cnndemo.diagnose), not a warning
     # to print on the server's console every epoch.

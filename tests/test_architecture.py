@@ -105,8 +105,5 @@ def test_app_pages_and_entry_point_modules_stay_under_400_lines():
     assert not too_long("app", "pages", "streamlit_app")
 
 
-# The engine is being split in its own branch (cnndemo/models.py has 410 lines at this writing):
-# drop the mark when it lands.
-@pytest.mark.xfail(strict=False, reason="the engine's split into small modules is in progress")
 def test_engine_modules_stay_under_400_lines():
     assert not too_long("cnndemo")
