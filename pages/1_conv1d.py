@@ -8,23 +8,24 @@ import streamlit as st
 
 import cnndemo
 from app.core import ledger, limits
+from app.core.controls import (
+    Controls,
+    TensorSpec,
+    dilation_control,
+    padding_control,
+    size_control,
+    stride_control,
+)
 from app.core.numbers import nested_text
 from app.core.presets import GENERAL_PRESETS
-from app.core.share import ChoiceField, IntField, Schema, TensorField
 from app.figures.tensors import vector_figure
 from app.server import reroute_deep_link
 from app.widgets.cached_figures import cached_figure
-from app.widgets.controls import dilation_input, keep_state, padding_input, size_input, stride_input
+from app.widgets.controls import control_row, keep_state
 from app.widgets.ledger_view import show_ledger
 from app.widgets.share_box import link_warning, restore_from_link, share_link
 from app.widgets.stepper import PLAY_SECONDS, choose_channel, play_toggle, window_stepper
-from app.widgets.tensor_editor import (
-    TensorSpec,
-    init_tensor,
-    set_tensor,
-    tensor_editor,
-    tensor_value,
-)
+from app.widgets.tensor_editor import init_tensor, tensor_editor
 from cnndemo import ops
 
 reroute_deep_link()
@@ -39,15 +40,29 @@ K_DEFAULT = np.arange(1, 31, dtype=np.float64).reshape(3, 5, 2)
 V_DEFAULT = np.array([3, 1, 4, 1, 5, 9, 2, 6], dtype=np.float64)
 W_DEFAULT = np.array([1, 0, -1], dtype=np.float64)
 
-X = TensorSpec("c1d.x", "sequence", "Input x (rows = positions)", ("c1d.n", "c1d.cin"))
+# Tab 1, sequences of vectors: sizes (the tables carry them in the link), stride, dilation, padding.
+LENGTH = size_control("c1d.n", "input length", limits.MAX_LENGTH)
+IN_CHANNELS = size_control("c1d.cin", "input channels", limits.MAX_CHANNELS)
+KERNEL = size_control("c1d.kw", "kernel width", limits.MAX_KERNEL)
+OUT_CHANNELS = size_control("c1d.cout", "output channels", limits.MAX_CHANNELS)
+STRIDE = stride_control("c1d.s", "s")
+DILATION = dilation_control("c1d.d", "d")
+PADDING = padding_control("c1d.p", "p")
+X = TensorSpec("c1d.x", "sequence", "Input x (rows = positions)", (LENGTH, IN_CHANNELS), "x")
 K = TensorSpec(
     "c1d.k",
     "kernel1d",
     "Kernel W (one table per output channel)",
-    ("c1d.kw", "c1d.cin", "c1d.cout"),
+    (KERNEL, IN_CHANNELS, OUT_CHANNELS),
+    "k",
 )
-V = TensorSpec("c1d.v", "vector", "Input numbers", ("c1d.vn",))
-W = TensorSpec("c1d.w", "vector", "Kernel numbers", ("c1d.wk",))
+# Tab 2, the scalar case.
+V_LENGTH = size_control("c1d.vn", "input length", limits.MAX_LENGTH)
+W_LENGTH = size_control("c1d.wk", "kernel length", limits.MAX_KERNEL)
+V_STRIDE = stride_control("c1d.vs", "vs")
+V_PADDING = padding_control("c1d.vp", "vp")
+V = TensorSpec("c1d.v", "vector", "Input numbers", (V_LENGTH,), "v")
+W = TensorSpec("c1d.w", "vector", "Kernel numbers", (W_LENGTH,), "w")
 
 
 def _consistent(state: dict) -> list[str]:
@@ -56,38 +71,12 @@ def _consistent(state: dict) -> list[str]:
     return []
 
 
-SCHEMA = Schema(
-    (
-        TensorField("x", (limits.MAX_LENGTH, limits.MAX_CHANNELS)),
-        TensorField("k", (limits.MAX_KERNEL, limits.MAX_CHANNELS, limits.MAX_CHANNELS)),
-        IntField("s", 1, limits.MAX_STRIDE),
-        ChoiceField("p", ("valid", "same")),
-        IntField("d", 1, limits.MAX_DILATION),
-        TensorField("v", (limits.MAX_LENGTH,)),
-        TensorField("w", (limits.MAX_KERNEL,)),
-        IntField("vs", 1, limits.MAX_STRIDE),
-        ChoiceField("vp", ("valid", "same")),
-    ),
-    check=_consistent,
-)
-
-
-# (share-link field, widget key, default) of every control besides the tables.
-CONTROLS = (
-    ("s", "c1d.s", 1),
-    ("p", "c1d.p", "valid"),
-    ("d", "c1d.d", 1),
-    ("vs", "c1d.vs", 1),
-    ("vp", "c1d.vp", "valid"),
-)
-SIZE_KEYS = ("c1d.n", "c1d.cin", "c1d.kw", "c1d.cout", "c1d.vn", "c1d.wk")
-
-
-def _apply_link(state: dict) -> None:
-    for spec, field in ((X, "x"), (K, "k"), (V, "v"), (W, "w")):
-        set_tensor(spec, state[field])
-    for field, key, _ in CONTROLS:
-        st.session_state[key] = state[field]
+CONTROLS = Controls(
+    (LENGTH, IN_CHANNELS, KERNEL, OUT_CHANNELS, STRIDE, PADDING, DILATION,
+     V_LENGTH, W_LENGTH, V_STRIDE, V_PADDING),
+    (X, K, V, W),
+)  # fmt: skip
+SCHEMA = CONTROLS.schema(check=_consistent)
 
 
 COLOUR_NOTE = (
@@ -136,22 +125,8 @@ def vectors_part() -> None:
         "one more axis than the items: for every tap it holds a matrix from input channels to "
         "output channels. Change any number, size or setting; everything below follows."
     )
-    cols = st.columns(4)
-    with cols[0]:
-        n = size_input("c1d.n", "input length", 1, limits.MAX_LENGTH)
-    with cols[1]:
-        size_input("c1d.cin", "input channels", 1, limits.MAX_CHANNELS)
-    with cols[2]:
-        k = size_input("c1d.kw", "kernel width", 1, limits.MAX_KERNEL)
-    with cols[3]:
-        size_input("c1d.cout", "output channels", 1, limits.MAX_CHANNELS)
-    cols = st.columns([1, 1, 2])
-    with cols[0]:
-        stride = stride_input("c1d.s")
-    with cols[1]:
-        dilation = dilation_input("c1d.d")
-    with cols[2]:
-        padding = padding_input("c1d.p")
+    n, _, k, _ = control_row((LENGTH, IN_CHANNELS, KERNEL, OUT_CHANNELS))
+    stride, dilation, padding = control_row((STRIDE, DILATION, PADDING), widths=(1, 1, 2))
 
     left, right = st.columns([2, 3])
     with left:
@@ -201,15 +176,7 @@ def scalar_part() -> None:
         "list of weights: each output is the weighted sum of the numbers under the kernel. "
         "Try stride 2: the kernel jumps two places at a time and the output halves."
     )
-    cols = st.columns(4)
-    with cols[0]:
-        n = size_input("c1d.vn", "input length", 1, limits.MAX_LENGTH)
-    with cols[1]:
-        k = size_input("c1d.wk", "kernel length", 1, limits.MAX_KERNEL)
-    with cols[2]:
-        stride = stride_input("c1d.vs")
-    with cols[3]:
-        padding = padding_input("c1d.vp")
+    n, k, stride, padding = control_row((V_LENGTH, W_LENGTH, V_STRIDE, V_PADDING))
     left, right = st.columns(2)
     with left:
         v = tensor_editor(V, tutorial=V_DEFAULT).value
@@ -244,22 +211,10 @@ def scalar_part() -> None:
     st.markdown("Every output written out:\n" + "\n".join(lines))
 
 
-def share_state() -> dict:
-    """The setup as the share link stores it (both tabs, whichever is open)."""
-    state = st.session_state
-    return {
-        "x": tensor_value(X),
-        "k": tensor_value(K),
-        "v": tensor_value(V),
-        "w": tensor_value(W),
-        **{field: state.get(key, default) for field, key, default in CONTROLS},
-    }
-
-
-keep_state([key for _, key, _ in CONTROLS] + list(SIZE_KEYS))
+keep_state(CONTROLS.keys)
 for spec, default in ((X, X_DEFAULT), (K, K_DEFAULT), (V, V_DEFAULT), (W, W_DEFAULT)):
     init_tensor(spec, default)
-restore_from_link(PAGE, SCHEMA, _apply_link)
+restore_from_link(PAGE, SCHEMA, lambda state: CONTROLS.apply(state, st.session_state))
 
 st.title(TITLE)
 link_warning(PAGE)
@@ -283,4 +238,4 @@ if vectors_tab.open:
 if scalar_tab.open:
     with scalar_tab:
         scalar_part()
-share_link(SCHEMA, share_state())
+share_link(SCHEMA, CONTROLS.share_state(st.session_state))

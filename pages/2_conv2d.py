@@ -8,31 +8,26 @@ import streamlit as st
 
 import cnndemo
 from app.core import ledger, limits, pictures
+from app.core.controls import (
+    Control,
+    Controls,
+    TensorSpec,
+    activation_control,
+    dilation_control,
+    padding_control,
+    size_control,
+    stride_control,
+)
 from app.core.numbers import format_value, nested_text
 from app.core.presets import IMAGE_KERNELS, apply_activation, classic_kernel
-from app.core.share import ChoiceField, IntField, Schema, TensorField
 from app.figures.tensors import image_figure
 from app.server import reroute_deep_link
 from app.widgets.cached_figures import cached_figure
-from app.widgets.controls import (
-    activation_input,
-    dilation_input,
-    keep_state,
-    padding_input,
-    size_input,
-    stride2d_inputs,
-    stride_input,
-)
+from app.widgets.controls import control_input, control_row, keep_state
 from app.widgets.ledger_view import show_ledger
 from app.widgets.share_box import link_warning, restore_from_link, share_link
 from app.widgets.stepper import PLAY_SECONDS, choose_channel, play_toggle, window_stepper
-from app.widgets.tensor_editor import (
-    TensorSpec,
-    init_tensor,
-    set_tensor,
-    tensor_editor,
-    tensor_value,
-)
+from app.widgets.tensor_editor import init_tensor, tensor_editor
 from cnndemo import ops
 
 reroute_deep_link()
@@ -46,16 +41,40 @@ TITLE = "Convolution in 2D"
 X_DEFAULT = np.arange(1, 61, dtype=np.float64).reshape(5, 4, 3)
 K_DEFAULT = np.arange(1, 25, dtype=np.float64).reshape(4, 2, 3, 1)
 IMAGE_KERNEL_DEFAULT = classic_kernel("Sobel x")[:, :, None, None]
-IMAGE_ACTIVATIONS = ("none", "relu")
 
-X = TensorSpec("c2d.x", "grid", "Input x (one table per channel)", ("c2d.h", "c2d.w", "c2d.cin"))
+# Tab 1, grids of vectors: sizes (the tables carry them in the link), strides, dilation, padding.
+HEIGHT = size_control("c2d.h", "input height (rows)", limits.MAX_HEIGHT)
+WIDTH = size_control("c2d.w", "input width (columns)", limits.MAX_WIDTH)
+IN_CHANNELS = size_control("c2d.cin", "input channels", limits.MAX_CHANNELS)
+KERNEL_H = size_control("c2d.kh", "kernel height", limits.MAX_KERNEL)
+KERNEL_W = size_control("c2d.kw", "kernel width", limits.MAX_KERNEL)
+OUT_CHANNELS = size_control("c2d.cout", "output channels", limits.MAX_CHANNELS)
+STRIDE_Y = stride_control("c2d.s.sy", "sy", "stride y (rows)")
+STRIDE_X = stride_control("c2d.s.sx", "sx", "stride x (columns)")
+DILATION = dilation_control("c2d.d", "d")
+PADDING = padding_control("c2d.p", "p")
+X = TensorSpec(
+    "c2d.x", "grid", "Input x (one table per channel)", (HEIGHT, WIDTH, IN_CHANNELS), "x"
+)
 K = TensorSpec(
     "c2d.k",
     "kernel2d",
     "Kernel W (one table per input → output channel pair)",
-    ("c2d.kh", "c2d.kw", "c2d.cin", "c2d.cout"),
+    (KERNEL_H, KERNEL_W, IN_CHANNELS, OUT_CHANNELS),
+    "k",
 )
-IK = TensorSpec("c2d.ik", "kernel2d", "Picture kernel", ("c2d.ikh", "c2d.ikw", None, None))
+# Tab 2, pictures: where the picture comes from, its kernel, stride, padding and activation.
+SOURCE = Control(
+    "c2d.src", None, "picture", "choice", "built-in", options=("built-in", "upload your own"),
+    widget="radio",
+)  # fmt: skip
+IMAGE_KERNEL_H = size_control("c2d.ikh", "kernel height", limits.MAX_IMAGE_KERNEL)
+IMAGE_KERNEL_W = size_control("c2d.ikw", "kernel width", limits.MAX_IMAGE_KERNEL)
+IMAGE_STRIDE = stride_control("c2d.is", "is")
+IMAGE_PADDING = padding_control("c2d.ip", "ip", default="same")
+IMAGE_ACTIVATION = activation_control("c2d.act", "act", ("none", "relu"), label="then apply")
+IK = TensorSpec("c2d.ik", "kernel2d", "Picture kernel", (IMAGE_KERNEL_H, IMAGE_KERNEL_W, None, None),
+                "ik")  # fmt: skip
 
 
 def _consistent(state: dict) -> list[str]:
@@ -64,55 +83,13 @@ def _consistent(state: dict) -> list[str]:
     return []
 
 
-SCHEMA = Schema(
-    (
-        TensorField("x", (limits.MAX_HEIGHT, limits.MAX_WIDTH, limits.MAX_CHANNELS)),
-        TensorField(
-            "k", (limits.MAX_KERNEL, limits.MAX_KERNEL, limits.MAX_CHANNELS, limits.MAX_CHANNELS)
-        ),
-        IntField("sy", 1, limits.MAX_STRIDE),
-        IntField("sx", 1, limits.MAX_STRIDE),
-        ChoiceField("p", ("valid", "same")),
-        IntField("d", 1, limits.MAX_DILATION),
-        TensorField("ik", (limits.MAX_IMAGE_KERNEL, limits.MAX_IMAGE_KERNEL)),
-        IntField("is", 1, limits.MAX_STRIDE),
-        ChoiceField("ip", ("valid", "same")),
-        ChoiceField("act", IMAGE_ACTIVATIONS),
-    ),
-    check=_consistent,
-)
-
-
-# (share-link field, widget key, default) of every control besides the tables.
-CONTROLS = (
-    ("sy", "c2d.s.sy", 1),
-    ("sx", "c2d.s.sx", 1),
-    ("p", "c2d.p", "valid"),
-    ("d", "c2d.d", 1),
-    ("is", "c2d.is", 1),
-    ("ip", "c2d.ip", "same"),
-    ("act", "c2d.act", "none"),
-)
-SIZE_KEYS = ("c2d.h", "c2d.w", "c2d.cin", "c2d.kh", "c2d.kw", "c2d.cout", "c2d.ikh", "c2d.ikw")
-
-
-def _apply_link(state: dict) -> None:
-    set_tensor(X, state["x"])
-    set_tensor(K, state["k"])
-    set_tensor(IK, state["ik"][:, :, None, None])
-    for field, key, _ in CONTROLS:
-        st.session_state[key] = state[field]
-
-
-def share_state() -> dict:
-    """The setup as the share link stores it (both tabs, whichever is open)."""
-    state = st.session_state
-    return {
-        "x": tensor_value(X),
-        "k": tensor_value(K),
-        "ik": tensor_value(IK)[:, :, 0, 0],
-        **{field: state.get(key, default) for field, key, default in CONTROLS},
-    }
+CONTROLS = Controls(
+    (HEIGHT, WIDTH, IN_CHANNELS, KERNEL_H, KERNEL_W, OUT_CHANNELS, STRIDE_Y, STRIDE_X,
+     PADDING, DILATION, SOURCE, IMAGE_KERNEL_H, IMAGE_KERNEL_W, IMAGE_STRIDE, IMAGE_PADDING,
+     IMAGE_ACTIVATION),
+    (X, K, IK),
+)  # fmt: skip
+SCHEMA = CONTROLS.schema(check=_consistent)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -179,19 +156,13 @@ def grids_part() -> None:
         "channel. The kernel is a small block of weights for each pair of input and output "
         "channels; it slides over rows and columns, each with its own stride."
     )
-    cols = st.columns(3)
-    with cols[0]:
-        h = size_input("c2d.h", "input height (rows)", 1, limits.MAX_HEIGHT)
-        kh = size_input("c2d.kh", "kernel height", 1, limits.MAX_KERNEL)
-        sy, sx = stride2d_inputs("c2d.s")
-    with cols[1]:
-        w = size_input("c2d.w", "input width (columns)", 1, limits.MAX_WIDTH)
-        kw = size_input("c2d.kw", "kernel width", 1, limits.MAX_KERNEL)
-        dilation = dilation_input("c2d.d")
-    with cols[2]:
-        size_input("c2d.cin", "input channels", 1, limits.MAX_CHANNELS)
-        size_input("c2d.cout", "output channels", 1, limits.MAX_CHANNELS)
-        padding = padding_input("c2d.p")
+    left, middle, right = st.columns(3)
+    with left:
+        h, kh, sy, sx = (control_input(c) for c in (HEIGHT, KERNEL_H, STRIDE_Y, STRIDE_X))
+    with middle:
+        w, kw, dilation = (control_input(c) for c in (WIDTH, KERNEL_W, DILATION))
+    with right:
+        _, _, padding = (control_input(c) for c in (IN_CHANNELS, OUT_CHANNELS, PADDING))
 
     x = tensor_editor(X, tutorial=X_DEFAULT).value
     kernel = tensor_editor(K, tutorial=K_DEFAULT, per_row=4).value
@@ -242,7 +213,6 @@ def grids_part() -> None:
             h, w, x.shape[2], (kh, kw), kernel.shape[3], (sy, sx), padding, dilation
         )  # fmt: skip
     )
-    return {"x": x, "k": kernel, "sy": sy, "sx": sx, "p": padding, "d": dilation}
 
 
 def pictures_part() -> None:
@@ -252,7 +222,7 @@ def pictures_part() -> None:
         "edges. The result, a **feature map**, is drawn red where it is negative and blue where "
         "it is positive."
     )
-    source = st.radio("picture", ("built-in", "upload your own"), key="c2d.src", horizontal=True)
+    source = control_input(SOURCE)
     picture = _builtin_picture()
     if source == "upload your own":
         upload = st.file_uploader(
@@ -266,15 +236,9 @@ def pictures_part() -> None:
                 picture = _uploaded_picture(upload.getvalue())
             except ValueError as error:
                 st.error(f"Could not use this file: {error}. Showing the built-in picture.")
-    cols = st.columns(4)
-    with cols[0]:
-        size_input("c2d.ikh", "kernel height", 1, limits.MAX_IMAGE_KERNEL)
-    with cols[1]:
-        size_input("c2d.ikw", "kernel width", 1, limits.MAX_IMAGE_KERNEL)
-    with cols[2]:
-        stride = stride_input("c2d.is")
-    with cols[3]:
-        padding = padding_input("c2d.ip", default="same")
+    _, _, stride, padding = control_row(
+        (IMAGE_KERNEL_H, IMAGE_KERNEL_W, IMAGE_STRIDE, IMAGE_PADDING)
+    )
     kernel_col, activation_col = st.columns([3, 2])
     with kernel_col:
         kernel = tensor_editor(
@@ -284,7 +248,7 @@ def pictures_part() -> None:
             default_preset="Sobel x",
         ).value
     with activation_col:
-        activation = activation_input("c2d.act", options=IMAGE_ACTIVATIONS, label="then apply")
+        activation = control_input(IMAGE_ACTIVATION)
         st.caption(
             "Sobel x finds left-to-right brightness changes (vertical edges), Sobel y "
             "top-to-bottom ones; blurs average a neighbourhood; sharpen exaggerates "
@@ -306,10 +270,10 @@ def pictures_part() -> None:
     metrics[3].metric("largest value", format_value(float(feature.max())))
 
 
-keep_state([key for _, key, _ in CONTROLS] + list(SIZE_KEYS) + ["c2d.src"])
+keep_state(CONTROLS.keys)
 for spec, default in ((X, X_DEFAULT), (K, K_DEFAULT), (IK, IMAGE_KERNEL_DEFAULT)):
     init_tensor(spec, default)
-restore_from_link(PAGE, SCHEMA, _apply_link)
+restore_from_link(PAGE, SCHEMA, lambda state: CONTROLS.apply(state, st.session_state))
 
 st.title(TITLE)
 link_warning(PAGE)
@@ -336,4 +300,4 @@ if grids_tab.open:
 if pictures_tab.open:
     with pictures_tab:
         pictures_part()
-share_link(SCHEMA, share_state())
+share_link(SCHEMA, CONTROLS.share_state(st.session_state))

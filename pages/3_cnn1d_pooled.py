@@ -18,6 +18,7 @@ PREFIX = "s3"
 SECTION = 3
 TITLE = "CNN 1D pooled"
 SCHEMA = text_page_schema(pool=True)
+CONTROLS = cnn1d_text.text_controls(PREFIX, SECTION, pool=True)
 POOL_WORDS = {
     "max": "**max = ANY**: a sentence scores high on a channel as soon as *any* of its bigrams "
     "does. One telling bigram is enough.",
@@ -100,7 +101,7 @@ def _results(run: TrainingRun, pool: str) -> None:
     _try_sentence(run)
 
 
-cnn1d_text.open_text_page(PAGE, PREFIX, SCHEMA, TITLE)
+cnn1d_text.open_text_page(PAGE, CONTROLS, SCHEMA, TITLE)
 st.markdown(
     "A sentence becomes a row of word vectors (an **embedding**). A 1D convolution of width 2 "
     "turns each pair of neighbouring words — each **bigram** — into a small vector; the "
@@ -117,9 +118,9 @@ st.caption(
     "pool over positions t: max, min or average."
 )
 
-text, hp = cnn1d_text.sentences_and_model(PREFIX, SECTION, pool=True)
+text, hp = cnn1d_text.sentences_and_model(CONTROLS, pool=True)
 
 run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
 if run is not None and run.final is not None:
     _results(run, hp["pool"])
-cnn1d_text.model_files_and_link(PREFIX, SECTION, text, hp, SCHEMA, pool=True)
+cnn1d_text.model_files_and_link(CONTROLS, text, hp, SCHEMA, pool=True)

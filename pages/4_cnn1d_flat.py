@@ -23,6 +23,7 @@ PREFIX = "s4"
 SECTION = 4
 TITLE = "CNN 1D fully connected"
 SCHEMA = text_page_schema(pool=False)
+CONTROLS = cnn1d_text.text_controls(PREFIX, SECTION, pool=False)
 
 
 @st.cache_data(max_entries=16, show_spinner="Training the pooled model for comparison…")
@@ -161,7 +162,7 @@ def _results(run: TrainingRun) -> None:
     _compare(run, run.data)
 
 
-cnn1d_text.open_text_page(PAGE, PREFIX, SCHEMA, TITLE)
+cnn1d_text.open_text_page(PAGE, CONTROLS, SCHEMA, TITLE)
 st.markdown(
     "Same sentences, same embedding and convolution as in section 3, but no pooling: the conv "
     "output of every position is kept and laid end to end (**flattened**) before the dense "
@@ -174,9 +175,9 @@ st.latex(
 )
 st.caption("One weight vector w_t per position t: the model knows where each bigram stands.")
 
-text, hp = cnn1d_text.sentences_and_model(PREFIX, SECTION, pool=False)
+text, hp = cnn1d_text.sentences_and_model(CONTROLS, pool=False)
 
 run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
 if run is not None:
     _results(run)
-cnn1d_text.model_files_and_link(PREFIX, SECTION, text, hp, SCHEMA, pool=False)
+cnn1d_text.model_files_and_link(CONTROLS, text, hp, SCHEMA, pool=False)

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app.core.hyperparameters import ACTIVATION, IMAGE_CHANNELS, POOL, training_controls
 from app.core.image_analysis import display_name, pooling_story, region_grid, regions_text
-from app.core.share import ChoiceField, IntField
 from app.core.training_jobs import TrainingRun
-from app.core.training_links import image_page_schema, image_page_state
 from app.figures.images import feature_maps_figure, image_figure, region_vectors_animation
 from app.server import reroute_deep_link
 from app.widgets.cached_figures import run_figure
-from app.widgets.draw_pad import pad_image
-from app.widgets.image_set_editor import init_image_set
 from app.widgets.image_training import (
-    apply_image_page_state,
     classify_part,
     images_and_training,
     ledger_part,
+    model_files_and_link,
+    open_image_page,
     predictions_part,
 )
-from app.widgets.model_files import model_files
-from app.widgets.share_box import link_warning, restore_from_link, share_link
-from app.widgets.training_controls import COMMON, choice, integer
-from cnndemo.layers import ACTIVATIONS, POOL_KINDS
 
 reroute_deep_link()
 
@@ -34,25 +28,17 @@ P = "s5"  # training panel and page keys
 IMAGES = "s5.images"
 PAD = "s5.pad"
 
-EXTRAS = (
-    choice(
-        "pool",
-        "pooling over positions",
-        POOL_KINDS,
-        help="max: is some region flagged (ANY)? min: are all of them (ALL)? avg: how many?",
-    ),
-    choice("activation", "activation", tuple(ACTIVATIONS)),
-    integer("channels", "conv channels", 1, 4, help="Length of each region's vector"),
-)
-EXTRA_LINK = {"pool": "pool", "act": "activation", "ch": "channels"}
-SCHEMA = image_page_schema(
+CONTROLS = training_controls(
+    P,
+    SECTION,
     (
-        ChoiceField("pool", tuple(POOL_KINDS)),
-        ChoiceField("act", tuple(ACTIVATIONS)),
-        IntField("ch", 1, 4),
-    )
+        POOL.worded(
+            help="max: is some region flagged (ANY)? min: are all of them (ALL)? avg: how many?"
+        ),
+        ACTIVATION,
+        IMAGE_CHANNELS,
+    ),
 )
-CONTROLLED = (*COMMON, *(c.name for c in EXTRAS))
 
 
 def _regions_part(run: TrainingRun) -> None:
@@ -142,13 +128,7 @@ def _why_part(run: TrainingRun) -> None:
     right.caption("Output cell (row, column) ← the region it reads: " + regions_text(regions))
 
 
-init_image_set(IMAGES)
-restore_from_link(
-    PAGE, SCHEMA, lambda state: apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
-)
-
-st.title(TITLE)
-link_warning(PAGE)
+SCHEMA = open_image_page(PAGE, TITLE, CONTROLS, IMAGES, PAD)
 st.markdown(
     "A 2x2 kernel slides over each 3x3 image and gives every window a vector "
     "(2 numbers by default). **Pooling** then keeps, per channel, the largest value over all "
@@ -162,7 +142,7 @@ st.latex(
 st.caption("σ: sigmoid; K: the 2x2 kernel of channel c; w, b: the dense layer. (max → min/mean "
            "with the other pooling kinds.)")  # fmt: skip
 
-image_set, data, hp, run = images_and_training(P, SECTION, IMAGES, EXTRAS)
+image_set, data, hp, run = images_and_training(CONTROLS, IMAGES)
 
 if run is not None:
     _regions_part(run)
@@ -174,6 +154,4 @@ st.caption(
     "Global pooling keeps one number per channel whatever the image size, so the dense layer's "
     "weights do not depend on it: the same model takes bigger images too."
 )
-with st.expander("Save or load the model"):
-    model_files(P, SECTION, data, CONTROLLED)
-share_link(SCHEMA, image_page_state(image_set, hp, EXTRA_LINK, pad_image(PAD)))
+model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)

@@ -8,28 +8,21 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app.core.hyperparameters import ACTIVATION, IMAGE_CHANNELS, training_controls
 from app.core.image_analysis import comparison_rows
-from app.core.share import ChoiceField, IntField
-from app.core.training_jobs import TrainingRun, fingerprint
-from app.core.training_links import image_page_schema, image_page_state
+from app.core.training_jobs import TrainingRun
 from app.figures.images import region_vectors_animation
 from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
 from app.widgets.cached_figures import run_figure
-from app.widgets.draw_pad import pad_image
-from app.widgets.image_set_editor import init_image_set
 from app.widgets.image_training import (
-    apply_image_page_state,
     classify_part,
     images_and_training,
     ledger_part,
+    model_files_and_link,
+    open_image_page,
     predictions_part,
 )
-from app.widgets.model_files import model_files
-from app.widgets.share_box import link_warning, restore_from_link, share_link
-from app.widgets.training_controls import COMMON, choice, integer
-from app.widgets.training_panel import current_run
-from cnndemo.layers import ACTIVATIONS
 from cnndemo.train import train_section
 
 reroute_deep_link()
@@ -40,15 +33,7 @@ TITLE = "CNN 2D fully connected"
 P = "s6"
 IMAGES = "s6.images"
 PAD = "s6.pad"
-POOLED_PANEL = "s5"  # page 5's training panel, whose run is reused when it matches
-
-EXTRAS = (
-    choice("activation", "activation", tuple(ACTIVATIONS)),
-    integer("channels", "conv channels", 1, 4, help="Length of each region's vector"),
-)
-EXTRA_LINK = {"act": "activation", "ch": "channels"}
-SCHEMA = image_page_schema((ChoiceField("act", tuple(ACTIVATIONS)), IntField("ch", 1, 4)))
-CONTROLLED = (*COMMON, *(c.name for c in EXTRAS))
+CONTROLS = training_controls(P, SECTION, (ACTIVATION, IMAGE_CHANNELS))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -65,32 +50,24 @@ def _pooled_setup(hp: dict) -> dict:
 
 def _compare_part(run: TrainingRun) -> None:
     st.subheader("Pooled (section 5) and flattened, side by side")
-    hp5 = _pooled_setup(run.hyperparameters)
-    page5 = current_run(POOLED_PANEL)
-    if (
-        page5 is not None
-        and not page5.stopped
-        and page5.source == "trained"
-        and page5.fingerprint == fingerprint(5, run.data, hp5)
-    ):
-        pooled = page5.final.probabilities
-        where = "the run you trained on the *CNN 2D pooled* page (same images and settings)"
-    else:
-        try:
-            pooled = _pooled_probabilities(
-                tuple(tuple(name.split("/")) for name in run.data.names),
-                tuple(int(t) for t in run.data.targets),
-                json.dumps(hp5, sort_keys=True),
-            )
-        except ValueError as error:
-            st.error(f"The pooled model cannot be trained on these images: {error}")
-            return
-        where = "a pooled model trained here on the same images with the same seed and settings"
+    try:
+        pooled = _pooled_probabilities(
+            tuple(tuple(name.split("/")) for name in run.data.names),
+            tuple(int(t) for t in run.data.targets),
+            json.dumps(_pooled_setup(run.hyperparameters), sort_keys=True),
+        )
+    except ValueError as error:
+        st.error(f"The pooled model cannot be trained on these images: {error}")
+        return
     rows = comparison_rows(run.data.names, run.data.targets, pooled, run.final.probabilities)
     n = len(rows)
     wrong_pooled = [r["image"] for r in rows if "pooled" in r["wrong"]]
     wrong_flat = [r["image"] for r in rows if "flattened" in r["wrong"]]
-    st.caption(f"Pooled probabilities from {where}; max pooling.")
+    st.caption(
+        "Pooled probabilities from section 5's model trained here on the same images with the "
+        "same seed and settings and max pooling: the numbers the *CNN 2D pooled* page gives "
+        "for that setup."
+    )
     cols = st.columns(2)
     cols[0].metric("pooled: right side of 0.5", f"{n - len(wrong_pooled)} of {n}")
     cols[1].metric("flattened: right side of 0.5", f"{n - len(wrong_flat)} of {n}")
@@ -145,13 +122,7 @@ def _weights_part(run: TrainingRun) -> None:
     )
 
 
-init_image_set(IMAGES)
-restore_from_link(
-    PAGE, SCHEMA, lambda state: apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
-)
-
-st.title(TITLE)
-link_warning(PAGE)
+SCHEMA = open_image_page(PAGE, TITLE, CONTROLS, IMAGES, PAD)
 st.markdown(
     "The same convolution as in section 5, but instead of pooling, the 2x2 grid of "
     "2-vectors is **flattened** into 2 x 2 x 2 = 8 numbers and the dense layer gives each "
@@ -163,7 +134,7 @@ st.latex(
 )
 st.caption("One dense weight w per position (r, s) and channel c: 8 for 3x3 images.")
 
-image_set, data, hp, run = images_and_training(P, SECTION, IMAGES, EXTRAS)
+image_set, data, hp, run = images_and_training(CONTROLS, IMAGES)
 
 if run is not None:
     if int(run.hyperparameters["channels"]) >= 2:
@@ -196,6 +167,4 @@ st.markdown(
 )
 classify_part(run, PAD, IMAGES, pooled=False)
 ledger_part(SECTION, image_set.size, hp)
-with st.expander("Save or load the model"):
-    model_files(P, SECTION, data, CONTROLLED)
-share_link(SCHEMA, image_page_state(image_set, hp, EXTRA_LINK, pad_image(PAD)))
+model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)

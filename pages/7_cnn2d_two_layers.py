@@ -5,26 +5,25 @@ from __future__ import annotations
 import streamlit as st
 
 from app.core import ledger
+from app.core.hyperparameters import (
+    ACTIVATION,
+    IMAGE_CHANNELS,
+    SECOND_CHANNELS,
+    training_controls,
+)
 from app.core.image_analysis import display_name, region_grid, regions_text
-from app.core.share import ChoiceField, IntField
 from app.core.training_jobs import TrainingRun
-from app.core.training_links import image_page_schema, image_page_state
 from app.figures.images import feature_maps_figure, image_figure, region_vectors_animation
 from app.server import reroute_deep_link
 from app.widgets.cached_figures import run_figure
-from app.widgets.draw_pad import pad_image
-from app.widgets.image_set_editor import init_image_set
 from app.widgets.image_training import (
-    apply_image_page_state,
     classify_part,
     images_and_training,
     ledger_part,
+    model_files_and_link,
+    open_image_page,
     predictions_part,
 )
-from app.widgets.model_files import model_files
-from app.widgets.share_box import link_warning, restore_from_link, share_link
-from app.widgets.training_controls import COMMON, choice, integer
-from cnndemo.layers import ACTIVATIONS
 
 reroute_deep_link()
 
@@ -35,16 +34,9 @@ P = "s7"
 IMAGES = "s7.images"
 PAD = "s7.pad"
 
-EXTRAS = (
-    choice("activation", "activation", tuple(ACTIVATIONS)),
-    integer("channels", "layer 1 channels", 1, 4),
-    integer("second_channels", "layer 2 channels", 1, 4),
+CONTROLS = training_controls(
+    P, SECTION, (ACTIVATION, IMAGE_CHANNELS.worded("layer 1 channels"), SECOND_CHANNELS)
 )
-EXTRA_LINK = {"act": "activation", "ch": "channels", "ch2": "second_channels"}
-SCHEMA = image_page_schema(
-    (ChoiceField("act", tuple(ACTIVATIONS)), IntField("ch", 1, 4), IntField("ch2", 1, 4))
-)
-CONTROLLED = (*COMMON, *(c.name for c in EXTRAS))
 
 
 def _layer_chart(where, run: TrainingRun, index: int, layer: int, maps) -> None:
@@ -112,13 +104,7 @@ def _layers_part(run: TrainingRun) -> None:
     )
 
 
-init_image_set(IMAGES)
-restore_from_link(
-    PAGE, SCHEMA, lambda state: apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
-)
-
-st.title(TITLE)
-link_warning(PAGE)
+SCHEMA = open_image_page(PAGE, TITLE, CONTROLS, IMAGES, PAD)
 st.markdown(
     "A conv layer's output is itself a grid of vectors, so another conv layer can read it. "
     "Here are two convolutions in a row. The first looks at 2x2 regions of the image; the second "
@@ -132,7 +118,7 @@ st.latex(
 )
 st.caption("x: 3x3x1 image, h: 2x2x2 grid of vectors, g: 1x1x2, K_2: a 2x2x2x2 kernel.")
 
-image_set, data, hp, run = images_and_training(P, SECTION, IMAGES, EXTRAS)
+image_set, data, hp, run = images_and_training(CONTROLS, IMAGES)
 
 if run is not None:
     two_d = run.hyperparameters["second_channels"] == run.hyperparameters["channels"] == 2
@@ -163,6 +149,4 @@ if run is not None:
     _layers_part(run)
 classify_part(run, PAD, IMAGES, pooled=False)
 ledger_part(SECTION, image_set.size, hp)
-with st.expander("Save or load the model"):
-    model_files(P, SECTION, data, CONTROLLED)
-share_link(SCHEMA, image_page_state(image_set, hp, EXTRA_LINK, pad_image(PAD)))
+model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)

@@ -6,7 +6,15 @@ import numpy as np
 import streamlit as st
 
 from app.core import ledger, limits
-from app.core.image_sets import set_from_link
+from app.core.controls import (
+    Controls,
+    TensorSpec,
+    padding_control,
+    pool_kind_control,
+    size_control,
+    stride_control,
+)
+from app.core.image_sets import link_values, set_from_link
 from app.core.pool_windows import (
     KIND_WORDS,
     PoolResult,
@@ -17,42 +25,17 @@ from app.core.pool_windows import (
     pool_sentence,
     winner_note,
 )
-from app.core.share import ChoiceField, IntField, Schema, TensorField
-from app.core.training_links import image_page_schema, link_hyperparameters
+from app.core.training_links import image_page_schema
 from app.figures.chart_spec import SpecFigure, spec_of
 from app.figures.pooling import pool_input_figure, pool_output_figure
 from app.server import reroute_deep_link
-from app.widgets.cnn2d_downsampled_model import (
-    EXTRA_LINK,
-    IMAGES,
-    MAX_MODEL_POOL,
-    MODEL,
-    MODEL_POOL_KEYS,
-    POOL_LINK,
-    model_link_state,
-    model_part,
-    sync_loaded_model,
-)
-from app.widgets.controls import (
-    POOL_KINDS,
-    keep_state,
-    padding_input,
-    pool_kind_input,
-    size_input,
-    stride_input,
-)
-from app.widgets.image_set_editor import init_image_set, set_image_set
+from app.widgets import cnn2d_downsampled_model as model
+from app.widgets.controls import control_row, keep_state
+from app.widgets.image_set_editor import image_set, init_image_set, set_image_set
 from app.widgets.ledger_view import show_ledger
 from app.widgets.share_box import link_warning, restore_from_link, share_link
-from app.widgets.stepper import window_stepper
-from app.widgets.tensor_editor import (
-    TensorSpec,
-    init_tensor,
-    set_tensor,
-    tensor_editor,
-    tensor_value,
-)
-from app.widgets.training_controls import COMMON, hp_key, set_hyperparameters
+from app.widgets.stepper import stepper_keys, window_stepper
+from app.widgets.tensor_editor import init_tensor, preset_keys, tensor_editor
 
 reroute_deep_link()
 
@@ -72,51 +55,38 @@ X_DEFAULT = np.array(
     ],
     dtype=np.float64,
 )
-X = TensorSpec("p8.x", "grid", "Input grid x (one table per channel)", ("p8.h", "p8.w", "p8.c"))
-POOL_KEYS = {"ky": "p8.ky", "kx": "p8.kx", "sy": "p8.s.sy", "sx": "p8.s.sx"}
-
-# Widget values to keep while their tab is closed (buttons, tables and uploads are not values).
-KEPT_KEYS = (
-    *(f"p8.{name}" for name in ("h", "w", "c", "ky", "kx", "kind", "p", "pos.0", "pos.1")),
-    "p8.s.sy", "p8.s.sx", "p8.x.preset", "p8.x.seed",
-    *(hp_key(MODEL, name) for name in (*COMMON, "pool")),
-    *MODEL_POOL_KEYS["pool_size"], *MODEL_POOL_KEYS["pool_stride"],
-    f"{MODEL}.tp.watch", f"{MODEL}.tp.log", "p8.edit",
-)  # fmt: skip
-# One link for both parts: the worked example's grid and pooling, then the training page's
-# fields (images, common hyper-parameters; shared with sections 5-7) and the model's pooling.
-_MODEL_SCHEMA = image_page_schema(
-    (
-        ChoiceField("pool", POOL_KINDS),
-        *(IntField(field, 1, MAX_MODEL_POOL) for field in POOL_LINK),
-    ),
-    pad=False,
+# Part 1's controls: the grid's sizes (its table carries them in the link), the window, the
+# strides, the kind and the padding.
+HEIGHT = size_control("p8.h", "grid height (rows)", limits.MAX_HEIGHT)
+WIDTH = size_control("p8.w", "grid width (columns)", limits.MAX_WIDTH)
+CHANNELS = size_control("p8.c", "channels (vector size)", limits.MAX_CHANNELS)
+WINDOW_Y = size_control("p8.ky", "window height", limits.MAX_KERNEL, 2, "ky")
+WINDOW_X = size_control("p8.kx", "window width", limits.MAX_KERNEL, 2, "kx")
+STRIDE_Y = stride_control("p8.s.sy", "sy", "stride y (rows)", 2)
+STRIDE_X = stride_control("p8.s.sx", "sx", "stride x (columns)", 2)
+KIND = pool_kind_control("p8.kind", "k")
+PADDING = padding_control("p8.p", "p")
+X = TensorSpec(
+    "p8.x", "grid", "Input grid x (one table per channel)", (HEIGHT, WIDTH, CHANNELS), "x"
 )
-SCHEMA = Schema(
-    (
-        TensorField("x", (limits.MAX_HEIGHT, limits.MAX_WIDTH, limits.MAX_CHANNELS)),
-        IntField("ky", 1, limits.MAX_KERNEL),
-        IntField("kx", 1, limits.MAX_KERNEL),
-        IntField("sy", 1, limits.MAX_STRIDE),
-        IntField("sx", 1, limits.MAX_STRIDE),
-        ChoiceField("k", POOL_KINDS),
-        ChoiceField("p", ("valid", "same")),
-        *_MODEL_SCHEMA.fields,
-    ),
-    check=_MODEL_SCHEMA.check,
+POSITION = "p8.pos"  # the output cell stepper's keys
+GRID = Controls(
+    (HEIGHT, WIDTH, CHANNELS, WINDOW_Y, WINDOW_X, STRIDE_Y, STRIDE_X, KIND, PADDING), (X,)
 )
+# One link for both parts: the worked example's grid and pooling, then the training part's
+# images and controls (the same fields as sections 5-7) and the model's pooling.
+CONTROLS = GRID + model.CONTROLS
+SCHEMA = image_page_schema(CONTROLS, pad=False)
 
 
 def _apply_link(state: dict) -> None:
-    set_tensor(X, state["x"])
-    for field, key in POOL_KEYS.items():
-        st.session_state[key] = state[field]
-    st.session_state["p8.kind"] = state["k"]
-    st.session_state["p8.p"] = state["p"]
-    set_image_set(IMAGES, set_from_link(state["img"], state["lab"]))
-    set_hyperparameters(MODEL, link_hyperparameters(state, EXTRA_LINK))
-    for field, key in POOL_LINK.items():
-        st.session_state[key] = state[field]
+    CONTROLS.apply(state, st.session_state)
+    set_image_set(model.IMAGES, set_from_link(state["img"], state["lab"]))
+
+
+def _share_state() -> dict:
+    images, labels = link_values(image_set(model.IMAGES))
+    return {"img": images, "lab": labels, **CONTROLS.share_state(st.session_state)}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -150,7 +120,7 @@ def _figure_specs(
 def _selected_cell(result: PoolResult) -> None:
     """Step through the output cells; each one's window, winners and sums written out."""
     out_h, out_w = result.out_shape
-    row, col = window_stepper("p8.pos", (out_h, out_w), ("output row", "output column"))
+    row, col = window_stepper(POSITION, (out_h, out_w), ("output row", "output column"))
     channels = result.grid.shape[2]
     vector = cell_vector(result.output, row, col)
     lines = [f"**Output cell ({row}, {col})** = `{vector}`, one number per channel:"]
@@ -202,37 +172,17 @@ def _selected_cell(result: PoolResult) -> None:
             )
 
 
-def grid_part() -> dict:
+def grid_part() -> None:
     st.markdown(
         "A pooling layer cuts each channel of a grid into small **windows** (groups of cells) "
         "and replaces each window by one number: its **max**, **min** or **mean**. With 2×2 "
         "windows side by side (stride 2) the grid keeps a quarter of its cells. Networks do this "
         "after a convolution stage to make the grid smaller and the features coarser."
     )
-    cols = st.columns(3)
-    with cols[0]:
-        h = size_input("p8.h", "grid height (rows)", 1, limits.MAX_HEIGHT)
-    with cols[1]:
-        w = size_input("p8.w", "grid width (columns)", 1, limits.MAX_WIDTH)
-    with cols[2]:
-        size_input("p8.c", "channels (vector size)", 1, limits.MAX_CHANNELS)
-    cols = st.columns(4)
-    with cols[0]:
-        ky = size_input("p8.ky", "window height", 1, limits.MAX_KERNEL, 2)
-    with cols[1]:
-        kx = size_input("p8.kx", "window width", 1, limits.MAX_KERNEL, 2)
-    with cols[2]:
-        sy = stride_input("p8.s.sy", "stride y (rows)", 2)
-    with cols[3]:
-        sx = stride_input("p8.s.sx", "stride x (columns)", 2)
-    cols = st.columns(2)
-    with cols[0]:
-        kind = pool_kind_input("p8.kind")
-    with cols[1]:
-        padding = padding_input("p8.p")
-
+    h, w, _ = control_row((HEIGHT, WIDTH, CHANNELS))
+    ky, kx, sy, sx = control_row((WINDOW_Y, WINDOW_X, STRIDE_Y, STRIDE_X))
+    kind, padding = control_row((KIND, PADDING))
     x = tensor_editor(X, tutorial=X_DEFAULT).value
-    state = {"x": x, "ky": ky, "kx": kx, "sy": sy, "sx": sx, "k": kind, "p": padding}
 
     st.subheader("Result")
     try:
@@ -267,26 +217,14 @@ def grid_part() -> dict:
         st.fragment(_selected_cell)(result)
 
     show_ledger(ledger.pool2d_ledger(h, w, x.shape[2], (ky, kx), (sy, sx), kind, padding))
-    return state
 
 
-def grid_link_state() -> dict:
-    """Part 1's share-link values while its tab is closed."""
-    state = st.session_state
-    values = {field: int(state.get(key, 2)) for field, key in POOL_KEYS.items()}
-    return {
-        "x": tensor_value(X),
-        **values,
-        "k": state.get("p8.kind", "max"),
-        "p": state.get("p8.p", "valid"),
-    }
-
-
-keep_state(KEPT_KEYS)  # only the open tab runs: the other tab's widgets do not render
+# Only the open tab runs: keep the other tab's widget values (sliders, switches, the preset).
+keep_state((*GRID.keys, *preset_keys(X), *stepper_keys(POSITION, 2), *model.kept_keys()))
 init_tensor(X, X_DEFAULT)
-init_image_set(IMAGES)
+init_image_set(model.IMAGES)
 restore_from_link(PAGE, SCHEMA, _apply_link)
-sync_loaded_model()
+model.sync_loaded_model()
 
 st.title(TITLE)
 link_warning(PAGE)
@@ -306,8 +244,10 @@ st.caption(
 grid_tab, model_tab = st.tabs(
     ["Down-sampling a grid", "Train the down-sampled CNN"], key="p8.tab", on_change="rerun"
 )
-with grid_tab:
-    share_state = grid_part() if grid_tab.open else grid_link_state()
-with model_tab:
-    share_state |= model_part() if model_tab.open else model_link_state()
-share_link(SCHEMA, share_state)
+if grid_tab.open:
+    with grid_tab:
+        grid_part()
+if model_tab.open:
+    with model_tab:
+        model.model_part()
+share_link(SCHEMA, _share_state())

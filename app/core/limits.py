@@ -61,6 +61,28 @@ MAX_EPOCHS = 2000
 by benchmarks/worst_case.py on the largest image set (32 images of 6 x 6, 4 + 4 channels):
 5000 epochs cost 4-5 s CPU on pages 6-7 even with single-threaded BLAS; 2000 cost 1.6-1.9 s."""
 
+# --- Training hyper-parameters (sections 3-8): the controls, their links and loaded models ------
+MIN_LEARNING_RATE = 1e-4
+"""Smallest learning rate the training controls take."""
+
+MAX_LEARNING_RATE = 10.0
+"""Largest learning rate the training controls take (the tutorial uses 1)."""
+
+MAX_MOMENTUM = 0.99
+"""Largest momentum the training controls take (at 1 the accumulator would never forget)."""
+
+MIN_INIT_SCALE = 1e-4
+"""Smallest spread (standard deviation) of the first weights the training controls take."""
+
+MAX_INIT_SCALE = 2.0
+"""Largest spread of the first weights the training controls take (the tutorial uses 0.01)."""
+
+MIN_TEXT_CHANNELS = 2
+"""Fewest conv channels on the text pages (sections 3-4): their vector plots draw two."""
+
+MAX_IMAGE_CHANNELS = 4
+"""Conv channels of each layer of the image models (sections 5-7)."""
+
 # --- Share links --------------------------------------------------------------------------------
 MAX_URL_CHARS = 6000
 """Longest query string a share link may produce or that we agree to parse."""

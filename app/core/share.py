@@ -7,9 +7,12 @@ reported in an error list; the caller then falls back to its defaults and says w
 
 Text format (only URL-unreserved characters, so a link survives copy and paste unescaped):
 
-- integer: ``3``; choice: ``same``;
+- integer: ``3``; decimal: ``0.25``; choice: ``same``;
 - tensor: its shape joined by ``x``, then its values in row-major order, all joined by ``_``:
   a 2 x 3 matrix of 1..6 is ``2x3_1_2_3_4_5_6``.
+
+Links written in an earlier format stay readable: a schema's ``legacy`` rules (``Renamed``,
+``Split``) turn old fields into today's before parsing, and a page writes only today's.
 
 Usage::
 
@@ -65,6 +68,27 @@ class IntField:
             raise ValueError(
                 f"'{self.name}' = {number} is outside the allowed range {self.low}..{self.high}"
             )
+        return number
+
+
+@dataclass(frozen=True)
+class NumberField:
+    """A decimal number in ``[low, high]`` (plain decimals only, as ``parse_number`` reads)."""
+
+    name: str
+    low: float
+    high: float
+
+    def to_text(self, value: Any) -> str:
+        number = float(value)
+        if not self.low <= number <= self.high:
+            raise ShareError(f"{self.name} = {value!r} is not in [{self.low:g}, {self.high:g}]")
+        return format_number(number)
+
+    def from_text(self, text: str) -> float:
+        number = parse_number(text, self.name)
+        if not self.low <= number <= self.high:
+            raise ValueError(f"'{self.name}' = {number:g} is outside {self.low:g}..{self.high:g}")
         return number
 
 
@@ -129,12 +153,50 @@ class TensorField:
                 raise error(f"'{self.name}' axis {axis} has length {n}; allowed 1..{cap}")
 
 
-Field = IntField | ChoiceField | TensorField
+Field = IntField | NumberField | ChoiceField | TensorField
+
+
+@dataclass(frozen=True)
+class Renamed:
+    """A field an earlier link format called ``old``; today it is ``new``."""
+
+    old: str
+    new: str
+
+    def translate(self, params: dict[str, Any]) -> list[str]:
+        if self.old in params and self.new not in params:
+            params[self.new] = params[self.old]
+        params.pop(self.old, None)
+        return []
+
+
+@dataclass(frozen=True)
+class Split:
+    """An earlier tensor field of numbers that are fields of their own today:
+    ``h=3_0.5_0.9_0.01`` with ``new=("lr", "mom", "init")`` reads as ``lr=0.5&mom=0.9&init=0.01``.
+    The numbers are moved as text; today's fields parse and range-check them."""
+
+    old: str
+    new: tuple[str, ...]
+
+    def translate(self, params: dict[str, Any]) -> list[str]:
+        text = params.pop(self.old, None)
+        if text is None or any(name in params for name in self.new):
+            return []
+        shape, *numbers = text.split("_") if isinstance(text, str) else ("",)
+        if shape != str(len(self.new)) or len(numbers) != len(self.new):
+            return [f"'{self.old}' should hold {len(self.new)} numbers"]
+        params.update(zip(self.new, numbers, strict=True))
+        return []
+
+
+Legacy = Renamed | Split
 
 
 @dataclass(frozen=True)
 class Schema:
-    """The fields of one page's link, plus an optional whole-state check.
+    """The fields of one page's link, plus an optional whole-state check and the rules that read
+    links of an earlier format (``legacy``).
 
     ``check(state)`` returns a list of problems that involve several fields at once (for example
     a kernel whose input channels differ from the input's); it only runs when every field parsed.
@@ -142,10 +204,16 @@ class Schema:
 
     fields: tuple[Field, ...]
     check: Callable[[dict[str, Any]], list[str]] | None = field(default=None, compare=False)
+    legacy: tuple[Legacy, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
+
+    @property
+    def names_read(self) -> tuple[str, ...]:
+        """Today's field names, then the earlier format's (a link may hold either)."""
+        return self.names + tuple(rule.old for rule in self.legacy)
 
 
 def format_number(value: float) -> str:
@@ -195,13 +263,19 @@ def decode(params: Mapping[str, Any], schema: Schema) -> tuple[dict[str, Any], l
     Otherwise either every field parsed and ``errors`` is empty, or ``state`` is empty and
     ``errors`` says what was wrong: a partial state is never returned, so a tampered link cannot
     mix its values with the page's defaults. Parameters the schema does not know are ignored, so
-    other query parameters can coexist with a page's link.
+    other query parameters can coexist with a page's link. Fields of an earlier format are
+    translated first (``schema.legacy``).
     """
+    params = dict(params)
+    errors: list[str] = []
+    for rule in schema.legacy:
+        errors.extend(rule.translate(params))
+    if errors:
+        return {}, errors
     present = [name for name in schema.names if name in params]
     if not present:
         return {}, []
     texts: dict[str, str] = {}
-    errors: list[str] = []
     for name in schema.names:
         value = params.get(name)
         if value is None:

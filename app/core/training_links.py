@@ -1,75 +1,47 @@
-"""Share links of the training pages: which fields a link holds and how a setup maps onto them.
+"""Share links of the training pages: the data's fields next to the hyper-parameter controls'.
 
-Plain Python (no Streamlit). Image pages (5-8): ``image_page_schema(extra_fields, pad)``,
-``image_page_state(image_set, hp, extra, pad_rows)`` and ``link_hyperparameters(state, extra)``,
-with ``TRAINING_LINK`` naming the common hyper-parameters' fields and ``NumberField`` a
-range-checked decimal field for ``app.core.share.Schema``. Text pages (3-4):
-``text_page_schema(pool)`` and ``text_page_state(sentences, labels, hp, pool)``.
+Plain Python (no Streamlit). One format for the same hyper-parameter on every training page:
+its field is declared with its control (``app.core.hyperparameters``: lr, mom, opt, init, ep,
+seed, act, ch, pool, em, ch2). The data's fields:
+
+- image pages (5-8): ``img``, ``lab`` (the image set) and ``pad`` (the drawing) -
+  ``image_page_schema(controls, pad)``, ``image_page_state(image_set, controls_state, pad_rows)``;
+- text pages (3-4): ``t`` (sentences as code points) and ``y`` (labels) -
+  ``text_page_schema(pool)``, ``text_page_state(sentences, labels, hp, pool)``.
+
+Text-page links written before the formats were joined (``h=3_lr_mom_init``, ``sd``, ``op``,
+``ac``, ``pl``) still open: ``TEXT_LEGACY`` translates them on read; pages write only today's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from app.core import limits
+from app.core.controls import Controls
+from app.core.hyperparameters import COMMON, text_extras
 from app.core.image_sets import ImageSet, check_link, link_fields, link_values
 from app.core.sentences import clean_sentences, sentence_codes, sentences_from_codes
-from app.core.share import ChoiceField, IntField, Schema, TensorField, format_number, parse_number
+from app.core.share import Renamed, Schema, Split, TensorField
 from cnndemo import data as data_mod
-from cnndemo.layers import ACTIVATIONS, POOL_KINDS
-from cnndemo.optim import OPTIMIZERS
+
+TEXT_LEGACY = (
+    Split("h", ("lr", "mom", "init")),
+    Renamed("sd", "seed"),
+    Renamed("op", "opt"),
+    Renamed("ac", "act"),
+    Renamed("pl", "pool"),
+)
+"""The text pages' earlier link format -> today's (``ep``, ``em``, ``ch``, ``t``, ``y`` kept)."""
 
 
-@dataclass(frozen=True)
-class NumberField:
-    """A decimal number in ``[low, high]`` (``app.core.share`` has integers, choices and tensors
-    only; this follows the same rules: plain decimals only, range-checked)."""
-
-    name: str
-    low: float
-    high: float
-
-    def to_text(self, value: float) -> str:
-        return format_number(float(value))
-
-    def from_text(self, text: str) -> float:
-        number = parse_number(text, self.name)
-        if not self.low <= number <= self.high:
-            raise ValueError(f"'{self.name}' = {number:g} is outside {self.low:g}..{self.high:g}")
-        return number
-
-
-# Link field -> build_model hyper-parameter, for the controls every training page shows.
-TRAINING_LINK = {
-    "lr": "learning_rate",
-    "mom": "momentum",
-    "opt": "optimizer",
-    "init": "init_scale",
-    "ep": "epochs",
-    "seed": "seed",
-}
-
-
-def image_page_schema(extra_fields: Sequence = (), pad: bool = True) -> Schema:
-    """A training page's link: the image set, the pad image (optional), the common
-    hyper-parameters (``TRAINING_LINK``) and the page's ``extra_fields``."""
+def image_page_schema(controls: Controls, pad: bool = True) -> Schema:
+    """An image training page's link: the image set, its ``controls`` and the drawing (``pad``)."""
     side = limits.MAX_IMAGE_EDIT_SIDE
-    fields = [
-        *link_fields(),
-        NumberField("lr", 1e-4, 10.0),
-        NumberField("mom", 0.0, 0.99),
-        ChoiceField("opt", tuple(OPTIMIZERS)),
-        NumberField("init", 1e-4, 2.0),
-        IntField("ep", 1, limits.MAX_EPOCHS),
-        IntField("seed", 0, limits.MAX_SEED),
-        *extra_fields,
-    ]
-    if pad:
-        fields.append(TensorField("pad", (side, side), max_abs=1.0))
+    drawing = (TensorField("pad", (side, side), max_abs=1.0),) if pad else ()
 
     def check(state: dict) -> list[str]:
         problems = check_link(state["img"], state["lab"])
@@ -79,81 +51,55 @@ def image_page_schema(extra_fields: Sequence = (), pad: bool = True) -> Schema:
             problems.append("the link has no images")
         return problems
 
-    return Schema(tuple(fields), check=check)
+    return controls.schema((*link_fields(), *drawing), check)
 
 
 def image_page_state(
     image_set_value: ImageSet,
-    hyperparameters: dict,
-    extra: dict[str, str],
+    controls_state: Mapping[str, Any],
     pad_rows: Sequence[str] | None = None,
 ) -> dict:
-    """The link state of a page: ``extra`` maps link names to hyper-parameter names."""
+    """The link state of an image page: its images, its controls' link values
+    (``Controls.link_values`` or ``share_state``) and, if given, the drawing."""
     images, labels = link_values(image_set_value)
-    state = {"img": images, "lab": labels}
-    for field, name in {**TRAINING_LINK, **extra}.items():
-        state[field] = hyperparameters[name]
+    state = {"img": images, "lab": labels, **controls_state}
     if pad_rows is not None:
         state["pad"] = data_mod.parse_image(list(pad_rows))
     return state
 
 
-def link_hyperparameters(state: dict, extra: dict[str, str]) -> dict:
-    """Hyper-parameter values (by ``build_model`` name) from a decoded link state."""
-    return {name: state[field] for field, name in {**TRAINING_LINK, **extra}.items()}
+def text_page_controls(pool: bool) -> Controls:
+    """The controls a text page's link holds (unbound: only their fields matter here)."""
+    return Controls((*COMMON, *text_extras(pool)))
 
 
 def text_page_schema(pool: bool) -> Schema:
-    """Link fields: sentences (code points), labels, [lr, momentum, init], epochs, seed, ..."""
-    fields: list = [
-        TensorField(
-            "t",
-            (limits.MAX_SENTENCES, limits.MAX_TOKENS * (limits.MAX_WORD_CHARS + 1)),
-            max_abs=0x10FFFF,
-        ),  # fmt: skip
-        TensorField("y", (limits.MAX_SENTENCES,)),
-        TensorField("h", (3,)),
-        IntField("ep", 1, limits.MAX_EPOCHS),
-        IntField("sd", 0, limits.MAX_SEED),
-        ChoiceField("op", tuple(OPTIMIZERS)),
-        ChoiceField("ac", tuple(ACTIVATIONS)),
-        IntField("em", 1, limits.MAX_EMBEDDING),
-        IntField("ch", 2, limits.MAX_CHANNELS),
-    ]
-    if pool:
-        fields.append(ChoiceField("pl", tuple(POOL_KINDS)))
+    """Link fields: sentences (code points), labels, then the controls' (old links translated)."""
 
     def check(state: dict) -> list[str]:
         if len(state["t"]) != len(state["y"]):
             return ["the link has a different number of sentences and labels"]
-        lr, momentum, init = state["h"]
-        if not (0 < lr <= 10 and 0 <= momentum < 1 and 0 < init <= 2):
-            return ["learning rate, momentum or init scale is out of range"]
         try:
             rows = list(zip(sentences_from_codes(state["t"]), state["y"].tolist(), strict=True))
         except ValueError as error:
             return [str(error)]
-        errors = clean_sentences(rows)[3]
-        return errors
+        return clean_sentences(rows)[3]
 
-    return Schema(tuple(fields), check=check)
+    sentences = TensorField(
+        "t",
+        (limits.MAX_SENTENCES, limits.MAX_TOKENS * (limits.MAX_WORD_CHARS + 1)),
+        max_abs=0x10FFFF,
+    )
+    labels = TensorField("y", (limits.MAX_SENTENCES,))
+    return text_page_controls(pool).schema((sentences, labels), check, TEXT_LEGACY)
 
 
 def text_page_state(
     sentences: Sequence[str], labels: Sequence[int], hp: Mapping[str, Any], pool: bool
 ) -> dict[str, Any]:
     """The page's setup as the link's fields."""
-    state = {
+    return {
         "t": sentence_codes(sentences),
         "y": np.array(labels, dtype=float),
-        "h": np.array([hp["learning_rate"], hp["momentum"], hp["init_scale"]]),
-        "ep": hp["epochs"],
-        "sd": hp["seed"],
-        "op": hp["optimizer"],
-        "ac": hp["activation"],
-        "em": hp["embedding_size"],
-        "ch": hp["channels"],
+        **text_page_controls(pool).link_values(hp),
     }
-    if pool:
-        state["pl"] = hp["pool"]
-    return state

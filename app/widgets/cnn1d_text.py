@@ -1,9 +1,10 @@
 """What the two text pages (sections 3 and 4, pages/3_cnn1d_pooled.py and pages/4_cnn1d_flat.py)
 share on screen, in page order:
 
+- ``text_controls``: the page's hyper-parameter controls (declared in ``app.core.hyperparameters``);
 - ``open_text_page``: the tutorial's sentences, a share link applied, the title and its warning;
 - ``sentences_and_model``: part 1 (the sentence table) and part 2 (the hyper-parameters, with
-  the section's extra controls from ``extras``, and the shape ledger);
+  the section's extra controls, and the shape ledger);
 - ``moving_vectors_and_bars``, ``vector_table``, ``probability_table``, ``predictions_list``,
   ``sentence_probability``, ``sentence_verdict``: the results of a run;
 - ``model_files_and_link``: save or load the model, and the share box.
@@ -21,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from app.core import limits
+from app.core.hyperparameters import TrainingControls, text_extras, training_controls
 from app.core.model_ledgers import text_ledger, text_ledger_formula
 from app.core.share import Schema
 from app.core.training_jobs import TrainingRun
@@ -32,32 +34,36 @@ from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
 from app.widgets.sentence_editor import apply_link, init_data, sentence_editor
 from app.widgets.share_box import link_warning, restore_from_link, share_link
-from app.widgets.training_controls import COMMON, Control, choice, hyperparameter_controls, integer
+from app.widgets.training_controls import hyperparameter_controls
 from app.widgets.training_panel import stale_warning
 from cnndemo import data as data_mod
-from cnndemo.layers import POOL_KINDS
 
 
-def open_text_page(page: str, prefix: str, schema: Schema, title: str) -> None:
+def text_controls(prefix: str, section: int, pool: bool) -> TrainingControls:
+    """A text page's hyper-parameter controls (the common ones and ``text_extras(pool)``)."""
+    return training_controls(prefix, section, text_extras(pool))
+
+
+def open_text_page(page: str, controls: TrainingControls, schema: Schema, title: str) -> None:
     """The top of a text page: the tutorial's sentences once per session, a share link applied
     before any widget renders, then the title and, if the link was bad, why."""
-    init_data(prefix)
-    restore_from_link(page, schema, lambda state: apply_link(prefix, state))
+    init_data(controls.prefix)
+    restore_from_link(page, schema, lambda state: apply_link(controls, state))
     st.title(title)
     link_warning(page)
 
 
 def sentences_and_model(
-    prefix: str, section: int, pool: bool
+    controls: TrainingControls, pool: bool
 ) -> tuple[data_mod.TextData | None, dict[str, Any]]:
     """Parts 1 and 2 of a text page: the sentence table, then the hyper-parameters and the shape
     ledger of the pooled (``pool``) or flattened model. Returns the data (None while the table
     needs fixing) and the hyper-parameters."""
     st.header("1. The sentences")
-    text = sentence_editor(prefix)
+    text = sentence_editor(controls.prefix)
 
     st.header("2. The model")
-    hp = hyperparameter_controls(prefix, section, extras(pool))
+    hp = hyperparameter_controls(controls)
     if text is not None:
         n, length = text.inputs.shape
         head = "pool" if pool else "flatten"
@@ -76,25 +82,6 @@ def sentences_and_model(
             formulas=[text_ledger_formula(length, hp["kernel_size"], hp["channels"], head)],
         )
     return text, hp
-
-
-def extras(pool: bool) -> tuple[Control, ...]:
-    """The section-specific controls of the text pages."""
-    controls = [
-        choice("activation", "activation after the conv", ("sigmoid", "relu", "tanh"),
-               help="The tutorial uses sigmoid: the vectors then live in the unit square"),
-        integer("embedding_size", "embedding size", 1, limits.MAX_EMBEDDING,
-                help="Numbers per word"),
-        integer("channels", "conv channels", 2, limits.MAX_CHANNELS,
-                help="Output vectors of the convolution (the plots show two of them)"),
-    ]  # fmt: skip
-    if pool:
-        controls.insert(
-            0,
-            choice("pool", "pooling over positions", tuple(POOL_KINDS),
-                   help="max = ANY bigram fires, min = ALL fire, avg = on average"),
-        )  # fmt: skip
-    return tuple(controls)
 
 
 def vector_frames(run: TrainingRun, channels: tuple[int, int]) -> Any:
@@ -218,16 +205,15 @@ def sentence_verdict(probability: float, help: str | None = None) -> None:
 
 
 def model_files_and_link(
-    prefix: str,
-    section: int,
+    controls: TrainingControls,
     text: data_mod.TextData | None,
     hp: dict[str, Any],
     schema: Schema,
     pool: bool,
 ) -> None:
-    """The end of a text page: save or load the model (a loaded model sets the common controls
-    and this page's ``extras``), then the share box (or why there is none)."""
-    model_files(prefix, section, text, (*COMMON, *(c.name for c in extras(pool))))
+    """The end of a text page: save or load the model (a loaded model sets the page's
+    controls), then the share box (or why there is none)."""
+    model_files(controls, text)
     if text is not None:
         share_link(schema, text_page_state(text.sentences, text.targets.astype(int), hp, pool=pool))
     else:

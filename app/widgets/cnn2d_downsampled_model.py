@@ -9,33 +9,52 @@ from __future__ import annotations
 import streamlit as st
 
 from app.core import limits
+from app.core.controls import Controls, size_control
+from app.core.hyperparameters import POOL, training_controls
 from app.core.image_analysis import confusable_groups, display_name, pooled_sources
-from app.core.image_sets import ImageSet
 from app.core.model_ledgers import downsampled_model_ledger
 from app.core.training_jobs import TrainingRun
-from app.core.training_links import image_page_state
 from app.figures.images import region_vectors_animation
 from app.figures.training import probability_bars
 from app.widgets import image_set_editor
 from app.widgets.cached_figures import run_figure
-from app.widgets.controls import POOL_KINDS, size_input
+from app.widgets.controls import control_input
 from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
-from app.widgets.training_controls import COMMON, choice, hp_key, hyperparameter_controls
-from app.widgets.training_panel import current_run, training_panel
+from app.widgets.training_controls import hyperparameter_controls
+from app.widgets.training_panel import current_run, setting_keys, training_panel
 from cnndemo import data as data_mod
-from cnndemo.models import build_model, default_hyperparameters
+from cnndemo.models import build_model
 
 # Part 2: the down-sampled CNN. The training panel's widgets live under "p8m.tp."; the model's
 # pooling window and stride are this page's own inputs (the panel's controls are one number
 # each, the engine takes [rows, columns]).
 MODEL = "p8m"
 IMAGES = "p8.img"
+EDIT = "p8.edit"  # the image editor's expander
 SECTION = 8
-MODEL_POOL_KEYS = {"pool_size": ("p8m.py", "p8m.px"), "pool_stride": ("p8m.sy", "p8m.sx")}
-MAX_MODEL_POOL = limits.MAX_IMAGE_EDIT_SIDE
-POOL_LINK = {"mpy": "p8m.py", "mpx": "p8m.px", "msy": "p8m.sy", "msx": "p8m.sx"}
-EXTRA_LINK = {"pool": "pool"}
+HYPERPARAMETERS = training_controls(
+    MODEL, SECTION, (POOL.worded("pooling", "max = ANY, min = ALL"),)
+)
+
+
+MAX_POOL = limits.MAX_IMAGE_EDIT_SIDE
+POOL_SHAPE = Controls(
+    (
+        size_control("p8m.py", "pool window height", MAX_POOL, 2, "mpy"),
+        size_control("p8m.px", "pool window width", MAX_POOL, 2, "mpx"),
+        size_control("p8m.sy", "pool stride y", MAX_POOL, 2, "msy"),
+        size_control("p8m.sx", "pool stride x", MAX_POOL, 2, "msx"),
+    )
+)
+"""The model's pooling window (rows, columns) then stride (rows, columns)."""
+CONTROLS = HYPERPARAMETERS.all + POOL_SHAPE
+"""Every control of part 2 (the page's link holds them all)."""
+
+
+def kept_keys() -> tuple[str, ...]:
+    """Part 2's widget values to keep while its tab is closed."""
+    return (*CONTROLS.keys, *setting_keys(MODEL), EDIT)
 
 
 def sync_loaded_model() -> None:
@@ -45,19 +64,16 @@ def sync_loaded_model() -> None:
     if run is None or run.source != "loaded" or st.session_state.get("p8m.synced") is run:
         return
     st.session_state["p8m.synced"] = run
-    for name, keys in MODEL_POOL_KEYS.items():
-        for key, value in zip(keys, run.hyperparameters[name], strict=True):
-            st.session_state[key] = min(max(int(value), 1), MAX_MODEL_POOL)
+    hp = run.hyperparameters
+    for control, value in zip(POOL_SHAPE, (*hp["pool_size"], *hp["pool_stride"]), strict=True):
+        st.session_state[control.key] = control.clamp(value)
 
 
 def _model_pool_inputs() -> tuple[list[int], list[int]]:
-    cols = st.columns(4)
-    labels = ("pool window height", "pool window width", "pool stride y", "pool stride x")
-    keys = (*MODEL_POOL_KEYS["pool_size"], *MODEL_POOL_KEYS["pool_stride"])
     values = []
-    for col, key, label in zip(cols, keys, labels, strict=True):
+    for col, control in zip(st.columns(len(POOL_SHAPE)), POOL_SHAPE, strict=True):
         with col:
-            values.append(size_input(key, label, 1, MAX_MODEL_POOL, 2))
+            values.append(control_input(control))
     return values[:2], values[2:]
 
 
@@ -183,24 +199,7 @@ def _results(run: TrainingRun) -> None:
         )
 
 
-def _model_link_state(image_set: ImageSet, hp: dict) -> dict:
-    state = image_page_state(image_set, hp, EXTRA_LINK)
-    sizes = (*hp["pool_size"], *hp["pool_stride"])
-    return state | {field: int(v) for field, v in zip(POOL_LINK, sizes, strict=True)}
-
-
-def model_link_state() -> dict:
-    """Part 2's share-link values while its tab is closed (nothing of it rendered)."""
-    state = st.session_state
-    hp = default_hyperparameters(SECTION)
-    for name in (*COMMON, "pool"):
-        hp[name] = state.get(hp_key(MODEL, name), hp[name])
-    for name, keys in MODEL_POOL_KEYS.items():
-        hp[name] = [int(state.get(key, 2)) for key in keys]
-    return _model_link_state(image_set_editor.image_set(IMAGES), hp)
-
-
-def model_part() -> dict:
+def model_part() -> None:
     st.markdown(
         "The tutorial's model for 3x3 images: a 2x2 convolution with 2 output channels and a "
         "sigmoid gives a 2x2 grid of 2-vectors; **max pooling with 2x2 windows and stride 2** "
@@ -227,8 +226,7 @@ def model_part() -> dict:
     images_box = st.container()  # filled once the training panel says whether its run is current
 
     st.subheader("Hyper-parameters")
-    extras = (choice("pool", "pooling", POOL_KINDS, help="max = ANY, min = ALL"),)
-    hp = hyperparameter_controls(MODEL, SECTION, extras)
+    hp = hyperparameter_controls(HYPERPARAMETERS)
     pool_size, pool_stride = _model_pool_inputs()
     hp["pool_size"], hp["pool_stride"] = pool_size, pool_stride
     try:
@@ -250,10 +248,9 @@ def model_part() -> dict:
             IMAGES,
             probabilities=run.final.probabilities if fresh else None,
             figure_key="p8m.fig.images",
-            edit_key="p8.edit",
+            edit_key=EDIT,
         )
     if run is not None:
         _results(run)
     with st.expander("Save or load the model"):
-        model_files(MODEL, SECTION, usable, controlled=(*COMMON, "pool"))
-    return _model_link_state(image_set, hp)
+        model_files(HYPERPARAMETERS, usable)

@@ -1,7 +1,11 @@
-"""Controls every section shares: sizes, stride, padding, dilation, pooling kind, activation.
+"""Draw any declared control (``app.core.controls.Control``) and keep the values of those a run
+does not draw.
 
-Each control reads and writes its own widget key in ``st.session_state``; a default is set once
-(``set_default``), and ``keep_state`` keeps the values of controls that are not drawn.
+``control_input(control)`` sets the control's default once, brings a stored value (a link, a
+model file, a hostile client) into its declared bounds, and draws the widget its declaration
+names; bounds, options and words all come from the declaration. ``control_row(controls)`` draws
+several side by side. ``keep_state`` keeps the values of controls that are not drawn (a closed
+tab).
 """
 
 from __future__ import annotations
@@ -11,15 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from app.core import limits
-
-PADDING_LABELS = {"valid": "VALID (no padding)", "same": "SAME (zero padding)"}
-
-
-POOL_KINDS = ("max", "min", "avg")
-
-
-ACTIVATIONS = ("none", "relu", "sigmoid", "tanh")
+from app.core.controls import Control
 
 
 def keep_state(keys: Sequence[str]) -> None:
@@ -42,54 +38,33 @@ def set_default(key: str, value: Any) -> None:
     st.session_state.setdefault(key, value)
 
 
-def size_input(key: str, label: str, low: int, high: int, default: int | None = None,
-               help: str | None = None) -> int:  # fmt: skip
-    """A whole-number size (length, channels, kernel size) clamped to ``[low, high]``."""
-    set_default(key, low if default is None else default)
-    st.session_state[key] = min(max(int(st.session_state[key]), low), high)
-    return int(st.number_input(label, low, high, step=1, key=key, help=help))
+def control_row(controls: Sequence[Control], widths: Sequence[float] | None = None) -> list[Any]:
+    """Draw ``controls`` side by side (one column each, ``widths`` relative); their values."""
+    values = []
+    for column, control in zip(st.columns(widths or len(controls)), controls, strict=True):
+        with column:
+            values.append(control_input(control))
+    return values
 
 
-def stride_input(key: str, label: str = "stride", default: int = 1) -> int:
-    """Stride: how far the kernel moves between outputs."""
-    return size_input(key, label, 1, limits.MAX_STRIDE, default, help="Step between windows")
-
-
-def stride2d_inputs(prefix: str, default: tuple[int, int] = (1, 1)) -> tuple[int, int]:
-    """Separate row (y) and column (x) strides; keys ``{prefix}.sy`` and ``{prefix}.sx``."""
-    sy = stride_input(f"{prefix}.sy", "stride y (rows)", default[0])
-    sx = stride_input(f"{prefix}.sx", "stride x (columns)", default[1])
-    return sy, sx
-
-
-def dilation_input(key: str, default: int = 1) -> int:
-    """Dilation: the gap between kernel taps (1 = taps side by side)."""
-    return size_input(key, "dilation", 1, limits.MAX_DILATION, default,
-                      help="1 = ordinary convolution; 2 = skip every other cell")  # fmt: skip
-
-
-def padding_input(key: str, default: str = "valid") -> str:
-    """VALID or SAME padding (TensorFlow's rule)."""
-    set_default(key, default)
-    return st.radio(
-        "padding",
-        tuple(PADDING_LABELS),
-        key=key,
-        format_func=PADDING_LABELS.__getitem__,
-        horizontal=True,
-        help="SAME pads with zeros so that output length = ceil(input length / stride)",
-    )
-
-
-def pool_kind_input(key: str, default: str = "max") -> str:
-    """Pooling kind: max (ANY of the features), min (ALL of them) or avg."""
-    set_default(key, default)
-    return st.radio("pooling", POOL_KINDS, key=key, horizontal=True)
-
-
-def activation_input(
-    key: str, default: str = "none", options: Sequence[str] = ACTIVATIONS, label: str = "activation"
-) -> str:
-    """Activation applied after the convolution."""
-    set_default(key, default)
-    return st.radio(label, tuple(options), key=key, horizontal=True)
+def control_input(control: Control) -> Any:
+    """Draw ``control`` as its declaration says; returns its value (int, float or option)."""
+    state = st.session_state
+    key = control.key
+    set_default(key, control.fallback)
+    state[key] = control.clamp(state[key])
+    common = {"key": key, "help": control.help}
+    if control.widget == "radio":
+        return st.radio(control.label, control.options, horizontal=True,
+                        format_func=control.label_of, **common)  # fmt: skip
+    if control.widget == "select":
+        return st.selectbox(control.label, control.options, format_func=control.label_of, **common)
+    if control.kind == "choice":  # a slider over options
+        return st.select_slider(control.label, control.options, format_func=control.label_of,
+                                **common)  # fmt: skip
+    bounds = {"min_value": control.low, "max_value": control.high, "step": control.step}
+    if control.format is not None:
+        bounds["format"] = control.format
+    draw = st.slider if control.widget == "slider" else st.number_input
+    value = draw(control.label, **bounds, **common)
+    return int(value) if control.kind == "int" else float(value)

@@ -1,60 +1,93 @@
 """Parts shared by the image training pages (sections 5-8), each a whole block of a page.
 
-- ``images_and_training(prefix, section, images, extras)``: the images (thumbnails with the
-  current run's predictions, editor below), the hyper-parameters and the training panel.
+- ``images_and_training(controls, images)``: the images (thumbnails with the current run's
+  predictions, editor below), the hyper-parameter ``controls`` and the training panel.
 - ``image_data_or_error(image_set)`` -> ``ImageData`` or None (after an ``st.error``).
 - ``ledger_part(section, size, hyperparameters)``: shape ledger of a fresh model, measured.
 - ``predictions_part(run, key)``: thumbnails with P(label 1), wrong ones framed and listed.
 - ``classify_part(run, pad_prefix, set_prefix, pooled=...)``: the draw pad, the trained
   model's answer (a size it cannot take is explained, not raised), "add to the images".
-- ``apply_image_page_state(state, images_key, pad_key, prefix, extra)``: a decoded share link
-  (``app.core.training_links``) into the page's widgets.
+- ``open_image_page(page, title, controls, images, pad) -> Schema``: the images once per session,
+  a share link applied, the title and its warning; ``model_files_and_link(...)``: the end of a
+  page (save or load the model, the share box). ``apply_image_page_state(state, images_key,
+  pad_key, controls)``: a decoded share link (``app.core.training_links``) into the widgets.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from app.core import ledger, limits
+from app.core.hyperparameters import TrainingControls
 from app.core.image_analysis import display_name
 from app.core.image_sets import ImageSet, Rows, image_from_array, set_from_link
 from app.core.model_ledgers import model_ledger
-from app.core.training_links import link_hyperparameters
+from app.core.share import Schema
+from app.core.training_links import image_page_schema, image_page_state
 from app.figures.images import image_set_figure
 from app.widgets.cached_figures import run_figure
-from app.widgets.draw_pad import draw_pad, set_pad_image
-from app.widgets.image_set_editor import image_set, image_set_section, set_image_set
+from app.widgets.draw_pad import draw_pad, pad_image, set_pad_image
+from app.widgets.image_set_editor import image_set, image_set_section, init_image_set, set_image_set
 from app.widgets.ledger_view import show_ledger
-from app.widgets.training_controls import hyperparameter_controls, set_hyperparameters
+from app.widgets.model_files import model_files
+from app.widgets.share_box import link_warning, restore_from_link, share_link
+from app.widgets.training_controls import hyperparameter_controls
 from app.widgets.training_panel import training_panel
 from cnndemo import data as data_mod
 from cnndemo.models import build_model
 
 
+def open_image_page(
+    page: str, title: str, controls: TrainingControls, images: str, pad: str
+) -> Schema:
+    """The top of an image training page: the tutorial's images once per session, a share link
+    applied before any widget renders, then the title and, if the link was bad, why. Returns
+    the page's link schema (images, ``controls``, the drawing ``pad``)."""
+    schema = image_page_schema(controls.all)
+    init_image_set(images)
+    restore_from_link(
+        page, schema, lambda state: apply_image_page_state(state, images, pad, controls)
+    )
+    st.title(title)
+    link_warning(page)
+    return schema
+
+
+def model_files_and_link(
+    controls: TrainingControls, schema: Schema, image_set_value: ImageSet, data, hp: dict, pad: str
+) -> None:
+    """The end of an image training page: save or load the model, then the share box."""
+    with st.expander("Save or load the model"):
+        model_files(controls, data)
+    state = image_page_state(image_set_value, controls.all.link_values(hp), pad_image(pad))
+    share_link(schema, state)
+
+
 def apply_image_page_state(
-    state: dict, images_key: str, pad_key: str, prefix: str, extra: dict[str, str]
+    state: dict, images_key: str, pad_key: str, controls: TrainingControls
 ) -> None:
     """Put a decoded link state (the inverse of ``app.core.training_links.image_page_state``)
-    into the page's widgets: the image set, the drawing pad and the training panel ``prefix``."""
+    into the page's widgets: the image set, the drawing pad and the hyper-parameter controls."""
     set_image_set(images_key, set_from_link(state["img"], state["lab"]))
     set_pad_image(pad_key, image_from_array(state["pad"]))
-    set_hyperparameters(prefix, link_hyperparameters(state, extra))
+    controls.all.apply(state, st.session_state)
 
 
 def images_and_training(
-    prefix: str, section: int, images: str, extras: Sequence = ()
+    controls: TrainingControls, images: str
 ) -> tuple[ImageSet, data_mod.ImageData | None, dict, object]:
     """The part every image training page shares, in page order: the images (thumbnails with
     the current run's predictions, editor below), the hyper-parameters and the training panel.
 
-    ``prefix`` is the page's panel prefix (``"s5"``), ``images`` its image-set prefix. Returns
+    ``controls`` are the page's hyper-parameter controls (their prefix, ``"s5"``, is the
+    panel's), ``images`` its image-set prefix. Returns
     ``(image set, its training data or None when invalid, hyper-parameters, run or None)``.
     """
+    prefix, section = controls.prefix, controls.section
     image_set_now = image_set(images)
     data = image_data_or_error(image_set_now)
     st.subheader("The images")
@@ -65,7 +98,7 @@ def images_and_training(
     cards = st.container()
 
     st.subheader("Hyper-parameters")
-    hp = hyperparameter_controls(prefix, section, extras)
+    hp = hyperparameter_controls(controls)
     run = training_panel(prefix, section, data, hp)
 
     with cards:

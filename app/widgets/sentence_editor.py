@@ -14,8 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from app.core import limits
+from app.core.hyperparameters import TrainingControls
 from app.core.sentences import clean_sentences, sentences_from_codes
-from app.widgets.training_controls import set_hyperparameters
 from cnndemo import data as data_mod
 
 
@@ -104,16 +104,9 @@ def sentence_editor(prefix: str) -> data_mod.TextData | None:
     return text
 
 
-def apply_link(prefix: str, state: Mapping[str, Any]) -> None:
-    """Restore a page from a decoded link (before the widgets render)."""
+def apply_link(controls: TrainingControls, state: Mapping[str, Any]) -> None:
+    """Restore a text page from a decoded link (before the widgets render): the sentence
+    table of panel ``controls.prefix`` and its hyper-parameter controls."""
     sentences = sentences_from_codes(state["t"])
-    set_data(prefix, sentences, [int(v) for v in state["y"]])
-    lr, momentum, init = (float(v) for v in state["h"])
-    values = {
-        "learning_rate": lr, "momentum": momentum, "init_scale": init, "epochs": state["ep"],
-        "seed": state["sd"], "optimizer": state["op"], "activation": state["ac"],
-        "embedding_size": state["em"], "channels": state["ch"],
-    }  # fmt: skip
-    if "pl" in state:
-        values["pool"] = state["pl"]
-    set_hyperparameters(prefix, values)
+    set_data(controls.prefix, sentences, [int(v) for v in state["y"]])
+    controls.all.apply(state, st.session_state)

@@ -27,7 +27,7 @@ def restore_from_link(page: str, schema: Schema, apply: Callable[[dict[str, Any]
         return False
     st.session_state[flag] = True
     params: dict[str, Any] = {}
-    for name in schema.names:
+    for name in schema.names_read:
         values = st.query_params.get_all(name)
         # A repeated parameter (?x=1&x=2) is ambiguous: decode() rejects the list.
         if values:

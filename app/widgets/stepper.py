@@ -22,16 +22,21 @@ def play_toggle(key: str) -> bool:
     return st.toggle("▶ play", key=key, help="Step through every position automatically")
 
 
+def stepper_keys(prefix: str, axes: int) -> list[str]:
+    """Keys of a ``window_stepper``'s sliders (for ``keep_state``)."""
+    return [f"{prefix}.{axis}" for axis in range(axes)]
+
+
 def window_stepper(
     prefix: str, counts: Sequence[int], labels: Sequence[str], playing: bool = False
 ) -> tuple[int, ...]:
     """Sliders choosing an output position, plus previous/next buttons stepping in reading order
     (last axis fastest, wrapping round). When ``playing`` it advances one step per timer tick.
 
-    Keys: ``{prefix}.{axis}`` for each slider (axis = 0, 1, ...).
+    Keys: ``stepper_keys(prefix, len(counts))``, ``{prefix}.{axis}`` for each slider.
     """
     state = st.session_state
-    keys = [f"{prefix}.{axis}" for axis in range(len(counts))]
+    keys = stepper_keys(prefix, len(counts))
     for key, count in zip(keys, counts, strict=True):
         set_default(key, 0)
         state[key] = min(max(int(state[key]), 0), count - 1)

@@ -9,7 +9,10 @@ How a tensor editor keeps state (all keys start with the tensor's ``name``):
   drive it with ``at.session_state[key] = {"edited_rows": ..., "added_rows": [],
   "deleted_rows": []}``.
 - Shapes live in the size controls' own keys (``TensorSpec.size_keys``); two tensors that share a
-  key (input channels = kernel input channels) always agree on that axis.
+  size control (input channels = kernel input channels) always agree on that axis.
+
+``TensorSpec`` (what a tensor is: its name, kind, label, size controls and link field) is plain
+data, declared with the page's controls: ``app.core.controls``.
 
 Cutting a tensor into tables and checking the edits is plain logic: ``app.core.tensor_tables``;
 the values a preset fills in: ``app.core.presets``.
@@ -24,11 +27,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app.core.controls import TensorSpec
 from app.core.presets import preset_value, presets_for
 from app.core.tensor_tables import (
-    KINDS,
     LAYOUTS,
-    NDIM,
     frames_to_tensor,
     resize,
     summarize_errors,
@@ -39,26 +41,6 @@ from app.core.tensor_tables import (
 def editor_key(name: str, version: int, table: int = 0) -> str:
     """Widget key of table ``table`` of tensor ``name`` at ``version`` (for tests and pages)."""
     return f"{name}.v{version}.t{table}"
-
-
-@dataclass(frozen=True)
-class TensorSpec:
-    """An editable tensor: its session-state prefix, kind, label and the keys of its sizes.
-
-    ``size_keys[i]`` is the session-state key (normally a size control's widget key) holding the
-    length of axis ``i``; ``None`` fixes that axis at the length of the default tensor.
-    """
-
-    name: str
-    kind: str
-    label: str
-    size_keys: tuple[str | None, ...]
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"unknown tensor kind {self.kind!r}")
-        if len(self.size_keys) != NDIM[self.kind]:
-            raise ValueError(f"{self.kind} needs {NDIM[self.kind]} size keys")
 
 
 @dataclass(frozen=True)
@@ -76,10 +58,10 @@ def init_tensor(spec: TensorSpec, default: np.ndarray) -> None:
     were cleaned up by Streamlit gets sizes that match its tables.
     """
     state = st.session_state
-    if f"{spec.name}.value" not in state:
-        state[f"{spec.name}.value"] = np.asarray(default, dtype=np.float64).copy()
-        state[f"{spec.name}.version"] = 0
-    value = state[f"{spec.name}.value"]
+    if spec.value_key not in state:
+        state[spec.value_key] = np.asarray(default, dtype=np.float64).copy()
+        state[spec.version_key] = 0
+    value = state[spec.value_key]
     for key, n in zip(spec.size_keys, value.shape, strict=True):
         if key is not None and key not in state:
             state[key] = int(n)
@@ -91,19 +73,12 @@ def set_tensor(spec: TensorSpec, value: np.ndarray, *, sync_sizes: bool = True) 
     With ``sync_sizes`` the size controls' keys are set to the new shape, which Streamlit only
     allows in widget callbacks and before those controls render in the script body.
     """
-    value = np.asarray(value, dtype=np.float64).copy()
-    state = st.session_state
-    state[f"{spec.name}.value"] = value
-    state[f"{spec.name}.version"] = state.get(f"{spec.name}.version", 0) + 1
-    if sync_sizes:
-        for key, n in zip(spec.size_keys, value.shape, strict=True):
-            if key is not None:
-                state[key] = int(n)
+    spec.store(value, st.session_state, sync_sizes)
 
 
 def tensor_value(spec: TensorSpec) -> np.ndarray:
     """The tensor's last valid value."""
-    return st.session_state[f"{spec.name}.value"]
+    return st.session_state[spec.value_key]
 
 
 def current_shape(spec: TensorSpec) -> tuple[int, ...]:
@@ -136,7 +111,7 @@ def tensor_editor(
     if tensor_value(spec).shape != shape:
         # The sizes already say `shape` (they are why we resize), and their widgets are drawn.
         set_tensor(spec, resize(tensor_value(spec), shape), sync_sizes=False)
-    version = state[f"{spec.name}.version"]
+    version = state[spec.version_key]
 
     st.markdown(f"**{spec.label}** &nbsp; `shape {shape}`")
     if help_text:
@@ -178,15 +153,20 @@ def tensor_editor(
             f"valid values.\n\n{summarize_errors(errors)}"
         )
         return EditResult(tensor_value(spec), tuple(errors))
-    state[f"{spec.name}.value"] = value
+    state[spec.value_key] = value
     return EditResult(value, ())
+
+
+def preset_keys(spec: TensorSpec) -> tuple[str, str]:
+    """Keys of the preset picker's values (the preset, its seed), for ``keep_state``."""
+    return f"{spec.name}.preset", f"{spec.name}.seed"
 
 
 def _preset_picker(
     spec: TensorSpec, options: Sequence[str], tutorial: np.ndarray | None, default: str | None
 ) -> None:
     state = st.session_state
-    preset_key, seed_key = f"{spec.name}.preset", f"{spec.name}.seed"
+    preset_key, seed_key = preset_keys(spec)
     state.setdefault(preset_key, default if default in options else options[0])
     state.setdefault(seed_key, 0)
     if state[preset_key] not in options:
@@ -206,11 +186,8 @@ def _preset_picker(
 
 def _apply_preset(spec: TensorSpec, tutorial: np.ndarray | None) -> None:
     state = st.session_state
+    preset_key, seed_key = preset_keys(spec)
     value = preset_value(
-        spec.kind,
-        state[f"{spec.name}.preset"],
-        current_shape(spec),
-        int(state.get(f"{spec.name}.seed", 0)),
-        tutorial,
+        spec.kind, state[preset_key], current_shape(spec), int(state.get(seed_key, 0)), tutorial
     )
     set_tensor(spec, value)

@@ -3,18 +3,19 @@
 A page calls these, in this order, all with the same ``prefix`` (its session-state namespace,
 e.g. ``"s3"``; every key the panel writes starts with ``f"{prefix}.tp."``, see ``panel_key``)::
 
+    from app.core.hyperparameters import POOL, training_controls
     from app.widgets.model_files import model_files
-    from app.widgets.training_controls import choice, hyperparameter_controls
+    from app.widgets.training_controls import hyperparameter_controls
     from app.widgets.training_panel import training_panel
 
-    extras = (choice("pool", "pooling", ("max", "min", "avg")),)
-    hp = hyperparameter_controls("s3", section=3, extras=extras)     # main body
-    data = ...                                                       # the page's TextData/ImageData
+    controls = training_controls("s3", section=3, extras=(POOL,))   # declared once, bound
+    hp = hyperparameter_controls(controls)                          # main body
+    data = ...                                                      # the page's TextData/ImageData
     run = training_panel("s3", section=3, data=data, hyperparameters=hp)
     if run is not None:                      # a finished (or stopped, or loaded) run
         if run.stale: ...                    # it came from another setup: say so next to results
         run.final.probabilities, run.snapshots, run.model ...
-    model_files("s3", section=3, data=data)                          # download / load a model
+    model_files(controls, data)                                     # download / load a model
 
 API
 ---
@@ -22,7 +23,8 @@ API
     The Train and Stop buttons, a progress bar and a live error curve while training, then the
     summary and the error curve (log-scale switch). Returns the latest run (``run.stale`` tells
     whether it belongs to the setup now on screen) or None before the first run.
-``current_run(prefix) -> TrainingRun | None``, ``stale_warning(run)``, ``panel_key(prefix, name)``
+``current_run(prefix) -> TrainingRun | None``, ``stale_warning(run)``, ``panel_key(prefix, name)``,
+``setting_keys(prefix)`` (the panel's own switches, for ``keep_state``)
 
 The hyper-parameter controls are in ``app.widgets.training_controls``, "Download / Load a
 model" in ``app.widgets.model_files``. The job, chunked training, runs, fingerprints and
@@ -74,6 +76,11 @@ from cnndemo.optim import make_optimizer
 def panel_key(prefix: str, name: str) -> str:
     """Session-state key ``name`` of the training panel ``prefix`` (for tests and model files)."""
     return f"{prefix}.tp.{name}"
+
+
+def setting_keys(prefix: str) -> tuple[str, ...]:
+    """Keys of the panel's switches ("watch it learn", "log scale"), for ``keep_state``."""
+    return panel_key(prefix, "watch"), panel_key(prefix, "log")
 
 
 def current_run(prefix: str) -> TrainingRun | None:

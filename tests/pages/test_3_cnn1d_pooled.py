@@ -123,7 +123,7 @@ def test_share_link_round_trip_and_malformed_link():
     click_train(at, P)
     expected = train_section(3, sentences=sentences, labels=[1, 0], seed=7, pool="avg", epochs=300)
     assert shown_probabilities(at, P) == expected.final.probabilities.tolist()
-    bad = open_page(PATH, {**params, "pl": "median"})
+    bad = open_page(PATH, {**params, "pool": "median"})
     assert not bad.exception
     assert any("could not be used" in w.value for w in bad.warning)
     assert bad.radio(key=hp_key(P, "pool")).value == "max"

@@ -59,15 +59,20 @@ def test_training_and_the_comparison_show_the_engines_numbers(seed):
     assert all(i == 6 for i in np.flatnonzero((flat > 0.5) != (targets == 1)))
 
 
-def test_a_matching_page_5_run_is_reused_for_the_comparison():
+def test_the_comparison_is_trained_here_and_never_read_from_page_5():
+    """No page reads another page's state: page 6 trains the pooled model itself (cached) and
+    gets exactly what page 5 trains for the same setup, whatever page 5's session holds."""
     at = open_page("pages/5_cnn2d_pooled.py")
     pooled_run = trained_run(at, "s5")
+    page5 = pooled_run.final.probabilities.copy()
+    pooled_run.final.probabilities[:] = 0.5  # a page-6 read of page 5's run would show these
     at.switch_page(PAGE)
     at.run()
     trained_run(at, P)
-    assert "the run you trained on the *CNN 2D pooled* page" in texts(at)
+    assert "the run you trained on the *CNN 2D pooled* page" not in texts(at)
     table = at.dataframe[-1].value
-    np.testing.assert_allclose(table["p pooled"], np.round(pooled_run.final.probabilities, 4))
+    np.testing.assert_allclose(table["p pooled"], np.round(page5, 4))
+    np.testing.assert_allclose(table["p pooled"], np.round(probabilities(run_section(5)), 4))
 
 
 def test_another_image_size_is_explained_not_raised():

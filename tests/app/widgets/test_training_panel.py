@@ -25,17 +25,19 @@ from cnndemo.train import train_section
 def panel_script():
     import streamlit as st
 
+    from app.core.hyperparameters import POOL, training_controls
     from app.widgets.model_files import model_files
-    from app.widgets.training_controls import COMMON, choice, hyperparameter_controls
+    from app.widgets.training_controls import hyperparameter_controls
     from app.widgets.training_panel import training_panel
     from cnndemo import data as data_mod
 
-    hp = hyperparameter_controls("t", 3, (choice("pool", "pooling", ("max", "min", "avg")),))
+    controls = training_controls("t", 3, (POOL.worded("pooling"),))
+    hp = hyperparameter_controls(controls)
     data = data_mod.text_data()
     run = training_panel("t", 3, data, hp)
     if run is not None:
         st.markdown(f"stale={run.stale} stopped={run.stopped} epochs={run.epochs_run}")
-    model_files("t", 3, data, (*COMMON, "pool"))
+    model_files(controls, data)
 
 
 @pytest.fixture
