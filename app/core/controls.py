@@ -116,7 +116,9 @@ class Control:
                 return self.fallback
         try:
             number = float(value)
-        except (TypeError, ValueError, OverflowError):
+        except OverflowError:  # a whole number too large for a float: past one bound
+            number = self.high if value > 0 else self.low
+        except (TypeError, ValueError):
             return self.fallback
         if not math.isfinite(number):
             return self.fallback

@@ -128,7 +128,7 @@ def _identity_kernel(spatial: tuple[int, ...], n_in: int, n_out: int) -> np.ndar
 
 
 def apply_activation(name: str, values: np.ndarray) -> np.ndarray:
-    """The activations of ``activation_input`` (NumPy; for display-only pages)."""
+    """The activations of page 2's picture tab (``activation_control``; NumPy, display only)."""
     if name == "none":
         return values
     if name == "relu":

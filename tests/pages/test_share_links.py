@@ -187,3 +187,19 @@ def test_an_old_text_link_restores_the_sentences(page):
     assert at.session_state[f"s{page}.sentences"] == sentences_from_codes(rows)
     assert at.session_state[f"s{page}.labels"] == labels
     assert "you" in at.code[0].value or "we" in at.code[0].value
+
+
+@pytest.mark.parametrize("page", ["3", "4"])
+def test_an_old_text_link_is_written_back_in_todays_format(page):
+    path = next(p for p in PAGES if p.startswith(f"pages/{page}_"))
+    link, expected = PAGES[path]
+    at = open_page(path, params(link))
+    written = {k: at.query_params[k] for k in at.query_params}
+    assert {"lr", "mom", "opt", "init", "ep", "seed", "act", "em", "ch"} <= set(written)
+    assert not {"h", "sd", "op", "ac", "pl"} & set(written)
+    assert (written["lr"], written["seed"], written["act"]) == (
+        params(link)["h"].split("_")[1], params(link)["sd"], params(link)["ac"],
+    )  # fmt: skip
+    reopened = open_page(path, written)
+    assert not reopened.warning and not reopened.exception
+    assert {key: reopened.session_state[key] for key in expected} == pytest.approx(expected)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from app.core import image_sets
@@ -55,3 +56,32 @@ def test_number_field_parses_plain_decimals_in_range():
     for text in ("0", "11", "1e400", "abc", "0x1"):
         with pytest.raises(ValueError):
             field.from_text(text)
+
+
+# Written by the text pages before one link format served every training page.
+OLD_TEXT_LINK = {
+    "t": "2x11_121_111_117_32_108_105_107_101_32_105_116_121_111_117_32_104_97_116_101_32_105_116",
+    "y": "2_1_0", "h": "3_0.25_0.5_0.05", "ep": "400", "sd": "11", "op": "sgd", "ac": "relu",
+    "em": "4", "ch": "4",
+}  # fmt: skip
+
+
+def test_an_old_text_link_decodes_to_what_todays_link_holds():
+    schema = tl.text_page_schema(pool=False)
+    old, errors = decode(OLD_TEXT_LINK, schema)
+    assert errors == []
+    hp = {"learning_rate": 0.25, "momentum": 0.5, "init_scale": 0.05, "epochs": 400, "seed": 11,
+          "optimizer": "sgd", "activation": "relu", "embedding_size": 4, "channels": 4}  # fmt: skip
+    today = encode(tl.text_page_state(["you like it", "you hate it"], [1, 0], hp, False), schema)
+    assert set(today) == {"t", "y", "lr", "mom", "opt", "init", "ep", "seed", "act", "em", "ch"}
+    new, errors = decode(today, schema)
+    assert errors == []
+    assert old.keys() == new.keys()
+    for name in old:
+        assert np.array_equal(old[name], new[name]), name
+
+
+def test_an_old_text_link_out_of_todays_bounds_is_refused():
+    bad = dict(OLD_TEXT_LINK, h="3_0.25_0.995_0.05")  # the momentum control stops at 0.99
+    state, errors = decode(bad, tl.text_page_schema(pool=False))
+    assert state == {} and errors == ["'mom' = 0.995 is outside 0..0.99"]

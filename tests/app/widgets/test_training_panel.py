@@ -120,3 +120,20 @@ def test_download_gives_the_model_and_loading_it_back_reproduces_the_run(at):
     assert final.probabilities.tolist() == run.final.probabilities.tolist()
     assert model.hyperparameters == run.hyperparameters
     assert data.vocabulary == run.data.vocabulary
+
+
+def test_a_loaded_model_sets_the_controls_within_their_declared_bounds(at):
+    from cnndemo.models import build_model, default_hyperparameters
+
+    data = data_mod.text_data()
+    hp = {**default_hyperparameters(3), "learning_rate": 20.0, "seed": 10**7, "pool": "min"}
+    model = build_model(3, vocabulary=data.vocabulary, input_size=data.inputs.shape[1:], **hp)
+    at.get("file_uploader")[0].upload("big.json", persist.dumps(model), "application/json").run()
+    assert not at.exception
+    assert run_of(at).source == "loaded"
+    assert at.number_input(key=hp_key("t", "learning_rate")).value == limits.MAX_LEARNING_RATE
+    assert at.number_input(key=hp_key("t", "seed")).value == limits.MAX_SEED
+    assert at.radio(key=hp_key("t", "pool")).value == "min"
+    notes = " ".join(i.value for i in at.info)
+    assert "learning rate 20 is outside 0.0001..10, set to 10" in notes
+    assert "seed 1e+07 is outside 0..100000, set to 100000" in notes
