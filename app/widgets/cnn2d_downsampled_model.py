@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.core import limits
-from app.core.image_analysis import confusable_groups, display_name, pooled_sources
+from app.core.image_analysis import display_name, pooled_sources
 from app.core.image_sets import ImageSet
 from app.core.model_ledgers import downsampled_model_ledger
 from app.core.training_jobs import TrainingRun
@@ -24,6 +24,7 @@ from app.widgets.model_files import model_files
 from app.widgets.training_controls import COMMON, choice, hp_key, hyperparameter_controls
 from app.widgets.training_panel import current_run, training_panel
 from cnndemo import data as data_mod
+from cnndemo.diagnose import confusable_groups
 from cnndemo.models import build_model, default_hyperparameters
 
 # Part 2: the down-sampled CNN. The training panel's widgets live under "p8m.tp."; the model's
