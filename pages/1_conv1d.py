@@ -169,7 +169,6 @@ def vectors_part() -> None:
     )
 
 
-# TODO(explain): computes the window's cells (position * stride + j) itself; use cnndemo.explain.
 def scalar_part() -> None:
     st.markdown(
         "With one channel in and one out, every item is a plain number and the kernel is a short "
@@ -191,7 +190,7 @@ def scalar_part() -> None:
     st.latex(ledger.output_size_latex(n, k, stride, padding))
     before, after = ops.padding_amounts(n, k, stride, padding)
     (position,) = window_stepper("c1d.vpos", (out.shape[0],), ("output position",))
-    cells = [position * stride + j for j in range(k)]
+    _, cells = ledger.window_terms_1d(v[:, None], w[:, None, None], position, 0, stride, padding)
     st.plotly_chart(
         vector_figure(
             v, title="Input (kernel window outlined)", padding=(before, after), window_cols=cells

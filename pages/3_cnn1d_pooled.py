@@ -33,11 +33,12 @@ def _explain_pooling(run: TrainingRun, pool: str) -> None:
     st.subheader("Which bigram decided?")
     st.markdown(POOL_WORDS[pool])
     maps = run.final.feature_maps[0]
-    kernel = run.hyperparameters["kernel_size"]
+    hp = run.hyperparameters
+    kernel, stride, padding = hp["kernel_size"], hp["conv_stride"], hp["padding"]
     rows = []
     for sentence, fmap in zip(run.data.names, maps, strict=True):
-        tokens = sentence.split()
-        cells = [f"`{label}` ({value:.3f})" for label, value in winners(fmap, tokens, kernel, pool)]
+        found = winners(fmap, sentence.split(), kernel, pool, stride, padding)
+        cells = [f"`{label}` ({value:.3f})" for label, value in found]
         rows.append(f"| `{sentence}` | " + " | ".join(cells) + " |")
     channels = maps.shape[2]
     header = "| sentence | " + " | ".join(f"channel {c}" for c in range(channels)) + " |"
@@ -48,7 +49,9 @@ def _explain_pooling(run: TrainingRun, pool: str) -> None:
             "strongest of its bigrams. Sentences decided by the same bigrams get the same "
             "vector, whatever else they say."
         )
-        clash = same_vector_clash(run.data.names, maps, run.data.targets, kernel, pool)
+        clash = same_vector_clash(
+            run.data.names, maps, run.data.targets, kernel, pool, stride, padding
+        )
         if clash:
             first, second, bigrams = clash
             st.markdown(

@@ -14,6 +14,7 @@ from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
 from app.widgets.cached_figures import run_figure
 from app.widgets.training_panel import training_panel
+from cnndemo.explain import axis
 from cnndemo.train import train_section
 
 reroute_deep_link()
@@ -59,7 +60,8 @@ def _positions_matter(run: TrainingRun) -> None:
         "its own row of dense weights. A bigram's conv vector is the same wherever it occurs, "
         "but what it adds to the logit, w_position · vector, depends on where it stands:"
     )
-    found = bigram_positions(run.data.names, positions, run.hyperparameters["kernel_size"])
+    hp = run.hyperparameters
+    found = bigram_positions(run.data.names, hp["kernel_size"], hp["conv_stride"], hp["padding"])
     rows = []
     for bigram, where in found.items():
         if len(where) < 2:
@@ -75,13 +77,12 @@ def _positions_matter(run: TrainingRun) -> None:
         st.caption("No bigram of the data occurs at two positions; edit the sentences to see one.")
 
 
-# TODO(explain): computes conv output sizes ((n - k + 1) * channels) itself; use cnndemo.explain.
 def _fixed_length(run: TrainingRun) -> None:
     st.subheader("Try a sentence: the length is fixed")
     length = run.model.input_size[0]
-    kernel = run.hyperparameters["kernel_size"]
-    channels = run.final.feature_maps[0].shape[2]
-    features = (length - kernel + 1) * channels
+    hp = run.hyperparameters
+    kernel, channels = hp["kernel_size"], run.final.feature_maps[0].shape[2]
+    features = run.model.layer("dense").in_features
     st.markdown(
         f"The dense layer has exactly **{features}** weights, one per number of the flattened "
         f"conv output of a **{length}**-token sentence. Try a longer or shorter sentence."
@@ -94,9 +95,10 @@ def _fixed_length(run: TrainingRun) -> None:
     n = len(tokens)
     known = all(token in run.model.vocabulary for token in tokens)
     if tokens and known and n != length and n >= kernel:
-        got = (n - kernel + 1) * channels
+        conv = axis(n, kernel, hp["conv_stride"], hp["padding"]).out
+        got = conv * channels
         st.markdown(
-            f"In shapes: {n} tokens → embedding `(1, {n}, e)` → conv `(1, {n - kernel + 1}, "
+            f"In shapes: {n} tokens → embedding `(1, {n}, e)` → conv `(1, {conv}, "
             f"{channels})` → flatten `(1, {got})`, but the dense weights are `({features}, 1)`"
             f": {got} numbers cannot meet {features} weights. Pad with <PAD> or cut to "
             f"{length} tokens (the pooled model of section 3 has no such limit)."

@@ -24,6 +24,7 @@ from app.widgets.image_training import (
     open_image_page,
     predictions_part,
 )
+from cnndemo.explain import conv_terms
 
 reroute_deep_link()
 
@@ -48,7 +49,6 @@ def _layer_chart(where, run: TrainingRun, index: int, layer: int, maps) -> None:
     )
 
 
-# TODO(explain): adds up layer 2's window sum itself; take it from cnndemo.explain.
 def _layers_part(run: TrainingRun) -> None:
     st.subheader("Inside the model: both feature maps of one image")
     names = run.data.names
@@ -90,8 +90,8 @@ def _layers_part(run: TrainingRun) -> None:
     for channel in range(second.shape[2]):
         if second.shape[0] * second.shape[1] > 1:
             break  # a bigger second map: the figure above is the summary
-        terms, _, _ = ledger.window_terms_2d(first, kernel2, 0, 0, channel)
-        dot = sum(t.value * t.weight for t in terms)
+        window_sum = conv_terms(first, kernel2, (0, 0), channel, 1, run.hyperparameters["padding"])
+        terms, dot = window_sum.terms, window_sum.total
         bias = float(bias2[channel])
         st.markdown(
             f"**Layer 2, channel {channel}:** {ledger.written_sum(terms, dot)}; plus its bias "

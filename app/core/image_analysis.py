@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.core.pool_windows import explain_pool, window_values
+from cnndemo import explain, ops
 
 
 def display_name(name: str) -> str:
@@ -39,31 +40,28 @@ def as_pixels(image: np.ndarray) -> np.ndarray:
     return image
 
 
-# TODO(explain): computes the conv output size and windows itself; use cnndemo.explain.
 def region_grid(
     image: np.ndarray, kernel: Sequence[int] = (2, 2), stride: Sequence[int] = (1, 1)
 ) -> list[list[str]]:
-    """The row-major bit string of the window under each output cell of a VALID convolution.
+    """The row-major bit string of the window under each output cell of a VALID convolution
+    (windows from :func:`cnndemo.explain.conv_plan`).
 
     ``region_grid`` of ``###/   /   `` is ``[["1100", "1100"], ["0000", "0000"]]``.
     """
     pixels = as_pixels(image)
-    kh, kw = kernel
-    sy, sx = stride
-    out_h = (pixels.shape[0] - kh) // sy + 1
-    out_w = (pixels.shape[1] - kw) // sx + 1
-    if out_h < 1 or out_w < 1:
-        raise ValueError(f"a {pixels.shape} image is smaller than the {kh}x{kw} kernel")
+    try:
+        plan = explain.conv_plan(pixels.shape, tuple(kernel), tuple(stride))
+    except ValueError as error:
+        shown = "x".join(str(k) for k in kernel)
+        raise ValueError(f"a {pixels.shape} image is smaller than the {shown} kernel") from error
     return [
-        [
-            "".join(
-                "1" if v else "0"
-                for v in pixels[r * sy : r * sy + kh, c * sx : c * sx + kw].reshape(-1)
-            )
-            for c in range(out_w)
-        ]
-        for r in range(out_h)
+        [_bits(pixels, plan.window(r, c)) for c in range(plan.out_shape[1])]
+        for r in range(plan.out_shape[0])
     ]
+
+
+def _bits(pixels: np.ndarray, window: explain.Window) -> str:
+    return "".join("1" if pixels[cell] else "0" for cell in window.cells)
 
 
 def regions_text(regions: Sequence[Sequence[str]]) -> str:
@@ -79,41 +77,34 @@ class ChannelSource:
 
     channel: int
     value: float
-    regions: tuple[str, ...]  # distinct bit strings of the windows that give ``value``
+    regions: tuple[str, ...]  # bit strings of the windows that give ``value``
     positions: tuple[tuple[int, int], ...]  # their (row, column) in the feature map
 
 
-# TODO(explain): computes the global-pooling winners itself (ties kept); use cnndemo.explain.
 def pooling_sources(
     feature_map: np.ndarray, regions: Sequence[Sequence[str]], pool: str
 ) -> list[ChannelSource]:
-    """Per channel: the pooled value and the windows it comes from.
+    """Per channel: the pooled value and the window(s) it comes from.
 
-    Max (min) pooling takes the value of the window(s) with the largest (smallest) response;
-    average pooling mixes every window, so all of them are listed.
+    Max (min) pooling takes the value of one window, the winner by the engine's tie rule
+    (:func:`cnndemo.explain.global_winners`: the first in reading order); average pooling mixes
+    every window, so all of them are listed.
     """
     maps = np.asarray(feature_map, dtype=np.float64)
     if maps.ndim != 3:
         raise ValueError(f"a feature map must be (height, width, channels); got {maps.shape}")
-    sources = []
-    for c in range(maps.shape[2]):
-        values = maps[:, :, c]
-        if pool == "max":
-            value = float(values.max())
-        elif pool == "min":
-            value = float(values.min())
-        elif pool == "avg":
-            value = float(values.mean())
-        else:
-            raise ValueError(f"pool must be max, min or avg; got {pool!r}")
-        if pool == "avg":
-            chosen = [(r, j) for r in range(values.shape[0]) for j in range(values.shape[1])]
-        else:
-            hits = np.argwhere(np.isclose(values, value, rtol=0, atol=1e-12))
-            chosen = [(int(r), int(j)) for r, j in hits]
-        names = tuple(dict.fromkeys(regions[r][j] for r, j in chosen))
-        sources.append(ChannelSource(c, value, names, tuple(chosen)))
-    return sources
+    if pool not in ("max", "min", "avg"):
+        raise ValueError(f"pool must be max, min or avg; got {pool!r}")
+    pooled = ops.global_pool(maps[None], pool)[0]
+    if pool == "avg":
+        every = tuple((r, c) for r in range(maps.shape[0]) for c in range(maps.shape[1]))
+        names = tuple(dict.fromkeys(regions[r][c] for r, c in every))
+        return [ChannelSource(ch, float(pooled[ch]), names, every) for ch in range(maps.shape[2])]
+    winners = explain.global_winners(maps[None], pool)[0]
+    return [
+        ChannelSource(ch, float(pooled[ch]), (regions[r][c],), ((int(r), int(c)),))
+        for ch, (r, c) in enumerate(winners)
+    ]
 
 
 def _vector_text(vector: np.ndarray) -> str:
@@ -222,15 +213,14 @@ def comparison_rows(
     return rows
 
 
-# TODO(explain): computes the conv window of a position itself; use cnndemo.explain.
 def region_bits(
     image: np.ndarray, row: int, col: int, kernel_size: Sequence[int], stride: Sequence[int]
 ) -> str:
     """The pixels under conv position (row, col) of a binary image (height, width), row-major
     as a bit string: the label the engine gives that region (``"1100"``: top row on)."""
-    top, left = row * int(stride[0]), col * int(stride[1])
-    window = np.asarray(image)[top : top + int(kernel_size[0]), left : left + int(kernel_size[1])]
-    return "".join("1" if v else "0" for v in window.reshape(-1))
+    pixels = as_pixels(image)
+    plan = explain.conv_plan(pixels.shape, tuple(kernel_size), tuple(stride))
+    return _bits(pixels, plan.window(row, col))
 
 
 def pooled_sources(
@@ -260,45 +250,3 @@ def pooled_sources(
                     cell.append(f"{bits} at ({win_r}, {win_c})")
             sources.append(cell)
     return sources
-
-
-@dataclass(frozen=True)
-class ConfusedGroup:
-    """Examples whose dense-layer inputs are (nearly) the same but whose labels differ: the
-    dense layer must give them (nearly) the same probability, so it cannot be right on all.
-
-    ``best`` is the one probability that minimises their cross-entropy: the share of label 1.
-    """
-
-    indices: tuple[int, ...]
-    best: float
-
-
-def confusable_groups(
-    vectors: np.ndarray, targets: np.ndarray, tolerance: float = 0.02
-) -> list[ConfusedGroup]:
-    """Groups of examples whose vectors (n, features) lie within ``tolerance`` of each other in
-    every feature (chained), keeping only groups that mix labels; largest first."""
-    vectors = np.asarray(vectors, dtype=np.float64).reshape(len(vectors), -1)
-    targets = np.asarray(targets, dtype=np.float64)
-    n = len(vectors)
-    group_of = list(range(n))
-
-    def root(i: int) -> int:
-        while group_of[i] != i:
-            i = group_of[i]
-        return i
-
-    for i in range(n):
-        for j in range(i + 1, n):
-            if np.max(np.abs(vectors[i] - vectors[j])) <= tolerance:
-                group_of[root(j)] = root(i)
-    members: dict[int, list[int]] = {}
-    for i in range(n):
-        members.setdefault(root(i), []).append(i)
-    groups = [
-        ConfusedGroup(tuple(ix), float(np.mean(targets[ix])))
-        for ix in members.values()
-        if len(set(targets[ix].tolist())) > 1
-    ]
-    return sorted(groups, key=lambda g: -len(g.indices))

@@ -8,7 +8,6 @@ ledgers are in :mod:`app.core.model_ledgers`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,7 +15,8 @@ import numpy as np
 
 from app.core.numbers import format_value
 from app.core.pool_windows import KIND_WORDS
-from cnndemo import ops
+from cnndemo import explain, ops
+from cnndemo.explain import Term
 
 MAX_WRITTEN_TERMS = 120
 """Longer sums are written with their middle elided, so the text stays readable."""
@@ -40,7 +40,6 @@ class LedgerRow:
 # --- Output size, written with the current numbers ----------------------------------------------
 
 
-# TODO(explain): computes the output size itself (ceil / floor); take it from cnndemo.explain.
 def output_size_latex(
     n: int, k: int, stride: int = 1, padding: str = "valid", dilation: int = 1, axis: str = ""
 ) -> str:
@@ -48,16 +47,17 @@ def output_size_latex(
 
     VALID: floor((n - k_eff) / s) + 1 with k_eff = (k - 1) d + 1 (k itself when d = 1).
     SAME: ceil(n / s), TensorFlow's rule. A window wider than a VALID input is stated as such
-    instead of producing a negative length. Two aligned lines, so it fits a phone screen.
+    instead of producing a negative length. The numbers come from :func:`cnndemo.explain.axis`.
+    Two aligned lines, so it fits a phone screen.
     """
+    plan = explain.axis(n, k, stride, padding, dilation)
     sub = f"_{{\\text{{{axis}}}}}" if axis else ""
     out_sym = f"n^{{\\text{{out}}}}{sub}"
     n_sym, k_sym, s_sym = f"n{sub}", f"k{sub}", f"s{sub}"
     if padding == "same":
-        out = math.ceil(n / stride)
         return _two_lines(
             f"{out_sym} &= \\left\\lceil \\frac{{{n_sym}}}{{{s_sym}}} \\right\\rceil",
-            f"&= \\left\\lceil \\frac{{{n}}}{{{stride}}} \\right\\rceil = {out}",
+            f"&= \\left\\lceil \\frac{{{n}}}{{{stride}}} \\right\\rceil = {plan.out}",
         )
     if dilation == 1:
         span_sym, span_num = k_sym, str(k)
@@ -67,13 +67,13 @@ def output_size_latex(
     general = (
         f"{out_sym} &= \\left\\lfloor \\frac{{{n_sym} - {span_sym}}}{{{s_sym}}} \\right\\rfloor + 1"
     )
-    span = (k - 1) * dilation + 1
-    if span > n:
-        return _two_lines(general, f"&\\text{{but the window spans {span} > {n} cells: no output}}")
-    out = (n - span) // stride + 1
+    if not plan.fits:
+        return _two_lines(
+            general, f"&\\text{{but the window spans {plan.span} > {n} cells: no output}}"
+        )
     return _two_lines(
         general,
-        f"&= \\left\\lfloor \\frac{{{n} - {span_num}}}{{{stride}}} \\right\\rfloor + 1 = {out}",
+        f"&= \\left\\lfloor \\frac{{{n} - {span_num}}}{{{stride}}} \\right\\rfloor + 1 = {plan.out}",
     )
 
 
@@ -85,7 +85,8 @@ def padding_sentence(n: int, k: int, stride: int, padding: str, dilation: int = 
     """How many zeros SAME padding adds on each side (TensorFlow: the odd one at the end)."""
     if padding != "same":
         return "No padding (VALID): only windows that fit entirely inside the input."
-    before, after = ops.padding_amounts(n, k, stride, padding, dilation)
+    plan = explain.axis(n, k, stride, padding, dilation)
+    before, after = plan.before, plan.after
     total = before + after
     return (
         f"SAME padding adds {total} zero{'s' if total != 1 else ''}: {before} before and "
@@ -222,15 +223,6 @@ def ledger_markdown(rows: Sequence[LedgerRow]) -> str:
 # --- Written-out sums ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Term:
-    """One product of a window sum: an input value (0 in padding) times a kernel weight."""
-
-    value: float
-    weight: float
-    in_padding: bool
-
-
 def _factor(v: float) -> str:
     text = format_value(v)
     return f"({text})" if v < 0 else text
@@ -249,7 +241,6 @@ def written_sum(terms: Sequence[Term], total: float, max_terms: int = MAX_WRITTE
     return " + ".join(parts) + f" = {format_value(total)}"
 
 
-# TODO(explain): computes the window's cells and products itself; take them from cnndemo.explain.
 def window_terms_1d(
     x: np.ndarray,
     kernel: np.ndarray,
@@ -261,25 +252,16 @@ def window_terms_1d(
 ) -> tuple[list[Term], list[int]]:
     """Products summed for output ``(position, out_channel)`` of a 1D convolution.
 
-    ``x`` is one sequence (width, in), ``kernel`` (k, in, out). Returns the terms in the order
-    tap by tap, channel by channel (the order of the spec's worked sum), and the rows of the
-    padded input the window covers (for highlighting).
+    ``x`` is one sequence (width, in), ``kernel`` (k, in, out). Returns the terms
+    (:func:`cnndemo.explain.conv_terms`: tap by tap, channel by channel, the order of the
+    tutorial's worked sum) and the rows of the padded input the window covers (for
+    highlighting).
     """
-    width, in_channels = x.shape
-    k = kernel.shape[0]
-    before, _ = ops.padding_amounts(width, k, stride, padding, dilation)
-    rows = [position * stride + j * dilation for j in range(k)]
-    terms = []
-    for j, row in enumerate(rows):
-        index = row - before
-        inside = 0 <= index < width
-        for c in range(in_channels):
-            value = float(x[index, c]) if inside else 0.0
-            terms.append(Term(value, float(kernel[j, c, out_channel]), not inside))
-    return terms, rows
+    window_sum = explain.conv_terms(x, kernel, (position,), out_channel, stride, padding, dilation)
+    before = explain.axis(x.shape[0], kernel.shape[0], stride, padding, dilation).before
+    return list(window_sum.terms), [cell[0] + before for cell in window_sum.window.cells]
 
 
-# TODO(explain): computes the window's cells and products itself; take them from cnndemo.explain.
 def window_terms_2d(
     x: np.ndarray,
     kernel: np.ndarray,
@@ -293,22 +275,12 @@ def window_terms_2d(
     """Products summed for output ``(row, col, out_channel)`` of a 2D convolution.
 
     ``x`` is one grid (height, width, in), ``kernel`` (k_h, k_w, in, out). Terms run row of the
-    window by row, then column, then channel (row-major, as in the spec's worked sum). Also
-    returns the padded-grid rows and columns the window covers.
+    window by row, then column, then channel (:func:`cnndemo.explain.conv_terms`). Also returns
+    the padded-grid rows and columns the window covers.
     """
-    height, width, in_channels = x.shape
-    kh, kw = kernel.shape[:2]
-    sy, sx = stride
-    top, _ = ops.padding_amounts(height, kh, sy, padding, dilation)
-    left, _ = ops.padding_amounts(width, kw, sx, padding, dilation)
-    rows = [row * sy + i * dilation for i in range(kh)]
-    cols = [col * sx + j * dilation for j in range(kw)]
-    terms = []
-    for i, r in enumerate(rows):
-        for j, c in enumerate(cols):
-            y, xx = r - top, c - left
-            inside = 0 <= y < height and 0 <= xx < width
-            for ch in range(in_channels):
-                value = float(x[y, xx, ch]) if inside else 0.0
-                terms.append(Term(value, float(kernel[i, j, ch, out_channel]), not inside))
-    return terms, rows, cols
+    window_sum = explain.conv_terms(x, kernel, (row, col), out_channel, stride, padding, dilation)
+    plan = explain.conv_plan(x.shape[:2], kernel.shape[:2], stride, padding, dilation)
+    (top, _), (left, _) = plan.pads
+    rows = [cell + top for cell in plan.axes[0].taps(row)]
+    cols = [cell + left for cell in plan.axes[1].taps(col)]
+    return list(window_sum.terms), rows, cols

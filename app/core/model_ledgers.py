@@ -10,9 +10,9 @@ import math
 import numpy as np
 
 from app.core.ledger import LedgerRow, conv2d_ledger, pool2d_row
+from cnndemo import explain
 
 
-# TODO(explain): computes the conv output length (n - k + 1) itself; use cnndemo.explain.
 def text_ledger(
     n: int,
     length: int,
@@ -23,9 +23,13 @@ def text_ledger(
     activation: str,
     head: str,
     pool: str = "max",
+    stride: int = 1,
+    padding: str = "valid",
 ) -> list[LedgerRow]:
-    """Shapes stage by stage of the section 3 (``head="pool"``) or 4 (``"flatten"``) model."""
-    positions = length - kernel + 1
+    """Shapes stage by stage of the section 3 (``head="pool"``) or 4 (``"flatten"``) model.
+
+    The conv's positions come from :func:`cnndemo.explain.axis`."""
+    positions = explain.axis(length, kernel, stride, padding).require("kernel", "width").out
     rows = [
         LedgerRow("input (token ids)", (n, length), None, f"{n} sentences of {length} tokens"),
         LedgerRow(
@@ -39,7 +43,8 @@ def text_ledger(
             (n, positions, channels),
             kernel * embedding * channels + channels,
             f"kernel ({kernel}, {embedding}, {channels}) = {kernel * embedding * channels} "
-            f"weights + {channels} biases; {positions} positions (VALID, stride 1)",
+            f"weights + {channels} biases; {positions} positions ({padding.upper()}, stride "
+            f"{stride})",
         ),
         LedgerRow(activation, (n, positions, channels), None, "element by element"),
     ]
@@ -62,20 +67,34 @@ def text_ledger(
     return rows
 
 
-# TODO(explain): computes the conv output length (n - k + 1) itself; use cnndemo.explain.
-def text_ledger_formula(length: int, kernel: int, channels: int, head: str) -> str:
+def text_ledger_formula(
+    length: int, kernel: int, channels: int, head: str, stride: int = 1, padding: str = "valid"
+) -> str:
     """LaTeX under a text model's ledger: its conv positions (``head="pool"``, section 3) or the
-    features its flatten hands the dense layer (``"flatten"``, section 4), numbers filled in."""
-    if head == "pool":
-        return (
+    features its flatten hands the dense layer (``"flatten"``, section 4), numbers filled in
+    from :func:`cnndemo.explain.axis`."""
+    plan = explain.axis(length, kernel, stride, padding).require("kernel", "width")
+    if padding == "same":
+        positions = (
+            r"n^{\text{positions}} = \left\lceil \frac{n}{s} \right\rceil = "
+            rf"\left\lceil \frac{{{length}}}{{{stride}}} \right\rceil = {plan.out}"
+        )
+    else:
+        positions = (
             r"n^{\text{positions}} = \left\lfloor \frac{n - k}{s} \right\rfloor + 1 = "
-            rf"\left\lfloor \frac{{{length} - {kernel}}}{{1}} \right\rfloor + 1 "
-            rf"= {length - kernel + 1}"
+            rf"\left\lfloor \frac{{{length} - {kernel}}}{{{stride}}} \right\rfloor + 1 "
+            rf"= {plan.out}"
+        )
+    if head == "pool":
+        return positions
+    if padding == "valid" and stride == 1:
+        return (
+            r"\text{features} = (n - k + 1)\cdot C = "
+            rf"({length} - {kernel} + 1)\cdot {channels} = {plan.out * channels}"
         )
     return (
-        r"\text{features} = (n - k + 1)\cdot C = "
-        rf"({length} - {kernel} + 1)\cdot {channels} = "
-        rf"{(length - kernel + 1) * channels}"
+        rf"{positions},\quad \text{{features}} = n^{{\text{{positions}}}}\cdot C = "
+        rf"{plan.out}\cdot {channels} = {plan.out * channels}"
     )
 
 

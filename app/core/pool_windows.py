@@ -2,8 +2,9 @@
 wins, and the sentences the page writes about it. Plain NumPy (no Streamlit, no Plotly);
 ``app.figures.pooling`` draws what :func:`explain_pool` returns.
 
-Winners follow the engine's tie rule (``cnndemo.ops.pool2d_backward``): the first winning cell
-of a window in row-major order. Padding cells (SAME) never win and are left out of a mean.
+Windows, coverage and winners come from :mod:`cnndemo.explain` (its one tie rule: the first
+winning cell of a window in row-major order; padding cells never win and are left out of a
+mean), the pooled numbers from :func:`cnndemo.ops.pool2d`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.core.numbers import format_value
-from cnndemo import ops
+from cnndemo import explain, ops
 
 KIND_WORDS = {"max": "max", "min": "min", "avg": "mean"}
 
@@ -30,6 +31,12 @@ class PoolWindow:
     bottom: int
     right: int
 
+    @classmethod
+    def of(cls, window: explain.Window) -> PoolWindow:
+        """The rectangle of one of :func:`cnndemo.explain.pool_plan`'s windows."""
+        (top, bottom), (left, right) = window.span(0), window.span(1)
+        return cls(*window.out_index, top, left, bottom, right)
+
     def real_rows(self, height: int) -> range:
         """Rows of the grid (not padding) the window covers."""
         return range(max(self.top, 0), min(self.bottom, height - 1) + 1)
@@ -41,26 +48,40 @@ class PoolWindow:
 
 @dataclass(frozen=True)
 class PoolResult:
-    """A pooling worked out cell by cell.
+    """A pooling worked out cell by cell, every number from the engine.
 
-    ``output`` (out_h, out_w, channels) equals ``cnndemo.pool2d``; ``winners`` (out_h, out_w,
-    channels, 2) holds the input (row, column) whose value each max/min output took, -1 for
-    a mean; ``windows`` are in reading order (row-major over the output).
+    ``plan`` is :func:`cnndemo.explain.pool_plan`'s; ``output`` (out_h, out_w, channels) is
+    :func:`cnndemo.ops.pool2d`'s; ``winners`` (out_h, out_w, channels, 2) holds the input
+    (row, column) each max/min output took its value from (:func:`cnndemo.explain.pool_winners`,
+    the engine's one tie rule), -1 for a mean; ``windows`` are in reading order.
     """
 
     grid: np.ndarray
-    size: tuple[int, int]
-    stride: tuple[int, int]
     kind: str
-    padding: str
-    pads: tuple[tuple[int, int], tuple[int, int]]
+    plan: explain.Plan
     windows: tuple[PoolWindow, ...]
     output: np.ndarray
     winners: np.ndarray
 
     @property
+    def size(self) -> tuple[int, int]:
+        return self.plan.window_shape
+
+    @property
+    def stride(self) -> tuple[int, int]:
+        return tuple(a.stride for a in self.plan.axes)
+
+    @property
+    def padding(self) -> str:
+        return self.plan.axes[0].padding
+
+    @property
+    def pads(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        return self.plan.pads
+
+    @property
     def out_shape(self) -> tuple[int, int]:
-        return self.output.shape[0], self.output.shape[1]
+        return self.plan.out_shape
 
     def window(self, row: int, col: int) -> PoolWindow:
         """The window that makes output cell (row, col)."""
@@ -68,47 +89,14 @@ class PoolResult:
 
     @property
     def overlapping(self) -> bool:
-        """Whether some input cell belongs to two windows (stride smaller than the window on an
-        axis that has more than one window)."""
-        out_h, out_w = self.out_shape
-        return (out_h > 1 and self.stride[0] < self.size[0]) or (
-            out_w > 1 and self.stride[1] < self.size[1]
-        )
+        """Whether some input cell belongs to two windows."""
+        return self.plan.overlapping
 
     def coverage(self) -> np.ndarray:
         """How many windows read each input cell, shape (height, width)."""
-        height, width = self.grid.shape[:2]
-        counts = np.zeros((height, width), dtype=np.int64)
-        for w in self.windows:
-            rows, cols = w.real_rows(height), w.real_cols(width)
-            counts[rows.start : rows.stop, cols.start : cols.stop] += 1
-        return counts
+        return self.plan.coverage()
 
 
-# TODO(explain): computes every pooling window's cells itself; take them from cnndemo.explain.
-def pool_windows(
-    height: int,
-    width: int,
-    size: tuple[int, int],
-    stride: tuple[int, int],
-    padding: str = "valid",
-) -> tuple[tuple[PoolWindow, ...], tuple[tuple[int, int], tuple[int, int]]]:
-    """Every window of a 2D pooling in reading order, and the padding (top, bottom), (left,
-    right). Raises the engine's ValueError when the window does not fit (VALID)."""
-    (kh, kw), (sy, sx) = size, stride
-    out_h = ops.output_size(height, kh, sy, padding)
-    out_w = ops.output_size(width, kw, sx, padding)
-    top, bottom = ops.padding_amounts(height, kh, sy, padding)
-    left, right = ops.padding_amounts(width, kw, sx, padding)
-    windows = tuple(
-        PoolWindow(r, c, r * sy - top, c * sx - left, r * sy - top + kh - 1, c * sx - left + kw - 1)
-        for r in range(out_h)
-        for c in range(out_w)
-    )
-    return windows, ((top, bottom), (left, right))
-
-
-# TODO(explain): computes each window's winner itself; take winners from cnndemo.explain.
 def explain_pool(
     grid: np.ndarray,
     size: tuple[int, int],
@@ -116,7 +104,7 @@ def explain_pool(
     kind: str = "max",
     padding: str = "valid",
 ) -> PoolResult:
-    """Pool one grid (height, width, channels) window by window, keeping each winner.
+    """Pool one grid (height, width, channels), keeping each window and its winner.
 
     Raises ValueError for an unknown kind or a window that does not fit, as the engine does.
     """
@@ -125,36 +113,20 @@ def explain_pool(
         raise ValueError(f"a grid must be (height, width, channels), got shape {grid.shape}")
     if kind not in KIND_WORDS:
         raise ValueError(f"pooling kind must be one of {list(KIND_WORDS)}; got {kind!r}")
-    size = (int(size[0]), int(size[1]))
-    stride = (int(stride[0]), int(stride[1]))
-    height, width, channels = grid.shape
-    windows, pads = pool_windows(height, width, size, stride, padding)
-    out_h = windows[-1].out_row + 1
-    out_w = windows[-1].out_col + 1
-    output = np.empty((out_h, out_w, channels))
-    winners = np.full((out_h, out_w, channels, 2), -1, dtype=np.int64)
-    for w in windows:
-        rows, cols = w.real_rows(height), w.real_cols(width)
-        block = grid[rows.start : rows.stop, cols.start : cols.stop].reshape(-1, channels)
-        if kind == "avg":
-            output[w.out_row, w.out_col] = block.mean(axis=0)
-            continue
-        # argmax/argmin give the first winner in row-major order: the engine's tie rule.
-        best = (np.argmax if kind == "max" else np.argmin)(block, axis=0)
-        output[w.out_row, w.out_col] = block[best, np.arange(channels)]
-        n_cols = len(cols)
-        winners[w.out_row, w.out_col, :, 0] = rows.start + best // n_cols
-        winners[w.out_row, w.out_col, :, 1] = cols.start + best % n_cols
-    return PoolResult(grid, size, stride, kind, padding, pads, windows, output, winners)
+    plan = explain.pool_plan(grid.shape[:2], size, stride, padding)
+    output = ops.pool2d(grid[None], size, stride, kind, padding)[0]
+    if kind == "avg":
+        winners = np.full((*plan.out_shape, grid.shape[2], 2), -1, dtype=np.int64)
+    else:
+        winners = explain.pool_winners(grid[None], size, stride, kind, padding)[0]
+    windows = tuple(PoolWindow.of(w) for w in plan.windows())
+    return PoolResult(grid, kind, plan, windows, output, winners)
 
 
 def window_values(result: PoolResult, row: int, col: int, channel: int) -> list[float]:
     """The real cells of output (row, col)'s window in one channel, in row-major order."""
-    height, width = result.grid.shape[:2]
-    w = result.window(row, col)
-    rows, cols = w.real_rows(height), w.real_cols(width)
-    block = result.grid[rows.start : rows.stop, cols.start : cols.stop, channel]
-    return [float(v) for v in block.reshape(-1)]
+    cells = result.plan.window(row, col).real_cells
+    return [float(result.grid[r, c, channel]) for r, c in cells]
 
 
 def pool_sentence(result: PoolResult, row: int, col: int, channel: int) -> str:
@@ -194,7 +166,8 @@ def padding_note(n: int, k: int, s: int, padding: str, axis: str) -> str:
     """What SAME padding adds along one axis of a pooling (nothing is said for VALID)."""
     if padding != "same":
         return ""
-    before, after = ops.padding_amounts(n, k, s, padding)
+    plan = explain.axis(n, k, s, padding)
+    before, after = plan.before, plan.after
     if before + after == 0:
         return f"{axis}: SAME needs no padding here."
     return (

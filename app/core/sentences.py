@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from app.core import limits
+from cnndemo import explain, ops
 
 PAD = "<PAD>"
 
@@ -116,25 +117,43 @@ def sentences_from_codes(codes: np.ndarray) -> list[str]:
     return sentences
 
 
-# TODO(explain): computes the pooling winners (arg max / arg min) itself; use cnndemo.explain.
+def window_words(
+    tokens: Sequence[str], position: int, kernel: int, stride: int = 1, padding: str = "valid"
+) -> str:
+    """The words under conv output ``position`` (:func:`cnndemo.explain.conv_plan`'s window),
+    joined by spaces; a padded cell reads as ``<pad>``."""
+    plan = explain.conv_plan((len(tokens),), (kernel,), stride, padding)
+    window = plan.window(position)
+    return " ".join(
+        tokens[cell[0]] if inside else "<pad>"
+        for cell, inside in zip(window.cells, window.inside, strict=True)
+    )
+
+
 def winners(
-    feature_map: np.ndarray, tokens: Sequence[str], kernel: int, pool: str
+    feature_map: np.ndarray,
+    tokens: Sequence[str],
+    kernel: int,
+    pool: str,
+    stride: int = 1,
+    padding: str = "valid",
 ) -> list[tuple[str, float]]:
     """For one sentence: per channel, the bigram whose value the pooling kept, and that value.
 
     ``feature_map`` is (positions, channels) after the activation. Max keeps the largest
-    (ANY bigram firing is enough), min the smallest (ALL must fire). For avg there is no single
+    (ANY bigram firing is enough), min the smallest (ALL must fire); the winner follows the
+    engine's tie rule (:func:`cnndemo.explain.global_winners`). For avg there is no single
     winner: the mean is returned with the label "mean of all".
     """
-    result = []
-    for channel in range(feature_map.shape[1]):
-        column = feature_map[:, channel]
-        if pool == "avg":
-            result.append(("mean of all", float(column.mean())))
-            continue
-        position = int(np.argmax(column) if pool == "max" else np.argmin(column))
-        result.append((" ".join(tokens[position : position + kernel]), float(column[position])))
-    return result
+    fmap = np.asarray(feature_map, dtype=np.float64)
+    pooled = ops.global_pool(fmap[None], pool)[0]
+    if pool == "avg":
+        return [("mean of all", float(v)) for v in pooled]
+    positions = explain.global_winners(fmap[None], pool)[0, :, 0]
+    return [
+        (window_words(tokens, int(p), kernel, stride, padding), float(v))
+        for p, v in zip(positions, pooled, strict=True)
+    ]
 
 
 def same_vector_clash(
@@ -143,6 +162,8 @@ def same_vector_clash(
     targets: Sequence[float],
     kernel: int,
     pool: str,
+    stride: int = 1,
+    padding: str = "valid",
 ) -> tuple[str, str, list[str]] | None:
     """Two sentences with different labels whose pooled numbers come from the same bigrams.
 
@@ -154,20 +175,23 @@ def same_vector_clash(
         return None
     seen: dict[tuple[str, ...], tuple[str, float]] = {}
     for name, fmap, target in zip(names, feature_maps, targets, strict=True):
-        key = tuple(label for label, _ in winners(fmap, name.split(), kernel, pool))
+        found = winners(fmap, name.split(), kernel, pool, stride, padding)
+        key = tuple(label for label, _ in found)
         if key in seen and seen[key][1] != float(target):
             return seen[key][0], name, list(key)
         seen.setdefault(key, (name, float(target)))
     return None
 
 
-# TODO(explain): computes the window (and so the bigram) under each conv position itself.
-def bigram_positions(sentences: Sequence[str], positions: int, kernel: int) -> dict[str, set[int]]:
+def bigram_positions(
+    sentences: Sequence[str], kernel: int, stride: int = 1, padding: str = "valid"
+) -> dict[str, set[int]]:
     """Every window of ``kernel`` words the convolution reads, and the conv output positions
-    (``0..positions-1``) where it stands in some sentence."""
+    where it stands in some sentence."""
     found: dict[str, set[int]] = {}
     for sentence in sentences:
         tokens = sentence.split()
-        for p in range(positions):
-            found.setdefault(" ".join(tokens[p : p + kernel]), set()).add(p)
+        plan = explain.conv_plan((len(tokens),), (kernel,), stride, padding)
+        for p in range(plan.out_shape[0]):
+            found.setdefault(window_words(tokens, p, kernel, stride, padding), set()).add(p)
     return found

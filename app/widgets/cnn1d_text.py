@@ -78,8 +78,19 @@ def sentences_and_model(
                 hp["activation"],
                 head,
                 hp.get("pool", "max"),
+                hp["conv_stride"],
+                hp["padding"],
             ),
-            formulas=[text_ledger_formula(length, hp["kernel_size"], hp["channels"], head)],
+            formulas=[
+                text_ledger_formula(
+                    length,
+                    hp["kernel_size"],
+                    hp["channels"],
+                    head,
+                    hp["conv_stride"],
+                    hp["padding"],
+                )
+            ],
         )
     return text, hp
 

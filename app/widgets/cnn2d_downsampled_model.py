@@ -11,7 +11,7 @@ import streamlit as st
 from app.core import limits
 from app.core.controls import Controls, size_control
 from app.core.hyperparameters import POOL, training_controls
-from app.core.image_analysis import confusable_groups, display_name, pooled_sources
+from app.core.image_analysis import display_name, pooled_sources
 from app.core.model_ledgers import downsampled_model_ledger
 from app.core.training_jobs import TrainingRun
 from app.figures.images import region_vectors_animation
@@ -24,6 +24,7 @@ from app.widgets.model_files import model_files
 from app.widgets.training_controls import hyperparameter_controls
 from app.widgets.training_panel import current_run, setting_keys, training_panel
 from cnndemo import data as data_mod
+from cnndemo.diagnose import confusable_groups
 from cnndemo.models import build_model
 
 # Part 2: the down-sampled CNN. The training panel's widgets live under "p8m.tp."; the model's

@@ -38,6 +38,7 @@ from app.widgets.share_box import link_warning, restore_from_link, share_link
 from app.widgets.training_controls import hyperparameter_controls
 from app.widgets.training_panel import training_panel
 from cnndemo import data as data_mod
+from cnndemo.explain import conv_plan
 from cnndemo.models import build_model
 
 
@@ -127,7 +128,6 @@ def _ledger_rows(section: int, size: tuple[int, int], hp_json: str) -> list:
     return model_ledger(build_model(section, input_size=size, **json.loads(hp_json)))
 
 
-# TODO(explain): computes the first conv's output rows (n - k + 1) itself; use cnndemo.explain.
 def ledger_part(section: int, size: tuple[int, int], hyperparameters: dict) -> None:
     """The shape ledger of the page's model, with the conv output-size formula per axis."""
     hp = {k: v for k, v in hyperparameters.items()}
@@ -136,16 +136,15 @@ def ledger_part(section: int, size: tuple[int, int], hyperparameters: dict) -> N
     except ValueError as error:
         st.error(f"This model cannot be built: {error}")
         return
-    kh, kw = hp["kernel_size"]
+    (kh, kw), (sy, sx), padding = hp["kernel_size"], hp["conv_stride"], hp["padding"]
     formulas = [
-        ledger.output_size_latex(size[0], kh, 1, "valid", axis="rows"),
-        ledger.output_size_latex(size[1], kw, 1, "valid", axis="cols"),
+        ledger.output_size_latex(size[0], kh, sy, padding, axis="rows"),
+        ledger.output_size_latex(size[1], kw, sx, padding, axis="cols"),
     ]
     if section == 7:
+        first = conv_plan(tuple(size), (kh, kw), (sy, sx), padding).out_shape
         second = hp["second_kernel_size"]
-        formulas.append(
-            ledger.output_size_latex(size[0] - kh + 1, second[0], 1, "valid", axis="rows,2")
-        )
+        formulas.append(ledger.output_size_latex(first[0], second[0], 1, padding, axis="rows,2"))
     show_ledger(rows, formulas)
 
 

@@ -38,7 +38,7 @@ def test_tutorial_2d_sum_runs_row_by_row_then_channel():
 
 
 def test_negative_factors_are_bracketed_and_long_sums_elided():
-    term = ledger.Term(-2.0, 3.0, False)
+    term = ledger.Term(-2.0, 3.0, False, (0,), (0,), 0)
     assert ledger.written_sum([term], -6) == "(-2)×3 = -6"
     text = ledger.written_sum([term] * 200, -1200, max_terms=10)
     assert text.count("×") == 10 and "(190 more terms)" in text

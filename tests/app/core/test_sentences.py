@@ -83,6 +83,6 @@ def test_same_vector_clash_finds_differently_labelled_sentences_with_the_same_wi
 
 
 def test_bigram_positions_say_where_each_window_of_words_stands():
-    found = ts.bigram_positions(["i like it <PAD>", "i don't like it"], 3, 2)
+    found = ts.bigram_positions(["i like it <PAD>", "i don't like it"], 2)
     assert found["i like"] == {0} and found["like it"] == {1, 2}
     assert found["it <PAD>"] == {2} and found["don't like"] == {1}
