@@ -21,11 +21,12 @@ from app.core.presets import GENERAL_PRESETS
 from app.figures.tensors import vector_figure
 from app.server import reroute_deep_link
 from app.widgets.cached_figures import cached_figure
-from app.widgets.controls import control_row, keep_state
+from app.widgets.controls import control_row, open_controls
 from app.widgets.ledger_view import show_ledger
-from app.widgets.share_box import link_warning, restore_from_link, share_link
+from app.widgets.share_box import link_warning, share_link
 from app.widgets.stepper import PLAY_SECONDS, choose_channel, play_toggle, window_stepper
-from app.widgets.tensor_editor import init_tensor, tensor_editor
+from app.widgets.tabs import lazy_tabs
+from app.widgets.tensor_editor import tensor_editor
 from cnndemo import ops
 
 reroute_deep_link()
@@ -79,6 +80,16 @@ CONTROLS = Controls(
 SCHEMA = CONTROLS.schema(check=_consistent)
 
 
+VECTORS_INTRO = (
+    "In a network each item of a sequence is a **vector** (its *channels*). The kernel has one "
+    "more axis than the items: for every tap it holds a matrix from input channels to output "
+    "channels. Change any number, size or setting; everything below follows."
+)
+SCALAR_INTRO = (
+    "With one channel in and one out, every item is a plain number and the kernel is a short "
+    "list of weights: each output is the weighted sum of the numbers under the kernel. Try "
+    "stride 2: the kernel jumps two places at a time and the output halves."
+)
 COLOUR_NOTE = (
     "Colours: blue = positive, red = negative, white = 0 (darker = larger). Outlined: the "
     "kernel's window and the output cell it makes; grey cells labelled pad are padding zeros."
@@ -120,11 +131,7 @@ def _explorer(x, kernel, out, stride, padding, dilation, pad, playing) -> None:
 
 
 def vectors_part() -> None:
-    st.markdown(
-        "In a network each item of a sequence is a **vector** (its *channels*). The kernel has "
-        "one more axis than the items: for every tap it holds a matrix from input channels to "
-        "output channels. Change any number, size or setting; everything below follows."
-    )
+    st.markdown(VECTORS_INTRO)
     n, _, k, _ = control_row((LENGTH, IN_CHANNELS, KERNEL, OUT_CHANNELS))
     stride, dilation, padding = control_row((STRIDE, DILATION, PADDING), widths=(1, 1, 2))
 
@@ -170,11 +177,7 @@ def vectors_part() -> None:
 
 
 def scalar_part() -> None:
-    st.markdown(
-        "With one channel in and one out, every item is a plain number and the kernel is a short "
-        "list of weights: each output is the weighted sum of the numbers under the kernel. "
-        "Try stride 2: the kernel jumps two places at a time and the output halves."
-    )
+    st.markdown(SCALAR_INTRO)
     n, k, stride, padding = control_row((V_LENGTH, W_LENGTH, V_STRIDE, V_PADDING))
     left, right = st.columns(2)
     with left:
@@ -210,10 +213,9 @@ def scalar_part() -> None:
     st.markdown("Every output written out:\n" + "\n".join(lines))
 
 
-keep_state(CONTROLS.keys)
-for spec, default in ((X, X_DEFAULT), (K, K_DEFAULT), (V, V_DEFAULT), (W, W_DEFAULT)):
-    init_tensor(spec, default)
-restore_from_link(PAGE, SCHEMA, lambda state: CONTROLS.apply(state, st.session_state))
+open_controls(
+    PAGE, CONTROLS, SCHEMA, ((X, X_DEFAULT), (K, K_DEFAULT), (V, V_DEFAULT), (W, W_DEFAULT))
+)
 
 st.title(TITLE)
 link_warning(PAGE)
@@ -227,14 +229,8 @@ st.caption(
     "t: output position, o: output channel, j: kernel tap, c: input channel, s: stride, "
     "d: dilation. Positions count from 0; with SAME padding x is first padded with zeros."
 )
-# Only the open tab runs (on_change="rerun"), which halves the work of every rerun.
-vectors_tab, scalar_tab = st.tabs(
-    ["Sequences of vectors", "The scalar case (1 channel)"], key="c1d.tab", on_change="rerun"
+# Only the open tab runs, which halves the work of every rerun.
+lazy_tabs(
+    "c1d.tab", {"Sequences of vectors": vectors_part, "The scalar case (1 channel)": scalar_part}
 )
-if vectors_tab.open:
-    with vectors_tab:
-        vectors_part()
-if scalar_tab.open:
-    with scalar_tab:
-        scalar_part()
 share_link(SCHEMA, CONTROLS.share_state(st.session_state))

@@ -23,11 +23,12 @@ from app.core.presets import IMAGE_KERNELS, apply_activation, classic_kernel
 from app.figures.tensors import image_figure
 from app.server import reroute_deep_link
 from app.widgets.cached_figures import cached_figure
-from app.widgets.controls import control_input, control_row, keep_state
+from app.widgets.controls import control_input, control_row, open_controls
 from app.widgets.ledger_view import show_ledger
-from app.widgets.share_box import link_warning, restore_from_link, share_link
+from app.widgets.share_box import link_warning, share_link
 from app.widgets.stepper import PLAY_SECONDS, choose_channel, play_toggle, window_stepper
-from app.widgets.tensor_editor import init_tensor, tensor_editor
+from app.widgets.tabs import lazy_tabs
+from app.widgets.tensor_editor import tensor_editor
 from cnndemo import ops
 
 reroute_deep_link()
@@ -270,10 +271,7 @@ def pictures_part() -> None:
     metrics[3].metric("largest value", format_value(float(feature.max())))
 
 
-keep_state(CONTROLS.keys)
-for spec, default in ((X, X_DEFAULT), (K, K_DEFAULT), (IK, IMAGE_KERNEL_DEFAULT)):
-    init_tensor(spec, default)
-restore_from_link(PAGE, SCHEMA, lambda state: CONTROLS.apply(state, st.session_state))
+open_controls(PAGE, CONTROLS, SCHEMA, ((X, X_DEFAULT), (K, K_DEFAULT), (IK, IMAGE_KERNEL_DEFAULT)))
 
 st.title(TITLE)
 link_warning(PAGE)
@@ -290,14 +288,6 @@ st.caption(
     "0 to k_w - 1), m: input channel; s_y, s_x: strides, d: dilation. With SAME padding x is "
     "first padded with zeros."
 )
-# Only the open tab runs (on_change="rerun"), which halves the work of every rerun.
-grids_tab, pictures_tab = st.tabs(
-    ["Grids of vectors", "Pictures"], key="c2d.tab", on_change="rerun"
-)
-if grids_tab.open:
-    with grids_tab:
-        grids_part()
-if pictures_tab.open:
-    with pictures_tab:
-        pictures_part()
+# Only the open tab runs, which halves the work of every rerun.
+lazy_tabs("c2d.tab", {"Grids of vectors": grids_part, "Pictures": pictures_part})
 share_link(SCHEMA, CONTROLS.share_state(st.session_state))

@@ -6,7 +6,6 @@ import streamlit as st
 
 from app.core.sentences import same_vector_clash, winners
 from app.core.training_jobs import TrainingRun
-from app.core.training_links import text_page_schema
 from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
 from app.widgets.training_panel import training_panel
@@ -17,8 +16,7 @@ PAGE = "cnn1d-pooled"
 PREFIX = "s3"
 SECTION = 3
 TITLE = "CNN 1D pooled"
-SCHEMA = text_page_schema(pool=True)
-CONTROLS = cnn1d_text.text_controls(PREFIX, SECTION, pool=True)
+CONTROLS = cnn1d_text.text_controls(PREFIX, SECTION)
 POOL_WORDS = {
     "max": "**max = ANY**: a sentence scores high on a channel as soon as *any* of its bigrams "
     "does. One telling bigram is enough.",
@@ -104,7 +102,7 @@ def _results(run: TrainingRun, pool: str) -> None:
     _try_sentence(run)
 
 
-cnn1d_text.open_text_page(PAGE, CONTROLS, SCHEMA, TITLE)
+cnn1d_text.open_text_page(PAGE, CONTROLS, TITLE)
 st.markdown(
     "A sentence becomes a row of word vectors (an **embedding**). A 1D convolution of width 2 "
     "turns each pair of neighbouring words — each **bigram** — into a small vector; the "
@@ -121,9 +119,9 @@ st.caption(
     "pool over positions t: max, min or average."
 )
 
-text, hp = cnn1d_text.sentences_and_model(CONTROLS, pool=True)
+text, hp = cnn1d_text.sentences_and_model(CONTROLS)
 
 run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
 if run is not None and run.final is not None:
     _results(run, hp["pool"])
-cnn1d_text.model_files_and_link(CONTROLS, text, hp, SCHEMA, pool=True)
+cnn1d_text.model_files_and_link(CONTROLS, text, hp)

@@ -8,7 +8,6 @@ import streamlit as st
 
 from app.core.sentences import bigram_positions
 from app.core.training_jobs import TrainingRun
-from app.core.training_links import text_page_schema
 from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
@@ -23,8 +22,7 @@ PAGE = "cnn1d-flat"
 PREFIX = "s4"
 SECTION = 4
 TITLE = "CNN 1D fully connected"
-SCHEMA = text_page_schema(pool=False)
-CONTROLS = cnn1d_text.text_controls(PREFIX, SECTION, pool=False)
+CONTROLS = cnn1d_text.text_controls(PREFIX, SECTION)
 
 
 @st.cache_data(max_entries=16, show_spinner="Training the pooled model for comparison…")
@@ -164,7 +162,7 @@ def _results(run: TrainingRun) -> None:
     _compare(run, run.data)
 
 
-cnn1d_text.open_text_page(PAGE, CONTROLS, SCHEMA, TITLE)
+cnn1d_text.open_text_page(PAGE, CONTROLS, TITLE)
 st.markdown(
     "Same sentences, same embedding and convolution as in section 3, but no pooling: the conv "
     "output of every position is kept and laid end to end (**flattened**) before the dense "
@@ -177,9 +175,9 @@ st.latex(
 )
 st.caption("One weight vector w_t per position t: the model knows where each bigram stands.")
 
-text, hp = cnn1d_text.sentences_and_model(CONTROLS, pool=False)
+text, hp = cnn1d_text.sentences_and_model(CONTROLS)
 
 run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
 if run is not None:
     _results(run)
-cnn1d_text.model_files_and_link(CONTROLS, text, hp, SCHEMA, pool=False)
+cnn1d_text.model_files_and_link(CONTROLS, text, hp)

@@ -7,17 +7,10 @@ import streamlit as st
 from app.core.hyperparameters import ACTIVATION, IMAGE_CHANNELS, POOL, training_controls
 from app.core.image_analysis import display_name, pooling_story, region_grid, regions_text
 from app.core.training_jobs import TrainingRun
-from app.figures.images import feature_maps_figure, image_figure, region_vectors_animation
+from app.figures.images import feature_maps_figure
 from app.server import reroute_deep_link
+from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
-from app.widgets.image_training import (
-    classify_part,
-    images_and_training,
-    ledger_part,
-    model_files_and_link,
-    open_image_page,
-    predictions_part,
-)
 
 reroute_deep_link()
 
@@ -53,18 +46,7 @@ def _regions_part(run: TrainingRun) -> None:
     if channels < 2:
         st.info("With one channel every vector is a single number: choose 2 or more channels.")
         return
-    figure = run_figure(
-        run,
-        "regions",
-        lambda: region_vectors_animation(
-            [s.epoch for s in run.snapshots],
-            [s.window_vectors for s in run.snapshots],
-            [s.example_vectors for s in run.snapshots],
-            run.data.names,
-            run.data.targets,
-        ),
-    )
-    st.plotly_chart(figure, key="s5.fig.regions")
+    image_training.region_vectors_chart(run, "s5.fig.regions")
     final = run.final.window_vectors
     st.caption(
         "Final region vectors: "
@@ -106,14 +88,7 @@ def _why_part(run: TrainingRun) -> None:
         )
     )
     left, right = st.columns([1, 2])
-    left.plotly_chart(
-        run_figure(
-            run,
-            ("image", index),
-            lambda: image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
-        ),
-        key="s5.fig.focus_image",
-    )
+    image_training.image_chart(left, run, index, "s5.fig.focus_image")
     regions = region_grid(run.data.inputs[index], run.hyperparameters["kernel_size"])
     right.plotly_chart(
         run_figure(
@@ -128,7 +103,7 @@ def _why_part(run: TrainingRun) -> None:
     right.caption("Output cell (row, column) ← the region it reads: " + regions_text(regions))
 
 
-SCHEMA = open_image_page(PAGE, TITLE, CONTROLS, IMAGES, PAD)
+SCHEMA = image_training.open_image_page(PAGE, TITLE, CONTROLS, IMAGES, PAD)
 st.markdown(
     "A 2x2 kernel slides over each 3x3 image and gives every window a vector "
     "(2 numbers by default). **Pooling** then keeps, per channel, the largest value over all "
@@ -142,16 +117,16 @@ st.latex(
 st.caption("σ: sigmoid; K: the 2x2 kernel of channel c; w, b: the dense layer. (max → min/mean "
            "with the other pooling kinds.)")  # fmt: skip
 
-image_set, data, hp, run = images_and_training(CONTROLS, IMAGES)
+image_set, data, hp, run = image_training.images_and_training(CONTROLS, IMAGES)
 
 if run is not None:
     _regions_part(run)
-    predictions_part(run, P)
+    image_training.predictions_part(run, P)
     _why_part(run)
-classify_part(run, PAD, IMAGES, pooled=True)
-ledger_part(SECTION, image_set.size, hp)
+image_training.classify_part(run, PAD, IMAGES, pooled=True)
+image_training.ledger_part(SECTION, image_set.size, hp)
 st.caption(
     "Global pooling keeps one number per channel whatever the image size, so the dense layer's "
     "weights do not depend on it: the same model takes bigger images too."
 )
-model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)
+image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)

@@ -11,18 +11,10 @@ import streamlit as st
 from app.core.hyperparameters import ACTIVATION, IMAGE_CHANNELS, training_controls
 from app.core.image_analysis import comparison_rows
 from app.core.training_jobs import TrainingRun
-from app.figures.images import region_vectors_animation
 from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
+from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
-from app.widgets.image_training import (
-    classify_part,
-    images_and_training,
-    ledger_part,
-    model_files_and_link,
-    open_image_page,
-    predictions_part,
-)
 from cnndemo.train import train_section
 
 reroute_deep_link()
@@ -122,7 +114,7 @@ def _weights_part(run: TrainingRun) -> None:
     )
 
 
-SCHEMA = open_image_page(PAGE, TITLE, CONTROLS, IMAGES, PAD)
+SCHEMA = image_training.open_image_page(PAGE, TITLE, CONTROLS, IMAGES, PAD)
 st.markdown(
     "The same convolution as in section 5, but instead of pooling, the 2x2 grid of "
     "2-vectors is **flattened** into 2 x 2 x 2 = 8 numbers and the dense layer gives each "
@@ -134,27 +126,15 @@ st.latex(
 )
 st.caption("One dense weight w per position (r, s) and channel c: 8 for 3x3 images.")
 
-image_set, data, hp, run = images_and_training(CONTROLS, IMAGES)
+image_set, data, hp, run = image_training.images_and_training(CONTROLS, IMAGES)
 
 if run is not None:
     if int(run.hyperparameters["channels"]) >= 2:
         st.subheader("The 2x2 region vectors")
-        st.plotly_chart(
-            run_figure(
-                run,
-                "regions",
-                lambda: region_vectors_animation(
-                    [s.epoch for s in run.snapshots],
-                    [s.window_vectors for s in run.snapshots],
-                    None,
-                    run.data.names,
-                    run.data.targets,
-                    title="2x2 region vectors during training",
-                ),
-            ),
-            key="s6.fig.regions",
+        image_training.region_vectors_chart(
+            run, "s6.fig.regions", images=False, title="2x2 region vectors during training"
         )
-    predictions_part(run, P)
+    image_training.predictions_part(run, P)
     _compare_part(run)
     _weights_part(run)
 
@@ -165,6 +145,6 @@ st.markdown(
     "and there are no weights for the other 10. So a flattened model only takes images of "
     "the size it was built for (a pooled model takes any)."
 )
-classify_part(run, PAD, IMAGES, pooled=False)
-ledger_part(SECTION, image_set.size, hp)
-model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)
+image_training.classify_part(run, PAD, IMAGES, pooled=False)
+image_training.ledger_part(SECTION, image_set.size, hp)
+image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)

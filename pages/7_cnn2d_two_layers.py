@@ -13,17 +13,10 @@ from app.core.hyperparameters import (
 )
 from app.core.image_analysis import display_name, region_grid, regions_text
 from app.core.training_jobs import TrainingRun
-from app.figures.images import feature_maps_figure, image_figure, region_vectors_animation
+from app.figures.images import feature_maps_figure
 from app.server import reroute_deep_link
+from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
-from app.widgets.image_training import (
-    classify_part,
-    images_and_training,
-    ledger_part,
-    model_files_and_link,
-    open_image_page,
-    predictions_part,
-)
 from cnndemo.explain import conv_terms
 
 reroute_deep_link()
@@ -73,14 +66,7 @@ def _layers_part(run: TrainingRun) -> None:
         f"whole grid and gives **one {second.shape[2]}-vector**, which the dense layer reads."
     )
     left, right = st.columns([1, 2])
-    left.plotly_chart(
-        run_figure(
-            run,
-            ("image", index),
-            lambda: image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
-        ),
-        key="s7.fig.image",
-    )
+    image_training.image_chart(left, run, index, "s7.fig.image")
     _layer_chart(right, run, index, 1, first)
     right.caption("Output cell (row, column) ← the region it reads: " + regions_text(regions))
     _layer_chart(st, run, index, 2, second)
@@ -104,7 +90,7 @@ def _layers_part(run: TrainingRun) -> None:
     )
 
 
-SCHEMA = open_image_page(PAGE, TITLE, CONTROLS, IMAGES, PAD)
+SCHEMA = image_training.open_image_page(PAGE, TITLE, CONTROLS, IMAGES, PAD)
 st.markdown(
     "A conv layer's output is itself a grid of vectors, so another conv layer can read it. "
     "Here are two convolutions in a row. The first looks at 2x2 regions of the image; the second "
@@ -118,35 +104,21 @@ st.latex(
 )
 st.caption("x: 3x3x1 image, h: 2x2x2 grid of vectors, g: 1x1x2, K_2: a 2x2x2x2 kernel.")
 
-image_set, data, hp, run = images_and_training(CONTROLS, IMAGES)
+image_set, data, hp, run = image_training.images_and_training(CONTROLS, IMAGES)
 
 if run is not None:
     two_d = run.hyperparameters["second_channels"] == run.hyperparameters["channels"] == 2
     if int(run.hyperparameters["channels"]) >= 2:
         st.subheader("Layer 1's region vectors" + (" and the images' layer 2 vectors" * two_d))
-        st.plotly_chart(
-            run_figure(
-                run,
-                "regions",
-                lambda: region_vectors_animation(
-                    [s.epoch for s in run.snapshots],
-                    [s.window_vectors for s in run.snapshots],
-                    [s.example_vectors for s in run.snapshots] if two_d else None,
-                    run.data.names,
-                    run.data.targets,
-                    title="Layer 1 region vectors (◆)"
-                    + (" and layer 2 image vectors (●)" if two_d else ""),
-                ),
-            ),
-            key="s7.fig.regions",
-        )
+        title = "Layer 1 region vectors (◆)" + (" and layer 2 image vectors (●)" if two_d else "")
+        image_training.region_vectors_chart(run, "s7.fig.regions", images=two_d, title=title)
         if two_d:
             st.caption(
                 "The ● points are layer 2's outputs (what the dense layer reads), plotted on "
                 "the same axes as layer 1's region vectors though they are other channels."
             )
-    predictions_part(run, P)
+    image_training.predictions_part(run, P)
     _layers_part(run)
-classify_part(run, PAD, IMAGES, pooled=False)
-ledger_part(SECTION, image_set.size, hp)
-model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)
+image_training.classify_part(run, PAD, IMAGES, pooled=False)
+image_training.ledger_part(SECTION, image_set.size, hp)
+image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)

@@ -30,12 +30,13 @@ from app.figures.chart_spec import SpecFigure, spec_of
 from app.figures.pooling import pool_input_figure, pool_output_figure
 from app.server import reroute_deep_link
 from app.widgets import cnn2d_downsampled_model as model
-from app.widgets.controls import control_row, keep_state
+from app.widgets.controls import control_row, open_controls
 from app.widgets.image_set_editor import image_set, init_image_set, set_image_set
 from app.widgets.ledger_view import show_ledger
-from app.widgets.share_box import link_warning, restore_from_link, share_link
+from app.widgets.share_box import link_warning, share_link
 from app.widgets.stepper import stepper_keys, window_stepper
-from app.widgets.tensor_editor import init_tensor, preset_keys, tensor_editor
+from app.widgets.tabs import lazy_tabs
+from app.widgets.tensor_editor import preset_keys, tensor_editor
 
 reroute_deep_link()
 
@@ -77,11 +78,6 @@ GRID = Controls(
 # images and controls (the same fields as sections 5-7) and the model's pooling.
 CONTROLS = GRID + model.CONTROLS
 SCHEMA = image_page_schema(CONTROLS, pad=False)
-
-
-def _apply_link(state: dict) -> None:
-    CONTROLS.apply(state, st.session_state)
-    set_image_set(model.IMAGES, set_from_link(state["img"], state["lab"]))
 
 
 def _share_state() -> dict:
@@ -219,11 +215,13 @@ def grid_part() -> None:
     show_ledger(ledger.pool2d_ledger(h, w, x.shape[2], (ky, kx), (sy, sx), kind, padding))
 
 
-# Only the open tab runs: keep the other tab's widget values (sliders, switches, the preset).
-keep_state((*GRID.keys, *preset_keys(X), *stepper_keys(POSITION, 2), *model.kept_keys()))
-init_tensor(X, X_DEFAULT)
 init_image_set(model.IMAGES)
-restore_from_link(PAGE, SCHEMA, _apply_link)
+# Only the open tab runs: keep the other tab's values (controls, sliders, switches, the preset).
+open_controls(
+    PAGE, CONTROLS, SCHEMA, ((X, X_DEFAULT),),
+    keep=(*preset_keys(X), *stepper_keys(POSITION, 2), *model.kept_keys()),
+    apply=lambda state: set_image_set(model.IMAGES, set_from_link(state["img"], state["lab"])),
+)  # fmt: skip
 model.sync_loaded_model()
 
 st.title(TITLE)
@@ -240,14 +238,8 @@ st.caption(
     "r, c: output row and column, m: channel (each channel is pooled on its own), k_h, k_w: "
     "window size, s_y, s_x: strides. Min pooling takes the minimum; average pooling the mean."
 )
-# Only the open tab runs (on_change="rerun"): each part alone keeps reruns fast.
-grid_tab, model_tab = st.tabs(
-    ["Down-sampling a grid", "Train the down-sampled CNN"], key="p8.tab", on_change="rerun"
+# Only the open tab runs: each part alone keeps reruns fast.
+lazy_tabs(
+    "p8.tab", {"Down-sampling a grid": grid_part, "Train the down-sampled CNN": model.model_part}
 )
-if grid_tab.open:
-    with grid_tab:
-        grid_part()
-if model_tab.open:
-    with model_tab:
-        model.model_part()
 share_link(SCHEMA, _share_state())

@@ -43,11 +43,6 @@ OPTIMIZER = Control(
     option_labels=tuple(OPTIMIZER_LABELS[name] for name in OPTIMIZERS),
     widget="select", help="Adam adapts the step per weight; try learning rate 0.05 with it",
 )  # fmt: skip
-INIT_SCALE = Control(
-    "init_scale", "init", "init scale", "float",
-    low=limits.MIN_INIT_SCALE, high=limits.MAX_INIT_SCALE, step=0.01, format="%.4g",
-    help="Standard deviation of the normal distribution the first weights come from",
-)  # fmt: skip
 EPOCHS = Control(
     "epochs", "ep", "epochs", "int", low=1, high=limits.MAX_EPOCHS, step=100,
     help=f"Full passes over the data (at most {limits.MAX_EPOCHS})",
@@ -55,6 +50,11 @@ EPOCHS = Control(
 SEED = Control(
     "seed", "seed", "seed", "int", low=0, high=limits.MAX_SEED, step=1,
     help="Picks the random first weights: same seed, same run",
+)  # fmt: skip
+INIT_SCALE = Control(
+    "init_scale", "init", "init scale", "float",
+    low=limits.MIN_INIT_SCALE, high=limits.MAX_INIT_SCALE, step=0.01, format="%.4g",
+    help="Standard deviation of the normal distribution the first weights come from",
 )  # fmt: skip
 COMMON = (LEARNING_RATE, MOMENTUM, OPTIMIZER, INIT_SCALE, EPOCHS, SEED)
 """The hyper-parameters every training page shows, in the order they are drawn."""
@@ -70,10 +70,8 @@ TEXT_CHANNELS = Control(
     high=limits.MAX_CHANNELS, step=1,
     help="Output vectors of the convolution (the plots show two of them)",
 )  # fmt: skip
-IMAGE_CHANNELS = Control(
-    "channels", "ch", "conv channels", "int", low=1, high=limits.MAX_IMAGE_CHANNELS, step=1,
-    help="Length of each region's vector",
-)  # fmt: skip
+IMAGE_CHANNELS = Control("channels", "ch", "conv channels", "int", low=1,
+                         high=limits.MAX_IMAGE_CHANNELS, help="Length of each region's vector")  # fmt: skip
 SECOND_CHANNELS = Control(
     "second_channels", "ch2", "layer 2 channels", "int", low=1,
     high=limits.MAX_IMAGE_CHANNELS, step=1,

@@ -45,51 +45,36 @@ class ShareError(ValueError):
 
 
 @dataclass(frozen=True)
-class IntField:
-    """An integer in ``[low, high]``."""
-
-    name: str
-    low: int
-    high: int
-
-    def to_text(self, value: Any) -> str:
-        number = int(value)
-        if number != value or not self.low <= number <= self.high:
-            raise ShareError(
-                f"{self.name} = {value!r} is not a whole number in [{self.low}, {self.high}]"
-            )
-        return str(number)
-
-    def from_text(self, text: str) -> int:
-        if not _INT.fullmatch(text):
-            raise ValueError(f"'{self.name}' should be a whole number, got {_shorten(text)!r}")
-        number = int(text)
-        if not self.low <= number <= self.high:
-            raise ValueError(
-                f"'{self.name}' = {number} is outside the allowed range {self.low}..{self.high}"
-            )
-        return number
-
-
-@dataclass(frozen=True)
 class NumberField:
-    """A decimal number in ``[low, high]`` (plain decimals only, as ``parse_number`` reads)."""
+    """A decimal number in ``[low, high]`` (plain decimals only, as ``parse_number`` reads);
+    with ``whole``, an integer (``IntField``)."""
 
     name: str
     low: float
     high: float
+    whole: bool = False
 
     def to_text(self, value: Any) -> str:
-        number = float(value)
-        if not self.low <= number <= self.high:
-            raise ShareError(f"{self.name} = {value!r} is not in [{self.low:g}, {self.high:g}]")
+        number = int(value) if self.whole else float(value)
+        if (self.whole and number != value) or not self.low <= number <= self.high:
+            kind = "a whole number" if self.whole else "a number"
+            low, high = format_number(self.low), format_number(self.high)
+            raise ShareError(f"{self.name} = {value!r} is not {kind} in [{low}, {high}]")
         return format_number(number)
 
     def from_text(self, text: str) -> float:
-        number = parse_number(text, self.name)
-        if not self.low <= number <= self.high:
-            raise ValueError(f"'{self.name}' = {number:g} is outside {self.low:g}..{self.high:g}")
-        return number
+        if not self.whole:
+            return _within(self, parse_number(text, self.name))
+        if not _INT.fullmatch(text):
+            raise ValueError(f"'{self.name}' should be a whole number, got {_shorten(text)!r}")
+        return _within(self, int(text))
+
+
+@dataclass(frozen=True)
+class IntField(NumberField):
+    """An integer in ``[low, high]``."""
+
+    whole: bool = True
 
 
 @dataclass(frozen=True)
@@ -231,6 +216,16 @@ def parse_number(text: str, name: str = "value", max_abs: float = limits.MAX_ABS
     number = float(text)
     if not math.isfinite(number) or abs(number) > max_abs:
         raise ValueError(f"'{name}' holds {_shorten(text)}, larger than the limit {max_abs:g}")
+    return number
+
+
+def _within(field: NumberField, number: float) -> Any:
+    """``number`` when it lies in the field's range; a ValueError saying so otherwise."""
+    if not field.low <= number <= field.high:
+        low, high = format_number(field.low), format_number(field.high)
+        raise ValueError(
+            f"'{field.name}' = {format_number(number)} is outside the allowed range {low}..{high}"
+        )
     return number
 
 

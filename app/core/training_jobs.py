@@ -107,6 +107,15 @@ class TrainingRun:
         """Updates applied."""
         return self.final.epoch
 
+    @property
+    def history(self) -> tuple[list[int], list[Any], list[Any]]:
+        """Per snapshot: its epoch, window vectors and example vectors (animation frames)."""
+        shots = self.snapshots
+        return (
+            [s.epoch for s in shots], [s.window_vectors for s in shots],
+            [s.example_vectors for s in shots],
+        )  # fmt: skip
+
     def wrong(self) -> list[int]:
         """Indices of the examples on the wrong side of 0.5."""
         predicted = self.final.probabilities > 0.5

@@ -24,9 +24,8 @@ import streamlit as st
 from app.core import limits
 from app.core.hyperparameters import TrainingControls, text_extras, training_controls
 from app.core.model_ledgers import text_ledger, text_ledger_formula
-from app.core.share import Schema
 from app.core.training_jobs import TrainingRun
-from app.core.training_links import text_page_state
+from app.core.training_links import text_page_schema, text_page_state
 from app.figures.training import probability_bars
 from app.figures.vectors import vectors_animation
 from app.widgets.cached_figures import run_figure
@@ -37,27 +36,37 @@ from app.widgets.share_box import link_warning, restore_from_link, share_link
 from app.widgets.training_controls import hyperparameter_controls
 from app.widgets.training_panel import stale_warning
 from cnndemo import data as data_mod
+from cnndemo.models import default_hyperparameters
 
 
-def text_controls(prefix: str, section: int, pool: bool) -> TrainingControls:
-    """A text page's hyper-parameter controls (the common ones and ``text_extras(pool)``)."""
-    return training_controls(prefix, section, text_extras(pool))
+def text_controls(prefix: str, section: int) -> TrainingControls:
+    """A text page's hyper-parameter controls: the common ones and the text pages' own, with
+    the pooling kind where the section's model pools (section 3)."""
+    return training_controls(
+        prefix, section, text_extras("pool" in default_hyperparameters(section))
+    )
 
 
-def open_text_page(page: str, controls: TrainingControls, schema: Schema, title: str) -> None:
+def pools(controls: TrainingControls) -> bool:
+    """Whether the page's model pools its conv positions (section 3) or flattens them (4)."""
+    return any(control.name == "pool" for control in controls.extras)
+
+
+def open_text_page(page: str, controls: TrainingControls, title: str) -> None:
     """The top of a text page: the tutorial's sentences once per session, a share link applied
     before any widget renders, then the title and, if the link was bad, why."""
     init_data(controls.prefix)
+    schema = text_page_schema(pools(controls))
     restore_from_link(page, schema, lambda state: apply_link(controls, state))
     st.title(title)
     link_warning(page)
 
 
 def sentences_and_model(
-    controls: TrainingControls, pool: bool
+    controls: TrainingControls,
 ) -> tuple[data_mod.TextData | None, dict[str, Any]]:
     """Parts 1 and 2 of a text page: the sentence table, then the hyper-parameters and the shape
-    ledger of the pooled (``pool``) or flattened model. Returns the data (None while the table
+    ledger of the pooled (section 3) or flattened (section 4) model. Returns the data (None while the table
     needs fixing) and the hyper-parameters."""
     st.header("1. The sentences")
     text = sentence_editor(controls.prefix)
@@ -66,7 +75,7 @@ def sentences_and_model(
     hp = hyperparameter_controls(controls)
     if text is not None:
         n, length = text.inputs.shape
-        head = "pool" if pool else "flatten"
+        head = "pool" if pools(controls) else "flatten"
         show_ledger(
             text_ledger(
                 n,
@@ -101,14 +110,12 @@ def vector_frames(run: TrainingRun, channels: tuple[int, int]) -> Any:
         run,
         ("vectors", channels),
         lambda: vectors_animation(
-            [s.epoch for s in run.snapshots],
-            [s.window_vectors for s in run.snapshots],
-            [s.example_vectors for s in run.snapshots],
+            *run.history,
             run.data.names,
             run.data.targets,
             channels=channels,
             title="Bigram ◆ and sentence ● vectors",
-        ),
+        ),  # fmt: skip
     )
 
 
@@ -216,16 +223,14 @@ def sentence_verdict(probability: float, help: str | None = None) -> None:
 
 
 def model_files_and_link(
-    controls: TrainingControls,
-    text: data_mod.TextData | None,
-    hp: dict[str, Any],
-    schema: Schema,
-    pool: bool,
+    controls: TrainingControls, text: data_mod.TextData | None, hp: dict[str, Any]
 ) -> None:
     """The end of a text page: save or load the model (a loaded model sets the page's
     controls), then the share box (or why there is none)."""
     model_files(controls, text)
     if text is not None:
-        share_link(schema, text_page_state(text.sentences, text.targets.astype(int), hp, pool=pool))
+        pool = pools(controls)
+        state = text_page_state(text.sentences, text.targets.astype(int), hp, pool=pool)
+        share_link(text_page_schema(pool), state)
     else:
         st.info("Fix the sentence table to get a share link.")

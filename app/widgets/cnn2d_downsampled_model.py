@@ -14,11 +14,11 @@ from app.core.hyperparameters import POOL, training_controls
 from app.core.image_analysis import display_name, pooled_sources
 from app.core.model_ledgers import downsampled_model_ledger
 from app.core.training_jobs import TrainingRun
-from app.figures.images import region_vectors_animation
 from app.figures.training import probability_bars
 from app.widgets import image_set_editor
 from app.widgets.cached_figures import run_figure
 from app.widgets.controls import control_input
+from app.widgets.image_training import region_vectors_chart
 from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
 from app.widgets.training_controls import hyperparameter_controls
@@ -54,8 +54,8 @@ CONTROLS = HYPERPARAMETERS.all + POOL_SHAPE
 
 
 def kept_keys() -> tuple[str, ...]:
-    """Part 2's widget values to keep while its tab is closed."""
-    return (*CONTROLS.keys, *setting_keys(MODEL), EDIT)
+    """Part 2's widget values besides its ``CONTROLS`` to keep while its tab is closed."""
+    return (*setting_keys(MODEL), EDIT)
 
 
 def sync_loaded_model() -> None:
@@ -126,7 +126,7 @@ def _explain_run(run: TrainingRun) -> None:
 
 def _results(run: TrainingRun) -> None:
     data, final = run.data, run.final
-    epochs = [s.epoch for s in run.snapshots]
+    epochs = run.history[0]
     st.plotly_chart(
         run_figure(
             run,
@@ -143,20 +143,7 @@ def _results(run: TrainingRun) -> None:
         key="p8m.fig.bars",
     )
     pooled_2d = final.example_vectors.shape[1] == 2
-    st.plotly_chart(
-        run_figure(
-            run,
-            "vectors",
-            lambda: region_vectors_animation(
-                epochs,
-                [s.window_vectors for s in run.snapshots],
-                [s.example_vectors for s in run.snapshots] if pooled_2d else None,
-                data.names,
-                data.targets,
-            ),
-        ),
-        key="p8m.fig.vectors",
-    )
+    region_vectors_chart(run, "p8m.fig.vectors", images=pooled_2d)
     st.caption(
         "◆ every distinct 2x2 region, labelled by its pixels row by row (1 = ink), at the "
         "2-vector the convolution and sigmoid give it. "

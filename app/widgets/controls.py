@@ -5,17 +5,22 @@ does not draw.
 model file, a hostile client) into its declared bounds, and draws the widget its declaration
 names; bounds, options and words all come from the declaration. ``control_row(controls)`` draws
 several side by side. ``keep_state`` keeps the values of controls that are not drawn (a closed
-tab).
+tab); ``open_controls`` does what the top of a page with tabs needs: keep, set the tables once,
+apply a share link.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import streamlit as st
 
-from app.core.controls import Control
+from app.core.controls import Control, Controls, TensorSpec
+from app.core.share import Schema
+from app.widgets.share_box import restore_from_link
+from app.widgets.tensor_editor import init_tensor
 
 
 def keep_state(keys: Sequence[str]) -> None:
@@ -29,6 +34,31 @@ def keep_state(keys: Sequence[str]) -> None:
     for key in keys:
         if key in state:
             state[key] = state[key]
+
+
+def open_controls(
+    page: str,
+    controls: Controls,
+    schema: Schema,
+    tables: Sequence[tuple[TensorSpec, np.ndarray]],
+    *,
+    keep: Sequence[str] = (),
+    apply: Callable[[dict[str, Any]], None] | None = None,
+) -> None:
+    """The top of a page (before any widget): keep the values of ``controls`` (and of the other
+    widgets in ``keep``) while a tab is closed, set each table of ``tables`` once per session
+    (with its default), then apply a share link once: the controls and tables, then ``apply``
+    (anything else the link holds, e.g. an image set)."""
+    keep_state((*controls.keys, *keep))
+    for spec, default in tables:
+        init_tensor(spec, default)
+
+    def apply_link(state: dict[str, Any]) -> None:
+        controls.apply(state, st.session_state)
+        if apply is not None:
+            apply(state)
+
+    restore_from_link(page, schema, apply_link)
 
 
 def set_default(key: str, value: Any) -> None:

@@ -4,7 +4,8 @@
   predictions, editor below), the hyper-parameter ``controls`` and the training panel.
 - ``image_data_or_error(image_set)`` -> ``ImageData`` or None (after an ``st.error``).
 - ``ledger_part(section, size, hyperparameters)``: shape ledger of a fresh model, measured.
-- ``predictions_part(run, key)``: thumbnails with P(label 1), wrong ones framed and listed.
+- ``predictions_part(run, key)``: thumbnails with P(label 1), wrong ones framed and listed;
+  ``region_vectors_chart(run, key)``, ``image_chart(where, run, index, key)``: a run's charts.
 - ``classify_part(run, pad_prefix, set_prefix, pooled=...)``: the draw pad, the trained
   model's answer (a size it cannot take is explained, not raised), "add to the images".
 - ``open_image_page(page, title, controls, images, pad) -> Schema``: the images once per session,
@@ -28,7 +29,7 @@ from app.core.image_sets import ImageSet, Rows, image_from_array, set_from_link
 from app.core.model_ledgers import model_ledger
 from app.core.share import Schema
 from app.core.training_links import image_page_schema, image_page_state
-from app.figures.images import image_set_figure
+from app.figures.images import image_figure, image_set_figure, region_vectors_animation
 from app.widgets.cached_figures import run_figure
 from app.widgets.draw_pad import draw_pad, pad_image, set_pad_image
 from app.widgets.image_set_editor import image_set, image_set_section, init_image_set, set_image_set
@@ -146,6 +147,30 @@ def ledger_part(section: int, size: tuple[int, int], hyperparameters: dict) -> N
         second = hp["second_kernel_size"]
         formulas.append(ledger.output_size_latex(first[0], second[0], 1, padding, axis="rows,2"))
     show_ledger(rows, formulas)
+
+
+def region_vectors_chart(run, key: str, *, images: bool = True, title: str | None = None) -> None:
+    """The animated region vectors of the run's first conv layer, with each image's vector
+    (what the dense layer reads) when ``images``."""
+    epochs, regions, vectors = run.history
+    words = {} if title is None else {"title": title}
+    st.plotly_chart(
+        run_figure(run, "regions", lambda: region_vectors_animation(
+            epochs, regions, vectors if images else None, run.data.names, run.data.targets,
+            **words,
+        )),
+        key=key,
+    )  # fmt: skip
+
+
+def image_chart(where, run, index: int, key: str) -> None:
+    """Training image ``index`` of the run, drawn in ``where`` (a column or ``st``)."""
+    where.plotly_chart(
+        run_figure(run, ("image", index), lambda: image_figure(
+            run.data.inputs[index, :, :, 0], title=f"Image #{index}"
+        )),
+        key=key,
+    )  # fmt: skip
 
 
 def predictions_part(run, key: str, heading: str = "What it answers for each image") -> None:

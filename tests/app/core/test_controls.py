@@ -185,7 +185,7 @@ def test_an_old_link_reads_as_todays():
 def test_an_old_link_is_checked_by_todays_bounds():
     schema = NEW.schema(legacy=OLD)
     assert decode({"h": "2_0.5_0.995", "sd": "7"}, schema)[1] == [
-        "'mom' = 0.995 is outside 0..0.99"
+        "'mom' = 0.995 is outside the allowed range 0..0.99"
     ]
     assert decode({"h": "3_0.5_0.8_1", "sd": "7"}, schema)[1] == ["'h' should hold 2 numbers"]
     assert decode({"h": ["2_1_0", "2_1_0"], "sd": "7"}, schema)[1]

@@ -84,4 +84,4 @@ def test_an_old_text_link_decodes_to_what_todays_link_holds():
 def test_an_old_text_link_out_of_todays_bounds_is_refused():
     bad = dict(OLD_TEXT_LINK, h="3_0.25_0.995_0.05")  # the momentum control stops at 0.99
     state, errors = decode(bad, tl.text_page_schema(pool=False))
-    assert state == {} and errors == ["'mom' = 0.995 is outside 0..0.99"]
+    assert state == {} and errors == ["'mom' = 0.995 is outside the allowed range 0..0.99"]
