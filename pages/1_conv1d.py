@@ -8,14 +8,8 @@ import streamlit as st
 
 import cnndemo
 from app.core import ledger, limits
-from app.core.controls import (
-    Controls,
-    TensorSpec,
-    dilation_control,
-    padding_control,
-    size_control,
-    stride_control,
-)
+from app.core.controls import Controls, TensorSpec
+from app.core.conv_controls import dilation_control, padding_control, size_control, stride_control
 from app.core.numbers import nested_text
 from app.core.presets import GENERAL_PRESETS
 from app.figures.tensors import vector_figure

@@ -8,10 +8,8 @@ import streamlit as st
 
 import cnndemo
 from app.core import ledger, limits, pictures
-from app.core.controls import (
-    Control,
-    Controls,
-    TensorSpec,
+from app.core.controls import Control, Controls, TensorSpec
+from app.core.conv_controls import (
     activation_control,
     dilation_control,
     padding_control,

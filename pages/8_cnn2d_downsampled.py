@@ -6,14 +6,8 @@ import numpy as np
 import streamlit as st
 
 from app.core import ledger, limits
-from app.core.controls import (
-    Controls,
-    TensorSpec,
-    padding_control,
-    pool_kind_control,
-    size_control,
-    stride_control,
-)
+from app.core.controls import Controls, TensorSpec
+from app.core.conv_controls import padding_control, pool_kind_control, size_control, stride_control
 from app.core.image_sets import link_values, set_from_link
 from app.core.pool_windows import (
     KIND_WORDS,

@@ -11,15 +11,14 @@ A page declares each control as a ``Control`` and each editable table as a ``Ten
 
 Plain Python: ``session`` is any mutable mapping (``st.session_state`` on a page, a dict in
 tests). ``app.widgets.controls.control_input`` draws any declaration; bounds come only from
-here, and the numbers from ``app.core.limits``. The controls several sections share (sizes,
-stride, dilation, padding, pooling kind, activation) are declared by the factories at the end;
-the training pages' hyper-parameters are in ``app.core.hyperparameters``.
+here, and the numbers from ``app.core.limits``. The controls of the convolution pages (sizes,
+stride, dilation, padding, pooling kind, activation) are made by ``app.core.conv_controls``;
+the training pages' hyper-parameters are declared in ``app.core.hyperparameters``.
 
-Example (page 2's row stride)::
+Example (page 2's row stride, as ``conv_controls.stride_control`` makes it)::
 
-    STRIDE_Y = stride_control("c2d.s.sy", "sy", "stride y (rows)")
-    # == Control("c2d.s.sy", "sy", "stride y (rows)", "int", default=1, low=1,
-    #            high=limits.MAX_STRIDE, help="Step between windows")
+    STRIDE_Y = Control("c2d.s.sy", "sy", "stride y (rows)", "int", default=1, low=1,
+                       high=limits.MAX_STRIDE, step=1, help="Step between windows")
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ from typing import Any, Literal
 
 import numpy as np
 
-from app.core import limits
 from app.core.share import ChoiceField, Field, IntField, NumberField, Schema, TensorField
 from app.core.tensor_tables import KINDS, NDIM
 
@@ -334,53 +332,3 @@ def _changed_note(control: Control, value: Any, clamped: Any) -> str:
         f"{control.label} {number:g} is outside {control.low:g}..{control.high:g}, "
         f"set to {clamped:g}"
     )
-
-
-# --- Controls several sections share --------------------------------------------------------------
-
-PADDINGS = ("valid", "same")
-PADDING_LABELS = ("VALID (no padding)", "SAME (zero padding)")
-POOL_KINDS = ("max", "min", "avg")
-ACTIVATIONS = ("none", "relu", "sigmoid", "tanh")
-
-
-def size_control(
-    key: str, label: str, high: int, default: int | None = None, field: str | None = None
-) -> Control:
-    """A whole-number size (length, channels, kernel or window extent) in ``[1, high]``. Most
-    sizes shape a table, which carries them in the link (no ``field``)."""
-    return Control(key, field, label, "int", default, 1, high, step=1)
-
-
-def stride_control(key: str, field: str | None, label: str = "stride", default: int = 1) -> Control:
-    """Stride: how far the kernel moves between outputs."""
-    return Control(key, field, label, "int", default, 1, limits.MAX_STRIDE, step=1,
-                   help="Step between windows")  # fmt: skip
-
-
-def dilation_control(key: str, field: str | None, default: int = 1) -> Control:
-    """Dilation: the gap between kernel taps (1 = taps side by side)."""
-    return Control(key, field, "dilation", "int", default, 1, limits.MAX_DILATION, step=1,
-                   help="1 = ordinary convolution; 2 = skip every other cell")  # fmt: skip
-
-
-def padding_control(key: str, field: str | None, default: str = "valid") -> Control:
-    """VALID or SAME padding (TensorFlow's rule)."""
-    return Control(
-        key, field, "padding", "choice", default, options=PADDINGS, option_labels=PADDING_LABELS,
-        widget="radio",
-        help="SAME pads with zeros so that output length = ceil(input length / stride)",
-    )  # fmt: skip
-
-
-def pool_kind_control(key: str, field: str | None, default: str = "max") -> Control:
-    """Pooling kind: max (ANY of the features), min (ALL of them) or avg."""
-    return Control(key, field, "pooling", "choice", default, options=POOL_KINDS, widget="radio")
-
-
-def activation_control(
-    key: str, field: str | None, options: Sequence[str] = ACTIVATIONS,
-    label: str = "activation", default: str = "none",
-) -> Control:  # fmt: skip
-    """Activation applied after the convolution."""
-    return Control(key, field, label, "choice", default, options=tuple(options), widget="radio")

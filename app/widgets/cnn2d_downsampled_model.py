@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app.core import limits
-from app.core.controls import Controls, size_control
+from app.core.controls import Controls
+from app.core.conv_controls import size_control
 from app.core.hyperparameters import POOL, training_controls
 from app.core.image_analysis import display_name, pooled_sources
 from app.core.model_ledgers import downsampled_model_ledger

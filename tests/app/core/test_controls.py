@@ -9,15 +9,8 @@ import numpy as np
 import pytest
 
 from app.core import limits
-from app.core.controls import (
-    Control,
-    Controls,
-    TensorSpec,
-    activation_control,
-    padding_control,
-    size_control,
-    stride_control,
-)
+from app.core.controls import Control, Controls, TensorSpec
+from app.core.conv_controls import activation_control, padding_control, size_control, stride_control
 from app.core.share import (
     ChoiceField,
     IntField,

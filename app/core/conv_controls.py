@@ -1,0 +1,61 @@
+"""The controls of the convolution and pooling pages (sections 1, 2 and 8's first part), made
+from their declarations: sizes, stride, dilation, padding, pooling kind and activation.
+
+Each factory returns a ``Control`` (``app.core.controls``) under the page's key and link field,
+with the bounds of ``app.core.limits``: the stride of page 2 is ``STRIDE_Y`` / ``STRIDE_X`` in
+pages/2_conv2d.py, ``stride_control("c2d.s.sy", "sy", "stride y (rows)")``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.core import limits
+from app.core.controls import Control
+
+PADDINGS = ("valid", "same")
+PADDING_LABELS = ("VALID (no padding)", "SAME (zero padding)")
+POOL_KINDS = ("max", "min", "avg")
+ACTIVATIONS = ("none", "relu", "sigmoid", "tanh")
+
+
+def size_control(
+    key: str, label: str, high: int, default: int | None = None, field: str | None = None
+) -> Control:
+    """A whole-number size (length, channels, kernel or window extent) in ``[1, high]``. Most
+    sizes shape a table, which carries them in the link (no ``field``)."""
+    return Control(key, field, label, "int", default, 1, high, step=1)
+
+
+def stride_control(key: str, field: str | None, label: str = "stride", default: int = 1) -> Control:
+    """Stride: how far the kernel moves between outputs."""
+    return Control(key, field, label, "int", default, 1, limits.MAX_STRIDE, step=1,
+                   help="Step between windows")  # fmt: skip
+
+
+def dilation_control(key: str, field: str | None, default: int = 1) -> Control:
+    """Dilation: the gap between kernel taps (1 = taps side by side)."""
+    return Control(key, field, "dilation", "int", default, 1, limits.MAX_DILATION, step=1,
+                   help="1 = ordinary convolution; 2 = skip every other cell")  # fmt: skip
+
+
+def padding_control(key: str, field: str | None, default: str = "valid") -> Control:
+    """VALID or SAME padding (TensorFlow's rule)."""
+    return Control(
+        key, field, "padding", "choice", default, options=PADDINGS, option_labels=PADDING_LABELS,
+        widget="radio",
+        help="SAME pads with zeros so that output length = ceil(input length / stride)",
+    )  # fmt: skip
+
+
+def pool_kind_control(key: str, field: str | None, default: str = "max") -> Control:
+    """Pooling kind: max (ANY of the features), min (ALL of them) or avg."""
+    return Control(key, field, "pooling", "choice", default, options=POOL_KINDS, widget="radio")
+
+
+def activation_control(
+    key: str, field: str | None, options: Sequence[str] = ACTIVATIONS,
+    label: str = "activation", default: str = "none",
+) -> Control:  # fmt: skip
+    """Activation applied after the convolution."""
+    return Control(key, field, label, "choice", default, options=tuple(options), widget="radio")
