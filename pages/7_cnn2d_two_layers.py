@@ -29,7 +29,7 @@ IMAGES = "s7.images"
 PAD = "s7.pad"
 
 CONTROLS = training_controls(
-    P, SECTION, (ACTIVATION, IMAGE_CHANNELS.worded("layer 1 channels"), SECOND_CHANNELS)
+    P, SECTION, (ACTIVATION, IMAGE_CHANNELS.worded("layer 1 channels", help=""), SECOND_CHANNELS)
 )
 
 

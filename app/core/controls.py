@@ -140,8 +140,11 @@ class Control:
         return NumberField(self.field, float(self.low), float(self.high))
 
     def worded(self, label: str | None = None, help: str | None = None) -> Control:
-        """The same control with other words (a page's own label or help); bounds unchanged."""
-        return replace(self, label=label or self.label, help=help or self.help)
+        """The same control with other words (a page's own label or help; ``help=""`` drops the
+        help); bounds unchanged."""
+        return replace(
+            self, label=label or self.label, help=self.help if help is None else help or None
+        )
 
     def bound(self, key: str, default: Any = None) -> Control:
         """The same control under session-state ``key`` (its ``name`` stays)."""
