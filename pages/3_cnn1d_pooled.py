@@ -16,7 +16,6 @@ PAGE = "cnn1d-pooled"
 PREFIX = "s3"
 SECTION = 3
 TITLE = "CNN 1D pooled"
-CONTROLS = cnn1d_text.text_controls(PREFIX, SECTION)
 POOL_WORDS = {
     "max": "**max = ANY**: a sentence scores high on a channel as soon as *any* of its bigrams "
     "does. One telling bigram is enough.",
@@ -24,6 +23,7 @@ POOL_WORDS = {
     "One low bigram pulls the whole sentence down.",
     "avg": "**avg = on the whole**: every bigram counts equally; no single bigram decides.",
 }
+CONTROLS = cnn1d_text.text_controls(PREFIX, SECTION)
 
 
 def _explain_pooling(run: TrainingRun, pool: str) -> None:
