@@ -60,6 +60,7 @@ class Row:
     served: dict[str, list[str]] = field(default_factory=dict)  # learner -> replicas (log)
     split: dict[str, int] = field(default_factory=dict)  # replica -> websockets (log)
     peak_above_baseline_mib: float = 0.0
+    peaks: dict[str, float] = field(default_factory=dict)  # replica -> peak RSS MiB
 
     @property
     def completed(self) -> int:
@@ -132,6 +133,7 @@ async def run_row(
     row.learners = [r for r in results if isinstance(r, Learner)]
     survivors = [r for r in alive if r.name != kill]
     connects_after = await _quiet(cluster, survivors)
+    row.peaks = dict(sorted(peaks.items()))
     row.peak_above_baseline_mib = sum(
         peaks.get(r.name, baselines[r.name]) - baselines[r.name] for r in survivors
     )
@@ -190,12 +192,17 @@ async def measure(cluster: Cluster, counts: list[int], settle: float, kill: bool
     await asyncio.gather(*(warm_up(server, settle) for server in servers))
     states = await asyncio.gather(*(quiet_server_state(server) for server in servers))
     baselines = {r.name: s.rss_mib for r, s in zip(cluster.replicas, states, strict=True)}
+    print("baseline RSS after a warm-up visit (MiB):", _mib(baselines), flush=True)
     rows = []
     for n in counts:
         rows.append(await run_row(cluster, n, baselines, kill="app1" if kill else None))
         alive = [r.server for r in cluster.replicas if _running(r.server.pid)]
         await asyncio.gather(*(settle_and_probe(server, settle) for server in alive))
     return rows
+
+
+def _mib(values: dict[str, float]) -> str:
+    return ", ".join(f"{name} {mib:.0f}" for name, mib in values.items())
 
 
 def _p(values: list[float], q: float) -> str:
@@ -225,13 +232,17 @@ def table(rows: list[Row]) -> str:
 
 
 def steps_table(rows: list[Row]) -> str:
-    """Every timed step's median per run, for the record."""
-    lines = ["| replicas | N | " + " | ".join(STEPS) + " |", "|---" * (len(STEPS) + 2) + "|"]
+    """Every timed step's median per run and each replica's peak memory, for the record."""
+    lines = [
+        "| replicas | N | " + " | ".join(STEPS) + " | peak RSS MiB |",
+        "|---" * (len(STEPS) + 3) + "|",
+    ]
     for row in rows:
         cells = [
             f"{statistics.median(row.stats.times[s]):.2f}" if row.stats.times.get(s) else "-"
             for s in STEPS
         ]
+        cells.append(_mib(row.peaks))
         lines.append(f"| {row.replicas} | {row.stats.sessions} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -1,0 +1,140 @@
+"""Two app processes behind a real HAProxy on loopback: learners stay on their replica, a
+drained replica takes no newcomers, a killed one's learners come back elsewhere from their
+share link, and ``python -m deploy.cluster`` stops everything on Ctrl-C.
+
+The learners are ``benchmarks.cluster_learner``'s (cookies, websocket, XSRF upload, training);
+stickiness is read from the servers' side: HAProxy's request log and the replicas' own metrics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from app.navigation import ROOT
+from benchmarks.cluster_learner import run_learner
+from benchmarks.cluster_load import run_row
+from benchmarks.load_test import RunStats
+from deploy.cluster import local_cluster
+from deploy.routing_log import read_requests, replicas_by_learner
+from devtools.live import free_port
+
+if shutil.which("haproxy") is None and not os.environ.get("CI"):
+    pytest.skip("haproxy not installed (apt-get install haproxy)", allow_module_level=True)
+
+TTL = ("--server.disconnectedSessionTTL", "10")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with local_cluster(2, extra_args=TTL) as running:
+        yield running
+
+
+def test_every_learner_stays_on_one_replica_through_upload_and_training(cluster):
+    row = asyncio.run(run_row(cluster, 6, baselines={r.name: 0.0 for r in cluster.replicas}))
+    assert row.stats.errors == []
+    assert row.completed == 6
+    assert {step: len(times) for step, times in row.stats.times.items()} == {
+        "load": 6,
+        "widget": 6,
+        "upload": 6,
+        "train": 6,
+    }
+    # From HAProxy's log: one replica per learner, one websocket each, nobody moved.
+    assert row.sticky == 6 and len(row.served) == 6
+    assert sum(row.split.values()) == 6
+    assert all(learner.reconnects == 0 for learner in row.learners)
+
+
+def test_a_drained_replica_keeps_its_learners_and_takes_no_new_ones(cluster):
+    async def scenario() -> tuple[RunStats, str]:
+        stats = RunStats(4)
+        paused, arrived = asyncio.Event(), asyncio.Event()
+        first = asyncio.create_task(
+            run_learner(cluster.url, stats, "drain-0", paused, lambda _: arrived.set())
+        )
+        await asyncio.wait_for(arrived.wait(), 120)
+        (home,) = replicas_by_learner(read_requests(cluster.log_path))["drain-0"]
+        cluster.drain(home)
+        try:
+            await asyncio.gather(
+                *(run_learner(cluster.url, stats, f"drain-{i}") for i in (1, 2, 3))
+            )
+            paused.set()  # the first learner trains now, still on its drained replica
+            learner = await first
+        finally:
+            cluster.admin(f"set server app/{home} state ready")
+        assert learner.completed and learner.reconnects == 0
+        return stats, home
+
+    stats, home = asyncio.run(scenario())
+    assert stats.errors == []
+    served = replicas_by_learner(read_requests(cluster.log_path))
+    assert served["drain-0"] == [home]
+    assert all(served[f"drain-{i}"] != [home] and len(served[f"drain-{i}"]) == 1 for i in (1, 2, 3))
+
+
+def test_killing_a_replica_moves_only_its_learners_and_their_pages_come_back():
+    with local_cluster(2, extra_args=TTL) as doomed:
+        row = asyncio.run(
+            run_row(doomed, 6, baselines={r.name: 0.0 for r in doomed.replicas}, kill="app1")
+        )
+    # run_row checks each learner against HAProxy's log: the killed replica's learners were
+    # served by it and then by app2 after one reconnect; everybody else by one replica, with
+    # no reconnect. The reconnect step waits for the stride-2 numbers from the share link.
+    assert row.stats.errors == []
+    assert row.completed == 6
+    assert row.moved >= 1 and row.moved + row.sticky == 6
+    assert len(row.stats.times["reconnect"]) == row.moved
+    moved = [learner for learner in row.learners if learner.reconnects]
+    assert all(learner.browser.replicas == ["app1", "app2"] for learner in moved)
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_the_cluster_command_stops_everything_on_ctrl_c():
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deploy.cluster", "--replicas", "1", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    lines = []
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            if "Ctrl-C stops everything" in line:
+                break
+        pids = [int(pid) for pid in re.findall(r"\(pid (\d+)\)", "".join(lines))]
+        assert _port_in_use(port), "".join(lines)
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert "stopped" in proc.stdout.read()
+    assert not _port_in_use(port)
+    assert len(pids) == 2 and not any(_alive(pid) for pid in pids)
