@@ -84,9 +84,10 @@ class Row:
 async def _sample_peaks(cluster: Cluster, peaks: dict[str, float], stop: asyncio.Event) -> None:
     while not stop.is_set():
         for replica in cluster.replicas:
-            if not _running(replica.server.pid):  # a killed replica
+            try:
+                rss = replica.server.rss_mib()
+            except (OSError, RuntimeError):  # a killed replica: gone, or exiting (no VmRSS)
                 continue
-            rss = replica.server.rss_mib()
             peaks[replica.name] = max(peaks.get(replica.name, 0.0), rss)
         await asyncio.sleep(0.1)
 

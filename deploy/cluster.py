@@ -26,13 +26,12 @@ import socket
 import subprocess
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from deploy.haproxy_config import BACKEND, HEALTH_PATH, Server, haproxy_config
-from devtools.live import LiveServer, artifacts_dir, free_port, streamlit_server
+from deploy.haproxy_config import BACKEND, Server, haproxy_config
+from devtools.live import LiveServer, _wait_healthy, artifacts_dir, free_port, streamlit_server
 
 HAPROXY = "haproxy"
 DEFAULT_PORT = 8500
@@ -129,19 +128,12 @@ def _haproxy(config: str, log_path: Path) -> Iterator[subprocess.Popen]:
             log.close()
 
 
-def _wait_balancer(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"haproxy exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + HEALTH_PATH, timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"no healthy answer through HAProxy at {url} within {timeout} s")
+def _wait_balancer(url: str, proc: subprocess.Popen, log_path: Path) -> None:
+    """Until Streamlit's health answer comes back through HAProxy."""
+    try:
+        _wait_healthy(url, proc, timeout=30.0)
+    except RuntimeError as error:  # the process that exited is HAProxy, not Streamlit
+        raise RuntimeError(f"haproxy exited with code {proc.returncode}, see {log_path}") from error
 
 
 @contextlib.contextmanager
@@ -169,7 +161,7 @@ def local_cluster(
         log_path = workdir / "haproxy.log"
         proc = stack.enter_context(_haproxy(config, log_path))
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"
-        _wait_balancer(url, proc)
+        _wait_balancer(url, proc, log_path)
         cluster = Cluster(url, members, proc, admin_socket, log_path)
         cluster.wait_all_up()
         yield cluster

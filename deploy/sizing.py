@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 
-BASELINE_MIB = 190.0
+BASELINE_MIB = 175.0
 """Resident memory of one replica after a warm-up visit (imports, pages, first caches)."""
 
-MIB_PER_SESSION = 0.9
+MIB_PER_SESSION = 1.1
 """Largest measured growth per simultaneous learner (sum of peaks minus baselines, over N)."""
 
 LEARNERS_PER_PROCESS = 20

@@ -39,9 +39,11 @@ STRIDE = '[data-testid="stNumberInput"] input[aria-label="stride"]'
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
+        chromium = launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
 
 
 def learner_page(browser, cluster, label: str):
