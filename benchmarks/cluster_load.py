@@ -102,7 +102,7 @@ async def run_row(
     cluster: Cluster, n: int, baselines: dict[str, float], kill: str | None = None
 ) -> Row:
     """N learners at once through the balancer; with ``kill``, that replica dies mid-run."""
-    alive = [r for r in cluster.replicas if r.server.pid and _running(r.server.pid)]
+    alive = [r for r in cluster.replicas if r.alive]
     connects_before = await _quiet(cluster, alive)
     log_start = cluster.log_path.stat().st_size
     row = Row(len(alive), RunStats(n))
@@ -140,14 +140,6 @@ async def run_row(
     )
     await _check_servers(cluster, row, log_start, connects_before, connects_after, kill)
     return row
-
-
-def _running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().split(") ", 1)[1][0] != "Z"
-    except OSError:
-        return False
 
 
 async def _check_servers(
@@ -197,7 +189,7 @@ async def measure(cluster: Cluster, counts: list[int], settle: float, kill: bool
     rows = []
     for n in counts:
         rows.append(await run_row(cluster, n, baselines, kill="app1" if kill else None))
-        alive = [r.server for r in cluster.replicas if _running(r.server.pid)]
+        alive = [r.server for r in cluster.replicas if r.alive]
         await asyncio.gather(*(settle_and_probe(server, settle) for server in alive))
     return rows
 

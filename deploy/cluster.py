@@ -11,7 +11,8 @@ requests), then the replicas, each terminated and waited for. HAProxy's request 
 per request, with the replica that served it) is ``artifacts/cluster-<port>/haproxy.log``.
 
 ``local_cluster()`` is the same as a context manager, for the tests and benchmarks; its
-``Cluster`` drains a replica (no new learners, the present ones stay) or kills one outright.
+``Cluster`` drains a replica (no new learners, the present ones stay), retires one (drain, a
+grace period, then SIGTERM) or kills one outright (SIGKILL, as a crash).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import ctypes
 import os
 import signal
 import socket
@@ -45,6 +45,15 @@ class Replica:
     @property
     def port(self) -> int:
         return int(self.server.url.rsplit(":", 1)[1])
+
+    @property
+    def alive(self) -> bool:
+        """Running (not gone, not a zombie waiting to be reaped)."""
+        try:
+            with open(f"/proc/{self.server.pid}/stat") as stat:
+                return stat.read().rsplit(") ", 1)[1][0] != "Z"
+        except OSError:
+            return False
 
 
 @dataclass
@@ -91,6 +100,23 @@ class Cluster:
         """No new learners for ``name``; those already there keep it (their cookie)."""
         self.admin(f"set server {BACKEND}/{name} state drain")
 
+    def retire(self, name: str, grace: float = 60.0) -> int:
+        """Stop a replica gracefully: drain it, give its learners up to ``grace`` seconds to
+        leave, take it out of rotation and send it SIGTERM; those still there reconnect to
+        another replica. Returns how many connections it still had when it was stopped."""
+        self.drain(name)
+        deadline = time.monotonic() + grace
+        while (left := int(self.server_stats()[name]["scur"])) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.admin(f"set server {BACKEND}/{name} state maint")
+        replica = self.replica(name)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(replica.server.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        while replica.alive and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return left
+
     def kill(self, name: str) -> None:
         """Stop a replica the hard way (SIGKILL), as a crash would; HAProxy is not told."""
         replica = self.replica(name)
@@ -98,23 +124,12 @@ class Cluster:
             os.kill(replica.server.pid, signal.SIGKILL)
 
 
-def _die_with_parent() -> None:
-    """In the child: if this process dies without cleaning up, HAProxy gets SIGTERM (Linux)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 @contextlib.contextmanager
-def _haproxy(config: str, log_path: Path) -> Iterator[subprocess.Popen]:
-    with tempfile.TemporaryDirectory(prefix="cnndemo-haproxy-") as tmp:
-        path = Path(tmp) / "haproxy.cfg"
-        path.write_text(config)
-        log = open(log_path, "w")  # noqa: SIM115 (closed in finally)
+def _haproxy(config_path: Path, log_path: Path) -> Iterator[subprocess.Popen]:
+    """HAProxy in the foreground (``-db``), its log and messages into ``log_path``."""
+    with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [HAPROXY, "-db", "-f", str(path)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 (no threads started yet here)
+            [HAPROXY, "-db", "-f", str(config_path)], stdout=log, stderr=subprocess.STDOUT
         )
         try:
             yield proc
@@ -125,7 +140,6 @@ def _haproxy(config: str, log_path: Path) -> Iterator[subprocess.Popen]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-            log.close()
 
 
 def _wait_balancer(url: str, proc: subprocess.Popen, log_path: Path) -> None:
@@ -157,9 +171,9 @@ def local_cluster(
         admin_socket = admin_dir / "haproxy.sock"
         servers = [Server(r.name, f"127.0.0.1:{r.port}") for r in members]
         config = haproxy_config(servers, bind=f"{host}:{port}", stats_socket=str(admin_socket))
-        (workdir / "haproxy.cfg").write_text(config)
-        log_path = workdir / "haproxy.log"
-        proc = stack.enter_context(_haproxy(config, log_path))
+        config_path, log_path = workdir / "haproxy.cfg", workdir / "haproxy.log"
+        config_path.write_text(config)
+        proc = stack.enter_context(_haproxy(config_path, log_path))
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"
         _wait_balancer(url, proc, log_path)
         cluster = Cluster(url, members, proc, admin_socket, log_path)

@@ -21,7 +21,8 @@ that process. So the balancer
   load-test label of the client (``deploy.routing_log`` reads this log).
 
 Graceful drain is HAProxy's runtime API: ``set server app/<name> state drain`` sends no new
-learners there while the ones already there keep their replica (``deploy.cluster.Cluster.drain``).
+learners there while the ones already there keep their replica; ``state maint`` then takes it
+out before the process stops (``deploy.cluster.Cluster.drain`` and ``.retire``).
 
 The same function writes the local cluster's file (servers on 127.0.0.1, a stats socket, no
 DNS) and ``deploy/haproxy.cfg`` for docker-compose (servers by service name, re-resolved through

@@ -1,6 +1,7 @@
 """Two app processes behind a real HAProxy on loopback: learners stay on their replica, a
-drained replica takes no newcomers, a killed one's learners come back elsewhere from their
-share link, and ``python -m deploy.cluster`` stops everything on Ctrl-C.
+drained replica takes no newcomers, a retired one stops after its grace period, a killed one's
+learners come back elsewhere from their share link, and ``python -m deploy.cluster`` stops
+everything on Ctrl-C.
 
 The learners are ``benchmarks.cluster_learner``'s (cookies, websocket, XSRF upload, training);
 stickiness is read from the servers' side: HAProxy's request log and the replicas' own metrics.
@@ -81,6 +82,35 @@ def test_a_drained_replica_keeps_its_learners_and_takes_no_new_ones(cluster):
     served = replicas_by_learner(read_requests(cluster.log_path))
     assert served["drain-0"] == [home]
     assert all(served[f"drain-{i}"] != [home] and len(served[f"drain-{i}"]) == 1 for i in (1, 2, 3))
+
+
+def test_retiring_a_replica_waits_out_its_grace_then_moves_who_is_left():
+    with local_cluster(2, extra_args=TTL) as cluster:
+
+        async def scenario():
+            stats = RunStats(2)
+            paused, arrived = asyncio.Event(), asyncio.Event()
+            staying = asyncio.create_task(
+                run_learner(cluster.url, stats, "retire-0", paused, lambda _: arrived.set())
+            )
+            await asyncio.wait_for(arrived.wait(), 120)
+            (home,) = replicas_by_learner(read_requests(cluster.log_path))["retire-0"]
+            left = await asyncio.to_thread(cluster.retire, home, 1.0)
+            paused.set()  # the learner trains now: its replica is gone
+            learner = await staying
+            await run_learner(cluster.url, stats, "retire-1")
+            return stats, home, left, learner
+
+        stats, home, left, learner = asyncio.run(scenario())
+        assert not cluster.replica(home).alive
+        assert cluster.server_stats()[home]["status"] == "MAINT"
+        served = replicas_by_learner(read_requests(cluster.log_path))
+    assert stats.errors == []
+    assert left >= 1, "the learner's websocket was still open when the grace ran out"
+    assert learner.completed and learner.reconnects == 1
+    other = "app2" if home == "app1" else "app1"
+    assert served["retire-0"] == [home, other]
+    assert served["retire-1"] == [other]
 
 
 def test_killing_a_replica_moves_only_its_learners_and_their_pages_come_back():
