@@ -14,7 +14,7 @@ from pathlib import Path
 
 STREAM_PATH = "/_stcore/stream"
 _FIELD = re.compile(r"(\w+)=(\S*)")
-_STATE = re.compile(r"Server \w+/(\w+) is (UP|DOWN|DRAIN|going down)")
+_STATE = re.compile(r"Server \w+/(\w+) is (UP|DOWN)\b")
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,13 @@ def state_changes(path: Path, start: int = 0) -> list[tuple[str, str]]:
     with open(path, "rb") as log:
         log.seek(start)
         text = log.read().decode(errors="replace")
-    # HAProxy prints each transition twice in the foreground (its log and stderr): keep one.
-    lines = dict.fromkeys(line.split(" : ", 1)[-1] for line in text.splitlines())
-    return [match.groups() for line in lines if (match := _STATE.search(line))]
+    # In the foreground HAProxy also prints each transition on stderr ("[WARNING] ... : Server
+    # ..."), into the same file: read only its log's own lines.
+    return [
+        match.groups()
+        for line in text.splitlines()
+        if not line.startswith("[") and (match := _STATE.match(line))
+    ]
 
 
 def replicas_by_learner(requests: list[Request]) -> dict[str, list[str]]:
