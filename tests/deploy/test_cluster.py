@@ -20,13 +20,12 @@ import sys
 
 import pytest
 
-from app.navigation import ROOT
 from benchmarks.cluster_learner import run_learner
 from benchmarks.cluster_load import run_row
 from benchmarks.load_test import RunStats
 from deploy.cluster import local_cluster
 from deploy.routing_log import read_requests, replicas_by_learner
-from devtools.live import free_port
+from devtools.live import ROOT, free_port
 
 if shutil.which("haproxy") is None and not os.environ.get("CI"):
     pytest.skip("haproxy not installed (apt-get install haproxy)", allow_module_level=True)

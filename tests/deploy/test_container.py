@@ -13,8 +13,7 @@ import time
 
 import pytest
 
-from app.navigation import ROOT
-from devtools.live import free_port
+from devtools.live import ROOT, free_port
 
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
 README = (ROOT / "README.md").read_text()

@@ -11,7 +11,6 @@ import subprocess
 import pytest
 import yaml
 
-from app.navigation import ROOT
 from deploy import sizing
 from deploy.haproxy_config import (
     COMPOSE_APP_PORT,
@@ -24,6 +23,7 @@ from deploy.haproxy_config import (
     compose_config,
     haproxy_config,
 )
+from devtools.live import ROOT
 
 K8S = ROOT / "deploy" / "k8s"
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
