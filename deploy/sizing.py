@@ -15,7 +15,7 @@ import math
 BASELINE_MIB = 175.0
 """Resident memory of one replica after a warm-up visit (imports, pages, first caches)."""
 
-MIB_PER_SESSION = 1.1
+MIB_PER_SESSION = 1.3
 """Largest measured growth per simultaneous learner (sum of peaks minus baselines, over N)."""
 
 LEARNERS_PER_PROCESS = 20
