@@ -40,7 +40,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from app.entry import TRIM_SECONDS
+from app.server import TRIM_SECONDS
 from benchmarks.load_test import RunStats, print_errors, table, while_sampling_memory
 from devtools.live import LiveServer, streamlit_server
 
@@ -196,7 +196,7 @@ async def quiet_server_state(server: LiveServer, timeout: float = 10.0) -> Serve
 
 async def settle_and_probe(server: LiveServer, settle: float) -> None:
     """Wait past the session TTL, then one short visit lets Streamlit drop expired sessions;
-    then wait for the app's next ``malloc_trim`` (app.entry.give_back_freed_memory)."""
+    then wait for the app's next ``malloc_trim`` (app.server.give_back_freed_memory)."""
     await asyncio.sleep(settle)
     await one_session(server.url, RunStats(0), -2)
     await asyncio.sleep(TRIM_SECONDS + 1)

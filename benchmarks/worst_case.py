@@ -1,6 +1,6 @@
 """Worst-case requests per page: every size control at its cap, then time and memory.
 
-For each page in ``app.navigation.PAGES`` this drives the real entry point with AppTest to the
+For each page in ``app.core.navigation.PAGES`` this drives the real entry point with AppTest to the
 largest setup the page allows (every number_input at its own ``max``, SAME padding, presets
 filled, the biggest sentence table / image set, picture mode with the largest picture and image
 kernel, training at ``limits.MAX_EPOCHS``) and records the wall time of every rerun. The slowest
@@ -8,7 +8,7 @@ request of each page is then repeated with ``tracemalloc`` on (tracing slows Pyt
 times are taken without it) for the peak of traced memory; the process's resident-memory high
 water mark (VmHWM) is read from /proc/self/status.
 
-Also measured: ``app.pictures.load_picture`` on the largest accepted upload and on a
+Also measured: ``app.core.pictures.load_picture`` on the largest accepted upload and on a
 decompression-bomb PNG, and opening each page from its own largest share link.
 
     python -m benchmarks.worst_case            # every page
@@ -39,8 +39,8 @@ import streamlit as st
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from app import limits, pictures
-from app.navigation import PAGES, ROOT
+from app.core import limits, pictures
+from app.core.navigation import PAGES, ROOT
 
 TIMEOUT = 300
 TARGET_SECONDS = 2.0
@@ -239,7 +239,7 @@ def drive_text_page(d: Driver, prefix: str) -> None:
 
 def drive_image_page(d: Driver, prefix: str, edit_key: str | None = None) -> None:
     """``prefix`` is the image set's (``s5.images``); its cards' expander is ``edit_key``."""
-    from app.image_widgets import ImageSet
+    from app.core.image_sets import ImageSet
 
     rng = np.random.default_rng(0)
     side = limits.MAX_IMAGE_EDIT_SIDE

@@ -44,8 +44,8 @@ TEXT_SENTENCES: tuple[str, ...] = (
 )
 TEXT_LABELS: tuple[int, ...] = (1, 0, 1, 0)
 
-# SECTIONS.md order: the three full rows and three full columns (label 1), then the ten
-# label-0 images in the listed order.
+# The order of docs/lesson.md (Shared conventions, the data sets), which numbers them 0-15: the
+# three full rows and three full columns (label 1), then the ten label-0 images.
 IMAGES: tuple[tuple[str, str, str], ...] = (
     ("###", "   ", "   "),
     ("   ", "###", "   "),

@@ -31,6 +31,13 @@ from cnndemo.conv import (
     conv2d_backward,
     input_grad_route,
 )
+from cnndemo.conv_transpose import (
+    conv_transpose1d,
+    conv_transpose1d_backward,
+    conv_transpose2d,
+    conv_transpose2d_backward,
+    conv_transpose_size,
+)
 from cnndemo.explain import axis
 from cnndemo.pooling import (
     global_pool,
@@ -46,6 +53,11 @@ __all__ = [
     "conv1d_backward",
     "conv2d",
     "conv2d_backward",
+    "conv_transpose1d",
+    "conv_transpose1d_backward",
+    "conv_transpose2d",
+    "conv_transpose2d_backward",
+    "conv_transpose_size",
     "global_pool",
     "global_pool_backward",
     "input_grad_route",

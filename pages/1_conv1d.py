@@ -7,9 +7,24 @@ import pandas as pd
 import streamlit as st
 
 import cnndemo
-from app import figures, ledger, limits, widgets
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField, Schema, TensorField
+from app.core import ledger, limits
+from app.core.numbers import nested_text
+from app.core.presets import GENERAL_PRESETS
+from app.core.share import ChoiceField, IntField, Schema, TensorField
+from app.figures.tensors import vector_figure
+from app.server import reroute_deep_link
+from app.widgets.cached_figures import cached_figure
+from app.widgets.controls import dilation_input, keep_state, padding_input, size_input, stride_input
+from app.widgets.ledger_view import show_ledger
+from app.widgets.share_box import link_warning, restore_from_link, share_link
+from app.widgets.stepper import PLAY_SECONDS, choose_channel, play_toggle, window_stepper
+from app.widgets.tensor_editor import (
+    TensorSpec,
+    init_tensor,
+    set_tensor,
+    tensor_editor,
+    tensor_value,
+)
 from cnndemo import ops
 
 reroute_deep_link()
@@ -17,22 +32,22 @@ reroute_deep_link()
 PAGE = "conv1d"
 TITLE = "Convolution in 1D"
 
-# The tutorial's reference setup (SECTIONS.md, section 1): 4 vectors of size 5 holding 1..20,
+# The tutorial's reference setup (docs/lesson.md, section 1): 4 vectors of size 5 holding 1..20,
 # a (3, 5, 2) kernel holding 1..30, stride 1, VALID -> [[2360, 2480], [3485, 3680]].
 X_DEFAULT = np.arange(1, 21, dtype=np.float64).reshape(4, 5)
 K_DEFAULT = np.arange(1, 31, dtype=np.float64).reshape(3, 5, 2)
 V_DEFAULT = np.array([3, 1, 4, 1, 5, 9, 2, 6], dtype=np.float64)
 W_DEFAULT = np.array([1, 0, -1], dtype=np.float64)
 
-X = widgets.TensorSpec("c1d.x", "sequence", "Input x (rows = positions)", ("c1d.n", "c1d.cin"))
-K = widgets.TensorSpec(
+X = TensorSpec("c1d.x", "sequence", "Input x (rows = positions)", ("c1d.n", "c1d.cin"))
+K = TensorSpec(
     "c1d.k",
     "kernel1d",
     "Kernel W (one table per output channel)",
     ("c1d.kw", "c1d.cin", "c1d.cout"),
 )
-V = widgets.TensorSpec("c1d.v", "vector", "Input numbers", ("c1d.vn",))
-W = widgets.TensorSpec("c1d.w", "vector", "Kernel numbers", ("c1d.wk",))
+V = TensorSpec("c1d.v", "vector", "Input numbers", ("c1d.vn",))
+W = TensorSpec("c1d.w", "vector", "Kernel numbers", ("c1d.wk",))
 
 
 def _consistent(state: dict) -> list[str]:
@@ -70,7 +85,7 @@ SIZE_KEYS = ("c1d.n", "c1d.cin", "c1d.kw", "c1d.cout", "c1d.vn", "c1d.wk")
 
 def _apply_link(state: dict) -> None:
     for spec, field in ((X, "x"), (K, "k"), (V, "v"), (W, "w")):
-        widgets.set_tensor(spec, state[field])
+        set_tensor(spec, state[field])
     for field, key, _ in CONTROLS:
         st.session_state[key] = state[field]
 
@@ -84,8 +99,8 @@ COLOUR_NOTE = (
 def _explorer(x, kernel, out, stride, padding, dilation, pad, playing) -> None:
     """Step the kernel along the input: window, output cell and the written-out sum."""
     n_out, c_out = out.shape
-    (position,) = widgets.window_stepper("c1d.pos", (n_out,), ("output position",), playing)
-    channel = widgets.choose_channel("c1d.oc", c_out)
+    (position,) = window_stepper("c1d.pos", (n_out,), ("output position",), playing)
+    channel = choose_channel("c1d.oc", c_out)
     terms, rows = ledger.window_terms_1d(x, kernel, position, channel, stride, padding, dilation)
     st.markdown(
         f"**y[{position}, {channel}]** = "
@@ -101,17 +116,15 @@ def _explorer(x, kernel, out, stride, padding, dilation, pad, playing) -> None:
     )
     left, middle, right = st.columns([4, 5, 3])
     left.plotly_chart(
-        widgets.cached_figure("sequence_figure", x, title="Input x", padding=pad, window_rows=rows),
+        cached_figure("sequence_figure", x, title="Input x", padding=pad, window_rows=rows),
         key="c1d.fig.x",
     )
     middle.plotly_chart(
-        widgets.cached_figure("kernel1d_figure", kernel, title="Kernel W", selected_out=channel),
+        cached_figure("kernel1d_figure", kernel, title="Kernel W", selected_out=channel),
         key="c1d.fig.k",
     )
     right.plotly_chart(
-        widgets.cached_figure(
-            "output1d_figure", out, title="Output y", selected=(position, channel)
-        ),
+        cached_figure("output1d_figure", out, title="Output y", selected=(position, channel)),
         key="c1d.fig.y",
     )
     st.caption(COLOUR_NOTE)
@@ -125,26 +138,26 @@ def vectors_part() -> None:
     )
     cols = st.columns(4)
     with cols[0]:
-        n = widgets.size_input("c1d.n", "input length", 1, limits.MAX_LENGTH)
+        n = size_input("c1d.n", "input length", 1, limits.MAX_LENGTH)
     with cols[1]:
-        widgets.size_input("c1d.cin", "input channels", 1, limits.MAX_CHANNELS)
+        size_input("c1d.cin", "input channels", 1, limits.MAX_CHANNELS)
     with cols[2]:
-        k = widgets.size_input("c1d.kw", "kernel width", 1, limits.MAX_KERNEL)
+        k = size_input("c1d.kw", "kernel width", 1, limits.MAX_KERNEL)
     with cols[3]:
-        widgets.size_input("c1d.cout", "output channels", 1, limits.MAX_CHANNELS)
+        size_input("c1d.cout", "output channels", 1, limits.MAX_CHANNELS)
     cols = st.columns([1, 1, 2])
     with cols[0]:
-        stride = widgets.stride_input("c1d.s")
+        stride = stride_input("c1d.s")
     with cols[1]:
-        dilation = widgets.dilation_input("c1d.d")
+        dilation = dilation_input("c1d.d")
     with cols[2]:
-        padding = widgets.padding_input("c1d.p")
+        padding = padding_input("c1d.p")
 
     left, right = st.columns([2, 3])
     with left:
-        x = widgets.tensor_editor(X, tutorial=X_DEFAULT).value
+        x = tensor_editor(X, tutorial=X_DEFAULT).value
     with right:
-        kernel = widgets.tensor_editor(K, tutorial=K_DEFAULT, per_row=2).value
+        kernel = tensor_editor(K, tutorial=K_DEFAULT, per_row=2).value
 
     st.subheader("Result")
     try:
@@ -154,7 +167,7 @@ def vectors_part() -> None:
         out = None
     if out is not None:
         st.markdown(f"Output shape `(1, {out.shape[0]}, {out.shape[1]})`, batch item 0:")
-        st.markdown(f"### `{ledger.nested_text(out)}`")
+        st.markdown(f"### `{nested_text(out)}`")
         st.dataframe(
             pd.DataFrame(
                 out,
@@ -169,13 +182,13 @@ def vectors_part() -> None:
 
     if out is not None:
         st.subheader("Step the kernel along the input")
-        playing = widgets.play_toggle("c1d.play")
+        playing = play_toggle("c1d.play")
         pad = ops.padding_amounts(n, k, stride, padding, dilation)
-        st.fragment(_explorer, run_every=widgets.PLAY_SECONDS if playing else None)(
+        st.fragment(_explorer, run_every=PLAY_SECONDS if playing else None)(
             x, kernel, out, stride, padding, dilation, pad, playing
         )
 
-    widgets.show_ledger(
+    show_ledger(
         ledger.conv1d_ledger(n, x.shape[1], k, kernel.shape[2], stride, padding, dilation),
         heading="Shape ledger",
     )
@@ -189,36 +202,36 @@ def scalar_part() -> None:
     )
     cols = st.columns(4)
     with cols[0]:
-        n = widgets.size_input("c1d.vn", "input length", 1, limits.MAX_LENGTH)
+        n = size_input("c1d.vn", "input length", 1, limits.MAX_LENGTH)
     with cols[1]:
-        k = widgets.size_input("c1d.wk", "kernel length", 1, limits.MAX_KERNEL)
+        k = size_input("c1d.wk", "kernel length", 1, limits.MAX_KERNEL)
     with cols[2]:
-        stride = widgets.stride_input("c1d.vs")
+        stride = stride_input("c1d.vs")
     with cols[3]:
-        padding = widgets.padding_input("c1d.vp")
+        padding = padding_input("c1d.vp")
     left, right = st.columns(2)
     with left:
-        v = widgets.tensor_editor(V, tutorial=V_DEFAULT).value
+        v = tensor_editor(V, tutorial=V_DEFAULT).value
     with right:
-        w = widgets.tensor_editor(W, tutorial=W_DEFAULT, presets=widgets.GENERAL_PRESETS).value
+        w = tensor_editor(W, tutorial=W_DEFAULT, presets=GENERAL_PRESETS).value
     try:
         out = cnndemo.conv1d(v[None, :, None], w[:, None, None], stride, padding)[0, :, 0]
     except ValueError as error:
         st.error(f"The convolution cannot run with these settings: {error}.")
         return
-    st.markdown(f"Output ({out.shape[0]} numbers): **`{ledger.nested_text(out)}`**")
+    st.markdown(f"Output ({out.shape[0]} numbers): **`{nested_text(out)}`**")
     st.latex(ledger.output_size_latex(n, k, stride, padding))
     before, after = ops.padding_amounts(n, k, stride, padding)
-    (position,) = widgets.window_stepper("c1d.vpos", (out.shape[0],), ("output position",))
-    cells = [position * stride + j for j in range(k)]
+    (position,) = window_stepper("c1d.vpos", (out.shape[0],), ("output position",))
+    _, cells = ledger.window_terms_1d(v[:, None], w[:, None, None], position, 0, stride, padding)
     st.plotly_chart(
-        figures.vector_figure(
+        vector_figure(
             v, title="Input (kernel window outlined)", padding=(before, after), window_cols=cells
         ),
         key="c1d.fig.v",
     )
     st.plotly_chart(
-        figures.vector_figure(out, title="Output", selected=position, x_title="output position"),
+        vector_figure(out, title="Output", selected=position, x_title="output position"),
         key="c1d.fig.vy",
     )
     lines = []
@@ -234,21 +247,21 @@ def share_state() -> dict:
     """The setup as the share link stores it (both tabs, whichever is open)."""
     state = st.session_state
     return {
-        "x": widgets.tensor_value(X),
-        "k": widgets.tensor_value(K),
-        "v": widgets.tensor_value(V),
-        "w": widgets.tensor_value(W),
+        "x": tensor_value(X),
+        "k": tensor_value(K),
+        "v": tensor_value(V),
+        "w": tensor_value(W),
         **{field: state.get(key, default) for field, key, default in CONTROLS},
     }
 
 
-widgets.keep_state([key for _, key, _ in CONTROLS] + list(SIZE_KEYS))
+keep_state([key for _, key, _ in CONTROLS] + list(SIZE_KEYS))
 for spec, default in ((X, X_DEFAULT), (K, K_DEFAULT), (V, V_DEFAULT), (W, W_DEFAULT)):
-    widgets.init_tensor(spec, default)
-widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
+    init_tensor(spec, default)
+restore_from_link(PAGE, SCHEMA, _apply_link)
 
 st.title(TITLE)
-widgets.link_warning(PAGE)
+link_warning(PAGE)
 st.markdown(
     "A 1D convolution slides a kernel along a sequence. At each stop it multiplies every number "
     "under the kernel by the matching weight and adds up the products; that sum is one output. "
@@ -269,4 +282,4 @@ if vectors_tab.open:
 if scalar_tab.open:
     with scalar_tab:
         scalar_part()
-widgets.share_link(SCHEMA, share_state())
+share_link(SCHEMA, share_state())

@@ -7,9 +7,32 @@ import pandas as pd
 import streamlit as st
 
 import cnndemo
-from app import figures, ledger, limits, pictures, widgets
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField, Schema, TensorField
+from app.core import ledger, limits, pictures
+from app.core.numbers import format_value, nested_text
+from app.core.presets import IMAGE_KERNELS, apply_activation, classic_kernel
+from app.core.share import ChoiceField, IntField, Schema, TensorField
+from app.figures.tensors import image_figure
+from app.server import reroute_deep_link
+from app.widgets.cached_figures import cached_figure
+from app.widgets.controls import (
+    activation_input,
+    dilation_input,
+    keep_state,
+    padding_input,
+    size_input,
+    stride2d_inputs,
+    stride_input,
+)
+from app.widgets.ledger_view import show_ledger
+from app.widgets.share_box import link_warning, restore_from_link, share_link
+from app.widgets.stepper import PLAY_SECONDS, choose_channel, play_toggle, window_stepper
+from app.widgets.tensor_editor import (
+    TensorSpec,
+    init_tensor,
+    set_tensor,
+    tensor_editor,
+    tensor_value,
+)
 from cnndemo import ops
 
 reroute_deep_link()
@@ -17,24 +40,22 @@ reroute_deep_link()
 PAGE = "conv2d"
 TITLE = "Convolution in 2D"
 
-# The tutorial's reference setup (SECTIONS.md, section 2): a 5 x 4 grid of 3-vectors holding
+# The tutorial's reference setup (docs/lesson.md, section 2): a 5 x 4 grid of 3-vectors holding
 # 1..60, a (4, 2, 3, 1) kernel holding 1..24, stride (1, 1), VALID
 # -> [[8680, 9580, 10480], [12280, 13180, 14080]].
 X_DEFAULT = np.arange(1, 61, dtype=np.float64).reshape(5, 4, 3)
 K_DEFAULT = np.arange(1, 25, dtype=np.float64).reshape(4, 2, 3, 1)
-IMAGE_KERNEL_DEFAULT = widgets.classic_kernel("Sobel x")[:, :, None, None]
+IMAGE_KERNEL_DEFAULT = classic_kernel("Sobel x")[:, :, None, None]
 IMAGE_ACTIVATIONS = ("none", "relu")
 
-X = widgets.TensorSpec(
-    "c2d.x", "grid", "Input x (one table per channel)", ("c2d.h", "c2d.w", "c2d.cin")
-)
-K = widgets.TensorSpec(
+X = TensorSpec("c2d.x", "grid", "Input x (one table per channel)", ("c2d.h", "c2d.w", "c2d.cin"))
+K = TensorSpec(
     "c2d.k",
     "kernel2d",
     "Kernel W (one table per input → output channel pair)",
     ("c2d.kh", "c2d.kw", "c2d.cin", "c2d.cout"),
 )
-IK = widgets.TensorSpec("c2d.ik", "kernel2d", "Picture kernel", ("c2d.ikh", "c2d.ikw", None, None))
+IK = TensorSpec("c2d.ik", "kernel2d", "Picture kernel", ("c2d.ikh", "c2d.ikw", None, None))
 
 
 def _consistent(state: dict) -> list[str]:
@@ -76,9 +97,9 @@ SIZE_KEYS = ("c2d.h", "c2d.w", "c2d.cin", "c2d.kh", "c2d.kw", "c2d.cout", "c2d.i
 
 
 def _apply_link(state: dict) -> None:
-    widgets.set_tensor(X, state["x"])
-    widgets.set_tensor(K, state["k"])
-    widgets.set_tensor(IK, state["ik"][:, :, None, None])
+    set_tensor(X, state["x"])
+    set_tensor(K, state["k"])
+    set_tensor(IK, state["ik"][:, :, None, None])
     for field, key, _ in CONTROLS:
         st.session_state[key] = state[field]
 
@@ -87,9 +108,9 @@ def share_state() -> dict:
     """The setup as the share link stores it (both tabs, whichever is open)."""
     state = st.session_state
     return {
-        "x": widgets.tensor_value(X),
-        "k": widgets.tensor_value(K),
-        "ik": widgets.tensor_value(IK)[:, :, 0, 0],
+        "x": tensor_value(X),
+        "k": tensor_value(K),
+        "ik": tensor_value(IK)[:, :, 0, 0],
         **{field: state.get(key, default) for field, key, default in CONTROLS},
     }
 
@@ -114,10 +135,8 @@ COLOUR_NOTE = (
 def _explorer(x, kernel, out, stride, padding, dilation, pads, playing) -> None:
     """Step the kernel over the grid: window, output cell and the written-out sum."""
     out_h, out_w, c_out = out.shape
-    row, col = widgets.window_stepper(
-        "c2d.pos", (out_h, out_w), ("output row", "output column"), playing
-    )
-    channel = widgets.choose_channel("c2d.oc", c_out)
+    row, col = window_stepper("c2d.pos", (out_h, out_w), ("output row", "output column"), playing)
+    channel = choose_channel("c2d.oc", c_out)
     terms, rows, cols = ledger.window_terms_2d(
         x, kernel, row, col, channel, stride, padding, dilation
     )
@@ -137,16 +156,16 @@ def _explorer(x, kernel, out, stride, padding, dilation, pads, playing) -> None:
         f"with output channel {channel}'s weights."
     )
     st.plotly_chart(
-        widgets.cached_figure("grid_figure", x, title="Input x", padding=pads, window=(rows, cols)),
+        cached_figure("grid_figure", x, title="Input x", padding=pads, window=(rows, cols)),
         key="c2d.fig.x",
     )
     left_col, right_col = st.columns([3, 2])
     left_col.plotly_chart(
-        widgets.cached_figure("kernel2d_figure", kernel, title="Kernel W", out_channel=channel),
+        cached_figure("kernel2d_figure", kernel, title="Kernel W", out_channel=channel),
         key="c2d.fig.k",
     )
     right_col.plotly_chart(
-        widgets.cached_figure(
+        cached_figure(
             "output2d_figure", out, title="Output y", selected=(row, col, channel), per_row=2
         ),
         key="c2d.fig.y",
@@ -162,20 +181,20 @@ def grids_part() -> None:
     )
     cols = st.columns(3)
     with cols[0]:
-        h = widgets.size_input("c2d.h", "input height (rows)", 1, limits.MAX_HEIGHT)
-        kh = widgets.size_input("c2d.kh", "kernel height", 1, limits.MAX_KERNEL)
-        sy, sx = widgets.stride2d_inputs("c2d.s")
+        h = size_input("c2d.h", "input height (rows)", 1, limits.MAX_HEIGHT)
+        kh = size_input("c2d.kh", "kernel height", 1, limits.MAX_KERNEL)
+        sy, sx = stride2d_inputs("c2d.s")
     with cols[1]:
-        w = widgets.size_input("c2d.w", "input width (columns)", 1, limits.MAX_WIDTH)
-        kw = widgets.size_input("c2d.kw", "kernel width", 1, limits.MAX_KERNEL)
-        dilation = widgets.dilation_input("c2d.d")
+        w = size_input("c2d.w", "input width (columns)", 1, limits.MAX_WIDTH)
+        kw = size_input("c2d.kw", "kernel width", 1, limits.MAX_KERNEL)
+        dilation = dilation_input("c2d.d")
     with cols[2]:
-        widgets.size_input("c2d.cin", "input channels", 1, limits.MAX_CHANNELS)
-        widgets.size_input("c2d.cout", "output channels", 1, limits.MAX_CHANNELS)
-        padding = widgets.padding_input("c2d.p")
+        size_input("c2d.cin", "input channels", 1, limits.MAX_CHANNELS)
+        size_input("c2d.cout", "output channels", 1, limits.MAX_CHANNELS)
+        padding = padding_input("c2d.p")
 
-    x = widgets.tensor_editor(X, tutorial=X_DEFAULT).value
-    kernel = widgets.tensor_editor(K, tutorial=K_DEFAULT, per_row=4).value
+    x = tensor_editor(X, tutorial=X_DEFAULT).value
+    kernel = tensor_editor(K, tutorial=K_DEFAULT, per_row=4).value
 
     st.subheader("Result")
     try:
@@ -188,7 +207,7 @@ def grids_part() -> None:
         columns = st.columns(min(out.shape[2], 3))
         for c in range(out.shape[2]):
             with columns[c % len(columns)]:
-                st.markdown(f"channel {c}: **`{ledger.nested_text(out[:, :, c])}`**")
+                st.markdown(f"channel {c}: **`{nested_text(out[:, :, c])}`**")
                 st.dataframe(
                     pd.DataFrame(
                         out[:, :, c],
@@ -209,16 +228,16 @@ def grids_part() -> None:
 
     if out is not None:
         st.subheader("Step the kernel over the grid")
-        playing = widgets.play_toggle("c2d.play")
+        playing = play_toggle("c2d.play")
         pads = (
             ops.padding_amounts(h, kh, sy, padding, dilation),
             ops.padding_amounts(w, kw, sx, padding, dilation),
         )
-        st.fragment(_explorer, run_every=widgets.PLAY_SECONDS if playing else None)(
+        st.fragment(_explorer, run_every=PLAY_SECONDS if playing else None)(
             x, kernel, out, (sy, sx), padding, dilation, pads, playing
         )
 
-    widgets.show_ledger(
+    show_ledger(
         ledger.conv2d_ledger(
             h, w, x.shape[2], (kh, kw), kernel.shape[3], (sy, sx), padding, dilation
         )  # fmt: skip
@@ -249,25 +268,23 @@ def pictures_part() -> None:
                 st.error(f"Could not use this file: {error}. Showing the built-in picture.")
     cols = st.columns(4)
     with cols[0]:
-        widgets.size_input("c2d.ikh", "kernel height", 1, limits.MAX_IMAGE_KERNEL)
+        size_input("c2d.ikh", "kernel height", 1, limits.MAX_IMAGE_KERNEL)
     with cols[1]:
-        widgets.size_input("c2d.ikw", "kernel width", 1, limits.MAX_IMAGE_KERNEL)
+        size_input("c2d.ikw", "kernel width", 1, limits.MAX_IMAGE_KERNEL)
     with cols[2]:
-        stride = widgets.stride_input("c2d.is")
+        stride = stride_input("c2d.is")
     with cols[3]:
-        padding = widgets.padding_input("c2d.ip", default="same")
+        padding = padding_input("c2d.ip", default="same")
     kernel_col, activation_col = st.columns([3, 2])
     with kernel_col:
-        kernel = widgets.tensor_editor(
+        kernel = tensor_editor(
             IK,
-            presets=widgets.IMAGE_KERNELS + ("zeros", "random integers"),
+            presets=IMAGE_KERNELS + ("zeros", "random integers"),
             help_text="Pick a classic kernel and press Fill, or type your own weights.",
             default_preset="Sobel x",
         ).value
     with activation_col:
-        activation = widgets.activation_input(
-            "c2d.act", options=IMAGE_ACTIVATIONS, label="then apply"
-        )
+        activation = activation_input("c2d.act", options=IMAGE_ACTIVATIONS, label="then apply")
         st.caption(
             "Sobel x finds left-to-right brightness changes (vertical edges), Sobel y "
             "top-to-bottom ones; blurs average a neighbourhood; sharpen exaggerates "
@@ -278,28 +295,24 @@ def pictures_part() -> None:
     except ValueError as error:
         st.error(f"The convolution cannot run with these settings: {error}.")
         return
-    feature = widgets.apply_activation(activation, feature)
+    feature = apply_activation(activation, feature)
     left, right = st.columns(2)
-    left.plotly_chart(
-        widgets.cached_figure("image_figure", picture, title="Picture"), key="c2d.fig.pic"
-    )
-    right.plotly_chart(
-        figures.image_figure(feature, title="Feature map", signed=True), key="c2d.fig.map"
-    )
+    left.plotly_chart(cached_figure("image_figure", picture, title="Picture"), key="c2d.fig.pic")
+    right.plotly_chart(image_figure(feature, title="Feature map", signed=True), key="c2d.fig.map")
     metrics = st.columns(4)
     metrics[0].metric("picture", f"{picture.shape[0]} × {picture.shape[1]}")
     metrics[1].metric("feature map", f"{feature.shape[0]} × {feature.shape[1]}")
-    metrics[2].metric("smallest value", figures.format_value(float(feature.min())))
-    metrics[3].metric("largest value", figures.format_value(float(feature.max())))
+    metrics[2].metric("smallest value", format_value(float(feature.min())))
+    metrics[3].metric("largest value", format_value(float(feature.max())))
 
 
-widgets.keep_state([key for _, key, _ in CONTROLS] + list(SIZE_KEYS) + ["c2d.src"])
+keep_state([key for _, key, _ in CONTROLS] + list(SIZE_KEYS) + ["c2d.src"])
 for spec, default in ((X, X_DEFAULT), (K, K_DEFAULT), (IK, IMAGE_KERNEL_DEFAULT)):
-    widgets.init_tensor(spec, default)
-widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
+    init_tensor(spec, default)
+restore_from_link(PAGE, SCHEMA, _apply_link)
 
 st.title(TITLE)
-widgets.link_warning(PAGE)
+link_warning(PAGE)
 st.markdown(
     "A 2D convolution slides a small block of weights over a grid, left to right and top to "
     "bottom. At each stop it multiplies every number under the block by its weight and adds "
@@ -323,4 +336,4 @@ if grids_tab.open:
 if pictures_tab.open:
     with pictures_tab:
         pictures_part()
-widgets.share_link(SCHEMA, share_state())
+share_link(SCHEMA, share_state())

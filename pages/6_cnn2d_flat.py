@@ -8,13 +8,27 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import image_figures as imf
-from app import image_widgets as iw
-from app import training_figures as tf
-from app import training_panel as tp
-from app import widgets
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField
+from app.core.image_analysis import comparison_rows
+from app.core.share import ChoiceField, IntField
+from app.core.training_jobs import TrainingRun, fingerprint
+from app.core.training_links import image_page_schema, image_page_state
+from app.figures.images import region_vectors_animation
+from app.figures.training import weights_heatmap
+from app.server import reroute_deep_link
+from app.widgets.cached_figures import run_figure
+from app.widgets.draw_pad import pad_image
+from app.widgets.image_set_editor import init_image_set
+from app.widgets.image_training import (
+    apply_image_page_state,
+    classify_part,
+    images_and_training,
+    ledger_part,
+    predictions_part,
+)
+from app.widgets.model_files import model_files
+from app.widgets.share_box import link_warning, restore_from_link, share_link
+from app.widgets.training_controls import COMMON, choice, integer
+from app.widgets.training_panel import current_run
 from cnndemo.layers import ACTIVATIONS
 from cnndemo.train import train_section
 
@@ -29,12 +43,12 @@ PAD = "s6.pad"
 POOLED_PANEL = "s5"  # page 5's training panel, whose run is reused when it matches
 
 EXTRAS = (
-    tp.choice("activation", "activation", tuple(ACTIVATIONS)),
-    tp.integer("channels", "conv channels", 1, 4, help="Length of each region's vector"),
+    choice("activation", "activation", tuple(ACTIVATIONS)),
+    integer("channels", "conv channels", 1, 4, help="Length of each region's vector"),
 )
 EXTRA_LINK = {"act": "activation", "ch": "channels"}
-SCHEMA = iw.image_page_schema((ChoiceField("act", tuple(ACTIVATIONS)), IntField("ch", 1, 4)))
-CONTROLLED = (*tp.COMMON, *(c.name for c in EXTRAS))
+SCHEMA = image_page_schema((ChoiceField("act", tuple(ACTIVATIONS)), IntField("ch", 1, 4)))
+CONTROLLED = (*COMMON, *(c.name for c in EXTRAS))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -49,15 +63,15 @@ def _pooled_setup(hp: dict) -> dict:
     return {**hp, "pool": "max"}
 
 
-def _compare_part(run: tp.TrainingRun) -> None:
+def _compare_part(run: TrainingRun) -> None:
     st.subheader("Pooled (section 5) and flattened, side by side")
     hp5 = _pooled_setup(run.hyperparameters)
-    page5 = tp.current_run(POOLED_PANEL)
+    page5 = current_run(POOLED_PANEL)
     if (
         page5 is not None
         and not page5.stopped
         and page5.source == "trained"
-        and page5.fingerprint == tp.fingerprint(5, run.data, hp5)
+        and page5.fingerprint == fingerprint(5, run.data, hp5)
     ):
         pooled = page5.final.probabilities
         where = "the run you trained on the *CNN 2D pooled* page (same images and settings)"
@@ -72,7 +86,7 @@ def _compare_part(run: tp.TrainingRun) -> None:
             st.error(f"The pooled model cannot be trained on these images: {error}")
             return
         where = "a pooled model trained here on the same images with the same seed and settings"
-    rows = imf.comparison_rows(run.data.names, run.data.targets, pooled, run.final.probabilities)
+    rows = comparison_rows(run.data.names, run.data.targets, pooled, run.final.probabilities)
     n = len(rows)
     wrong_pooled = [r["image"] for r in rows if "pooled" in r["wrong"]]
     wrong_flat = [r["image"] for r in rows if "flattened" in r["wrong"]]
@@ -105,15 +119,16 @@ def _compare_part(run: tp.TrainingRun) -> None:
         )
 
 
-def _weights_part(run: tp.TrainingRun) -> None:
+def _weights_part(run: TrainingRun) -> None:
     weights = run.model.layer("dense").params["weights"][:, 0]
     maps = run.final.feature_maps[0]
     out_h, out_w, channels = maps.shape[1:]
     grid = weights.reshape(out_h * out_w, channels)
     st.plotly_chart(
-        run.figure(
+        run_figure(
+            run,
             "dense",
-            lambda: tf.weights_heatmap(
+            lambda: weights_heatmap(
                 grid,
                 [f"row {r}, col {c}" for r in range(out_h) for c in range(out_w)],
                 [f"channel {c}" for c in range(channels)],
@@ -130,13 +145,13 @@ def _weights_part(run: tp.TrainingRun) -> None:
     )
 
 
-iw.init_image_set(IMAGES)
-widgets.restore_from_link(
-    PAGE, SCHEMA, lambda state: iw.apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
+init_image_set(IMAGES)
+restore_from_link(
+    PAGE, SCHEMA, lambda state: apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
 )
 
 st.title(TITLE)
-widgets.link_warning(PAGE)
+link_warning(PAGE)
 st.markdown(
     "The same convolution as in section 5, but instead of pooling, the 2x2 grid of "
     "2-vectors is **flattened** into 2 x 2 x 2 = 8 numbers and the dense layer gives each "
@@ -148,15 +163,16 @@ st.latex(
 )
 st.caption("One dense weight w per position (r, s) and channel c: 8 for 3x3 images.")
 
-image_set, data, hp, run = iw.images_and_training(P, SECTION, IMAGES, EXTRAS)
+image_set, data, hp, run = images_and_training(P, SECTION, IMAGES, EXTRAS)
 
 if run is not None:
     if int(run.hyperparameters["channels"]) >= 2:
         st.subheader("The 2x2 region vectors")
         st.plotly_chart(
-            run.figure(
+            run_figure(
+                run,
                 "regions",
-                lambda: imf.region_vectors_animation(
+                lambda: region_vectors_animation(
                     [s.epoch for s in run.snapshots],
                     [s.window_vectors for s in run.snapshots],
                     None,
@@ -167,7 +183,7 @@ if run is not None:
             ),
             key="s6.fig.regions",
         )
-    iw.predictions_part(run, P)
+    predictions_part(run, P)
     _compare_part(run)
     _weights_part(run)
 
@@ -178,8 +194,8 @@ st.markdown(
     "and there are no weights for the other 10. So a flattened model only takes images of "
     "the size it was built for (a pooled model takes any)."
 )
-iw.classify_part(run, PAD, IMAGES, pooled=False)
-iw.ledger_part(SECTION, image_set.size, hp)
+classify_part(run, PAD, IMAGES, pooled=False)
+ledger_part(SECTION, image_set.size, hp)
 with st.expander("Save or load the model"):
-    tp.model_files(P, SECTION, data, CONTROLLED)
-widgets.share_link(SCHEMA, iw.image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))
+    model_files(P, SECTION, data, CONTROLLED)
+share_link(SCHEMA, image_page_state(image_set, hp, EXTRA_LINK, pad_image(PAD)))

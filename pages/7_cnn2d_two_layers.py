@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import image_figures as imf
-from app import image_widgets as iw
-from app import ledger, widgets
-from app import training_panel as tp
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField
+from app.core import ledger
+from app.core.image_analysis import display_name, region_grid, regions_text
+from app.core.share import ChoiceField, IntField
+from app.core.training_jobs import TrainingRun
+from app.core.training_links import image_page_schema, image_page_state
+from app.figures.images import feature_maps_figure, image_figure, region_vectors_animation
+from app.server import reroute_deep_link
+from app.widgets.cached_figures import run_figure
+from app.widgets.draw_pad import pad_image
+from app.widgets.image_set_editor import init_image_set
+from app.widgets.image_training import (
+    apply_image_page_state,
+    classify_part,
+    images_and_training,
+    ledger_part,
+    predictions_part,
+)
+from app.widgets.model_files import model_files
+from app.widgets.share_box import link_warning, restore_from_link, share_link
+from app.widgets.training_controls import COMMON, choice, integer
+from cnndemo.explain import conv_terms
 from cnndemo.layers import ACTIVATIONS
 
 reroute_deep_link()
@@ -22,18 +37,27 @@ IMAGES = "s7.images"
 PAD = "s7.pad"
 
 EXTRAS = (
-    tp.choice("activation", "activation", tuple(ACTIVATIONS)),
-    tp.integer("channels", "layer 1 channels", 1, 4),
-    tp.integer("second_channels", "layer 2 channels", 1, 4),
+    choice("activation", "activation", tuple(ACTIVATIONS)),
+    integer("channels", "layer 1 channels", 1, 4),
+    integer("second_channels", "layer 2 channels", 1, 4),
 )
 EXTRA_LINK = {"act": "activation", "ch": "channels", "ch2": "second_channels"}
-SCHEMA = iw.image_page_schema(
+SCHEMA = image_page_schema(
     (ChoiceField("act", tuple(ACTIVATIONS)), IntField("ch", 1, 4), IntField("ch2", 1, 4))
 )
-CONTROLLED = (*tp.COMMON, *(c.name for c in EXTRAS))
+CONTROLLED = (*COMMON, *(c.name for c in EXTRAS))
 
 
-def _layers_part(run: tp.TrainingRun) -> None:
+def _layer_chart(where, run: TrainingRun, index: int, layer: int, maps) -> None:
+    """Conv layer ``layer``'s output for image ``index`` (one panel per channel)."""
+    title = f"Layer {layer} output (after the activation)"
+    where.plotly_chart(
+        run_figure(run, (f"layer{layer}", index), lambda: feature_maps_figure(maps, title=title)),
+        key=f"s7.fig.layer{layer}",
+    )
+
+
+def _layers_part(run: TrainingRun) -> None:
     st.subheader("Inside the model: both feature maps of one image")
     names = run.data.names
     key = "s7.focus"
@@ -43,11 +67,11 @@ def _layers_part(run: tp.TrainingRun) -> None:
         "Image",
         range(len(names)),
         key=key,
-        format_func=lambda i: f"#{i} {imf.display_name(names[i])}",
+        format_func=lambda i: f"#{i} {display_name(names[i])}",
     )
     first, second = run.final.feature_maps[0][index], run.final.feature_maps[1][index]
     kernel = run.hyperparameters["kernel_size"]
-    regions = imf.region_grid(run.data.inputs[index], kernel)
+    regions = region_grid(run.data.inputs[index], kernel)
     st.markdown(
         f"Layer 1 turns the {run.data.inputs.shape[1]}x{run.data.inputs.shape[2]} image into "
         f"a **{first.shape[0]}x{first.shape[1]} grid of {first.shape[2]}-vectors**, one per "
@@ -58,35 +82,24 @@ def _layers_part(run: tp.TrainingRun) -> None:
     )
     left, right = st.columns([1, 2])
     left.plotly_chart(
-        run.figure(
+        run_figure(
+            run,
             ("image", index),
-            lambda: imf.image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
+            lambda: image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
         ),
         key="s7.fig.image",
     )
-    right.plotly_chart(
-        run.figure(
-            ("layer1", index),
-            lambda: imf.feature_maps_figure(first, title="Layer 1 output (after the activation)"),
-        ),
-        key="s7.fig.layer1",
-    )
-    right.caption("Output cell (row, column) ← the region it reads: " + imf.regions_text(regions))
-    st.plotly_chart(
-        run.figure(
-            ("layer2", index),
-            lambda: imf.feature_maps_figure(second, title="Layer 2 output (after the activation)"),
-        ),
-        key="s7.fig.layer2",
-    )
+    _layer_chart(right, run, index, 1, first)
+    right.caption("Output cell (row, column) ← the region it reads: " + regions_text(regions))
+    _layer_chart(st, run, index, 2, second)
     conv2 = run.model.layer("conv2")
     kernel2, bias2 = conv2.params["kernel"], conv2.params["bias"]
     activation = run.hyperparameters["activation"]
     for channel in range(second.shape[2]):
         if second.shape[0] * second.shape[1] > 1:
             break  # a bigger second map: the figure above is the summary
-        terms, _, _ = ledger.window_terms_2d(first, kernel2, 0, 0, channel)
-        dot = sum(t.value * t.weight for t in terms)
+        window_sum = conv_terms(first, kernel2, (0, 0), channel, 1, run.hyperparameters["padding"])
+        terms, dot = window_sum.terms, window_sum.total
         bias = float(bias2[channel])
         st.markdown(
             f"**Layer 2, channel {channel}:** {ledger.written_sum(terms, dot)}; plus its bias "
@@ -99,13 +112,13 @@ def _layers_part(run: tp.TrainingRun) -> None:
     )
 
 
-iw.init_image_set(IMAGES)
-widgets.restore_from_link(
-    PAGE, SCHEMA, lambda state: iw.apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
+init_image_set(IMAGES)
+restore_from_link(
+    PAGE, SCHEMA, lambda state: apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
 )
 
 st.title(TITLE)
-widgets.link_warning(PAGE)
+link_warning(PAGE)
 st.markdown(
     "A conv layer's output is itself a grid of vectors, so another conv layer can read it. "
     "Here are two convolutions in a row. The first looks at 2x2 regions of the image; the second "
@@ -119,16 +132,17 @@ st.latex(
 )
 st.caption("x: 3x3x1 image, h: 2x2x2 grid of vectors, g: 1x1x2, K_2: a 2x2x2x2 kernel.")
 
-image_set, data, hp, run = iw.images_and_training(P, SECTION, IMAGES, EXTRAS)
+image_set, data, hp, run = images_and_training(P, SECTION, IMAGES, EXTRAS)
 
 if run is not None:
     two_d = run.hyperparameters["second_channels"] == run.hyperparameters["channels"] == 2
     if int(run.hyperparameters["channels"]) >= 2:
         st.subheader("Layer 1's region vectors" + (" and the images' layer 2 vectors" * two_d))
         st.plotly_chart(
-            run.figure(
+            run_figure(
+                run,
                 "regions",
-                lambda: imf.region_vectors_animation(
+                lambda: region_vectors_animation(
                     [s.epoch for s in run.snapshots],
                     [s.window_vectors for s in run.snapshots],
                     [s.example_vectors for s in run.snapshots] if two_d else None,
@@ -145,10 +159,10 @@ if run is not None:
                 "The ● points are layer 2's outputs (what the dense layer reads), plotted on "
                 "the same axes as layer 1's region vectors though they are other channels."
             )
-    iw.predictions_part(run, P)
+    predictions_part(run, P)
     _layers_part(run)
-iw.classify_part(run, PAD, IMAGES, pooled=False)
-iw.ledger_part(SECTION, image_set.size, hp)
+classify_part(run, PAD, IMAGES, pooled=False)
+ledger_part(SECTION, image_set.size, hp)
 with st.expander("Save or load the model"):
-    tp.model_files(P, SECTION, data, CONTROLLED)
-widgets.share_link(SCHEMA, iw.image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))
+    model_files(P, SECTION, data, CONTROLLED)
+share_link(SCHEMA, image_page_state(image_set, hp, EXTRA_LINK, pad_image(PAD)))

@@ -5,12 +5,24 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from app import image_widgets as iw
-from app import ledger, limits, widgets
-from app import pooling_figures as pf
-from app import training_panel as tp
-from app.chart_spec import SpecFigure, spec_of
-from app.downsampled_model import (
+from app.core import ledger, limits
+from app.core.image_sets import set_from_link
+from app.core.pool_windows import (
+    KIND_WORDS,
+    PoolResult,
+    cell_vector,
+    explain_pool,
+    output_text,
+    padding_note,
+    pool_sentence,
+    winner_note,
+)
+from app.core.share import ChoiceField, IntField, Schema, TensorField
+from app.core.training_links import image_page_schema, link_hyperparameters
+from app.figures.chart_spec import SpecFigure, spec_of
+from app.figures.pooling import pool_input_figure, pool_output_figure
+from app.server import reroute_deep_link
+from app.widgets.cnn2d_downsampled_model import (
     EXTRA_LINK,
     IMAGES,
     MAX_MODEL_POOL,
@@ -21,9 +33,26 @@ from app.downsampled_model import (
     model_part,
     sync_loaded_model,
 )
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField, Schema, TensorField
-from cnndemo import ops
+from app.widgets.controls import (
+    POOL_KINDS,
+    keep_state,
+    padding_input,
+    pool_kind_input,
+    size_input,
+    stride_input,
+)
+from app.widgets.image_set_editor import init_image_set, set_image_set
+from app.widgets.ledger_view import show_ledger
+from app.widgets.share_box import link_warning, restore_from_link, share_link
+from app.widgets.stepper import window_stepper
+from app.widgets.tensor_editor import (
+    TensorSpec,
+    init_tensor,
+    set_tensor,
+    tensor_editor,
+    tensor_value,
+)
+from app.widgets.training_controls import COMMON, hp_key, set_hyperparameters
 
 reroute_deep_link()
 
@@ -31,7 +60,7 @@ PAGE = "cnn2d-downsampled"
 TITLE = "CNN 2D down sampled"
 KEY_TEXT = "Pooling shrinks a grid"
 
-# The tutorial's worked example (SECTIONS.md, section 8): a 4 x 4 grid of 3-vectors. Three
+# The tutorial's worked example (docs/lesson.md, section 8): a 4 x 4 grid of 3-vectors. Three
 # vectors of the top-left group are built so that each holds the maximum of a different channel:
 # 2 x 2 max pooling with stride 2 gives (16, 17, 18) (22, 23, 24) / (40, 41, 42) (46, 47, 48).
 X_DEFAULT = np.array(
@@ -43,23 +72,22 @@ X_DEFAULT = np.array(
     ],
     dtype=np.float64,
 )
-X = widgets.TensorSpec(
-    "p8.x", "grid", "Input grid x (one table per channel)", ("p8.h", "p8.w", "p8.c")
-)
+X = TensorSpec("p8.x", "grid", "Input grid x (one table per channel)", ("p8.h", "p8.w", "p8.c"))
 POOL_KEYS = {"ky": "p8.ky", "kx": "p8.kx", "sy": "p8.s.sy", "sx": "p8.s.sx"}
 
+# Widget values to keep while their tab is closed (buttons, tables and uploads are not values).
 KEPT_KEYS = (
     *(f"p8.{name}" for name in ("h", "w", "c", "ky", "kx", "kind", "p", "pos.0", "pos.1")),
     "p8.s.sy", "p8.s.sx", "p8.x.preset", "p8.x.seed",
-    *(tp.hp_key(MODEL, name) for name in (*tp.COMMON, "pool")),
+    *(hp_key(MODEL, name) for name in (*COMMON, "pool")),
     *MODEL_POOL_KEYS["pool_size"], *MODEL_POOL_KEYS["pool_stride"],
     f"{MODEL}.tp.watch", f"{MODEL}.tp.log", "p8.edit",
 )  # fmt: skip
 # One link for both parts: the worked example's grid and pooling, then the training page's
 # fields (images, common hyper-parameters; shared with sections 5-7) and the model's pooling.
-_MODEL_SCHEMA = iw.image_page_schema(
+_MODEL_SCHEMA = image_page_schema(
     (
-        ChoiceField("pool", widgets.POOL_KINDS),
+        ChoiceField("pool", POOL_KINDS),
         *(IntField(field, 1, MAX_MODEL_POOL) for field in POOL_LINK),
     ),
     pad=False,
@@ -71,7 +99,7 @@ SCHEMA = Schema(
         IntField("kx", 1, limits.MAX_KERNEL),
         IntField("sy", 1, limits.MAX_STRIDE),
         IntField("sx", 1, limits.MAX_STRIDE),
-        ChoiceField("k", widgets.POOL_KINDS),
+        ChoiceField("k", POOL_KINDS),
         ChoiceField("p", ("valid", "same")),
         *_MODEL_SCHEMA.fields,
     ),
@@ -80,13 +108,13 @@ SCHEMA = Schema(
 
 
 def _apply_link(state: dict) -> None:
-    widgets.set_tensor(X, state["x"])
+    set_tensor(X, state["x"])
     for field, key in POOL_KEYS.items():
         st.session_state[key] = state[field]
     st.session_state["p8.kind"] = state["k"]
     st.session_state["p8.p"] = state["p"]
-    iw.set_image_set(IMAGES, iw.set_from_link(state["img"], state["lab"]))
-    tp.set_hyperparameters(MODEL, iw.link_hyperparameters(state, EXTRA_LINK))
+    set_image_set(IMAGES, set_from_link(state["img"], state["lab"]))
+    set_hyperparameters(MODEL, link_hyperparameters(state, EXTRA_LINK))
     for field, key in POOL_LINK.items():
         st.session_state[key] = state[field]
 
@@ -94,8 +122,8 @@ def _apply_link(state: dict) -> None:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _explain(
     grid: np.ndarray, size: tuple[int, int], stride: tuple[int, int], kind: str, padding: str
-) -> pf.PoolResult:
-    return pf.explain_pool(grid, size, stride, kind, padding)
+) -> PoolResult:
+    return explain_pool(grid, size, stride, kind, padding)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -109,42 +137,30 @@ def _figure_specs(
 ) -> tuple[dict, dict]:
     """Both pooling figures as plain JSON. Building them is the slowest part of a rerun; a
     cached spec is drawn through a ``SpecFigure`` without rebuilding or copying it."""
-    result = pf.explain_pool(grid, size, stride, kind, padding)
-    grid_figure = pf.pool_input_figure(
+    result = explain_pool(grid, size, stride, kind, padding)
+    grid_figure = pool_input_figure(
         result, title="Input grid, pooling windows coloured", selected=selected
     )
-    pooled_figure = pf.pool_output_figure(
+    pooled_figure = pool_output_figure(
         result, title="Pooled grid (cell colour = its window)", selected=selected
     )
     return spec_of(grid_figure), spec_of(pooled_figure)
 
 
-def _padding_note(n: int, k: int, s: int, padding: str, axis: str) -> str:
-    if padding != "same":
-        return ""
-    before, after = ops.padding_amounts(n, k, s, padding)
-    if before + after == 0:
-        return f"{axis}: SAME needs no padding here."
-    return (
-        f"{axis}: SAME adds {before} padding cell(s) before and {after} after; a pooling window "
-        "never picks them for max or min and leaves them out of a mean."
-    )
-
-
-def _selected_cell(result: pf.PoolResult) -> None:
+def _selected_cell(result: PoolResult) -> None:
     """Step through the output cells; each one's window, winners and sums written out."""
     out_h, out_w = result.out_shape
-    row, col = widgets.window_stepper("p8.pos", (out_h, out_w), ("output row", "output column"))
+    row, col = window_stepper("p8.pos", (out_h, out_w), ("output row", "output column"))
     channels = result.grid.shape[2]
-    vector = pf.cell_vector(result.output, row, col)
+    vector = cell_vector(result.output, row, col)
     lines = [f"**Output cell ({row}, {col})** = `{vector}`, one number per channel:"]
     for c in range(channels):
-        line = f"- channel {c}: `{pf.pool_sentence(result, row, col, c)}`"
+        line = f"- channel {c}: `{pool_sentence(result, row, col, c)}`"
         if result.kind != "avg":
             r, cc = result.winners[row, col, c]
             line += (
-                f", {pf.winner_note(result, row, col, c)}, the vector "
-                f"`{pf.cell_vector(result.grid, r, cc)}`"
+                f", {winner_note(result, row, col, c)}, the vector "
+                f"`{cell_vector(result.grid, r, cc)}`"
             )
         lines.append(line)
     st.markdown("\n".join(lines))
@@ -152,7 +168,7 @@ def _selected_cell(result: pf.PoolResult) -> None:
         sources = {tuple(result.winners[row, col, c]) for c in range(channels)}
         if len(sources) > 1:
             st.info(
-                f"The {pf.KIND_WORDS[result.kind]} is taken **channel by channel**, so this "
+                f"The {KIND_WORDS[result.kind]} is taken **channel by channel**, so this "
                 f"output vector mixes numbers from {len(sources)} different input cells (circled "
                 "in the panels below). It is not the 'largest vector' of the window."
             )
@@ -195,27 +211,27 @@ def grid_part() -> dict:
     )
     cols = st.columns(3)
     with cols[0]:
-        h = widgets.size_input("p8.h", "grid height (rows)", 1, limits.MAX_HEIGHT)
+        h = size_input("p8.h", "grid height (rows)", 1, limits.MAX_HEIGHT)
     with cols[1]:
-        w = widgets.size_input("p8.w", "grid width (columns)", 1, limits.MAX_WIDTH)
+        w = size_input("p8.w", "grid width (columns)", 1, limits.MAX_WIDTH)
     with cols[2]:
-        widgets.size_input("p8.c", "channels (vector size)", 1, limits.MAX_CHANNELS)
+        size_input("p8.c", "channels (vector size)", 1, limits.MAX_CHANNELS)
     cols = st.columns(4)
     with cols[0]:
-        ky = widgets.size_input("p8.ky", "window height", 1, limits.MAX_KERNEL, 2)
+        ky = size_input("p8.ky", "window height", 1, limits.MAX_KERNEL, 2)
     with cols[1]:
-        kx = widgets.size_input("p8.kx", "window width", 1, limits.MAX_KERNEL, 2)
+        kx = size_input("p8.kx", "window width", 1, limits.MAX_KERNEL, 2)
     with cols[2]:
-        sy = widgets.stride_input("p8.s.sy", "stride y (rows)", 2)
+        sy = stride_input("p8.s.sy", "stride y (rows)", 2)
     with cols[3]:
-        sx = widgets.stride_input("p8.s.sx", "stride x (columns)", 2)
+        sx = stride_input("p8.s.sx", "stride x (columns)", 2)
     cols = st.columns(2)
     with cols[0]:
-        kind = widgets.pool_kind_input("p8.kind")
+        kind = pool_kind_input("p8.kind")
     with cols[1]:
-        padding = widgets.padding_input("p8.p")
+        padding = padding_input("p8.p")
 
-    x = widgets.tensor_editor(X, tutorial=X_DEFAULT).value
+    x = tensor_editor(X, tutorial=X_DEFAULT).value
     state = {"x": x, "ky": ky, "kx": kx, "sy": sy, "sx": sx, "k": kind, "p": padding}
 
     st.subheader("Result")
@@ -229,7 +245,7 @@ def grid_part() -> dict:
         st.markdown(
             f"Pooled grid, shape `(1, {out_h}, {out_w}, {x.shape[2]})`, rows separated by /:"
         )
-        st.markdown(f"### `{pf.output_text(result.output)}`")
+        st.markdown(f"### `{output_text(result.output)}`")
         metrics = st.columns(3)
         metrics[0].metric("input cells per channel", f"{h * w}")
         metrics[1].metric("output cells per channel", f"{out_h * out_w}")
@@ -241,8 +257,8 @@ def grid_part() -> dict:
     ]
     for formula in formulas:
         st.latex(formula)
-    notes = [n for n in (_padding_note(h, ky, sy, padding, "Rows"),
-                         _padding_note(w, kx, sx, padding, "Columns")) if n]  # fmt: skip
+    notes = [n for n in (padding_note(h, ky, sy, padding, "Rows"),
+                        padding_note(w, kx, sx, padding, "Columns")) if n]  # fmt: skip
     if notes:
         st.caption(" ".join(notes))
 
@@ -250,7 +266,7 @@ def grid_part() -> dict:
         st.subheader("Where each pooled number comes from")
         st.fragment(_selected_cell)(result)
 
-    widgets.show_ledger(pf.pool2d_ledger(h, w, x.shape[2], (ky, kx), (sy, sx), kind, padding))
+    show_ledger(ledger.pool2d_ledger(h, w, x.shape[2], (ky, kx), (sy, sx), kind, padding))
     return state
 
 
@@ -259,31 +275,21 @@ def grid_link_state() -> dict:
     state = st.session_state
     values = {field: int(state.get(key, 2)) for field, key in POOL_KEYS.items()}
     return {
-        "x": widgets.tensor_value(X),
+        "x": tensor_value(X),
         **values,
         "k": state.get("p8.kind", "max"),
         "p": state.get("p8.p", "valid"),
     }
 
 
-def _keep_widget_values() -> None:
-    """Only the open tab runs, and Streamlit forgets the values of widgets that did not render;
-    writing each value back as plain session state keeps it (Streamlit's documented way to
-    interrupt the widget clean-up). Buttons, tables and uploads are not values to keep."""
-    state = st.session_state
-    for key in KEPT_KEYS:
-        if key in state:
-            state[key] = state[key]
-
-
-_keep_widget_values()
-widgets.init_tensor(X, X_DEFAULT)
-iw.init_image_set(IMAGES)
-widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
+keep_state(KEPT_KEYS)  # only the open tab runs: the other tab's widgets do not render
+init_tensor(X, X_DEFAULT)
+init_image_set(IMAGES)
+restore_from_link(PAGE, SCHEMA, _apply_link)
 sync_loaded_model()
 
 st.title(TITLE)
-widgets.link_warning(PAGE)
+link_warning(PAGE)
 st.markdown(
     f"**{KEY_TEXT}** by summarising each small window of it in one number. This section shows "
     "down-sampling on a grid of vectors, then trains the tutorial's small CNN that pools its "
@@ -304,4 +310,4 @@ with grid_tab:
     share_state = grid_part() if grid_tab.open else grid_link_state()
 with model_tab:
     share_state |= model_part() if model_tab.open else model_link_state()
-widgets.share_link(SCHEMA, share_state)
+share_link(SCHEMA, share_state)

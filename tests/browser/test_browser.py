@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from app.navigation import PAGES
+from app.core.navigation import PAGES
 from devtools.live import (
     CHROMIUM,
     artifacts_dir,
@@ -69,7 +69,7 @@ def test_page_renders_in_chromium(server, browser, spec, device):
 
 
 def test_deep_link_on_a_fresh_server_runs_through_the_navigation(browser):
-    """A share link is often the first request a new server sees (see app/entry.py)."""
+    """A share link is often the first request a new server sees (see app/server.py)."""
     spec = PAGES[-1]
     with streamlit_server() as live:
         page = browser.new_page(viewport={"width": 1280, "height": 900})

@@ -8,8 +8,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from app import training_panel as tp
-from app.navigation import ROOT
+from app.core.navigation import ROOT
+from app.core.training_jobs import TrainingRun
+from app.widgets.training_panel import panel_key
 
 TIMEOUT = 30
 
@@ -44,7 +45,7 @@ def texts(at: AppTest) -> str:
 
 def table_key(at: AppTest, name: str, table: int = 0) -> str:
     """Widget key of table ``table`` of the tensor editor ``name`` as it is now drawn."""
-    from app.widgets import editor_key
+    from app.widgets.tensor_editor import editor_key
 
     return editor_key(name, at.session_state[f"{name}.version"], table)
 
@@ -57,19 +58,19 @@ def edit_cells(at: AppTest, key: str, edits: dict[int, dict[str, object]]) -> Ap
 
 def click_train(at: AppTest, prefix: str) -> AppTest:
     """Click the Train button of the training panel with key prefix ``prefix`` and rerun."""
-    return at.button(key=tp._key(prefix, "train")).click().run()
+    return at.button(key=panel_key(prefix, "train")).click().run()
 
 
-def trained_run(at: AppTest, prefix: str) -> tp.TrainingRun:
+def trained_run(at: AppTest, prefix: str) -> TrainingRun:
     """Train through the panel; the run it stored, after checking no exception was shown."""
     click_train(at, prefix)
     assert not at.exception, [e.value for e in at.exception]
-    return at.session_state[tp._key(prefix, "run")]
+    return at.session_state[panel_key(prefix, "run")]
 
 
 def shown_probabilities(at: AppTest, prefix: str) -> list[float]:
     """The probabilities of the stored run, checked to be the ones the bar chart shows."""
-    run = at.session_state[tp._key(prefix, "run")]
+    run = at.session_state[panel_key(prefix, "run")]
     figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     bar = next(f for f in figures if f["data"][0]["type"] == "bar")
     assert list(bar["data"][0]["y"]) == run.final.probabilities.tolist()

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import cnndemo
-from app.ledger import nested_text
-from app.widgets import editor_key
+from app.core.numbers import nested_text
+from app.widgets.tensor_editor import editor_key
 from tests.pages.conftest import edit_cells, open_page, texts
 
 PAGE = "pages/1_conv1d.py"

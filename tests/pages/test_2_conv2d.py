@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 import cnndemo
-from app import pictures, widgets
-from app.ledger import nested_text
-from app.widgets import editor_key
+from app.core import pictures
+from app.core.numbers import nested_text
+from app.core.presets import classic_kernel
+from app.widgets.tensor_editor import editor_key
 from tests.pages.conftest import edit_cells, open_page, table_key, texts
 
 PAGE = "pages/2_conv2d.py"
@@ -129,7 +130,7 @@ def test_share_link_round_trip_restores_the_setup(at):
     assert channel_results(reopened) == expected(x=x, stride=(2, 1))
     np.testing.assert_array_equal(
         reopened.session_state["c2d.ik.value"][:, :, 0, 0],
-        widgets.classic_kernel("Gaussian blur", (3, 3)),
+        classic_kernel("Gaussian blur", (3, 3)),
     )
 
 
@@ -147,7 +148,7 @@ def open_pictures_tab(at):
 def test_picture_mode_convolves_the_builtin_picture(at):
     open_pictures_tab(at)
     picture = pictures.builtin_picture(64)
-    sobel = widgets.classic_kernel("Sobel x")[:, :, None, None]
+    sobel = classic_kernel("Sobel x")[:, :, None, None]
     feature = cnndemo.conv2d(picture[None, :, :, None], sobel, 1, "same")[0, :, :, 0]
     assert metric(at, "picture") == "64 × 64" and metric(at, "feature map") == "64 × 64"
     assert metric(at, "largest value") == f"{feature.max():.0f}"
@@ -167,7 +168,7 @@ def test_picture_kernel_presets_and_edits(at):
 
 
 def test_upload_mode_without_a_file_keeps_the_builtin_picture(at):
-    # AppTest cannot attach files; decoding uploads is tested in tests/app/test_pictures.py.
+    # AppTest cannot attach files; decoding uploads is tested in tests/app/core/test_pictures.py.
     open_pictures_tab(at)
     at.radio(key="c2d.src").set_value("upload your own").run()
     assert metric(at, "picture") == "64 × 64" and not at.exception

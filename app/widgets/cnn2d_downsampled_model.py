@@ -1,0 +1,260 @@
+"""Section 8, part 2: the down-sampled CNN trained live (drawn by pages/8_cnn2d_downsampled.py).
+
+Kept out of the page file so the page stays thin: Streamlit compiles a page script on every
+AppTest run (with its magic rewrite), while a module is compiled once per process.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.core import limits
+from app.core.image_analysis import display_name, pooled_sources
+from app.core.image_sets import ImageSet
+from app.core.model_ledgers import downsampled_model_ledger
+from app.core.training_jobs import TrainingRun
+from app.core.training_links import image_page_state
+from app.figures.images import region_vectors_animation
+from app.figures.training import probability_bars
+from app.widgets import image_set_editor
+from app.widgets.cached_figures import run_figure
+from app.widgets.controls import POOL_KINDS, size_input
+from app.widgets.ledger_view import show_ledger
+from app.widgets.model_files import model_files
+from app.widgets.training_controls import COMMON, choice, hp_key, hyperparameter_controls
+from app.widgets.training_panel import current_run, training_panel
+from cnndemo import data as data_mod
+from cnndemo.diagnose import confusable_groups
+from cnndemo.models import build_model, default_hyperparameters
+
+# Part 2: the down-sampled CNN. The training panel's widgets live under "p8m.tp."; the model's
+# pooling window and stride are this page's own inputs (the panel's controls are one number
+# each, the engine takes [rows, columns]).
+MODEL = "p8m"
+IMAGES = "p8.img"
+SECTION = 8
+MODEL_POOL_KEYS = {"pool_size": ("p8m.py", "p8m.px"), "pool_stride": ("p8m.sy", "p8m.sx")}
+MAX_MODEL_POOL = limits.MAX_IMAGE_EDIT_SIDE
+POOL_LINK = {"mpy": "p8m.py", "mpx": "p8m.px", "msy": "p8m.sy", "msx": "p8m.sx"}
+EXTRA_LINK = {"pool": "pool"}
+
+
+def sync_loaded_model() -> None:
+    """A loaded model file sets the panel's controls itself; its pooling window and stride go
+    into this page's inputs here, once, before they render."""
+    run = current_run(MODEL)
+    if run is None or run.source != "loaded" or st.session_state.get("p8m.synced") is run:
+        return
+    st.session_state["p8m.synced"] = run
+    for name, keys in MODEL_POOL_KEYS.items():
+        for key, value in zip(keys, run.hyperparameters[name], strict=True):
+            st.session_state[key] = min(max(int(value), 1), MAX_MODEL_POOL)
+
+
+def _model_pool_inputs() -> tuple[list[int], list[int]]:
+    cols = st.columns(4)
+    labels = ("pool window height", "pool window width", "pool stride y", "pool stride x")
+    keys = (*MODEL_POOL_KEYS["pool_size"], *MODEL_POOL_KEYS["pool_stride"])
+    values = []
+    for col, key, label in zip(cols, keys, labels, strict=True):
+        with col:
+            values.append(size_input(key, label, 1, MAX_MODEL_POOL, 2))
+    return values[:2], values[2:]
+
+
+def _explain_run(run: TrainingRun) -> None:
+    """What the model learned, in words: which images it cannot separate, and why."""
+    data, final = run.data, run.final
+    groups = confusable_groups(final.example_vectors, data.targets)
+    names = data.names
+    blank = next((i for i, name in enumerate(names) if "#" not in name), None)
+    lines = []
+    if blank is not None:
+        vector = ", ".join(f"{v:.3f}" for v in final.example_vectors[blank])
+        lines.append(
+            f"The **blank image** (label 0) gets P(line) = **{final.probabilities[blank]:.3f}**. "
+            f"All its regions are blank (`0000`), so its pooled vector ({vector}) is just the "
+            "blank region's vector."
+        )
+    for group in groups:
+        shown = ", ".join(
+            f"`{display_name(names[i])}` ({int(data.targets[i])})" for i in group.indices
+        )
+        lines.append(
+            f"These {len(group.indices)} images reach the dense layer with almost the same "
+            f"pooled vector: {shown}. The dense layer must answer them alike, so the best it can "
+            f"do is the share of lines among them, **{group.best:.2f}**; their predictions are "
+            + ", ".join(f"{final.probabilities[i]:.3f}" for i in group.indices)
+            + "."
+        )
+    if not groups:
+        lines.append(
+            "No two images with different labels share a pooled vector here, so nothing stops "
+            "the dense layer from separating them all."
+        )
+    st.markdown("\n\n".join(lines))
+    hp = run.hyperparameters
+    one_cell = final.example_vectors.shape[1] == final.feature_maps[0].shape[3]
+    if groups and hp["pool"] == "max" and one_cell:
+        conv_h, conv_w = final.feature_maps[0].shape[1:3]
+        st.markdown(
+            f"Why: the convolution looks at {conv_h}x{conv_w} positions, and the pool window "
+            "covers them all, so pooling keeps, per channel, the **largest** response of the "
+            "image's regions, exactly like the global max of section 5. A line along an edge "
+            "also contains blank regions (`0000`); where a channel scores the blank region "
+            "higher than the line's own regions, the max picks the blank one, and the line "
+            "looks like the blank image to the dense layer. The table shows which region won "
+            "each channel of each image."
+        )
+
+
+def _results(run: TrainingRun) -> None:
+    data, final = run.data, run.final
+    epochs = [s.epoch for s in run.snapshots]
+    st.plotly_chart(
+        run_figure(
+            run,
+            "bars",
+            lambda: probability_bars(
+                [display_name(name) for name in data.names],
+                final.probabilities,
+                data.targets,
+                epochs=epochs,
+                history=[s.probabilities for s in run.snapshots],
+                title="P(line) per image",
+            ),  # fmt: skip
+        ),
+        key="p8m.fig.bars",
+    )
+    pooled_2d = final.example_vectors.shape[1] == 2
+    st.plotly_chart(
+        run_figure(
+            run,
+            "vectors",
+            lambda: region_vectors_animation(
+                epochs,
+                [s.window_vectors for s in run.snapshots],
+                [s.example_vectors for s in run.snapshots] if pooled_2d else None,
+                data.names,
+                data.targets,
+            ),
+        ),
+        key="p8m.fig.vectors",
+    )
+    st.caption(
+        "◆ every distinct 2x2 region, labelled by its pixels row by row (1 = ink), at the "
+        "2-vector the convolution and sigmoid give it. "
+        + (
+            "● each image at its pooled vector, what the dense layer sees (blue: label 1, "
+            "vermilion: label 0). "
+            if pooled_2d
+            else "The pooled grids have more than one cell here, so images are not drawn. "
+        )
+        + "Press ▶ play to watch training move them."
+    )
+    st.subheader("What the model learned")
+    _explain_run(run)
+    rows = []
+    hp = run.hyperparameters
+    for i, name in enumerate(data.names):
+        sources = pooled_sources(data.inputs[i, :, :, 0], final.feature_maps[0][i], hp)
+        rows.append(
+            {
+                "image": display_name(name),
+                "label": int(data.targets[i]),
+                "P(line)": round(float(final.probabilities[i]), 4),
+                "right?": "✓" if (final.probabilities[i] > 0.5) == (data.targets[i] > 0.5)
+                else "✗ wrong",
+                "pooled vector": "(" + ", ".join(f"{v:.3f}" for v in final.example_vectors[i])
+                + ")",
+                **{
+                    f"channel {ch} from": "; ".join(cell[ch] for cell in sources)
+                    for ch in range(len(sources[0]))
+                },
+            }
+        )  # fmt: skip
+    # Tall enough for every row: the table is the page's written record of the run.
+    st.dataframe(rows, hide_index=True, key="p8m.table", height=35 * (len(rows) + 1) + 3)
+    with st.expander("Region vectors after training (conv + sigmoid of each 2x2 region)"):
+        st.markdown(
+            "\n".join(
+                f"- `{bits}`: (" + ", ".join(f"{v:.4f}" for v in vector) + ")"
+                for bits, vector in final.window_vectors.items()
+            )
+        )
+
+
+def _model_link_state(image_set: ImageSet, hp: dict) -> dict:
+    state = image_page_state(image_set, hp, EXTRA_LINK)
+    sizes = (*hp["pool_size"], *hp["pool_stride"])
+    return state | {field: int(v) for field, v in zip(POOL_LINK, sizes, strict=True)}
+
+
+def model_link_state() -> dict:
+    """Part 2's share-link values while its tab is closed (nothing of it rendered)."""
+    state = st.session_state
+    hp = default_hyperparameters(SECTION)
+    for name in (*COMMON, "pool"):
+        hp[name] = state.get(hp_key(MODEL, name), hp[name])
+    for name, keys in MODEL_POOL_KEYS.items():
+        hp[name] = [int(state.get(key, 2)) for key in keys]
+    return _model_link_state(image_set_editor.image_set(IMAGES), hp)
+
+
+def model_part() -> dict:
+    st.markdown(
+        "The tutorial's model for 3x3 images: a 2x2 convolution with 2 output channels and a "
+        "sigmoid gives a 2x2 grid of 2-vectors; **max pooling with 2x2 windows and stride 2** "
+        "shrinks it to one 2-vector (1x1); that is flattened into a dense layer whose sigmoid "
+        "is P(line). It learns from the 16 images below: the 6 full rows and columns are lines "
+        "(label 1), the other 10 are not (label 0)."
+    )
+    # Three short lines rather than one nested formula: it stays readable on a phone.
+    st.latex(
+        r"\begin{aligned}"
+        r"h_{r,s,c} &= \sigma\Big(\textstyle\sum_{i,j} x_{r+i,\,s+j}\, K_{i,j,c} + b_c\Big)\\"
+        r"v_c &= \max_{(r,s)\,\in\,\text{window}} h_{r,s,c}\\"
+        r"p &= \sigma\Big(\textstyle\sum_c w_c\, v_c + b\Big)"
+        r"\end{aligned}"
+    )
+    st.caption(
+        "h: the conv output after the sigmoid (2x2 positions r, s; channels c); v: the pooled "
+        "vector (the tutorial's 2x2 window with stride 2 covers all four positions, so there "
+        "is one); p: the probability of a line. Min and mean pooling replace the max."
+    )
+    image_set = image_set_editor.image_set(IMAGES)
+    data = data_mod.image_data(image_set.images, image_set.labels)
+    st.subheader("The images")
+    images_box = st.container()  # filled once the training panel says whether its run is current
+
+    st.subheader("Hyper-parameters")
+    extras = (choice("pool", "pooling", POOL_KINDS, help="max = ANY, min = ALL"),)
+    hp = hyperparameter_controls(MODEL, SECTION, extras)
+    pool_size, pool_stride = _model_pool_inputs()
+    hp["pool_size"], hp["pool_stride"] = pool_size, pool_stride
+    try:
+        build_model(SECTION, input_size=image_set.size, **hp)
+    except ValueError as error:
+        st.error(
+            f"This model cannot take {image_set.size[0]}x{image_set.size[1]} images: {error}. "
+            "Pick a smaller pooling window or stride."
+        )
+        usable = None
+    else:
+        usable = data
+    show_ledger(downsampled_model_ledger(len(image_set), image_set.size, hp))
+
+    run = training_panel(MODEL, SECTION, usable, hp, heading="Train the down-sampled CNN")
+    with images_box:
+        fresh = run is not None and not run.stale
+        image_set_editor.image_set_section(
+            IMAGES,
+            probabilities=run.final.probabilities if fresh else None,
+            figure_key="p8m.fig.images",
+            edit_key="p8.edit",
+        )
+    if run is not None:
+        _results(run)
+    with st.expander("Save or load the model"):
+        model_files(MODEL, SECTION, usable, controlled=(*COMMON, "pool"))
+    return _model_link_state(image_set, hp)

@@ -1,0 +1,119 @@
+"""The text pages' sentence table (sections 3-4): edit sentences and labels, restore them from a
+link. Its plain logic (cleaning the rows, padding with <PAD>, link codes) is ``app.core.sentences``.
+
+Keys: ``f"{prefix}.sentences"`` / ``f"{prefix}.labels"`` hold the table, bumped by
+``f"{prefix}.data_version"``, which is part of the editor's widget key (``editor_key(prefix)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app.core import limits
+from app.core.sentences import clean_sentences, sentences_from_codes
+from app.widgets.training_controls import set_hyperparameters
+from cnndemo import data as data_mod
+
+
+def init_data(prefix: str) -> None:
+    """The tutorial's sentences, once per session."""
+    state = st.session_state
+    if f"{prefix}.sentences" not in state:
+        state[f"{prefix}.sentences"] = list(data_mod.TEXT_SENTENCES)
+        state[f"{prefix}.labels"] = list(data_mod.TEXT_LABELS)
+        state[f"{prefix}.data_version"] = 0
+
+
+def set_data(prefix: str, sentences: Sequence[str], labels: Sequence[int]) -> None:
+    """Replace the table (reset, share link); the editor starts afresh."""
+    state = st.session_state
+    state[f"{prefix}.sentences"] = list(sentences)
+    state[f"{prefix}.labels"] = [int(v) for v in labels]
+    state[f"{prefix}.data_version"] = state.get(f"{prefix}.data_version", 0) + 1
+
+
+def editor_key(prefix: str) -> str:
+    """Widget key of the sentence table now on screen (for tests)."""
+    return f"{prefix}.data.v{st.session_state.get(f'{prefix}.data_version', 0)}"
+
+
+def _reset(prefix: str) -> None:
+    set_data(prefix, data_mod.TEXT_SENTENCES, data_mod.TEXT_LABELS)
+
+
+def sentence_editor(prefix: str) -> data_mod.TextData | None:
+    """The editable table of sentences and labels; returns the data, or None with an error shown.
+
+    Invalid edits keep the table as typed and show what is wrong; the page then keeps its last
+    trained results (marked stale) and the Train button waits for valid data.
+    """
+    state = st.session_state
+    frame = pd.DataFrame(
+        {"sentence": state[f"{prefix}.sentences"], "label": state[f"{prefix}.labels"]}
+    )
+    edited = st.data_editor(
+        frame,
+        key=editor_key(prefix),
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "sentence": st.column_config.TextColumn(
+                "sentence",
+                max_chars=limits.MAX_TOKENS * (limits.MAX_WORD_CHARS + 1),
+                help="Words separated by spaces",
+            ),  # fmt: skip
+            "label": st.column_config.NumberColumn(
+                "label", min_value=0, max_value=1, step=1, help="1 = positive, 0 = negative"
+            ),
+        },
+    )
+    st.button("Back to the tutorial's sentences", key=f"{prefix}.reset", on_click=_reset,
+              args=(prefix,))  # fmt: skip
+    rows = list(zip(edited["sentence"].tolist(), edited["label"].tolist(), strict=True))
+    sentences, labels, notes, errors = clean_sentences(rows)
+    if errors:
+        st.error(
+            "The sentence table needs fixing before the model can train:\n\n"
+            + "\n".join(f"- {e}" for e in errors[:5])
+        )
+        return None
+    try:
+        text = data_mod.text_data(sentences, labels)
+    except ValueError as error:
+        st.error(f"These sentences cannot be used: {error}")
+        return None
+    if notes:
+        st.caption(
+            "All sentences need the same number of tokens (the network reads them as one "
+            "table), so shorter ones get <PAD> at the end: " + "; ".join(notes) + "."
+        )
+    st.markdown(
+        f"**Vocabulary** ({len(text.vocabulary)} words, sorted; a word's number is its row "
+        "in the embedding table):"
+    )
+    st.code(
+        "   ".join(f"{i}: {word}" for i, word in enumerate(text.vocabulary)),
+        language=None,
+        wrap_lines=True,
+    )
+    return text
+
+
+def apply_link(prefix: str, state: Mapping[str, Any]) -> None:
+    """Restore a page from a decoded link (before the widgets render)."""
+    sentences = sentences_from_codes(state["t"])
+    set_data(prefix, sentences, [int(v) for v in state["y"]])
+    lr, momentum, init = (float(v) for v in state["h"])
+    values = {
+        "learning_rate": lr, "momentum": momentum, "init_scale": init, "epochs": state["ep"],
+        "seed": state["sd"], "optimizer": state["op"], "activation": state["ac"],
+        "embedding_size": state["em"], "channels": state["ch"],
+    }  # fmt: skip
+    if "pl" in state:
+        values["pool"] = state["pl"]
+    set_hyperparameters(prefix, values)

@@ -1,0 +1,216 @@
+"""Editable tensors: ``init_tensor`` + ``tensor_editor``, one ``st.data_editor`` per 2D slice.
+
+How a tensor editor keeps state (all keys start with the tensor's ``name``):
+
+- ``{name}.value``   the last *valid* tensor, a NumPy array: what the page computes with.
+- ``{name}.version`` bumped whenever the tables must show new data (preset, resize, link); it is
+  part of every table's widget key, so Streamlit drops the old edits with the old widgets.
+- ``{name}.v{version}.t{i}``  the ``st.data_editor`` of table ``i`` (see ``editor_key``); tests
+  drive it with ``at.session_state[key] = {"edited_rows": ..., "added_rows": [],
+  "deleted_rows": []}``.
+- Shapes live in the size controls' own keys (``TensorSpec.size_keys``); two tensors that share a
+  key (input channels = kernel input channels) always agree on that axis.
+
+Cutting a tensor into tables and checking the edits is plain logic: ``app.core.tensor_tables``;
+the values a preset fills in: ``app.core.presets``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app.core.presets import preset_value, presets_for
+from app.core.tensor_tables import (
+    KINDS,
+    LAYOUTS,
+    NDIM,
+    frames_to_tensor,
+    resize,
+    summarize_errors,
+    tensor_to_frames,
+)
+
+
+def editor_key(name: str, version: int, table: int = 0) -> str:
+    """Widget key of table ``table`` of tensor ``name`` at ``version`` (for tests and pages)."""
+    return f"{name}.v{version}.t{table}"
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """An editable tensor: its session-state prefix, kind, label and the keys of its sizes.
+
+    ``size_keys[i]`` is the session-state key (normally a size control's widget key) holding the
+    length of axis ``i``; ``None`` fixes that axis at the length of the default tensor.
+    """
+
+    name: str
+    kind: str
+    label: str
+    size_keys: tuple[str | None, ...]
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown tensor kind {self.kind!r}")
+        if len(self.size_keys) != NDIM[self.kind]:
+            raise ValueError(f"{self.kind} needs {NDIM[self.kind]} size keys")
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """What an editor hands the page: the tensor to compute with, and problems to show."""
+
+    value: np.ndarray  # the last valid tensor (the edits themselves when they are valid)
+    errors: tuple[str, ...]  # problems in the tables as they are now; empty when all is well
+
+
+def init_tensor(spec: TensorSpec, default: np.ndarray) -> None:
+    """Set the tensor and its sizes once per session (call before the size controls render).
+
+    Missing sizes are taken from the stored tensor, so a page revisited after its size widgets
+    were cleaned up by Streamlit gets sizes that match its tables.
+    """
+    state = st.session_state
+    if f"{spec.name}.value" not in state:
+        state[f"{spec.name}.value"] = np.asarray(default, dtype=np.float64).copy()
+        state[f"{spec.name}.version"] = 0
+    value = state[f"{spec.name}.value"]
+    for key, n in zip(spec.size_keys, value.shape, strict=True):
+        if key is not None and key not in state:
+            state[key] = int(n)
+
+
+def set_tensor(spec: TensorSpec, value: np.ndarray, *, sync_sizes: bool = True) -> None:
+    """Replace a tensor (preset, share link) and its sizes; the tables start afresh.
+
+    With ``sync_sizes`` the size controls' keys are set to the new shape, which Streamlit only
+    allows in widget callbacks and before those controls render in the script body.
+    """
+    value = np.asarray(value, dtype=np.float64).copy()
+    state = st.session_state
+    state[f"{spec.name}.value"] = value
+    state[f"{spec.name}.version"] = state.get(f"{spec.name}.version", 0) + 1
+    if sync_sizes:
+        for key, n in zip(spec.size_keys, value.shape, strict=True):
+            if key is not None:
+                state[key] = int(n)
+
+
+def tensor_value(spec: TensorSpec) -> np.ndarray:
+    """The tensor's last valid value."""
+    return st.session_state[f"{spec.name}.value"]
+
+
+def current_shape(spec: TensorSpec) -> tuple[int, ...]:
+    """The shape the size controls ask for (fixed axes keep the stored length)."""
+    stored = tensor_value(spec).shape
+    return tuple(
+        stored[axis] if key is None else int(st.session_state[key])
+        for axis, key in enumerate(spec.size_keys)
+    )
+
+
+def tensor_editor(
+    spec: TensorSpec,
+    *,
+    tutorial: np.ndarray | None = None,
+    presets: Sequence[str] | None = None,
+    per_row: int = 3,
+    help_text: str | None = None,
+    default_preset: str | None = None,
+) -> EditResult:
+    """Editable tables for a tensor, with a preset picker; returns the tensor to compute with.
+
+    Call ``init_tensor`` first. The tables follow the size controls (cropping or zero-padding
+    the last valid tensor when a size changes). Invalid cells (empty, text, NaN, infinite, too
+    large) are listed in ``EditResult.errors`` and the previous valid tensor is returned, so the
+    page keeps working and every other input stays as the learner left it.
+    """
+    state = st.session_state
+    shape = current_shape(spec)
+    if tensor_value(spec).shape != shape:
+        # The sizes already say `shape` (they are why we resize), and their widgets are drawn.
+        set_tensor(spec, resize(tensor_value(spec), shape), sync_sizes=False)
+    version = state[f"{spec.name}.version"]
+
+    st.markdown(f"**{spec.label}** &nbsp; `shape {shape}`")
+    if help_text:
+        st.caption(help_text)
+    options = tuple(presets) if presets is not None else presets_for(spec.kind)
+    if tutorial is None:
+        options = tuple(p for p in options if p != "tutorial")
+    if options:
+        _preset_picker(spec, options, tutorial, default_preset)
+
+    frames = tensor_to_frames(spec.kind, tensor_value(spec))
+    layout = LAYOUTS[spec.kind]
+    edited: list[pd.DataFrame] = []
+    n_cols = max(1, min(per_row, len(frames)))
+    for start in range(0, len(frames), n_cols):
+        columns = st.columns(n_cols)
+        for offset, (title, frame) in enumerate(frames[start : start + n_cols]):
+            with columns[offset]:
+                if title:
+                    st.caption(title)
+                edited.append(
+                    st.data_editor(
+                        frame,
+                        key=editor_key(spec.name, version, start + offset),
+                        num_rows="fixed",
+                        column_config={
+                            "_index": st.column_config.Column(layout.row_axis, disabled=True),
+                            **{
+                                name: st.column_config.NumberColumn(name, format="%g")
+                                for name in frame.columns
+                            },
+                        },
+                    )
+                )
+    value, errors = frames_to_tensor(spec.kind, shape, edited, spec.label)
+    if errors:
+        st.error(
+            f"Some cells of **{spec.label}** need fixing; until then the page uses the last "
+            f"valid values.\n\n{summarize_errors(errors)}"
+        )
+        return EditResult(tensor_value(spec), tuple(errors))
+    state[f"{spec.name}.value"] = value
+    return EditResult(value, ())
+
+
+def _preset_picker(
+    spec: TensorSpec, options: Sequence[str], tutorial: np.ndarray | None, default: str | None
+) -> None:
+    state = st.session_state
+    preset_key, seed_key = f"{spec.name}.preset", f"{spec.name}.seed"
+    state.setdefault(preset_key, default if default in options else options[0])
+    state.setdefault(seed_key, 0)
+    if state[preset_key] not in options:
+        state[preset_key] = options[0]
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.selectbox("Fill with", options, key=preset_key, width=200)
+        if state[preset_key] == "random integers":
+            st.number_input("seed", 0, 10_000, step=1, key=seed_key, width=120)
+        st.button(
+            "Fill",
+            key=f"{spec.name}.apply",
+            on_click=_apply_preset,
+            args=(spec, tutorial),
+            help="Replace the tables with the chosen values",
+        )
+
+
+def _apply_preset(spec: TensorSpec, tutorial: np.ndarray | None) -> None:
+    state = st.session_state
+    value = preset_value(
+        spec.kind,
+        state[f"{spec.name}.preset"],
+        current_shape(spec),
+        int(state.get(f"{spec.name}.seed", 0)),
+        tutorial,
+    )
+    set_tensor(spec, value)

@@ -1,0 +1,48 @@
+"""app.core.markup: learner, link and file text shown in Markdown stays plain text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.core import markup
+
+HOSTILE = [
+    "[PWN](http://e.vil)",
+    "**PWN**",
+    "~~PWN~~",
+    "$PWN$",
+    "__PWN__",
+    "<b>PWN</b>",
+    "# heading",
+    "`code` and ``more``",
+    "| a | b |",
+    "![x](http://e.vil/x.png)",
+    "line\nbreak\r\x00",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_text_escapes_every_syntax_character(value):
+    escaped = markup.text(value)
+    # Every punctuation character is preceded by a backslash (and backslashes are doubled).
+    unescaped = re.findall(r"(?<!\\)(?:\\\\)*[`*_\[\]()#$<>|~!]", escaped.replace("\\\\", ""))
+    assert not unescaped, escaped
+    assert "\n" not in escaped and "\x00" not in escaped
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_code_spans_cannot_be_closed_from_inside(value):
+    span = markup.code(value)
+    fence = re.match(r"`+", span).group()
+    inner = span[len(fence) : -len(fence)]
+    assert span.endswith(fence) and fence not in inner
+    assert "\n" not in span
+
+
+def test_long_text_is_cut_and_plain_keeps_words():
+    assert markup.plain("a" * 500, limit=10) == "a" * 9 + "…"
+    assert markup.text("i don't like it") == "i don\\'t like it"
+    assert markup.code("i like it <PAD>") == "`i like it <PAD>`"
+    assert markup.code("`tick`") == "`` `tick` ``"

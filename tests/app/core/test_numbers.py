@@ -1,0 +1,22 @@
+"""app.core.numbers: how numbers are written in cells, sums and results."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.core.numbers import format_value, nested_text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(2360.0, "2360"), (-3.0, "-3"), (0.125, "0.125"), (1 / 3, "0.333"), (12345.6, "12346")],
+)
+def test_format_value(value, text):
+    assert format_value(value) == text
+
+
+def test_nested_text():
+    assert nested_text(np.array([[2360.0, 2480.0], [3485.0, 3680.0]])) == (
+        "[[2360, 2480], [3485, 3680]]"
+    )
