@@ -55,15 +55,22 @@ def test_every_learner_stays_on_one_replica_through_upload_and_training(cluster)
     assert all(learner.reconnects == 0 for learner in row.learners)
 
 
+async def learner_waiting_to_train(cluster, stats: RunStats, label: str):
+    """A learner that has uploaded and waits before training: its task, the event that lets it
+    go on, and the replica HAProxy logged for it."""
+    paused, arrived = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(
+        run_learner(cluster.url, stats, label, paused, lambda _: arrived.set())
+    )
+    await asyncio.wait_for(arrived.wait(), 120)
+    (home,) = replicas_by_learner(read_requests(cluster.log_path))[label]
+    return task, paused, home
+
+
 def test_a_drained_replica_keeps_its_learners_and_takes_no_new_ones(cluster):
     async def scenario() -> tuple[RunStats, str]:
         stats = RunStats(4)
-        paused, arrived = asyncio.Event(), asyncio.Event()
-        first = asyncio.create_task(
-            run_learner(cluster.url, stats, "drain-0", paused, lambda _: arrived.set())
-        )
-        await asyncio.wait_for(arrived.wait(), 120)
-        (home,) = replicas_by_learner(read_requests(cluster.log_path))["drain-0"]
+        first, paused, home = await learner_waiting_to_train(cluster, stats, "drain-0")
         cluster.drain(home)
         try:
             await asyncio.gather(
@@ -88,12 +95,7 @@ def test_retiring_a_replica_waits_out_its_grace_then_moves_who_is_left():
 
         async def scenario():
             stats = RunStats(2)
-            paused, arrived = asyncio.Event(), asyncio.Event()
-            staying = asyncio.create_task(
-                run_learner(cluster.url, stats, "retire-0", paused, lambda _: arrived.set())
-            )
-            await asyncio.wait_for(arrived.wait(), 120)
-            (home,) = replicas_by_learner(read_requests(cluster.log_path))["retire-0"]
+            staying, paused, home = await learner_waiting_to_train(cluster, stats, "retire-0")
             left = await asyncio.to_thread(cluster.retire, home, 1.0)
             paused.set()  # the learner trains now: its replica is gone
             learner = await staying
