@@ -56,10 +56,10 @@ class Session:
         self.texts: list[str] = []
         self.exceptions: list[str] = []
 
-    async def rerun(self, page: str, states: list | None = None) -> None:
+    async def rerun(self, page: str, states: list | None = None, query: str = "") -> None:
         message = BackMsg()
         message.rerun_script.page_name = page
-        message.rerun_script.query_string = ""
+        message.rerun_script.query_string = query
         for state in states or []:
             message.rerun_script.widget_states.widgets.append(state)
         await self.ws.send(message.SerializeToString())
@@ -71,11 +71,15 @@ class Session:
             raw = await asyncio.wait_for(self.ws.recv(), deadline - time.monotonic())
             message = ForwardMsg()
             message.ParseFromString(raw)
+            self.observe(message)
             kind = message.WhichOneof("type")
             if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
                 self._element(message.delta.new_element)
             elif kind == "script_finished" and done(self):
                 return
+
+    def observe(self, message: ForwardMsg) -> None:
+        """Every message as it arrives; a subclass reads more than elements here."""
 
     def _element(self, element) -> None:
         kind = element.WhichOneof("type")
@@ -91,6 +95,42 @@ class Session:
         return next(wid for text, (_, wid) in self.widgets.items() if label in text)
 
 
+def stride_2_shown(session: Session) -> bool:
+    """Stride 2 leaves one output position: 2360 stays, 3485 (position 1) is gone."""
+    return any("2360" in t for t in session.texts) and not any("3485" in t for t in session.texts)
+
+
+async def open_and_change_stride(session: Session, stats: RunStats) -> None:
+    """Open the 1D convolution page (``load``), then set its stride to 2 (``widget``)."""
+    start = time.perf_counter()
+    await session.rerun("conv1d")
+    await session.until(lambda s: any("2360" in t for t in s.texts))
+    stats.add("load", time.perf_counter() - start)
+
+    state = BackMsg().rerun_script.widget_states.widgets.add()
+    state.id = session.widget_id("stride")
+    state.int_value = 2
+    session.texts.clear()
+    start = time.perf_counter()
+    await session.rerun("conv1d", [state])
+    await session.until(stride_2_shown)
+    stats.add("widget", time.perf_counter() - start)
+
+
+async def open_and_train(session: Session, stats: RunStats) -> None:
+    """Open the pooled 1D CNN page and press Train until it reports the run (``train``)."""
+    await session.rerun("cnn1d_pooled")
+    await session.until(lambda s: any("Train" in label for label in s.widgets))
+    click = BackMsg().rerun_script.widget_states.widgets.add()
+    click.id = session.widget_id("Train")
+    click.trigger_value = True
+    session.texts.clear()
+    start = time.perf_counter()
+    await session.rerun("cnn1d_pooled", [click])
+    await session.until(lambda s: any("Trained " in t for t in s.texts))
+    stats.add("train", time.perf_counter() - start)
+
+
 async def one_session(url: str, stats: RunStats, index: int) -> None:
     origin = url
     ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
@@ -99,35 +139,8 @@ async def one_session(url: str, stats: RunStats, index: int) -> None:
             ws_url, subprotocols=["streamlit"], origin=origin, max_size=None
         ) as ws:
             session = Session(ws)
-            start = time.perf_counter()
-            await session.rerun("conv1d")
-            await session.until(lambda s: any("2360" in t for t in s.texts))
-            stats.add("load", time.perf_counter() - start)
-
-            state = BackMsg().rerun_script.widget_states.widgets.add()
-            state.id = session.widget_id("stride")
-            state.int_value = 2
-            session.texts.clear()
-            start = time.perf_counter()
-            await session.rerun("conv1d", [state])
-            # Stride 2 leaves one output position: 2360 stays, 3485 (position 1) is gone.
-            await session.until(
-                lambda s: (
-                    any("2360" in t for t in s.texts) and not any("3485" in t for t in s.texts)
-                )
-            )
-            stats.add("widget", time.perf_counter() - start)
-
-            await session.rerun("cnn1d_pooled")
-            await session.until(lambda s: any("Train" in label for label in s.widgets))
-            click = BackMsg().rerun_script.widget_states.widgets.add()
-            click.id = session.widget_id("Train")
-            click.trigger_value = True
-            session.texts.clear()
-            start = time.perf_counter()
-            await session.rerun("cnn1d_pooled", [click])
-            await session.until(lambda s: any("Trained " in t for t in s.texts))
-            stats.add("train", time.perf_counter() - start)
+            await open_and_change_stride(session, stats)
+            await open_and_train(session, stats)
             if session.exceptions:
                 stats.errors.append(f"session {index}: exception {session.exceptions[0][:200]}")
     except Exception as error:  # a load test reports every failure, then goes on
