@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnndemo._checks import as_real, check_array, check_grad, pair, whole
+from cnndemo._checks import check_grad, conv_operands, whole
 from cnndemo.conv import conv2d, conv2d_backward
 from cnndemo.explain import axis
 
@@ -86,20 +86,10 @@ def _axis_pads(
 
 
 def _prepare(y, kernel, stride, padding, dilation, output_padding, op, one_d):
-    y = as_real(y, op, "input")
-    kernel = np.asarray(kernel)
-    if kernel.dtype != y.dtype:
-        kernel = as_real(kernel, op, "kernel").astype(y.dtype)
+    y, kernel, strides, dilations = conv_operands(y, kernel, stride, dilation, op, one_d, "out")
     if one_d:
-        check_array(y, 3, op, "input", "batch, width, out")
-        check_array(kernel, 3, op, "kernel", "width, in, out")
-        y, kernel = y[:, None], kernel[None]
-        strides, dilations = (1, whole(stride, "stride")), (1, whole(dilation, "dilation"))
         paddings, extras = ("valid", padding), (0, output_padding)
     else:
-        check_array(y, 4, op, "input", "batch, height, width, out")
-        check_array(kernel, 4, op, "kernel", "height, width, in, out")
-        strides, dilations = pair(stride, "stride"), pair(dilation, "dilation")
         paddings = padding if isinstance(padding, tuple | list) else (padding, padding)
         extras = (
             output_padding if isinstance(output_padding, tuple | list) else (output_padding,) * 2

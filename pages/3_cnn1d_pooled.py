@@ -48,7 +48,7 @@ def _explain_pooling(run: TrainingRun, pool: str) -> None:
             "vector, whatever else they say."
         )
         clash = same_vector_clash(
-            run.data.names, maps, run.data.targets, kernel, pool, stride, padding
+            run.data.names, maps, run.data.targets, kernel, pool, stride=stride, padding=padding
         )
         if clash:
             first, second, bigrams = clash

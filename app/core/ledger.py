@@ -8,6 +8,7 @@ ledgers are in :mod:`app.core.model_ledgers`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from app.core.numbers import format_value
 from app.core.pool_windows import KIND_WORDS
-from cnndemo import explain, ops
+from cnndemo import explain
 from cnndemo.explain import Term
 
 MAX_WRITTEN_TERMS = 120
@@ -110,22 +111,8 @@ def conv1d_ledger(
 ) -> list[LedgerRow]:
     """Input and output of one 1D convolution. The output row says why it has its length."""
     rows = [LedgerRow("input", (batch, length, in_channels), None, "(batch, width, in)")]
-    weights = kernel_width * in_channels * out_channels
-    params = weights + (out_channels if bias else 0)
-    try:
-        out_len = ops.output_size(length, kernel_width, stride, padding, dilation)
-    except ValueError as error:
-        rows.append(LedgerRow("conv1d", (), params, str(error)))
-        return rows
-    note = (
-        f"kernel ({kernel_width}, {in_channels}, {out_channels}): "
-        f"{kernel_width}×{in_channels}×{out_channels} = {weights} weights"
-        + (f" + {out_channels} biases" if bias else "")
-        + f"; stride {stride}, {padding.upper()}"
-        + (f", dilation {dilation}" if dilation != 1 else "")
-    )
-    rows.append(LedgerRow("conv1d", (batch, out_len, out_channels), params, note))
-    return rows
+    shape = (kernel_width, in_channels, out_channels)
+    return [*rows, _conv_row("conv1d", batch, (length,), shape, stride, padding, dilation, bias)]
 
 
 def conv2d_ledger(
@@ -141,45 +128,53 @@ def conv2d_ledger(
     bias: bool = False,
 ) -> list[LedgerRow]:
     """Input and output of one 2D convolution."""
-    kh, kw = kernel_size
-    sy, sx = stride
     rows = [
         LedgerRow("input", (batch, height, width, in_channels), None, "(batch, height, width, in)")
     ]
-    weights = kh * kw * in_channels * out_channels
+    shape = (*kernel_size, in_channels, out_channels)
+    spatial = (height, width)
+    return [*rows, _conv_row("conv2d", batch, spatial, shape, stride, padding, dilation, bias)]
+
+
+def _conv_row(
+    stage: str,
+    batch: int,
+    spatial: tuple[int, ...],
+    kernel: tuple[int, ...],
+    stride: int | tuple[int, ...],
+    padding: str,
+    dilation: int,
+    bias: bool,
+) -> LedgerRow:
+    """A convolution's output row: shape from :func:`cnndemo.explain.conv_plan`, parameters,
+    and how both came about (or the engine's message when no window fits)."""
+    out_channels = kernel[-1]
+    weights = math.prod(kernel)
     params = weights + (out_channels if bias else 0)
     try:
-        out_h = ops.output_size(height, kh, sy, padding, dilation)
-        out_w = ops.output_size(width, kw, sx, padding, dilation)
+        plan = explain.conv_plan(spatial, kernel[:-2], stride, padding, dilation)
     except ValueError as error:
-        rows.append(LedgerRow("conv2d", (), params, str(error)))
-        return rows
+        return LedgerRow(stage, (), params, str(error))
+    strides = tuple(a.stride for a in plan.axes)
     note = (
-        f"kernel ({kh}, {kw}, {in_channels}, {out_channels}): "
-        f"{kh}×{kw}×{in_channels}×{out_channels} = {weights} weights"
+        f"kernel {tuple(kernel)}: "
+        f"{'×'.join(map(str, kernel))} = {weights} weights"
         + (f" + {out_channels} biases" if bias else "")
-        + f"; stride ({sy}, {sx}), {padding.upper()}"
+        + f"; stride {strides[0] if len(strides) == 1 else strides}, {padding.upper()}"
         + (f", dilation {dilation}" if dilation != 1 else "")
     )
-    rows.append(LedgerRow("conv2d", (batch, out_h, out_w, out_channels), params, note))
-    return rows
+    return LedgerRow(stage, (batch, *plan.out_shape, out_channels), params, note)
 
 
 def pool2d_row(
-    height: int,
-    width: int,
-    channels: int,
-    size: tuple[int, int],
-    stride: tuple[int, int],
-    kind: str,
-    padding: str,
-    batch: int = 1,
+    grid: tuple[int, int, int], size, stride, kind: str, padding: str, *, batch: int = 1,
     stage: str = "pool2d",
-) -> LedgerRow:
-    """The pooling stage: its output shape (no parameters: it only compares or averages)."""
+) -> LedgerRow:  # fmt: skip
+    """The pooling stage of a (height, width, channels) grid: its output shape (no parameters:
+    it only compares or averages), from :func:`cnndemo.explain.pool_plan`."""
+    height, width, channels = grid
     try:
-        out_h = ops.output_size(height, size[0], stride[0], padding)
-        out_w = ops.output_size(width, size[1], stride[1], padding)
+        out_h, out_w = explain.pool_plan((height, width), size, stride, padding).out_shape
     except ValueError as error:
         return LedgerRow(stage, (), None, str(error))
     note = (
@@ -201,7 +196,7 @@ def pool2d_ledger(
     """Input and output of the worked pooling example."""
     return [
         LedgerRow("input", (1, height, width, channels), None, "(batch, height, width, channels)"),
-        pool2d_row(height, width, channels, size, stride, kind, padding),
+        pool2d_row((height, width, channels), size, stride, kind, padding),
     ]
 
 

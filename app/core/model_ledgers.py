@@ -123,15 +123,12 @@ def downsampled_model_ledger(
     _, conv_h, conv_w, _ = conv.shape
     rows.append(LedgerRow(hp["activation"], conv.shape, None, "applied to every number"))
     pool = pool2d_row(
-        conv_h,
-        conv_w,
-        channels,
+        (conv_h, conv_w, channels),
         tuple(hp["pool_size"]),
         tuple(hp["pool_stride"]),
         hp["pool"],
         "valid",
         batch=n_images,
-        stage="pool2d",
     )
     rows.append(pool)
     if not pool.shape:

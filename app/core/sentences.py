@@ -162,20 +162,19 @@ def same_vector_clash(
     targets: Sequence[float],
     kernel: int,
     pool: str,
-    stride: int = 1,
-    padding: str = "valid",
+    **window: Any,
 ) -> tuple[str, str, list[str]] | None:
     """Two sentences with different labels whose pooled numbers come from the same bigrams.
 
     Returns ``(first, second, winning bigrams per channel)`` for the first such pair, or None.
     With max or min pooling such sentences share their pooled vector exactly, so the model
-    must give them the same probability.
+    must give them the same probability. ``window`` (stride, padding) goes to :func:`winners`.
     """
     if pool == "avg":
         return None
     seen: dict[tuple[str, ...], tuple[str, float]] = {}
     for name, fmap, target in zip(names, feature_maps, targets, strict=True):
-        found = winners(fmap, name.split(), kernel, pool, stride, padding)
+        found = winners(fmap, name.split(), kernel, pool, **window)
         key = tuple(label for label, _ in found)
         if key in seen and seen[key][1] != float(target):
             return seen[key][0], name, list(key)

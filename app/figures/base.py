@@ -327,6 +327,11 @@ def _value_text_trace(values, text, x_ref, y_ref, scale, cmin, cmax) -> dict:
             else:  # a padding cell: the convolution reads a zero there
                 labels.append("0")
                 colours.append(PAD_TEXT)
+    return text_trace(x_ref, y_ref, xs, ys, labels, colours)
+
+
+def text_trace(x_ref: str, y_ref: str, xs, ys, labels, colours, size: int = 12) -> dict:
+    """A text-only scatter trace (labels at data positions, no hover, no legend entry)."""
     return {
         "type": "scatter",
         "x": xs,
@@ -335,7 +340,7 @@ def _value_text_trace(values, text, x_ref, y_ref, scale, cmin, cmax) -> dict:
         "yaxis": y_ref,
         "mode": "text",
         "text": labels,
-        "textfont": {"color": colours, "size": 12},
+        "textfont": {"color": colours, "size": size},
         "hoverinfo": "skip",
         "showlegend": False,
     }

@@ -32,6 +32,7 @@ from app.figures.base import (
     index_labels,
     padded,
     panels_figure,
+    text_trace,
 )
 
 # Okabe & Ito (2008), without black: eight colours chosen to stay distinct for deuteranopes,
@@ -104,21 +105,6 @@ def _rect(x_ref: str, y_ref: str, top: float, left: float, bottom: float, right:
         "y1": bottom + 0.5 - inset,
         "line": {"color": colour, "width": width},
         "layer": "above",
-    }
-
-
-def _text_trace(x_ref: str, y_ref: str, xs, ys, labels, colours, size: int = 12) -> dict:
-    return {
-        "type": "scatter",
-        "x": xs,
-        "y": ys,
-        "xaxis": x_ref,
-        "yaxis": y_ref,
-        "mode": "text",
-        "text": labels,
-        "textfont": {"color": colours, "size": size},
-        "hoverinfo": "skip",
-        "showlegend": False,
     }
 
 
@@ -209,7 +195,7 @@ def pool_input_figure(
         data[c]["text"] = hover
         data[c]["hovertemplate"] = f"row %{{y}}, column %{{x}}: %{{text}}<extra>channel {c}</extra>"
         if show_values:
-            extra.append(_text_trace(x_ref, y_ref, xs, ys, labels, colours))
+            extra.append(text_trace(x_ref, y_ref, xs, ys, labels, colours))
         for w in result.windows:
             colour = WINDOW_COLOURS[window_colour_index(w.out_row, w.out_col)]
             shapes.append(
@@ -321,5 +307,5 @@ def pool_output_figure(
         data[c]["text"] = hover
         data[c]["hovertemplate"] = f"%{{text}}<extra>channel {c}</extra>"
         if show_values:
-            extra.append(_text_trace(x_ref, y_ref, xs, ys, labels, ["#000000"] * len(xs), 13))
+            extra.append(text_trace(x_ref, y_ref, xs, ys, labels, ["#000000"] * len(xs), 13))
     return go.Figure(data=[*data, *extra], layout=layout, _validate=False)

@@ -44,10 +44,15 @@ def sequence_figure(
     values = padded(sequence, *padding, axis=0)
     outlines = window_rects(window_rows, range(channels)) if len(window_rows) else ()
     panel = Panel(values, title="", outlines=outlines, row_labels=index_labels(n, *padding))
+    return _positions_figure(panel, title, n, channels, Axes("channel", "position"))
+
+
+def _positions_figure(panel: Panel, title: str, n: int, channels: int, axes: Axes) -> go.Figure:
+    """One panel of positions x channels, its size under the title."""
     return panels_figure(
         [panel],
         title=f"{title}<br><sup>{n} positions × {channels} channels</sup>",
-        axes=Axes("channel", "position"),
+        axes=axes,
         per_row=1,
     )
 
@@ -115,12 +120,7 @@ def output1d_figure(
     n, channels = output.shape
     outlines = () if selected is None else ((selected[0], selected[1], selected[0], selected[1]),)
     panel = Panel(output, title="", outlines=outlines)
-    return panels_figure(
-        [panel],
-        title=f"{title}<br><sup>{n} positions × {channels} channels</sup>",
-        axes=Axes("output channel", "output position"),
-        per_row=1,
-    )
+    return _positions_figure(panel, title, n, channels, Axes("output channel", "output position"))
 
 
 def grid_figure(

@@ -6,8 +6,6 @@
     as labelled points, one animation frame per snapshot, with a play button and a slider.
     Examples whose vector has more than two numbers (flattened models: positions x channels)
     are drawn as a path through their position vectors.
-``vectors_figure(window_vectors, ...)``
-    The same for one moment (no animation).
 
 Usage::
 
@@ -243,48 +241,6 @@ def vectors_animation(
             ],  # fmt: skip
             "legend": {"orientation": "h", "y": -0.42, "yanchor": "top", "x": 0},
             "margin": {"l": 60, "r": 20, "t": 50, "b": 170},
-        },
-    )
-    _unit_square(figure)
-    return figure
-
-
-def vectors_figure(
-    window_vectors: Mapping[str, np.ndarray],
-    example_vectors: np.ndarray | None = None,
-    example_labels: Sequence[str] = (),
-    targets: Sequence[float] = (),
-    *,
-    channels: tuple[int, int] = (0, 1),
-    window_name: str = "bigram",
-    example_name: str = "sentence",
-    title: str = "Learned vectors",
-    height: int = 480,
-) -> go.Figure:
-    """One moment of :func:`vectors_animation` (no frames, no controls)."""
-    n_channels = _n_channels(window_vectors)
-    data = _frame_data(
-        window_vectors, example_vectors, example_labels, targets, channels,
-        window_name, example_name, n_channels,
-    )  # fmt: skip
-    arrays = [np.array(list(window_vectors.values()))]
-    if example_vectors is not None:
-        arrays.append(np.asarray(example_vectors))
-    axis_range = _axis_range(arrays)
-    figure = go.Figure(
-        data=data,
-        layout={
-            "title": {"text": title},
-            "xaxis": {"title": {"text": f"channel {channels[0]}"}, "range": axis_range},
-            "yaxis": {
-                "title": {"text": f"channel {channels[1]}"},
-                "range": axis_range,
-                "scaleanchor": "x",
-                "scaleratio": 1,
-            },  # fmt: skip
-            "height": height,
-            "legend": {"orientation": "h", "y": -0.15, "yanchor": "top", "x": 0},
-            "margin": {"l": 60, "r": 20, "t": 50, "b": 90},
         },
     )
     _unit_square(figure)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from app.figures.training import thin
-from app.figures.vectors import vectors_animation, vectors_figure
+from app.figures.vectors import vectors_animation
 from cnndemo.train import train_section
 
 
@@ -42,7 +42,7 @@ def test_vectors_animation_has_one_frame_per_snapshot_with_labelled_points(resul
 def test_flattened_examples_are_paths_through_their_positions():
     windows = {"a b": np.array([0.1, 0.2])}
     examples = np.array([[0.1, 0.2, 0.3, 0.4, 0.5, 0.6]])
-    fig = vectors_figure(windows, examples, ["a b c d"], [1]).to_dict()
+    fig = vectors_animation([0], [windows], [examples], ["a b c d"], [1]).to_dict()
     path = fig["data"][1]
     assert list(path["x"])[:3] == [0.1, 0.3, 0.5]
     assert list(path["text"])[:3] == ["a b c d @0", "a b c d @1", "a b c d @2"]
