@@ -118,3 +118,13 @@ MAX_WORD_CHARS = 20
 
 MAX_EMBEDDING = 4
 """Embedding size (sections 3-4); the vector plots show two of the conv channels."""
+
+# --- Exact links and teacher links ----------------------------------------------------------------
+MAX_ACTIONS = 20
+"""Training actions (train, continue, step) a link replays to restore a trained model."""
+
+MAX_REPLAY_EPOCHS = 4000
+"""Epochs a link replays in all (two trainings of MAX_EPOCHS); a longer history is shared as weights."""
+
+MAX_TASK_CHARS = 400
+"""Characters of a teacher's task text in a teacher link (plain text, shown escaped)."""

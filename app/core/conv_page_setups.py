@@ -1,0 +1,147 @@
+"""The link setups of the convolution and pooling pages (section 1, section 2 and section 8's
+grid part), declared as plain data: each page's controls, tables, link schema and reference
+defaults, as ``app.core.controls`` declares them.
+
+The exercises, teacher links, exact links and code export read a page's setup as its link
+state (``schema`` field name -> value) without running the page. These declarations are the
+same as the pages' own (``tests/app/core/test_page_setups.py`` opens each real page and checks
+that the link it writes decodes here to ``defaults()``); the page integration will make the
+pages import them from here.
+
+Link fields (``x``, ``k`` ... as the pages write them):
+
+- page 1: ``x`` (length, in), ``k`` (k_w, in, out), ``s``, ``p``, ``d`` (vectors tab);
+  ``v`` (length,), ``w`` (k_w,), ``vs``, ``vp`` (scalar tab);
+- page 2: ``x`` (h, w, in), ``k`` (k_h, k_w, in, out), ``sy``, ``sx``, ``p``, ``d`` (grids tab);
+  ``ik`` (k_h, k_w), ``is``, ``ip``, ``act`` (pictures tab);
+- page 8's grid: ``x`` (h, w, channels), ``ky``, ``kx``, ``sy``, ``sx``, ``k`` (kind), ``p``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.core import limits
+from app.core.controls import Control, Controls, TensorSpec
+from app.core.conv_controls import (
+    activation_control,
+    dilation_control,
+    padding_control,
+    pool_kind_control,
+    size_control,
+    stride_control,
+)
+from app.core.presets import classic_kernel
+from cnndemo.sections import reference_convolution
+
+
+def _same_channels(x_axis: int, k_axis: int):
+    """A schema check: the kernel's input channels are the input's."""
+
+    def check(state: dict) -> list[str]:
+        if state["x"].shape[x_axis] != state["k"].shape[k_axis]:
+            return ["the kernel's input channels differ from the input's channels"]
+        return []
+
+    return check
+
+
+# --- Page 1: convolution in 1D (docs/lesson.md, section 1) ---------------------------------------
+_N = size_control("c1d.n", "input length", limits.MAX_LENGTH)
+_CIN = size_control("c1d.cin", "input channels", limits.MAX_CHANNELS)
+_KW = size_control("c1d.kw", "kernel width", limits.MAX_KERNEL)
+_COUT = size_control("c1d.cout", "output channels", limits.MAX_CHANNELS)
+_VN = size_control("c1d.vn", "input length", limits.MAX_LENGTH)
+_WK = size_control("c1d.wk", "kernel length", limits.MAX_KERNEL)
+CONV1D_CONTROLS = Controls(
+    (_N, _CIN, _KW, _COUT, stride_control("c1d.s", "s"), padding_control("c1d.p", "p"),
+     dilation_control("c1d.d", "d"), _VN, _WK, stride_control("c1d.vs", "vs"),
+     padding_control("c1d.vp", "vp")),
+    (
+        TensorSpec("c1d.x", "sequence", "Input x (rows = positions)", (_N, _CIN), "x"),
+        TensorSpec("c1d.k", "kernel1d", "Kernel W (one table per output channel)",
+                   (_KW, _CIN, _COUT), "k"),
+        TensorSpec("c1d.v", "vector", "Input numbers", (_VN,), "v"),
+        TensorSpec("c1d.w", "vector", "Kernel numbers", (_WK,), "w"),
+    ),
+)  # fmt: skip
+CONV1D_SCHEMA = CONV1D_CONTROLS.schema(check=_same_channels(1, 1))
+
+
+def conv1d_defaults() -> dict:
+    """Page 1's reference setup: 4 vectors of 5 holding 1..20, a (3, 5, 2) kernel of 1..30,
+    stride 1, VALID; the scalar tab's 8 numbers and its difference kernel [1, 0, -1]."""
+    x, kernel, _ = reference_convolution(1)
+    return {
+        "x": x[0], "k": kernel, "v": np.array([3, 1, 4, 1, 5, 9, 2, 6], dtype=np.float64),
+        "w": np.array([1, 0, -1], dtype=np.float64), "s": 1, "p": "valid", "d": 1,
+        "vs": 1, "vp": "valid",
+    }  # fmt: skip
+
+
+# --- Page 2: convolution in 2D (docs/lesson.md, section 2) ---------------------------------------
+_H = size_control("c2d.h", "input height (rows)", limits.MAX_HEIGHT)
+_W = size_control("c2d.w", "input width (columns)", limits.MAX_WIDTH)
+_C2IN = size_control("c2d.cin", "input channels", limits.MAX_CHANNELS)
+_KH2 = size_control("c2d.kh", "kernel height", limits.MAX_KERNEL)
+_KW2 = size_control("c2d.kw", "kernel width", limits.MAX_KERNEL)
+_C2OUT = size_control("c2d.cout", "output channels", limits.MAX_CHANNELS)
+_IKH = size_control("c2d.ikh", "kernel height", limits.MAX_IMAGE_KERNEL)
+_IKW = size_control("c2d.ikw", "kernel width", limits.MAX_IMAGE_KERNEL)
+_SOURCE = Control("c2d.src", None, "picture", "choice", "built-in",
+                  options=("built-in", "upload your own"), widget="radio")  # fmt: skip
+CONV2D_CONTROLS = Controls(
+    (_H, _W, _C2IN, _KH2, _KW2, _C2OUT, stride_control("c2d.s.sy", "sy", "stride y (rows)"),
+     stride_control("c2d.s.sx", "sx", "stride x (columns)"), padding_control("c2d.p", "p"),
+     dilation_control("c2d.d", "d"), _SOURCE, _IKH, _IKW, stride_control("c2d.is", "is"),
+     padding_control("c2d.ip", "ip", default="same"),
+     activation_control("c2d.act", "act", ("none", "relu"), label="then apply")),
+    (
+        TensorSpec("c2d.x", "grid", "Input x (one table per channel)", (_H, _W, _C2IN), "x"),
+        TensorSpec("c2d.k", "kernel2d", "Kernel W (one table per input → output channel pair)",
+                   (_KH2, _KW2, _C2IN, _C2OUT), "k"),
+        TensorSpec("c2d.ik", "kernel2d", "Picture kernel", (_IKH, _IKW, None, None), "ik"),
+    ),
+)  # fmt: skip
+CONV2D_SCHEMA = CONV2D_CONTROLS.schema(check=_same_channels(2, 2))
+
+
+def conv2d_defaults() -> dict:
+    """Page 2's reference setup: a 5 x 4 grid of 3-vectors holding 1..60, a (4, 2, 3, 1) kernel
+    of 1..24, strides 1, VALID; the pictures tab's Sobel x kernel, stride 1, SAME, no activation.
+    """
+    x, kernel, _ = reference_convolution(2)
+    return {
+        "x": x[0], "k": kernel, "ik": classic_kernel("Sobel x"), "sy": 1, "sx": 1,
+        "p": "valid", "d": 1, "is": 1, "ip": "same", "act": "none",
+    }  # fmt: skip
+
+
+# --- Page 8, part 1: down-sampling a grid (docs/lesson.md, section 8) ----------------------------
+_GH = size_control("p8.h", "grid height (rows)", limits.MAX_HEIGHT)
+_GW = size_control("p8.w", "grid width (columns)", limits.MAX_WIDTH)
+_GC = size_control("p8.c", "channels (vector size)", limits.MAX_CHANNELS)
+GRID_CONTROLS = Controls(
+    (_GH, _GW, _GC, size_control("p8.ky", "window height", limits.MAX_KERNEL, 2, "ky"),
+     size_control("p8.kx", "window width", limits.MAX_KERNEL, 2, "kx"),
+     stride_control("p8.s.sy", "sy", "stride y (rows)", 2),
+     stride_control("p8.s.sx", "sx", "stride x (columns)", 2), pool_kind_control("p8.kind", "k"),
+     padding_control("p8.p", "p")),
+    (TensorSpec("p8.x", "grid", "Input grid x (one table per channel)", (_GH, _GW, _GC), "x"),),
+)  # fmt: skip
+"""Page 8's first tab; its link also holds the model part's fields (``model_page_setups``)."""
+
+
+def pooling_grid() -> np.ndarray:
+    """Section 8's worked grid, (4, 4, 3): 1..48 in order, except that three vectors of the
+    top-left window are swapped so that each channel's maximum sits in a different cell
+    (2 x 2 max pooling, stride 2, gives (16, 17, 18) (22, 23, 24) / (40, 41, 42) (46, 47, 48))."""
+    grid = np.arange(1, 49, dtype=np.float64).reshape(4, 4, 3)
+    grid[0, 0, 1], grid[1, 1, 1] = grid[1, 1, 1], grid[0, 0, 1]
+    grid[1, 0, 2], grid[1, 1, 2] = grid[1, 1, 2], grid[1, 0, 2]
+    return grid
+
+
+def grid_defaults() -> dict:
+    """Page 8's grid part: the worked grid, 2 x 2 max windows with stride 2, VALID."""
+    return {"x": pooling_grid(), "ky": 2, "kx": 2, "sy": 2, "sx": 2, "k": "max", "p": "valid"}
