@@ -87,9 +87,7 @@ class ModelPage:
         """The page's link state as it opens: the tutorial's data, the engine's defaults."""
         hp = default_hyperparameters(self.section)
         if self.text:
-            return text_page_state(
-                data_mod.TEXT_SENTENCES, data_mod.TEXT_LABELS, hp, "pool" in hp
-            )
+            return text_page_state(data_mod.TEXT_SENTENCES, data_mod.TEXT_LABELS, hp, "pool" in hp)
         values = self.hyperparameter_controls.link_values(hp)
         if self.section != 8:
             return image_page_state(tutorial_set(), values, blank_image())

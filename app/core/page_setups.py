@@ -93,6 +93,16 @@ class PageSetup:
         """Every field name of the page's link."""
         return self.schema.names
 
+    def field_label(self, name: str) -> str:
+        """What the page calls link field ``name`` (its control's or table's label)."""
+        for control in self.controls:
+            if control.field == name:
+                return control.label
+        for tensor in self.controls.tensors:
+            if tensor.field == name:
+                return tensor.label
+        return DATA_LABELS.get(name, name)
+
     def with_changes(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         """The defaults with ``changes`` applied, round-tripped through the page's link schema.
 
@@ -116,6 +126,9 @@ class PageSetup:
 
 
 _MAIN = "main"
+DATA_LABELS = {"t": "the sentences", "y": "the sentence labels", "img": "the images",
+               "lab": "the image labels", "pad": "the drawing"}  # fmt: skip
+"""Labels of the training pages' data fields (they have no control)."""
 
 
 def _model_setup(spec: ModelPage, tabs: tuple[Tab, ...]) -> PageSetup:

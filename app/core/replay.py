@@ -66,8 +66,7 @@ def check_actions(actions: Sequence[Action], typed_weights: bool = False) -> lis
     total = sum(action.epochs for action in actions)
     if total > limits.MAX_REPLAY_EPOCHS:
         problems.append(
-            f"{total} epochs of training in all; a link replays at most "
-            f"{limits.MAX_REPLAY_EPOCHS}"
+            f"{total} epochs of training in all; a link replays at most {limits.MAX_REPLAY_EPOCHS}"
         )
     trains = [i for i, action in enumerate(actions) if action.kind == "train"]
     if typed_weights and trains:
