@@ -1,0 +1,202 @@
+"""Exact links: what a share link carries besides the setup to reopen a page exactly as it was.
+
+The page's setup is its own link (``app.core.page_setups``); a ``View`` adds, each optional:
+
+=========  ===========  ===============================================================
+field      example      what it restores
+=========  ===========  ===============================================================
+``otab``   ``scalar``   the open tab (a tab word of the page)
+``ocell``  ``1_0``      the selected output cell (position, or row and column)
+``och``    ``1``        the selected output channel
+``oex``    ``6``        the chosen image or sentence (numbered from 0)
+``oep``    ``300``      the epoch the animations show
+``orun``   ``t300.c50`` the training that made the model: ``t`` train, ``c`` continue, ``s``
+                        step, each with its epochs (``app.core.replay``), from the page's seed
+``ow``     ``0.5_-1``   hand-typed weights (``Model.parameters`` order), the training start
+=========  ===========  ===============================================================
+
+Links written before these fields existed hold none of them and open as before (an empty
+``View``). Each field is parsed strictly; a bad one is reported and the whole view is dropped
+(the setup still opens). ``fit_to_link(view, parameters)`` keeps a link within the limits: a
+history too long to replay (``limits.MAX_REPLAY_EPOCHS``) is carried as the model's weights
+instead, and weights too long for a link are left out with a note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from app.core import limits
+from app.core.page_setups import PageSetup
+from app.core.replay import KINDS, Action, check_actions
+from app.core.share import ShareError, format_number, parse_number, query_length
+
+TAB, CELL, CHANNEL, EXAMPLE, EPOCH, RUN, WEIGHTS = (
+    "otab",
+    "ocell",
+    "och",
+    "oex",
+    "oep",
+    "orun",
+    "ow",
+)
+VIEW_FIELDS = (TAB, CELL, CHANNEL, EXAMPLE, EPOCH, RUN, WEIGHTS)
+MAX_INDEX = max(limits.MAX_LENGTH, limits.MAX_IMAGE_SIDE)
+"""An output cell's index along an axis is below this (the longest axis a page shows)."""
+RETRAIN = "The trained model does not fit in a link: whoever opens it must press Train again."
+_LETTERS = {kind[0]: kind for kind in KINDS}
+_ACTION = re.compile(r"([tcs])([0-9]{1,5})")
+_INDEX = re.compile(r"[0-9]{1,5}")
+
+
+@dataclass(frozen=True)
+class View:
+    """A page's state beyond its setup (every field None or empty when not carried)."""
+
+    tab: str | None = None
+    cell: tuple[int, ...] | None = None
+    channel: int | None = None
+    example: int | None = None
+    epoch: int | None = None
+    actions: tuple[Action, ...] = ()
+    weights: np.ndarray | None = None
+
+    @property
+    def trained(self) -> bool:
+        """Whether the link restores a trained (or hand-typed) model."""
+        return bool(self.actions) or self.weights is not None
+
+
+def actions_text(actions: tuple[Action, ...]) -> str:
+    """``t300.c50.s1``: each action's letter and epochs."""
+    return ".".join(f"{action.kind[0]}{action.epochs}" for action in actions)
+
+
+def parse_actions(text: str) -> tuple[Action, ...]:
+    """The inverse of ``actions_text``; ValueError for anything else."""
+    parts = text.split(".")
+    if len(parts) > limits.MAX_ACTIONS:
+        raise ValueError(
+            f"the link holds {len(parts)} training actions; at most {limits.MAX_ACTIONS}"
+        )
+    actions = []
+    for part in parts:
+        match = _ACTION.fullmatch(part)
+        if not match:
+            raise ValueError("the training history in the link is damaged")
+        actions.append(Action(_LETTERS[match[1]], int(match[2])))
+    return tuple(actions)
+
+
+def _index(text: str, name: str, high: int) -> int:
+    if not _INDEX.fullmatch(text) or int(text) > high:
+        raise ValueError(f"'{name}' should be a whole number in 0..{high}")
+    return int(text)
+
+
+def encode_view(view: View, setup: PageSetup) -> dict[str, str]:
+    """The view's query parameters (only the fields it sets).
+
+    Raises
+    ------
+    ShareError
+        A value the page or the limits do not allow (it would not read back).
+    """
+    params: dict[str, str] = {}
+    if view.tab is not None:
+        params[TAB] = view.tab
+    if view.cell is not None:
+        params[CELL] = "_".join(str(int(i)) for i in view.cell)
+    for name, value in ((CHANNEL, view.channel), (EXAMPLE, view.example), (EPOCH, view.epoch)):
+        if value is not None:
+            params[name] = str(int(value))
+    if view.actions:
+        params[RUN] = actions_text(view.actions)
+    if view.weights is not None:
+        params[WEIGHTS] = "_".join(format_number(v) for v in np.ravel(view.weights))
+    _, errors = decode_view(params, setup)
+    if errors:
+        raise ShareError("; ".join(errors))
+    return params
+
+
+def decode_view(params: Mapping[str, Any], setup: PageSetup) -> tuple[View, list[str]]:
+    """Read the view fields of a link: ``(view, [])``, or ``(View(), errors)`` when one is bad.
+
+    A link without any of them gives ``(View(), [])``: links made before exact links open as
+    they always did.
+    """
+    texts = {name: params[name] for name in VIEW_FIELDS if name in params}
+    if not texts:
+        return View(), []
+    errors = [f"'{name}' appears more than once or is not text"
+              for name, text in texts.items() if not isinstance(text, str)]  # fmt: skip
+    errors += [f"'{name}' is longer than {limits.MAX_PARAM_CHARS} characters"
+               for name, text in texts.items() if isinstance(text, str)
+               and len(text) > limits.MAX_PARAM_CHARS]  # fmt: skip
+    if errors:
+        return View(), errors
+    try:
+        view = _parse_view(texts, setup)
+    except ValueError as error:
+        return View(), [str(error)]
+    return view, []
+
+
+def _parse_view(texts: dict[str, str], setup: PageSetup) -> View:
+    view = View()
+    if TAB in texts:
+        if texts[TAB] not in setup.tab_words:
+            raise ValueError(f"'{TAB}' should be one of {', '.join(setup.tab_words)}")
+        view = replace(view, tab=texts[TAB])
+    if CELL in texts:
+        parts = texts[CELL].split("_")
+        if len(parts) > 3:
+            raise ValueError(f"'{CELL}' holds at most 3 indices")
+        view = replace(view, cell=tuple(_index(p, CELL, MAX_INDEX - 1) for p in parts))
+    bounds = {CHANNEL: limits.MAX_CHANNELS - 1, EXAMPLE: limits.MAX_IMAGES - 1,
+              EPOCH: limits.MAX_REPLAY_EPOCHS}  # fmt: skip
+    numbers = {name: _index(texts[name], name, high) for name, high in bounds.items()
+               if name in texts}  # fmt: skip
+    view = replace(view, channel=numbers.get(CHANNEL), example=numbers.get(EXAMPLE),
+                   epoch=numbers.get(EPOCH))  # fmt: skip
+    trained = RUN in texts or WEIGHTS in texts
+    if trained and setup.model_page is None:
+        raise ValueError("this page trains no model; the link's training history is not for it")
+    if WEIGHTS in texts:
+        # At most MAX_PARAM_CHARS characters: about 2000 numbers, parsed one by one.
+        weights = np.array([parse_number(t, WEIGHTS) for t in texts[WEIGHTS].split("_")])
+        view = replace(view, weights=weights)
+    if RUN in texts:
+        view = replace(view, actions=parse_actions(texts[RUN]))
+    problems = check_actions(view.actions, typed_weights=view.weights is not None)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return view
+
+
+def fit_to_link(
+    view: View, parameters: np.ndarray | None, room: int = limits.MAX_URL_CHARS
+) -> tuple[View, str | None]:
+    """The view a link can carry, and a note when it had to change.
+
+    A history of more than ``limits.MAX_REPLAY_EPOCHS`` epochs (or ``limits.MAX_ACTIONS``
+    actions) is replaced by the trained model's ``parameters``; weights that do not fit in
+    ``room`` characters (or one link field) are left out, and the note says the learner must
+    train again. ``parameters`` None: a history that cannot be replayed is left out too.
+    """
+    if view.actions and check_actions(view.actions, view.weights is not None):
+        if parameters is None:
+            return replace(view, actions=(), weights=None), RETRAIN
+        view = replace(view, actions=(), weights=np.asarray(parameters, dtype=np.float64))
+    if view.weights is None:
+        return view, None
+    text = "_".join(format_number(v) for v in np.ravel(view.weights))
+    if len(text) > limits.MAX_PARAM_CHARS or query_length({WEIGHTS: text}) > room:
+        return replace(view, actions=(), weights=None), RETRAIN
+    return view, None
