@@ -46,13 +46,20 @@ def _same_channels(x_axis: int, k_axis: int):
     return check
 
 
+def _sizes(*declarations: tuple[str, str, int]) -> tuple[Control, ...]:
+    """Table sizes (their tables carry them in the link): (key, label, upper bound) each."""
+    return tuple(size_control(key, label, high) for key, label, high in declarations)
+
+
 # --- Page 1: convolution in 1D (docs/lesson.md, section 1) ---------------------------------------
-_N = size_control("c1d.n", "input length", limits.MAX_LENGTH)
-_CIN = size_control("c1d.cin", "input channels", limits.MAX_CHANNELS)
-_KW = size_control("c1d.kw", "kernel width", limits.MAX_KERNEL)
-_COUT = size_control("c1d.cout", "output channels", limits.MAX_CHANNELS)
-_VN = size_control("c1d.vn", "input length", limits.MAX_LENGTH)
-_WK = size_control("c1d.wk", "kernel length", limits.MAX_KERNEL)
+_N, _CIN, _KW, _COUT, _VN, _WK = _sizes(
+    ("c1d.n", "input length", limits.MAX_LENGTH),
+    ("c1d.cin", "input channels", limits.MAX_CHANNELS),
+    ("c1d.kw", "kernel width", limits.MAX_KERNEL),
+    ("c1d.cout", "output channels", limits.MAX_CHANNELS),
+    ("c1d.vn", "input length", limits.MAX_LENGTH),
+    ("c1d.wk", "kernel length", limits.MAX_KERNEL),
+)  # fmt: skip
 CONV1D_CONTROLS = Controls(
     (_N, _CIN, _KW, _COUT, stride_control("c1d.s", "s"), padding_control("c1d.p", "p"),
      dilation_control("c1d.d", "d"), _VN, _WK, stride_control("c1d.vs", "vs"),
@@ -80,14 +87,16 @@ def conv1d_defaults() -> dict:
 
 
 # --- Page 2: convolution in 2D (docs/lesson.md, section 2) ---------------------------------------
-_H = size_control("c2d.h", "input height (rows)", limits.MAX_HEIGHT)
-_W = size_control("c2d.w", "input width (columns)", limits.MAX_WIDTH)
-_C2IN = size_control("c2d.cin", "input channels", limits.MAX_CHANNELS)
-_KH2 = size_control("c2d.kh", "kernel height", limits.MAX_KERNEL)
-_KW2 = size_control("c2d.kw", "kernel width", limits.MAX_KERNEL)
-_C2OUT = size_control("c2d.cout", "output channels", limits.MAX_CHANNELS)
-_IKH = size_control("c2d.ikh", "kernel height", limits.MAX_IMAGE_KERNEL)
-_IKW = size_control("c2d.ikw", "kernel width", limits.MAX_IMAGE_KERNEL)
+_H, _W, _C2IN, _KH2, _KW2, _C2OUT, _IKH, _IKW = _sizes(
+    ("c2d.h", "input height (rows)", limits.MAX_HEIGHT),
+    ("c2d.w", "input width (columns)", limits.MAX_WIDTH),
+    ("c2d.cin", "input channels", limits.MAX_CHANNELS),
+    ("c2d.kh", "kernel height", limits.MAX_KERNEL),
+    ("c2d.kw", "kernel width", limits.MAX_KERNEL),
+    ("c2d.cout", "output channels", limits.MAX_CHANNELS),
+    ("c2d.ikh", "kernel height", limits.MAX_IMAGE_KERNEL),
+    ("c2d.ikw", "kernel width", limits.MAX_IMAGE_KERNEL),
+)  # fmt: skip
 _SOURCE = Control("c2d.src", None, "picture", "choice", "built-in",
                   options=("built-in", "upload your own"), widget="radio")  # fmt: skip
 CONV2D_CONTROLS = Controls(
@@ -118,9 +127,11 @@ def conv2d_defaults() -> dict:
 
 
 # --- Page 8, part 1: down-sampling a grid (docs/lesson.md, section 8) ----------------------------
-_GH = size_control("p8.h", "grid height (rows)", limits.MAX_HEIGHT)
-_GW = size_control("p8.w", "grid width (columns)", limits.MAX_WIDTH)
-_GC = size_control("p8.c", "channels (vector size)", limits.MAX_CHANNELS)
+_GH, _GW, _GC = _sizes(
+    ("p8.h", "grid height (rows)", limits.MAX_HEIGHT),
+    ("p8.w", "grid width (columns)", limits.MAX_WIDTH),
+    ("p8.c", "channels (vector size)", limits.MAX_CHANNELS),
+)  # fmt: skip
 GRID_CONTROLS = Controls(
     (_GH, _GW, _GC, size_control("p8.ky", "window height", limits.MAX_KERNEL, 2, "ky"),
      size_control("p8.kx", "window width", limits.MAX_KERNEL, 2, "kx"),

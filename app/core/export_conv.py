@@ -49,14 +49,8 @@ _CONV1D_NUMPY = '''
 
     import numpy as np
 
-    x = np.array(
-        $x,
-        dtype=float,
-    )  # ($shape_x)
-    kernel = np.array(
-        $kernel,
-        dtype=float,
-    )  # ($shape_k)
+    $x_numpy
+    $kernel_numpy
     stride = $stride
     dilation = $dilation
     # $note
@@ -82,14 +76,8 @@ _CONV1D_TORCH = '''
     import torch
     import torch.nn.functional as F
 
-    x = torch.tensor(
-        $x,
-        dtype=torch.float64,
-    )  # ($shape_x), channels last as on the page
-    kernel = torch.tensor(
-        $kernel,
-        dtype=torch.float64,
-    )  # ($shape_k), TensorFlow's layout
+    $x_torch
+    $kernel_torch
 
     # PyTorch is channels first: an input is (batch, channels, positions) and a weight
     # (out, in, taps). F.conv1d adds the same products (a cross-correlation, as TensorFlow).
@@ -103,6 +91,17 @@ _CONV1D_TORCH = '''
     $finish
     $result
 '''
+
+
+def definitions(name: str, values: Any, layout: str) -> dict[str, str]:
+    """A template's ``$<name>_numpy`` and ``$<name>_torch``: the array ``name`` assigned as a
+    literal, with its layout in a comment."""
+    literal = array(values, 4)
+    return {
+        f"{name}_numpy": f"{name} = np.array(\n    {literal},\n    dtype=float,\n)  # ({layout})",
+        f"{name}_torch": f"{name} = torch.tensor(\n    {literal},\n    dtype=torch.float64,\n)"
+        f"  # ({layout}), cnndemo's layout: channels last",
+    }
 
 
 def pad_values(padding: str, amounts: tuple[tuple[int, int], tuple[int, int]]) -> dict[str, str]:
@@ -128,9 +127,8 @@ def _conv1d(state: Mapping[str, Any], scalar: bool) -> tuple[str, str]:
         finish = "# output: one row per position, one column per output channel"
     before, after = pads(len(x), len(kernel), stride, padding, dilation)
     values = {
-        "tab": tab, "x": array(x, 4), "kernel": array(kernel, 4),
-        "shape_x": f"{x.shape[0]} positions, {x.shape[1]} channels",
-        "shape_k": f"{kernel.shape[0]} taps, {kernel.shape[1]} in, {kernel.shape[2]} out",
+        "tab": tab, **definitions("x", x, "{} positions, {} channels".format(*x.shape)),
+        **definitions("kernel", kernel, "{} taps, {} in, {} out".format(*kernel.shape)),
         "stride": whole(stride), "dilation": whole(dilation),
         "note": padding_note(padding, ((before, after),)), "before": whole(before),
         "after": whole(after), "result": RESULT, "finish": finish,
@@ -149,14 +147,8 @@ _CONV2D_NUMPY = '''
 
     import numpy as np
 
-    x = np.array(
-        $x,
-        dtype=float,
-    )  # ($shape_x)
-    kernel = np.array(
-        $kernel,
-        dtype=float,
-    )  # ($shape_k)
+    $x_numpy
+    $kernel_numpy
     stride_y, stride_x = $sy, $sx
     dilation = $dilation
     # $note
@@ -188,14 +180,8 @@ _CONV2D_TORCH = '''
     import torch
     import torch.nn.functional as F
 
-    x = torch.tensor(
-        $x,
-        dtype=torch.float64,
-    )  # ($shape_x), channels last as on the page
-    kernel = torch.tensor(
-        $kernel,
-        dtype=torch.float64,
-    )  # ($shape_k), TensorFlow's layout
+    $x_torch
+    $kernel_torch
 
     # PyTorch is channels first: an input is (batch, channels, rows, columns) and a weight
     # (out, in, kernel rows, kernel columns). F.conv2d adds the same products.
@@ -217,9 +203,8 @@ def _conv2d(state: Mapping[str, Any]) -> tuple[str, str]:
     amounts = (pads(x.shape[0], kernel.shape[0], state["sy"], state["p"], d),
             pads(x.shape[1], kernel.shape[1], state["sx"], state["p"], d))  # fmt: skip
     values = {
-        "x": array(x, 4), "kernel": array(kernel, 4),
-        "shape_x": "{} rows, {} columns, {} channels".format(*x.shape),
-        "shape_k": "{} x {} taps, {} in, {} out".format(*kernel.shape),
+        **definitions("x", x, "{} rows, {} columns, {} channels".format(*x.shape)),
+        **definitions("kernel", kernel, "{} x {} taps, {} in, {} out".format(*kernel.shape)),
         "sy": whole(state["sy"]), "sx": whole(state["sx"]), "dilation": whole(d),
         **pad_values(state["p"], amounts), "result": RESULT,
     }  # fmt: skip

@@ -12,8 +12,8 @@ import inspect
 from collections.abc import Mapping
 from typing import Any
 
-from app.core.export_conv import pad_values, pads
-from app.core.export_literals import array, fill, whole, word
+from app.core.export_conv import definitions, pad_values, pads
+from app.core.export_literals import fill, whole, word
 from app.core.page_outcomes import PICTURE_SIZE
 from app.core.pictures import builtin_picture
 
@@ -30,10 +30,7 @@ _PICTURE_NUMPY = '''
     $picture_source
 
     picture = builtin_picture($size)  # (rows, columns) greys
-    kernel = np.array(
-        $kernel,
-        dtype=float,
-    )  # (kernel rows, kernel columns)
+    $kernel_numpy
     stride = $stride
     # $note
     (top, bottom), (left, right) = ($top, $bottom), ($left, $right)
@@ -65,10 +62,7 @@ _PICTURE_TORCH = '''
     $picture_source
 
     picture = torch.tensor(builtin_picture($size))  # (rows, columns) greys, float64
-    kernel = torch.tensor(
-        $kernel,
-        dtype=torch.float64,
-    )  # (kernel rows, kernel columns)
+    $kernel_torch
 
     # PyTorch is channels first: (batch, channels, rows, columns), a weight (out, in, rows,
     # columns); one grey channel in, one feature map out.
@@ -96,7 +90,8 @@ def picture_scripts(state: Mapping[str, Any]) -> tuple[str, str]:
     relu = state["act"] == "relu"
     source = inspect.getsource(builtin_picture).rstrip()
     values = {
-        "picture_source": source, "size": whole(PICTURE_SIZE), "kernel": array(kernel, 4),
+        "picture_source": source, "size": whole(PICTURE_SIZE),
+        **definitions("kernel", kernel, "kernel rows, kernel columns"),
         "stride": whole(stride), **pad_values(state["ip"], amounts), "summary": _SUMMARY,
     }  # fmt: skip
     plain = "# no activation after the convolution"

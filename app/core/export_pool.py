@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.core.export_conv import RESULT, pad_values, pads
-from app.core.export_literals import array, fill, whole, word
+from app.core.export_conv import RESULT, definitions, pad_values, pads
+from app.core.export_literals import fill, whole, word
 from cnndemo.explain import POOL_KINDS
 
 _POOL_NUMPY = '''
@@ -25,10 +25,7 @@ _POOL_NUMPY = '''
 
     import numpy as np
 
-    x = np.array(
-        $x,
-        dtype=float,
-    )  # ($shape_x)
+    $x_numpy
     window_h, window_w = $ky, $kx
     stride_y, stride_x = $sy, $sx
     kind = $kind
@@ -58,10 +55,7 @@ _POOL_TORCH = '''
     import torch
     import torch.nn.functional as F
 
-    x = torch.tensor(
-        $x,
-        dtype=torch.float64,
-    )  # ($shape_x), channels last as on the page
+    $x_torch
     size, stride = ($ky, $kx), ($sy, $sx)
     kind = $kind
     # $note
@@ -88,7 +82,7 @@ def pool_scripts(state: Mapping[str, Any]) -> tuple[str, str]:
     amounts = (pads(x.shape[0], state["ky"], state["sy"], state["p"]),
             pads(x.shape[1], state["kx"], state["sx"], state["p"]))  # fmt: skip
     values = {
-        "x": array(x, 4), "shape_x": "{} rows, {} columns, {} channels".format(*x.shape),
+        **definitions("x", x, "{} rows, {} columns, {} channels".format(*x.shape)),
         "ky": whole(state["ky"]), "kx": whole(state["kx"]), "sy": whole(state["sy"]),
         "sx": whole(state["sx"]), "kind": word(state["k"], POOL_KINDS),
         **pad_values(state["p"], amounts), "result": RESULT,
