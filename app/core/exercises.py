@@ -3,7 +3,8 @@
 An ``Exercise`` names its page and tab (``app.core.page_setups``), says the task in words, and
 gives its starting setup as changes to the page's defaults (link fields, so it opens like a share
 link). ``locked`` fields are shown but must keep their starting values (the page disables
-them, the check refuses a changed one); ``hidden`` fields are not shown at all. The check reads
+them); ``hidden`` fields are not shown at all (they keep their values too). The check refuses a
+changed locked or hidden field. The check reads
 the page's ``Outcome`` (``app.core.page_outcomes``: the convolution's output or the trained
 run, from the engine) and, for a question, the learner's ``response`` (one of ``options``).
 Hints come one at a time; the worked answer (``answer`` changes, and ``response``) passes.
@@ -118,7 +119,8 @@ def check_exercise(
 ) -> CheckResult:
     """The exercise's verdict on the page's ``outcome`` (and ``response`` to a question).
 
-    A changed locked field fails whatever the rest says: the task is about the other controls.
+    A changed locked or hidden field fails whatever the rest says: the task is about the other
+    controls.
     """
     if outcome.page != exercise.page:
         return CheckResult(False, "This exercise is done on another page.")
@@ -126,7 +128,7 @@ def check_exercise(
         return CheckResult(False, "Open the exercise's tab: its check reads that tab's numbers.")
     setup, start = page_setup(exercise.page), starting_state(exercise)
     changed = [
-        setup.field_label(name) for name in exercise.locked
+        setup.field_label(name) for name in exercise.locked + exercise.hidden
         if name in outcome.state and not _same(outcome.state[name], start[name])
     ]  # fmt: skip
     if changed:

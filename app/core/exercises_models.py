@@ -92,6 +92,8 @@ def _dead_relu_check(outcome: Outcome, response: str | None) -> CheckResult:
 
 
 _ALL_RIGHT = menu(Check("all_right"))
+_TRAINING = ("lr", "mom", "opt", "init")
+"""The optimiser's settings: hidden in the seed tasks, where only the seed matters."""
 _AVG_SENTENCES = ("i don't", "don't hate", "hate it")
 _IMAGE_NAMES = tuple(display_name(data_mod.image_name(image)) for image in data_mod.IMAGES)
 _BLANK = 6
@@ -127,7 +129,7 @@ MODEL_EXERCISES: tuple[Exercise, ...] = (
         {"pool": "min"}, _ALL_RIGHT,
         ("Only the seed may change.", "Try the seeds 1, 2, 3 … in turn."),
         {"seed": 2}, "Seed 2 starts from weights where every sentence's weakest bigram differs.",
-        locked=locked_except("cnn1d-pooled", "seed"),
+        locked=locked_except("cnn1d-pooled", "seed", *_TRAINING), hidden=_TRAINING,
     ),
     Exercise(
         "cnn1d-flat-fast", "cnn1d-flat", None, "Learn in 100 epochs",
@@ -180,7 +182,7 @@ MODEL_EXERCISES: tuple[Exercise, ...] = (
         ("Only the seed may change: it picks the first weights.", "Try seed 1."),
         {"seed": 1}, "From seed 1's first weights the dense layer learns to read the blank "
         "image's positions apart from the lines'.",
-        locked=locked_except("cnn2d-flat", "seed"),
+        locked=locked_except("cnn2d-flat", "seed", *_TRAINING), hidden=_TRAINING,
     ),
     Exercise(
         "cnn2d-flat-tanh", "cnn2d-flat", None, "Error below 0.001",

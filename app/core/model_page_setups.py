@@ -16,8 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from app.core import limits
 from app.core.controls import Controls
 from app.core.conv_controls import size_control
@@ -148,8 +146,3 @@ def model_setup(page: str, state: Mapping[str, Any]) -> tuple[int, Data, dict[st
         hp["pool_size"] = [int(state["mpy"]), int(state["mpx"])]
         hp["pool_stride"] = [int(state["msy"]), int(state["msx"])]
     return spec.section, data, hp
-
-
-def data_input_size(data: Data) -> tuple[int, ...]:
-    """(length,) of the sentences or (height, width) of the images."""
-    return tuple(np.asarray(data.inputs).shape[1 : 2 if isinstance(data, data_mod.TextData) else 3])

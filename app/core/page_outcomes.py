@@ -58,11 +58,6 @@ class Outcome:
     run: Any = None
     error: str | None = None
 
-    @property
-    def hyperparameters(self) -> dict[str, Any]:
-        """The run's hyper-parameters (``model.hyperparameters``)."""
-        return dict(self.run.model.hyperparameters) if self.run is not None else {}
-
 
 def picture() -> np.ndarray:
     """Page 2's built-in picture, (64, 64) greys in 0..255."""

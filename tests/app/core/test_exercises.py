@@ -88,3 +88,10 @@ def test_declarations_are_checked() -> None:
         Exercise("x", "cnn2d-flat", None, "t", "task", {}, check, ("h",), {}, "e", options=("a",))
     assert "seed" not in locked_except("cnn2d-flat", "seed")
     assert "lr" in locked_except("cnn2d-flat", "seed")
+
+
+def test_a_changed_hidden_field_fails_too() -> None:
+    exercise = exercise_by_id("cnn2d-flat-seed-blank")
+    assert "lr" in exercise.hidden and "lr" not in exercise.locked
+    result = run(exercise, answer_state(exercise) | {"lr": 0.5})
+    assert not result.passed and "learning rate" in result.message
