@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app.core import markup
+from app.core.numbers import fixed
 from app.core.sentences import bigram_positions
 from app.core.training_jobs import TrainingRun
 from app.figures.training import weights_heatmap
@@ -66,7 +68,9 @@ def _positions_matter(run: TrainingRun) -> None:
             continue
         vector = run.final.window_vectors[bigram]
         for p in sorted(where):
-            rows.append(f"| `{bigram}` | {p} | {float(weights[p] @ vector):+.4f} |")
+            rows.append(
+                f"| {markup.cell(bigram)} | {p} | {fixed(weights[p] @ vector, sign=True)} |"
+            )
     if rows:
         st.markdown(
             "\n".join(["| bigram | position | adds to the logit |", "|---|---|---|", *rows])
@@ -114,7 +118,7 @@ def _compare(run: TrainingRun, text) -> None:
             tuple(sorted(hp.items())),
         )  # fmt: skip
     except ValueError as error:
-        st.error(f"The pooled model cannot train here: {error}")
+        st.error(f"The pooled model cannot train here: {markup.message(error)}")
         return
     st.dataframe(
         pd.DataFrame(
@@ -177,7 +181,7 @@ st.caption("One weight vector w_t per position t: the model knows where each big
 
 text, hp = cnn1d_text.sentences_and_model(CONTROLS)
 
-run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
+run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it", controls=CONTROLS)
 if run is not None:
     _results(run)
 cnn1d_text.model_files_and_link(CONTROLS, text, hp)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.core import limits
+from app.core import limits, markup
 from app.core.controls import Controls
 from app.core.conv_controls import size_control
 from app.core.hyperparameters import POOL, training_controls
@@ -95,7 +95,7 @@ def _explain_run(run: TrainingRun) -> None:
         )
     for group in groups:
         shown = ", ".join(
-            f"`{display_name(names[i])}` ({int(data.targets[i])})" for i in group.indices
+            f"{markup.code(display_name(names[i]))} ({int(data.targets[i])})" for i in group.indices
         )
         lines.append(
             f"These {len(group.indices)} images reach the dense layer with almost the same "
@@ -222,7 +222,8 @@ def model_part() -> None:
         build_model(SECTION, input_size=image_set.size, **hp)
     except ValueError as error:
         st.error(
-            f"This model cannot take {image_set.size[0]}x{image_set.size[1]} images: {error}. "
+            f"This model cannot take {image_set.size[0]}x{image_set.size[1]} images: "
+            f"{markup.message(error)}. "
             "Pick a smaller pooling window or stride."
         )
         usable = None
@@ -230,7 +231,9 @@ def model_part() -> None:
         usable = data
     show_ledger(downsampled_model_ledger(len(image_set), image_set.size, hp))
 
-    run = training_panel(MODEL, SECTION, usable, hp, heading="Train the down-sampled CNN")
+    run = training_panel(
+        MODEL, SECTION, usable, hp, heading="Train the down-sampled CNN", controls=HYPERPARAMETERS
+    )
     with images_box:
         fresh = run is not None and not run.stale
         image_set_editor.image_set_section(

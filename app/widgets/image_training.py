@@ -17,16 +17,18 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.core import ledger, limits
+from app.core import ledger, limits, markup
 from app.core.hyperparameters import TrainingControls
 from app.core.image_analysis import display_name
 from app.core.image_sets import ImageSet, Rows, image_from_array, set_from_link
 from app.core.model_ledgers import model_ledger
+from app.core.numbers import fixed
 from app.core.share import Schema
 from app.core.training_links import image_page_schema, image_page_state
 from app.figures.images import image_figure, image_set_figure, region_vectors_animation
@@ -101,7 +103,7 @@ def images_and_training(
 
     st.subheader("Hyper-parameters")
     hp = hyperparameter_controls(controls)
-    run = training_panel(prefix, section, data, hp)
+    run = training_panel(prefix, section, data, hp, controls=controls)
 
     with cards:
         fresh = run is not None and not run.stale
@@ -119,7 +121,7 @@ def image_data_or_error(value: ImageSet) -> data_mod.ImageData | None:
     try:
         return data_mod.image_data(value.images, value.labels)
     except ValueError as error:
-        st.error(f"These images cannot be used for training: {error}")
+        st.error(f"These images cannot be used for training: {markup.message(error)}")
         return None
 
 
@@ -135,7 +137,7 @@ def ledger_part(section: int, size: tuple[int, int], hyperparameters: dict) -> N
     try:
         rows = _ledger_rows(section, tuple(size), json.dumps(hp, sort_keys=True))
     except ValueError as error:
-        st.error(f"This model cannot be built: {error}")
+        st.error(f"This model cannot be built: {markup.message(error)}")
         return
     (kh, kw), (sy, sx), padding = hp["kernel_size"], hp["conv_stride"], hp["padding"]
     formulas = [
@@ -196,7 +198,8 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
         st.markdown(
             f"**Wrong ({len(wrong)}):** "
             + ", ".join(
-                f"`{display_name(names[i])}` (label {int(targets[i])}, p = {probabilities[i]:.3f})"
+                f"{markup.code(display_name(names[i]))} (label {int(targets[i])}, "
+                f"p = {fixed(probabilities[i], 3)})"
                 for i in wrong
             )
         )
@@ -250,10 +253,12 @@ def classify_part(run, pad_prefix: str, set_prefix: str, *, pooled: bool) -> Non
             try:
                 p = float(run.model.predict_proba([list(rows)])[0])
             except ValueError as error:
-                st.warning(f"The trained model cannot take this image: {error}")
+                st.warning(f"The trained model cannot take this image: {markup.message(error)}")
             else:
                 verdict = "a line (label 1)" if p > 0.5 else "not a line (label 0)"
-                st.metric("P(label 1)", f"{p:.4f}")
+                if not math.isfinite(p):
+                    verdict = "nothing: its training diverged"
+                st.metric("P(label 1)", fixed(p))
                 st.markdown(f"The trained model says **{verdict}**.")
                 if run.stale:
                     st.caption("(The model of the last run, trained on an earlier setup.)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import streamlit as st
@@ -41,6 +42,12 @@ def texts(at: AppTest) -> str:
     """Every piece of text the page shows (markdown, headings, captions, errors, warnings)."""
     kinds = ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info")
     return "\n".join(str(el.value) for kind in kinds for el in at.get(kind))
+
+
+def visible(markdown: str) -> str:
+    """``markdown`` as the reader sees it, for the text's words: backslash escapes removed
+    (learner, link and file text is escaped by app.core.markup, "don\\'t" reads "don't")."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
 def table_key(at: AppTest, name: str, table: int = 0) -> str:

@@ -46,3 +46,18 @@ def test_long_text_is_cut_and_plain_keeps_words():
     assert markup.text("i don't like it") == "i don\\'t like it"
     assert markup.code("i like it <PAD>") == "`i like it <PAD>`"
     assert markup.code("`tick`") == "`` `tick` ``"
+
+
+@pytest.mark.parametrize("value", [*HOSTILE, "a|b", "a\\|**PWN**", "a\\\\|b"])
+def test_table_cells_hold_no_pipe_that_ends_the_cell(value):
+    row = f"| {markup.cell(value)} | next |"
+    # GFM splits a row at a pipe preceded by an even number of backslashes (none escaping it).
+    separators = re.findall(r"(?<!\\)(?:\\\\)*\|", row)
+    assert len(separators) == 3, row
+
+
+def test_messages_are_escaped_whole_with_room_for_a_sentence():
+    error = "unknown word '**PWN**' in '[a](http://e.vil)'; the model only knows " + "w " * 300
+    shown = markup.message(error)
+    assert "\\*\\*PWN\\*\\*" in shown and "\\[a\\]\\(http" in shown
+    assert len(shown) > 300 and shown.endswith("…")
