@@ -272,7 +272,7 @@ def _results(prefix: str, fp: str, controls: TrainingControls | None) -> None:
     wrong = run.wrong()
     if run.source == "loaded":
         what = (
-            f"Loaded model **{markup.text(run.file_name, 80)}**, evaluated on the data above "
+            f"Loaded model {markup.code(run.file_name, 80)}, evaluated on the data above "
             "(no training)."
         )
     elif run.stopped:

@@ -50,6 +50,52 @@ def visible(markdown: str) -> str:
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
+MARKER = "PWN"
+"""What every hostile test string holds, so its echo can be found on the page."""
+
+_TEXT_KINDS = ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info",
+               "success")  # fmt: skip
+_WIDGET_KINDS = ("button", "text_input", "number_input", "selectbox", "radio", "toggle", "metric",
+                 "slider", "checkbox", "file_uploader", "expander", "tab", "download_button")  # fmt: skip
+# What Markdown, GFM and KaTeX read as syntax around a word: emphasis, strikethrough, links,
+# formulas, HTML and autolinks, code spans.
+_SYNTAX = set("*_~[]$<>`")
+
+
+def markdown_sources(at: AppTest) -> list[str]:
+    """The Markdown source of everything the page renders as Markdown: text elements, alerts,
+    and the labels and help texts of widgets and metrics."""
+    sources = [str(el.value) for kind in _TEXT_KINDS for el in at.get(kind)]
+    for kind in _WIDGET_KINDS:
+        for el in at.get(kind):
+            sources += [v for v in (getattr(el, "label", None), getattr(el, "help", None))
+                        if isinstance(v, str)]  # fmt: skip
+    return sources
+
+
+def live_syntax(source: str, marker: str = MARKER) -> list[str]:
+    """Words holding ``marker`` with a Markdown syntax character no backslash escapes, outside
+    code spans (where nothing is interpreted): each would render as live markup."""
+    outside = re.sub(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", " ", source)
+    live = []
+    for word in re.findall(rf"\S*{marker}\S*", outside):
+        plain = re.sub(r"\\.", "", word)  # drop escaped characters (and escaped backslashes)
+        if _SYNTAX & set(plain):
+            live.append(word)
+    return live
+
+
+def assert_no_live_markup(at: AppTest, shown: int = 1) -> list[str]:
+    """Check that at least ``shown`` Markdown sources echo the marker, none of them live;
+    returns the sources that echo it."""
+    assert not at.exception, [e.value for e in at.exception]
+    echoes = [s for s in markdown_sources(at) if MARKER in s]
+    assert len(echoes) >= shown, markdown_sources(at)
+    for source in echoes:
+        assert not live_syntax(source), source
+    return echoes
+
+
 def table_key(at: AppTest, name: str, table: int = 0) -> str:
     """Widget key of table ``table`` of the tensor editor ``name`` as it is now drawn."""
     from app.widgets.tensor_editor import editor_key
