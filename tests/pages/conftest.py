@@ -109,6 +109,32 @@ def edit_cells(at: AppTest, key: str, edits: dict[int, dict[str, object]]) -> Ap
     return at.run()
 
 
+DIVERGING = {"optimizer": "sgd", "activation": "relu", "learning_rate": 10.0, "momentum": 0.99,
+             "init_scale": 2.0}  # fmt: skip
+"""Settings every control allows that make a training run blow up (issue of the review: the
+text pages end in NaN, the image pages bounce)."""
+
+
+def set_controls(at: AppTest, prefix: str, values: dict[str, object]) -> AppTest:
+    """Set hyper-parameter controls of training panel ``prefix`` through their widgets; rerun."""
+    from app.widgets.training_controls import hp_key
+
+    for name, value in values.items():
+        key = hp_key(prefix, name)
+        widget = next(
+            w for kind in ("number_input", "selectbox", "radio") for w in at.get(kind)
+            if w.key == key
+        )  # fmt: skip
+        widget.set_value(value)
+    return at.run()
+
+
+def findings(at: AppTest) -> list[str]:
+    """The training panel's findings as the reader sees them (title first)."""
+    alerts = [*at.error, *at.warning]
+    return [visible(a.value) for a in alerts if a.icon == ":material/troubleshoot:"]
+
+
 def click_train(at: AppTest, prefix: str) -> AppTest:
     """Click the Train button of the training panel with key prefix ``prefix`` and rerun."""
     return at.button(key=panel_key(prefix, "train")).click().run()
