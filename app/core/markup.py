@@ -7,7 +7,8 @@ plain text: a sentence ``[PWN](http://e.vil)`` must not become a live link, ``**
 ``$PWN$`` not a formula, ``__init__`` not italic. Two ways, one helper each:
 
 - :func:`text` escapes every character Markdown (or KaTeX) could read as syntax, so the text
-  reads exactly as typed inside running prose;
+  reads exactly as typed inside running prose (a bare address gets an invisible word joiner:
+  GFM links ``http://…`` and ``www.…`` whatever their escapes);
 - :func:`code` puts it in an inline code span (monospace, nothing inside is interpreted), with
   a fence longer than any run of backticks in the text; :func:`cell` does the same for a cell of
   a Markdown table, where even a code span ends at an unescaped ``|``.
@@ -26,13 +27,18 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MESSAGE_LIMIT", "cell", "code", "message", "plain", "text"]
+__all__ = ["MESSAGE_LIMIT", "WORD_JOINER", "cell", "code", "message", "plain", "text"]
 
 # Every ASCII punctuation character CommonMark lets a backslash escape, plus nothing else:
 # escaping a letter or digit would show the backslash.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:\"'=^@%;,/?])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
+# GFM makes links of bare addresses (http://…, www.…, mailto:…, a@b.c) after escapes are
+# resolved, so a backslash cannot stop it; an invisible word joiner after the colon, the "www"
+# or the "@" breaks the pattern and reads the same.
+_AUTOLINK = re.compile(r"[:@]|(?i:www)(?=\.)")
+WORD_JOINER = "\u2060"
 _PIPE = re.compile(r"(\\*)\|")
 
 MESSAGE_LIMIT = 400
@@ -47,8 +53,10 @@ def plain(value: object, limit: int = 200) -> str:
 
 
 def text(value: object, limit: int = 200) -> str:
-    """``value`` escaped for Markdown prose: every syntax character shown literally."""
-    return _SPECIAL.sub(r"\\\1", plain(value, limit))
+    """``value`` escaped for Markdown prose: every syntax character shown literally, and no
+    address or e-mail that GFM would turn into a link by itself."""
+    line = _AUTOLINK.sub(lambda m: m.group() + WORD_JOINER, plain(value, limit))
+    return _SPECIAL.sub(r"\\\1", line)
 
 
 def code(value: object, limit: int = 200) -> str:

@@ -9,6 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from app.core import markup
 from app.core.navigation import ROOT
 from app.core.training_jobs import TrainingRun
 from app.widgets.training_panel import panel_key
@@ -45,9 +46,9 @@ def texts(at: AppTest) -> str:
 
 
 def visible(markdown: str) -> str:
-    """``markdown`` as the reader sees it, for the text's words: backslash escapes removed
-    (learner, link and file text is escaped by app.core.markup, "don\\'t" reads "don't")."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    """``markdown`` as the reader sees it, for the text's words: backslash escapes and the
+    invisible word joiners of app.core.markup removed ("don\\'t" reads "don't")."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(markup.WORD_JOINER, "")
 
 
 MARKER = "PWN"
@@ -60,6 +61,8 @@ _WIDGET_KINDS = ("button", "text_input", "number_input", "selectbox", "radio", "
 # What Markdown, GFM and KaTeX read as syntax around a word: emphasis, strikethrough, links,
 # formulas, HTML and autolinks, code spans.
 _SYNTAX = set("*_~[]$<>`")
+# Bare addresses GFM turns into links (remark-gfm's autolink literal patterns).
+_AUTOLINK = re.compile(r"(?i)https?://|www\.|mailto:\w|[-.+\w]+@[-\w]+(?:\.[-\w]+)+")
 
 
 def markdown_sources(at: AppTest) -> list[str]:
@@ -80,7 +83,8 @@ def live_syntax(source: str, marker: str = MARKER) -> list[str]:
     live = []
     for word in re.findall(rf"\S*{marker}\S*", outside):
         plain = re.sub(r"\\.", "", word)  # drop escaped characters (and escaped backslashes)
-        if _SYNTAX & set(plain):
+        resolved = re.sub(r"\\(.)", r"\1", word)  # GFM links bare addresses in this
+        if _SYNTAX & set(plain) or _AUTOLINK.search(resolved):
             live.append(word)
     return live
 

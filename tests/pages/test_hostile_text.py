@@ -42,12 +42,14 @@ VALID_PAGE_1 = {"x": "2x2_1_2_3_4", "k": "1x3x1_1_1_1", "s": "1", "p": "valid", 
 def test_the_checker_finds_live_markup():
     assert live_syntax(f"got {LINK}") and live_syntax("**PWN**") and live_syntax("$PWN$")
     assert not live_syntax("got “\\_\\_PWN\\_\\_”") and not live_syntax("`**PWN**`")
+    assert live_syntax("got www\\.PWN\\.com") and live_syntax("a\\@PWN\\.com")
 
 
 @pytest.mark.parametrize(
     ("field", "value", "echo"),
     [("p", "__PWN__", "__PWN__"), ("vp", "~~PWN~~", "~~PWN~~"), ("p", LINK, LINK),
-     ("s", "$PWN$", "$PWN$"), ("x", "2x2_1_**PWN**_3_4", "**PWN**")],
+     ("s", "$PWN$", "$PWN$"), ("x", "2x2_1_**PWN**_3_4", "**PWN**"),
+     ("vp", "www.PWN.com", "www.PWN.com"), ("p", "a@PWN.com", "a@PWN.com")],
 )  # fmt: skip
 def test_page_1_link_values_are_quoted_as_plain_text(field, value, echo):
     at = open_page(PAGE_1, {**VALID_PAGE_1, field: value})

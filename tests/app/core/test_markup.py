@@ -61,3 +61,16 @@ def test_messages_are_escaped_whole_with_room_for_a_sentence():
     shown = markup.message(error)
     assert "\\*\\*PWN\\*\\*" in shown and "\\[a\\]\\(http" in shown
     assert len(shown) > 300 and shown.endswith("…")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["http://e.vil", "HTTPS://e.vil/x", "www.e.vil", "WWW.e.vil", "a@e.vil", "mailto:a@e.vil"],
+)
+def test_bare_addresses_do_not_become_links(value):
+    # GFM links bare addresses in the text left once escapes are resolved (remark-gfm's
+    # autolink literal patterns), so the escapes alone do not stop it.
+    resolved = re.sub(r"\\(.)", r"\1", markup.text(f"see {value} now"))
+    assert not re.search(r"(?i)https?://|www\.|mailto:\w", resolved)
+    assert not re.search(r"[-.+\w]+@[-\w]+(?:\.[-\w]+)+", resolved)
+    assert resolved.replace(markup.WORD_JOINER, "") == f"see {value} now"
