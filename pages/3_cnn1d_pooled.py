@@ -10,6 +10,7 @@ from app.core.sentences import same_vector_clash, winners
 from app.core.training_jobs import TrainingRun
 from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
+from app.widgets.number_tables import number_table
 from app.widgets.training_panel import training_panel
 
 reroute_deep_link()
@@ -87,18 +88,18 @@ def _results(run: TrainingRun, pool: str) -> None:
     a, b, c = st.columns(3)
     with a:
         st.markdown("**Bigram vectors** (conv + sigmoid)")
-        st.dataframe(
+        number_table(
             cnn1d_text.vector_table(run.final.window_vectors, None, "bigram"), hide_index=True
         )
     with b:
         st.markdown(f"**Sentence vectors** ({pool} pooled)")
-        st.dataframe(
+        number_table(
             cnn1d_text.vector_table(run.final.example_vectors, run.data.names, "sentence"),
             hide_index=True,
         )
     with c:
         st.markdown("**Predictions**")
-        st.dataframe(cnn1d_text.probability_table(run), hide_index=True)
+        number_table(cnn1d_text.probability_table(run), hide_index=True)
     cnn1d_text.predictions_list(run)
     _explain_pooling(run, run.hyperparameters["pool"])
     _try_sentence(run)

@@ -14,6 +14,7 @@ from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
 from app.widgets.cached_figures import run_figure
+from app.widgets.number_tables import number_table
 from app.widgets.training_panel import training_panel
 from cnndemo.explain import axis
 from cnndemo.train import train_section
@@ -120,7 +121,7 @@ def _compare(run: TrainingRun, text) -> None:
     except ValueError as error:
         st.error(f"The pooled model cannot train here: {markup.message(error)}")
         return
-    st.dataframe(
+    number_table(
         pd.DataFrame(
             {
                 "sentence": list(run.data.names),
@@ -149,17 +150,17 @@ def _results(run: TrainingRun) -> None:
     a, b = st.columns([2, 3])
     with a:
         st.markdown("**Bigram vectors** (conv + activation)")
-        st.dataframe(
+        number_table(
             cnn1d_text.vector_table(run.final.window_vectors, None, "bigram"), hide_index=True
         )
     with b:
         st.markdown("**Sentence vectors** (flattened: position 0's channels, then position 1's…)")
-        st.dataframe(
+        number_table(
             cnn1d_text.vector_table(run.final.example_vectors, run.data.names, "sentence"),
             hide_index=True,
         )
     st.markdown("**Predictions**")
-    st.dataframe(cnn1d_text.probability_table(run), hide_index=True)
+    number_table(cnn1d_text.probability_table(run), hide_index=True)
     cnn1d_text.predictions_list(run)
     _positions_matter(run)
     _fixed_length(run)

@@ -16,6 +16,7 @@ from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
 from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
+from app.widgets.number_tables import number_table
 from cnndemo.train import train_section
 
 reroute_deep_link()
@@ -67,7 +68,7 @@ def _compare_part(run: TrainingRun) -> None:
     for name, wrong in (("Pooled", wrong_pooled), ("Flattened", wrong_flat)):
         text = ", ".join(map(markup.code, wrong)) if wrong else "none"
         st.markdown(f"**{name} gets wrong:** {text}")
-    st.dataframe(pd.DataFrame(rows).round(4), hide_index=True)
+    number_table(pd.DataFrame(rows).round(4), hide_index=True)
     st.markdown(
         "The flattened model keeps *where* each region was: its dense layer has one weight per "
         "position and channel, so the blank image's four `0000` windows no longer have to look "

@@ -37,6 +37,7 @@ from app.widgets.draw_pad import draw_pad, pad_image, set_pad_image
 from app.widgets.image_set_editor import image_set, image_set_section, init_image_set, set_image_set
 from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
+from app.widgets.number_tables import number_table
 from app.widgets.share_box import link_warning, restore_from_link, share_link
 from app.widgets.training_controls import hyperparameter_controls
 from app.widgets.training_panel import training_panel
@@ -206,7 +207,7 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
     else:
         st.markdown("**Every image is on the right side of 0.5.**")
     with st.expander("All probabilities as a table"):
-        st.dataframe(
+        number_table(
             pd.DataFrame(
                 {
                     "image (· = blank)": [display_name(n) for n in names],
