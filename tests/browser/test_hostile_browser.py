@@ -14,7 +14,6 @@ padding caption), "Try a sentence" after training, and a model file upload (a ho
 from __future__ import annotations
 
 import json
-import os
 import re
 from urllib.parse import quote
 
@@ -26,18 +25,11 @@ from app.core.training_links import text_page_schema, text_page_state
 from cnndemo import data as data_mod
 from cnndemo import persist
 from cnndemo.models import build_model, default_hyperparameters
-from devtools.live import CHROMIUM, launch_chromium, streamlit_server, wait_for_rerun
+from devtools.live import wait_for_rerun
+from tests.browser.conftest import playwright_or_skip
 
 pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytest.skip(
-        f"{CHROMIUM} not installed (see README: apt-get install chromium)", allow_module_level=True
-    )
-
-sync_api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else None
-if sync_api is None:
-    import playwright.sync_api as sync_api
+sync_api = playwright_or_skip()
 
 LINK = "[PWN](http://e.vil)"
 PAGE_1 = {"x": "2x2_1_2_3_4", "k": "1x3x1_1_1_1", "s": "1", "p": "valid", "d": "1",
@@ -57,20 +49,6 @@ LIVE_MARKUP = """(marker) => {
 SHOWN_TEXT = (
     """() => (document.querySelector('[data-testid="stMain"]') || document.body).innerText"""
 )
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as live:
-        yield live.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -11,19 +11,10 @@ import pytest
 from app.core.share import encode
 from app.core.training_links import text_page_schema, text_page_state
 from app.widgets.training_controls import hp_key
-from app.widgets.training_panel import panel_key
 from cnndemo.models import default_hyperparameters
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
-from tests.pages.conftest import (
-    DIVERGING,
-    click_train,
-    findings,
-    open_page,
-    set_controls,
-    shown_probabilities,
-    texts,
-)
+from tests.pages.conftest import click_train, open_page, shown_probabilities, texts
 
 PATH = "pages/4_cnn1d_flat.py"
 P = "s4"
@@ -122,16 +113,3 @@ def test_rerun_after_a_widget_change_is_fast(trained):
         times.append(time.perf_counter() - start)
     assert not at.exception
     assert np.median(times) < 0.5, times
-
-
-def test_a_nan_run_is_explained_and_the_tutorials_settings_restore_the_tutorials_run():
-    at = click_train(set_controls(open_page(PATH), P, DIVERGING), P)
-    assert {m.label: m.value for m in at.metric}["final error"] == "not a number"
-    (finding,) = findings(at)
-    assert "Training diverged" in finding and "NaN or infinite" in finding
-    at.button(key=panel_key(P, "remedy.0.1")).click().run()
-    words = at.success[0].value
-    assert "learning rate = 1" in words and "activation after the conv = sigmoid" in words
-    click_train(at, P)
-    assert shown_probabilities(at, P) == [p["probability"] for p in run_section(4)["predictions"]]
-    assert not findings(at)

@@ -12,17 +12,8 @@ import pytest
 from app.core.image_sets import tutorial_set
 from app.widgets.image_set_editor import label_key
 from app.widgets.training_controls import hp_key
-from app.widgets.training_panel import panel_key
 from cnndemo.sections import run_section
-from tests.pages.conftest import (
-    DIVERGING,
-    click_train,
-    findings,
-    open_page,
-    set_controls,
-    texts,
-    trained_run,
-)
+from tests.pages.conftest import open_page, texts, trained_run
 
 PAGE = "pages/6_cnn2d_flat.py"
 P, IMAGES, PAD = "s6", "s6.images", "s6.pad"
@@ -105,16 +96,3 @@ def test_share_link_round_trip():
     assert not again.exception and not again.warning
     assert again.session_state[IMAGES + ".set"].labels[6] == 1
     assert again.number_input(key=hp_key(P, "channels")).value == 3
-
-
-def test_a_bouncing_error_is_explained_with_smaller_steps_offered():
-    bouncing = {k: v for k, v in DIVERGING.items() if k != "optimizer"}  # with momentum
-    at = set_controls(open_page(PAGE), P, bouncing)
-    run = trained_run(at, P)
-    assert run.errors[-1] > 1.0 and np.all(np.isfinite(run.errors))
-    (finding,) = findings(at)
-    assert finding.startswith("**The error is not settling.**")
-    assert "worse than answering 0.5 for everything" in finding and "overshoot" in finding
-    at.button(key=panel_key(P, "remedy.0.0")).click().run()
-    assert at.number_input(key=hp_key(P, "learning_rate")).value == 1.0
-    assert not findings(click_train(at, P))
