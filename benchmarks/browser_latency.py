@@ -129,8 +129,7 @@ def page_samples(browser, base: str, route: str, samples: int) -> tuple[list, li
         page.on("websocket", lambda ws, f=frames: ws.on("framereceived", f.add))
         loads.append(measure(page, frames, lambda p=page: p.goto(f"{base}/{route}")))
         if update is not None:
-            label, value = update
-            updates.append(measure(page, frames, lambda p=page: change(p, label, value)))
+            updates.append(measure(page, frames, lambda p=page: change(p, *update)))
         page.close()
     return loads, updates
 
