@@ -1,8 +1,9 @@
 """Tables of a run's numbers on screen, with a diverged run's NaN and infinities in words.
 
-``st.dataframe`` shows a NaN as "None", which tells a learner nothing. A table that holds a
-number that is not finite is drawn through a pandas Styler writing its decimal cells as
-``app.core.numbers.fixed`` does ("not a number", "infinite"); the data stay numbers.
+``st.dataframe`` shows a NaN as "None" (a pandas Styler's display text does not reach such a
+cell either), which tells a learner nothing. In a table that holds a number that is not
+finite, the decimal columns are written as ``app.core.numbers.fixed`` writes them ("0.5000",
+"not a number", "infinite"); other tables are drawn as they are.
 """
 
 from __future__ import annotations
@@ -22,4 +23,7 @@ def number_table(frame: pd.DataFrame, **options: Any) -> None:
     if np.isfinite(frame[decimals].to_numpy(dtype=np.float64)).all():
         st.dataframe(frame, **options)
         return
-    st.dataframe(frame.style.format(fixed, subset=decimals), **options)
+    shown = frame.copy()
+    for column in decimals:
+        shown[column] = [fixed(value) for value in frame[column]]
+    st.dataframe(shown, **options)
