@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.core.export_literals import array, fill, whole, word
+from app.core.export_literals import array, fill, plural, whole, word
 from cnndemo import ops
 from cnndemo.explain import PADDINGS
 
@@ -29,18 +29,17 @@ def pads(n: int, k: int, stride: int, padding: str, dilation: int = 1) -> tuple[
 
 
 def padding_note(padding: str, amounts: tuple[tuple[int, int], ...]) -> str:
-    """One comment line saying how the input is padded."""
+    """One comment line saying how the input is padded (one axis, or rows then columns)."""
     if padding == "valid":
         return "VALID padding: no zeros added; only whole windows give an output."
-    words = ", ".join(f"{before} before and {after} after" for before, after in amounts)
-    return (
-        f"SAME padding (TensorFlow's rule): zeros added, {words} (per axis); an odd extra zero "
-        "goes at the end."
-    )
+    axes = ("",) if len(amounts) == 1 else ("rows ", "columns ")
+    words = "; ".join(f"{axis}{before} before, {after} after"
+                      for axis, (before, after) in zip(axes, amounts, strict=True))  # fmt: skip
+    return f"SAME padding (TensorFlow's rule), zeros {words}: an odd one goes at the end."
 
 
 _CONV1D_NUMPY = '''
-    """Convolution in 1D (cnndemo, section 1, $tab), as a NumPy script.
+    """Convolution in 1D (cnndemo, section 1, sequences of vectors), as a NumPy script.
 
     Layout (TensorFlow's, channels last): the input x is (positions, channels) and the kernel
     (taps, input channels, output channels). Output position t adds, over taps j and input
@@ -66,12 +65,12 @@ _CONV1D_NUMPY = '''
         first = j * dilation
         rows = x_padded[first : first + stride * (out_length - 1) + 1 : stride]  # (out_length, in)
         output += rows @ kernel[j]  # (out_length, in) @ (in, out)
-    $finish
+    # output: one row per position, one column per output channel
     $result
 '''
 
 _CONV1D_TORCH = '''
-    """Convolution in 1D (cnndemo, section 1, $tab), as a PyTorch script."""
+    """Convolution in 1D (cnndemo, section 1, sequences of vectors), as a PyTorch script."""
 
     import torch
     import torch.nn.functional as F
@@ -88,7 +87,6 @@ _CONV1D_TORCH = '''
     x_torch = F.pad(x_torch, ($before, $after))
     y = F.conv1d(x_torch, weight, stride=$stride, dilation=$dilation)  # (1, out, positions)
     output = y[0].T  # back to channels last: (positions, out)
-    $finish
     $result
 '''
 
@@ -104,6 +102,12 @@ def definitions(name: str, values: Any, layout: str) -> dict[str, str]:
     }
 
 
+def grid_words(shape: tuple[int, int, int]) -> str:
+    """``5 rows, 4 columns, 3 channels``."""
+    rows, columns, channels = shape
+    return f"{plural(rows, 'row')}, {plural(columns, 'column')}, {plural(channels, 'channel')}"
+
+
 def pad_values(padding: str, amounts: tuple[tuple[int, int], tuple[int, int]]) -> dict[str, str]:
     """A 2D template's ``$note``, ``$top``, ``$bottom``, ``$left`` and ``$right``."""
     (top, bottom), (left, right) = amounts
@@ -114,26 +118,68 @@ def pad_values(padding: str, amounts: tuple[tuple[int, int], tuple[int, int]]) -
 RESULT = 'print("output shape:", tuple(output.shape))\nprint("output =", output.tolist())'
 
 
-def _conv1d(state: Mapping[str, Any], scalar: bool) -> tuple[str, str]:
-    if scalar:
-        x, kernel = state["v"][:, None], state["w"][:, None, None]
-        stride, padding, dilation = state["vs"], state["vp"], 1
-        tab = "the scalar case, written with one channel in and out"
-        finish = "output = output[:, 0]  # one channel out: plain numbers, as on the page"
-    else:
-        x, kernel = state["x"], state["k"]
-        stride, padding, dilation = state["s"], state["p"], state["d"]
-        tab = "sequences of vectors"
-        finish = "# output: one row per position, one column per output channel"
+def _conv1d(state: Mapping[str, Any]) -> tuple[str, str]:
+    x, kernel = state["x"], state["k"]
+    stride, padding, dilation = state["s"], state["p"], state["d"]
     before, after = pads(len(x), len(kernel), stride, padding, dilation)
+    (n, c_in), c_out = x.shape, kernel.shape[2]
     values = {
-        "tab": tab, **definitions("x", x, "{} positions, {} channels".format(*x.shape)),
-        **definitions("kernel", kernel, "{} taps, {} in, {} out".format(*kernel.shape)),
+        **definitions("x", x, f"{plural(n, 'position')}, {plural(c_in, 'channel')}"),
+        **definitions("kernel", kernel, f"{plural(len(kernel), 'tap')}, {c_in} in, {c_out} out"),
         "stride": whole(stride), "dilation": whole(dilation),
         "note": padding_note(padding, ((before, after),)), "before": whole(before),
-        "after": whole(after), "result": RESULT, "finish": finish,
+        "after": whole(after), "result": RESULT,
     }  # fmt: skip
     return fill(_CONV1D_NUMPY, **values), fill(_CONV1D_TORCH, **values)
+
+
+_SCALAR_NUMPY = '''
+    """Convolution in 1D, the scalar case (cnndemo, section 1), as a NumPy script.
+
+    One channel in and one out: the input is a list of numbers, the kernel a short list of
+    weights. Output t is the weighted sum of v_padded[t * stride + j] * w[j] over the taps j.
+    """
+
+    import numpy as np
+
+    v = np.array($v, dtype=float)  # the input numbers
+    w = np.array($w, dtype=float)  # the kernel's weights
+    stride = $stride
+    # $note
+    v_padded = np.pad(v, ($before, $after))
+
+    out_length = (len(v_padded) - len(w)) // stride + 1
+    output = np.array([v_padded[t * stride : t * stride + len(w)] @ w for t in range(out_length)])
+    $result
+'''
+
+_SCALAR_TORCH = '''
+    """Convolution in 1D, the scalar case (cnndemo, section 1), as a PyTorch script."""
+
+    import torch
+    import torch.nn.functional as F
+
+    v = torch.tensor($v, dtype=torch.float64)  # the input numbers
+    w = torch.tensor($w, dtype=torch.float64)  # the kernel's weights
+
+    # PyTorch is channels first: an input is (batch, channels, positions), a weight
+    # (out, in, taps); here one of each.
+    # $note
+    v_torch = F.pad(v[None, None], ($before, $after))
+    output = F.conv1d(v_torch, w[None, None], stride=$stride)[0, 0]
+    $result
+'''
+
+
+def _scalar(state: Mapping[str, Any]) -> tuple[str, str]:
+    v, w = state["v"], state["w"]
+    before, after = pads(len(v), len(w), state["vs"], state["vp"])
+    values = {
+        "v": array(v, 13), "w": array(w, 13), "stride": whole(state["vs"]),
+        "note": padding_note(state["vp"], ((before, after),)), "before": whole(before),
+        "after": whole(after), "result": RESULT,
+    }  # fmt: skip
+    return fill(_SCALAR_NUMPY, **values), fill(_SCALAR_TORCH, **values)
 
 
 _CONV2D_NUMPY = '''
@@ -203,7 +249,7 @@ def _conv2d(state: Mapping[str, Any]) -> tuple[str, str]:
     amounts = (pads(x.shape[0], kernel.shape[0], state["sy"], state["p"], d),
             pads(x.shape[1], kernel.shape[1], state["sx"], state["p"], d))  # fmt: skip
     values = {
-        **definitions("x", x, "{} rows, {} columns, {} channels".format(*x.shape)),
+        **definitions("x", x, grid_words(x.shape)),
         **definitions("kernel", kernel, "{} x {} taps, {} in, {} out".format(*kernel.shape)),
         "sy": whole(state["sy"]), "sx": whole(state["sx"]), "dilation": whole(d),
         **pad_values(state["p"], amounts), "result": RESULT,
@@ -219,8 +265,10 @@ def conv_scripts(kind: str, state: Mapping[str, Any]) -> tuple[str, str]:
     ValueError
         An unknown kind, or a value that is not a finite number or an allowed word.
     """
-    if kind in ("conv1d", "conv1d_scalar"):
-        return _conv1d(state, scalar=kind == "conv1d_scalar")
+    if kind == "conv1d":
+        return _conv1d(state)
+    if kind == "conv1d_scalar":
+        return _scalar(state)
     if kind == "conv2d":
         return _conv2d(state)
     raise ValueError(f"no convolution script for a tab of kind {kind!r}")

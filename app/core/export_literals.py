@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from string import Template
 from typing import Any
 
@@ -78,9 +78,9 @@ def _nested(values: np.ndarray, indent: int) -> str:
     return "[" + inner + "]"
 
 
-def numbers(values: Sequence[Any]) -> str:
-    """A tuple of numbers: ``(1, 2)``."""
-    return "(" + ", ".join(number(v) for v in values) + ("," if len(values) == 1 else "") + ")"
+def plural(count: int, noun: str) -> str:
+    """``1 channel``, ``3 channels``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def fill(template: str, **values: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.core.export_conv import RESULT, definitions, pad_values, pads
+from app.core.export_conv import RESULT, definitions, grid_words, pad_values, pads
 from app.core.export_literals import fill, whole, word
 from cnndemo.explain import POOL_KINDS
 
@@ -82,7 +82,7 @@ def pool_scripts(state: Mapping[str, Any]) -> tuple[str, str]:
     amounts = (pads(x.shape[0], state["ky"], state["sy"], state["p"]),
             pads(x.shape[1], state["kx"], state["sx"], state["p"]))  # fmt: skip
     values = {
-        **definitions("x", x, "{} rows, {} columns, {} channels".format(*x.shape)),
+        **definitions("x", x, grid_words(x.shape)),
         "ky": whole(state["ky"]), "kx": whole(state["kx"]), "sy": whole(state["sy"]),
         "sx": whole(state["sx"]), "kind": word(state["k"], POOL_KINDS),
         **pad_values(state["p"], amounts), "result": RESULT,
