@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from app.core.checks import Check
-from app.core.exercise_list import EXERCISES, exercise_by_id, exercises_of
+from app.core.exercise_list import (
+    EXERCISE_FIELD,
+    EXERCISES,
+    exercise_by_id,
+    exercise_from_params,
+    exercise_params,
+    exercises_of,
+)
 from app.core.exercises import (
     Exercise,
     answer_state,
@@ -18,8 +25,10 @@ from app.core.exercises import (
     menu,
     starting_state,
 )
+from app.core.link_actions import decode_view
 from app.core.page_outcomes import outcome
 from app.core.page_setups import page_setup
+from app.core.share import decode
 
 
 def run(exercise: Exercise, state: dict, response: str | None = None):
@@ -95,3 +104,24 @@ def test_a_changed_hidden_field_fails_too() -> None:
     assert "lr" in exercise.hidden and "lr" not in exercise.locked
     result = run(exercise, answer_state(exercise) | {"lr": 0.5})
     assert not result.passed and "learning rate" in result.message
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_an_exercise_link_opens_its_start(exercise: Exercise) -> None:
+    setup = page_setup(exercise.page)
+    params = exercise_params(exercise)
+    assert exercise_from_params(params) == (exercise, [])
+    state, errors = decode(params, setup.schema)
+    assert not errors
+    start = starting_state(exercise)
+    assert all(np.array_equal(state[k], start[k]) for k in start)
+    view, errors = decode_view(params, setup)
+    assert not errors and view.tab == setup.tab(exercise.tab).word
+    assert EXERCISE_FIELD not in setup.schema.names_read
+
+
+def test_an_unknown_exercise_is_refused_without_echo() -> None:
+    assert exercise_from_params({"s": "1"}) == (None, [])
+    exercise, errors = exercise_from_params({"qx": "<b>x</b>"})
+    assert exercise is None and "<b>" not in errors[0]
+    assert exercise_from_params({"qx": ["a", "b"]})[0] is None
