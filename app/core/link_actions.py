@@ -19,7 +19,8 @@ Links written before these fields existed hold none of them and open as before (
 ``View``). Each field is parsed strictly; a bad one is reported and the whole view is dropped
 (the setup still opens). ``fit_to_link(view, parameters)`` keeps a link within the limits: a
 history too long to replay (``limits.MAX_REPLAY_EPOCHS``) is carried as the model's weights
-instead, and weights too long for a link are left out with a note.
+instead, and weights too long for a link are left out with a note; ``exact_params(setup,
+state, view, parameters)`` writes the whole link, the setup first, the view as far as it fits.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import numpy as np
 from app.core import limits
 from app.core.page_setups import PageSetup
 from app.core.replay import KINDS, Action, check_actions
-from app.core.share import ShareError, format_number, parse_number, query_length
+from app.core.share import ShareError, encode, format_number, parse_number, query_length
 
 TAB, CELL, CHANNEL, EXAMPLE, EPOCH, RUN, WEIGHTS = (
     "otab",
@@ -200,3 +201,29 @@ def fit_to_link(
     if len(text) > limits.MAX_PARAM_CHARS or query_length({WEIGHTS: text}) > room:
         return replace(view, actions=(), weights=None), RETRAIN
     return view, None
+
+
+def exact_params(
+    setup: PageSetup,
+    state: Mapping[str, Any],
+    view: View,
+    parameters: np.ndarray | None = None,
+) -> tuple[dict[str, str], str | None]:
+    """The page's whole link: its setup (``setup.schema``), then the view within what is left of
+    ``limits.MAX_URL_CHARS``; and a note when the trained state had to be left out.
+
+    Raises
+    ------
+    ShareError
+        The setup alone cannot be a link (as ``app.core.share.encode``).
+    """
+    params = encode(state, setup.schema)
+    room = limits.MAX_URL_CHARS - query_length(params) - 1
+    view, note = fit_to_link(view, parameters, room)
+    extra = encode_view(view, setup)
+    if query_length(params | extra) > limits.MAX_URL_CHARS:
+        extra = encode_view(replace(view, actions=(), weights=None), setup)
+        note = RETRAIN if view.trained else note
+    if query_length(params | extra) > limits.MAX_URL_CHARS:
+        return params, note
+    return params | extra, note

@@ -15,6 +15,7 @@ from app.core.link_actions import (
     View,
     decode_view,
     encode_view,
+    exact_params,
     fit_to_link,
 )
 from app.core.model_page_setups import model_setup
@@ -181,3 +182,19 @@ def test_fit_to_link() -> None:
     short = View(actions=(TRAIN,))
     assert fit_to_link(short, parameters) == (short, None)
     assert limits.MAX_REPLAY_EPOCHS >= limits.MAX_EPOCHS
+
+
+def test_exact_params_keep_the_link_within_its_limit() -> None:
+    setup = page_setup("cnn2d-flat")
+    state = setup.defaults()
+    view = View(tab="main", example=6, actions=(TRAIN,))
+    params, note = exact_params(setup, state, view)
+    assert note is None and params["orun"] == "t300" and params["oex"] == "6"
+    assert decode_view(params, setup) == (view, [])
+    # A long history becomes the weights; weights that do not fit are left out with a note.
+    long = View(actions=(Action("train", 2000), Action("continue", 2000), Action("step", 1)))
+    params, note = exact_params(setup, state, long, np.full(2000, -0.123456789))
+    assert note == RETRAIN and "orun" not in params and "ow" not in params
+    assert sum(len(k) + len(v) + 2 for k, v in params.items()) - 1 <= limits.MAX_URL_CHARS
+    params, note = exact_params(setup, state, long, np.array([0.5, -0.25]))
+    assert note is None and params["ow"] == "0.5_-0.25"
