@@ -5,8 +5,7 @@ Plain Python. The geometry is the engine's: the model's layers and sizes come fr
 ``cnndemo.explain`` plan, and ``explain.receptive_field`` / ``receptive_field_terms`` give the
 paths and the size formula. This module only picks and words them.
 
-- ``field_controls(prefix)``: the selected cell (row, column), link fields ``rfr``, ``rfc``;
-  their keys are those of a window stepper named ``{prefix}.rf``.
+- ``field_controls(prefix)``: the selected cell (row, column), link fields ``rfr``, ``rfc``.
 - ``field_view(section, hyperparameters, input_size, cell) -> FieldView``.
 - ``size_latex(view, axis)``: the size formula for one axis with the numbers filled in.
 """
@@ -23,7 +22,7 @@ from cnndemo import explain
 from cnndemo.explain import FieldTerm, Plan
 from cnndemo.model_plan import LayerPlan, plan_model
 
-STEPPER = "rf"
+KEY = "rf"  # the controls' keys: {prefix}.rf.0 (row), {prefix}.rf.1 (column)
 AXES = ("rows", "columns")
 
 
@@ -33,7 +32,7 @@ def field_controls(prefix: str) -> Controls:
     return Controls(
         tuple(
             Control(
-                f"{prefix}.{STEPPER}.{axis}", field, label, "int", default=0, low=0, high=high,
+                f"{prefix}.{KEY}.{axis}", field, label, "int", default=0, low=0, high=high,
                 help="Which cell of the top map to trace back to the image",
             )
             for axis, (field, label) in enumerate((("rfr", "row"), ("rfc", "column")))

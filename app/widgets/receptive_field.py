@@ -1,7 +1,7 @@
 """The receptive-field view of the two-layer image models (page 7, and page 8's model tab).
 
 ``receptive_field_part(section, input_size, hyperparameters, controls)``: pick a cell of the
-top map (layer 2's output on page 7, the pooled map on page 8) with a stepper; see every image
+top map (layer 2's output on page 7, the pooled map on page 8) with a slider per axis; see every image
 pixel it depends on, through both layers, with the number of paths from each pixel written in
 it, and the receptive-field size formula for the current kernels and strides with the numbers
 filled in, checked against the highlighted region. Geometry only: it needs no training, and
@@ -18,7 +18,6 @@ from app.core.receptive_fields import AXES, FieldView, field_view, size_latex
 from app.figures.chart_spec import SpecFigure, spec_of
 from app.figures.receptive_field import receptive_field_figure
 from app.widgets.share_box import restore_view_link, view_link_warning
-from app.widgets.stepper import window_stepper
 
 MAPS = {
     7: ("image", "layer 1 output", "layer 2 output"),
@@ -80,6 +79,23 @@ def _paths_words(view: FieldView, section: int) -> str:
     return text
 
 
+def _pick_cell(controls: Controls, shape: tuple[int, ...], name: str) -> tuple[int, ...]:
+    """One slider per axis of the top map (plain text for an axis of one cell)."""
+    state = st.session_state
+    cell = []
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        for control, count in zip(controls, shape, strict=True):
+            value = min(control.clamp(state.get(control.key, control.fallback)), count - 1)
+            state[control.key] = value
+            if count > 1:
+                label = f"{name} {control.label}"
+                st.slider(label, 0, count - 1, key=control.key, help=control.help, width=260)
+            else:
+                st.markdown(f"{name} {control.label}: **0** (the only one)")
+            cell.append(int(state[control.key]))
+    return tuple(cell)
+
+
 def receptive_field_part(
     section: int, input_size: tuple[int, int], hyperparameters: dict, controls: Controls
 ) -> None:
@@ -100,7 +116,7 @@ def receptive_field_part(
         "the cell: one per chain of windows that reads it."
     )
     prefix = controls.items[0].key.rsplit(".", 1)[0]
-    cell = window_stepper(prefix, view.plans[-1].out_shape, [c.label for c in controls])
+    cell = _pick_cell(controls, view.plans[-1].out_shape, names[-1])
     view, spec = _view_and_figure(section, geometry, tuple(input_size), tuple(cell))
     st.plotly_chart(SpecFigure(spec), key=f"{prefix}.fig")
     st.markdown(_paths_words(view, section))
