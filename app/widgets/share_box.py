@@ -53,31 +53,41 @@ def restore_from_link(page: str, schema: Schema, apply: Callable[[dict[str, Any]
     return False
 
 
-def restore_view_link(views: Controls) -> None:
-    """Once per session: the view's controls from ``st.query_params``, if the link has them.
+def _view_flag(key: str) -> str:
+    return f"{key}.link_checked"
 
-    Call before the view's widgets render. A bad value is not applied; the view keeps its
-    defaults and ``view_link_warning(views)`` says why.
+
+def restore_view_link(views: Controls) -> None:
+    """Once per session and control: the view's controls from ``st.query_params``, if the link
+    has them.
+
+    Call before the view's widgets render. Each control is applied at most once (a page's share
+    box may name several views' controls together, after some of them were drawn). A bad value
+    is not applied; the view keeps its defaults and ``view_link_warning(views)`` says why.
     """
-    flag = f"{views.keys[0]}.link_checked"
-    if st.session_state.get(flag):
+    state = st.session_state
+    fresh = [key for key in views.keys if not state.get(_view_flag(key))]
+    if not fresh:
         return
-    st.session_state[flag] = True
+    for key in fresh:
+        state[_view_flag(key)] = True
     schema = views.schema()
-    state, errors = decode(_link_params(schema), schema)
+    link, errors = decode(_link_params(schema), schema)
     if errors:
-        st.session_state[f"{flag}.errors"] = errors
-    elif state:
-        views.apply(state, st.session_state)
+        state[_view_flag(fresh[0]) + ".errors"] = errors
+    elif link:
+        values = views.from_link(link)
+        views.set_values({c.name: values[c.name] for c in views if c.key in fresh}, state)
 
 
 def view_link_warning(views: Controls) -> None:
     """Say (once) why the link's values for these view controls were not used."""
-    errors = st.session_state.pop(f"{views.keys[0]}.link_checked.errors", None)
-    if errors:
-        st.warning(
-            "This view's settings in the link could not be used.\n\n" + summarize_errors(errors)
-        )
+    for key in views.keys:
+        errors = st.session_state.pop(_view_flag(key) + ".errors", None)
+        if errors:
+            st.warning(
+                "This view's settings in the link could not be used.\n\n" + summarize_errors(errors)
+            )
 
 
 def link_warning(page: str) -> None:
