@@ -48,6 +48,15 @@ def formulas(at) -> list[str]:
     return [value for value in values if value.startswith("r_{")]
 
 
+def page7_on_six(cell: tuple[int, int]):
+    """Page 7 on the 6x6 images, with ``cell`` of layer 2's output selected."""
+    at = open_page(PAGE7)
+    at.session_state["s7.images.set"] = SIX
+    at.run()
+    at.slider(key="s7.rf.0").set_value(cell[0]).run()
+    return at.slider(key="s7.rf.1").set_value(cell[1]).run()
+
+
 def dependency_search(top, image: np.ndarray, cell: tuple[int, int]) -> np.ndarray:
     """Pixels whose nudge changes the top map's ``cell`` (``top(x)`` -> (1, h, w, c))."""
     base = top(image)[0][cell]
@@ -78,11 +87,7 @@ def test_page7_default_every_pixel_feeds_the_single_layer2_cell():
 
 
 def test_page7_on_6x6_images_a_chosen_cell_matches_a_dependency_search():
-    at = open_page(PAGE7)
-    at.session_state["s7.images.set"] = SIX
-    at.run()
-    at.slider(key="s7.rf.0").set_value(3).run()
-    at.slider(key="s7.rf.1").set_value(1).run()
+    at = page7_on_six((3, 1))
     assert not at.exception
     image_counts, layer1, layer2 = drawn_counts(at)
     assert layer2.shape == (4, 4) and layer2[3, 1] == 1
@@ -133,11 +138,7 @@ def test_page8_model_tab_pooled_map_with_stride_1_and_average_pooling():
 
 
 def test_the_selected_cell_travels_in_the_share_link():
-    at = open_page(PAGE7)
-    at.session_state["s7.images.set"] = SIX
-    at.run()
-    at.slider(key="s7.rf.0").set_value(2).run()
-    at.slider(key="s7.rf.1").set_value(3).run()
+    at = page7_on_six((2, 3))
     params = {k: at.query_params[k] for k in at.query_params}
     assert (params["rfr"], params["rfc"]) == ("2", "3")
     again = open_page(PAGE7, query_params=params)

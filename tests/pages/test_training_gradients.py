@@ -17,7 +17,11 @@ from cnndemo.gradients import example_gradients, gradients_at, layer_norms
 from cnndemo.train import train_section
 from tests.pages.conftest import open_page, texts, trained_run
 
-PAGE3, PAGE4, PAGE7 = "pages/3_cnn1d_pooled.py", "pages/4_cnn1d_flat.py", "pages/7_cnn2d_two_layers.py"
+PAGE3, PAGE4, PAGE7 = (
+    "pages/3_cnn1d_pooled.py",
+    "pages/4_cnn1d_flat.py",
+    "pages/7_cnn2d_two_layers.py",
+)
 
 
 def figures(at) -> list[dict]:

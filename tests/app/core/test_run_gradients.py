@@ -113,7 +113,9 @@ def test_a_run_stuck_at_ln2_is_explained_by_its_tiny_kernel_gradient(stuck_run):
     note = rg.stall_note(stuck_run, history)
     assert note.startswith("**Stuck at ln 2.**")
     assert f"only **{last:.1e}**" in note
-    shares = [np.linalg.norm(s["conv1.kernel"]) for s in rg.example_shares(stuck_run, stuck_run.final)]
+    shares = [
+        np.linalg.norm(s["conv1.kernel"]) for s in rg.example_shares(stuck_run, stuck_run.final)
+    ]
     assert min(shares) > 1e6 * last  # each share is large: they cancel
     assert f"{min(shares):.1e} to {max(shares):.1e}" in note and "cancel" in note
 

@@ -35,7 +35,9 @@ def test_a_2d_kernel_gradient_has_one_panel_per_channel_in_scaled_units():
     assert len(maps) == 3
     for channel, trace in enumerate(maps):
         np.testing.assert_allclose(trace["z"], kernel[:, :, 0, channel] / 1e-5, rtol=1e-12)
-    assert spec["layout"]["coloraxis"]["cmin"] == -4.0 and spec["layout"]["coloraxis"]["cmax"] == 4.0
+    assert (
+        spec["layout"]["coloraxis"]["cmin"] == -4.0 and spec["layout"]["coloraxis"]["cmax"] == 4.0
+    )
     # Negative red, positive blue: the scale runs from RdBu's red end to its blue end.
     scale = spec["layout"]["coloraxis"]["colorscale"]
     assert scale[0][1] == DIVERGING[0] and scale[-1][1] == DIVERGING[-1]
