@@ -82,8 +82,6 @@ class FieldView:
         Per axis (rows, columns), each layer's term of the size formula.
     size : tuple of int
         The formula's receptive-field size per axis.
-    region : tuple of (first, last)
-        Per axis, the first and last image row (column) with a path: the highlighted region.
     """
 
     layers: tuple[LayerPlan, ...]
@@ -92,7 +90,17 @@ class FieldView:
     counts: tuple[np.ndarray, ...]
     terms: tuple[tuple[FieldTerm, ...], ...]
     size: tuple[int, ...]
-    region: tuple[tuple[int, int], ...]
+
+    @property
+    def region(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Per axis, the first and last image row (column) with a path: the highlighted
+        region."""
+        return self.box(0)
+
+    def box(self, index: int) -> tuple[tuple[int, int], tuple[int, int]]:
+        """First and last row and column with a path on map ``index`` (0: the image)."""
+        rows, cols = np.nonzero(self.counts[index])
+        return (int(rows.min()), int(rows.max())), (int(cols.min()), int(cols.max()))
 
     @property
     def extent(self) -> tuple[int, ...]:
@@ -134,17 +142,20 @@ def field_view(
     selected = np.zeros(top, dtype=np.int64)
     selected[cell] = 1
     counts.append(selected)
-    rows, cols = np.nonzero(counts[0])
-    region = ((int(rows.min()), int(rows.max())), (int(cols.min()), int(cols.max())))
     return FieldView(
         layers, plans, cell, tuple(counts), explain.receptive_field_terms(plans),
-        explain.receptive_field_size(plans), region,
+        explain.receptive_field_size(plans),
     )  # fmt: skip
 
 
 def size_latex(view: FieldView, axis: int) -> str:
-    """``r = 1 + (k_1 - 1) d_1 + (k_2 - 1) d_2 s_1 = 1 + (2 - 1)·1 + (2 - 1)·1·1 = 3`` for one
-    axis (``axis`` 0: rows, 1: columns)."""
+    """The size formula for one axis (``axis`` 0: rows, 1: columns), then the same with the
+    numbers filled in, then the result: three aligned lines, so it fits a phone screen::
+
+        r = 1 + (k_1 - 1) d_1 + (k_2 - 1) d_2 s_1
+          = 1 + (2 - 1)·1 + (2 - 1)·1·1
+          = 3
+    """
     terms = view.terms[axis]
     symbols, numbers = ["1"], ["1"]
     for number, term in enumerate(terms, start=1):
@@ -153,11 +164,9 @@ def size_latex(view: FieldView, axis: int) -> str:
         factors = [str(term.dilation)]
         factors += [str(view.plans[m].axes[axis].stride) for m in range(number - 1)]
         numbers.append(rf"({term.kernel} - 1) \cdot " + r" \cdot ".join(factors))
-    name = AXES[axis]
-    return (
-        rf"r_{{\text{{{name}}}}} = "
-        + " + ".join(symbols)
-        + " = "
-        + " + ".join(numbers)
-        + f" = {view.size[axis]}"
+    lines = (
+        rf"r_{{\text{{{AXES[axis]}}}}} &= " + " + ".join(symbols),
+        "&= " + " + ".join(numbers),
+        f"&= {view.size[axis]}",
     )
+    return r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}"

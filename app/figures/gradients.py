@@ -50,13 +50,12 @@ def _panels(values: np.ndarray, words: Sequence[str] | None) -> tuple[list[Panel
         cols = tuple(f"e{c}" for c in range(values.shape[1]))
         return [Panel(values, "", row_labels=labels, col_labels=cols)], Axes("component", "word")
     if values.ndim == 3:  # a 1D kernel (width, in, out): taps down, input channels across
-        taps = tuple(f"word {t + 1}" for t in range(values.shape[0]))
         ins = tuple(f"e{c}" for c in range(values.shape[1]))
         panels = [
-            Panel(values[:, :, out], f"channel {out}", row_labels=taps, col_labels=ins)
+            Panel(values[:, :, out], f"channel {out}", col_labels=ins)
             for out in range(values.shape[2])
         ]
-        return panels, Axes("input channel", "tap")
+        return panels, Axes("input channel", "tap (word)")
     ins, outs = values.shape[2], values.shape[3]
     panels = [
         Panel(values[:, :, i, out], f"channel {out}" if ins == 1 else f"in {i} → out {out}")

@@ -16,25 +16,33 @@ import streamlit as st
 from app.core.controls import Controls
 from app.core.receptive_fields import AXES, FieldView, field_view, size_latex
 from app.figures.chart_spec import SpecFigure, spec_of
-from app.figures.receptive_field import receptive_field_figure
+from app.figures.receptive_field import paths_grid_figure
 from app.widgets.share_box import restore_view_link, view_link_warning
 
 MAPS = {
     7: ("image", "layer 1 output", "layer 2 output"),
     8: ("image", "conv output", "pooled map"),
 }
+"""What the maps are called, image first."""
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _view_and_figure(
+def _view_and_figures(
     section: int, hp: tuple, size: tuple[int, int], cell: tuple[int, int]
-) -> tuple[FieldView, dict]:
+) -> tuple[FieldView, list[dict]]:
     view = field_view(section, dict(hp), size, cell)
-    figure = receptive_field_figure(
-        view.counts, MAPS[section], region=view.region,
-        title=f"Paths from each cell to {MAPS[section][-1]} cell {view.cell}",
-    )  # fmt: skip
-    return view, spec_of(figure)
+    top = max(int(counts.max()) for counts in view.counts[:-1])
+    rows = max(counts.shape[0] for counts in view.counts)
+    figures = [
+        spec_of(
+            paths_grid_figure(
+                counts, title=name, box=view.box(index), top=top, rows=rows,
+                selected=index == len(view.counts) - 1,
+            )
+        )
+        for index, (counts, name) in enumerate(zip(view.counts, MAPS[section], strict=True))
+    ]  # fmt: skip
+    return view, figures
 
 
 def _geometry(hyperparameters: dict) -> tuple:
@@ -106,7 +114,7 @@ def receptive_field_part(
     view_link_warning(controls)
     geometry = _geometry(hyperparameters)
     try:
-        view, _ = _view_and_figure(section, geometry, tuple(input_size), (0, 0))
+        view, _ = _view_and_figures(section, geometry, tuple(input_size), (0, 0))
     except ValueError as error:
         st.info(f"No receptive field to show: this model cannot take these images ({error}).")
         return
@@ -117,8 +125,11 @@ def receptive_field_part(
     )
     prefix = controls.items[0].key.rsplit(".", 1)[0]
     cell = _pick_cell(controls, view.plans[-1].out_shape, names[-1])
-    view, spec = _view_and_figure(section, geometry, tuple(input_size), tuple(cell))
-    st.plotly_chart(SpecFigure(spec), key=f"{prefix}.fig")
+    view, specs = _view_and_figures(section, geometry, tuple(input_size), tuple(cell))
+    st.markdown(f"**Paths from each cell to {names[-1]} cell {view.cell}**")
+    widths = [counts.shape[1] + 1 for counts in view.counts]
+    for index, (column, spec) in enumerate(zip(st.columns(widths), specs, strict=True)):
+        column.plotly_chart(SpecFigure(spec), key=f"{prefix}.fig{index}")
     st.markdown(_paths_words(view, section))
     st.markdown("**Receptive-field size**, each axis on its own:")
     for axis in range(len(AXES)):

@@ -71,13 +71,13 @@ def restore_view_link(views: Controls) -> None:
         return
     for key in fresh:
         state[_view_flag(key)] = True
-    schema = views.schema()
+    unread = Controls(tuple(c for c in views if c.key in fresh))
+    schema = unread.schema()
     link, errors = decode(_link_params(schema), schema)
     if errors:
         state[_view_flag(fresh[0]) + ".errors"] = errors
     elif link:
-        values = views.from_link(link)
-        views.set_values({c.name: values[c.name] for c in views if c.key in fresh}, state)
+        unread.apply(link, state)
 
 
 def view_link_warning(views: Controls) -> None:

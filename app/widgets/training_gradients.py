@@ -158,7 +158,8 @@ def gradients_part(run: TrainingRun, controls: Controls) -> None:
     )  # fmt: skip
     st.plotly_chart(SpecFigure(mark_epoch(spec, epoch)), key=f"{run.section}.grad.norms")
     st.caption(
-        "A layer's norm is the length of its whole gradient (weights and bias together), "
+        "A layer's norm is the length of its whole gradient (weights and bias together: a conv "
+        "line is not its kernel's alone), "
         + ("at every epoch; " if history.per_epoch else "at each snapshot; ")
         + f"the last point is the state after the last update (epoch {run.final.epoch})."
     )

@@ -27,25 +27,20 @@ SIX = ImageSet(
 )
 
 
-def field_figure(at) -> dict:
-    return next(
-        spec
-        for spec in (json.loads(c.proto.spec) for c in at.get("plotly_chart"))
-        if spec["layout"]["title"]["text"].startswith("Paths from each cell")
-    )
-
-
 def drawn_counts(at) -> list[np.ndarray]:
+    """The maps the view draws, image first (one figure each, titled by the map)."""
+    names = ("image", "layer 1 output", "layer 2 output", "conv output", "pooled map")
+    specs = (json.loads(c.proto.spec) for c in at.get("plotly_chart"))
     return [
-        np.array(t["z"], dtype=float).astype(int)
-        for t in field_figure(at)["data"]
-        if t["type"] == "heatmap"
+        np.array(spec["data"][0]["z"], dtype=float).astype(int)
+        for spec in specs
+        if spec["layout"]["title"]["text"] in names
     ]
 
 
 def formulas(at) -> list[str]:
     values = (el.value.strip("$").strip() for el in at.get("latex"))  # st.latex wraps in $$
-    return [value for value in values if value.startswith("r_{")]
+    return [value for value in values if r"\begin{aligned} r_{" in value]
 
 
 def page7_on_six(cell: tuple[int, int]):
@@ -78,8 +73,8 @@ def test_page7_default_every_pixel_feeds_the_single_layer2_cell():
     plan2 = explain.conv_plan(plan1.out_shape, (2, 2))
     np.testing.assert_array_equal(image, explain.receptive_field([plan1, plan2], (0, 0)))
     rows, cols = formulas(at)
-    assert rows.endswith(r"1 + (2 - 1) \cdot 1 + (2 - 1) \cdot 1 \cdot 1 = 3")
-    assert cols.startswith(r"r_{\text{columns}}")
+    assert rows.endswith(r"&= 1 + (2 - 1) \cdot 1 + (2 - 1) \cdot 1 \cdot 1 \\ &= 3 \end{aligned}")
+    assert r"r_{\text{columns}}" in cols
     text = texts(at)
     assert "**16 paths** in all" in text and "(4 × 4 = 16)" in text
     assert "**3 × 3**, exactly the formula's 3 × 3 ✓" in text
@@ -145,3 +140,13 @@ def test_the_selected_cell_travels_in_the_share_link():
     assert not again.exception and not again.warning
     assert again.slider(key="s7.rf.0").value == 2 and again.slider(key="s7.rf.1").value == 3
     assert drawn_counts(again)[2][2, 3] == 1
+
+
+def test_a_link_with_only_the_fields_cell_applies_it_and_nothing_else():
+    at = page7_on_six((1, 2))
+    params = {k: at.query_params[k] for k in at.query_params if k not in ("gep", "gex", "gax")}
+    again = open_page(PAGE7, query_params=params)
+    trained_run(again, "s7")
+    assert not any("could not be used" in w.value for w in again.warning)
+    assert again.slider(key="s7.rf.0").value == 1 and again.slider(key="s7.rf.1").value == 2
+    assert again.select_slider(key="s7.grad.epoch").value == 2000

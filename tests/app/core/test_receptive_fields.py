@@ -27,9 +27,14 @@ def test_the_default_two_layer_model_sees_the_whole_image_centre_four_times():
     assert view.size == view.extent == (3, 3) and not view.padded
     assert view.paths == 16 and view.taps == (4, 4)
     assert rf.size_latex(view, 0) == (
-        r"r_{\text{rows}} = 1 + (k_1 - 1)\,d_1 + (k_2 - 1)\,d_2\,s_1 = "
-        r"1 + (2 - 1) \cdot 1 + (2 - 1) \cdot 1 \cdot 1 = 3"
+        r"\begin{aligned} r_{\text{rows}} &= 1 + (k_1 - 1)\,d_1 + (k_2 - 1)\,d_2\,s_1 \\ "
+        r"&= 1 + (2 - 1) \cdot 1 + (2 - 1) \cdot 1 \cdot 1 \\ &= 3 \end{aligned}"
     )
+    strided = rf.field_view(7, hp(7, conv_stride=[2, 1], kernel_size=[3, 2]), (6, 6), (0, 0))
+    rows, cols = rf.size_latex(strided, 0), rf.size_latex(strided, 1)
+    assert r"&= 1 + (3 - 1) \cdot 1 + (2 - 1) \cdot 1 \cdot 2 \\ &= 5" in rows
+    assert r"&= 1 + (2 - 1) \cdot 1 + (2 - 1) \cdot 1 \cdot 1 \\ &= 3" in cols
+    assert strided.size == strided.extent == (5, 3)
 
 
 @pytest.mark.parametrize(

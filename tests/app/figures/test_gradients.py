@@ -59,7 +59,8 @@ def test_text_kernels_and_embeddings_are_labelled_by_tap_and_word():
     spec = validated(gf.gradient_figure(kernel, title="k", exponent=0, colour_bound=0))
     first = heatmaps(spec)[0]
     assert np.array(first["z"]).tolist() == kernel[:, :, 0].tolist()
-    assert spec["layout"]["yaxis"]["ticktext"] == ["word 1", "word 2"]
+    assert spec["layout"]["yaxis"]["ticktext"] == ["0", "1"]
+    assert spec["layout"]["yaxis"]["title"]["text"] == "tap (word)"
     table = np.arange(6, dtype=float).reshape(3, 2) - 2
     words = ["<PAD>", "i", "like"]
     spec = validated(gf.gradient_figure(table, title="e", exponent=0, colour_bound=0, words=words))
