@@ -106,15 +106,17 @@ def _parameter(run: TrainingRun, name: str, epoch: int, index: int, whole, share
     label = _words(name, shown_parameters(run.model))
     st.markdown(f"**{label.capitalize()}**, epoch {epoch}")
     left, right = st.columns(2)
+    # Both figures share one colour range (and unit), so the whole's figure depends on the
+    # example too.
     for column, part, values, title in (
         (left, "whole", value, f"∂error/∂{label}: all examples"),
-        (right, ("share", index), share, f"Share of example #{index}"),
+        (right, "share", share, f"Share of example #{index}"),
     ):
         column.plotly_chart(
-            run_figure(run, ("gradient", name, epoch, part), lambda v=values, t=title: (
+            run_figure(run, ("gradient", name, epoch, index, part), lambda v=values, t=title: (
                 gradient_figure(v, title=t, exponent=exponent, colour_bound=bound, words=words)
             )),
-            key=f"{run.section}.grad.{name}.{'whole' if part == 'whole' else 'share'}",
+            key=f"{run.section}.grad.{name}.{part}",
         )  # fmt: skip
     total = sum(s[name] for s in shares)
     st.caption(

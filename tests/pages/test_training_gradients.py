@@ -50,6 +50,12 @@ def check_view(at, run, epoch: int, example: int) -> None:
     names = [n for n in whole if n.endswith("kernel") or n.startswith("embedding")]
     assert len(wholes) == len(shares) == len(names)
     for name, drawn_whole, drawn_share in zip(names, wholes, shares, strict=True):
+        # One colour range and one unit for both: colours compare across the two figures.
+        assert drawn_whole["layout"]["coloraxis"] == drawn_share["layout"]["coloraxis"]
+        assert (
+            drawn_whole["layout"]["title"]["text"].rsplit("(", 1)[1]
+            == (drawn_share["layout"]["title"]["text"].rsplit("(", 1)[1])
+        )
         expected_whole, expected_share = whole[name], share[name]
         if expected_whole.ndim == 4:  # panels: every (in, out) pair, out major
             order = (0, 1, 3, 2)
