@@ -165,6 +165,6 @@ def gradients_part(run: TrainingRun, controls: Controls) -> None:
         + ("at every epoch; " if history.per_epoch else "at each snapshot; ")
         + f"the last point is the state after the last update (epoch {run.final.epoch})."
     )
-    note = stall_note(run, history)
+    note = run.memo("stall note", lambda: stall_note(run, history))
     if note:
         st.markdown(note)
