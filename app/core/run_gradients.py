@@ -15,7 +15,6 @@ picks what the view draws and says it in words.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -171,6 +170,8 @@ def stall_note(run: TrainingRun, history: NormHistory) -> str:
     """
     kernel = "conv1.kernel"
     norms = history.column(kernel)
+    if not (np.all(np.isfinite(norms)) and np.all(np.isfinite(run.errors))):
+        return ""  # a diverged run: the training panel says why
     what = "layer 1's conv kernel" if "conv2.kernel" in history.parameters else "the conv kernel"
     epochs = history.epochs
     last = float(norms[-1])
@@ -206,7 +207,7 @@ def stall_note(run: TrainingRun, history: NormHistory) -> str:
             "once the error fell. Small gradients mean small steps: the plateau lasts until "
             "the weights have grown enough for the examples to look different."
         )
-    if len(norms) < 2 or not math.isfinite(last):
+    if len(norms) < 2:
         return ""
     peak = int(np.argmax(norms))
     return (

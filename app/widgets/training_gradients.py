@@ -105,6 +105,12 @@ def _parameter(run: TrainingRun, name: str, epoch: int, index: int, whole, share
     words = list(run.model.vocabulary) if name == "embedding.weights" else None
     label = _words(name, shown_parameters(run.model))
     st.markdown(f"**{label.capitalize()}**, epoch {epoch}")
+    if not (np.all(np.isfinite(value)) and np.all(np.isfinite(share))):
+        st.info(
+            f"At epoch {epoch} this gradient is not a number: the run diverged (see the "
+            "training panel). Pick an earlier epoch to see it before it overflowed."
+        )
+        return
     left, right = st.columns(2)
     # Both figures share one colour range (and unit), so the whole's figure depends on the
     # example too.

@@ -15,7 +15,7 @@ import pytest
 from app.widgets.training_controls import hp_key
 from cnndemo.gradients import example_gradients, gradients_at, layer_norms
 from cnndemo.train import train_section
-from tests.pages.conftest import open_page, texts, trained_run
+from tests.pages.conftest import DIVERGING, open_page, set_controls, texts, trained_run
 
 PAGE3, PAGE4, PAGE7 = (
     "pages/3_cnn1d_pooled.py",
@@ -30,6 +30,12 @@ def figures(at) -> list[dict]:
 
 def titled(at, start: str) -> list[dict]:
     return [f for f in figures(at) if f["layout"]["title"]["text"].startswith(start)]
+
+
+def unit(figure: dict) -> str:
+    """The "× 1e-6" a gradient figure's title names ("" for plain numbers)."""
+    title = figure["layout"]["title"]["text"]
+    return title.rsplit("(", 1)[1] if "× 1e" in title else ""
 
 
 def shown(figure: dict) -> np.ndarray:
@@ -52,10 +58,7 @@ def check_view(at, run, epoch: int, example: int) -> None:
     for name, drawn_whole, drawn_share in zip(names, wholes, shares, strict=True):
         # One colour range and one unit for both: colours compare across the two figures.
         assert drawn_whole["layout"]["coloraxis"] == drawn_share["layout"]["coloraxis"]
-        assert (
-            drawn_whole["layout"]["title"]["text"].rsplit("(", 1)[1]
-            == (drawn_share["layout"]["title"]["text"].rsplit("(", 1)[1])
-        )
+        assert unit(drawn_whole) == unit(drawn_share)
         expected_whole, expected_share = whole[name], share[name]
         if expected_whole.ndim == 4:  # panels: every (in, out) pair, out major
             order = (0, 1, 3, 2)
@@ -158,3 +161,15 @@ def test_the_views_state_travels_in_the_share_link_and_old_links_still_open():
     trained_run(bad, "s3")
     assert any("settings in the link could not be used" in w.value for w in bad.warning)
     assert bad.selectbox(key="s3.grad.example").value == 0
+
+
+def test_a_diverged_run_says_its_gradient_is_not_a_number_and_earlier_epochs_show():
+    at = set_controls(open_page(PAGE3), "s3", DIVERGING)
+    run = trained_run(at, "s3")
+    assert not np.all(np.isfinite(run.final.gradients))
+    text = texts(at)
+    assert "At epoch 1000 this gradient is not a number" in text
+    assert not titled(at, "∂error/∂")
+    at.select_slider(key="s3.grad.epoch").set_value(0).run()
+    assert not at.exception
+    check_view(at, run, 0, 0)
