@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from app.core import limits
+from app.core.exercise_list import EXERCISE_FIELD
 from app.core.link_actions import (
     RETRAIN,
     VIEW_FIELDS,
@@ -21,7 +22,9 @@ from app.core.link_actions import (
 from app.core.model_page_setups import model_setup
 from app.core.page_outcomes import outcome
 from app.core.page_setups import PAGES, page_setup
+from app.core.receptive_fields import field_controls
 from app.core.replay import Action, check_actions, replay
+from app.core.run_gradients import gradient_controls
 from app.core.share import ShareError, decode, encode
 from app.core.teacher_links import TEACHER_FIELDS
 from app.core.training_jobs import build_for_data
@@ -51,10 +54,13 @@ def test_view_round_trip_next_to_the_setup(page: str) -> None:
 
 
 def test_view_fields_clash_with_no_page_or_teacher_field() -> None:
+    # The pages' optional view fields: the gradients' and the receptive field's controls.
+    views = {c.field for c in gradient_controls("p") + field_controls("p")}
     for setup in PAGES.values():
-        assert not set(VIEW_FIELDS) & set(setup.schema.names_read), setup.page
-        assert not set(TEACHER_FIELDS) & set(setup.schema.names_read), setup.page
-    assert not set(VIEW_FIELDS) & set(TEACHER_FIELDS)
+        taken = set(setup.schema.names_read) | views
+        assert not set(VIEW_FIELDS) & taken, setup.page
+        assert not {*TEACHER_FIELDS, EXERCISE_FIELD} & taken, setup.page
+    assert not set(VIEW_FIELDS) & {*TEACHER_FIELDS, EXERCISE_FIELD}
 
 
 def test_old_links_open_as_before() -> None:

@@ -34,7 +34,8 @@ def test_the_page_writes_the_defaults_link(page: str) -> None:
     state, errors = decode(params, setup.schema)
     assert not errors
     assert same_state(state, setup.defaults())
-    assert encode(setup.defaults(), setup.schema) == params
+    # Views of the page (gradients, receptive field) may add optional fields of their own.
+    assert encode(setup.defaults(), setup.schema) == {k: params[k] for k in setup.schema.names}
 
 
 def test_changes_are_checked_like_a_link() -> None:
