@@ -107,6 +107,23 @@ MAX_SEED = 100_000
 MAX_MODEL_FILE_BYTES = 256 * 1024
 """Largest model file the "Load a model" box accepts (the tutorial's models are ~2 KB)."""
 
+MAX_MODEL_FILE_INFLATED = 1024 * 1024
+"""Most bytes an .npz model file may inflate to, all members together (checked in the zip's
+directory, then while inflating): the largest model the pages allow holds 735 numbers (6 KB)."""
+
+MAX_MODEL_FILE_MEMBERS = 16
+"""Most arrays an .npz model file may list (the two-layer model has 6 weights and its metadata)."""
+
+MAX_MODEL_FILE_DEPTH = 16
+"""Deepest nesting of a JSON model file (a 2D kernel sits 6 levels deep), measured before parsing."""
+
+MAX_VOCABULARY = 161
+"""Words in a loaded text model's vocabulary: every token of 16 sentences of 10 words, and the padding word."""
+
+LOAD_SECONDS = 1.0
+"""Wall-clock time reading one uploaded file may take before it is refused (model files: the
+.npz members are inflated in chunks and the clock is checked between them)."""
+
 MAX_SENTENCES = 16
 """Rows of the editable sentence table (sections 3-4)."""
 
