@@ -46,6 +46,17 @@ MAX_IMAGE_SIDE = 96
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 """Largest accepted upload (also ``server.maxUploadSize`` = 2 MB in .streamlit/config.toml)."""
 
+MAX_MESSAGE_BYTES = 2 * 1000 * 1000
+"""Largest websocket message the server sends or accepts (``server.maxMessageSize`` = 2 MB in
+.streamlit/config.toml). The largest the pages send, measured by benchmarks/worst_case.py, is
+page 4's training animation at its largest sentence table: 0.36 MB."""
+
+MAX_CLIENT_MESSAGE_BYTES = 1000 * 1000
+"""Largest message a browser may send (``server.maxWidgetStateSize`` = 1 MB): a rerun request
+carries every widget's value: 0.08 MB at most measured, 0.06 MB more for a tensor whose
+2048 cells were all edited.
+Larger messages close the connection; smaller hand-made edits meet the tables' own checks."""
+
 MAX_UPLOAD_PIXELS = 16_000_000
 """Largest decoded picture (width x height) we agree to open; guards against decompression bombs."""
 
