@@ -146,3 +146,13 @@ MAX_WORD_CHARS = 20
 
 MAX_EMBEDDING = 4
 """Embedding size (sections 3-4); the vector plots show two of the conv channels."""
+
+# --- Server time ---------------------------------------------------------------------------------
+SESSION_CPU_SHARE = 0.25
+"""Share of one core a session's page runs may use on average once past its burst; beyond it
+the session's next run waits (app/server.py: ``cpu_budget``). A learner never gets there: the
+heaviest page run costs 0.8 s of CPU, and training chunks (fragment runs, not counted here)
+take turns in the training slots."""
+
+SESSION_CPU_BURST = 3.0
+"""CPU seconds of page runs a session may spend at once before ``SESSION_CPU_SHARE`` applies."""
