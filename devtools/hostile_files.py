@@ -11,6 +11,7 @@ import io
 import json
 import zipfile
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,14 @@ import numpy as np
 from cnndemo import persist
 from cnndemo.models import build_model
 
-__all__ = ["deep_json", "edited_model", "npy_bytes", "terabyte_npz", "zip_bomb"]
+__all__ = [
+    "deep_json",
+    "edited_model",
+    "npy_bytes",
+    "peak_growth_kib",
+    "terabyte_npz",
+    "zip_bomb",
+]
 
 
 def npy_bytes(array: np.ndarray) -> bytes:
@@ -96,3 +104,25 @@ def edited_model(
     doc["hyperparameters"].update(hyperparameters or {})
     doc.update(top)
     return json.dumps(doc).encode()
+
+
+def _status_kib(field: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def peak_growth_kib(work: Callable[[], object]) -> int:
+    """How far this process's peak resident memory rose above its current size during
+    ``work()`` (Linux: the peak, VmHWM, is reset first through /proc/self/clear_refs).
+    Exceptions from ``work`` are swallowed: the hostile files are meant to fail."""
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
+    before = _status_kib("VmRSS")
+    try:
+        work()
+    except Exception:  # noqa: BLE001, S110 - the outcome is measured elsewhere; memory here
+        pass
+    return _status_kib("VmHWM") - before

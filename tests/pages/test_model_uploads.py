@@ -141,18 +141,13 @@ def test_settings_within_range_load_without_a_note():
 
 # The page's own loader in a fresh process: peak memory for the two bombs of issue 17.
 MEMORY_PROBE = """
-import resource, sys
+import sys
 from app.core.training_jobs import read_model_file
-from cnndemo import data as data_mod, persist
-from devtools.hostile_files import terabyte_npz, zip_bomb
-data = data_mod.text_data()
+from cnndemo import data as data_mod
+from devtools.hostile_files import peak_growth_kib, terabyte_npz, zip_bomb
 content = {"bomb": zip_bomb, "terabyte": terabyte_npz}[sys.argv[1]]()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-try:
-    read_model_file(content, 3, data)
-except persist.ModelFileError:
-    pass
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+data = data_mod.text_data()
+print(peak_growth_kib(lambda: read_model_file(content, 3, data)))
 """
 
 

@@ -1,0 +1,230 @@
+"""A hostile client beside the learners: issue 17's attacks, sent in a loop over the real protocol.
+
+One client, speaking Streamlit's websocket protocol as ``benchmarks.protocol_load`` does (with a
+browser's cookies, ``benchmarks.cluster_learner.Browser``, so its uploads pass the XSRF check),
+repeats until told to stop:
+
+- ``0.5 MB link``: page 1 opened with a query string of 500,000 characters (Streamlit itself
+  ignores query strings above 512 Ki characters; this one reaches the app's link parser);
+- ``fixed table 20k rows``: page 1's input table (fixed size) sent with 20,000 added rows;
+- ``sentence table 20k rows``: page 3's sentence table with 20,000 added rows (0.66 MB);
+- ``row 10^9, row -1``: page 3's table with an edit of row 10^9 and a deletion of row -1;
+- ``zip bomb upload``: the 256 KB ``.npz`` listing a 100 MB member 3,011 times, uploaded and
+  given to page 3's "Load a model" box;
+- ``1.2 MB message``: a rerun request over the client limit (``server.maxWidgetStateSize``),
+  which must close the connection; the client then reconnects as a new session.
+
+Each attack is timed from the request to the page's answer (the refusal's words, or the
+closed connection); any exception element is recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from benchmarks.cluster_learner import XSRF_COOKIE, Browser, ClusterSession
+from devtools.hostile_files import zip_bomb
+
+ROWS = 20_000
+ATTACK_TIMEOUT = 60.0
+
+
+@dataclass
+class HostileReport:
+    """Per attack: the seconds each attempt took, and what the server answered last."""
+
+    times: dict[str, list[float]] = field(default_factory=dict)
+    answers: dict[str, str] = field(default_factory=dict)
+    exceptions: list[str] = field(default_factory=list)
+    rounds: int = 0
+
+    def add(self, attack: str, seconds: float, answer: str) -> None:
+        self.times.setdefault(attack, []).append(seconds)
+        self.answers[attack] = answer
+
+
+class HostileSession(ClusterSession):
+    """A session that also notes its tables', uploaders' and alerts' ids and texts."""
+
+    def __init__(self, ws) -> None:
+        super().__init__(ws)
+        self.ids: dict[str, str] = {}  # widget id by its user key (the id's last part)
+        self.alerts: list[str] = []
+        self.file_urls: dict[str, object] = {}
+
+    def observe(self, message: ForwardMsg) -> None:
+        super().observe(message)
+        if message.WhichOneof("type") == "file_urls_response":
+            response = message.file_urls_response
+            if response.file_urls:
+                self.file_urls[response.response_id] = response.file_urls[0]
+
+    def _element(self, element) -> None:
+        super()._element(element)
+        kind = element.WhichOneof("type")
+        if kind in ("dataframe", "file_uploader") and getattr(element, kind).id:
+            widget_id = getattr(element, kind).id
+            self.ids[widget_id.split("-", 2)[-1]] = widget_id
+        elif kind == "alert":
+            self.alerts.append(element.alert.body)
+        if kind == "exception":
+            self.alerts.append("exception: " + element.exception.message)
+
+    def key_id(self, start: str) -> str:
+        """The id of the newest widget whose key starts with ``start`` (tables get new keys)."""
+        return [wid for key, wid in self.ids.items() if key.startswith(start)][-1]
+
+    async def answer(self, page: str, states: list, said: Callable[[str], bool], query="") -> str:
+        """Rerun ``page`` with ``states``; the first alert ``said`` accepts (or an exception)."""
+        self.alerts.clear()
+        await self.rerun(page, states, query)
+        await self.until(
+            lambda s: any(said(a) or a.startswith("exception") for a in s.alerts),
+            ATTACK_TIMEOUT,
+        )
+        return next(a for a in self.alerts if said(a) or a.startswith("exception"))
+
+    async def new_file(self, name: str) -> object:
+        request = BackMsg()
+        request_id = uuid.uuid4().hex
+        request.file_urls_request.request_id = request_id
+        request.file_urls_request.file_names.append(name)
+        request.file_urls_request.session_id = self.session_id
+        await self.ws.send(request.SerializeToString())
+        deadline = time.monotonic() + ATTACK_TIMEOUT
+        while request_id not in self.file_urls:
+            raw = await asyncio.wait_for(self.ws.recv(), deadline - time.monotonic())
+            message = ForwardMsg()
+            message.ParseFromString(raw)
+            self.observe(message)
+        return self.file_urls[request_id]
+
+
+def editor_state(widget_id: str, state: dict) -> object:
+    widget = BackMsg().rerun_script.widget_states.widgets.add()
+    widget.id = widget_id
+    widget.string_value = json.dumps(
+        {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **state}
+    )
+    return widget
+
+
+async def put_file(browser: Browser, urls, name: str, data: bytes) -> None:
+    boundary = uuid.uuid4().hex
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/zip\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    headers = {
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "X-Xsrftoken": browser.cookies.get(XSRF_COOKIE, ""),
+    }
+    status = await asyncio.to_thread(browser.request, "PUT", urls.upload_url, body, headers)
+    if status != 204:
+        raise RuntimeError(f"upload: HTTP {status}")
+
+
+async def timed(report: HostileReport, attack: str, work) -> None:
+    start = time.perf_counter()
+    answer = await work
+    report.add(attack, time.perf_counter() - start, answer)
+    if answer.startswith("exception"):
+        report.exceptions.append(f"{attack}: {answer[:200]}")
+
+
+def refused(text: str) -> bool:
+    return "was refused" in text or "was cut" in text
+
+
+async def one_round(session: HostileSession, browser: Browser, report: HostileReport) -> None:
+    """Every attack once, on one connection (the last one closes it)."""
+    link = "p=" + "x" * 500_000  # a link is read when the page first opens in a session
+    await timed(
+        report,
+        "0.5 MB link",
+        session.answer("conv1d", [], lambda a: "link" in a.lower(), query=link),
+    )
+    rows = [{"ch 0": 1.0}] * ROWS
+    state = editor_state(session.key_id("c1d.x.v"), {"added_rows": rows})
+    await timed(report, "fixed table 20k rows", session.answer("conv1d", [state], refused))
+
+    await session.rerun("cnn1d_pooled")
+    await session.until(lambda s: any(k.startswith("s3.data.v") for k in s.ids))
+    rows = [{"sentence": "a b", "label": 1}] * ROWS
+    state = editor_state(session.key_id("s3.data.v"), {"added_rows": rows})
+    await timed(report, "sentence table 20k rows", session.answer("cnn1d_pooled", [state], refused))
+    state = editor_state(
+        session.key_id("s3.data.v"),
+        {"edited_rows": {str(10**9): {"label": 1}}, "deleted_rows": [-1]},
+    )
+    await timed(report, "row 10^9, row -1", session.answer("cnn1d_pooled", [state], refused))
+
+    bomb = zip_bomb()
+    urls = await session.new_file("bomb.npz")
+    await put_file(browser, urls, "bomb.npz", bomb)
+    upload = BackMsg().rerun_script.widget_states.widgets.add()
+    upload.id = session.key_id("s3.tp.upload")
+    info = upload.file_uploader_state_value.uploaded_file_info.add()
+    info.file_id, info.name, info.size = urls.file_id, "bomb.npz", len(bomb)
+    info.file_urls.CopyFrom(urls)
+    await timed(
+        report,
+        "zip bomb upload",
+        session.answer("cnn1d_pooled", [upload], lambda a: "Could not use this model file" in a),
+    )
+
+    start = time.perf_counter()
+    await session.rerun("conv1d", [], "p=" + "x" * 1_200_000)
+    try:
+        await session.until(lambda s: False, ATTACK_TIMEOUT)
+        answer = "answered (the limit did not hold)"
+    except websockets.ConnectionClosed as closed:
+        answer = f"connection closed, code {closed.rcvd.code if closed.rcvd else None}"
+    report.add("1.2 MB message", time.perf_counter() - start, answer)
+
+
+async def hostile_client(url: str, stop: asyncio.Event, report: HostileReport) -> None:
+    """Attack rounds until ``stop`` is set (each on a new connection: the last attack ends it)."""
+    browser = Browser(url, "hostile")
+    await browser.open_app()
+    while not stop.is_set():
+        ws = await browser.connect()
+        try:
+            await one_round(HostileSession(ws), browser, report)
+            report.rounds += 1
+        except Exception as error:  # a benchmark reports every failure, then goes on
+            report.exceptions.append(
+                f"round {report.rounds}: {type(error).__name__}: {error}"[:300]
+            )
+        finally:
+            await ws.close()
+
+
+def hostile_table(report: HostileReport) -> str:
+    lines = [
+        f"Hostile client: {report.rounds} rounds, {len(report.exceptions)} problems.",
+        "",
+        "| attack | attempts | median s | max s | the server's answer (last) |",
+        "|---|---|---|---|---|",
+    ]
+    for attack, times in report.times.items():
+        ordered = sorted(times)
+        answer = " ".join(report.answers[attack].split())[:110]
+        lines.append(
+            f"| {attack} | {len(times)} | {ordered[len(ordered) // 2]:.2f} | {ordered[-1]:.2f} "
+            f"| {answer} |"
+        )
+    return "\n".join(lines)
