@@ -18,7 +18,8 @@ others waiting for a slot (without burning CPU), finishes the same work sooner a
 half-trained models alive at once.
 
 CPU budget. Every request is bounded by the caps of ``app.core.limits`` (the slowest page run
-costs 0.8 s of CPU, ``benchmarks/worst_case.py``), but a client may send reruns back to back.
+costs under 0.5 s of CPU, ``benchmarks/worst_case.py``), but a client may send reruns back to
+back.
 :func:`cpu_budget` wraps each page run: a session that has spent more than
 ``SESSION_CPU_BURST`` CPU seconds recently waits before its next run, sleeping (no core held),
 until its average is back to ``SESSION_CPU_SHARE`` of a core.
@@ -150,7 +151,7 @@ def serving() -> bool:
 
 LEDGER_KEY = "cnndemo.cpu_ledger"
 MAX_PAUSE = 10.0
-"""Longest single wait (one run costs at most about 1 s of CPU, so waits stay near 4 s)."""
+"""Longest single wait (a run costs under 0.5 s of CPU, so a wait is at most about 2 s)."""
 
 
 @contextmanager

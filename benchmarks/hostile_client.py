@@ -5,14 +5,18 @@ browser's cookies, ``benchmarks.cluster_learner.Browser``, so its uploads pass t
 repeats until told to stop:
 
 - ``0.5 MB link``: page 1 opened with a query string of 500,000 characters (Streamlit itself
-  ignores query strings above 512 Ki characters; this one reaches the app's link parser);
+  ignores query strings above 512 Ki characters; this one reaches the app's link parser; a
+  session reads a page's link once, so this attack comes first on each new session);
 - ``fixed table 20k rows``: page 1's input table (fixed size) sent with 20,000 added rows;
 - ``sentence table 20k rows``: page 3's sentence table with 20,000 added rows (0.66 MB);
 - ``row 10^9, row -1``: page 3's table with an edit of row 10^9 and a deletion of row -1;
 - ``zip bomb upload``: the 256 KB ``.npz`` listing a 100 MB member 3,011 times, uploaded and
   given to page 3's "Load a model" box;
-- ``1.2 MB message``: a rerun request over the client limit (``server.maxWidgetStateSize``),
-  which must close the connection; the client then reconnects as a new session.
+- ``1.2 MB message``: once, on a connection of its own, a rerun request over the client limit
+  (``server.maxWidgetStateSize``), which must close the connection.
+
+The rounds run on one session (its CPU budget, ``app.server.cpu_budget``, then holds it to a
+quarter of a core), or each on a new session with ``reconnect`` (a new budget every time).
 
 Each attack is timed from the request to the page's answer (the refusal's words, or the
 closed connection); any exception element is recorded.
@@ -46,6 +50,7 @@ class HostileReport:
     answers: dict[str, str] = field(default_factory=dict)
     exceptions: list[str] = field(default_factory=list)
     rounds: int = 0
+    waits: int = 0  # page runs the server held back (the session's CPU budget was spent)
 
     def add(self, attack: str, seconds: float, answer: str) -> None:
         self.times.setdefault(attack, []).append(seconds)
@@ -60,6 +65,7 @@ class HostileSession(ClusterSession):
         self.ids: dict[str, str] = {}  # widget id by its user key (the id's last part)
         self.alerts: list[str] = []
         self.file_urls: dict[str, object] = {}
+        self.waits = 0
 
     def observe(self, message: ForwardMsg) -> None:
         super().observe(message)
@@ -76,6 +82,8 @@ class HostileSession(ClusterSession):
             self.ids[widget_id.split("-", 2)[-1]] = widget_id
         elif kind == "alert":
             self.alerts.append(element.alert.body)
+        elif kind == "toast" and "waits" in element.toast.body:
+            self.waits += 1
         if kind == "exception":
             self.alerts.append("exception: " + element.exception.message)
 
@@ -149,20 +157,30 @@ def refused(text: str) -> bool:
     return "was refused" in text or "was cut" in text
 
 
-async def one_round(session: HostileSession, browser: Browser, report: HostileReport) -> None:
-    """Every attack once, on one connection (the last one closes it)."""
-    link = "p=" + "x" * 500_000  # a link is read when the page first opens in a session
-    await timed(
-        report,
-        "0.5 MB link",
-        session.answer("conv1d", [], lambda a: "link" in a.lower(), query=link),
-    )
+async def open_page(session: HostileSession, page: str, table: str) -> None:
+    await session.rerun(page)
+    await session.until(lambda s: any(k.startswith(table) for k in s.ids), ATTACK_TIMEOUT)
+
+
+async def one_round(
+    session: HostileSession, browser: Browser, report: HostileReport, first: bool
+) -> None:
+    """Every attack once on this session (the link only on its ``first`` round: a session reads
+    a page's link when it first opens the page)."""
+    if first:
+        link = "p=" + "x" * 500_000
+        await timed(
+            report,
+            "0.5 MB link",
+            session.answer("conv1d", [], lambda a: "link" in a.lower(), query=link),
+        )
+    else:
+        await open_page(session, "conv1d", "c1d.x.v")
     rows = [{"ch 0": 1.0}] * ROWS
     state = editor_state(session.key_id("c1d.x.v"), {"added_rows": rows})
     await timed(report, "fixed table 20k rows", session.answer("conv1d", [state], refused))
 
-    await session.rerun("cnn1d_pooled")
-    await session.until(lambda s: any(k.startswith("s3.data.v") for k in s.ids))
+    await open_page(session, "cnn1d_pooled", "s3.data.v")
     rows = [{"sentence": "a b", "label": 1}] * ROWS
     state = editor_state(session.key_id("s3.data.v"), {"added_rows": rows})
     await timed(report, "sentence table 20k rows", session.answer("cnn1d_pooled", [state], refused))
@@ -186,6 +204,11 @@ async def one_round(session: HostileSession, browser: Browser, report: HostileRe
         session.answer("cnn1d_pooled", [upload], lambda a: "Could not use this model file" in a),
     )
 
+
+async def oversized_message(browser: Browser, report: HostileReport) -> None:
+    """A rerun request over the client limit, on a connection of its own: it must be closed."""
+    ws = await browser.connect()
+    session = HostileSession(ws)
     start = time.perf_counter()
     await session.rerun("conv1d", [], "p=" + "x" * 1_200_000)
     try:
@@ -193,29 +216,49 @@ async def one_round(session: HostileSession, browser: Browser, report: HostileRe
         answer = "answered (the limit did not hold)"
     except websockets.ConnectionClosed as closed:
         answer = f"connection closed, code {closed.rcvd.code if closed.rcvd else None}"
+    finally:
+        await ws.close()
     report.add("1.2 MB message", time.perf_counter() - start, answer)
 
 
-async def hostile_client(url: str, stop: asyncio.Event, report: HostileReport) -> None:
-    """Attack rounds until ``stop`` is set (each on a new connection: the last attack ends it)."""
+async def hostile_client(
+    url: str, stop: asyncio.Event, report: HostileReport, reconnect: bool = False
+) -> None:
+    """One oversized message, then attack rounds until ``stop`` is set: all on one session, or
+    each on a new one with ``reconnect`` (a new session starts a new CPU budget,
+    ``app.server.cpu_budget``)."""
     browser = Browser(url, "hostile")
     await browser.open_app()
+    await oversized_message(browser, report)
+    ws = session = None
+    first = True
     while not stop.is_set():
-        ws = await browser.connect()
+        if ws is None:
+            ws = await browser.connect()
+            session, first = HostileSession(ws), True
         try:
-            await one_round(HostileSession(ws), browser, report)
+            await one_round(session, browser, report, first)
             report.rounds += 1
+            first = False
+            report.waits, session.waits = report.waits + session.waits, 0
         except Exception as error:  # a benchmark reports every failure, then goes on
             report.exceptions.append(
                 f"round {report.rounds}: {type(error).__name__}: {error}"[:300]
             )
-        finally:
+            reconnect_now = True
+        else:
+            reconnect_now = reconnect
+        if reconnect_now:
             await ws.close()
+            ws = None
+    if ws is not None:
+        await ws.close()
 
 
 def hostile_table(report: HostileReport) -> str:
     lines = [
-        f"Hostile client: {report.rounds} rounds, {len(report.exceptions)} problems.",
+        f"Hostile client: {report.rounds} rounds, {len(report.exceptions)} problems, "
+        f"{report.waits} page runs held back by its CPU budget.",
         "",
         "| attack | attempts | median s | max s | the server's answer (last) |",
         "|---|---|---|---|---|",

@@ -33,6 +33,7 @@ done); the learners' medians are compared (target: within 1.5x of quiet) and the
 memory after each run with the baseline:
 
     python -m benchmarks.protocol_load --sessions 20 20 --hostile
+    python -m benchmarks.protocol_load --sessions 20 20 --hostile reconnect
 """
 
 from __future__ import annotations
@@ -227,7 +228,9 @@ HOSTILE_HEAD_START = 5.0
 """Seconds the hostile client attacks alone before the learners arrive."""
 
 
-async def burst(server: LiveServer, n: int, settle: float, hostile=None) -> RunStats:
+async def burst(
+    server: LiveServer, n: int, settle: float, hostile=None, reconnect: bool = False
+) -> RunStats:
     """N concurrent sessions (beside a hostile client when ``hostile``, a
     ``benchmarks.hostile_client.HostileReport``, collects its report), then wait until the
     server has dropped them; peak RSS sampled."""
@@ -240,7 +243,7 @@ async def burst(server: LiveServer, n: int, settle: float, hostile=None) -> RunS
         stop = asyncio.Event()
         attacker = None
         if hostile is not None:
-            attacker = asyncio.create_task(hostile_client(server.url, stop, hostile))
+            attacker = asyncio.create_task(hostile_client(server.url, stop, hostile, reconnect))
             await asyncio.sleep(HOSTILE_HEAD_START)
         await asyncio.gather(*(one_session(server.url, stats, i) for i in range(n)))
         stop.set()
@@ -253,7 +256,7 @@ async def burst(server: LiveServer, n: int, settle: float, hostile=None) -> RunS
 
 
 async def run(
-    server: LiveServer, counts: list[int], settle: float, hostile: bool = False
+    server: LiveServer, counts: list[int], settle: float, hostile: str = ""
 ) -> tuple[ServerState, list[RunStats], list[ServerState], list]:
     from benchmarks.hostile_client import HostileReport
 
@@ -263,7 +266,7 @@ async def run(
     plan = [(n, attack) for n in counts for attack in ((False, True) if hostile else (False,))]
     for n, attack in plan:
         report = HostileReport() if attack else None
-        stats = await burst(server, n, settle, report)
+        stats = await burst(server, n, settle, report, hostile == "reconnect")
         if report is not None:
             reports.append(report)
         state = await quiet_server_state(server)
@@ -304,7 +307,13 @@ def main(argv: list[str] | None = None) -> list[RunStats]:
         "--session-ttl", type=int, default=10, help="server.disconnectedSessionTTL (app: 120)"
     )
     parser.add_argument(
-        "--hostile", action="store_true", help="run each size quiet, then beside a hostile client"
+        "--hostile",
+        nargs="?",
+        const="session",
+        default="",
+        choices=["session", "reconnect"],
+        help="run each size quiet, then beside a hostile client (on one session, or a new "
+        "session for every round)",
     )
     args = parser.parse_args(argv)
     ttl = ("--server.disconnectedSessionTTL", str(args.session_ttl))

@@ -151,8 +151,8 @@ MAX_EMBEDDING = 4
 SESSION_CPU_SHARE = 0.25
 """Share of one core a session's page runs may use on average once past its burst; beyond it
 the session's next run waits (app/server.py: ``cpu_budget``). A learner never gets there: the
-heaviest page run costs 0.8 s of CPU, and training chunks (fragment runs, not counted here)
-take turns in the training slots."""
+heaviest page run costs under 0.5 s of CPU (benchmarks/worst_case.py), and training chunks
+(fragment runs, not counted here) take turns in the training slots."""
 
 SESSION_CPU_BURST = 3.0
 """CPU seconds of page runs a session may spend at once before ``SESSION_CPU_SHARE`` applies."""
