@@ -16,11 +16,15 @@ import pytest
 from app.core import limits
 from app.widgets.training_controls import hp_key
 from app.widgets.training_panel import panel_key
+from cnndemo import persist
+from cnndemo.models import build_model
 from devtools.hostile_files import deep_json, edited_model, terabyte_npz, zip_bomb
 from tests.pages.conftest import ROOT, open_page, texts
 
 PAGES = {3: ("pages/3_cnn1d_pooled.py", "s3"), 5: ("pages/5_cnn2d_pooled.py", "s5"),
          8: ("pages/8_cnn2d_downsampled.py", "p8m")}  # fmt: skip
+
+GOOD_NPZ = persist.dumps(build_model(3), "npz")
 
 # (file name, bytes, what the message must say): issue 17's files, sent to page 3.
 HOSTILE_TEXT_FILES = [
@@ -50,6 +54,12 @@ HOSTILE_TEXT_FILES = [
     ("big.json", b" " * (limits.MAX_MODEL_FILE_BYTES + 1), "at most 262,144"),
     ("text.json", b"\xff\xfe not text", "not UTF-8"),
     ("empty.json", b"", "not valid JSON"),
+    ("cut.npz", GOOD_NPZ[: len(GOOD_NPZ) // 2], "a damaged or cut-short zip"),
+    (
+        "flipped.npz",
+        GOOD_NPZ[:200] + bytes([GOOD_NPZ[200] ^ 0xFF]) + GOOD_NPZ[201:],
+        "cannot be read (the archive is damaged)",
+    ),
 ]
 
 
