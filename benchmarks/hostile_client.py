@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from benchmarks.cluster_learner import XSRF_COOKIE, Browser, ClusterSession
 from devtools.hostile_files import zip_bomb
@@ -64,15 +63,7 @@ class HostileSession(ClusterSession):
         super().__init__(ws)
         self.ids: dict[str, str] = {}  # widget id by its user key (the id's last part)
         self.alerts: list[str] = []
-        self.file_urls: dict[str, object] = {}
         self.waits = 0
-
-    def observe(self, message: ForwardMsg) -> None:
-        super().observe(message)
-        if message.WhichOneof("type") == "file_urls_response":
-            response = message.file_urls_response
-            if response.file_urls:
-                self.file_urls[response.response_id] = response.file_urls[0]
 
     def _element(self, element) -> None:
         super()._element(element)
@@ -100,21 +91,6 @@ class HostileSession(ClusterSession):
             ATTACK_TIMEOUT,
         )
         return next(a for a in self.alerts if said(a) or a.startswith("exception"))
-
-    async def new_file(self, name: str) -> object:
-        request = BackMsg()
-        request_id = uuid.uuid4().hex
-        request.file_urls_request.request_id = request_id
-        request.file_urls_request.file_names.append(name)
-        request.file_urls_request.session_id = self.session_id
-        await self.ws.send(request.SerializeToString())
-        deadline = time.monotonic() + ATTACK_TIMEOUT
-        while request_id not in self.file_urls:
-            raw = await asyncio.wait_for(self.ws.recv(), deadline - time.monotonic())
-            message = ForwardMsg()
-            message.ParseFromString(raw)
-            self.observe(message)
-        return self.file_urls[request_id]
 
 
 def editor_state(widget_id: str, state: dict) -> object:
