@@ -19,7 +19,7 @@ from app.widgets.training_panel import panel_key
 from cnndemo import persist
 from cnndemo.models import build_model
 from devtools.hostile_files import deep_json, edited_model, terabyte_npz, zip_bomb
-from tests.pages.conftest import ROOT, open_page, texts
+from tests.pages.conftest import ROOT, open_page, texts, visible
 
 PAGES = {3: ("pages/3_cnn1d_pooled.py", "s3"), 5: ("pages/5_cnn2d_pooled.py", "s5"),
          8: ("pages/8_cnn2d_downsampled.py", "p8m")}  # fmt: skip
@@ -83,7 +83,7 @@ def refused(at, prefix: str) -> str:
     """The page's error about the file; checks nothing was loaded and no exception shown."""
     assert not at.exception, [str(e.value)[:300] for e in at.exception]
     assert at.session_state[panel_key(prefix, "run")] is None
-    errors = [e.value for e in at.error if "Could not use this model file" in e.value]
+    errors = [visible(e.value) for e in at.error if "Could not use this model file" in e.value]
     assert len(errors) == 1, texts(at)
     assert len(errors[0]) < 400  # one short message, whatever the file held
     return errors[0]
@@ -125,7 +125,7 @@ def test_out_of_range_settings_are_clamped_with_a_note_for_every_one():
     upload(at, prefix, "m.json", edited_model(3, settings))
     assert not at.exception
     assert at.session_state[panel_key(prefix, "run")].source == "loaded"
-    notes = " ".join(i.value for i in at.info)
+    notes = visible(" ".join(i.value for i in at.info))
     for expected in ("learning rate 100 is outside 0.0001..10, set to 10",
                      "momentum 0.995 is outside 0..0.99, set to 0.99",
                      "init scale 5 is outside 0.0001..2, set to 2",
@@ -135,7 +135,7 @@ def test_out_of_range_settings_are_clamped_with_a_note_for_every_one():
     assert at.number_input(key=hp_key(prefix, "momentum")).value == limits.MAX_MOMENTUM
     # Below the lowest value the controls take, the same.
     upload(at, prefix, "m.json", edited_model(3, {"learning_rate": 1e-6, "init_scale": 1e-6}))
-    notes = " ".join(i.value for i in at.info)
+    notes = visible(" ".join(i.value for i in at.info))
     assert "learning rate 1e-06 is outside 0.0001..10, set to 0.0001" in notes
     assert "init scale 1e-06 is outside 0.0001..2, set to 0.0001" in notes
 
