@@ -6,11 +6,13 @@ import streamlit as st
 
 from app.core import markup
 from app.core.numbers import fixed
+from app.core.run_gradients import gradient_controls
 from app.core.sentences import same_vector_clash, winners
 from app.core.training_jobs import TrainingRun
 from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
 from app.widgets.number_tables import number_table
+from app.widgets.training_gradients import gradients_part
 from app.widgets.training_panel import training_panel
 
 reroute_deep_link()
@@ -27,6 +29,7 @@ POOL_WORDS = {
     "avg": "**avg = on the whole**: every bigram counts equally; no single bigram decides.",
 }
 CONTROLS = cnn1d_text.text_controls(PREFIX, SECTION)
+GRADIENTS = gradient_controls(PREFIX)
 
 
 def _explain_pooling(run: TrainingRun, pool: str) -> None:
@@ -127,4 +130,5 @@ text, hp = cnn1d_text.sentences_and_model(CONTROLS)
 run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it", controls=CONTROLS)
 if run is not None and run.final is not None:
     _results(run, hp["pool"])
-cnn1d_text.model_files_and_link(CONTROLS, text, hp)
+    gradients_part(run, GRADIENTS)
+cnn1d_text.model_files_and_link(CONTROLS, text, hp, views=GRADIENTS)
