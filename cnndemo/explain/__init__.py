@@ -15,6 +15,10 @@ An axis of ``n`` cells, a window of ``k`` taps ``dilation`` cells apart (it span
 - ``"same"`` (TensorFlow's rule): ``out = ceil(n / stride)``; the axis is padded with
   ``max((out - 1) * stride + span - n, 0)`` cells, half before and the rest after (the odd
   cell goes at the end).
+- a whole number ``p >= 0`` (explicit padding, PyTorch's ``padding=p``): ``p`` cells before
+  and ``p`` after; ``out = floor((n + 2p - span) / stride) + 1``, or 0 when
+  ``span > n + 2p``. ``"valid"`` is ``p = 0``. Only :func:`axis` and the plans take it (the
+  arithmetic of page 9); the ops pad by word.
 
 Output ``i`` reads input cells ``i * stride + j * dilation - before`` for taps ``j < k``; an
 index below 0 or at ``n`` and beyond is a padding cell (0 for a convolution; never a winner and

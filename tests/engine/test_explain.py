@@ -73,6 +73,57 @@ def test_axis_coverage_and_inverse_agree_with_an_exhaustive_search(args):
         np.testing.assert_array_equal(a.tap_index(), [a.taps(i) for i in range(a.out)])
 
 
+@given(
+    st.integers(1, 12), st.integers(1, 5), st.integers(1, 4), st.integers(0, 6), st.integers(1, 3)
+)
+@SETTINGS
+def test_explicit_padding_is_the_valid_rule_on_the_zero_padded_input(n, k, stride, pad, dilation):
+    a = explain.axis(n, k, stride, pad, dilation)
+    span = (k - 1) * dilation + 1
+    assert (a.before, a.after, a.padded_length) == (pad, pad, n + 2 * pad)
+    # The definition: floor((n + 2p - span) / s) + 1 windows, none when the window is too wide.
+    assert a.out == ((n + 2 * pad - span) // stride + 1 if span <= n + 2 * pad else 0)
+    # Explicit p is VALID on an input with p zero cells added at both ends.
+    assert a.out == explain.axis(n + 2 * pad, k, stride, "valid", dilation).out
+    zero, valid = (
+        explain.axis(n, k, stride, 0, dilation),
+        explain.axis(n, k, stride, "valid", dilation),
+    )
+    assert (zero.out, zero.before, zero.after) == (valid.out, valid.before, valid.after)
+    for i in range(a.out):
+        assert a.taps(i) == tuple(i * stride + j * dilation - pad for j in range(k))
+    if a.fits and pad:
+        ones = np.ones((1, n, 1))
+        padded = np.pad(ones, ((0, 0), (pad, pad), (0, 0)))
+        kernel = np.ones((k, 1, 1))
+        direct = ops.conv1d(padded, kernel, stride, "valid", dilation)[0, :, 0]
+        np.testing.assert_array_equal(
+            direct, [sum(0 <= t < n for t in a.taps(i)) for i in range(a.out)]
+        )
+
+
+def test_explicit_padding_reproduces_the_conv_arithmetic_guides_sizes():
+    # Dumoulin and Visin, "A guide to convolution arithmetic for deep learning" (2016),
+    # figures 2.1-2.4 and 2.6-2.8 and 5.1: (input, kernel, stride, padding, dilation) -> output.
+    worked = [
+        ((4, 3, 1, 0, 1), 2), ((5, 4, 1, 2, 1), 6), ((5, 3, 1, 1, 1), 5), ((5, 3, 1, 2, 1), 7),
+        ((5, 3, 2, 0, 1), 2), ((5, 3, 2, 1, 1), 3), ((6, 3, 2, 1, 1), 3), ((7, 3, 1, 0, 2), 3),
+    ]  # fmt: skip
+    assert [explain.axis(*args).out for args, _ in worked] == [out for _, out in worked]
+    plan = explain.conv_plan((5, 5), (3, 3), 2, 1)
+    assert plan.out_shape == (3, 3) and plan.pads == ((1, 1), (1, 1))
+    assert plan.window(0, 0).cells[0] == (-1, -1)
+
+
+def test_explicit_padding_too_small_for_the_window_is_explained():
+    assert explain.axis(2, 7, 1, 2).out == 0
+    with pytest.raises(ValueError, match="kernel width 7 is larger than input width 2 padded by 2"):
+        explain.conv_plan((2,), (7,), 1, 2)
+    for bad in (-1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="padding must be"):
+            explain.axis(5, 2, 1, bad)
+
+
 def test_axis_rejects_bad_arguments_with_the_value():
     with pytest.raises(ValueError, match="stride must be a whole number >= 1, got 0"):
         explain.axis(5, 2, 0)
