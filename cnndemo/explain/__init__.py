@@ -45,6 +45,9 @@ API
   reading each input cell), :meth:`Plan.outputs_reading` (the outputs an input cell feeds),
   :meth:`Plan.cell_index` (the whole gather map as integers).
 - :func:`conv_terms` -> :class:`WindowSum`: the products one convolution output adds up.
+- :func:`kernel_grad_terms`, :func:`input_grad_terms` -> :class:`GradientSum`: the products one
+  cell of ``dL/dW`` (input x upstream gradient) or of ``dL/dx`` (upstream gradient x weight)
+  adds up.
 - :func:`pool_winners`, :func:`global_winners`: the winning cell of every pooling window.
 - :func:`receptive_field`, :func:`receptive_field_size`: the input cells behind an output of a
   stack of window operations, and the size formula.
@@ -55,7 +58,15 @@ from __future__ import annotations
 from cnndemo.explain.axes import PADDINGS, Axis, axis, checked_axis
 from cnndemo.explain.fields import receptive_field, receptive_field_size
 from cnndemo.explain.plans import Plan, Window, conv_plan, pool_plan
-from cnndemo.explain.sums import Term, WindowSum, conv_terms
+from cnndemo.explain.sums import (
+    GradientSum,
+    GradientTerm,
+    Term,
+    WindowSum,
+    conv_terms,
+    input_grad_terms,
+    kernel_grad_terms,
+)
 from cnndemo.explain.winners import global_winners, pool_winners, window_winners
 
 POOL_KINDS = ("max", "min", "avg")
@@ -65,6 +76,8 @@ __all__ = [
     "PADDINGS",
     "POOL_KINDS",
     "Axis",
+    "GradientSum",
+    "GradientTerm",
     "Plan",
     "Term",
     "Window",
@@ -74,6 +87,8 @@ __all__ = [
     "conv_plan",
     "conv_terms",
     "global_winners",
+    "input_grad_terms",
+    "kernel_grad_terms",
     "pool_plan",
     "pool_winners",
     "receptive_field",

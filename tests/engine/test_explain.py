@@ -212,6 +212,62 @@ def test_conv_terms_add_up_to_the_fast_convolution(args, seed):
             assert all(t.value == 0 for t in window_sum.terms if t.in_padding)
 
 
+@given(plans_2d(), st.integers(0, 2**31 - 1))
+@SETTINGS
+def test_gradient_terms_add_up_to_the_backward_pass(args, seed):
+    size, kernel_size, stride, padding, dilation = args
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-9, 10, size=(*size, 2)).astype(float)
+    kernel = rng.integers(-9, 10, size=(*kernel_size, 2, 3)).astype(float)
+    out_shape = ops.conv2d(x[None], kernel, stride, padding, dilation).shape[1:]
+    grad = rng.integers(-5, 6, size=out_shape).astype(float)
+    grad_x, grad_kernel = ops.conv2d_backward(
+        x[None], kernel, grad[None], stride, padding, dilation
+    )
+    geometry = (stride, padding, dilation)
+    for tap in np.ndindex(*kernel_size):
+        for c, o in itertools.product(range(2), range(3)):
+            terms = explain.kernel_grad_terms(x, grad, tap, c, o, kernel_size, *geometry)
+            assert terms.total == grad_kernel[(*tap, c, o)]  # integers: exact
+            assert len(terms.terms) == out_shape[0] * out_shape[1]
+            assert all(t.value == 0 for t in terms.terms if t.in_padding)
+    plan = explain.conv_plan(size, kernel_size, *geometry)
+    for cell in np.ndindex(*size):
+        for c in range(2):
+            terms = explain.input_grad_terms(kernel, grad, cell, c, size, *geometry)
+            assert terms.total == grad_x[(0, *cell, c)]
+            # Exactly the outputs whose window reads the cell, each through one tap.
+            assert sorted({t.out_index for t in terms.terms}) == list(plan.outputs_reading(*cell))
+            for t in terms.terms:
+                assert (
+                    plan.window(*t.out_index).cells[plan.window(*t.out_index).taps.index(t.tap)]
+                    == cell
+                )
+                assert t.weight == kernel[(*t.tap, c, t.out_channel)]
+
+
+def test_gradient_terms_of_the_tutorial_setup_in_1d():
+    # docs/lesson.md, section 1: with dL/dy all ones, dL/dW[j, c, o] adds the inputs tap j read
+    # (x[j, c] + x[j + 1, c]); dL/dx[t, c] adds the weights of every tap that read x[t].
+    x = np.arange(1, 21, dtype=float).reshape(4, 5)
+    kernel = np.arange(1, 31, dtype=float).reshape(3, 5, 2)
+    ones = np.ones((2, 2))
+    w = explain.kernel_grad_terms(x, ones, (2,), 4, 1, (3,))
+    assert [(t.value, t.weight, t.out_index) for t in w.terms] == [(15, 1, (0,)), (20, 1, (1,))]
+    assert w.total == 35
+    first = explain.input_grad_terms(kernel, ones, (0,), 0, (4,))
+    assert [(t.value, t.weight, t.tap) for t in first.terms] == [(1, 1, (0,)), (1, 2, (0,))]
+    middle = explain.input_grad_terms(kernel, ones, (1,), 0, (4,))
+    assert [t.weight for t in middle.terms] == [11, 12, 1, 2]  # output 0 via tap 1, output 1 via 0
+    # Stride 2, VALID: output 0 reads x[0..2]; x[3] is read by no window, its gradient is 0.
+    strided = explain.input_grad_terms(kernel, np.ones((1, 2)), (3,), 0, (4,), stride=2)
+    assert strided.terms == () and strided.total == 0
+    with pytest.raises(ValueError, match="upstream gradient has shape"):
+        explain.kernel_grad_terms(x, np.ones((3, 2)), (0,), 0, 0, (3,))
+    with pytest.raises(ValueError, match="kernel position"):
+        explain.kernel_grad_terms(x, ones, (3,), 0, 0, (3,))
+
+
 def test_conv_terms_in_1d_mark_padding():
     x = np.array([[1.0], [2.0], [3.0]])
     kernel = np.ones((3, 1, 1))
