@@ -3,7 +3,6 @@ what one cell of its gradients adds up (the backward pass written as sums)."""
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -200,7 +199,7 @@ def input_grad_terms(
     The cell receives from every output whose window read it (:meth:`Plan.outputs_reading`),
     through the tap that read it: upstream gradient ``dL/dy[t, o]`` times kernel weight
     ``W[tap, in_channel, o]``, for every output channel ``o``. Outputs run in reading order,
-    then output channels. A cell no window reads (skipped by the stride, dropped by VALID)
+    then output channels (:meth:`Plan.readers`). A cell no window reads (skipped by the stride, dropped by VALID)
     has no terms.
 
     Parameters
@@ -220,11 +219,8 @@ def input_grad_terms(
     grad_out = _gradient_operands(grad_out, plan, kernel.shape[-1])
     cell = _index_in(cell, plan.in_shape, "input position")
     (in_channel,) = _index_in((in_channel,), (kernel.shape[-2],), "input channel")
-    readers = [a.outputs_reading(c) for a, c in zip(plan.axes, cell, strict=True)]
     terms = []
-    for pairs in itertools.product(*readers):
-        out_index = tuple(i for i, _ in pairs)
-        tap = tuple(j for _, j in pairs)
+    for out_index, tap in plan.readers(*cell):
         for o in range(kernel.shape[-1]):
             value = float(grad_out[(*out_index, o)])
             weight = float(kernel[(*tap, in_channel, o)])

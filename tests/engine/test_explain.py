@@ -176,7 +176,10 @@ def test_plan_windows_coverage_and_gather_map_agree(args):
             if inside:
                 counts[cell] += 1
                 assert window.out_index in plan.outputs_reading(*cell)
+                assert (window.out_index, tap) in plan.readers(*cell)
     np.testing.assert_array_equal(plan.coverage(), counts)
+    for cell in np.ndindex(*size):
+        assert len(plan.readers(*cell)) == counts[cell]  # no reader found twice or invented
 
 
 def test_tutorial_sums_are_written_in_the_tutorials_order():
