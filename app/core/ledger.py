@@ -17,7 +17,7 @@ import numpy as np
 from app.core.numbers import format_value
 from app.core.pool_windows import KIND_WORDS
 from cnndemo import explain
-from cnndemo.explain import Term
+from cnndemo.explain import GradientTerm, Term
 
 MAX_WRITTEN_TERMS = 120
 """Longer sums are written with their middle elided, so the text stays readable."""
@@ -223,8 +223,11 @@ def _factor(v: float) -> str:
     return f"({text})" if v < 0 else text
 
 
-def written_sum(terms: Sequence[Term], total: float, max_terms: int = MAX_WRITTEN_TERMS) -> str:
-    """``1×1 + 2×3 + … = 2360``: every product of the window, then the result.
+def written_sum(
+    terms: Sequence[Term | GradientTerm], total: float, max_terms: int = MAX_WRITTEN_TERMS
+) -> str:
+    """``1×1 + 2×3 + … = 2360``: every product of the window (or of a gradient cell), then the
+    result.
 
     Negative factors are bracketed; sums longer than ``max_terms`` keep their first and last
     terms and say how many were left out.

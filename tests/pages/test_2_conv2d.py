@@ -124,6 +124,10 @@ def test_share_link_round_trip_restores_the_setup(at):
     )
     reopened = open_page(PAGE, params)
     assert not reopened.warning and not reopened.exception
+    # The link names the open tab (the pictures); the grid's setup is on the first tab.
+    assert params["tab"] == "pictures" and reopened.session_state["c2d.tab"] == "Pictures"
+    reopened.session_state["c2d.tab"] = "Grids of vectors"
+    reopened.run()
     assert reopened.number_input(key="c2d.s.sy").value == 2
     x = X.copy()
     x[0, 0, 0] = 0.25
