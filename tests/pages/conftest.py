@@ -75,3 +75,38 @@ def shown_probabilities(at: AppTest, prefix: str) -> list[float]:
     bar = next(f for f in figures if f["data"][0]["type"] == "bar")
     assert list(bar["data"][0]["y"]) == run.final.probabilities.tolist()
     return run.final.probabilities.tolist()
+
+
+def charts(at: AppTest) -> list[dict]:
+    """Every Plotly figure on the page, as its JSON spec."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def chart_titled(at: AppTest, start: str, exact: bool = False) -> dict:
+    """The one figure whose title (its first line) starts with ``start``, or is ``start``."""
+    lines = [(f, f["layout"]["title"]["text"].split("<br>")[0]) for f in charts(at)]
+    found = [f for f, line in lines if line == start or (not exact and line.startswith(start))]
+    assert len(found) == 1, [f["layout"]["title"]["text"] for f in charts(at)]
+    return found[0]
+
+
+def panel_values(figure: dict) -> list:
+    """The numbers of each heatmap panel (NaN where a cell is padding), in panel order."""
+    import numpy as np
+
+    return [
+        np.array([[np.nan if v is None else v for v in row] for row in trace["z"]], dtype=float)
+        for trace in figure["data"]
+        if trace["type"] == "heatmap"
+    ]
+
+
+def click(at: AppTest, key: str, panel: int, row: int, col: int) -> AppTest:
+    """Click cell (row, col) of panel ``panel`` of the clickable chart ``key``: its selection
+    state set as Streamlit stores it (the point's customdata is [panel, row, col]), then rerun."""
+    point = {"curve_number": 0, "point_number": 0, "point_index": 0, "x": col, "y": row,
+             "customdata": [panel, row, col]}  # fmt: skip
+    at.session_state[key] = {
+        "selection": {"points": [point], "point_indices": [0], "box": [], "lasso": []}
+    }
+    return at.run()
