@@ -306,9 +306,11 @@ def panels_figure(
         if show_values:
             traces.append(_value_text_trace(values, text, x_ref, y_ref, scale, cmin, cmax))
         for top, left, bottom, right in panel.outlines:
-            layout["shapes"].extend(_outline(x_ref, y_ref, left, top, right, bottom))
+            layout["shapes"].extend(outline_shapes(x_ref, y_ref, left, top, right, bottom))
         for top, left, bottom, right in panel.marks:
-            layout["shapes"].extend(_outline(x_ref, y_ref, left, top, right, bottom, dashed=True))
+            layout["shapes"].extend(
+                outline_shapes(x_ref, y_ref, left, top, right, bottom, dashed=True)
+            )
         if panel.emphasised:
             layout["shapes"].append(
                 {
@@ -368,9 +370,11 @@ def text_trace(x_ref: str, y_ref: str, xs, ys, labels, colours, size: int = 12) 
     }
 
 
-def _outline(
+def outline_shapes(
     x_ref: str, y_ref: str, left: int, top: int, right: int, bottom: int, dashed: bool = False
 ) -> list[dict]:
+    """The outline of cells ``top..bottom`` x ``left..right`` of one panel: a white halo under a
+    black line (dashed, inset a little: cells related to the selection)."""
     inset = 0.12 if dashed else 0.0  # inside the cell, so a solid outline round it stays clear
     box = {
         "type": "rect",
