@@ -24,16 +24,24 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from cnndemo._checks import as_real, check_array, check_padding, conv_operands
+from cnndemo._checks import as_real, check_array, conv_operands
 from cnndemo.conv import conv2d
 from cnndemo.conv_transpose import ZeroInsertion, zero_insertion
-from cnndemo.explain import conv_plan
+from cnndemo.explain import Plan, axis, conv_plan
 
 __all__ = ["input_grad_steps", "kernel_grad_correlation"]
 
 
-def _rows_axis(size: Sequence[int], one_d: bool) -> tuple[int, ...]:
-    return (1, *size) if one_d else tuple(size)
+def _plan_2d(
+    in_size: Sequence[int], kernel_size: Sequence[int], strides, padding, dilations, one_d: bool
+) -> Plan:
+    """The convolution's plan in 2D form: a 1D one gains a rows axis of one cell, never padded
+    (an explicit padding pads the real axis only)."""
+    if not one_d:
+        return conv_plan(tuple(in_size), tuple(kernel_size), strides, padding, dilations)
+    (width,) = conv_plan((in_size[-1],), (kernel_size[-1],), strides[1], padding,
+                         dilations[1]).axes  # fmt: skip
+    return Plan((axis(1, 1), width))
 
 
 def kernel_grad_correlation(
@@ -41,7 +49,7 @@ def kernel_grad_correlation(
     grad_out: np.ndarray,
     kernel_size: Sequence[int],
     stride: int | tuple[int, int] = 1,
-    padding: str = "valid",
+    padding: str | int = "valid",
     dilation: int | tuple[int, int] = 1,
 ) -> np.ndarray:
     """``dL/dW`` computed as the correlation of the (padded) input with the upstream gradient.
@@ -53,7 +61,8 @@ def kernel_grad_correlation(
     kernel_size : sequence of int
         ``(k,)`` or ``(k_h, k_w)``.
     stride, padding, dilation
-        The forward convolution's.
+        The forward convolution's; ``padding`` may also be a whole number of zero cells on
+        each side (:func:`cnndemo.explain.axis`).
 
     Returns
     -------
@@ -70,8 +79,8 @@ def kernel_grad_correlation(
     grad = as_real(grad_out, op, "upstream gradient").astype(x.dtype)
     check_array(grad, x.ndim - one_d, op, "upstream gradient", "batch, positions..., out")
     grad = grad[:, None] if one_d else grad
-    plan = conv_plan(x.shape[1:3], _rows_axis(size, one_d), strides, check_padding(padding),
-                     dilations)  # fmt: skip
+    plan = _plan_2d(x.shape[1:3], (1, *size) if one_d else size, strides, padding, dilations,
+                    one_d)  # fmt: skip
     if grad.shape[:3] != (x.shape[0], *plan.out_shape):
         raise ValueError(
             f"the upstream gradient has {grad.shape[1:3]} positions, the output {plan.out_shape}"
@@ -91,7 +100,7 @@ def input_grad_steps(
     kernel: np.ndarray,
     in_size: Sequence[int],
     stride: int | tuple[int, int] = 1,
-    padding: str = "valid",
+    padding: str | int = "valid",
     dilation: int | tuple[int, int] = 1,
 ) -> ZeroInsertion:
     """``dL/dx`` computed as the full convolution of the spread upstream gradient with the
@@ -104,7 +113,9 @@ def input_grad_steps(
     in_size : sequence of int
         The forward input's spatial size, ``(width,)`` or ``(height, width)``.
     stride, padding, dilation
-        The forward convolution's.
+        The forward convolution's; ``padding`` may also be a whole number of zero cells on
+        each side (then the steps are :func:`cnndemo.conv_transpose.transpose_steps` with that
+        padding and ``output_padding`` = the cells the last window leaves over).
 
     Returns
     -------
@@ -121,8 +132,8 @@ def input_grad_steps(
         raise ValueError(
             f"kernel has {kernel.shape[3]} output channels, the upstream gradient {grad.shape[3]}"
         )
-    plan = conv_plan(_rows_axis(in_size, one_d), kernel.shape[:2], strides,
-                     check_padding(padding), dilations)  # fmt: skip
+    plan = _plan_2d((1, *in_size) if one_d else in_size, kernel.shape[:2], strides, padding,
+                    dilations, one_d)  # fmt: skip
     if grad.shape[1:3] != plan.out_shape:
         raise ValueError(
             f"the upstream gradient has {grad.shape[1:3]} positions, the output {plan.out_shape}"

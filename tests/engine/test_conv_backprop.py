@@ -140,3 +140,38 @@ def test_mismatched_shapes_are_refused_with_a_message():
         input_grad_steps(np.ones((1, 3, 2)), kernel, (4,))
     with pytest.raises(ValueError, match="output channels"):
         input_grad_steps(np.ones((1, 2, 3)), kernel, (4,))
+
+
+@given(
+    st.integers(1, 6), st.integers(1, 3), st.integers(1, 3), st.integers(1, 2), st.integers(0, 3),
+    st.integers(0, 2**31 - 1),
+)  # fmt: skip
+@SETTINGS
+def test_explicit_padding_gradient_is_the_transposed_convolution(n, k, stride, dilation, pad, seed):
+    # A convolution padded by p on each side is VALID on the zero-padded input; its input
+    # gradient (finite differences) is the transposed convolution with padding p and the
+    # leftover cells as output_padding.
+    span = (k - 1) * dilation + 1
+    if span > n + 2 * pad:
+        return
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(1, n, 2))
+    kernel = rng.normal(size=(k, 2, 3))
+
+    def forward(x):
+        return ops.conv1d(
+            np.pad(x, ((0, 0), (pad, pad), (0, 0))), kernel, stride, "valid", dilation
+        )
+
+    weights = rng.normal(size=forward(x).shape)
+    steps = input_grad_steps(weights, kernel, (n,), stride, pad, dilation)
+    numeric = reference.numeric_gradient(lambda: float(np.sum(weights * forward(x))), x)
+    np.testing.assert_allclose(steps.result, numeric, atol=1e-6)
+    leftover = (n + 2 * pad - span) % stride
+    transposed = ops.conv_transpose1d(weights, kernel, stride, pad, dilation, leftover)
+    np.testing.assert_allclose(steps.result, transposed, atol=1e-12)
+    padded = np.pad(x, ((0, 0), (pad, pad), (0, 0)))
+    np.testing.assert_allclose(
+        kernel_grad_correlation(x, weights, (k,), stride, pad, dilation),
+        ops.conv1d_backward(padded, kernel, weights, stride, "valid", dilation)[1],
+    )

@@ -104,7 +104,7 @@ def test_explicit_padding_is_the_valid_rule_on_the_zero_padded_input(n, k, strid
 
 def test_explicit_padding_reproduces_the_conv_arithmetic_guides_sizes():
     # Dumoulin and Visin, "A guide to convolution arithmetic for deep learning" (2016),
-    # figures 2.1-2.4 and 2.6-2.8 and 5.1: (input, kernel, stride, padding, dilation) -> output.
+    # figures 2.1-2.7 and 5.1: (input, kernel, stride, padding, dilation) -> output.
     worked = [
         ((4, 3, 1, 0, 1), 2), ((5, 4, 1, 2, 1), 6), ((5, 3, 1, 1, 1), 5), ((5, 3, 1, 2, 1), 7),
         ((5, 3, 2, 0, 1), 2), ((5, 3, 2, 1, 1), 3), ((6, 3, 2, 1, 1), 3), ((7, 3, 1, 0, 2), 3),
