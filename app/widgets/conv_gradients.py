@@ -112,19 +112,34 @@ def _apply_clicks(tab: GradientTab, out_shape, kernel_shape, x_shape) -> None:
         select_position(stepper_keys(g.input_prefix, rank + 1), cell, x_shape)
 
 
+def _written_cell(
+    tab: GradientTab, heading: str, formula: str, prefix: str, shape: tuple[int, ...],
+    labels: tuple[str, ...], write, caption: str,
+) -> tuple[tuple[int, ...], backprop.WrittenCell]:  # fmt: skip
+    """A gradient's heading and formula, the stepper choosing one of its cells (``shape``),
+    and that cell written out; returns the cell and what was written."""
+    st.subheader(heading)
+    st.latex(formula)
+    if prefix == tab.controls.input_prefix:
+        st.caption(backprop.INPUT_GRAD_NOTE)
+    cell = window_stepper(prefix, shape, labels)
+    written = write(cell)
+    st.markdown(written.text)
+    st.caption(caption)
+    return cell, written
+
+
 def _kernel_part(tab: GradientTab, grads: backprop.Gradients) -> None:
     rank, names = tab.rank, BUILDERS[tab.rank]
-    st.subheader("dL/dW: the input correlated with dL/dy")
-    st.latex(backprop.KERNEL_GRAD_LATEX[rank])
     labels = ("kernel tap", "input channel", "output channel") if rank == 1 else (
         "kernel row", "kernel column", "input channel", "output channel")  # fmt: skip
-    cell = window_stepper(tab.controls.kernel_prefix, grads.kernel.shape, labels)
-    written = backprop.kernel_cell(grads, cell)
-    st.markdown(written.text)
-    st.caption(
+    cell, written = _written_cell(
+        tab, "dL/dW: the input correlated with dL/dy", backprop.KERNEL_GRAD_LATEX[rank],
+        tab.controls.kernel_prefix, grads.kernel.shape, labels,
+        lambda c: backprop.kernel_cell(grads, c),
         "Each term: the input cell this weight met at one output (0 in padding) × that output's "
-        "upstream gradient. Every output used every weight once, so there is one term per output."
-    )
+        "upstream gradient. Every output used every weight once, so there is one term per output.",
+    )  # fmt: skip
     pads = grads.plan.pads
     left, right = st.columns(2)
     left.plotly_chart(
@@ -150,18 +165,14 @@ def _kernel_part(tab: GradientTab, grads: backprop.Gradients) -> None:
 
 def _input_part(tab: GradientTab, grads: backprop.Gradients) -> None:
     rank, names = tab.rank, BUILDERS[tab.rank]
-    st.subheader("dL/dx: dL/dy convolved with the flipped kernel")
-    st.latex(backprop.INPUT_GRAD_LATEX[rank])
-    st.caption(backprop.INPUT_GRAD_NOTE)
     labels = ("input position", "input channel") if rank == 1 else (
         "input row", "input column", "input channel")  # fmt: skip
-    cell = window_stepper(tab.controls.input_prefix, grads.x.shape, labels)
-    written = backprop.input_cell(grads, cell)
-    st.markdown(written.text)
-    st.caption(
+    cell, written = _written_cell(
+        tab, "dL/dx: dL/dy convolved with the flipped kernel", backprop.INPUT_GRAD_LATEX[rank],
+        tab.controls.input_prefix, grads.x.shape, labels, lambda c: backprop.input_cell(grads, c),
         "Each term: the upstream gradient of an output whose window read this cell × the weight "
-        "of the tap that read it, for every output channel."
-    )
+        "of the tap that read it, for every output channel.",
+    )  # fmt: skip
     left, right = st.columns(2)
     selected = {"selected": None} if rank == 1 else {"selected": None, "per_row": 3}
     left.plotly_chart(

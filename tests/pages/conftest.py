@@ -110,3 +110,32 @@ def click(at: AppTest, key: str, panel: int, row: int, col: int) -> AppTest:
         "selection": {"points": [point], "point_indices": [0], "box": [], "lasso": []}
     }
     return at.run()
+
+
+def assert_gradients_are_right(shown_x, shown_kernel, x, kernel, upstream, stride, padding):
+    """The gradients a page shows (one example: ``shown_x`` without the batch axis) against
+    three oracles: the engine's backward op, the plain loops of cnndemo.reference, and central
+    differences of L = sum(upstream * conv(x, kernel))."""
+    import numpy as np
+
+    from cnndemo import ops, reference
+
+    one_d = x.ndim == 3
+    backward = ops.conv1d_backward if one_d else ops.conv2d_backward
+    grad_x, grad_kernel = backward(x, kernel, upstream, stride, padding)
+    np.testing.assert_array_equal(shown_x, grad_x[0])
+    np.testing.assert_array_equal(shown_kernel, grad_kernel)
+    loops = reference.conv1d_backward if one_d else reference.conv2d_backward
+    loop_x, loop_kernel = loops(x, kernel, upstream, stride, padding)
+    np.testing.assert_allclose(shown_x, loop_x[0])
+    np.testing.assert_allclose(shown_kernel, loop_kernel)
+    x, kernel = x.copy(), kernel.copy()
+    forward = reference.conv1d if one_d else reference.conv2d
+
+    def loss():
+        return float(np.sum(upstream * forward(x, kernel, stride, padding)))
+
+    numeric_x = reference.numeric_gradient(loss, x, 1e-3)
+    numeric_kernel = reference.numeric_gradient(loss, kernel, 1e-3)
+    np.testing.assert_allclose(shown_x, numeric_x[0], atol=1e-6)
+    np.testing.assert_allclose(shown_kernel, numeric_kernel, atol=1e-6)
