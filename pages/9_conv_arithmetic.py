@@ -165,21 +165,27 @@ def transposed_part() -> None:
                       steps.padded[:, 0])  # fmt: skip
     st.plotly_chart(
         strip_figure(padded, labels=spread_labels(len(padded), s, reach),
-                     title=f"y with {s - 1} zero(s) (·) between cells, padded by (k − 1)·d = {reach}"),
+                     title="1. y spread and padded"),
         key="c9.fig.spread",
     )  # fmt: skip
+    st.caption(
+        f"{s - 1} zero(s) (·) between neighbouring cells, then (k − 1)·d = {reach} zero(s) (pad) "
+        "at each end: every place a kernel tap can still overlap a cell of y."
+    )
     st.plotly_chart(
         strip_figure(steps.flipped, labels=[str(len(w) - 1 - j) for j in range(len(w))],
-                     title="w turned round (taps labelled with their original index)",
-                     x_title="tap"),
+                     title="2. w turned round", x_title="tap (original index)"),
         key="c9.fig.flip",
     )  # fmt: skip
     st.plotly_chart(
         strip_figure(steps.full[:, 0], labels=full_labels(len(steps.full), before, tr.size),
-                     title=f"Slide it over (VALID): the full result; cut {before} cell(s) at the "
-                     f"start and {after} at the end (pad)"),
+                     title="3. Slid over the row (VALID)"),
         key="c9.fig.full",
     )  # fmt: skip
+    st.caption(
+        f"The turned-round w slides over the padded row; cut {before} cell(s) at the start and "
+        f"{after} at the end (pad; a negative count adds zeros): what is left is the result."
+    )
     st.info(
         "Three ways, one result "
         f"{'✓' if tr.views_agree else '✗'}: the engine's transposed convolution, the "
@@ -211,8 +217,8 @@ def guide_part() -> None:
         what = "transposed convolution" if relationship.kind == "transposed" else relationship.kind
         st.markdown(f"The engine's {what}: **{ex.engine}** cells, {agree}.")
     if ex.axis is not None:
-        title = ("The equivalent direct convolution over the stretched input"
-                 if relationship.kind == "transposed" else "Where every window sits")  # fmt: skip
+        title = ("Equivalent direct convolution" if relationship.kind == "transposed"
+                 else "Where every window sits")  # fmt: skip
         st.plotly_chart(windows_figure(ex.axis, title=title, labels=ex.labels), key="c9.fig.g")
         if ex.equivalent:
             st.caption(ex.equivalent)

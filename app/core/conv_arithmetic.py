@@ -135,9 +135,10 @@ def transposed_size_latex(
             f"&= {n} \\cdot {stride} = {size} \\end{{aligned}}"
         )
     p = 0 if padding == "valid" else int(padding)
+    # Three lines, so that it fits a phone screen.
     return (
         r"\begin{aligned} n^{\text{out}} &= (n - 1)\,s - 2p + d\,(k - 1) + a + 1 \\ "
-        f"&= ({n} - 1) \\cdot {stride} - 2 \\cdot {p} + {dilation} \\cdot ({k} - 1) + "
+        f"&= ({n} - 1) \\cdot {stride} - 2 \\cdot {p} \\\\ &\\quad + {dilation} \\cdot ({k} - 1) + "
         f"{output_padding} + 1 = {size} \\end{{aligned}}"
     )
 

@@ -143,7 +143,7 @@ def _kernel_part(tab: GradientTab, grads: backprop.Gradients) -> None:
     pads = grads.plan.pads
     left, right = st.columns(2)
     left.plotly_chart(
-        cached_figure(names[0], grads.x, title="Input x (dashed: the cells this sum reads)",
+        cached_figure(names[0], grads.x, title="Input x (dashed: read)",
                       padding=pads[0] if rank == 1 else pads, marked=written.inputs),
         key=f"{tab.name}.g.fig.in",
     )  # fmt: skip
@@ -176,7 +176,7 @@ def _input_part(tab: GradientTab, grads: backprop.Gradients) -> None:
     left, right = st.columns(2)
     selected = {"selected": None} if rank == 1 else {"selected": None, "per_row": 3}
     left.plotly_chart(
-        cached_figure(names[1], grads.grad_out, title="dL/dy (dashed: the outputs reading it)",
+        cached_figure(names[1], grads.grad_out, title="dL/dy (dashed: reading it)",
                       marked=written.outputs, **selected),
         key=f"{tab.name}.g.fig.yx",
     )  # fmt: skip
@@ -209,11 +209,11 @@ def _full_convolution(tab: GradientTab, grads: backprop.Gradients, cell: tuple[i
     )  # fmt: skip
     right.plotly_chart(
         SpecFigure(spec_of(flipped_kernel_figure(steps.flipped[..., channel],
-                                                 title=f"3. W turned round, input channel {channel}"))),
+                                                 title=f"3. W turned round, in {channel}"))),
         key=f"{tab.name}.g.fig.flip",
     )  # fmt: skip
     full = full_figure(steps.full, steps.crop, grads.x.shape[:-1],
-                       title="4. The full convolution (pad: cut away)", selected=cell)  # fmt: skip
+                       title="4. Full convolution (pad: cut)", selected=cell)  # fmt: skip
     st.plotly_chart(SpecFigure(spec_of(full)), key=f"{tab.name}.g.fig.full")
     check = "✓" if np.allclose(steps.result, grads.grad_x) else "✗"
     st.info(

@@ -135,7 +135,7 @@ def test_each_relationship_is_a_live_example_checked_by_the_engine(at, relations
     assert not at.exception
     assert f"**{size}** cells, ✓ the formula agrees" in texts(at)
     assert latex(at).count(f"= {size}") >= 1
-    figure = chart_titled(at, "The equivalent" if int(relationship) in range(8, 15) else "Where")
+    figure = chart_titled(at, "Equivalent direct" if int(relationship) in range(8, 15) else "Where")
     assert len(windows_in(figure)) == size  # the drawn convolution has that many outputs
 
 
@@ -163,11 +163,11 @@ def test_transposed_convolution_three_ways_and_every_shown_number(at):
     assert ops.conv_transpose_size(3, 3, 2, 1) == 5
     assert "maps **5** cells to **3** (= n)" in texts(at)
     steps = transpose_steps(y[None, :, None], w[:, None, None], 2, 1)
-    (padded,) = panel_values(chart_titled(at, "y with 1 zero"))
+    (padded,) = panel_values(chart_titled(at, "1. y spread"))
     np.testing.assert_array_equal(np.nan_to_num(padded[0]), steps.padded[0, :, 0])
-    (flipped,) = panel_values(chart_titled(at, "w turned round"))
+    (flipped,) = panel_values(chart_titled(at, "2. w turned round"))
     np.testing.assert_array_equal(flipped[0], w[::-1])
-    (full,) = panel_values(chart_titled(at, "Slide it over"))
+    (full,) = panel_values(chart_titled(at, "3. Slid over"))
     np.testing.assert_array_equal(full[0], steps.full[0, :, 0])
     assert texts(at).count("✓") == 2
 
