@@ -53,8 +53,8 @@ INPUT_GRAD_LATEX = {
     r"W_{i,j,m,o}",
 }
 INPUT_GRAD_NOTE = (
-    "u (and v) count cells of the padded input, as in the forward sum: a padding cell's "
-    "gradient is computed too, then dropped (padding is not an input)."
+    "The input's indices count cells of the padded input, as in the forward sum: a padding "
+    "cell's gradient is computed too, then dropped (padding is not an input)."
 )
 
 

@@ -258,10 +258,12 @@ def panels_figure(
         layout[f"yaxis{suffix}"] = {
             "domain": y_domain,
             "anchor": x_ref,
-            # Only the first panel of each figure row names the rows: repeated titles collide.
+            # Only the first panel of each figure row names the rows (its neighbours share
+            # them): repeated titles and tick labels crowd the gaps between panels on a phone.
             "title": {"text": axes.y_title if grid_col == 0 else "", "standoff": 4},
             "tickvals": list(range(p_rows)),
             "ticktext": list(row_labels),
+            "showticklabels": grid_col == 0,
             # Reversed so row 0 is at the top, as in the tables the learner edits.
             "autorange": "reversed",
             "showgrid": False,

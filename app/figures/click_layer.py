@@ -4,8 +4,10 @@ Streamlit reports clicks on a chart (``st.plotly_chart(..., on_select="rerun",
 selection_mode="points")``) through Plotly's point selection, which scatter traces have and
 heatmaps do not. ``clickable(spec)`` lays one invisible scatter trace over each heatmap panel of a
 figure made by :func:`app.figures.base.panels_figure` (every tensor and pooling figure): a point
-at the centre of every real cell (padding cells get none), large enough that a click anywhere in
-the cell reaches it (Plotly picks the nearest point, and the nearest centre is the cell's own).
+at the centre of every real cell (padding cells get none). The points are small and the
+figure's ``hoverdistance`` large, so a click anywhere in a cell reaches the nearest centre, which
+is the cell's own (large markers would overlap on narrow cells, and Plotly would then pick any
+of the overlapping points).
 Each point's ``customdata`` is ``[panel, row, column]``, the row and column being the tensor's
 own indices, read from the axis tick labels that name them ("pad" labels are skipped). The
 point repeats the heatmap's hover text, so hovering reads as before.
@@ -19,9 +21,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-MARKER_PX = 44
-"""Marker diameter; Plotly hovers a point within its radius plus 20 px, so wide cells still
-reach their centre."""
+MARKER_PX = 6
+"""Marker diameter: smaller than any cell, so that markers never overlap."""
+
+HOVER_PX = 90
+"""How far (in pixels) from a point a click still picks it: wider than half of the widest cell,
+and nearer than the heatmap, whose points Plotly always puts at this distance."""
 
 
 def _indices(axis: Mapping[str, Any]) -> list[tuple[int, int]]:
@@ -83,4 +88,5 @@ def clickable(spec: Mapping[str, Any]) -> dict:
                 "showlegend": False,
             }
         )
+    layout.setdefault("hoverdistance", HOVER_PX)
     return {**spec, "data": data, "layout": layout}

@@ -31,6 +31,8 @@ def test_grid_cells_are_named_in_the_grids_own_indices_and_padding_is_skipped():
                                                             for c in range(4)}  # fmt: skip
     # The axes keep their cells' extent (the markers must not widen them), rows top to bottom.
     assert made["layout"]["yaxis"]["range"] == [3.5, -0.5]
+    # Small markers that never overlap, reached from anywhere in their cell.
+    assert layer["marker"]["size"] < 10 and made["layout"]["hoverdistance"] >= 60
     go.Figure(made)  # plotly's own validation
 
 
