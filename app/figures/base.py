@@ -377,7 +377,7 @@ def outline_shapes(
 ) -> list[dict]:
     """The outline of cells ``top..bottom`` x ``left..right`` of one panel: a white halo under a
     black line (dashed, inset a little: cells related to the selection)."""
-    inset = 0.12 if dashed else 0.0  # inside the cell, so a solid outline round it stays clear
+    inset = 0.08 if dashed else 0.0  # inside the cell, so a solid outline round it stays clear
     box = {
         "type": "rect",
         "xref": x_ref,
@@ -388,9 +388,8 @@ def outline_shapes(
         "y1": bottom + 0.5 - inset,
         "layer": "above",
     }
-    line = (
-        {"color": OUTLINE, "width": 2.5, "dash": "dash"}
-        if dashed
-        else {"color": OUTLINE, "width": 3}
-    )
-    return [{**box, "line": {"color": HALO, "width": 6}}, {**box, "line": line}]
+    if dashed:  # thinner, so that the number in a small cell stays readable
+        return [{**box, "line": {"color": HALO, "width": 3.5}},
+                {**box, "line": {"color": OUTLINE, "width": 1.8, "dash": "dash"}}]  # fmt: skip
+    return [{**box, "line": {"color": HALO, "width": 6}},
+            {**box, "line": {"color": OUTLINE, "width": 3}}]  # fmt: skip

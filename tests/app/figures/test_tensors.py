@@ -181,8 +181,8 @@ def test_outlined_and_marked_cells_land_in_their_panels_padding_included():
         return {
             (
                 s["xref"],
-                round(s["x0"] - (0.12 if dashed else 0), 6),
-                round(s["y0"] - (0.12 if dashed else 0), 6),
+                round(s["x0"] - (0.08 if dashed else 0), 6),
+                round(s["y0"] - (0.08 if dashed else 0), 6),
             )
             for s in shapes
             if s["line"]["color"] == OUTLINE and (s["line"].get("dash") == "dash") == dashed
