@@ -6,12 +6,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app.core import markup
+from app.core.numbers import fixed
+from app.core.run_gradients import gradient_controls
 from app.core.sentences import bigram_positions
 from app.core.training_jobs import TrainingRun
 from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
 from app.widgets.cached_figures import run_figure
+from app.widgets.number_tables import number_table
+from app.widgets.training_gradients import gradients_part
 from app.widgets.training_panel import training_panel
 from cnndemo.explain import axis
 from cnndemo.train import train_section
@@ -23,6 +28,7 @@ PREFIX = "s4"
 SECTION = 4
 TITLE = "CNN 1D fully connected"
 CONTROLS = cnn1d_text.text_controls(PREFIX, SECTION)
+GRADIENTS = gradient_controls(PREFIX)
 
 
 @st.cache_data(max_entries=16, show_spinner="Training the pooled model for comparison…")
@@ -66,7 +72,9 @@ def _positions_matter(run: TrainingRun) -> None:
             continue
         vector = run.final.window_vectors[bigram]
         for p in sorted(where):
-            rows.append(f"| `{bigram}` | {p} | {float(weights[p] @ vector):+.4f} |")
+            rows.append(
+                f"| {markup.cell(bigram)} | {p} | {fixed(weights[p] @ vector, sign=True)} |"
+            )
     if rows:
         st.markdown(
             "\n".join(["| bigram | position | adds to the logit |", "|---|---|---|", *rows])
@@ -114,9 +122,9 @@ def _compare(run: TrainingRun, text) -> None:
             tuple(sorted(hp.items())),
         )  # fmt: skip
     except ValueError as error:
-        st.error(f"The pooled model cannot train here: {error}")
+        st.error(f"The pooled model cannot train here: {markup.message(error)}")
         return
-    st.dataframe(
+    number_table(
         pd.DataFrame(
             {
                 "sentence": list(run.data.names),
@@ -145,17 +153,17 @@ def _results(run: TrainingRun) -> None:
     a, b = st.columns([2, 3])
     with a:
         st.markdown("**Bigram vectors** (conv + activation)")
-        st.dataframe(
+        number_table(
             cnn1d_text.vector_table(run.final.window_vectors, None, "bigram"), hide_index=True
         )
     with b:
         st.markdown("**Sentence vectors** (flattened: position 0's channels, then position 1's…)")
-        st.dataframe(
+        number_table(
             cnn1d_text.vector_table(run.final.example_vectors, run.data.names, "sentence"),
             hide_index=True,
         )
     st.markdown("**Predictions**")
-    st.dataframe(cnn1d_text.probability_table(run), hide_index=True)
+    number_table(cnn1d_text.probability_table(run), hide_index=True)
     cnn1d_text.predictions_list(run)
     _positions_matter(run)
     _fixed_length(run)
@@ -177,7 +185,8 @@ st.caption("One weight vector w_t per position t: the model knows where each big
 
 text, hp = cnn1d_text.sentences_and_model(CONTROLS)
 
-run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
+run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it", controls=CONTROLS)
 if run is not None:
     _results(run)
-cnn1d_text.model_files_and_link(CONTROLS, text, hp)
+    gradients_part(run, GRADIENTS)
+cnn1d_text.model_files_and_link(CONTROLS, text, hp, views=GRADIENTS)

@@ -6,11 +6,13 @@ import streamlit as st
 
 from app.core.hyperparameters import ACTIVATION, IMAGE_CHANNELS, POOL, training_controls
 from app.core.image_analysis import display_name, pooling_story, region_grid, regions_text
+from app.core.run_gradients import gradient_controls
 from app.core.training_jobs import TrainingRun
 from app.figures.images import feature_maps_figure
 from app.server import reroute_deep_link
 from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
+from app.widgets.training_gradients import gradients_part
 
 reroute_deep_link()
 
@@ -32,6 +34,7 @@ CONTROLS = training_controls(
         IMAGE_CHANNELS,
     ),
 )
+GRADIENTS = gradient_controls(P)
 
 
 def _regions_part(run: TrainingRun) -> None:
@@ -123,10 +126,11 @@ if run is not None:
     _regions_part(run)
     image_training.predictions_part(run, P)
     _why_part(run)
+    gradients_part(run, GRADIENTS)
 image_training.classify_part(run, PAD, IMAGES, pooled=True)
 image_training.ledger_part(SECTION, image_set.size, hp)
 st.caption(
     "Global pooling keeps one number per channel whatever the image size, so the dense layer's "
     "weights do not depend on it: the same model takes bigger images too."
 )
-image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)
+image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD, views=GRADIENTS)

@@ -8,13 +8,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app.core import markup
 from app.core.hyperparameters import ACTIVATION, IMAGE_CHANNELS, training_controls
 from app.core.image_analysis import comparison_rows
+from app.core.run_gradients import gradient_controls
 from app.core.training_jobs import TrainingRun
 from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
 from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
+from app.widgets.number_tables import number_table
+from app.widgets.training_gradients import gradients_part
 from cnndemo.train import train_section
 
 reroute_deep_link()
@@ -26,6 +30,7 @@ P = "s6"
 IMAGES = "s6.images"
 PAD = "s6.pad"
 CONTROLS = training_controls(P, SECTION, (ACTIVATION, IMAGE_CHANNELS))
+GRADIENTS = gradient_controls(P)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -49,7 +54,7 @@ def _compare_part(run: TrainingRun) -> None:
             json.dumps(_pooled_setup(run.hyperparameters), sort_keys=True),
         )
     except ValueError as error:
-        st.error(f"The pooled model cannot be trained on these images: {error}")
+        st.error(f"The pooled model cannot be trained on these images: {markup.message(error)}")
         return
     rows = comparison_rows(run.data.names, run.data.targets, pooled, run.final.probabilities)
     n = len(rows)
@@ -64,9 +69,9 @@ def _compare_part(run: TrainingRun) -> None:
     cols[0].metric("pooled: right side of 0.5", f"{n - len(wrong_pooled)} of {n}")
     cols[1].metric("flattened: right side of 0.5", f"{n - len(wrong_flat)} of {n}")
     for name, wrong in (("Pooled", wrong_pooled), ("Flattened", wrong_flat)):
-        text = ", ".join(f"`{w}`" for w in wrong) if wrong else "none"
+        text = ", ".join(map(markup.code, wrong)) if wrong else "none"
         st.markdown(f"**{name} gets wrong:** {text}")
-    st.dataframe(pd.DataFrame(rows).round(4), hide_index=True)
+    number_table(pd.DataFrame(rows).round(4), hide_index=True)
     st.markdown(
         "The flattened model keeps *where* each region was: its dense layer has one weight per "
         "position and channel, so the blank image's four `0000` windows no longer have to look "
@@ -137,6 +142,7 @@ if run is not None:
     image_training.predictions_part(run, P)
     _compare_part(run)
     _weights_part(run)
+    gradients_part(run, GRADIENTS)
 
 st.subheader("Every image must have the same size")
 st.markdown(
@@ -147,4 +153,4 @@ st.markdown(
 )
 image_training.classify_part(run, PAD, IMAGES, pooled=False)
 image_training.ledger_part(SECTION, image_set.size, hp)
-image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)
+image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD, views=GRADIENTS)

@@ -8,13 +8,13 @@ import streamlit as st
 
 import cnndemo
 from app.core import conv_arithmetic as arithmetic
-from app.core import ledger, limits
+from app.core import ledger, limits, markup
 from app.core.controls import Control, Controls, TensorSpec
 from app.core.conv_controls import dilation_control, size_control, stride_control, tab_control
 from app.core.guide_relationships import PARAMS, RELATIONSHIPS, example
 from app.core.numbers import nested_text
 from app.figures.arithmetic import strip_figure, windows_figure
-from app.figures.gradients import full_labels, spread_labels
+from app.figures.full_convolution import full_labels, spread_labels
 from app.server import reroute_deep_link
 from app.widgets.controls import control_input, control_row, open_controls
 from app.widgets.share_box import link_warning, share_link
@@ -143,7 +143,9 @@ def transposed_part() -> None:
     try:
         tr = arithmetic.transposed(y, w, s, padding, d, a)
     except ValueError as error:
-        st.error(f"The transposed convolution cannot run with these settings: {error}.")
+        st.error(
+            f"The transposed convolution cannot run with these settings: {markup.message(error)}."
+        )
         return
     st.latex(arithmetic.transposed_size_latex(len(y), len(w), s, padding, d, a))
     st.plotly_chart(strip_figure(tr.result, title="The transposed convolution of y"),
@@ -252,7 +254,7 @@ def flip_part() -> None:
             try:
                 out = cnndemo.conv1d(x[None, :, None], kernel[:, None, None])[0, :, 0]
             except ValueError as error:
-                st.error(f"This cannot run: {error}.")
+                st.error(f"This cannot run: {markup.message(error)}.")
                 continue
             labels = [str(j) for j in range(len(w))]
             st.plotly_chart(

@@ -84,6 +84,9 @@ class TrainingRun:
         Wall-clock training time (chunks only, not the redraws between them).
     stale : bool
         Set by the panel on every rerun: True when the setup on screen differs.
+    gradient_norms : ndarray of shape (epochs run, named parameters), or None
+        Each epoch's gradient norm per ``Model.named_parameters`` entry, measured with that
+        epoch's error (``cnndemo.train.train(record_gradients=True)``); None for a loaded model.
     """
 
     section: int
@@ -101,6 +104,7 @@ class TrainingRun:
     seconds: float = 0.0
     stale: bool = False
     memos: dict[Any, Any] = field(default_factory=dict, repr=False)
+    gradient_norms: np.ndarray | None = None
 
     @property
     def epochs_run(self) -> int:
@@ -151,6 +155,7 @@ class TrainingJob:
     seconds: float = 0.0
     stop_requested: bool = False
     final: Snapshot | None = None  # state after the last chunk
+    gradient_norms: list[np.ndarray] = field(default_factory=list)  # one row per epoch run
 
 
 def fingerprint(section: int, data: Data, hyperparameters: Mapping[str, Any]) -> str:
@@ -203,8 +208,9 @@ def train_chunk(job: TrainingJob) -> None:
 
     result = train(
         job.model, job.data, epochs=chunk_epochs, optimizer=job.optimizer, every=job.every,
-        should_stop=should_stop,
+        should_stop=should_stop, record_gradients=True,
     )  # fmt: skip
+    job.gradient_norms.extend(result.gradient_norms)
     for snapshot in result.snapshots:
         snapshot.epoch += done
     job.snapshots.extend(result.snapshots)
@@ -227,6 +233,7 @@ def finish(job: TrainingJob) -> TrainingRun:
         job.section, job.hyperparameters, job.fingerprint, job.model, job.data,
         list(job.errors), snapshots, final, job.epochs,
         stopped=len(job.errors) < job.epochs, seconds=job.seconds,
+        gradient_norms=np.array(job.gradient_norms) if job.gradient_norms else None,
     )  # fmt: skip
     return run
 

@@ -6,14 +6,18 @@ AppTest run (with its magic rewrite), while a module is compiled once per proces
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from app.core import limits
+from app.core import limits, markup
 from app.core.controls import Controls
 from app.core.conv_controls import size_control
 from app.core.hyperparameters import POOL, training_controls
 from app.core.image_analysis import display_name, pooled_sources
 from app.core.model_ledgers import downsampled_model_ledger
+from app.core.numbers import fixed
+from app.core.receptive_fields import field_controls
+from app.core.run_gradients import gradient_controls
 from app.core.training_jobs import TrainingRun
 from app.figures.training import probability_bars
 from app.widgets import image_set_editor
@@ -22,7 +26,10 @@ from app.widgets.controls import control_input
 from app.widgets.image_training import region_vectors_chart
 from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
+from app.widgets.number_tables import number_table
+from app.widgets.receptive_field import receptive_field_part
 from app.widgets.training_controls import hyperparameter_controls
+from app.widgets.training_gradients import gradients_part
 from app.widgets.training_panel import current_run, setting_keys, training_panel
 from cnndemo import data as data_mod
 from cnndemo.diagnose import confusable_groups
@@ -52,11 +59,15 @@ POOL_SHAPE = Controls(
 """The model's pooling window (rows, columns) then stride (rows, columns)."""
 CONTROLS = HYPERPARAMETERS.all + POOL_SHAPE
 """Every control of part 2 (the page's link holds them all)."""
+GRADIENTS = gradient_controls(MODEL)
+FIELD = field_controls(MODEL)
+VIEWS = GRADIENTS + FIELD
+"""The gradient and receptive-field views' controls (optional in the page's link)."""
 
 
 def kept_keys() -> tuple[str, ...]:
     """Part 2's widget values besides its ``CONTROLS`` to keep while its tab is closed."""
-    return (*setting_keys(MODEL), EDIT)
+    return (*setting_keys(MODEL), EDIT, *VIEWS.keys)
 
 
 def sync_loaded_model() -> None:
@@ -95,7 +106,7 @@ def _explain_run(run: TrainingRun) -> None:
         )
     for group in groups:
         shown = ", ".join(
-            f"`{display_name(names[i])}` ({int(data.targets[i])})" for i in group.indices
+            f"{markup.code(display_name(names[i]))} ({int(data.targets[i])})" for i in group.indices
         )
         lines.append(
             f"These {len(group.indices)} images reach the dense layer with almost the same "
@@ -169,7 +180,7 @@ def _results(run: TrainingRun) -> None:
                 "P(line)": round(float(final.probabilities[i]), 4),
                 "right?": "✓" if (final.probabilities[i] > 0.5) == (data.targets[i] > 0.5)
                 else "✗ wrong",
-                "pooled vector": "(" + ", ".join(f"{v:.3f}" for v in final.example_vectors[i])
+                "pooled vector": "(" + ", ".join(fixed(v, 3) for v in final.example_vectors[i])
                 + ")",
                 **{
                     f"channel {ch} from": "; ".join(cell[ch] for cell in sources)
@@ -178,7 +189,8 @@ def _results(run: TrainingRun) -> None:
             }
         )  # fmt: skip
     # Tall enough for every row: the table is the page's written record of the run.
-    st.dataframe(rows, hide_index=True, key="p8m.table", height=35 * (len(rows) + 1) + 3)
+    number_table(pd.DataFrame(rows), hide_index=True, key="p8m.table",
+                 height=35 * (len(rows) + 1) + 3)  # fmt: skip
     with st.expander("Region vectors after training (conv + sigmoid of each 2x2 region)"):
         st.markdown(
             "\n".join(
@@ -222,15 +234,19 @@ def model_part() -> None:
         build_model(SECTION, input_size=image_set.size, **hp)
     except ValueError as error:
         st.error(
-            f"This model cannot take {image_set.size[0]}x{image_set.size[1]} images: {error}. "
+            f"This model cannot take {image_set.size[0]}x{image_set.size[1]} images: "
+            f"{markup.message(error)}. "
             "Pick a smaller pooling window or stride."
         )
         usable = None
     else:
         usable = data
     show_ledger(downsampled_model_ledger(len(image_set), image_set.size, hp))
+    receptive_field_part(SECTION, image_set.size, hp, FIELD)
 
-    run = training_panel(MODEL, SECTION, usable, hp, heading="Train the down-sampled CNN")
+    run = training_panel(
+        MODEL, SECTION, usable, hp, heading="Train the down-sampled CNN", controls=HYPERPARAMETERS
+    )
     with images_box:
         fresh = run is not None and not run.stale
         image_set_editor.image_set_section(
@@ -241,5 +257,6 @@ def model_part() -> None:
         )
     if run is not None:
         _results(run)
+        gradients_part(run, GRADIENTS)
     with st.expander("Save or load the model"):
         model_files(HYPERPARAMETERS, usable)

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from app.core import backprop
+from app.core import backprop, markup
 from app.core.backprop import GradientControls
 from app.core.controls import Control, TensorSpec
 from app.figures.chart_spec import SpecFigure, spec_of
-from app.figures.gradients import flipped_kernel_figure, full_figure, spread_figure
+from app.figures.full_convolution import flipped_kernel_figure, full_figure, spread_figure
 from app.widgets.cached_figures import cached_figure
 from app.widgets.click import clickable_chart, clicked_cell, select_position
 from app.widgets.controls import control_input, control_row
@@ -233,7 +233,7 @@ def gradients_part(tab: GradientTab) -> None:
     try:
         plan = explain.conv_plan(x.shape[:-1], kernel.shape[:-2], stride, padding, dilation)
     except ValueError as error:
-        st.error(f"The convolution cannot run with these settings: {error}.")
+        st.error(f"The convolution cannot run with these settings: {markup.message(error)}.")
         return
     out_shape = (*plan.out_shape, kernel.shape[-1])
     _apply_clicks(tab, out_shape, kernel.shape, x.shape)

@@ -50,13 +50,19 @@ API
   adds up.
 - :func:`pool_winners`, :func:`global_winners`: the winning cell of every pooling window.
 - :func:`receptive_field`, :func:`receptive_field_size`: the input cells behind an output of a
-  stack of window operations, and the size formula.
+  stack of window operations, and the size formula; :func:`receptive_field_terms` (each
+  layer's :class:`FieldTerm`) fills the formula in.
 """
 
 from __future__ import annotations
 
 from cnndemo.explain.axes import PADDINGS, Axis, axis, checked_axis
-from cnndemo.explain.fields import receptive_field, receptive_field_size
+from cnndemo.explain.fields import (
+    FieldTerm,
+    receptive_field,
+    receptive_field_size,
+    receptive_field_terms,
+)
 from cnndemo.explain.plans import Plan, Window, conv_plan, pool_plan
 from cnndemo.explain.sums import (
     GradientSum,
@@ -76,6 +82,7 @@ __all__ = [
     "PADDINGS",
     "POOL_KINDS",
     "Axis",
+    "FieldTerm",
     "GradientSum",
     "GradientTerm",
     "Plan",
@@ -93,5 +100,6 @@ __all__ = [
     "pool_winners",
     "receptive_field",
     "receptive_field_size",
+    "receptive_field_terms",
     "window_winners",
 ]
