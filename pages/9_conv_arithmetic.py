@@ -210,13 +210,15 @@ def guide_part() -> None:
     fixed = [f"{n} = {ex.values[n]}" for n in PARAMS if n not in relationship.free]
     if fixed:
         st.caption("Fixed by this relationship: " + ", ".join(fixed) + ".")
-    st.latex(relationship.statement)
+    st.latex(relationship.display)
     for note in ex.notes:
         st.warning(note)
     if ex.formula:
         st.latex(ex.formula)
         agree = "✓ the formula agrees" if ex.value == ex.engine else "✗ the formula does not apply"
-        what = "transposed convolution" if relationship.kind == "transposed" else relationship.kind
+        what = {"transposed": "transposed convolution", "dilated": "dilated convolution"}.get(
+            relationship.kind, relationship.kind
+        )
         st.markdown(f"The engine's {what}: **{ex.engine}** cells, {agree}.")
     if ex.axis is not None:
         title = ("Equivalent direct convolution" if relationship.kind == "transposed"

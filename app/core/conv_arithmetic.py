@@ -190,17 +190,15 @@ GUIDE_EXAMPLES = (
 
 
 def guide_table() -> str:
-    """Every worked example of the guide next to the engine's size (Markdown, code-made)."""
-    lines = [
-        "| figure | what | i | k | s | p | d | guide | engine |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+    """Every worked example of the guide next to the engine's size (Markdown, code-made; four
+    columns, so that it fits a phone)."""
+    lines = ["| figure | i, k, s, p, d | guide | engine |", "|---|---|---:|---:|"]
     for ex in GUIDE_EXAMPLES:
         got = ex.engine_size()
         mark = "✓" if got == ex.expected else "✗"
-        what = {"convolution": "o", "dilated": "o (dilated)", "transposed": "o′ (transposed)"}
+        what = {"convolution": "o", "dilated": "o, dilated", "transposed": "o′, transposed"}
         lines.append(
-            f"| {ex.figure} | {what[ex.kind]} | {ex.i} | {ex.k} | {ex.s} | {ex.p} | {ex.d} | "
+            f"| {ex.figure} ({what[ex.kind]}) | {ex.i}, {ex.k}, {ex.s}, {ex.p}, {ex.d} | "
             f"{ex.expected} | {got} {mark} |"
         )
     return "\n".join(lines)

@@ -40,6 +40,15 @@ class Relationship:
     def label(self) -> str:
         return f"{self.number}. {self.title}"
 
+    @property
+    def display(self) -> str:
+        """The statement with its setting (after ``\\quad``) on a line of its own: one line
+        would not fit a phone."""
+        formula, _, setting = self.statement.partition(r"\quad")
+        if not setting:
+            return formula
+        return rf"\begin{{gathered}} {formula.strip()} \\ {setting.strip()} \end{{gathered}}"
+
     def settle(self, values: dict[str, int]) -> dict[str, int]:
         """The learner's numbers with the relationship's own in place of the fixed ones."""
         v = dict(values)
@@ -54,10 +63,6 @@ class Relationship:
         return v
 
 
-def _floor(top: str, s: int, value: int) -> str:
-    return f"\\left\\lfloor \\frac{{{top}}}{{{s}}} \\right\\rfloor + 1 = {value}"
-
-
 def _tr(v: dict[str, int]) -> tuple[int, int]:
     """The transposed convolution's input size ``i'`` and the leftover ``a`` of the forward."""
     i_prime = (v["i"] + 2 * v["p"] - v["k"]) // v["s"] + 1
@@ -67,7 +72,8 @@ def _tr(v: dict[str, int]) -> tuple[int, int]:
 def _direct(top: str, value: Callable[[dict[str, int]], int]) -> Callable:
     def filled(v: dict[str, int]) -> tuple[str, int]:
         out = value(v)
-        return f"o = {_floor(top.format(**v), v['s'], out)}", out
+        floor = f"\\left\\lfloor \\frac{{{top.format(**v)}}}{{{v['s']}}} \\right\\rfloor + 1"
+        return f"\\begin{{aligned}} o &= {floor} \\\\ &= {out} \\end{{aligned}}", out
 
     return filled
 
@@ -76,7 +82,8 @@ def _transposed(text: str, value: Callable[[dict[str, int], int, int], int]) -> 
     def filled(v: dict[str, int]) -> tuple[str, int]:
         i_prime, a = _tr(v)
         out = value(v, i_prime, a)
-        return f"o' = {text.format(ip=i_prime, a=a, **v)} = {out}", out
+        filled_in = text.format(ip=i_prime, a=a, **v)
+        return f"\\begin{{aligned}} o' &= {filled_in} \\\\ &= {out} \\end{{aligned}}", out
 
     return filled
 

@@ -106,7 +106,7 @@ def test_every_combination_shows_the_engines_size(at, n, k, s, mode, p, d):
 
 def test_guide_tab_reproduces_every_worked_example(at):
     open_tab(at, "The guide's relationships")
-    rows = table_rows(at)
+    rows = {figure.split()[0]: cells for figure, cells in table_rows(at).items()}
     stated = {"2.1": 2, "2.2": 6, "2.3": 5, "2.4": 7, "2.5": 2, "2.6": 3, "2.7": 3, "4.1": 4,
               "4.2": 5, "4.3": 5, "4.4": 5, "4.5": 5, "4.6": 5, "4.7": 6, "5.1": 3}  # fmt: skip
     assert set(rows) == set(stated)
