@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from app.core.controls import Controls
 from app.core.training_jobs import TrainingRun
 from cnndemo.diagnose import Finding, diagnose
@@ -40,10 +42,19 @@ def panel_findings(run: TrainingRun) -> list[Finding]:
             run.data.names,
             run.hyperparameters,
             pooled_images=run.section in POOLED_IMAGE_SECTIONS,
+            conv_gradient_norm=_kernel_gradient_norm(run),
         )
         return [finding for finding in every if finding.kind in PANEL_KINDS]
 
     return run.memo("findings", found)
+
+
+def _kernel_gradient_norm(run: TrainingRun) -> float | None:
+    """The first conv kernel's gradient norm in the run's final state (quoted when stuck)."""
+    if run.final.gradients is None:
+        return None
+    gradient = run.model.unflatten(run.final.gradients).get("conv1.kernel")
+    return None if gradient is None else float(np.sqrt(np.sum(gradient * gradient)))
 
 
 def applicable(controls: Controls, settings: Mapping[str, Any]) -> dict[str, Any]:
