@@ -5,7 +5,7 @@
 
 - convolution and pooling tabs: ``app.core.export_conv`` (page 1, page 2's grids),
   ``export_picture`` (page 2's pictures), ``export_pool`` (page 8's grid), the output computed
-  with plain loops or ``torch.nn.functional``;
+  with plain loops or ``torch.nn.functional`` (a Gradients tab gives its forward convolution);
 - training tabs (sections 3-8): ``app.core.export_model_numpy`` / ``export_model_torch``, the
   model trained from its seed as the page trains it, or, with ``weights`` (the current run's
   ``model.named_parameters()``; only a run of this very setup, never a stale one), the page's
@@ -66,7 +66,7 @@ def export_code(
         weights that do not belong to the model; the page shows the message instead of code.
     """
     setup = page_setup(page)
-    kind = setup.kind(tab)
+    kind = setup.tab(tab).code_kind
     stem = f"cnndemo_section{setup.section}_{setup.tab(tab).word}"
     if kind != "model":
         writer = {"picture": picture_scripts, "pool2d": pool_scripts}.get(kind)

@@ -19,17 +19,23 @@ Link fields (``x``, ``k`` ... as the pages write them):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from app.core import limits
+from app.core.backprop import gradient_controls
 from app.core.controls import Control, Controls, TensorSpec
 from app.core.conv_controls import (
     activation_control,
+    channel_control,
     dilation_control,
     padding_control,
     pool_kind_control,
+    position_controls,
     size_control,
     stride_control,
+    tab_control,
 )
 from app.core.presets import classic_kernel
 from cnndemo.sections import reference_convolution
@@ -51,6 +57,29 @@ def _sizes(*declarations: tuple[str, str, int]) -> tuple[Control, ...]:
     return tuple(size_control(key, label, high) for key, label, high in declarations)
 
 
+@dataclass(frozen=True)
+class _Added:
+    """The fields pages 1 and 2 gained with their Gradients tab: the open tab, the selected
+    output cell and channel, and the gradient tab's own (``app.core.backprop``)."""
+
+    controls: Controls
+    tables: tuple[tuple[TensorSpec, np.ndarray], ...]
+
+    def defaults(self) -> dict:
+        """Their link values as the page opens."""
+        session = {spec.value_key: value for spec, value in self.tables}
+        return self.controls.share_state(session)
+
+
+def _added(prefix: str, rank: int, labels, codes, positions) -> _Added:
+    gradients = gradient_controls(f"{prefix}.g", rank)
+    tab = tab_control(f"{prefix}.tab", "tab", labels, codes)
+    cell = Controls((tab, *positions, channel_control(f"{prefix}.oc", "ao")))
+    # The upstream gradient's table starts as ones of the reference output's shape.
+    table = np.ones((2, 2) if rank == 1 else (2, 3, 1))
+    return _Added(cell + gradients.controls, ((gradients.table, table),))
+
+
 # --- Page 1: convolution in 1D (docs/lesson.md, section 1) ---------------------------------------
 _N, _CIN, _KW, _COUT, _VN, _WK = _sizes(
     ("c1d.n", "input length", limits.MAX_LENGTH),
@@ -60,7 +89,7 @@ _N, _CIN, _KW, _COUT, _VN, _WK = _sizes(
     ("c1d.vn", "input length", limits.MAX_LENGTH),
     ("c1d.wk", "kernel length", limits.MAX_KERNEL),
 )  # fmt: skip
-CONV1D_CONTROLS = Controls(
+_FORWARD1 = Controls(
     (_N, _CIN, _KW, _COUT, stride_control("c1d.s", "s"), padding_control("c1d.p", "p"),
      dilation_control("c1d.d", "d"), _VN, _WK, stride_control("c1d.vs", "vs"),
      padding_control("c1d.vp", "vp")),
@@ -72,7 +101,15 @@ CONV1D_CONTROLS = Controls(
         TensorSpec("c1d.w", "vector", "Kernel numbers", (_WK,), "w"),
     ),
 )  # fmt: skip
-CONV1D_SCHEMA = CONV1D_CONTROLS.schema(check=_same_channels(1, 1))
+_ADDED1 = _added(
+    "c1d", 1, ("Sequences of vectors", "The scalar case (1 channel)", "Gradients"),
+    ("vectors", "scalar", "grads"),
+    position_controls("c1d.pos", ("at",), ("output position",), (limits.MAX_LENGTH,)),
+)  # fmt: skip
+CONV1D_CONTROLS = _FORWARD1 + _ADDED1.controls
+CONV1D_SCHEMA = CONV1D_CONTROLS.schema(
+    check=_same_channels(1, 1), legacy=_ADDED1.controls.added_later(_ADDED1.tables)
+)
 
 
 def conv1d_defaults() -> dict:
@@ -83,7 +120,7 @@ def conv1d_defaults() -> dict:
         "x": x[0], "k": kernel, "v": np.array([3, 1, 4, 1, 5, 9, 2, 6], dtype=np.float64),
         "w": np.array([1, 0, -1], dtype=np.float64), "s": 1, "p": "valid", "d": 1,
         "vs": 1, "vp": "valid",
-    }  # fmt: skip
+    } | _ADDED1.defaults()  # fmt: skip
 
 
 # --- Page 2: convolution in 2D (docs/lesson.md, section 2) ---------------------------------------
@@ -99,7 +136,7 @@ _H, _W, _C2IN, _KH2, _KW2, _C2OUT, _IKH, _IKW = _sizes(
 )  # fmt: skip
 _SOURCE = Control("c2d.src", None, "picture", "choice", "built-in",
                   options=("built-in", "upload your own"), widget="radio")  # fmt: skip
-CONV2D_CONTROLS = Controls(
+_FORWARD2 = Controls(
     (_H, _W, _C2IN, _KH2, _KW2, _C2OUT, stride_control("c2d.s.sy", "sy", "stride y (rows)"),
      stride_control("c2d.s.sx", "sx", "stride x (columns)"), padding_control("c2d.p", "p"),
      dilation_control("c2d.d", "d"), _SOURCE, _IKH, _IKW, stride_control("c2d.is", "is"),
@@ -112,7 +149,15 @@ CONV2D_CONTROLS = Controls(
         TensorSpec("c2d.ik", "kernel2d", "Picture kernel", (_IKH, _IKW, None, None), "ik"),
     ),
 )  # fmt: skip
-CONV2D_SCHEMA = CONV2D_CONTROLS.schema(check=_same_channels(2, 2))
+_ADDED2 = _added(
+    "c2d", 2, ("Grids of vectors", "Pictures", "Gradients"), ("grids", "pictures", "grads"),
+    position_controls("c2d.pos", ("at0", "at1"), ("output row", "output column"),
+                      (limits.MAX_HEIGHT, limits.MAX_WIDTH)),
+)  # fmt: skip
+CONV2D_CONTROLS = _FORWARD2 + _ADDED2.controls
+CONV2D_SCHEMA = CONV2D_CONTROLS.schema(
+    check=_same_channels(2, 2), legacy=_ADDED2.controls.added_later(_ADDED2.tables)
+)
 
 
 def conv2d_defaults() -> dict:
@@ -123,7 +168,7 @@ def conv2d_defaults() -> dict:
     return {
         "x": x[0], "k": kernel, "ik": classic_kernel("Sobel x"), "sy": 1, "sx": 1,
         "p": "valid", "d": 1, "is": 1, "ip": "same", "act": "none",
-    }  # fmt: skip
+    } | _ADDED2.defaults()  # fmt: skip
 
 
 # --- Page 8, part 1: down-sampling a grid (docs/lesson.md, section 8) ----------------------------

@@ -15,6 +15,8 @@ field      example      what it restores
 ``ow``     ``0.5_-1``   hand-typed weights (``Model.parameters`` order), the training start
 =========  ===========  ===============================================================
 
+Pages 1 and 2 carry their open tab and selected cell in their own link (``tab``, ``at``,
+``ao``), so ``exact_params`` leaves ``otab``, ``ocell`` and ``och`` out there.
 Links written before these fields existed hold none of them and open as before (an empty
 ``View``). Each field is parsed strictly; a bad one is reported and the whole view is dropped
 (the setup still opens). ``fit_to_link(view, parameters)`` keeps a link within the limits: a
@@ -218,6 +220,8 @@ def exact_params(
         The setup alone cannot be a link (as ``app.core.share.encode``).
     """
     params = encode(state, setup.schema)
+    if "tab" in setup.schema.names:  # pages 1 and 2 carry their tab and cell themselves
+        view = replace(view, tab=None, cell=None, channel=None)
     room = limits.MAX_URL_CHARS - query_length(params) - 1
     view, note = fit_to_link(view, parameters, room)
     extra = encode_view(view, setup)

@@ -93,6 +93,8 @@ def output_of(kind: str, state: Mapping[str, Any]) -> np.ndarray:
     if kind == "pool2d":
         size, stride = (state["ky"], state["kx"]), (state["sy"], state["sx"])
         return ops.pool2d(state["x"][None], size, stride, state["k"], state["p"])[0]
+    if kind == "gradients":
+        raise ValueError("the Gradients tab shows gradients, not an output to check")
     raise ValueError(f"no output for a tab of kind {kind!r}")
 
 

@@ -10,7 +10,8 @@ tabs by short words (``"vectors"``, ``"scalar"``; pages without tabs have one, `
 - ``PageSetup.with_changes(changes)``: the defaults with some fields changed, checked against
   the page's schema exactly as a link would be (so an exercise's setup is a valid link);
 - ``PageSetup.kind(tab)``: what the tab computes: ``"conv1d"``, ``"conv1d_scalar"``,
-  ``"conv2d"``, ``"picture"``, ``"pool2d"`` or ``"model"``.
+  ``"conv2d"``, ``"picture"``, ``"pool2d"`` (``OUTPUT_KINDS``), ``"model"`` or ``"gradients"``
+  (pages 1 and 2's Gradients tabs: no output to check; their code is the forward convolution's).
 """
 
 from __future__ import annotations
@@ -31,14 +32,23 @@ from app.core.conv_page_setups import (
 from app.core.model_page_setups import MODEL_PAGES, ModelPage
 from app.core.share import Schema, ShareError, decode, encode
 
+OUTPUT_KINDS = ("conv1d", "conv1d_scalar", "conv2d", "picture", "pool2d")
+"""Tab kinds whose numbers are an output array (checks read its cells and shape)."""
+
 
 @dataclass(frozen=True)
 class Tab:
-    """One tab of a page: its link word, the page's label for it, and what it computes."""
+    """One tab of a page: its link word, the page's label for it, what it computes and whose
+    script "Get the code" gives (the Gradients tabs: their forward convolution's)."""
 
     word: str
     label: str
     kind: str
+    code_kind: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.code_kind:
+            object.__setattr__(self, "code_kind", self.kind)
 
 
 @dataclass(frozen=True)
@@ -141,12 +151,14 @@ PAGES: dict[str, PageSetup] = {
         PageSetup(
             "conv1d", 1,
             (Tab("vectors", "Sequences of vectors", "conv1d"),
-             Tab("scalar", "The scalar case (1 channel)", "conv1d_scalar")),
+             Tab("scalar", "The scalar case (1 channel)", "conv1d_scalar"),
+             Tab("grads", "Gradients", "gradients", "conv1d")),
             CONV1D_SCHEMA, conv1d_defaults, CONV1D_CONTROLS,
         ),
         PageSetup(
             "conv2d", 2,
-            (Tab("grids", "Grids of vectors", "conv2d"), Tab("pictures", "Pictures", "picture")),
+            (Tab("grids", "Grids of vectors", "conv2d"), Tab("pictures", "Pictures", "picture"),
+             Tab("grads", "Gradients", "gradients", "conv2d")),
             CONV2D_SCHEMA, conv2d_defaults, CONV2D_CONTROLS,
         ),
         *(

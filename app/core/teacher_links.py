@@ -34,7 +34,7 @@ from typing import Any
 from app.core import limits
 from app.core.checks import CHECK_KINDS, Check, CheckResult
 from app.core.page_outcomes import Outcome
-from app.core.page_setups import PageSetup
+from app.core.page_setups import OUTPUT_KINDS, PageSetup
 from app.core.share import ChoiceField, Schema, ShareError, decode, encode, format_number
 from app.core.share import parse_number as share_parse_number
 
@@ -207,8 +207,10 @@ def teacher_schema(setup: PageSetup) -> Schema:
             made = check_from_numbers(state[KIND], state[ARGS])
         except ValueError as error:
             return [*problems, str(error)]
-        on_output = setup.kind(state[TAB]) != "model"
-        if made.on_output != on_output:
+        kind = setup.kind(state[TAB])
+        if kind not in (*OUTPUT_KINDS, "model"):
+            problems.append(f"no check reads tab {state[TAB]}: choose another tab")
+        elif made.on_output != (kind in OUTPUT_KINDS):
             where = "a convolution's output" if made.on_output else "a trained model"
             problems.append(f"the check {state[KIND]} reads {where}; tab {state[TAB]} has none")
         unknown = sorted(set(state[SHOWN]) - set(setup.fields))

@@ -63,7 +63,8 @@ ONE_THREAD = os.environ | {
     "OPENBLAS_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
 }
-TABS = [(page, tab.word) for page, setup in PAGES.items() for tab in setup.tabs]
+TABS = [(page, tab.word) for page, setup in PAGES.items() for tab in setup.tabs
+        if tab.kind != "gradients"]  # fmt: skip
 CASES = [(page, tab, changed) for page, tab in TABS for changed in (False, True)]
 
 
@@ -178,3 +179,12 @@ def test_names_and_bad_weights() -> None:
     with pytest.raises(ValueError, match="do not belong"):
         export_code("cnn2d-flat", None, state, {"conv1.kernel": np.ones((2, 2, 1, 2))})
     assert set_from_link(state["img"], state["lab"]).size == (3, 3)
+
+
+@pytest.mark.parametrize("page", ["conv1d", "conv2d"])
+def test_a_gradients_tab_gives_its_forward_convolution(page) -> None:
+    state = page_setup(page).defaults()
+    forward = export_code(page, None, state)
+    gradients = export_code(page, "grads", state)
+    assert gradients.numpy == forward.numpy and gradients.torch == forward.torch
+    assert gradients.numpy_name.endswith("_grads_numpy.py")

@@ -82,7 +82,7 @@ def test_typed_weights_round_trip() -> None:
 
 
 TAMPERED = [
-    ({"otab": "gradients"}, "should be one of"),
+    ({"otab": "grads"}, "should be one of"),
     ({"ocell": "1_2_3_4"}, "at most 3"),
     ({"ocell": "-1"}, "whole number"),
     ({"ocell": "96"}, "0..95"),
@@ -204,3 +204,11 @@ def test_exact_params_keep_the_link_within_its_limit() -> None:
     assert sum(len(k) + len(v) + 2 for k, v in params.items()) - 1 <= limits.MAX_URL_CHARS
     params, note = exact_params(setup, state, long, np.array([0.5, -0.25]))
     assert note is None and params["ow"] == "0.5_-0.25"
+
+
+def test_pages_with_their_own_tab_field_keep_it() -> None:
+    setup = page_setup("conv1d")
+    state = setup.with_changes({"tab": "scalar", "at": 1})
+    params, note = exact_params(setup, state, View(tab="vectors", cell=(0,), channel=1))
+    assert note is None and params["tab"] == "scalar" and params["at"] == "1"
+    assert not {"otab", "ocell", "och"} & set(params)

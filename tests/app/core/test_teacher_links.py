@@ -34,6 +34,7 @@ CASES = [
     (page, tab.word, kind)
     for page, setup in PAGES.items()
     for tab in setup.tabs
+    if tab.kind != "gradients"
     for kind in (TRAINING_CHECKS if tab.kind == "model" else OUTPUT_CHECKS)
 ]
 
@@ -93,6 +94,7 @@ TAMPERED = [
     ({"qa": "1_0_1_2_3"}, "at most 4"),
     ({"qa": "1_0_nan"}, "not a plain number"),
     ({"qb": "gradients"}, "should be one of"),
+    ({"qb": "grads"}, "no check reads tab grads"),
     ({"qs": "s.evil"}, "no control(s) evil"),
     ({"qs": "S;x"}, "control names"),
     ({"qt": "!!!"}, "damaged"),
