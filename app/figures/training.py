@@ -85,6 +85,7 @@ def error_curve(
     title: str = "Training error (mean cross-entropy)",
     height: int = 320,
     max_points: int | None = None,
+    mark_epoch: int | None = None,
 ) -> go.Figure:
     """Error against epoch (epoch e = before the e-th update), with the ln 2 line.
 
@@ -99,6 +100,8 @@ def error_curve(
     max_points : int, optional
         Draw at most this many points, evenly spaced, last one kept (a live curve is redrawn
         many times a second; its shape needs a few hundred points, not thousands).
+    mark_epoch : int, optional
+        A vertical line at this epoch: the one the page shows when looking back.
     """
     values = np.asarray(errors, dtype=np.float64)
     epochs = np.arange(len(values))
@@ -139,6 +142,16 @@ def error_curve(
         ]
     else:
         yaxis["range"] = [0, max(LN2, float(values.max(initial=0))) * 1.1]
+    shapes, annotations = [reference_line], [reference_text]
+    if mark_epoch is not None:
+        shapes.append({
+            "type": "line", "yref": "paper", "x0": mark_epoch, "x1": mark_epoch, "y0": 0,
+            "y1": 1, "line": {"color": "#333333", "width": 2},
+        })  # fmt: skip
+        annotations.append({
+            "yref": "paper", "x": mark_epoch, "y": 1, "yanchor": "bottom", "showarrow": False,
+            "text": f"shown: epoch {mark_epoch}", "font": {"size": 11},
+        })  # fmt: skip
     figure.update_layout(
         title={"text": title},
         xaxis={"title": {"text": "epoch"}, "range": [0, x_max]},
@@ -146,8 +159,8 @@ def error_curve(
         height=height,
         margin={"l": 60, "r": 20, "t": 50, "b": 50},
         showlegend=False,
-        shapes=[reference_line],
-        annotations=[reference_text],
+        shapes=shapes,
+        annotations=annotations,
     )
     return figure
 

@@ -20,9 +20,11 @@ e.g. ``"s3"``; every key the panel writes starts with ``f"{prefix}.tp."``, see `
 API
 ---
 ``training_panel(prefix, section, data, hyperparameters, *, heading=...) -> TrainingRun | None``
-    The Train and Stop buttons, a progress bar and a live error curve while training, then the
-    summary and the error curve (log-scale switch). Returns the latest run (``run.stale`` tells
-    whether it belongs to the setup now on screen) or None before the first run.
+    The Train, Continue, Step and Stop buttons, a progress bar and a live error curve while
+    training, then the summary, the error curve (log-scale switch) and the look-back slider
+    (``app.widgets.run_controls``). Returns the latest run as it was at the epoch the slider
+    shows (``run.stale`` tells whether it belongs to the setup now on screen) or None before the
+    first run.
 ``current_run(prefix) -> TrainingRun | None``, ``stale_warning(run)``, ``panel_key(prefix, name)``,
 ``setting_keys(prefix)`` (the panel's own switches, for ``keep_state``)
 
@@ -55,22 +57,21 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from app.core.run_actions import new_job
 from app.core.training_jobs import (
     WATCH_PAUSE,
     WATCH_SECONDS,
     Data,
     TrainingJob,
     TrainingRun,
-    build_for_data,
     fingerprint,
     finish,
-    snapshot_every,
     train_chunk,
 )
 from app.figures.training import error_curve
 from app.server import training_slot
 from app.widgets.cached_figures import run_figure
-from cnndemo.optim import make_optimizer
+from app.widgets.run_controls import continue_buttons, look_back, shown_epoch
 
 
 def panel_key(prefix: str, name: str) -> str:
@@ -92,17 +93,11 @@ def _start(prefix: str, section: int, data: Data, hp: dict[str, Any], fp: str) -
     """Train button callback: a fresh model and optimiser (errors are shown, not raised)."""
     state = st.session_state
     state.pop(panel_key(prefix, "message"), None)
+    watch = bool(state.get(panel_key(prefix, "watch"), False))
     try:
-        model = build_for_data(section, data, hp)
-        optimizer = make_optimizer(hp["optimizer"], hp["learning_rate"], hp["momentum"])
+        state[panel_key(prefix, "job")] = new_job(section, data, hp, fp, watch)
     except ValueError as error:
         state[panel_key(prefix, "message")] = f"Cannot train with this setup: {error}"
-        return
-    epochs = int(hp["epochs"])
-    state[panel_key(prefix, "job")] = TrainingJob(
-        section, dict(hp), fp, model, optimizer, data, epochs, snapshot_every(epochs),
-        bool(state.get(panel_key(prefix, "watch"), False)),
-    )  # fmt: skip
 
 
 WAITING = "waiting for the server: other learners are training, yours starts in a moment…"
@@ -148,9 +143,10 @@ def training_panel(
     st.subheader(heading)
     _panel(prefix, section, data, hp, fp)
     run = current_run(prefix)
-    if run is not None:
-        run.stale = run.fingerprint != fp
-    return run
+    if run is None:
+        return None
+    run.stale = run.fingerprint != fp
+    return look_back(prefix, run)
 
 
 @st.fragment
@@ -164,6 +160,7 @@ def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp:
             on_click=_start, args=(prefix, section, data, hp, fp),
             help="Build a fresh model from the seed and train it on the data above",
         )  # fmt: skip
+        continue_buttons(prefix, hp, fp, busy=job is not None or data is None)
         st.button(
             "■ Stop", key=panel_key(prefix, "stop"), disabled=job is None,
             on_click=_request_stop, args=(prefix,), help="Stop after the current chunk of epochs",
@@ -271,10 +268,14 @@ def _results(prefix: str, fp: str) -> None:
         log = st.toggle(
             "log scale", key=panel_key(prefix, "log"), help="Shows the slow end of training"
         )
+        shown = shown_epoch(prefix, run)
+        mark = None if shown == run.epochs_run else shown
         st.plotly_chart(
-            run_figure(run, ("error", log), lambda: error_curve(run.errors, log_scale=log)),
+            run_figure(run, ("error", log, mark), lambda: error_curve(
+                run.errors, log_scale=log, mark_epoch=mark
+            )),
             key=panel_key(prefix, "error_curve"),
-        )
+        )  # fmt: skip
         st.caption(
             "The error is measured before each update, so epoch 0 shows the untrained model: "
             "with tiny random weights every answer is about 0.5 and the error about ln 2."

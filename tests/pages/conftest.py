@@ -68,10 +68,15 @@ def trained_run(at: AppTest, prefix: str) -> TrainingRun:
     return at.session_state[panel_key(prefix, "run")]
 
 
+def shown_bars(at: AppTest) -> list[float]:
+    """The probabilities the page's first bar chart shows."""
+    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    bar = next(f for f in figures if f["data"] and f["data"][0]["type"] == "bar")
+    return list(bar["data"][0]["y"])
+
+
 def shown_probabilities(at: AppTest, prefix: str) -> list[float]:
     """The probabilities of the stored run, checked to be the ones the bar chart shows."""
     run = at.session_state[panel_key(prefix, "run")]
-    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    bar = next(f for f in figures if f["data"][0]["type"] == "bar")
-    assert list(bar["data"][0]["y"]) == run.final.probabilities.tolist()
+    assert shown_bars(at) == run.final.probabilities.tolist()
     return run.final.probabilities.tolist()

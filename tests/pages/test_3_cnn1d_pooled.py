@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 
@@ -15,7 +16,7 @@ from app.widgets.training_controls import hp_key
 from cnndemo.models import default_hyperparameters
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
-from tests.pages.conftest import click_train, open_page, shown_probabilities, texts
+from tests.pages.conftest import click_train, open_page, shown_bars, shown_probabilities, texts
 
 PATH = "pages/3_cnn1d_pooled.py"
 P = "s3"
@@ -139,3 +140,47 @@ def test_rerun_after_a_widget_change_is_fast():
     assert not at.exception
     # 0.1 s is the target on an idle machine; the bound leaves room for a busy CI box
     assert np.median(times) < 0.5, times
+
+
+def test_continue_adds_the_epochs_to_the_same_run():
+    at = click_train(open_page(PATH), P)
+    assert "Trained **1000** epochs" in texts(at)
+    at.button(key=f"{P}.tp.continue").click().run()
+    assert not at.exception
+    run = at.session_state[f"{P}.tp.run"]
+    assert run.epochs_run == 2000 and len(run.errors) == 2000
+    assert "Trained **2000** epochs" in texts(at)
+    reference = train_section(3, epochs=2000)
+    assert run.errors == reference.errors
+    assert shown_probabilities(at, P) == reference.final.probabilities.tolist()
+
+
+def test_one_step_is_one_optimiser_update_of_the_engine():
+    at = click_train(open_page(PATH), P)
+    run = at.session_state[f"{P}.tp.run"]
+    expected = run.model.parameters.copy()
+    copy.deepcopy(run.optimizer).step(expected, run.final.gradients)
+    at.button(key=f"{P}.tp.step1").click().run()
+    stepped = at.session_state[f"{P}.tp.run"]
+    assert stepped.epochs_run == 1001
+    assert stepped.model.parameters.tolist() == expected.tolist()
+    assert (
+        stepped.model.parameters.tolist() == train_section(3, epochs=1001).model.parameters.tolist()
+    )
+
+
+def test_looking_back_shows_an_earlier_epoch_and_rewinding_continues_from_it():
+    at = click_train(open_page(PATH), P)
+    run = at.session_state[f"{P}.tp.run"]
+    shot = run.snapshots[5]
+    at.select_slider(key=f"{P}.tp.look").set_value(shot.epoch).run()
+    assert not at.exception
+    assert f"Showing epoch **{shot.epoch}**" in texts(at)
+    assert shown_bars(at) == shot.probabilities.tolist()
+    at.button(key=f"{P}.tp.rewind").click().run()
+    back = at.session_state[f"{P}.tp.run"]
+    assert back.epochs_run == shot.epoch
+    assert back.model.parameters.tolist() == shot.parameters.tolist()
+    at.button(key=f"{P}.tp.continue").click().run()
+    on = at.session_state[f"{P}.tp.run"]
+    assert on.errors == train_section(3, epochs=shot.epoch + 1000).errors
