@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from app.core.decision_lines import DecisionLine
 from app.core.image_analysis import as_pixels, display_name
 from app.figures import base
 from app.figures.vectors import vectors_animation
@@ -199,11 +200,12 @@ def region_vectors_animation(
     *,
     title: str = "2x2 region vectors (◆) and pooled image vectors (●) during training",
     channels: tuple[int, int] = (0, 1),
+    decision: Sequence[DecisionLine] | None = None,
 ) -> go.Figure:
     """Region vectors labelled by bit string, and image vectors, over training.
 
     Pass ``image_vectors`` None to show only the regions (e.g. flattened models, whose image
-    vectors have more than two numbers).
+    vectors have more than two numbers); ``decision``: the dense layer's line per snapshot.
     """
     return vectors_animation(
         list(epochs),
@@ -215,4 +217,5 @@ def region_vectors_animation(
         window_name="region",
         example_name="image",
         title=title,
+        decision=decision,
     )

@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from app.core import limits
+from app.core.decision_lines import decision_lines, slice_words
 from app.core.hyperparameters import TrainingControls, text_extras, training_controls
 from app.core.model_ledgers import text_ledger, text_ledger_formula
 from app.core.training_jobs import TrainingRun
@@ -105,7 +106,9 @@ def sentences_and_model(
 
 
 def vector_frames(run: TrainingRun, channels: tuple[int, int]) -> Any:
-    """The animation of bigram and sentence vectors, memoised on the run."""
+    """The animation of bigram and sentence vectors with the dense layer's decision line (where
+    it reads one vector per sentence), memoised on the run."""
+    count = run.final.feature_maps[0].shape[2]
     return run_figure(
         run,
         ("vectors", channels),
@@ -115,6 +118,7 @@ def vector_frames(run: TrainingRun, channels: tuple[int, int]) -> Any:
             run.data.targets,
             channels=channels,
             title="Bigram ◆ and sentence ● vectors",
+            decision=decision_lines(run.model, run.snapshots, channels, count),
         ),  # fmt: skip
     )
 
@@ -173,7 +177,8 @@ def moving_vectors_and_bars(run: TrainingRun, prefix: str, caption: str) -> None
     left, right = st.columns([3, 2])
     with left:
         st.plotly_chart(vector_frames(run, pair), key=f"{prefix}.fig.vectors")
-        st.caption(caption)
+        features = run.final.example_vectors.shape[1]
+        st.caption(caption + " " + slice_words(pair, channels, features, "sentence"))
     with right:
         st.plotly_chart(
             run_figure(run, "bars", lambda: probability_bars(

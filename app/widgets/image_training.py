@@ -23,6 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from app.core import ledger, limits
+from app.core.decision_lines import decision_lines, slice_words
 from app.core.hyperparameters import TrainingControls
 from app.core.image_analysis import display_name
 from app.core.image_sets import ImageSet, Rows, image_from_array, set_from_link
@@ -151,16 +152,24 @@ def ledger_part(section: int, size: tuple[int, int], hyperparameters: dict) -> N
 
 def region_vectors_chart(run, key: str, *, images: bool = True, title: str | None = None) -> None:
     """The animated region vectors of the run's first conv layer, with each image's vector
-    (what the dense layer reads) when ``images``."""
+    (what the dense layer reads) and, where the dense layer reads one such vector, its
+    decision line, when ``images``."""
     epochs, regions, vectors = run.history
     words = {} if title is None else {"title": title}
+    count = run.final.feature_maps[0].shape[-1]
+    lines = decision_lines(run.model, run.snapshots, (0, 1), count) if images else None
     st.plotly_chart(
         run_figure(run, "regions", lambda: region_vectors_animation(
             epochs, regions, vectors if images else None, run.data.names, run.data.targets,
-            **words,
+            decision=lines, **words,
         )),
         key=key,
     )  # fmt: skip
+    if lines is not None:
+        note = slice_words((0, 1), count, run.final.example_vectors.shape[1], "image")
+        if len(run.final.feature_maps) > 1:
+            note += " The line is for the ● (layer 2) vectors; the ◆ are layer 1's."
+        st.caption(note)
 
 
 def image_chart(where, run, index: int, key: str) -> None:

@@ -80,3 +80,14 @@ def shown_probabilities(at: AppTest, prefix: str) -> list[float]:
     run = at.session_state[panel_key(prefix, "run")]
     assert shown_bars(at) == run.final.probabilities.tolist()
     return run.final.probabilities.tolist()
+
+
+def decision_line_frames(at: AppTest) -> tuple[dict, dict]:
+    """The decision line's trace in the first and the last frame of the page's vector plot."""
+    for chart in at.get("plotly_chart"):
+        figure = json.loads(chart.proto.spec)
+        names = [trace.get("name") for trace in figure["data"]]
+        if "frames" in figure and "P = 0.5 (decision line)" in names:
+            line = names.index("P = 0.5 (decision line)")
+            return figure["frames"][0]["data"][line], figure["frames"][-1]["data"][line]
+    raise AssertionError("no vector plot with a decision line")

@@ -16,7 +16,14 @@ from app.widgets.training_controls import hp_key
 from cnndemo.models import default_hyperparameters
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
-from tests.pages.conftest import click_train, open_page, shown_bars, shown_probabilities, texts
+from tests.pages.conftest import (
+    click_train,
+    decision_line_frames,
+    open_page,
+    shown_bars,
+    shown_probabilities,
+    texts,
+)
 
 PATH = "pages/3_cnn1d_pooled.py"
 P = "s3"
@@ -184,3 +191,10 @@ def test_looking_back_shows_an_earlier_epoch_and_rewinding_continues_from_it():
     at.button(key=f"{P}.tp.continue").click().run()
     on = at.session_state[f"{P}.tp.run"]
     assert on.errors == train_section(3, epochs=shot.epoch + 1000).errors
+
+
+def test_the_decision_line_is_drawn_and_moves_with_the_epoch():
+    at = click_train(open_page(PATH), P)
+    first, last = decision_line_frames(at)
+    assert first["x"] != last["x"] or first["y"] != last["y"]
+    assert "where the dense layer answers exactly 0.5" in texts(at)

@@ -113,3 +113,7 @@ def test_rerun_after_a_widget_change_is_fast(trained):
         times.append(time.perf_counter() - start)
     assert not at.exception
     assert np.median(times) < 0.5, times
+
+
+def test_the_flattened_model_says_why_its_plot_has_no_decision_line(trained):
+    assert "No decision line here: the dense layer reads 6 numbers per sentence" in texts(trained)

@@ -16,7 +16,7 @@ from app.widgets.image_set_editor import label_key, pixel_key, probability_text,
 from app.widgets.training_controls import hp_key
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
-from tests.pages.conftest import open_page, texts, trained_run
+from tests.pages.conftest import decision_line_frames, open_page, texts, trained_run
 
 PAGE = "pages/5_cnn2d_pooled.py"
 P, IMAGES, PAD = "s5", "s5.images", "s5.pad"
@@ -157,3 +157,11 @@ def test_malformed_link_warns_and_keeps_the_tutorial_setup():
     assert any("could not be used" in w.value for w in at.warning)
     assert at.session_state[IMAGES + ".set"] == tutorial_set()
     assert at.number_input(key=hp_key(P, "learning_rate")).value == 1.0
+
+
+def test_the_decision_line_separates_the_image_vectors_and_moves_with_the_epoch():
+    at = open_page(PAGE)
+    trained_run(at, P)
+    first, last = decision_line_frames(at)
+    assert first["x"] != last["x"] or first["y"] != last["y"]
+    assert "where the dense layer answers exactly 0.5" in texts(at)
