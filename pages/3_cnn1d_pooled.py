@@ -8,6 +8,7 @@ from app.core.sentences import same_vector_clash, winners
 from app.core.training_jobs import TrainingRun
 from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
+from app.widgets.learned_weights import learned_part
 from app.widgets.training_panel import training_panel
 
 reroute_deep_link()
@@ -98,6 +99,7 @@ def _results(run: TrainingRun, pool: str) -> None:
         st.markdown("**Predictions**")
         st.dataframe(cnn1d_text.probability_table(run), hide_index=True)
     cnn1d_text.predictions_list(run)
+    learned_part(run, PREFIX)
     _explain_pooling(run, run.hyperparameters["pool"])
     _try_sentence(run)
 

@@ -12,6 +12,7 @@ from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
 from app.widgets.cached_figures import run_figure
+from app.widgets.learned_weights import learned_part
 from app.widgets.training_panel import training_panel
 from cnndemo.explain import axis
 from cnndemo.train import train_section
@@ -158,6 +159,7 @@ def _results(run: TrainingRun) -> None:
     st.dataframe(cnn1d_text.probability_table(run), hide_index=True)
     cnn1d_text.predictions_list(run)
     _positions_matter(run)
+    learned_part(run, PREFIX)
     _fixed_length(run)
     _compare(run, run.data)
 

@@ -15,6 +15,7 @@ from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
 from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
+from app.widgets.learned_weights import learned_part
 from cnndemo.train import train_section
 
 reroute_deep_link()
@@ -135,6 +136,7 @@ if run is not None:
             run, "s6.fig.regions", images=False, title="2x2 region vectors during training"
         )
     image_training.predictions_part(run, P)
+    learned_part(run, P)
     _compare_part(run)
     _weights_part(run)
 

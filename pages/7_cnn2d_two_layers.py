@@ -17,6 +17,7 @@ from app.figures.images import feature_maps_figure
 from app.server import reroute_deep_link
 from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
+from app.widgets.learned_weights import learned_part
 from cnndemo.explain import conv_terms
 
 reroute_deep_link()
@@ -118,6 +119,7 @@ if run is not None:
                 "the same axes as layer 1's region vectors though they are other channels."
             )
     image_training.predictions_part(run, P)
+    learned_part(run, P)
     _layers_part(run)
 image_training.classify_part(run, PAD, IMAGES, pooled=False)
 image_training.ledger_part(SECTION, image_set.size, hp)

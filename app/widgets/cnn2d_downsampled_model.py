@@ -20,6 +20,7 @@ from app.widgets import image_set_editor
 from app.widgets.cached_figures import run_figure
 from app.widgets.controls import control_input
 from app.widgets.image_training import region_vectors_chart
+from app.widgets.learned_weights import learned_part
 from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
 from app.widgets.training_controls import hyperparameter_controls
@@ -156,6 +157,7 @@ def _results(run: TrainingRun) -> None:
         )
         + "Press ▶ play to watch training move them."
     )
+    learned_part(run, MODEL)
     st.subheader("What the model learned")
     _explain_run(run)
     rows = []

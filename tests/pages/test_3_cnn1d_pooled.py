@@ -198,3 +198,26 @@ def test_the_decision_line_is_drawn_and_moves_with_the_epoch():
     first, last = decision_line_frames(at)
     assert first["x"] != last["x"] or first["y"] != last["y"]
     assert "where the dense layer answers exactly 0.5" in texts(at)
+
+
+def kernel_panels(at) -> list:
+    figure = next(
+        json.loads(c.proto.spec) for c in at.get("plotly_chart")
+        if json.loads(c.proto.spec)["layout"].get("title", {}).get("text") == "Conv kernel"
+    )  # fmt: skip
+    return [t["z"] for t in figure["data"] if t["type"] == "heatmap"]
+
+
+def test_learned_kernel_and_embeddings_follow_the_epoch_shown():
+    at = click_train(open_page(PATH), P)
+    run = at.session_state[f"{P}.tp.run"]
+    kernel = run.model.layer("conv1").params["kernel"]
+    assert kernel_panels(at) == [kernel[:, :, o].tolist() for o in range(2)]
+    assert "What it has learned at epoch 1000" in texts(at)
+    shot = run.snapshots[3]
+    at.select_slider(key=f"{P}.tp.look").set_value(shot.epoch).run()
+    earlier = run.model.unflatten(shot.parameters)["conv1.kernel"]
+    assert kernel_panels(at) == [earlier[:, :, o].tolist() for o in range(2)]
+    assert f"What it has learned at epoch {shot.epoch}" in texts(at)
+    at.selectbox(key=f"{P}.learned.example").select_index(2).run()
+    assert not at.exception

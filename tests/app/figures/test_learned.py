@@ -1,0 +1,56 @@
+"""app.figures.learned: kernels, embeddings and one example's conv output, drawn as they are."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.figures.chart_spec import spec_of
+from app.figures.learned import embedding_figure, embedding_points, kernel_figure, positions_figure
+
+
+def heatmaps(figure) -> list[dict]:
+    return [t for t in spec_of(figure)["data"] if t["type"] == "heatmap"]
+
+
+def test_a_1d_kernel_has_a_panel_per_output_channel_rows_are_taps():
+    kernel = np.arange(12.0).reshape(2, 3, 2) - 6  # (width, in, out)
+    figure = kernel_figure(kernel, title="k", tap_labels=["word 1", "word 2"])
+    maps = heatmaps(figure)
+    assert len(maps) == 2
+    np.testing.assert_array_equal(maps[1]["z"], kernel[:, :, 1])
+    assert list(spec_of(figure)["layout"]["yaxis"]["ticktext"]) == ["word 1", "word 2"]
+
+
+def test_a_2d_kernel_has_a_panel_per_input_output_pair_on_a_signed_scale():
+    kernel = np.random.default_rng(0).normal(size=(2, 2, 2, 3))
+    figure = kernel_figure(kernel, title="k")
+    maps = heatmaps(figure)
+    assert len(maps) == 6
+    np.testing.assert_array_equal(maps[1]["z"], kernel[:, :, 1, 0])
+    colours = spec_of(figure)["layout"]["coloraxis"]
+    assert colours["cmin"] == -colours["cmax"]  # blue positive, red negative, white zero
+    assert colours["colorscale"][0][1] == "#67001f" and colours["colorscale"][-1][1] == "#053061"
+
+
+def test_kernels_of_other_ranks_are_refused():
+    with pytest.raises(ValueError, match="3 or 4 axes"):
+        kernel_figure(np.zeros((2, 2)), title="k")
+
+
+def test_embeddings_as_a_table_and_as_points():
+    weights = np.array([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.0]])
+    words = ["<PAD>", "i", "like"]
+    (table,) = heatmaps(embedding_figure(weights, words, title="e"))
+    np.testing.assert_array_equal(table["z"], weights)
+    points = spec_of(embedding_points(weights, words, title="p"))["data"][0]
+    assert list(points["text"]) == words and list(points["y"]) == [-0.2, 0.4, 0.0]
+    with pytest.raises(ValueError, match="one row per word"):
+        embedding_figure(weights, words[:2], title="e")
+
+
+def test_a_sentences_conv_output_is_labelled_by_its_bigrams():
+    maps = np.array([[0.2, 0.9], [0.5, 0.1], [0.7, 0.3]])
+    figure = spec_of(positions_figure(maps, ["i like", "like it", "it <PAD>"], title="m"))
+    assert list(figure["layout"]["yaxis"]["ticktext"]) == ["i like", "like it", "it <PAD>"]
+    assert (figure["layout"]["coloraxis"]["cmin"], figure["layout"]["coloraxis"]["cmax"]) == (0, 1)
