@@ -39,7 +39,8 @@ def kernel_figure(
                   col_labels=tuple(f"in {i}" for i in range(n_in)))
             for o in range(n_out)
         ]  # fmt: skip
-        axes = Axes("input channel (embedding number)", "kernel tap")
+        axes = Axes("embedding number (input channel)", "kernel tap")
+        per_row = 1  # tap labels are words: side by side they would collide
     elif kernel.ndim == 4:
         n_in, n_out = kernel.shape[2:]
         panels = [
@@ -48,9 +49,10 @@ def kernel_figure(
             for i in range(n_in)
         ]
         axes = Axes("kernel column", "kernel row")
+        per_row = 4
     else:
         raise ValueError(f"a kernel has 3 or 4 axes (channels last); got shape {kernel.shape}")
-    return panels_figure(panels, title=title, axes=axes, colour_title="weight", per_row=4)
+    return panels_figure(panels, title=title, axes=axes, colour_title="weight", per_row=per_row)
 
 
 def embedding_figure(weights: np.ndarray, words: Sequence[str], *, title: str) -> go.Figure:

@@ -4,7 +4,7 @@ share on screen, in page order:
 - ``text_controls``: the page's hyper-parameter controls (declared in ``app.core.hyperparameters``);
 - ``open_text_page``: the tutorial's sentences, a share link applied, the title and its warning;
 - ``sentences_and_model``: part 1 (the sentence table) and part 2 (the hyper-parameters, with
-  the section's extra controls, and the shape ledger);
+  the section's extra controls, the shape ledger and the weights typed by hand);
 - ``moving_vectors_and_bars``, ``vector_table``, ``probability_table``, ``predictions_list``,
   ``sentence_probability``, ``sentence_verdict``: the results of a run;
 - ``model_files_and_link``: save or load the model, and the share box.
@@ -36,6 +36,7 @@ from app.widgets.sentence_editor import apply_link, init_data, sentence_editor
 from app.widgets.share_box import link_warning, restore_from_link, share_link
 from app.widgets.training_controls import hyperparameter_controls
 from app.widgets.training_panel import stale_warning
+from app.widgets.weight_design import design_part
 from cnndemo import data as data_mod
 from cnndemo.models import default_hyperparameters
 
@@ -102,6 +103,7 @@ def sentences_and_model(
                 )
             ],
         )
+    design_part(controls.prefix, controls.section, text, hp)
     return text, hp
 
 

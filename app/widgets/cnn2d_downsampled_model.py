@@ -25,6 +25,7 @@ from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
 from app.widgets.training_controls import hyperparameter_controls
 from app.widgets.training_panel import current_run, setting_keys, training_panel
+from app.widgets.weight_design import design_keys, design_part
 from cnndemo import data as data_mod
 from cnndemo.diagnose import confusable_groups
 from cnndemo.models import build_model
@@ -57,7 +58,7 @@ CONTROLS = HYPERPARAMETERS.all + POOL_SHAPE
 
 def kept_keys() -> tuple[str, ...]:
     """Part 2's widget values besides its ``CONTROLS`` to keep while its tab is closed."""
-    return (*setting_keys(MODEL), EDIT)
+    return (*setting_keys(MODEL), EDIT, *design_keys(MODEL))
 
 
 def sync_loaded_model() -> None:
@@ -232,6 +233,7 @@ def model_part() -> None:
         usable = data
     show_ledger(downsampled_model_ledger(len(image_set), image_set.size, hp))
 
+    design_part(MODEL, SECTION, usable, hp)
     run = training_panel(MODEL, SECTION, usable, hp, heading="Train the down-sampled CNN")
     with images_box:
         fresh = run is not None and not run.stale

@@ -1,7 +1,8 @@
 """Parts shared by the image training pages (sections 5-8), each a whole block of a page.
 
 - ``images_and_training(controls, images)``: the images (thumbnails with the current run's
-  predictions, editor below), the hyper-parameter ``controls`` and the training panel.
+  predictions, editor below), the hyper-parameter ``controls``, the weights typed by hand and
+  the training panel.
 - ``image_data_or_error(image_set)`` -> ``ImageData`` or None (after an ``st.error``).
 - ``ledger_part(section, size, hyperparameters)``: shape ledger of a fresh model, measured.
 - ``predictions_part(run, key)``: thumbnails with P(label 1), wrong ones framed and listed;
@@ -39,6 +40,7 @@ from app.widgets.model_files import model_files
 from app.widgets.share_box import link_warning, restore_from_link, share_link
 from app.widgets.training_controls import hyperparameter_controls
 from app.widgets.training_panel import training_panel
+from app.widgets.weight_design import design_part
 from cnndemo import data as data_mod
 from cnndemo.explain import conv_plan
 from cnndemo.models import build_model
@@ -102,6 +104,7 @@ def images_and_training(
 
     st.subheader("Hyper-parameters")
     hp = hyperparameter_controls(controls)
+    design_part(prefix, section, data, hp)
     run = training_panel(prefix, section, data, hp)
 
     with cards:

@@ -2,8 +2,8 @@
 
 ``app.widgets.training_panel`` draws them; the bookkeeping is ``app.core.run_actions``.
 
-- ``continue_buttons(prefix, hp, fp, busy)``: "⏩ Continue +E" (E = the epochs control) and
-  "⏭ Step 1" / "⏭ Step N" (N = the step size box), drawn inside the panel's fragment next to
+- ``continue_buttons(prefix, hp, fp, busy)``: "Continue +E" (E = the epochs control) and
+  "Step 1" / "Step N" (N = the step size box), drawn inside the panel's fragment next to
   Train, so they train in chunks with the same progress bar, live curve and Stop.
 - ``look_back(prefix, run) -> TrainingRun``: the epoch slider over the run's snapshots and the
   rewind button, drawn after the panel; returns the run as it was at the chosen epoch (the run
@@ -53,21 +53,23 @@ def continue_buttons(prefix: str, hp: Mapping[str, Any], fp: str, busy: bool) ->
     size_key = _key(prefix, "step_size")
     state.setdefault(size_key, 10)
     size = int(state[size_key])
-    for name, label, count, kind, what in (
-        ("continue", f"⏩ Continue +{epochs}", epochs, "continue",
+    for name, label, icon, count, kind, what in (
+        ("continue", f"Continue +{epochs}", "fast_forward", epochs, "continue",
          f"Train {epochs} more epochs from where the run is (the epochs box above)"),
-        ("step1", "⏭ Step 1", 1, "step", "One more update: exactly one step of the optimiser"),
-        ("stepn", f"⏭ Step {size}", size, "step", f"{size} more updates (the step size box)"),
+        ("step1", "Step 1", "skip_next", 1, "step",
+         "One more update: exactly one step of the optimiser"),
+        ("stepn", f"Step {size}", "skip_next", size, "step",
+         f"{size} more updates (the step size box)"),
     ):  # fmt: skip
         why = can_continue(run, count)
         st.button(
-            label, key=_key(prefix, name), disabled=busy or bool(why),
+            label, key=_key(prefix, name), icon=f":material/{icon}:", disabled=busy or bool(why),
             on_click=_continue, args=(prefix, count, kind),
             help=what + (f" ({why})" if why else ""),
         )  # fmt: skip
     st.number_input(
         "step size (epochs)", min_value=1, max_value=limits.MAX_EPOCHS, step=1, key=size_key,
-        width=130, help="How many updates ⏭ Step N applies",
+        width=130, help="How many updates the second Step button applies",
     )  # fmt: skip
 
 
@@ -117,6 +119,6 @@ def look_back(prefix: str, run: TrainingRun) -> TrainingRun:
     if not last:
         st.caption(
             f"Showing epoch **{epoch}** of {epochs[-1]}: the plots and tables below are the "
-            "model as it was then. ⏩ Continue still goes on from the last epoch."
+            "model as it was then. **Continue** still goes on from the last epoch."
         )
     return view_at(run, index)

@@ -13,9 +13,11 @@ from app.core.sentences import winners
 from app.core.share import encode
 from app.core.training_links import text_page_schema, text_page_state
 from app.widgets.training_controls import hp_key
-from cnndemo.models import default_hyperparameters
+from app.widgets.weight_design import design_table_key
+from cnndemo import data as data_mod
+from cnndemo.models import build_model, default_hyperparameters
 from cnndemo.sections import run_section
-from cnndemo.train import train_section
+from cnndemo.train import train, train_section
 from tests.pages.conftest import (
     click_train,
     decision_line_frames,
@@ -221,3 +223,45 @@ def test_learned_kernel_and_embeddings_follow_the_epoch_shown():
     assert f"What it has learned at epoch {shot.epoch}" in texts(at)
     at.selectbox(key=f"{P}.learned.example").select_index(2).run()
     assert not at.exception
+
+
+def test_hand_typed_weights_give_the_engines_error_and_train_from_there():
+    at = open_page(PATH)
+    at.session_state[f"{P}.design.open"] = True
+    at.run()
+    version = at.session_state[f"{P}.design.version"]
+    edits = {
+        "conv1.kernel": {0: {"out 0": 3.0}, 3: {"out 1": -2.0}},
+        "dense.weights": {0: {"weight": 4.0}, 1: {"weight": -4.0}},
+        "dense.bias": {0: {"bias": 0.5}},
+    }
+    for name, rows in edits.items():
+        at.session_state[design_table_key(P, version, name)] = {
+            "edited_rows": rows, "added_rows": [], "deleted_rows": [],
+        }  # fmt: skip
+    at.run()
+    assert not at.exception
+    model = build_model(3, **default_hyperparameters(3))
+    named = model.named_parameters()
+    named["conv1.kernel"].reshape(-1, 2)[0, 0] = 3.0
+    named["conv1.kernel"].reshape(-1, 2)[3, 1] = -2.0
+    named["dense.weights"][:, 0] = [4.0, -4.0]
+    named["dense.bias"][0] = 0.5
+    data = data_mod.text_data()
+    expected = train(model.copy(), data, epochs=0).final
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["error of these weights"] == f"{expected.error:.4f}"
+    at.button(key=f"{P}.design.train").click().run()
+    run = at.session_state[f"{P}.tp.run"]
+    assert run.start_label == "your weights" and run.errors[0] == expected.error
+    assert run.errors == train(model, data, epochs=1000).errors
+
+
+def test_the_tutorials_trained_solution_is_a_preset():
+    at = open_page(PATH)
+    at.session_state[f"{P}.design.open"] = True
+    at.run()
+    at.selectbox(key=f"{P}.design.preset").set_value("trained").run()
+    at.button(key=f"{P}.design.fill").click().run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["error of these weights"] == f"{train_section(3).final.error:.4f}"
