@@ -9,6 +9,7 @@ from app.core.training_jobs import TrainingRun
 from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
 from app.widgets.learned_weights import learned_part
+from app.widgets.seed_sweep import sweep_part
 from app.widgets.training_panel import training_panel
 
 reroute_deep_link()
@@ -126,4 +127,5 @@ text, hp = cnn1d_text.sentences_and_model(CONTROLS)
 run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
 if run is not None and run.final is not None:
     _results(run, hp["pool"])
+sweep_part(PREFIX, SECTION, text, hp)
 cnn1d_text.model_files_and_link(CONTROLS, text, hp)

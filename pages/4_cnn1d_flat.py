@@ -13,6 +13,7 @@ from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
 from app.widgets.cached_figures import run_figure
 from app.widgets.learned_weights import learned_part
+from app.widgets.seed_sweep import sweep_part
 from app.widgets.training_panel import training_panel
 from cnndemo.explain import axis
 from cnndemo.train import train_section
@@ -182,4 +183,5 @@ text, hp = cnn1d_text.sentences_and_model(CONTROLS)
 run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
 if run is not None:
     _results(run)
+sweep_part(PREFIX, SECTION, text, hp)
 cnn1d_text.model_files_and_link(CONTROLS, text, hp)

@@ -125,6 +125,7 @@ if run is not None:
     image_training.predictions_part(run, P)
     learned_part(run, P)
     _why_part(run)
+image_training.lab_part(run, P, SECTION, data, hp)
 image_training.classify_part(run, PAD, IMAGES, pooled=True)
 image_training.ledger_part(SECTION, image_set.size, hp)
 st.caption(

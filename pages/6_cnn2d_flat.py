@@ -147,6 +147,7 @@ st.markdown(
     "and there are no weights for the other 10. So a flattened model only takes images of "
     "the size it was built for (a pooled model takes any)."
 )
+image_training.lab_part(run, P, SECTION, data, hp)
 image_training.classify_part(run, PAD, IMAGES, pooled=False)
 image_training.ledger_part(SECTION, image_set.size, hp)
 image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)

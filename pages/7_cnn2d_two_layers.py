@@ -121,6 +121,7 @@ if run is not None:
     image_training.predictions_part(run, P)
     learned_part(run, P)
     _layers_part(run)
+image_training.lab_part(run, P, SECTION, data, hp)
 image_training.classify_part(run, PAD, IMAGES, pooled=False)
 image_training.ledger_part(SECTION, image_set.size, hp)
 image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)

@@ -19,7 +19,7 @@ from app.figures.training import probability_bars
 from app.widgets import image_set_editor
 from app.widgets.cached_figures import run_figure
 from app.widgets.controls import control_input
-from app.widgets.image_training import region_vectors_chart
+from app.widgets.image_training import lab_part, region_vectors_chart
 from app.widgets.learned_weights import learned_part
 from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
@@ -245,5 +245,6 @@ def model_part() -> None:
         )
     if run is not None:
         _results(run)
+    lab_part(run, MODEL, SECTION, usable, hp)
     with st.expander("Save or load the model"):
         model_files(HYPERPARAMETERS, usable)

@@ -37,6 +37,7 @@ from app.widgets.draw_pad import draw_pad, pad_image, set_pad_image
 from app.widgets.image_set_editor import image_set, image_set_section, init_image_set, set_image_set
 from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
+from app.widgets.seed_sweep import sweep_part
 from app.widgets.share_box import link_warning, restore_from_link, share_link
 from app.widgets.training_controls import hyperparameter_controls
 from app.widgets.training_panel import training_panel
@@ -226,6 +227,11 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
             ),
             hide_index=True,
         )
+
+
+def lab_part(run, prefix: str, section: int, data, hp: dict) -> None:
+    """The lab's image-page parts below a run: the seed sweep of the page's setup."""
+    sweep_part(prefix, section, data, hp)
 
 
 def _add_drawing(set_prefix: str, rows: Rows, label: int) -> None:

@@ -91,3 +91,19 @@ def decision_line_frames(at: AppTest) -> tuple[dict, dict]:
             line = names.index("P = 0.5 (decision line)")
             return figure["frames"][0]["data"][line], figure["frames"][-1]["data"][line]
     raise AssertionError("no vector plot with a decision line")
+
+
+def sweep_outcome(at: AppTest, prefix: str, section: int) -> tuple[str, str]:
+    """Run the page's seed sweep (seeds 0-19, the default); the summary
+    ``benchmarks/seed_outcomes.py`` prints for its runs, and for its own runs of seeds 0-19."""
+    from benchmarks.seed_outcomes import ours, outcome, summarise
+
+    at.button(key=f"{prefix}.sweep.run").click().run(timeout=120)
+    assert not at.exception, [e.value for e in at.exception]
+    _, result, _, _ = at.session_state[f"{prefix}.sweep.result"]
+    assert result.seeds == tuple(range(20))
+    shown = [
+        outcome(section, p, float(e))
+        for p, e in zip(result.probabilities, result.final_errors, strict=True)
+    ]
+    return summarise(section, shown), summarise(section, [ours(section, s) for s in range(20)])

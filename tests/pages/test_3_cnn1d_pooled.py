@@ -24,6 +24,7 @@ from tests.pages.conftest import (
     open_page,
     shown_bars,
     shown_probabilities,
+    sweep_outcome,
     texts,
 )
 
@@ -265,3 +266,12 @@ def test_the_tutorials_trained_solution_is_a_preset():
     at.button(key=f"{P}.design.fill").click().run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["error of these weights"] == f"{train_section(3).final.error:.4f}"
+
+
+def test_the_seed_sweep_reproduces_the_seed_outcomes_benchmark():
+    at = open_page(PATH)
+    shown, expected = sweep_outcome(at, P, 3)
+    assert shown == expected == "learned all 7/20; others end at error 0.347 x10, 0.693 x3"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["learned every example"] == "7 of 20 seeds"
+    assert metrics["stuck at ln 2"] == "3 of 20"
