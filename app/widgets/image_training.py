@@ -7,6 +7,7 @@
 - ``ledger_part(section, size, hyperparameters)``: shape ledger of a fresh model, measured.
 - ``predictions_part(run, key)``: thumbnails with P(label 1), wrong ones framed and listed;
   ``region_vectors_chart(run, key)``, ``image_chart(where, run, index, key)``: a run's charts.
+- ``lab_part(run, prefix, section, data, hp)``: all 512 3x3 images, then the seed sweep.
 - ``classify_part(run, pad_prefix, set_prefix, pooled=...)``: the draw pad, the trained
   model's answer (a size it cannot take is explained, not raised), "add to the images".
 - ``open_image_page(page, title, controls, images, pad) -> Schema``: the images once per session,
@@ -34,6 +35,7 @@ from app.core.training_links import image_page_schema, image_page_state
 from app.figures.images import image_figure, image_set_figure, region_vectors_animation
 from app.widgets.cached_figures import run_figure
 from app.widgets.draw_pad import draw_pad, pad_image, set_pad_image
+from app.widgets.every_image import every_image_part
 from app.widgets.image_set_editor import image_set, image_set_section, init_image_set, set_image_set
 from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
@@ -230,7 +232,10 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
 
 
 def lab_part(run, prefix: str, section: int, data, hp: dict) -> None:
-    """The lab's image-page parts below a run: the seed sweep of the page's setup."""
+    """The lab's image-page parts below a run: the run's answer for all 512 3x3 images, then
+    the seed sweep of the page's setup."""
+    if run is not None:
+        every_image_part(run, prefix)
     sweep_part(prefix, section, data, hp)
 
 
