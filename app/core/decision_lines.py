@@ -113,9 +113,9 @@ def slice_words(pair: tuple[int, int], channels: int, features: int, example: st
         )
     if channels <= 2:
         return (
-            f"The dashed line is where the dense layer answers exactly 0.5: a {example} vector "
-            "in the blue half gets P(label 1) > 0.5, in the vermilion half < 0.5. It moves with "
-            "the epoch slider."
+            f"The dashed line is where the dense layer answers exactly 0.5: each {example} "
+            "vector in the blue half gets P(label 1) > 0.5, in the vermilion half < 0.5. It "
+            "moves with the epoch slider."
         )
     others = ", ".join(str(k) for k in range(channels) if k not in pair)
     return (

@@ -10,7 +10,8 @@ Conventions every builder follows (so all pages look and read alike):
 - Values are written in the cells (up to ``limits.MAX_ANNOTATED_CELLS`` cells per figure), in black
   or white depending on how dark the cell is, so the figure is readable without hovering.
 - Signed data use ColorBrewer's RdBu diverging scale (colour-blind safe) centred on 0: negative
-  red, zero white, positive blue. Pictures use a grey scale.
+  red, zero white, positive blue. Values from 0 to 1 (sigmoid outputs, probabilities) use a
+  sequential scale of their own (``SEQUENTIAL``) with a colour bar. Pictures use a grey scale.
 - A tensor with channels is drawn as one panel per channel, all sharing one colour scale.
 - The current kernel window and the current output cell are outlined (a white halo under a black
   line, visible on dark and light cells alike).
@@ -38,6 +39,11 @@ DIVERGING: tuple[str, ...] = (
     "#d1e5f0", "#92c5de", "#4393c3", "#2166ac", "#053061",
 )  # fmt: skip
 GREYS: tuple[str, ...] = ("#000000", "#ffffff")
+# ColorBrewer Purples (9 classes), 0 = white, 1 = dark: no hue that reads as a sign.
+SEQUENTIAL: tuple[str, ...] = (
+    "#fcfbfd", "#efedf5", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#54278f",
+    "#3f007d",
+)  # fmt: skip
 PAD_BACKGROUND = "#dde1e6"
 PAD_TEXT = "#59606b"
 HALO = "#ffffff"
@@ -150,6 +156,7 @@ def panels_figure(
     per_row: int = 3,
     show_values: bool | None = None,
     cell_px: int = CELL_PX,
+    colour_bar: bool | None = None,
 ) -> go.Figure:
     """Draw matrices side by side with one shared colour scale, numbers, and outlines.
 
@@ -162,6 +169,7 @@ def panels_figure(
     colour_range : explicit (min, max) colour range, overriding ``centre_zero``.
     per_row : panels per figure row before wrapping.
     show_values : write values in cells; default: only if the figure has few enough cells.
+    colour_bar : show the colour bar; default: only when the values are not written.
 
     Returns
     -------
@@ -301,7 +309,7 @@ def panels_figure(
                 }
             )
     # With the numbers written in the cells a colour bar only takes room from them.
-    layout["coloraxis"]["showscale"] = not show_values
+    layout["coloraxis"]["showscale"] = not show_values if colour_bar is None else colour_bar
     # Built from plain dicts without plotly's per-property validation: it costs ~30 ms for a
     # three-panel figure, a third of a rerun. tests/app/figures/ validates every builder.
     return go.Figure(data=traces, layout=layout, _validate=False)

@@ -5,7 +5,7 @@
   probability of label 1; wrong answers get a thick vermilion frame and a "✗".
 - ``image_figure(image, title=...)``: one binary image with 0/1 written in its cells.
 - ``feature_maps_figure(maps, title=...)``: a conv layer's output for one image, one annotated
-  panel per channel (sigmoid outputs on a 0..1 scale, white at 0.5);
+  panel per channel (sigmoid outputs on the sequential 0..1 scale);
   ``app.core.image_analysis.regions_text`` says which 2x2 window each output cell reads.
 - ``region_vectors_animation(snapshots, names, targets, ...)``: the 2-vector of every distinct
   2x2 region, labelled by its bit string, and the pooled vector of every image, moving in the
@@ -170,8 +170,8 @@ def feature_maps_figure(
     Parameters
     ----------
     maps : ndarray, shape (out_h, out_w, channels)
-        Sigmoid outputs are drawn on a 0..1 scale with 0.5 (undecided) white; others on a
-        scale symmetric around 0. ``regions_text`` says which input window each cell reads.
+        Sigmoid outputs are drawn on the sequential 0..1 scale with its colour bar; others
+        (ReLU, tanh) on the signed scale symmetric around 0. ``regions_text`` says which input window each cell reads.
     """
     maps = np.asarray(maps, dtype=np.float64)
     if maps.ndim != 3:
@@ -185,6 +185,8 @@ def feature_maps_figure(
         title=title,
         axes=base.Axes("output column", "output row"),
         colour_range=(0.0, 1.0) if in_unit else None,
+        scale=base.SEQUENTIAL if in_unit else base.DIVERGING,
+        colour_bar=True if in_unit else None,
         colour_title="activation",
         per_row=max(1, min(maps.shape[2], 4)),
         cell_px=44,

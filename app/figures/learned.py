@@ -11,7 +11,8 @@ negative red, zero white, positive blue, values written in the cells).
 ``embedding_points(weights, words, *, dims=(0, 1), title)``
     Each word at its vector (two of its numbers) in the plane.
 ``positions_figure(maps, labels, *, title)``
-    One sentence's conv output (positions, channels), rows labelled by their bigrams.
+    One sentence's conv output (positions, channels), rows labelled by their bigrams; sigmoid
+    outputs on the sequential 0..1 scale with its colour bar.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from app.figures.base import Axes, Panel, panels_figure
+from app.figures.base import DIVERGING, SEQUENTIAL, Axes, Panel, panels_figure
 
 WORD_COLOUR = "#4d4d4d"
 
@@ -114,4 +115,5 @@ def positions_figure(maps: np.ndarray, labels: Sequence[str], *, title: str) -> 
     return panels_figure(
         [panel], title=title, axes=Axes("channel", "position (its bigram)"),
         colour_range=(0.0, 1.0) if in_unit else None, colour_title="activation", per_row=1,
+        scale=SEQUENTIAL if in_unit else DIVERGING, colour_bar=True if in_unit else None,
     )  # fmt: skip

@@ -190,8 +190,11 @@ def vectors_animation(
         )  # fmt: skip
         if decision is not None:
             # Last, so the points keep their trace numbers; the washes are light enough to
-            # lie over them.
-            full_data += decision_traces(decision[i], axis_range, axis_range)
+            # lie over them. Drawn far past the axis range: with equal scales the plot shows
+            # more of one axis than asked for, and the sides must fill all of it.
+            span = axis_range[1] - axis_range[0]
+            wide = [axis_range[0] - 4 * span, axis_range[1] + 4 * span]
+            full_data += decision_traces(decision[i], wide, wide)
         # Frames carry only the coordinates: Plotly merges them into the traces, so labels,
         # colours and hover text are sent once (this keeps the figure small and quick to send).
         frames.append(

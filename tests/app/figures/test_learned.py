@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from app.figures.base import SEQUENTIAL
 from app.figures.chart_spec import spec_of
 from app.figures.learned import embedding_figure, embedding_points, kernel_figure, positions_figure
 
@@ -53,4 +54,7 @@ def test_a_sentences_conv_output_is_labelled_by_its_bigrams():
     maps = np.array([[0.2, 0.9], [0.5, 0.1], [0.7, 0.3]])
     figure = spec_of(positions_figure(maps, ["i like", "like it", "it <PAD>"], title="m"))
     assert list(figure["layout"]["yaxis"]["ticktext"]) == ["i like", "like it", "it <PAD>"]
-    assert (figure["layout"]["coloraxis"]["cmin"], figure["layout"]["coloraxis"]["cmax"]) == (0, 1)
+    colours = figure["layout"]["coloraxis"]
+    assert (colours["cmin"], colours["cmax"]) == (0, 1)
+    # activations in [0, 1] on the sequential scale, never red/blue (those mean a sign)
+    assert colours["colorscale"][0][1] == SEQUENTIAL[0] and colours["showscale"] is True
