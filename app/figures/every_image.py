@@ -17,10 +17,11 @@ import plotly.graph_objects as go
 
 from app.figures.images import INK, PAPER
 
-WRONG_PAPER = "#f5c4a8"  # vermilion washed out, so the ink stays readable on it
+TILE_PAPER = "#e4e6ea"  # light grey: each thumbnail stands out from the page's white
+WRONG_PAPER = "#f5b38f"  # vermilion washed out, so the ink stays readable on it
 # Three levels: 0 paper, 0.5 paper of a wrong answer, 1 ink (a step scale, no blending).
-STEPS = [[0.0, PAPER], [0.25, PAPER], [0.25, WRONG_PAPER], [0.75, WRONG_PAPER], [0.75, INK],
-         [1.0, INK]]  # fmt: skip
+STEPS = [[0.0, TILE_PAPER], [0.25, TILE_PAPER], [0.25, WRONG_PAPER], [0.75, WRONG_PAPER],
+         [0.75, INK], [1.0, INK]]  # fmt: skip
 
 
 def image_wall(
@@ -30,7 +31,7 @@ def image_wall(
     *,
     title: str,
     per_row: int = 32,
-    cell_px: float = 5.5,
+    cell_px: float = 6.5,
 ) -> go.Figure:
     """Thumbnails of ``images`` (n, height, width) in the given order, wrong answers tinted.
 

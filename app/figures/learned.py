@@ -4,8 +4,8 @@ Signed weights use the diverging scale of every other weight figure (``app.figur
 negative red, zero white, positive blue, values written in the cells).
 
 ``kernel_figure(kernel, *, title, tap_labels=None)``
-    A 1D kernel (width, in, out): a panel per output channel, rows = taps, columns = input
-    channels. A 2D kernel (height, width, in, out): a panel per (input, output) channel pair.
+    A 1D kernel (width, in, out): rows = taps, a column per (output, input) channel pair. A 2D
+    kernel (height, width, in, out): a panel per (input, output) channel pair.
 ``embedding_figure(weights, words, *, title)``
     The embedding table (vocabulary, size) with a row per word.
 ``embedding_points(weights, words, *, dims=(0, 1), title)``
@@ -33,15 +33,15 @@ def kernel_figure(
     """A learned conv kernel, channels last: (width, in, out) or (height, width, in, out)."""
     kernel = np.asarray(kernel, dtype=np.float64)
     if kernel.ndim == 3:
+        # One panel, the output channels side by side: the tap labels are words, and panels
+        # side by side (or stacked, on a phone) would collide with them.
         width, n_in, n_out = kernel.shape
         rows = tuple(tap_labels) if tap_labels is not None else tuple(map(str, range(width)))
-        panels = [
-            Panel(kernel[:, :, o], title=f"output channel {o}", row_labels=rows,
-                  col_labels=tuple(f"in {i}" for i in range(n_in)))
-            for o in range(n_out)
-        ]  # fmt: skip
-        axes = Axes("embedding number (input channel)", "kernel tap")
-        per_row = 1  # tap labels are words: side by side they would collide
+        columns = tuple(f"out {o} · in {i}" for o in range(n_out) for i in range(n_in))
+        matrix = kernel.transpose(0, 2, 1).reshape(width, n_out * n_in)
+        panels = [Panel(matrix, title="", row_labels=rows, col_labels=columns)]
+        axes = Axes("output channel · embedding number it weighs", "kernel tap")
+        per_row = 1
     elif kernel.ndim == 4:
         n_in, n_out = kernel.shape[2:]
         panels = [

@@ -214,13 +214,13 @@ def kernel_panels(at) -> list:
 def test_learned_kernel_and_embeddings_follow_the_epoch_shown():
     at = click_train(open_page(PATH), P)
     run = at.session_state[f"{P}.tp.run"]
-    kernel = run.model.layer("conv1").params["kernel"]
-    assert kernel_panels(at) == [kernel[:, :, o].tolist() for o in range(2)]
+    kernel = run.model.layer("conv1").params["kernel"]  # (taps, in, out), out channels side by side
+    assert kernel_panels(at) == [kernel.transpose(0, 2, 1).reshape(2, 4).tolist()]
     assert "What it has learned at epoch 1000" in texts(at)
     shot = run.snapshots[3]
     at.select_slider(key=f"{P}.tp.look").set_value(shot.epoch).run()
     earlier = run.model.unflatten(shot.parameters)["conv1.kernel"]
-    assert kernel_panels(at) == [earlier[:, :, o].tolist() for o in range(2)]
+    assert kernel_panels(at) == [earlier.transpose(0, 2, 1).reshape(2, 4).tolist()]
     assert f"What it has learned at epoch {shot.epoch}" in texts(at)
     at.selectbox(key=f"{P}.learned.example").select_index(2).run()
     assert not at.exception

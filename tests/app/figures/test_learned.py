@@ -14,13 +14,15 @@ def heatmaps(figure) -> list[dict]:
     return [t for t in spec_of(figure)["data"] if t["type"] == "heatmap"]
 
 
-def test_a_1d_kernel_has_a_panel_per_output_channel_rows_are_taps():
+def test_a_1d_kernel_has_rows_for_taps_and_a_column_per_output_and_input_channel():
     kernel = np.arange(12.0).reshape(2, 3, 2) - 6  # (width, in, out)
     figure = kernel_figure(kernel, title="k", tap_labels=["word 1", "word 2"])
-    maps = heatmaps(figure)
-    assert len(maps) == 2
-    np.testing.assert_array_equal(maps[1]["z"], kernel[:, :, 1])
-    assert list(spec_of(figure)["layout"]["yaxis"]["ticktext"]) == ["word 1", "word 2"]
+    (panel,) = heatmaps(figure)
+    z = np.array(panel["z"])
+    np.testing.assert_array_equal(z[:, 3:], kernel[:, :, 1])  # output channel 1's weights
+    layout = spec_of(figure)["layout"]
+    assert list(layout["yaxis"]["ticktext"]) == ["word 1", "word 2"]
+    assert layout["xaxis"]["ticktext"][4] == "out 1 · in 1"
 
 
 def test_a_2d_kernel_has_a_panel_per_input_output_pair_on_a_signed_scale():
