@@ -82,14 +82,16 @@ def shown_probabilities(at: AppTest, prefix: str) -> list[float]:
     return run.final.probabilities.tolist()
 
 
-def decision_line_frames(at: AppTest) -> tuple[dict, dict]:
-    """The decision line's trace in the first and the last frame of the page's vector plot."""
+def decision_line_moves(at: AppTest) -> bool:
+    """Whether the page's vector plot has a decision line that differs between its first and
+    its last frame."""
     for chart in at.get("plotly_chart"):
         figure = json.loads(chart.proto.spec)
         names = [trace.get("name") for trace in figure["data"]]
         if "frames" in figure and "P = 0.5 (decision line)" in names:
             line = names.index("P = 0.5 (decision line)")
-            return figure["frames"][0]["data"][line], figure["frames"][-1]["data"][line]
+            first, last = figure["frames"][0]["data"][line], figure["frames"][-1]["data"][line]
+            return first["x"] != last["x"] or first["y"] != last["y"]
     raise AssertionError("no vector plot with a decision line")
 
 

@@ -20,7 +20,7 @@ from cnndemo.sections import run_section
 from cnndemo.train import train, train_section
 from tests.pages.conftest import (
     click_train,
-    decision_line_frames,
+    decision_line_moves,
     open_page,
     shown_bars,
     shown_probabilities,
@@ -198,8 +198,7 @@ def test_looking_back_shows_an_earlier_epoch_and_rewinding_continues_from_it():
 
 def test_the_decision_line_is_drawn_and_moves_with_the_epoch():
     at = click_train(open_page(PATH), P)
-    first, last = decision_line_frames(at)
-    assert first["x"] != last["x"] or first["y"] != last["y"]
+    assert decision_line_moves(at)
     assert "where the dense layer answers exactly 0.5" in texts(at)
 
 

@@ -17,7 +17,7 @@ from app.widgets.training_controls import hp_key
 from cnndemo.all_images import evaluate_all
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
-from tests.pages.conftest import decision_line_frames, open_page, texts, trained_run
+from tests.pages.conftest import decision_line_moves, open_page, texts, trained_run
 
 PAGE = "pages/5_cnn2d_pooled.py"
 P, IMAGES, PAD = "s5", "s5.images", "s5.pad"
@@ -162,10 +162,9 @@ def test_malformed_link_warns_and_keeps_the_tutorial_setup():
 
 def test_the_decision_line_separates_the_image_vectors_and_moves_with_the_epoch():
     at = open_page(PAGE)
-    trained_run(at, P)
-    first, last = decision_line_frames(at)
-    assert first["x"] != last["x"] or first["y"] != last["y"]
-    assert "where the dense layer answers exactly 0.5" in texts(at)
+    run = trained_run(at, P)
+    assert decision_line_moves(at) and "where the dense layer answers exactly 0.5" in texts(at)
+    assert run.final.probabilities[BLANK] > 0.5  # the blank image on the line's blue side
 
 
 def test_all_512_images_counts_match_a_direct_engine_evaluation():

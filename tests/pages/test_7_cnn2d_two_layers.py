@@ -11,7 +11,7 @@ import numpy as np
 from app.widgets.image_set_editor import pixel_key
 from app.widgets.training_controls import hp_key
 from cnndemo.sections import run_section
-from tests.pages.conftest import decision_line_frames, open_page, texts, trained_run
+from tests.pages.conftest import decision_line_moves, open_page, texts, trained_run
 
 PAGE = "pages/7_cnn2d_two_layers.py"
 P, IMAGES = "s7", "s7.images"
@@ -76,6 +76,5 @@ def test_share_link_round_trip():
 def test_the_decision_line_is_for_the_layer_2_vectors():
     at = open_page(PAGE)
     trained_run(at, P)
-    first, last = decision_line_frames(at)
-    assert first["x"] != last["x"] or first["y"] != last["y"]
+    assert decision_line_moves(at)
     assert "The line is for the ● (layer 2) vectors" in texts(at)
