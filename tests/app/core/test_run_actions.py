@@ -125,3 +125,15 @@ def test_can_continue_says_why_not(text):
     assert str(limits.MAX_RUN_EPOCHS) in ra.can_continue(run, limits.MAX_RUN_EPOCHS)
     run.stale = True
     assert "setup changed" in ra.can_continue(run, 1)
+
+
+def test_a_stopped_continue_records_the_epochs_it_ran(text):
+    run = fresh_run(text, epochs=200)
+    job = ra.continue_job(run, 400, "continue", watch=True)
+    tj.train_chunk(job)
+    job.stop_requested = True
+    stopped = tj.finish(job)
+    ran = stopped.epochs_run - 200
+    assert 0 < ran < 400 and stopped.stopped
+    assert stopped.actions[-1] == tj.Action("continue", ran)
+    assert ra.run_length(stopped.actions) == stopped.epochs_run
