@@ -44,7 +44,8 @@ def outcome_bars(
     traces = [
         go.Bar(
             y=labels, x=[int(v) for v in values], name=name, orientation="h",
-            marker={"color": colour, "pattern": {"shape": shape, "fgcolor": "white"}},
+            marker={"color": colour,
+                    "pattern": {"shape": shape, "fgcolor": "white", "fillmode": "overlay"}},
             text=[str(int(v)) if v else "" for v in values], textposition="inside",
             hovertemplate=f"%{{y}}: {name} in %{{x}} seeds<extra></extra>",
         )

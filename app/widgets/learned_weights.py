@@ -20,14 +20,14 @@ from app.widgets.cached_figures import run_figure
 __all__ = ["learned_part"]
 
 
-def _example(run: TrainingRun, prefix: str) -> int:
-    names = run.data.names
+def _example(run: TrainingRun, prefix: str, text: bool) -> int:
+    names = run.data.names if text else [display_name(n) for n in run.data.names]
     key = f"{prefix}.learned.example"
     if st.session_state.get(key) not in range(len(names)):
         st.session_state[key] = 0
     return st.selectbox(
         "Feature maps of", range(len(names)), key=key,
-        format_func=lambda i: f"#{i} {display_name(names[i])}",
+        format_func=lambda i: f"#{i} {names[i]}",
     )  # fmt: skip
 
 
@@ -109,7 +109,7 @@ def learned_part(run: TrainingRun, prefix: str) -> None:
     with left:
         _kernels(run, prefix, text)
     with right:
-        index = _example(run, prefix)
+        index = _example(run, prefix, text)
         _maps(run, prefix, index, text)
     if text:
         _embeddings(run, prefix)

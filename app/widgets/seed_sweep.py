@@ -149,7 +149,7 @@ def _sweep(
             _show(prefix, section, stored, fp)
         return
     progress = st.progress(job.done / job.total, text=_progress_text(job))
-    scoped = True
+    scoped = True  # until a scoped rerun is refused: then this is a full-script run
     while True:
         if not job.finished:
             with training_slot(lambda: progress.progress(job.done / job.total, text=WAITING)):
@@ -157,20 +157,20 @@ def _sweep(
         progress.progress(job.done / job.total, text=_progress_text(job))
         if job.finished:
             state[_key(prefix, "result")] = (
-                job.fingerprint,
-                sweep_result(job),
-                job.seconds,
-                job.done < job.total,
-            )
+                job.fingerprint, sweep_result(job), job.seconds, job.done < job.total
+            )  # fmt: skip
             state.pop(_key(prefix, "job"), None)
-            progress.empty()
-            _show(prefix, section, state[_key(prefix, "result")], fp)
-            return
+        # Each chunk ends in a fragment rerun (the next chunk, or the buttons redrawn for a
+        # finished sweep); inside a full-script run that is refused, so the loop goes on here.
         if scoped:
             try:
                 st.rerun(scope="fragment")
             except StreamlitAPIException:
-                scoped = False  # inside a full-script run: keep going here
+                scoped = False
+        if job.finished:
+            progress.empty()
+            _show(prefix, section, state[_key(prefix, "result")], fp)
+            return
 
 
 def sweep_part(prefix: str, section: int, data: Data | None, hp: dict[str, Any]) -> None:
