@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import cnndemo
-from app.core import ledger, limits
+from app.core import ledger, limits, markup
 from app.core.controls import Controls, TensorSpec
 from app.core.conv_controls import dilation_control, padding_control, size_control, stride_control
 from app.core.numbers import nested_text
@@ -139,7 +139,7 @@ def vectors_part() -> None:
     try:
         out = cnndemo.conv1d(x[None], kernel, stride, padding, dilation)[0]
     except ValueError as error:
-        st.error(f"The convolution cannot run with these settings: {error}.")
+        st.error(f"The convolution cannot run with these settings: {markup.message(error)}.")
         out = None
     if out is not None:
         st.markdown(f"Output shape `(1, {out.shape[0]}, {out.shape[1]})`, batch item 0:")
@@ -181,7 +181,7 @@ def scalar_part() -> None:
     try:
         out = cnndemo.conv1d(v[None, :, None], w[:, None, None], stride, padding)[0, :, 0]
     except ValueError as error:
-        st.error(f"The convolution cannot run with these settings: {error}.")
+        st.error(f"The convolution cannot run with these settings: {markup.message(error)}.")
         return
     st.markdown(f"Output ({out.shape[0]} numbers): **`{nested_text(out)}`**")
     st.latex(ledger.output_size_latex(n, k, stride, padding))

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import cnndemo
-from app.core import ledger, limits, pictures
+from app.core import ledger, limits, markup, pictures
 from app.core.controls import Control, Controls, TensorSpec
 from app.core.conv_controls import (
     activation_control,
@@ -170,7 +170,7 @@ def grids_part() -> None:
     try:
         out = cnndemo.conv2d(x[None], kernel, (sy, sx), padding, dilation)[0]
     except ValueError as error:
-        st.error(f"The convolution cannot run with these settings: {error}.")
+        st.error(f"The convolution cannot run with these settings: {markup.message(error)}.")
         out = None
     if out is not None:
         st.markdown(f"Output shape `(1, {out.shape[0]}, {out.shape[1]}, {out.shape[2]})`:")
@@ -234,7 +234,9 @@ def pictures_part() -> None:
             try:
                 picture = _uploaded_picture(upload.getvalue())
             except ValueError as error:
-                st.error(f"Could not use this file: {error}. Showing the built-in picture.")
+                st.error(
+                    f"Could not use this file: {markup.message(error)}. Showing the built-in picture."
+                )
     _, _, stride, padding = control_row(
         (IMAGE_KERNEL_H, IMAGE_KERNEL_W, IMAGE_STRIDE, IMAGE_PADDING)
     )
@@ -256,7 +258,7 @@ def pictures_part() -> None:
     try:
         feature = cnndemo.conv2d(picture[None, :, :, None], kernel, stride, padding)[0, :, :, 0]
     except ValueError as error:
-        st.error(f"The convolution cannot run with these settings: {error}.")
+        st.error(f"The convolution cannot run with these settings: {markup.message(error)}.")
         return
     feature = apply_activation(activation, feature)
     left, right = st.columns(2)

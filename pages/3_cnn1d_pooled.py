@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app.core import markup
+from app.core.numbers import fixed
 from app.core.sentences import same_vector_clash, winners
 from app.core.training_jobs import TrainingRun
 from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
 from app.widgets.learned_weights import learned_part
+from app.widgets.number_tables import number_table
 from app.widgets.seed_sweep import sweep_part
 from app.widgets.training_panel import training_panel
 
@@ -38,8 +41,8 @@ def _explain_pooling(run: TrainingRun, pool: str) -> None:
     rows = []
     for sentence, fmap in zip(run.data.names, maps, strict=True):
         found = winners(fmap, sentence.split(), kernel, pool, stride, padding)
-        cells = [f"`{label}` ({value:.3f})" for label, value in found]
-        rows.append(f"| `{sentence}` | " + " | ".join(cells) + " |")
+        cells = [f"{markup.cell(label)} ({fixed(value, 3)})" for label, value in found]
+        rows.append(f"| {markup.cell(sentence)} | " + " | ".join(cells) + " |")
     channels = maps.shape[2]
     header = "| sentence | " + " | ".join(f"channel {c}" for c in range(channels)) + " |"
     st.markdown("\n".join([header, "|---" * (channels + 1) + "|", *rows]))
@@ -55,10 +58,10 @@ def _explain_pooling(run: TrainingRun, pool: str) -> None:
         if clash:
             first, second, bigrams = clash
             st.markdown(
-                f"Here: `{first}` and `{second}` have different labels, but the same bigrams "
-                f"({', '.join(f'`{b}`' for b in bigrams)}) win every channel, so they get the "
-                "same vector and the same probability: no weight of the dense layer can tell "
-                "them apart. ANY cannot see *which other* bigrams are present."
+                f"Here: {markup.code(first)} and {markup.code(second)} have different labels, but "
+                f"the same bigrams ({', '.join(map(markup.code, bigrams))}) win every channel, so "
+                "they get the same vector and the same probability: no weight of the dense layer "
+                "can tell them apart. ANY cannot see *which other* bigrams are present."
             )
     elif pool == "min":
         st.caption("Read a column: the sentence's number is its weakest bigram's value.")
@@ -87,18 +90,18 @@ def _results(run: TrainingRun, pool: str) -> None:
     a, b, c = st.columns(3)
     with a:
         st.markdown("**Bigram vectors** (conv + sigmoid)")
-        st.dataframe(
+        number_table(
             cnn1d_text.vector_table(run.final.window_vectors, None, "bigram"), hide_index=True
         )
     with b:
         st.markdown(f"**Sentence vectors** ({pool} pooled)")
-        st.dataframe(
+        number_table(
             cnn1d_text.vector_table(run.final.example_vectors, run.data.names, "sentence"),
             hide_index=True,
         )
     with c:
         st.markdown("**Predictions**")
-        st.dataframe(cnn1d_text.probability_table(run), hide_index=True)
+        number_table(cnn1d_text.probability_table(run), hide_index=True)
     cnn1d_text.predictions_list(run)
     learned_part(run, PREFIX)
     _explain_pooling(run, run.hyperparameters["pool"])
@@ -124,7 +127,7 @@ st.caption(
 
 text, hp = cnn1d_text.sentences_and_model(CONTROLS)
 
-run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
+run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it", controls=CONTROLS)
 if run is not None and run.final is not None:
     _results(run, hp["pool"])
 sweep_part(PREFIX, SECTION, text, hp)

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app.core import limits, markup
+from app.core.numbers import fixed
 from app.core.sentences import PAD, bigram_positions
 from app.core.training_jobs import TrainingRun
 from app.figures.training import weights_heatmap
@@ -14,6 +15,7 @@ from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
 from app.widgets.cached_figures import run_figure
 from app.widgets.learned_weights import learned_part
+from app.widgets.number_tables import number_table
 from app.widgets.seed_sweep import sweep_part
 from app.widgets.training_panel import training_panel
 from cnndemo.explain import axis
@@ -69,7 +71,9 @@ def _positions_matter(run: TrainingRun) -> None:
             continue
         vector = run.final.window_vectors[bigram]
         for p in sorted(where):
-            rows.append(f"| `{bigram}` | {p} | {float(weights[p] @ vector):+.4f} |")
+            rows.append(
+                f"| {markup.cell(bigram)} | {p} | {fixed(weights[p] @ vector, sign=True)} |"
+            )
     if rows:
         st.markdown(
             "\n".join(["| bigram | position | adds to the logit |", "|---|---|---|", *rows])
@@ -106,7 +110,7 @@ def _fixed_length(run: TrainingRun) -> None:
         try:
             run.model.predict_proba([text])
         except ValueError as error:  # the engine names the word and the vocabulary
-            st.error(f"The model cannot read this sentence: {error}")
+            st.error(f"The model cannot read this sentence: {markup.message(error)}")
         return
     n = len(tokens)
     fitted = _fit_to_length(tokens, length, run.model.vocabulary)
@@ -147,9 +151,9 @@ def _compare(run: TrainingRun, text) -> None:
             tuple(sorted(hp.items())),
         )  # fmt: skip
     except ValueError as error:
-        st.error(f"The pooled model cannot train here: {error}")
+        st.error(f"The pooled model cannot train here: {markup.message(error)}")
         return
-    st.dataframe(
+    number_table(
         pd.DataFrame(
             {
                 "sentence": list(run.data.names),
@@ -178,17 +182,17 @@ def _results(run: TrainingRun) -> None:
     a, b = st.columns([2, 3])
     with a:
         st.markdown("**Bigram vectors** (conv + activation)")
-        st.dataframe(
+        number_table(
             cnn1d_text.vector_table(run.final.window_vectors, None, "bigram"), hide_index=True
         )
     with b:
         st.markdown("**Sentence vectors** (flattened: position 0's channels, then position 1's…)")
-        st.dataframe(
+        number_table(
             cnn1d_text.vector_table(run.final.example_vectors, run.data.names, "sentence"),
             hide_index=True,
         )
     st.markdown("**Predictions**")
-    st.dataframe(cnn1d_text.probability_table(run), hide_index=True)
+    number_table(cnn1d_text.probability_table(run), hide_index=True)
     cnn1d_text.predictions_list(run)
     _positions_matter(run)
     learned_part(run, PREFIX)
@@ -211,7 +215,7 @@ st.caption("One weight vector w_t per position t: the model knows where each big
 
 text, hp = cnn1d_text.sentences_and_model(CONTROLS)
 
-run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
+run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it", controls=CONTROLS)
 if run is not None:
     _results(run)
 sweep_part(PREFIX, SECTION, text, hp)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app.core import markup
 from app.core.hyperparameters import ACTIVATION, IMAGE_CHANNELS, training_controls
 from app.core.image_analysis import comparison_rows
 from app.core.training_jobs import TrainingRun
@@ -16,6 +17,7 @@ from app.server import reroute_deep_link
 from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
 from app.widgets.learned_weights import learned_part
+from app.widgets.number_tables import number_table
 from cnndemo.train import train_section
 
 reroute_deep_link()
@@ -50,7 +52,7 @@ def _compare_part(run: TrainingRun) -> None:
             json.dumps(_pooled_setup(run.hyperparameters), sort_keys=True),
         )
     except ValueError as error:
-        st.error(f"The pooled model cannot be trained on these images: {error}")
+        st.error(f"The pooled model cannot be trained on these images: {markup.message(error)}")
         return
     rows = comparison_rows(run.data.names, run.data.targets, pooled, run.final.probabilities)
     n = len(rows)
@@ -65,9 +67,9 @@ def _compare_part(run: TrainingRun) -> None:
     cols[0].metric("pooled: right side of 0.5", f"{n - len(wrong_pooled)} of {n}")
     cols[1].metric("flattened: right side of 0.5", f"{n - len(wrong_flat)} of {n}")
     for name, wrong in (("Pooled", wrong_pooled), ("Flattened", wrong_flat)):
-        text = ", ".join(f"`{w}`" for w in wrong) if wrong else "none"
+        text = ", ".join(map(markup.code, wrong)) if wrong else "none"
         st.markdown(f"**{name} gets wrong:** {text}")
-    st.dataframe(pd.DataFrame(rows).round(4), hide_index=True)
+    number_table(pd.DataFrame(rows).round(4), hide_index=True)
     st.markdown(
         "The flattened model keeps *where* each region was: its dense layer has one weight per "
         "position and channel, so the blank image's four `0000` windows no longer have to look "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from app.core import ledger, limits
+from app.core import ledger, limits, markup
 from app.core.controls import Controls, TensorSpec
 from app.core.conv_controls import padding_control, pool_kind_control, size_control, stride_control
 from app.core.image_sets import link_values, set_from_link
@@ -178,7 +178,7 @@ def grid_part() -> None:
     try:
         result = _explain(x, (ky, kx), (sy, sx), kind, padding)
     except ValueError as error:
-        st.error(f"The pooling cannot run with these settings: {error}.")
+        st.error(f"The pooling cannot run with these settings: {markup.message(error)}.")
         result = None
     if result is not None:
         out_h, out_w = result.out_shape

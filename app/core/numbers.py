@@ -27,3 +27,14 @@ def nested_text(array: np.ndarray) -> str:
     if array.ndim == 0:
         return format_value(float(array))
     return "[" + ", ".join(nested_text(a) for a in array) + "]"
+
+
+def fixed(value: float, digits: int = 4, sign: bool = False) -> str:
+    """``value`` with ``digits`` decimals (and a ``+`` when positive, with ``sign``), or in words
+    when it is not a number or infinite (a diverged run): "nan" means nothing to a learner."""
+    value = float(value)
+    if math.isnan(value):
+        return "not a number"
+    if math.isinf(value):
+        return "infinite" if value > 0 else "minus infinite"
+    return f"{value:{'+' if sign else ''}.{digits}f}"

@@ -18,14 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from app.core import limits
+from app.core import limits, markup
 from cnndemo import explain, ops
 
 PAD = "<PAD>"
 
 
-# Words: letters, digits and a little punctuation, so that shown text never holds Markdown or
-# table syntax (no backticks, pipes, brackets, asterisks); <PAD> is the one bracketed token.
+# Words: letters, digits and a little punctuation, so that a sentence holds no backticks, pipes,
+# brackets or asterisks; <PAD> is the one bracketed token. (Underscores and dots are word
+# characters: sentences are still escaped wherever they are shown in Markdown.)
 _WORD = re.compile(r"[\w'’\-.,!?]+")
 
 
@@ -36,6 +37,8 @@ def clean_sentences(
 
     Returns ``(sentences, labels, notes, errors)``; when ``errors`` is not empty the first two
     are empty. Empty rows (no text, no label) are skipped. ``notes`` tells what padding did.
+    Notes and errors are Markdown: the learner's words in them are escaped (``app.core.markup``),
+    so a token such as ``__init__`` reads as typed, not in italics.
     """
     sentences: list[str] = []
     labels: list[int] = []
@@ -59,8 +62,8 @@ def clean_sentences(
         long = [t for t in tokens if len(t) > limits.MAX_WORD_CHARS]
         if bad:
             errors.append(
-                f"row {number}: {bad[0][: limits.MAX_WORD_CHARS]!r} — use letters, digits and "
-                "' - . , ! ? only (and <PAD>)"
+                f"row {number}: “{markup.text(bad[0], limits.MAX_WORD_CHARS)}” — use letters, "
+                "digits and ' - . , ! ? only (and <PAD>)"
             )
             continue
         if long:
@@ -91,7 +94,8 @@ def clean_sentences(
     for tokens in tokens_per_row:
         if len(tokens) < width:
             notes.append(
-                f"“{' '.join(tokens)}” padded with {width - len(tokens)} × <PAD> to {width} tokens"
+                f"“{markup.text(' '.join(tokens))}” padded with {width - len(tokens)} × <PAD> to "
+                f"{width} tokens"
             )
         sentences.append(" ".join(tokens + [PAD] * (width - len(tokens))))
     return sentences, labels, notes, []

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from app.core import limits
+from app.core import limits, markup
 
 _INT = re.compile(r"-?[0-9]{1,9}")
 # No "nan", "inf", underscores, spaces or hex: only what a person would write as a decimal.
@@ -59,14 +59,14 @@ class NumberField:
         if (self.whole and number != value) or not self.low <= number <= self.high:
             kind = "a whole number" if self.whole else "a number"
             low, high = format_number(self.low), format_number(self.high)
-            raise ShareError(f"{self.name} = {value!r} is not {kind} in [{low}, {high}]")
+            raise ShareError(f"{self.name} = {_quoted(repr(value))} is not {kind} in {low}..{high}")
         return format_number(number)
 
     def from_text(self, text: str) -> float:
         if not self.whole:
             return _within(self, parse_number(text, self.name))
         if not _INT.fullmatch(text):
-            raise ValueError(f"'{self.name}' should be a whole number, got {_shorten(text)!r}")
+            raise ValueError(f"'{self.name}' should be a whole number, got {_quoted(text)}")
         return _within(self, int(text))
 
 
@@ -86,13 +86,13 @@ class ChoiceField:
 
     def to_text(self, value: Any) -> str:
         if value not in self.choices:
-            raise ShareError(f"{self.name} = {value!r} is not one of {self.choices}")
+            raise ShareError(f"{self.name} = {_quoted(repr(value))} is not one of {self.choices}")
         return str(value)
 
     def from_text(self, text: str) -> str:
         if text not in self.choices:
             raise ValueError(
-                f"'{self.name}' should be one of {', '.join(self.choices)}; got {_shorten(text)!r}"
+                f"'{self.name}' should be one of {', '.join(self.choices)}; got {_quoted(text)}"
             )
         return text
 
@@ -212,10 +212,10 @@ def format_number(value: float) -> str:
 def parse_number(text: str, name: str = "value", max_abs: float = limits.MAX_ABS_VALUE) -> float:
     """Parse one decimal number from untrusted text; ValueError with a readable message if bad."""
     if len(text) > limits.MAX_NUMBER_CHARS or not _NUMBER.fullmatch(text):
-        raise ValueError(f"'{name}' holds {_shorten(text)!r}, which is not a plain number")
+        raise ValueError(f"'{name}' holds {_quoted(text)}, which is not a plain number")
     number = float(text)
     if not math.isfinite(number) or abs(number) > max_abs:
-        raise ValueError(f"'{name}' holds {_shorten(text)}, larger than the limit {max_abs:g}")
+        raise ValueError(f"'{name}' holds {_quoted(text)}, larger than the limit {max_abs:g}")
     return number
 
 
@@ -304,14 +304,8 @@ def query_length(params: Mapping[str, str]) -> int:
     return sum(len(k) + len(v) + 2 for k, v in params.items()) - 1 if params else 0
 
 
-_SAFE = re.compile(r"[^A-Za-z0-9_.~+-]")
-
-
-def _shorten(text: str, limit: int = 30) -> str:
-    """Quote untrusted text back to the user without echoing a huge or hostile string.
-
-    Messages are shown as Markdown, so anything but plain word characters becomes "?": a link
-    cannot smuggle a clickable [label](url) or an image into the page's warning.
-    """
-    text = _SAFE.sub("?", text)
-    return text if len(text) <= limit else text[:limit] + "…"
+def _quoted(text: str) -> str:
+    """Untrusted link text quoted back in a message: at most 30 characters, every Markdown
+    character escaped (messages are shown as Markdown: a link cannot smuggle a live
+    ``[label](url)``, bold or a formula into the page's warning)."""
+    return f"“{markup.text(text, 30)}”"

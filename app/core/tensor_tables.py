@@ -9,7 +9,6 @@ tables are put back together into the tensor the page computes with.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from app.core import limits
+from app.core import limits, markup
 
 KINDS = ("vector", "sequence", "grid", "kernel1d", "kernel2d")
 
@@ -84,7 +83,8 @@ def tensor_to_frames(kind: str, value: np.ndarray) -> list[tuple[str, pd.DataFra
 def check_frame(frame: pd.DataFrame, where: str) -> tuple[np.ndarray | None, list[str]]:
     """Validate one edited table: every cell a finite number within ``limits.MAX_ABS_VALUE``.
 
-    Returns ``(matrix, [])`` or ``(None, messages)``; messages name the table, row and column.
+    Returns ``(matrix, [])`` or ``(None, messages)``; messages name the table, row and column,
+    and quote a cell's text escaped for Markdown (``app.core.markup``), at most 20 characters.
     """
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         return None, [f"{where}: the table is empty; it needs at least one row and one column"]
@@ -102,7 +102,7 @@ def check_frame(frame: pd.DataFrame, where: str) -> tuple[np.ndarray | None, lis
         for row_label, original, number in zip(frame.index, raw, numbers, strict=True):
             cell = f"{where}row {row_label}, column '{name}'"
             if math.isnan(number):
-                shown = "" if original is None or _is_nan(original) else _plain(original)
+                shown = "" if original is None or _is_nan(original) else markup.text(original, 20)
                 errors.append(f"{cell}: '{shown}' is not a number" if shown else f"{cell} is empty")
             elif math.isinf(number):
                 errors.append(f"{cell} is infinite; use a finite number")
@@ -114,12 +114,6 @@ def check_frame(frame: pd.DataFrame, where: str) -> tuple[np.ndarray | None, lis
     if errors:
         return None, errors
     return np.stack(columns, axis=1), []
-
-
-def _plain(value: Any, limit: int = 20) -> str:
-    """A cell's text made safe to quote in a Markdown message (no links, markup or HTML)."""
-    text = re.sub(r"[^A-Za-z0-9 .,+-]", "?", str(value))
-    return text[:limit] + ("…" if len(text) > limit else "")
 
 
 def _is_nan(value: Any) -> bool:

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from app.core.numbers import format_value
+from app.core.numbers import fixed, format_value
 from app.figures.base import DIVERGING
 
 LN2 = math.log(2.0)
@@ -131,6 +131,8 @@ def error_curve(
     if log_scale:
         reference_text["y"] = math.log10(LN2)  # annotations sit on the axis' log coordinates
     x_max = max(epochs_target or 0, len(errors) - 1, 1)
+    # A diverged run ends in NaN: the axes follow the finite part, which shows the blow-up.
+    top = float(values[np.isfinite(values)].max(initial=0))
     yaxis: dict = {"title": {"text": "error" + (" (log scale)" if log_scale else "")}}
     if log_scale:
         yaxis["type"] = "log"
@@ -138,10 +140,10 @@ def error_curve(
         low = float(positive.min()) if positive.size else 1e-3
         yaxis["range"] = [
             math.log10(min(low, LN2) / 1.5),
-            math.log10(max(LN2, values.max(initial=0)) * 1.5),
+            math.log10(max(LN2, top) * 1.5),
         ]
     else:
-        yaxis["range"] = [0, max(LN2, float(values.max(initial=0))) * 1.1]
+        yaxis["range"] = [0, max(LN2, top) * 1.1]
     shapes, annotations = [reference_line], [reference_text]
     if mark_epoch is not None:
         shapes.append({
@@ -176,7 +178,7 @@ def _bar_trace(labels: Sequence[str], probabilities: np.ndarray, targets: np.nda
         "x": list(labels),
         "y": probabilities.tolist(),
         "text": [
-            f"{p:.4f} ✗ wrong" if w else f"{p:.4f} ✓"
+            f"{fixed(p)} ✗ wrong" if w else f"{fixed(p)} ✓"
             for p, w in zip(probabilities, wrong, strict=True)
         ],
         "textposition": "outside",

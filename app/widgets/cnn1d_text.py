@@ -14,6 +14,7 @@ The two pages differ only in ``pool``: section 3 pools the conv positions, secti
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,10 +22,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.core import limits
+from app.core import limits, markup
 from app.core.decision_lines import decision_lines, slice_words
 from app.core.hyperparameters import TrainingControls, text_extras, training_controls
 from app.core.model_ledgers import text_ledger, text_ledger_formula
+from app.core.numbers import fixed
 from app.core.training_jobs import TrainingRun
 from app.core.training_links import text_page_schema, text_page_state
 from app.figures.training import probability_bars
@@ -196,7 +198,7 @@ def predictions_list(run: TrainingRun) -> None:
     """Every sentence with its target and P(label 1), the wrong ones marked."""
     wrong = run.wrong()
     lines = [
-        f"- `{name}` (target {int(t)}): P(label 1) = **{p:.4f}**"
+        f"- {markup.code(name)} (target {int(t)}): P(label 1) = **{fixed(p)}**"
         + ("  ✗ wrong side of 0.5" if i in wrong else "")
         for i, (name, t, p) in enumerate(
             zip(run.data.names, run.data.targets, run.final.probabilities, strict=True)
@@ -218,14 +220,17 @@ def sentence_probability(run: TrainingRun, prefix: str, default: str) -> tuple[s
     try:
         return text, float(run.model.predict_proba([text])[0])
     except ValueError as error:
-        st.error(f"The model cannot read this sentence: {error}")
+        st.error(f"The model cannot read this sentence: {markup.message(error)}")
         return text, None
 
 
 def sentence_verdict(probability: float, help: str | None = None) -> None:
     """The trained model's answer for a sentence: P(label 1) and the label it means."""
+    st.metric("P(label 1)", fixed(probability), help=help)
+    if not math.isfinite(probability):
+        st.markdown("The model gives **no answer**: its training diverged (see its results).")
+        return
     verdict = "label 1 (positive)" if probability > 0.5 else "label 0 (negative)"
-    st.metric("P(label 1)", f"{probability:.4f}", help=help)
     st.markdown(f"The model says **{verdict}**.")
 
 

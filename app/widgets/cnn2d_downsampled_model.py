@@ -6,14 +6,16 @@ AppTest run (with its magic rewrite), while a module is compiled once per proces
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from app.core import limits
+from app.core import limits, markup
 from app.core.controls import Controls
 from app.core.conv_controls import size_control
 from app.core.hyperparameters import POOL, training_controls
 from app.core.image_analysis import display_name, pooled_sources
 from app.core.model_ledgers import downsampled_model_ledger
+from app.core.numbers import fixed
 from app.core.training_jobs import TrainingRun
 from app.figures.training import probability_bars
 from app.widgets import image_set_editor
@@ -23,6 +25,7 @@ from app.widgets.image_training import lab_part, region_vectors_chart
 from app.widgets.learned_weights import learned_part
 from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
+from app.widgets.number_tables import number_table
 from app.widgets.training_controls import hyperparameter_controls
 from app.widgets.training_panel import current_run, setting_keys, training_panel
 from app.widgets.weight_design import design_keys, design_part
@@ -97,7 +100,7 @@ def _explain_run(run: TrainingRun) -> None:
         )
     for group in groups:
         shown = ", ".join(
-            f"`{display_name(names[i])}` ({int(data.targets[i])})" for i in group.indices
+            f"{markup.code(display_name(names[i]))} ({int(data.targets[i])})" for i in group.indices
         )
         lines.append(
             f"These {len(group.indices)} images reach the dense layer with almost the same "
@@ -172,7 +175,7 @@ def _results(run: TrainingRun) -> None:
                 "P(line)": round(float(final.probabilities[i]), 4),
                 "right?": "✓" if (final.probabilities[i] > 0.5) == (data.targets[i] > 0.5)
                 else "✗ wrong",
-                "pooled vector": "(" + ", ".join(f"{v:.3f}" for v in final.example_vectors[i])
+                "pooled vector": "(" + ", ".join(fixed(v, 3) for v in final.example_vectors[i])
                 + ")",
                 **{
                     f"channel {ch} from": "; ".join(cell[ch] for cell in sources)
@@ -181,7 +184,8 @@ def _results(run: TrainingRun) -> None:
             }
         )  # fmt: skip
     # Tall enough for every row: the table is the page's written record of the run.
-    st.dataframe(rows, hide_index=True, key="p8m.table", height=35 * (len(rows) + 1) + 3)
+    number_table(pd.DataFrame(rows), hide_index=True, key="p8m.table",
+                 height=35 * (len(rows) + 1) + 3)  # fmt: skip
     with st.expander("Region vectors after training (conv + sigmoid of each 2x2 region)"):
         st.markdown(
             "\n".join(
@@ -225,7 +229,8 @@ def model_part() -> None:
         build_model(SECTION, input_size=image_set.size, **hp)
     except ValueError as error:
         st.error(
-            f"This model cannot take {image_set.size[0]}x{image_set.size[1]} images: {error}. "
+            f"This model cannot take {image_set.size[0]}x{image_set.size[1]} images: "
+            f"{markup.message(error)}. "
             "Pick a smaller pooling window or stride."
         )
         usable = None
@@ -234,7 +239,9 @@ def model_part() -> None:
     show_ledger(downsampled_model_ledger(len(image_set), image_set.size, hp))
 
     design_part(MODEL, SECTION, usable, hp)
-    run = training_panel(MODEL, SECTION, usable, hp, heading="Train the down-sampled CNN")
+    run = training_panel(
+        MODEL, SECTION, usable, hp, heading="Train the down-sampled CNN", controls=HYPERPARAMETERS
+    )
     with images_box:
         fresh = run is not None and not run.stale
         image_set_editor.image_set_section(

@@ -32,6 +32,7 @@ import streamlit as st
 
 from app.core import limits
 from app.core.image_sets import INK, ImageSet, Rows, blank_image, tutorial_set
+from app.core.numbers import fixed
 from app.figures.chart_spec import SpecFigure, spec_of
 from app.figures.images import image_set_figure
 
@@ -96,8 +97,8 @@ def probability_text(probability: float, label: int) -> str:
     """Markdown for a card: the probability of label 1, marked right (✓) or wrong (✗, bold)."""
     right = (probability > 0.5) == (label == 1)
     if right:
-        return f":green[p = {probability:.3f} ✓]"
-    return f":red[**p = {probability:.3f} ✗**]"
+        return f":green[p = {fixed(probability, 3)} ✓]"
+    return f":red[**p = {fixed(probability, 3)} ✗**]"
 
 
 def image_set_editor(

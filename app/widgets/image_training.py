@@ -19,17 +19,19 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.core import ledger, limits
+from app.core import ledger, limits, markup
 from app.core.decision_lines import decision_lines, slice_words
 from app.core.hyperparameters import TrainingControls
 from app.core.image_analysis import display_name
 from app.core.image_sets import ImageSet, Rows, image_from_array, set_from_link
 from app.core.model_ledgers import model_ledger
+from app.core.numbers import fixed
 from app.core.share import Schema
 from app.core.training_links import image_page_schema, image_page_state
 from app.figures.images import image_figure, image_set_figure, region_vectors_animation
@@ -39,6 +41,7 @@ from app.widgets.every_image import every_image_part
 from app.widgets.image_set_editor import image_set, image_set_section, init_image_set, set_image_set
 from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
+from app.widgets.number_tables import number_table
 from app.widgets.seed_sweep import sweep_part
 from app.widgets.share_box import link_warning, restore_from_link, share_link
 from app.widgets.training_controls import hyperparameter_controls
@@ -108,7 +111,7 @@ def images_and_training(
     st.subheader("Hyper-parameters")
     hp = hyperparameter_controls(controls)
     design_part(prefix, section, data, hp)
-    run = training_panel(prefix, section, data, hp)
+    run = training_panel(prefix, section, data, hp, controls=controls)
 
     with cards:
         fresh = run is not None and not run.stale
@@ -126,7 +129,7 @@ def image_data_or_error(value: ImageSet) -> data_mod.ImageData | None:
     try:
         return data_mod.image_data(value.images, value.labels)
     except ValueError as error:
-        st.error(f"These images cannot be used for training: {error}")
+        st.error(f"These images cannot be used for training: {markup.message(error)}")
         return None
 
 
@@ -142,7 +145,7 @@ def ledger_part(section: int, size: tuple[int, int], hyperparameters: dict) -> N
     try:
         rows = _ledger_rows(section, tuple(size), json.dumps(hp, sort_keys=True))
     except ValueError as error:
-        st.error(f"This model cannot be built: {error}")
+        st.error(f"This model cannot be built: {markup.message(error)}")
         return
     (kh, kw), (sy, sx), padding = hp["kernel_size"], hp["conv_stride"], hp["padding"]
     formulas = [
@@ -211,14 +214,15 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
         st.markdown(
             f"**Wrong ({len(wrong)}):** "
             + ", ".join(
-                f"`{display_name(names[i])}` (label {int(targets[i])}, p = {probabilities[i]:.3f})"
+                f"{markup.code(display_name(names[i]))} (label {int(targets[i])}, "
+                f"p = {fixed(probabilities[i], 3)})"
                 for i in wrong
             )
         )
     else:
         st.markdown("**Every image is on the right side of 0.5.**")
     with st.expander("All probabilities as a table"):
-        st.dataframe(
+        number_table(
             pd.DataFrame(
                 {
                     "image (· = blank)": [display_name(n) for n in names],
@@ -273,10 +277,12 @@ def classify_part(run, pad_prefix: str, set_prefix: str, *, pooled: bool) -> Non
             try:
                 p = float(run.model.predict_proba([list(rows)])[0])
             except ValueError as error:
-                st.warning(f"The trained model cannot take this image: {error}")
+                st.warning(f"The trained model cannot take this image: {markup.message(error)}")
             else:
                 verdict = "a line (label 1)" if p > 0.5 else "not a line (label 0)"
-                st.metric("P(label 1)", f"{p:.4f}")
+                if not math.isfinite(p):
+                    verdict = "nothing: its training diverged"
+                st.metric("P(label 1)", fixed(p))
                 st.markdown(f"The trained model says **{verdict}**.")
                 if run.stale:
                     st.caption("(The model of the last run, trained on an earlier setup.)")

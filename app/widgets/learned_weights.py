@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.core.image_analysis import display_name
+from app.core.numbers import fixed
 from app.core.sentences import window_words
 from app.core.training_jobs import TrainingRun
 from app.figures.images import feature_maps_figure
@@ -45,7 +46,7 @@ def _kernels(run: TrainingRun, prefix: str, text: bool) -> None:
             )),
             key=f"{prefix}.fig.learned.{layer}",
         )  # fmt: skip
-        st.caption(f"{title} bias: " + ", ".join(f"{b:+.3f}" for b in bias))
+        st.caption(f"{title} bias: " + ", ".join(fixed(b, 3, sign=True) for b in bias))
 
 
 def _maps(run: TrainingRun, prefix: str, index: int, text: bool) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.core import limits
+from app.core import limits, markup
 from app.core.hyperparameters import TrainingControls
 from app.core.training_jobs import Data, TrainingRun, fingerprint, read_model_file
 from app.widgets.training_controls import set_hyperparameters
@@ -30,7 +30,9 @@ def _load(controls: TrainingControls, data: Data | None) -> None:
     try:
         model, own, final = read_model_file(upload.getvalue(), section, data)
     except (persist.ModelFileError, ValueError) as error:
-        state[panel_key(prefix, "load_message")] = f"Could not use this model file: {error}"
+        state[panel_key(prefix, "load_message")] = (
+            f"Could not use this model file: {markup.message(error)}"
+        )
         return
     hp = dict(model.hyperparameters)
     notes = set_hyperparameters(controls.all, hp)
@@ -72,6 +74,6 @@ def model_files(controls: TrainingControls, data: Data | None) -> None:
         if message:
             st.error(message)
         notes = st.session_state.get(panel_key(prefix, "load_notes"))
-        if notes:
+        if notes:  # Markdown as they are: Controls.set_values never echoes a file's text
             st.info("The model's settings were brought into the controls' ranges: "
                     + "; ".join(notes) + ".")  # fmt: skip

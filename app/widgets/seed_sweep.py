@@ -20,6 +20,7 @@ from streamlit.errors import StreamlitAPIException
 from app.core import limits, markup
 from app.core.hyperparameters import hp_key
 from app.core.image_analysis import display_name
+from app.core.numbers import fixed
 from app.core.sweep_jobs import (
     SweepJob,
     example_counts,
@@ -31,6 +32,7 @@ from app.core.sweep_jobs import (
 from app.core.training_jobs import Data
 from app.figures.sweep import error_histogram, outcome_bars
 from app.server import training_slot
+from app.widgets.number_tables import number_table
 from cnndemo.diagnose import LN2
 from cnndemo.models import model_spec
 from cnndemo.sweep import SweepResult
@@ -102,7 +104,9 @@ def _show(prefix: str, section: int, stored: tuple, fp: str) -> None:
     cols = st.columns(3)
     cols[0].metric("learned every example", f"{learned} of {n} seeds")
     cols[1].metric("stuck at ln 2", f"{stuck} of {n}", help="Final error within 0.005 of 0.6931")
-    cols[2].metric("median final error", f"{float(np.nanmedian(result.final_errors)):.4f}")
+    finite = result.final_errors[np.isfinite(result.final_errors)]
+    cols[2].metric("median final error", fixed(np.median(finite)) if finite.size else "–",
+                   help="Of the runs whose error stayed a number")  # fmt: skip
     counts = example_counts(result)
     names = _names(section, result)
     left, right = st.columns([3, 2])
@@ -119,7 +123,7 @@ def _show(prefix: str, section: int, stored: tuple, fp: str) -> None:
     else:
         st.markdown(f"**Every example was learned with every one of the {n} seeds.**")
     with st.expander("Every seed's run"):
-        st.dataframe(_table(names, result), hide_index=True, key=_key(prefix, "table"))
+        number_table(_table(names, result), hide_index=True, key=_key(prefix, "table"))
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox("Look at one of them", list(result.seeds), key=_key(prefix, "pick"),
                      format_func=lambda s: f"seed {s}", width=200)  # fmt: skip

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app.core import limits
+from app.core import limits, markup
 from app.core.hyperparameters import TrainingControls
 from app.core.sentences import clean_sentences, sentences_from_codes
 from cnndemo import data as data_mod
@@ -76,6 +76,7 @@ def sentence_editor(prefix: str) -> data_mod.TextData | None:
               args=(prefix,))  # fmt: skip
     rows = list(zip(edited["sentence"].tolist(), edited["label"].tolist(), strict=True))
     sentences, labels, notes, errors = clean_sentences(rows)
+    # clean_sentences escapes the learner's words in its errors and notes: both are Markdown.
     if errors:
         st.error(
             "The sentence table needs fixing before the model can train:\n\n"
@@ -85,7 +86,7 @@ def sentence_editor(prefix: str) -> data_mod.TextData | None:
     try:
         text = data_mod.text_data(sentences, labels)
     except ValueError as error:
-        st.error(f"These sentences cannot be used: {error}")
+        st.error(f"These sentences cannot be used: {markup.message(error)}")
         return None
     if notes:
         st.caption(

@@ -11,7 +11,7 @@ e.g. ``"s3"``; every key the panel writes starts with ``f"{prefix}.tp."``, see `
     controls = training_controls("s3", section=3, extras=(POOL,))   # declared once, bound
     hp = hyperparameter_controls(controls)                          # main body
     data = ...                                                      # the page's TextData/ImageData
-    run = training_panel("s3", section=3, data=data, hyperparameters=hp)
+    run = training_panel("s3", section=3, data=data, hyperparameters=hp, controls=controls)
     if run is not None:                      # a finished (or stopped, or loaded) run
         if run.stale: ...                    # it came from another setup: say so next to results
         run.final.probabilities, run.snapshots, run.model ...
@@ -19,12 +19,16 @@ e.g. ``"s3"``; every key the panel writes starts with ``f"{prefix}.tp."``, see `
 
 API
 ---
-``training_panel(prefix, section, data, hyperparameters, *, heading=...) -> TrainingRun | None``
+``training_panel(prefix, section, data, hyperparameters, *, heading=..., controls=...)``
     The Train, Continue, Step and Stop buttons, a progress bar and a live error curve while
-    training, then the summary, the error curve (log-scale switch) and the look-back slider
-    (``app.widgets.run_controls``). Returns the latest run as it was at the epoch the slider
-    shows (``run.stale`` tells whether it belongs to the setup now on screen) or None before the
-    first run.
+    training, then the summary, what went wrong if anything did (``run_findings``), the error
+    curve (log-scale switch) and the look-back slider (``app.widgets.run_controls``). Returns
+    the latest run as it was at the epoch the slider shows (``run.stale`` tells whether it
+    belongs to the setup now on screen) or None before the first run. With the page's
+    ``controls`` (its ``TrainingControls``), each remedy of a finding is a button that sets
+    them.
+``run_findings(prefix, run, controls)``: a diverged, bouncing or stuck run explained in plain
+words (``app.core.run_findings``, from ``cnndemo.diagnose``), with its remedies.
 ``current_run(prefix) -> TrainingRun | None``, ``stale_warning(run)``, ``panel_key(prefix, name)``,
 ``setting_keys(prefix)`` (the panel's own switches, for ``keep_state``)
 
@@ -50,6 +54,7 @@ live outside the fragment) with ``st.rerun()``.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -57,7 +62,11 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from app.core import markup
+from app.core.hyperparameters import TrainingControls
+from app.core.numbers import fixed
 from app.core.run_actions import new_job
+from app.core.run_findings import applicable, panel_findings, setting_words
 from app.core.training_jobs import (
     WATCH_PAUSE,
     WATCH_SECONDS,
@@ -93,11 +102,14 @@ def _start(prefix: str, section: int, data: Data, hp: dict[str, Any], fp: str) -
     """Train button callback: a fresh model and optimiser (errors are shown, not raised)."""
     state = st.session_state
     state.pop(panel_key(prefix, "message"), None)
+    state.pop(panel_key(prefix, "remedy_note"), None)
     watch = bool(state.get(panel_key(prefix, "watch"), False))
     try:
         state[panel_key(prefix, "job")] = new_job(section, data, hp, fp, watch)
     except ValueError as error:
-        state[panel_key(prefix, "message")] = f"Cannot train with this setup: {error}"
+        state[panel_key(prefix, "message")] = (
+            f"Cannot train with this setup: {markup.message(error)}"
+        )
 
 
 WAITING = "waiting for the server: other learners are training, yours starts in a moment…"
@@ -132,16 +144,18 @@ def training_panel(
     hyperparameters: Mapping[str, Any],
     *,
     heading: str = "Train the model",
+    controls: TrainingControls | None = None,
 ) -> TrainingRun | None:
     """Draw the panel (a fragment); return the latest run with ``stale`` set, or None.
 
     ``data`` None means the page's data is invalid right now: the Train button is disabled
-    (the page shows why).
+    (the page shows why). ``controls``: the page's hyper-parameter controls, which the
+    remedies of a failed run set (without them remedies are only named).
     """
     hp = dict(hyperparameters)
     fp = fingerprint(section, data, hp) if data is not None else ""
     st.subheader(heading)
-    _panel(prefix, section, data, hp, fp)
+    _panel(prefix, section, data, hp, fp, controls)
     run = current_run(prefix)
     if run is None:
         return None
@@ -150,8 +164,18 @@ def training_panel(
 
 
 @st.fragment
-def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp: str) -> None:
+def _panel(
+    prefix: str,
+    section: int,
+    data: Data | None,
+    hp: dict[str, Any],
+    fp: str,
+    controls: TrainingControls | None,
+) -> None:
     state = st.session_state
+    if state.pop(panel_key(prefix, "rerun_page"), False):
+        # A remedy set controls drawn outside this fragment: the whole page must show them.
+        st.rerun()
     job: TrainingJob | None = state.get(panel_key(prefix, "job"))
     with st.container(horizontal=True, vertical_alignment="center"):
         st.button(
@@ -173,7 +197,7 @@ def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp:
     if message:
         st.error(message)
     if job is None:
-        _results(prefix, fp)
+        _results(prefix, fp, controls)
         return
     if job.fingerprint != fp and data is not None:
         # The setup changed under a running job (a full rerun mid-training): its numbers no
@@ -219,7 +243,7 @@ def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp:
                 st.rerun()  # the page's result tables live outside the fragment
             progress.progress(run.epochs_run / max(run.epochs_planned, 1), text="done")
             curve.empty()
-            _results(prefix, fp)
+            _results(prefix, fp, controls)
             return
         progress.progress(_fraction(job), text=_progress_text(job))
         if fragment_rerun:
@@ -230,7 +254,7 @@ def _panel(prefix: str, section: int, data: Data | None, hp: dict[str, Any], fp:
                 fragment_rerun = False
 
 
-def _results(prefix: str, fp: str) -> None:
+def _results(prefix: str, fp: str, controls: TrainingControls | None) -> None:
     run = current_run(prefix)
     if run is None:
         st.info(
@@ -244,7 +268,10 @@ def _results(prefix: str, fp: str) -> None:
     n = len(run.data.targets)
     wrong = run.wrong()
     if run.source == "loaded":
-        what = f"Loaded model **{run.file_name}**, evaluated on the data above (no training)."
+        what = (
+            f"Loaded model {markup.code(run.file_name, 80)}, evaluated on the data above "
+            "(no training)."
+        )
     elif run.stopped:
         what = (
             f"Stopped after **{run.epochs_run}** of {run.epochs_planned} epochs "
@@ -255,15 +282,17 @@ def _results(prefix: str, fp: str) -> None:
     st.markdown(what)
     cols = st.columns(4)
     if run.errors:
-        cols[0].metric("first error", f"{run.errors[0]:.4f}", help="ln 2 = 0.6931 for 0.5 answers")
+        cols[0].metric("first error", fixed(run.errors[0]), help="ln 2 = 0.6931 for 0.5 answers")
+    change = run.final.error - run.errors[0] if run.errors else math.nan
     cols[1].metric(
         "final error",
-        f"{run.final.error:.4f}",
-        delta=f"{run.final.error - run.errors[0]:+.4f}" if run.errors else None,
+        fixed(run.final.error),
+        delta=fixed(change, sign=True) if math.isfinite(change) else None,
         delta_color="inverse",
     )
     cols[2].metric("right side of 0.5", f"{n - len(wrong)} of {n}")
     cols[3].metric("epochs", f"{run.epochs_run}")
+    run_findings(prefix, run, controls)
     if run.errors:
         log = st.toggle(
             "log scale", key=panel_key(prefix, "log"), help="Shows the slow end of training"
@@ -280,6 +309,52 @@ def _results(prefix: str, fp: str) -> None:
             "The error is measured before each update, so epoch 0 shows the untrained model: "
             "with tiny random weights every answer is about 0.5 and the error about ln 2."
         )
+
+
+DETAIL_LIMIT = 1200
+"""Characters of a finding's explanation (they run to about 600)."""
+
+
+def run_findings(prefix: str, run: TrainingRun, controls: TrainingControls | None) -> None:
+    """What went wrong in ``run``, in plain words, each finding with its remedies: buttons that
+    set the page's ``controls`` and say so (named only, without controls)."""
+    for number, finding in enumerate(panel_findings(run)):
+        alert = st.error if finding.kind == "diverged" else st.warning
+        # The details quote the run's numbers and may quote the learner's examples: escaped.
+        alert(
+            f"**{markup.text(finding.title)}.** {markup.text(finding.detail, DETAIL_LIMIT)}",
+            icon=":material/troubleshoot:",
+        )
+        if not finding.remedies:
+            continue
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown("Try:")
+            for i, remedy in enumerate(finding.remedies):
+                if controls is None or not applicable(controls.all, remedy.settings):
+                    st.caption(f"{markup.text(remedy.label)} ({markup.text(remedy.why)})")
+                    continue
+                st.button(
+                    markup.text(remedy.label), key=panel_key(prefix, f"remedy.{number}.{i}"),
+                    help=f"{markup.text(remedy.why)}: sets {setting_words(controls.all, remedy.settings)}",
+                    on_click=_apply_remedy, args=(controls, dict(remedy.settings)),
+                )  # fmt: skip
+    note = st.session_state.get(panel_key(prefix, "remedy_note"))
+    if note:
+        st.success(note, icon=":material/tune:")
+
+
+def _apply_remedy(controls: TrainingControls, settings: dict[str, Any]) -> None:
+    """Remedy button callback: set the controls (clamped into their bounds) and say what was
+    set; the page reruns whole so the controls show it."""
+    state = st.session_state
+    chosen = applicable(controls.all, settings)
+    controls.all.set_values(chosen, state)
+    now = {name: state[controls.all[name].key] for name in chosen}
+    state[panel_key(controls.prefix, "remedy_note")] = (
+        f"Set {setting_words(controls.all, now)} in the controls above. Press **▶ Train** to "
+        "train with " + ("it." if len(now) == 1 else "them.")
+    )
+    state[panel_key(controls.prefix, "rerun_page")] = True
 
 
 def stale_warning(run: TrainingRun) -> None:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app.core.numbers import fixed
 from app.core.run_actions import new_job
 from app.core.tensor_tables import check_frame, summarize_errors
 from app.core.training_jobs import Data, build_for_data, fingerprint
@@ -28,6 +29,7 @@ from app.core.weight_design import (
     parameter_tables,
     preset_weights,
 )
+from app.widgets.number_tables import number_table
 from app.widgets.training_panel import panel_key
 from cnndemo.diagnose import verdicts
 
@@ -96,10 +98,10 @@ def _verdict(prefix: str, data: Data, shot: Any) -> None:
     marks = verdicts(shot.probabilities, data.targets)
     right = int(np.sum(marks == "right"))
     cols = st.columns(2)
-    cols[0].metric("error of these weights", f"{shot.error:.4f}",
+    cols[0].metric("error of these weights", fixed(shot.error),
                    help="Mean cross-entropy on the data above, before any training")  # fmt: skip
     cols[1].metric("right side of 0.5", f"{right} of {len(marks)}")
-    st.dataframe(
+    number_table(
         pd.DataFrame({
             "example": list(data.names), "target": data.targets.astype(int),
             "P(label 1)": np.round(shot.probabilities, 4), "right?": [MARKS[m] for m in marks],

@@ -7,47 +7,23 @@ Skips only when Chromium is missing outside CI; under CI (``CI`` set) a missing 
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
 from app.core.navigation import PAGES
 from devtools.live import (
-    CHROMIUM,
     artifacts_dir,
-    launch_chromium,
     screenshot_whole_page,
     streamlit_server,
     wait_for_rerun,
 )
+from tests.browser.conftest import playwright_or_skip
 
 pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytest.skip(
-        f"{CHROMIUM} not installed (see README: apt-get install chromium)", allow_module_level=True
-    )
-
-sync_api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else None
-if sync_api is None:
-    import playwright.sync_api as sync_api
+sync_api = playwright_or_skip()
 
 WIDTHS = {"desktop": 1280, "phone": 390}
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as live:
-        yield live.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("device", WIDTHS)

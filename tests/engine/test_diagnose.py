@@ -4,6 +4,7 @@ remedies that work."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cnndemo import diagnose
 from cnndemo.train import train_section
@@ -54,6 +55,15 @@ def test_a_nan_run_is_diverged_with_smaller_steps_offered():
     (finding,) = findings(result)
     assert finding.kind == "diverged" and "NaN" in finding.detail
     assert finding.remedies[0].settings == {"learning_rate": 1.0}
+
+
+@pytest.mark.parametrize("section", [3, 4])
+def test_every_remedy_of_a_nan_run_gives_finite_numbers(section):
+    hp = dict(optimizer="sgd", activation="relu", learning_rate=10, momentum=0.99, init_scale=2)
+    (finding,) = findings(train_section(section, **hp))
+    for remedy in finding.remedies:
+        fixed = train_section(section, **(hp | dict(remedy.settings)))
+        assert np.all(np.isfinite(fixed.errors)), remedy.label
 
 
 def test_a_bouncing_error_is_reported():

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from app.core import markup
 from app.core.navigation import ROOT
 from app.core.training_jobs import TrainingRun
 from app.widgets.training_panel import panel_key
@@ -43,6 +45,61 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(el.value) for kind in kinds for el in at.get(kind))
 
 
+def visible(markdown: str) -> str:
+    """``markdown`` as the reader sees it, for the text's words: backslash escapes and the
+    invisible word joiners of app.core.markup removed ("don\\'t" reads "don't")."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(markup.WORD_JOINER, "")
+
+
+MARKER = "PWN"
+"""What every hostile test string holds, so its echo can be found on the page."""
+
+_TEXT_KINDS = ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info",
+               "success")  # fmt: skip
+_WIDGET_KINDS = ("button", "text_input", "number_input", "selectbox", "radio", "toggle", "metric",
+                 "slider", "checkbox", "file_uploader", "expander", "tab", "download_button")  # fmt: skip
+# What Markdown, GFM and KaTeX read as syntax around a word: emphasis, strikethrough, links,
+# formulas, HTML and autolinks, code spans.
+_SYNTAX = set("*_~[]$<>`")
+# Bare addresses GFM turns into links (remark-gfm's autolink literal patterns).
+_AUTOLINK = re.compile(r"(?i)https?://|www\.|mailto:\w|[-.+\w]+@[-\w]+(?:\.[-\w]+)+")
+
+
+def markdown_sources(at: AppTest) -> list[str]:
+    """The Markdown source of everything the page renders as Markdown: text elements, alerts,
+    and the labels and help texts of widgets and metrics."""
+    sources = [str(el.value) for kind in _TEXT_KINDS for el in at.get(kind)]
+    for kind in _WIDGET_KINDS:
+        for el in at.get(kind):
+            sources += [v for v in (getattr(el, "label", None), getattr(el, "help", None))
+                        if isinstance(v, str)]  # fmt: skip
+    return sources
+
+
+def live_syntax(source: str, marker: str = MARKER) -> list[str]:
+    """Words holding ``marker`` with a Markdown syntax character no backslash escapes, outside
+    code spans (where nothing is interpreted): each would render as live markup."""
+    outside = re.sub(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", " ", source)
+    live = []
+    for word in re.findall(rf"\S*{marker}\S*", outside):
+        plain = re.sub(r"\\.", "", word)  # drop escaped characters (and escaped backslashes)
+        resolved = re.sub(r"\\(.)", r"\1", word)  # GFM links bare addresses in this
+        if _SYNTAX & set(plain) or _AUTOLINK.search(resolved):
+            live.append(word)
+    return live
+
+
+def assert_no_live_markup(at: AppTest, shown: int = 1) -> list[str]:
+    """Check that at least ``shown`` Markdown sources echo the marker, none of them live;
+    returns the sources that echo it."""
+    assert not at.exception, [e.value for e in at.exception]
+    echoes = [s for s in markdown_sources(at) if MARKER in s]
+    assert len(echoes) >= shown, markdown_sources(at)
+    for source in echoes:
+        assert not live_syntax(source), source
+    return echoes
+
+
 def table_key(at: AppTest, name: str, table: int = 0) -> str:
     """Widget key of table ``table`` of the tensor editor ``name`` as it is now drawn."""
     from app.widgets.tensor_editor import editor_key
@@ -54,6 +111,32 @@ def edit_cells(at: AppTest, key: str, edits: dict[int, dict[str, object]]) -> Ap
     """Edit cells of the data editor ``key`` ({row: {column: value}}) and rerun."""
     at.session_state[key] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
     return at.run()
+
+
+DIVERGING = {"optimizer": "sgd", "activation": "relu", "learning_rate": 10.0, "momentum": 0.99,
+             "init_scale": 2.0}  # fmt: skip
+"""Settings every control allows that make a training run blow up (issue of the review: the
+text pages end in NaN, the image pages bounce)."""
+
+
+def set_controls(at: AppTest, prefix: str, values: dict[str, object]) -> AppTest:
+    """Set hyper-parameter controls of training panel ``prefix`` through their widgets; rerun."""
+    from app.widgets.training_controls import hp_key
+
+    for name, value in values.items():
+        key = hp_key(prefix, name)
+        widget = next(
+            w for kind in ("number_input", "selectbox", "radio") for w in at.get(kind)
+            if w.key == key
+        )  # fmt: skip
+        widget.set_value(value)
+    return at.run()
+
+
+def findings(at: AppTest) -> list[str]:
+    """The training panel's findings as the reader sees them (title first)."""
+    alerts = [*at.error, *at.warning]
+    return [visible(a.value) for a in alerts if a.icon == ":material/troubleshoot:"]
 
 
 def click_train(at: AppTest, prefix: str) -> AppTest:

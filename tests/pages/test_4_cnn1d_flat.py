@@ -14,7 +14,7 @@ from app.widgets.training_controls import hp_key
 from cnndemo.models import default_hyperparameters
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
-from tests.pages.conftest import click_train, open_page, shown_probabilities, texts
+from tests.pages.conftest import click_train, open_page, shown_probabilities, texts, visible
 
 PATH = "pages/4_cnn1d_flat.py"
 P = "s4"
@@ -72,7 +72,7 @@ def test_another_length_is_explained_with_shapes_not_a_crash(trained):
     padded = run.model.predict_proba(["i like it <PAD>"])[0]
     assert any(m.value == f"{padded:.4f}" for m in at.metric)
     at.text_input(key=f"{P}.try").set_value("i really like it").run()
-    assert any("unknown word 'really'" in e.value for e in at.error)
+    assert any("unknown word 'really'" in visible(e.value) for e in at.error)
     at.text_input(key=f"{P}.try").set_value("i don't like it <PAD> <PAD>").run()
     assert "cut to its first 4 tokens" in " ".join(i.value for i in at.info)
     at.text_input(key=f"{P}.try").set_value("i don't like it").run()

@@ -341,5 +341,5 @@ def test_a_loaded_model_sets_the_pooling_inputs_to_its_own(at):
     assert [at.number_input(key=k).value for k in ("p8m.py", "p8m.px", "p8m.sy", "p8m.sx")] == [
         1, 1, 1, 1
     ]  # fmt: skip
-    assert "Loaded model **model.json**" in texts(at)
+    assert "Loaded model `model.json`" in texts(at)
     assert not at.warning  # the controls now match the model: its results are current

@@ -46,3 +46,31 @@ def test_long_text_is_cut_and_plain_keeps_words():
     assert markup.text("i don't like it") == "i don\\'t like it"
     assert markup.code("i like it <PAD>") == "`i like it <PAD>`"
     assert markup.code("`tick`") == "`` `tick` ``"
+
+
+@pytest.mark.parametrize("value", [*HOSTILE, "a|b", "a\\|**PWN**", "a\\\\|b"])
+def test_table_cells_hold_no_pipe_that_ends_the_cell(value):
+    row = f"| {markup.cell(value)} | next |"
+    # GFM splits a row at a pipe preceded by an even number of backslashes (none escaping it).
+    separators = re.findall(r"(?<!\\)(?:\\\\)*\|", row)
+    assert len(separators) == 3, row
+
+
+def test_messages_are_escaped_whole_with_room_for_a_sentence():
+    error = "unknown word '**PWN**' in '[a](http://e.vil)'; the model only knows " + "w " * 300
+    shown = markup.message(error)
+    assert "\\*\\*PWN\\*\\*" in shown and "\\[a\\]\\(http" in shown
+    assert len(shown) > 300 and shown.endswith("…")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["http://e.vil", "HTTPS://e.vil/x", "www.e.vil", "WWW.e.vil", "a@e.vil", "mailto:a@e.vil"],
+)
+def test_bare_addresses_do_not_become_links(value):
+    # GFM links bare addresses in the text left once escapes are resolved (remark-gfm's
+    # autolink literal patterns), so the escapes alone do not stop it.
+    resolved = re.sub(r"\\(.)", r"\1", markup.text(f"see {value} now"))
+    assert not re.search(r"(?i)https?://|www\.|mailto:\w", resolved)
+    assert not re.search(r"[-.+\w]+@[-\w]+(?:\.[-\w]+)+", resolved)
+    assert resolved.replace(markup.WORD_JOINER, "") == f"see {value} now"

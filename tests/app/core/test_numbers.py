@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.core.numbers import format_value, nested_text
+from app.core.numbers import fixed, format_value, nested_text
 
 
 @pytest.mark.parametrize(
@@ -20,3 +20,16 @@ def test_nested_text():
     assert nested_text(np.array([[2360.0, 2480.0], [3485.0, 3680.0]])) == (
         "[[2360, 2480], [3485, 3680]]"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(0.69314718, "0.6931"), (float("nan"), "not a number"), (float("inf"), "infinite"),
+     (-float("inf"), "minus infinite"), (np.float64(2.5), "2.5000")],
+)  # fmt: skip
+def test_fixed_says_in_words_what_is_not_a_number(value, text):
+    assert fixed(value) == text
+
+
+def test_fixed_can_sign_and_round():
+    assert fixed(0.5, 3, sign=True) == "+0.500" and fixed(-0.5, 1, sign=True) == "-0.5"

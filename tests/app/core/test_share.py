@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core import limits
+from app.core import limits, markup
 from app.core.share import (
     ChoiceField,
     IntField,
@@ -176,6 +177,16 @@ def test_encode_needs_every_field():
         encode({k: v for k, v in GOOD.items() if k != "k"}, SCHEMA)
 
 
-def test_error_messages_do_not_echo_markup_from_the_link():
-    _, errors = decode(bad(p="[click](http://evil.example)"), SCHEMA)
-    assert errors and "[" not in errors[0] and "(" not in errors[0].split("got")[1]
+@pytest.mark.parametrize("value", ["[click](http://evil.example)", "__PWN__", "~~PWN~~", "$PWN$"])
+def test_error_messages_do_not_echo_markup_from_the_link(value):
+    # Messages are shown as Markdown: the link's text is quoted with every syntax character
+    # escaped (app.core.markup), so it reads as typed and never becomes a link, bold or a formula.
+    _, errors = decode(bad(p=value), SCHEMA)
+    quoted = errors[0].split("got")[1]
+    assert errors and not re.search(r"(?<!\\)[\[\]()_~$]", quoted), quoted
+    assert quoted.replace("\\", "").replace(markup.WORD_JOINER, "").strip(" “”") == value
+
+
+def test_error_messages_quote_at_most_30_characters_of_the_link():
+    _, errors = decode(bad(s="9" * 20 + "x" * 100), SCHEMA)
+    assert "“" + "9" * 20 + "x" * 9 + "…”" in errors[0]

@@ -62,3 +62,11 @@ def test_weights_heatmap_rows_top_to_bottom_with_written_values():
     assert fig["data"][0]["zmin"] == -4 and fig["data"][0]["zmax"] == 4
     with pytest.raises(ValueError):
         tf.weights_heatmap(values, ["p0"], ["c0", "c1"], title="w")
+
+
+def test_error_curve_of_a_diverged_run_scales_to_its_finite_part():
+    errors = [1.8, 376.0, 8.6e6, float("inf"), float("nan"), float("nan")]
+    linear = tf.error_curve(errors).to_dict()["layout"]["yaxis"]["range"]
+    assert linear == pytest.approx([0, 8.6e6 * 1.1])
+    logged = tf.error_curve(errors, log_scale=True).to_dict()["layout"]["yaxis"]["range"]
+    assert all(math.isfinite(v) for v in logged) and logged[1] > 6

@@ -137,3 +137,15 @@ def test_a_loaded_model_sets_the_controls_within_their_declared_bounds(at):
     notes = " ".join(i.value for i in at.info)
     assert "learning rate 20 is outside 0.0001..10, set to 10" in notes
     assert "seed 1e+07 is outside 0..100000, set to 100000" in notes
+
+
+def test_without_the_pages_controls_a_failed_run_names_its_remedies(at):
+    for name, value in {"learning_rate": 10.0, "init_scale": 2.0}.items():
+        at.number_input(key=hp_key("t", name)).set_value(value)
+    at.selectbox(key=hp_key("t", "optimizer")).set_value("sgd").run()
+    at.button(key="t.tp.train").click().run()
+    assert not at.exception
+    alerts = [w.value for w in at.warning]
+    assert any(a.startswith("**The error is not settling.**") for a in alerts), alerts
+    assert not [b for b in at.button if ".remedy." in (b.key or "")]
+    assert any(c.value.startswith("learning rate 1 (") for c in at.caption)
