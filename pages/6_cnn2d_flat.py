@@ -12,6 +12,7 @@ from app.core import markup
 from app.core.hyperparameters import ACTIVATION, IMAGE_CHANNELS, training_controls
 from app.core.image_analysis import comparison_rows
 from app.core.training_jobs import TrainingRun
+from app.core.verdicts import right_of
 from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
 from app.widgets import image_training
@@ -55,7 +56,6 @@ def _compare_part(run: TrainingRun) -> None:
         st.error(f"The pooled model cannot be trained on these images: {markup.message(error)}")
         return
     rows = comparison_rows(run.data.names, run.data.targets, pooled, run.final.probabilities)
-    n = len(rows)
     wrong_pooled = [r["image"] for r in rows if "pooled" in r["wrong"]]
     wrong_flat = [r["image"] for r in rows if "flattened" in r["wrong"]]
     st.caption(
@@ -64,8 +64,9 @@ def _compare_part(run: TrainingRun) -> None:
         "for that setup."
     )
     cols = st.columns(2)
-    cols[0].metric("pooled: right side of 0.5", f"{n - len(wrong_pooled)} of {n}")
-    cols[1].metric("flattened: right side of 0.5", f"{n - len(wrong_flat)} of {n}")
+    cols[0].metric("pooled: right side of 0.5", right_of(pooled, run.data.targets))
+    cols[1].metric("flattened: right side of 0.5", right_of(run.final.probabilities,
+                                                             run.data.targets))  # fmt: skip
     for name, wrong in (("Pooled", wrong_pooled), ("Flattened", wrong_flat)):
         text = ", ".join(map(markup.code, wrong)) if wrong else "none"
         st.markdown(f"**{name} gets wrong:** {text}")

@@ -35,6 +35,7 @@ import numpy as np
 from app.core import limits
 from cnndemo import data as data_mod
 from cnndemo import persist
+from cnndemo.diagnose import verdicts
 from cnndemo.models import Model, build_model
 from cnndemo.optim import Optimizer
 from cnndemo.train import Snapshot, train
@@ -147,10 +148,17 @@ class TrainingRun:
             [s.example_vectors for s in shots],
         )  # fmt: skip
 
+    def verdicts(self) -> np.ndarray:
+        """ "right", "wrong" or "undecided" per example (``cnndemo.diagnose.verdicts``)."""
+        return verdicts(self.final.probabilities, self.data.targets)
+
     def wrong(self) -> list[int]:
-        """Indices of the examples on the wrong side of 0.5."""
-        predicted = self.final.probabilities > 0.5
-        return np.flatnonzero(predicted != (self.data.targets > 0.5)).tolist()
+        """Indices of the examples on the wrong side of 0.5 (not those undecided at 0.5000)."""
+        return np.flatnonzero(self.verdicts() == "wrong").tolist()
+
+    def undecided(self) -> list[int]:
+        """Indices of the examples whose P(label 1) shows as 0.5000: neither right nor wrong."""
+        return np.flatnonzero(self.verdicts() == "undecided").tolist()
 
     def memo(self, name: Any, build: Callable[[], Any]) -> Any:
         """Memoise a value of this run (``build()`` runs once per ``name``).

@@ -2,7 +2,8 @@
 
 - ``image_set_figure(images, labels, probabilities=None, ...)``: the whole set as thumbnails
   (ink dark, rows top to bottom), each with its label and, after training, the predicted
-  probability of label 1; wrong answers get a thick vermilion frame and a "✗".
+  probability of label 1; wrong answers get a thick vermilion frame and a "✗", undecided
+  ones (P shows 0.5000) a grey frame.
 - ``image_figure(image, title=...)``: one binary image with 0/1 written in its cells.
 - ``feature_maps_figure(maps, title=...)``: a conv layer's output for one image, one annotated
   panel per channel (sigmoid outputs on the sequential 0..1 scale);
@@ -26,6 +27,7 @@ import plotly.graph_objects as go
 
 from app.core.decision_lines import DecisionLine
 from app.core.image_analysis import as_pixels, display_name
+from app.core.verdicts import verdicts
 from app.figures import base
 from app.figures.vectors import vectors_animation
 
@@ -33,6 +35,7 @@ INK = "#1b1f24"
 PAPER = "#ffffff"
 WRONG = "#D55E00"  # Okabe-Ito vermilion: stands out for every common colour-vision deficiency
 RIGHT = "#009E73"  # Okabe-Ito bluish green
+UNDECIDED = "#777777"  # P shows 0.5000: neither right nor wrong
 THUMB_PX = 22  # one pixel of a thumbnail on screen
 
 
@@ -69,20 +72,18 @@ def image_set_figure(
     cell_w, cell_h = w + 1, h + 2  # a blank column right of each image, two text rows under it
     mosaic = np.full((grid_rows * cell_h, per_row * cell_w - 1), np.nan)
     xs, ys, texts, colours, shapes = [], [], [], [], []
-    wrong_count = 0
+    found = None if probabilities is None else verdicts(probabilities, np.asarray(labels))
+    marks = {"right": ("✓", RIGHT), "wrong": ("✗", WRONG), "undecided": ("undecided", UNDECIDED)}
     for i in range(n):
         gr, gc = divmod(i, per_row)
         top, left = gr * cell_h, gc * cell_w
         mosaic[top : top + h, left : left + w] = images[i]
         text = f"#{i} label {int(labels[i])}"
         colour = INK
-        if probabilities is not None:
-            p = float(probabilities[i])
-            wrong = (p > 0.5) != (int(labels[i]) == 1)
-            wrong_count += wrong
-            text += f"<br>p={p:.3f} {'✗' if wrong else '✓'}"
-            colour = WRONG if wrong else RIGHT
-            if wrong:
+        if found is not None:
+            mark, colour = marks[found[i]]
+            text += f"<br>p={float(probabilities[i]):.3f} {mark}"
+            if found[i] != "right":  # framed: wrong in vermilion, undecided in grey
                 shapes.append(
                     {
                         "type": "rect",
@@ -90,7 +91,7 @@ def image_set_figure(
                         "x1": left + w - 0.55,
                         "y0": top - 0.45,
                         "y1": top + h - 0.55,
-                        "line": {"color": WRONG, "width": 4},
+                        "line": {"color": colour, "width": 4},
                         "layer": "above",
                     }
                 )
@@ -98,8 +99,8 @@ def image_set_figure(
         ys.append(top + h - 0.3)
         texts.append(text)
         colours.append(colour)
-    if probabilities is not None:
-        title = f"{title}: {n - wrong_count} of {n} on the right side of 0.5"
+    if found is not None:
+        title = f"{title}: {int(np.sum(found == 'right'))} of {n} on the right side of 0.5"
     heatmap = {
         "type": "heatmap",
         "z": [[None if math.isnan(v) else v for v in row] for row in mosaic.tolist()],

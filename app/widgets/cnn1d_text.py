@@ -29,6 +29,7 @@ from app.core.model_ledgers import text_ledger, text_ledger_formula
 from app.core.numbers import fixed
 from app.core.training_jobs import TrainingRun
 from app.core.training_links import text_page_schema, text_page_state
+from app.core.verdicts import MARKS
 from app.figures.training import probability_bars
 from app.figures.vectors import vectors_animation
 from app.widgets.cached_figures import run_figure
@@ -141,18 +142,13 @@ def vector_table(vectors: Mapping[str, np.ndarray] | np.ndarray, labels: Sequenc
 
 
 def probability_table(run: TrainingRun) -> pd.DataFrame:
-    """Sentence, target, P(label 1), right or wrong."""
-    probabilities = run.final.probabilities
-    targets = run.data.targets
+    """Sentence, target, P(label 1), right, wrong or undecided."""
     return pd.DataFrame(
         {
             "sentence": list(run.data.names),
-            "target": targets.astype(int),
-            "P(label 1)": probabilities,
-            "right?": [
-                "✓" if (p > 0.5) == (t > 0.5) else "✗"
-                for p, t in zip(probabilities, targets, strict=True)
-            ],  # fmt: skip
+            "target": run.data.targets.astype(int),
+            "P(label 1)": run.final.probabilities,
+            "right?": [MARKS[v] for v in run.verdicts()],
         }
     )
 
@@ -195,13 +191,13 @@ def moving_vectors_and_bars(run: TrainingRun, prefix: str, caption: str) -> None
 
 
 def predictions_list(run: TrainingRun) -> None:
-    """Every sentence with its target and P(label 1), the wrong ones marked."""
-    wrong = run.wrong()
+    """Every sentence with its target and P(label 1), the wrong and undecided ones marked."""
+    notes = {"right": "", "wrong": "  ✗ wrong side of 0.5",
+             "undecided": "  undecided: neither right nor wrong"}  # fmt: skip
     lines = [
-        f"- {markup.code(name)} (target {int(t)}): P(label 1) = **{fixed(p)}**"
-        + ("  ✗ wrong side of 0.5" if i in wrong else "")
-        for i, (name, t, p) in enumerate(
-            zip(run.data.names, run.data.targets, run.final.probabilities, strict=True)
+        f"- {markup.code(name)} (target {int(t)}): P(label 1) = **{fixed(p)}**" + notes[v]
+        for name, t, p, v in zip(
+            run.data.names, run.data.targets, run.final.probabilities, run.verdicts(), strict=True
         )
     ]
     st.markdown("\n".join(lines))

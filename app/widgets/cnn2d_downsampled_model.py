@@ -17,6 +17,7 @@ from app.core.image_analysis import display_name, pooled_sources
 from app.core.model_ledgers import downsampled_model_ledger
 from app.core.numbers import fixed
 from app.core.training_jobs import TrainingRun
+from app.core.verdicts import MARKS
 from app.figures.training import probability_bars
 from app.widgets import image_set_editor
 from app.widgets.cached_figures import run_figure
@@ -166,6 +167,7 @@ def _results(run: TrainingRun) -> None:
     _explain_run(run)
     rows = []
     hp = run.hyperparameters
+    found = run.verdicts()
     for i, name in enumerate(data.names):
         sources = pooled_sources(data.inputs[i, :, :, 0], final.feature_maps[0][i], hp)
         rows.append(
@@ -173,8 +175,7 @@ def _results(run: TrainingRun) -> None:
                 "image": display_name(name),
                 "label": int(data.targets[i]),
                 "P(line)": round(float(final.probabilities[i]), 4),
-                "right?": "✓" if (final.probabilities[i] > 0.5) == (data.targets[i] > 0.5)
-                else "✗ wrong",
+                "right?": MARKS[found[i]],
                 "pooled vector": "(" + ", ".join(fixed(v, 3) for v in final.example_vectors[i])
                 + ")",
                 **{

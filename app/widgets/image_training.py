@@ -34,6 +34,7 @@ from app.core.model_ledgers import model_ledger
 from app.core.numbers import fixed
 from app.core.share import Schema
 from app.core.training_links import image_page_schema, image_page_state
+from app.core.verdicts import MARKS
 from app.figures.images import image_figure, image_set_figure, region_vectors_animation
 from app.widgets.cached_figures import run_figure
 from app.widgets.draw_pad import draw_pad, pad_image, set_pad_image
@@ -192,7 +193,7 @@ def image_chart(where, run, index: int, key: str) -> None:
 
 
 def predictions_part(run, key: str, heading: str = "What it answers for each image") -> None:
-    """Thumbnails with P(label 1) (wrong ones framed), the wrong ones in words, a table."""
+    """Thumbnails with P(label 1) (wrong and undecided ones framed), them in words, a table."""
     st.subheader(heading)
     names, targets = run.data.names, run.data.targets
     probabilities = run.final.probabilities
@@ -209,17 +210,19 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
         ),
         key=f"{key}.fig.thumbs",
     )
-    wrong = run.wrong()
-    if wrong:
-        st.markdown(
-            f"**Wrong ({len(wrong)}):** "
-            + ", ".join(
-                f"{markup.code(display_name(names[i]))} (label {int(targets[i])}, "
-                f"p = {fixed(probabilities[i], 3)})"
-                for i in wrong
+    found = run.verdicts()
+    for kind, title in (("wrong", "Wrong"), ("undecided", "Undecided (P shows 0.5000)")):
+        which = np.flatnonzero(found == kind)
+        if len(which):
+            st.markdown(
+                f"**{title} ({len(which)}):** "
+                + ", ".join(
+                    f"{markup.code(display_name(names[i]))} (label {int(targets[i])}, "
+                    f"p = {fixed(probabilities[i], 3)})"
+                    for i in which
+                )
             )
-        )
-    else:
+    if np.all(found == "right"):
         st.markdown("**Every image is on the right side of 0.5.**")
     with st.expander("All probabilities as a table"):
         number_table(
@@ -228,7 +231,7 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
                     "image (· = blank)": [display_name(n) for n in names],
                     "label": targets.astype(int),
                     "P(label 1)": np.round(probabilities, 4),
-                    "right?": ["✗ wrong" if i in wrong else "✓" for i in range(len(names))],
+                    "right?": [MARKS[v] for v in found],
                 }
             ),
             hide_index=True,

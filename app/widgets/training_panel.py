@@ -66,7 +66,7 @@ from app.core import markup
 from app.core.hyperparameters import TrainingControls
 from app.core.numbers import fixed
 from app.core.run_actions import new_job
-from app.core.run_findings import applicable, panel_findings, setting_words
+from app.core.run_findings import applicable, lesson_findings, panel_findings, setting_words
 from app.core.training_jobs import (
     WATCH_PAUSE,
     WATCH_SECONDS,
@@ -290,7 +290,13 @@ def _results(prefix: str, fp: str, controls: TrainingControls | None) -> None:
         delta=fixed(change, sign=True) if math.isfinite(change) else None,
         delta_color="inverse",
     )
-    cols[2].metric("right side of 0.5", f"{n - len(wrong)} of {n}")
+    undecided = len(run.undecided())
+    cols[2].metric(
+        "right side of 0.5", f"{n - len(wrong) - undecided} of {n}",
+        delta=f"{undecided} undecided" if undecided else None, delta_color="off",
+        delta_arrow="off",
+        help="An answer that shows as 0.5000 is undecided: neither right nor wrong",
+    )  # fmt: skip
     cols[3].metric("epochs", f"{run.epochs_run}")
     run_findings(prefix, run, controls)
     if run.errors:
@@ -317,30 +323,39 @@ DETAIL_LIMIT = 1200
 
 def run_findings(prefix: str, run: TrainingRun, controls: TrainingControls | None) -> None:
     """What went wrong in ``run``, in plain words, each finding with its remedies: buttons that
-    set the page's ``controls`` and say so (named only, without controls)."""
-    for number, finding in enumerate(panel_findings(run)):
-        alert = st.error if finding.kind == "diverged" else st.warning
+    set the page's ``controls`` and say so (named only, without controls). Below them, as
+    information, what the model cannot tell apart or has not decided (``lesson_findings``)."""
+    shown = [
+        (finding, st.error if finding.kind == "diverged" else st.warning, ":material/troubleshoot:")
+        for finding in panel_findings(run)
+    ]
+    shown += [(finding, st.info, ":material/lightbulb:") for finding in lesson_findings(run)]
+    for number, (finding, alert, icon) in enumerate(shown):
         # The details quote the run's numbers and may quote the learner's examples: escaped.
         alert(
             f"**{markup.text(finding.title)}.** {markup.text(finding.detail, DETAIL_LIMIT)}",
-            icon=":material/troubleshoot:",
+            icon=icon,
         )
-        if not finding.remedies:
-            continue
-        with st.container(horizontal=True, vertical_alignment="center"):
-            st.markdown("Try:")
-            for i, remedy in enumerate(finding.remedies):
-                if controls is None or not applicable(controls.all, remedy.settings):
-                    st.caption(f"{markup.text(remedy.label)} ({markup.text(remedy.why)})")
-                    continue
-                st.button(
-                    markup.text(remedy.label), key=panel_key(prefix, f"remedy.{number}.{i}"),
-                    help=f"{markup.text(remedy.why)}: sets {setting_words(controls.all, remedy.settings)}",
-                    on_click=_apply_remedy, args=(controls, dict(remedy.settings)),
-                )  # fmt: skip
+        if finding.remedies:
+            _remedies(prefix, number, finding, controls)
     note = st.session_state.get(panel_key(prefix, "remedy_note"))
     if note:
         st.success(note, icon=":material/tune:")
+
+
+def _remedies(prefix: str, number: int, finding, controls: TrainingControls | None) -> None:
+    """A finding's remedies: buttons setting the controls (or, without them, their names)."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.markdown("Try:")
+        for i, remedy in enumerate(finding.remedies):
+            if controls is None or not applicable(controls.all, remedy.settings):
+                st.caption(f"{markup.text(remedy.label)} ({markup.text(remedy.why)})")
+                continue
+            st.button(
+                markup.text(remedy.label), key=panel_key(prefix, f"remedy.{number}.{i}"),
+                help=f"{markup.text(remedy.why)}: sets {setting_words(controls.all, remedy.settings)}",
+                on_click=_apply_remedy, args=(controls, dict(remedy.settings)),
+            )  # fmt: skip
 
 
 def _apply_remedy(controls: TrainingControls, settings: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ from app.core.numbers import fixed
 from app.core.run_actions import new_job
 from app.core.tensor_tables import check_frame, summarize_errors
 from app.core.training_jobs import Data, build_for_data, fingerprint
+from app.core.verdicts import MARKS, verdicts
 from app.core.weight_design import (
     PRESETS,
     evaluate,
@@ -31,11 +32,8 @@ from app.core.weight_design import (
 )
 from app.widgets.number_tables import number_table
 from app.widgets.training_panel import panel_key
-from cnndemo.diagnose import verdicts
 
 __all__ = ["design_keys", "design_part", "design_table_key"]
-
-MARKS = {"right": "✓", "wrong": "✗ wrong", "undecided": "undecided (0.5)"}
 
 
 def design_table_key(prefix: str, version: int, name: str) -> str:

@@ -13,6 +13,7 @@ from app.core.sentences import winners
 from app.core.share import encode
 from app.core.training_links import text_page_schema, text_page_state
 from app.widgets.training_controls import hp_key
+from app.widgets.training_panel import panel_key
 from app.widgets.weight_design import design_table_key
 from cnndemo import data as data_mod
 from cnndemo.models import build_model, default_hyperparameters
@@ -21,11 +22,13 @@ from cnndemo.train import train, train_section
 from tests.pages.conftest import (
     click_train,
     decision_line_moves,
+    findings,
     open_page,
     shown_bars,
     shown_probabilities,
     sweep_outcome,
     texts,
+    trained_run,
     visible,
 )
 
@@ -275,3 +278,35 @@ def test_the_seed_sweep_reproduces_the_seed_outcomes_benchmark():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["learned every example"] == "7 of 20 seeds"
     assert metrics["stuck at ln 2"] == "3 of 20"
+
+
+def test_average_pooling_stalls_is_explained_and_a_remedy_learns_all_four():
+    at = open_page(PATH)
+    at.radio(key=hp_key(P, "pool")).set_value("avg").run()
+    click_train(at, P)
+    (stall,) = findings(at)
+    assert stall.startswith("**Stuck at the start (error ln 2).**")
+    assert "0.6931" in stall and "Average pooling adds to that" in stall
+    assert "conv kernel's gradient is only" in stall  # this run's own number
+    assert {m.label: m.value for m in at.metric}["right side of 0.5"] == "0 of 4"
+    remedy = at.button(key=panel_key(P, "remedy.0.0"))
+    assert visible(remedy.label) == "init scale 0.5"
+    remedy.click().run()
+    assert at.number_input(key=hp_key(P, "init_scale")).value == 0.5
+    run = trained_run(at, P)
+    assert all(v == "right" for v in run.verdicts())
+    assert {m.label: m.value for m in at.metric}["right side of 0.5"] == "4 of 4"
+    assert not findings(at)
+
+
+def test_sentences_at_0_5000_are_undecided_and_the_identical_vectors_are_explained():
+    at = click_train(open_page(PATH), P)
+    metric = next(m for m in at.metric if m.label == "right side of 0.5")
+    assert metric.value == "2 of 4" and metric.delta == "2 undecided"
+    notes = [i.value for i in at.info if i.icon == ":material/lightbulb:"]
+    assert visible(notes[0]).startswith("**Examples the dense layer cannot tell apart.**")
+    assert "i like it <PAD>" in visible(notes[0])
+    assert visible(notes[1]).startswith("**2 example(s) undecided.**")
+    assert visible(at.button(key=panel_key(P, "remedy.0.0")).label) == "try seed 1"
+    assert "undecided: neither right nor wrong" in texts(at)
+    assert "✗ wrong side" not in texts(at)  # 0.49995 is no answer, not a wrong one
