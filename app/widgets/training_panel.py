@@ -288,7 +288,8 @@ def _results(prefix: str, fp: str, controls: TrainingControls | None) -> None:
         "final error",
         fixed(run.final.error),
         delta=fixed(change, sign=True) if math.isfinite(change) else None,
-        delta_color="inverse",
+        # A change that rounds to 0.0000 is no progress: grey, not a green "down" (a stall).
+        delta_color="inverse" if abs(change) >= 5e-5 else "off",
     )
     undecided = len(run.undecided())
     cols[2].metric(

@@ -310,3 +310,11 @@ def test_sentences_at_0_5000_are_undecided_and_the_identical_vectors_are_explain
     assert visible(at.button(key=panel_key(P, "remedy.0.0")).label) == "try seed 1"
     assert "undecided: neither right nor wrong" in texts(at)
     assert "✗ wrong side" not in texts(at)  # 0.49995 is no answer, not a wrong one
+
+
+def test_a_stalled_run_shows_no_green_progress():
+    at = open_page(PATH)
+    at.radio(key=hp_key(P, "pool")).set_value("avg").run()
+    click_train(at, P)
+    final = next(m for m in at.metric if m.label == "final error")
+    assert final.delta in ("-0.0000", "+0.0000") and final.proto.color == 2  # grey
