@@ -6,6 +6,7 @@ import streamlit as st
 
 from app.core import markup
 from app.core.numbers import fixed
+from app.core.run_gradients import gradient_controls
 from app.core.sentences import same_vector_clash, winners
 from app.core.training_jobs import TrainingRun
 from app.server import reroute_deep_link
@@ -13,6 +14,7 @@ from app.widgets import cnn1d_text
 from app.widgets.learned_weights import learned_part
 from app.widgets.number_tables import number_table
 from app.widgets.seed_sweep import sweep_part
+from app.widgets.training_gradients import gradients_part
 from app.widgets.training_panel import training_panel
 
 reroute_deep_link()
@@ -29,6 +31,7 @@ POOL_WORDS = {
     "avg": "**avg = on the whole**: every bigram counts equally; no single bigram decides.",
 }
 CONTROLS = cnn1d_text.text_controls(PREFIX, SECTION)
+GRADIENTS = gradient_controls(PREFIX)
 
 
 def _explain_pooling(run: TrainingRun, pool: str) -> None:
@@ -130,5 +133,6 @@ text, hp = cnn1d_text.sentences_and_model(CONTROLS)
 run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it", controls=CONTROLS)
 if run is not None and run.final is not None:
     _results(run, hp["pool"])
+    gradients_part(run, GRADIENTS)
 sweep_part(PREFIX, SECTION, text, hp)
-cnn1d_text.model_files_and_link(CONTROLS, text, hp)
+cnn1d_text.model_files_and_link(CONTROLS, text, hp, views=GRADIENTS)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from app.core import limits, markup
 from app.core.numbers import fixed
+from app.core.run_gradients import gradient_controls
 from app.core.sentences import PAD, bigram_positions
 from app.core.training_jobs import TrainingRun
 from app.figures.training import weights_heatmap
@@ -17,6 +18,7 @@ from app.widgets.cached_figures import run_figure
 from app.widgets.learned_weights import learned_part
 from app.widgets.number_tables import number_table
 from app.widgets.seed_sweep import sweep_part
+from app.widgets.training_gradients import gradients_part
 from app.widgets.training_panel import training_panel
 from cnndemo.explain import axis
 from cnndemo.train import train_section
@@ -28,6 +30,7 @@ PREFIX = "s4"
 SECTION = 4
 TITLE = "CNN 1D fully connected"
 CONTROLS = cnn1d_text.text_controls(PREFIX, SECTION)
+GRADIENTS = gradient_controls(PREFIX)
 
 
 @st.cache_data(max_entries=16, show_spinner="Training the pooled model for comparison…")
@@ -218,5 +221,6 @@ text, hp = cnn1d_text.sentences_and_model(CONTROLS)
 run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it", controls=CONTROLS)
 if run is not None:
     _results(run)
+    gradients_part(run, GRADIENTS)
 sweep_part(PREFIX, SECTION, text, hp)
-cnn1d_text.model_files_and_link(CONTROLS, text, hp)
+cnn1d_text.model_files_and_link(CONTROLS, text, hp, views=GRADIENTS)

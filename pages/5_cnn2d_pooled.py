@@ -6,12 +6,14 @@ import streamlit as st
 
 from app.core.hyperparameters import ACTIVATION, IMAGE_CHANNELS, POOL, training_controls
 from app.core.image_analysis import display_name, pooling_story, region_grid, regions_text
+from app.core.run_gradients import gradient_controls
 from app.core.training_jobs import TrainingRun
 from app.figures.images import feature_maps_figure
 from app.server import reroute_deep_link
 from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
 from app.widgets.learned_weights import learned_part
+from app.widgets.training_gradients import gradients_part
 
 reroute_deep_link()
 
@@ -33,6 +35,7 @@ CONTROLS = training_controls(
         IMAGE_CHANNELS,
     ),
 )
+GRADIENTS = gradient_controls(P)
 
 
 def _regions_part(run: TrainingRun) -> None:
@@ -125,6 +128,7 @@ if run is not None:
     image_training.predictions_part(run, P)
     learned_part(run, P)
     _why_part(run)
+    gradients_part(run, GRADIENTS)
 image_training.lab_part(run, P, SECTION, data, hp)
 image_training.classify_part(run, PAD, IMAGES, pooled=True)
 image_training.ledger_part(SECTION, image_set.size, hp)
@@ -132,4 +136,4 @@ st.caption(
     "Global pooling keeps one number per channel whatever the image size, so the dense layer's "
     "weights do not depend on it: the same model takes bigger images too."
 )
-image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)
+image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD, views=GRADIENTS)

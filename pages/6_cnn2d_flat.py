@@ -11,6 +11,7 @@ import streamlit as st
 from app.core import markup
 from app.core.hyperparameters import ACTIVATION, IMAGE_CHANNELS, training_controls
 from app.core.image_analysis import comparison_rows
+from app.core.run_gradients import gradient_controls
 from app.core.training_jobs import TrainingRun
 from app.core.verdicts import right_of
 from app.figures.training import weights_heatmap
@@ -19,6 +20,7 @@ from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
 from app.widgets.learned_weights import learned_part
 from app.widgets.number_tables import number_table
+from app.widgets.training_gradients import gradients_part
 from cnndemo.train import train_section
 
 reroute_deep_link()
@@ -30,6 +32,7 @@ P = "s6"
 IMAGES = "s6.images"
 PAD = "s6.pad"
 CONTROLS = training_controls(P, SECTION, (ACTIVATION, IMAGE_CHANNELS))
+GRADIENTS = gradient_controls(P)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -142,6 +145,7 @@ if run is not None:
     learned_part(run, P)
     _compare_part(run)
     _weights_part(run)
+    gradients_part(run, GRADIENTS)
 
 st.subheader("Every image must have the same size")
 st.markdown(
@@ -153,4 +157,4 @@ st.markdown(
 image_training.lab_part(run, P, SECTION, data, hp)
 image_training.classify_part(run, PAD, IMAGES, pooled=False)
 image_training.ledger_part(SECTION, image_set.size, hp)
-image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)
+image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD, views=GRADIENTS)

@@ -12,12 +12,16 @@ from app.core.hyperparameters import (
     training_controls,
 )
 from app.core.image_analysis import display_name, region_grid, regions_text
+from app.core.receptive_fields import field_controls
+from app.core.run_gradients import gradient_controls
 from app.core.training_jobs import TrainingRun
 from app.figures.images import feature_maps_figure
 from app.server import reroute_deep_link
 from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
 from app.widgets.learned_weights import learned_part
+from app.widgets.receptive_field import receptive_field_part
+from app.widgets.training_gradients import gradients_part
 from cnndemo.explain import conv_terms
 
 reroute_deep_link()
@@ -32,6 +36,8 @@ PAD = "s7.pad"
 CONTROLS = training_controls(
     P, SECTION, (ACTIVATION, IMAGE_CHANNELS.worded("layer 1 channels", help=""), SECOND_CHANNELS)
 )
+GRADIENTS = gradient_controls(P)
+FIELD = field_controls(P)
 
 
 def _layer_chart(where, run: TrainingRun, index: int, layer: int, maps) -> None:
@@ -121,7 +127,11 @@ if run is not None:
     image_training.predictions_part(run, P)
     learned_part(run, P)
     _layers_part(run)
+    gradients_part(run, GRADIENTS)
 image_training.lab_part(run, P, SECTION, data, hp)
 image_training.classify_part(run, PAD, IMAGES, pooled=False)
 image_training.ledger_part(SECTION, image_set.size, hp)
-image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD)
+receptive_field_part(SECTION, image_set.size, hp, FIELD)
+image_training.model_files_and_link(
+    CONTROLS, SCHEMA, image_set, data, hp, PAD, views=GRADIENTS + FIELD
+)

@@ -236,4 +236,4 @@ st.caption(
 lazy_tabs(
     "p8.tab", {"Down-sampling a grid": grid_part, "Train the down-sampled CNN": model.model_part}
 )
-share_link(SCHEMA, _share_state())
+share_link(SCHEMA, _share_state(), views=model.VIEWS)

@@ -125,6 +125,7 @@ def continue_job(run: TrainingRun, epochs: int, kind: str, watch: bool) -> Train
         every, watch, errors=list(run.errors), snapshots=list(run.snapshots),
         seconds=run.seconds, kind=kind, first_epoch=done, start=start, start_label=label,
         actions=actions, optimizer_states=dict(run.optimizer_states),
+        gradient_norms=[] if run.gradient_norms is None else list(run.gradient_norms),
     )  # fmt: skip
 
 
@@ -164,6 +165,7 @@ def view_at(run: TrainingRun, index: int) -> TrainingRun:
             stopped=run.stopped, source=run.source, file_name=run.file_name,
             seconds=run.seconds, every=run.every, start=run.start,
             start_label=run.start_label, actions=run.actions,
+            gradient_norms=_norms_until(run, shot.epoch),
         )  # fmt: skip
 
     view = run.memo(("view", index), build)
@@ -192,5 +194,10 @@ def rewind(run: TrainingRun, index: int) -> TrainingRun:
         run.errors[: shot.epoch], [*run.snapshots[:index], final], final, run.epochs_planned,
         source=run.source, file_name=run.file_name, seconds=run.seconds, optimizer=optimizer,
         every=run.every, start=run.start, start_label=run.start_label, actions=actions,
-        optimizer_states=states,
+        optimizer_states=states, gradient_norms=_norms_until(run, shot.epoch),
     )  # fmt: skip
+
+
+def _norms_until(run: TrainingRun, epoch: int) -> np.ndarray | None:
+    """The run's per-epoch gradient norms of the epochs before ``epoch`` (None if it has none)."""
+    return None if run.gradient_norms is None else run.gradient_norms[:epoch]

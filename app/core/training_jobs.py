@@ -110,6 +110,9 @@ class TrainingRun:
         exactly (``app.core.run_actions.replay``).
     optimizer_states : dict of int to Optimizer
         A copy of the optimiser at each snapshot's epoch: a rewind resumes from there.
+    gradient_norms : ndarray of shape (epochs run, named parameters), or None
+        Each epoch's gradient norm per ``Model.named_parameters`` entry, measured with that
+        epoch's error (``cnndemo.train.train(record_gradients=True)``); None for a loaded model.
     """
 
     section: int
@@ -133,6 +136,7 @@ class TrainingRun:
     actions: tuple[Action, ...] = ()
     optimizer_states: dict[int, Optimizer] = field(default_factory=dict, repr=False)
     memos: dict[Any, Any] = field(default_factory=dict, repr=False)
+    gradient_norms: np.ndarray | None = None
 
     @property
     def epochs_run(self) -> int:
@@ -196,6 +200,7 @@ class TrainingJob:
     start_label: str = "seed"
     actions: tuple[Action, ...] = ()  # the run's actions before this job
     optimizer_states: dict[int, Optimizer] = field(default_factory=dict)  # by snapshot epoch
+    gradient_norms: list[np.ndarray] = field(default_factory=list)  # one row per epoch run
 
 
 def fingerprint(section: int, data: Data, hyperparameters: Mapping[str, Any]) -> str:
@@ -234,8 +239,9 @@ def train_chunk(job: TrainingJob) -> None:
     if offset and done < job.epochs:
         gap = min(job.every - offset, job.epochs - done)
         part = train(
-            job.model, job.data, epochs=gap, optimizer=job.optimizer, callback=_keeper(job, done)
-        )
+            job.model, job.data, epochs=gap, optimizer=job.optimizer,
+            callback=_keeper(job, done), record_gradients=True,
+        )  # fmt: skip
         _extend(job, part, done)
         done += gap
     remaining = job.epochs - done
@@ -261,7 +267,7 @@ def train_chunk(job: TrainingJob) -> None:
 
     result = train(
         job.model, job.data, epochs=chunk_epochs, optimizer=job.optimizer, every=job.every,
-        should_stop=should_stop, callback=_keeper(job, done),
+        should_stop=should_stop, callback=_keeper(job, done), record_gradients=True,
     )  # fmt: skip
     _extend(job, result, done)
     job.seconds += time.perf_counter() - start
@@ -278,7 +284,9 @@ def _keeper(job: TrainingJob, done: int) -> Callable[[Snapshot], None]:
 
 
 def _extend(job: TrainingJob, result: Any, done: int) -> None:
-    """Append a chunk's errors and snapshots (their epochs made absolute) to the job."""
+    """Append a chunk's errors, gradient norms and snapshots (their epochs made absolute)."""
+    if result.gradient_norms is not None:
+        job.gradient_norms.extend(result.gradient_norms)
     for snapshot in result.snapshots:
         snapshot.epoch += done
     shots = result.snapshots
@@ -307,6 +315,7 @@ def finish(job: TrainingJob) -> TrainingRun:
         stopped=len(job.errors) < job.epochs, seconds=job.seconds, optimizer=job.optimizer,
         every=job.every, start=job.start, start_label=job.start_label, actions=actions,
         optimizer_states=job.optimizer_states,
+        gradient_norms=np.array(job.gradient_norms) if job.gradient_norms else None,
     )  # fmt: skip
     return run
 

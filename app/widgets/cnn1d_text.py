@@ -23,6 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from app.core import limits, markup
+from app.core.controls import Controls
 from app.core.decision_lines import decision_lines, slice_words
 from app.core.hyperparameters import TrainingControls, text_extras, training_controls
 from app.core.model_ledgers import text_ledger, text_ledger_formula
@@ -231,14 +232,17 @@ def sentence_verdict(probability: float, help: str | None = None) -> None:
 
 
 def model_files_and_link(
-    controls: TrainingControls, text: data_mod.TextData | None, hp: dict[str, Any]
+    controls: TrainingControls,
+    text: data_mod.TextData | None,
+    hp: dict[str, Any],
+    views: Controls | None = None,
 ) -> None:
     """The end of a text page: save or load the model (a loaded model sets the page's
-    controls), then the share box (or why there is none)."""
+    controls), then the share box (or why there is none), which also carries ``views``."""
     model_files(controls, text)
     if text is not None:
         pool = pools(controls)
         state = text_page_state(text.sentences, text.targets.astype(int), hp, pool=pool)
-        share_link(text_page_schema(pool), state)
+        share_link(text_page_schema(pool), state, views=views)
     else:
         st.info("Fix the sentence table to get a share link.")

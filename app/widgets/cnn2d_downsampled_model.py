@@ -16,6 +16,8 @@ from app.core.hyperparameters import POOL, training_controls
 from app.core.image_analysis import display_name, pooled_sources
 from app.core.model_ledgers import downsampled_model_ledger
 from app.core.numbers import fixed
+from app.core.receptive_fields import field_controls
+from app.core.run_gradients import gradient_controls
 from app.core.training_jobs import TrainingRun
 from app.core.verdicts import MARKS
 from app.figures.training import probability_bars
@@ -27,7 +29,9 @@ from app.widgets.learned_weights import learned_part
 from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
 from app.widgets.number_tables import number_table
+from app.widgets.receptive_field import receptive_field_part
 from app.widgets.training_controls import hyperparameter_controls
+from app.widgets.training_gradients import gradients_part
 from app.widgets.training_panel import current_run, setting_keys, training_panel
 from app.widgets.weight_design import design_keys, design_part
 from cnndemo import data as data_mod
@@ -58,11 +62,15 @@ POOL_SHAPE = Controls(
 """The model's pooling window (rows, columns) then stride (rows, columns)."""
 CONTROLS = HYPERPARAMETERS.all + POOL_SHAPE
 """Every control of part 2 (the page's link holds them all)."""
+GRADIENTS = gradient_controls(MODEL)
+FIELD = field_controls(MODEL)
+VIEWS = GRADIENTS + FIELD
+"""The gradient and receptive-field views' controls (optional in the page's link)."""
 
 
 def kept_keys() -> tuple[str, ...]:
     """Part 2's widget values besides its ``CONTROLS`` to keep while its tab is closed."""
-    return (*setting_keys(MODEL), EDIT, *design_keys(MODEL))
+    return (*setting_keys(MODEL), EDIT, *VIEWS.keys, *design_keys(MODEL))
 
 
 def sync_loaded_model() -> None:
@@ -238,6 +246,7 @@ def model_part() -> None:
     else:
         usable = data
     show_ledger(downsampled_model_ledger(len(image_set), image_set.size, hp))
+    receptive_field_part(SECTION, image_set.size, hp, FIELD)
 
     design_part(MODEL, SECTION, usable, hp)
     run = training_panel(
@@ -253,6 +262,7 @@ def model_part() -> None:
         )
     if run is not None:
         _results(run)
+        gradients_part(run, GRADIENTS)
     lab_part(run, MODEL, SECTION, usable, hp)
     with st.expander("Save or load the model"):
         model_files(HYPERPARAMETERS, usable)

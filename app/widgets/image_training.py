@@ -26,6 +26,7 @@ import pandas as pd
 import streamlit as st
 
 from app.core import ledger, limits, markup
+from app.core.controls import Controls
 from app.core.decision_lines import decision_lines, slice_words
 from app.core.hyperparameters import TrainingControls
 from app.core.image_analysis import display_name
@@ -70,13 +71,20 @@ def open_image_page(
 
 
 def model_files_and_link(
-    controls: TrainingControls, schema: Schema, image_set_value: ImageSet, data, hp: dict, pad: str
+    controls: TrainingControls,
+    schema: Schema,
+    image_set_value: ImageSet,
+    data,
+    hp: dict,
+    pad: str,
+    views: Controls | None = None,
 ) -> None:
-    """The end of an image training page: save or load the model, then the share box."""
+    """The end of an image training page: save or load the model, then the share box (which
+    also carries the controls of the page's ``views``)."""
     with st.expander("Save or load the model"):
         model_files(controls, data)
     state = image_page_state(image_set_value, controls.all.link_values(hp), pad_image(pad))
-    share_link(schema, state)
+    share_link(schema, state, views=views)
 
 
 def apply_image_page_state(

@@ -1,6 +1,11 @@
 """Share links on the page: restore a page from ``st.query_params`` once, warn about a bad link,
 and the "Share this setup" box that writes the setup back with a copyable URL.
 
+A view that appears only after training (the gradients of a run, a receptive field) keeps its
+own controls in the same link, as optional fields: ``restore_view_link(views)`` reads them
+once per session (a link without them leaves the view's defaults; the page's own fields are
+read by the page), and ``share_link(schema, state, views=views)`` writes them after the page's.
+
 The link format and its strict parsing are plain logic: ``app.core.share``.
 """
 
@@ -11,8 +16,20 @@ from typing import Any
 
 import streamlit as st
 
+from app.core.controls import Controls
 from app.core.share import Schema, ShareError, decode, encode
 from app.core.tensor_tables import summarize_errors
+
+
+def _link_params(schema: Schema) -> dict[str, Any]:
+    """The address bar's values of the schema's fields (today's and earlier names)."""
+    params: dict[str, Any] = {}
+    for name in schema.names_read:
+        values = st.query_params.get_all(name)
+        # A repeated parameter (?x=1&x=2) is ambiguous: decode() rejects the list.
+        if values:
+            params[name] = values[0] if len(values) == 1 else values
+    return params
 
 
 def restore_from_link(page: str, schema: Schema, apply: Callable[[dict[str, Any]], None]) -> bool:
@@ -26,13 +43,7 @@ def restore_from_link(page: str, schema: Schema, apply: Callable[[dict[str, Any]
     if st.session_state.get(flag):
         return False
     st.session_state[flag] = True
-    params: dict[str, Any] = {}
-    for name in schema.names_read:
-        values = st.query_params.get_all(name)
-        # A repeated parameter (?x=1&x=2) is ambiguous: decode() rejects the list.
-        if values:
-            params[name] = values[0] if len(values) == 1 else values
-    state, errors = decode(params, schema)
+    state, errors = decode(_link_params(schema), schema)
     if errors:
         st.session_state[f"{page}.link_errors"] = errors
         return False
@@ -40,6 +51,43 @@ def restore_from_link(page: str, schema: Schema, apply: Callable[[dict[str, Any]
         apply(state)
         return True
     return False
+
+
+def _view_flag(key: str) -> str:
+    return f"{key}.link_checked"
+
+
+def restore_view_link(views: Controls) -> None:
+    """Once per session and control: the view's controls from ``st.query_params``, if the link
+    has them.
+
+    Call before the view's widgets render. Each control is applied at most once (a page's share
+    box may name several views' controls together, after some of them were drawn). A bad value
+    is not applied; the view keeps its defaults and ``view_link_warning(views)`` says why.
+    """
+    state = st.session_state
+    fresh = [key for key in views.keys if not state.get(_view_flag(key))]
+    if not fresh:
+        return
+    for key in fresh:
+        state[_view_flag(key)] = True
+    unread = Controls(tuple(c for c in views if c.key in fresh))
+    schema = unread.schema()
+    link, errors = decode(_link_params(schema), schema)
+    if errors:
+        state[_view_flag(fresh[0]) + ".errors"] = errors
+    elif link:
+        unread.apply(link, state)
+
+
+def view_link_warning(views: Controls) -> None:
+    """Say (once) why the link's values for these view controls were not used."""
+    for key in views.keys:
+        errors = st.session_state.pop(_view_flag(key) + ".errors", None)
+        if errors:
+            st.warning(
+                "This view's settings in the link could not be used.\n\n" + summarize_errors(errors)
+            )
 
 
 def link_warning(page: str) -> None:
@@ -52,10 +100,15 @@ def link_warning(page: str) -> None:
         )
 
 
-def share_link(schema: Schema, state: Mapping[str, Any]) -> None:
+def share_link(schema: Schema, state: Mapping[str, Any], *, views: Controls | None = None) -> None:
     """The "Share this setup" box: writes the setup into the address bar and shows a copyable
-    link; explains instead when the setup is too large for a link."""
+    link; explains instead when the setup is too large for a link. ``views``: controls of views
+    the link also carries (read from session state; see ``restore_view_link``)."""
     st.subheader("Share this setup")
+    if views is not None and len(views):
+        restore_view_link(views)  # before the address bar is rewritten, if the view never ran
+        schema = Schema((*schema.fields, *views.fields), schema.check, schema.legacy)
+        state = {**state, **views.share_state(st.session_state)}
     try:
         params = encode(state, schema)
     except ShareError as error:

@@ -43,13 +43,19 @@ API
 - :func:`conv_terms` -> :class:`WindowSum`: the products one convolution output adds up.
 - :func:`pool_winners`, :func:`global_winners`: the winning cell of every pooling window.
 - :func:`receptive_field`, :func:`receptive_field_size`: the input cells behind an output of a
-  stack of window operations, and the size formula.
+  stack of window operations, and the size formula; :func:`receptive_field_terms` (each
+  layer's :class:`FieldTerm`) fills the formula in.
 """
 
 from __future__ import annotations
 
 from cnndemo.explain.axes import PADDINGS, Axis, axis, checked_axis
-from cnndemo.explain.fields import receptive_field, receptive_field_size
+from cnndemo.explain.fields import (
+    FieldTerm,
+    receptive_field,
+    receptive_field_size,
+    receptive_field_terms,
+)
 from cnndemo.explain.plans import Plan, Window, conv_plan, pool_plan
 from cnndemo.explain.sums import Term, WindowSum, conv_terms
 from cnndemo.explain.winners import global_winners, pool_winners, window_winners
@@ -61,6 +67,7 @@ __all__ = [
     "PADDINGS",
     "POOL_KINDS",
     "Axis",
+    "FieldTerm",
     "Plan",
     "Term",
     "Window",
@@ -74,5 +81,6 @@ __all__ = [
     "pool_winners",
     "receptive_field",
     "receptive_field_size",
+    "receptive_field_terms",
     "window_winners",
 ]

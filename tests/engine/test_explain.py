@@ -277,3 +277,19 @@ def test_receptive_field_size_formula_on_a_known_stack():
     assert explain.receptive_field_size([plan1, plan2]) == (7, 7)
     with pytest.raises(ValueError, match="does not match"):
         explain.receptive_field([plan2, plan1], (0, 0))
+
+
+def test_receptive_field_terms_fill_in_the_size_formula():
+    # A dilated 3-tap conv with stride (2, 1), then a 2x2 pooling: rows 1 + 4*1 + 1*2 = 7,
+    # columns 1 + 4*1 + 1*1 = 6.
+    plan1 = explain.conv_plan((12, 12), (3, 3), (2, 1), "valid", 2)
+    plan2 = explain.pool_plan(plan1.out_shape, 2, 1)
+    rows, cols = explain.receptive_field_terms([plan1, plan2])
+    assert [(t.kernel, t.dilation, t.span, t.jump, t.reach) for t in rows] == [
+        (3, 2, 5, 1, 4),
+        (2, 1, 2, 2, 2),
+    ]
+    assert [t.jump for t in cols] == [1, 1]
+    assert explain.receptive_field_size([plan1, plan2]) == (7, 6)
+    rows_read, cols_read = np.nonzero(explain.receptive_field([plan1, plan2], (1, 1)))
+    assert (np.ptp(rows_read) + 1, np.ptp(cols_read) + 1) == (7, 6)

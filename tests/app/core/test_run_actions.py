@@ -137,3 +137,17 @@ def test_a_stopped_continue_records_the_epochs_it_ran(text):
     assert 0 < ran < 400 and stopped.stopped
     assert stopped.actions[-1] == tj.Action("continue", ran)
     assert ra.run_length(stopped.actions) == stopped.epochs_run
+
+
+def test_gradient_norms_follow_continue_views_and_rewind(text):
+    run = fresh_run(text, epochs=100)
+    longer = run_job(ra.continue_job(run, 1, "step", watch=False))
+    longer = run_job(ra.continue_job(longer, 30, "continue", watch=False))
+    reference = train_section(3, epochs=131, record_gradients=True)
+    assert longer.gradient_norms.tolist() == reference.gradient_norms.tolist()
+    shot = longer.snapshots[5]
+    assert len(ra.view_at(longer, 5).gradient_norms) == shot.epoch
+    assert (
+        ra.rewind(longer, 5).gradient_norms.tolist()
+        == reference.gradient_norms[: shot.epoch].tolist()
+    )
