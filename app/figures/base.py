@@ -310,6 +310,13 @@ def panels_figure(
             )
     # With the numbers written in the cells a colour bar only takes room from them.
     layout["coloraxis"]["showscale"] = not show_values if colour_bar is None else colour_bar
+    if colour_bar:
+        # Asked for beside written values, often on a one-row figure: a bar of 80 % of so
+        # short a plot would be too small to read, so it gets at least 100 pixels.
+        layout["coloraxis"]["colorbar"] |= {
+            "lenmode": "pixels",
+            "len": max(100, 0.8 * (height - 110)),
+        }
     # Built from plain dicts without plotly's per-property validation: it costs ~30 ms for a
     # three-panel figure, a third of a rerun. tests/app/figures/ validates every builder.
     return go.Figure(data=traces, layout=layout, _validate=False)
