@@ -44,10 +44,6 @@ def _diagnosis(run: TrainingRun) -> list[Finding]:
 
     def found() -> list[Finding]:
         images = isinstance(run.data, ImageData)
-        norm = None
-        if run.final.gradients is not None:
-            kernel = run.model.unflatten(run.final.gradients).get("conv1.kernel")
-            norm = None if kernel is None else float(np.linalg.norm(kernel))
         return diagnose(
             run.errors,
             run.final.probabilities,
@@ -57,7 +53,7 @@ def _diagnosis(run: TrainingRun) -> list[Finding]:
             [display_name(n) for n in run.data.names] if images else run.data.names,
             run.hyperparameters,
             pooled_images=run.section in POOLED_IMAGE_SECTIONS,
-            conv_gradient_norm=norm,
+            conv_gradient_norm=_kernel_gradient_norm(run),
         )
 
     return run.memo("diagnosis", found)
@@ -73,6 +69,14 @@ def lesson_findings(run: TrainingRun) -> list[Finding]:
     order = {kind: i for i, kind in enumerate(LESSON_KINDS)}
     found = [f for f in _diagnosis(run) if f.kind in order]
     return sorted(found, key=lambda f: order[f.kind])
+
+
+def _kernel_gradient_norm(run: TrainingRun) -> float | None:
+    """The first conv kernel's gradient norm in the run's final state (quoted when stuck)."""
+    if run.final.gradients is None:
+        return None
+    gradient = run.model.unflatten(run.final.gradients).get("conv1.kernel")
+    return None if gradient is None else float(np.sqrt(np.sum(gradient * gradient)))
 
 
 def applicable(controls: Controls, settings: Mapping[str, Any]) -> dict[str, Any]:
