@@ -144,6 +144,13 @@ def click_train(at: AppTest, prefix: str) -> AppTest:
     return at.button(key=panel_key(prefix, "train")).click().run()
 
 
+def after_training(at: AppTest, prefix: str) -> AppTest:
+    """Train, then rerun the page as the browser does when a training ends: AppTest trains in
+    the click's own run, whose Continue and Step buttons were drawn (disabled) while it trained,
+    and refuses clicks on disabled buttons."""
+    return click_train(at, prefix).run()
+
+
 def trained_run(at: AppTest, prefix: str) -> TrainingRun:
     """Train through the panel; the run it stored, after checking no exception was shown."""
     click_train(at, prefix)

@@ -20,6 +20,7 @@ from cnndemo.models import build_model, default_hyperparameters
 from cnndemo.sections import run_section
 from cnndemo.train import train, train_section
 from tests.pages.conftest import (
+    after_training,
     click_train,
     decision_line_moves,
     findings,
@@ -157,7 +158,7 @@ def test_rerun_after_a_widget_change_is_fast():
 
 
 def test_continue_adds_the_epochs_to_the_same_run():
-    at = click_train(open_page(PATH), P)
+    at = after_training(open_page(PATH), P)
     assert "Trained **1000** epochs" in texts(at)
     at.button(key=f"{P}.tp.continue").click().run()
     assert not at.exception
@@ -170,7 +171,7 @@ def test_continue_adds_the_epochs_to_the_same_run():
 
 
 def test_one_step_is_one_optimiser_update_of_the_engine():
-    at = click_train(open_page(PATH), P)
+    at = after_training(open_page(PATH), P)
     run = at.session_state[f"{P}.tp.run"]
     expected = run.model.parameters.copy()
     copy.deepcopy(run.optimizer).step(expected, run.final.gradients)
@@ -184,7 +185,7 @@ def test_one_step_is_one_optimiser_update_of_the_engine():
 
 
 def test_looking_back_shows_an_earlier_epoch_and_rewinding_continues_from_it():
-    at = click_train(open_page(PATH), P)
+    at = after_training(open_page(PATH), P)
     run = at.session_state[f"{P}.tp.run"]
     shot = run.snapshots[5]
     at.select_slider(key=f"{P}.tp.look").set_value(shot.epoch).run()
