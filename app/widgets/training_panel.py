@@ -277,8 +277,12 @@ def _results(prefix: str, fp: str, controls: TrainingControls | None) -> None:
             f"Stopped after **{run.epochs_run}** of {run.epochs_planned} epochs "
             f"({run.seconds:.2f} s)."
         )
+    elif run.actions and run.actions[-1].kind == "rewind":
+        what = f"Went back to epoch **{run.epochs_run}**: Continue and Step go on from here."
     else:
         what = f"Trained **{run.epochs_run}** epochs in {run.seconds:.2f} s."
+    if run.start_label != "seed":  # typed by hand, or a loaded model's weights
+        what += f" Started from {markup.text(run.start_label, 80)}."
     st.markdown(what)
     cols = st.columns(4)
     if run.errors:

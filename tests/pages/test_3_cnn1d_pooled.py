@@ -195,6 +195,7 @@ def test_looking_back_shows_an_earlier_epoch_and_rewinding_continues_from_it():
     at.button(key=f"{P}.tp.rewind").click().run()
     back = at.session_state[f"{P}.tp.run"]
     assert back.epochs_run == shot.epoch
+    assert f"Went back to epoch **{shot.epoch}**" in texts(at)
     assert back.model.parameters.tolist() == shot.parameters.tolist()
     at.button(key=f"{P}.tp.continue").click().run()
     on = at.session_state[f"{P}.tp.run"]
@@ -259,6 +260,7 @@ def test_hand_typed_weights_give_the_engines_error_and_train_from_there():
     at.button(key=f"{P}.design.train").click().run()
     run = at.session_state[f"{P}.tp.run"]
     assert run.start_label == "your weights" and run.errors[0] == expected.error
+    assert "Started from your weights." in texts(at)
     assert run.errors == train(model, data, epochs=1000).errors
 
 
