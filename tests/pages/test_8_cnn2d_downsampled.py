@@ -21,6 +21,7 @@ from app.core.training_jobs import TrainingRun, fingerprint
 from app.widgets.image_set_editor import label_key, pixel_key
 from app.widgets.training_controls import hp_key
 from cnndemo import data as data_mod
+from cnndemo.all_images import evaluate_all
 from cnndemo.models import build_model, default_hyperparameters
 from cnndemo.sections import run_section
 from cnndemo.train import train as train_model
@@ -343,3 +344,15 @@ def test_a_loaded_model_sets_the_pooling_inputs_to_its_own(at):
     ]  # fmt: skip
     assert "Loaded model `model.json`" in texts(at)
     assert not at.warning  # the controls now match the model: its results are current
+
+
+def test_the_model_tab_has_the_lab_all_512_images_and_the_blank_image_explained(at):
+    click_train(open_model_tab(at), "p8m")
+    assert not at.exception
+    run = at.session_state["p8m.tp.run"]
+    counts = evaluate_all(run.model).counts
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["others called lines"] == str(counts["false positives"])
+    notes = [i.value for i in at.info if i.icon == ":material/lightbulb:"]
+    assert any("The blank image looks like a line" in n for n in notes)
+    assert "What it has learned at epoch 2000" in texts(at)
