@@ -24,6 +24,8 @@ input sizes a strided convolution maps to the same output size; it adds cells at
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from cnndemo._checks import check_grad, conv_operands, whole
@@ -31,11 +33,14 @@ from cnndemo.conv import conv2d, conv2d_backward
 from cnndemo.explain import axis
 
 __all__ = [
+    "ZeroInsertion",
     "conv_transpose1d",
     "conv_transpose1d_backward",
     "conv_transpose2d",
     "conv_transpose2d_backward",
     "conv_transpose_size",
+    "transpose_steps",
+    "zero_insertion",
 ]
 
 
@@ -107,24 +112,82 @@ def _prepare(y, kernel, stride, padding, dilation, output_padding, op, one_d):
     return y, kernel, strides, dilations, plans
 
 
-def _spread(y: np.ndarray, kernel: np.ndarray, strides, dilations, plans) -> np.ndarray:
-    """Insert zeros, pad by the kernel's reach, convolve with the flipped, in/out-swapped kernel;
-    then crop (or zero-extend) to the requested padding."""
+@dataclass(frozen=True)
+class ZeroInsertion:
+    """A transposed convolution (or a convolution's input gradient) as "insert zeros, then
+    convolve", every step kept so that a page can draw it.
+
+    Shapes are 2D, ``(batch, rows, columns, channels)``; the 1D functions drop the rows axis
+    (and the kernel's first axis).
+
+    Attributes
+    ----------
+    spread : ndarray, shape (batch, (n_h - 1) s_y + 1, (n_w - 1) s_x + 1, out)
+        ``y`` with ``stride - 1`` zero cells inserted between neighbouring cells.
+    padded : ndarray
+        ``spread`` with ``reach = (k - 1) d`` zero cells added on each side ("full" padding):
+        every position where a kernel tap can still overlap a cell of ``spread``.
+    flipped : ndarray, shape (k_h, k_w, out, in)
+        The kernel turned round (taps in reverse order along each axis), input and output
+        channels swapped.
+    full : ndarray, shape (batch, (n_h - 1) s_y + span_h, (n_w - 1) s_x + span_w, in)
+        The VALID convolution of ``padded`` with ``flipped`` (dilation ``d``): one cell for
+        every input cell some window of the forward convolution reads, padding included.
+    crop : tuple of (int, int)
+        Cells cut from the start and the end of ``full`` along each axis; a negative count adds
+        that many zero cells instead (input cells no window reads).
+    result : ndarray
+        ``full`` cropped: the transposed convolution.
+    """
+
+    spread: np.ndarray
+    padded: np.ndarray
+    flipped: np.ndarray
+    full: np.ndarray
+    crop: tuple[tuple[int, int], ...]
+    result: np.ndarray
+
+    def one_d(self) -> ZeroInsertion:
+        """The same steps with the rows axis (of length 1) dropped: 1D shapes."""
+        return ZeroInsertion(
+            self.spread[:, 0], self.padded[:, 0], self.flipped[0], self.full[:, 0],
+            self.crop[1:], self.result[:, 0],
+        )  # fmt: skip
+
+
+def zero_insertion(
+    y: np.ndarray,
+    kernel: np.ndarray,
+    strides: tuple[int, int],
+    dilations: tuple[int, int],
+    crop: tuple[tuple[int, int], tuple[int, int]],
+) -> ZeroInsertion:
+    """Insert ``stride - 1`` zeros between the cells of ``y`` (batch, n_h, n_w, out), pad by the
+    kernel's reach, convolve with the flipped, in/out-swapped ``kernel`` (k_h, k_w, in, out)
+    at dilation ``dilations``, then cut ``crop`` cells (negative: add zeros) from each end."""
     batch, n_h, n_w, _ = y.shape
     (sy, sx), (dy, dx) = strides, dilations
     kh, kw = kernel.shape[:2]
     reach_y, reach_x = (kh - 1) * dy, (kw - 1) * dx
-    spread = np.zeros(
+    padded = np.zeros(
         (batch, (n_h - 1) * sy + 1 + 2 * reach_y, (n_w - 1) * sx + 1 + 2 * reach_x, y.shape[3]),
         dtype=y.dtype,
     )
-    spread[
+    padded[
         :, reach_y : reach_y + (n_h - 1) * sy + 1 : sy, reach_x : reach_x + (n_w - 1) * sx + 1 : sx
     ] = y
+    spread = padded[:, reach_y : padded.shape[1] - reach_y, reach_x : padded.shape[2] - reach_x]
     flipped = kernel[::-1, ::-1].transpose(0, 1, 3, 2)
-    full = conv2d(spread, flipped, 1, "valid", (dy, dx))
-    (_, top, bottom), (_, left, right) = plans
-    return _crop(full, top, bottom, left, right)
+    full = conv2d(padded, flipped, 1, "valid", (dy, dx))
+    (top, bottom), (left, right) = crop
+    result = _crop(full, top, bottom, left, right)
+    return ZeroInsertion(spread, padded, flipped, full, tuple(crop), result)
+
+
+def _spread(y: np.ndarray, kernel: np.ndarray, strides, dilations, plans) -> np.ndarray:
+    """The transposed convolution of prepared operands (``plans`` from ``_axis_pads``)."""
+    crop = tuple((before, after) for _, before, after in plans)
+    return zero_insertion(y, kernel, strides, dilations, crop).result
 
 
 def _crop(full: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray:
@@ -235,3 +298,23 @@ def conv_transpose1d_backward(
     grad_y = conv2d(grad, kernel, strides, "valid", dilations)
     _, grad_kernel = conv2d_backward(grad, kernel, y, strides, "valid", dilations)
     return grad_y[:, 0], grad_kernel[0]
+
+
+def transpose_steps(
+    y: np.ndarray,
+    kernel: np.ndarray,
+    stride: int | tuple[int, int] = 1,
+    padding: str | int | tuple = "valid",
+    dilation: int | tuple[int, int] = 1,
+    output_padding: int | tuple[int, int] = 0,
+) -> ZeroInsertion:
+    """:func:`conv_transpose1d` (``y`` of 3 axes) or :func:`conv_transpose2d` (4 axes), step by
+    step: ``transpose_steps(...).result`` is the transposed convolution."""
+    one_d = np.ndim(y) == 3
+    op = "conv_transpose1d" if one_d else "conv_transpose2d"
+    y, kernel, strides, dilations, plans = _prepare(
+        y, kernel, stride, padding, dilation, output_padding, op, one_d
+    )
+    crop = tuple((before, after) for _, before, after in plans)
+    steps = zero_insertion(y, kernel, strides, dilations, crop)
+    return steps.one_d() if one_d else steps

@@ -24,6 +24,7 @@ output whose window (or kernel product) touches them.
 
 from __future__ import annotations
 
+from cnndemo._checks import check_padding
 from cnndemo.conv import (
     conv1d,
     conv1d_backward,
@@ -93,7 +94,7 @@ def output_size(n: int, k: int, stride: int = 1, padding: str = "valid", dilatio
     int
         The output length.
     """
-    return axis(n, k, stride, padding, dilation).require().out
+    return axis(n, k, stride, check_padding(padding), dilation).require().out
 
 
 def padding_amounts(
@@ -114,5 +115,5 @@ def padding_amounts(
         the extra cell at the end, so window ``i`` covers padded cells
         ``i * stride + j * dilation`` for ``j < k``, that is input index minus ``before``.
     """
-    plan = axis(n, k, stride, padding, dilation).require()
+    plan = axis(n, k, stride, check_padding(padding), dilation).require()
     return plan.before, plan.after

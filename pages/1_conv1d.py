@@ -8,20 +8,32 @@ import streamlit as st
 
 import cnndemo
 from app.core import ledger, limits, markup
+from app.core.backprop import gradient_controls
 from app.core.controls import Controls, TensorSpec
-from app.core.conv_controls import dilation_control, padding_control, size_control, stride_control
+from app.core.conv_controls import (
+    channel_control,
+    dilation_control,
+    padding_control,
+    position_controls,
+    size_control,
+    stride_control,
+    tab_control,
+)
+from app.core.explore import fed_outputs, feeds_sentence
 from app.core.numbers import nested_text
 from app.core.presets import GENERAL_PRESETS
 from app.figures.tensors import vector_figure
 from app.server import reroute_deep_link
 from app.widgets.cached_figures import cached_figure
+from app.widgets.click import CLICK_HINT, clickable_chart, explore_clicks, probe_note
 from app.widgets.controls import control_row, open_controls
+from app.widgets.conv_gradients import GradientTab, gradients_part
 from app.widgets.ledger_view import show_ledger
 from app.widgets.share_box import link_warning, share_link
 from app.widgets.stepper import PLAY_SECONDS, choose_channel, play_toggle, window_stepper
 from app.widgets.tabs import lazy_tabs
 from app.widgets.tensor_editor import tensor_editor
-from cnndemo import ops
+from cnndemo import explain, ops
 
 reroute_deep_link()
 
@@ -58,6 +70,16 @@ V_STRIDE = stride_control("c1d.vs", "vs")
 V_PADDING = padding_control("c1d.vp", "vp")
 V = TensorSpec("c1d.v", "vector", "Input numbers", (V_LENGTH,), "v")
 W = TensorSpec("c1d.w", "vector", "Kernel numbers", (W_LENGTH,), "w")
+# Tab 3, gradients: the upstream gradient and the cells written out; the one-hot cell is the
+# forward explorer's selected output (its stepper), which the link carries too.
+GRADIENTS = gradient_controls("c1d.g", 1)
+OUTPUT_CELL = (
+    *position_controls("c1d.pos", ("at",), ("output position",), (limits.MAX_LENGTH,)),
+    channel_control("c1d.oc", "ao"),
+)
+TABS = ("Sequences of vectors", "The scalar case (1 channel)", "Gradients")
+TAB = tab_control("c1d.tab", "tab", TABS, ("vectors", "scalar", "grads"))
+GY_DEFAULT = np.ones((2, 2))
 
 
 def _consistent(state: dict) -> list[str]:
@@ -66,12 +88,20 @@ def _consistent(state: dict) -> list[str]:
     return []
 
 
-CONTROLS = Controls(
+FORWARD = Controls(
     (LENGTH, IN_CHANNELS, KERNEL, OUT_CHANNELS, STRIDE, PADDING, DILATION,
      V_LENGTH, W_LENGTH, V_STRIDE, V_PADDING),
     (X, K, V, W),
 )  # fmt: skip
-SCHEMA = CONTROLS.schema(check=_consistent)
+# Added with the gradients tab: links written before it open with these at their defaults.
+ADDED = Controls((TAB, *OUTPUT_CELL)) + GRADIENTS.controls
+CONTROLS = FORWARD + ADDED
+SCHEMA = CONTROLS.schema(
+    check=_consistent, legacy=ADDED.added_later(((GRADIENTS.table, GY_DEFAULT),))
+)
+GRADIENT_TAB = GradientTab(
+    "c1d", GRADIENTS, X, K, (STRIDE,), DILATION, PADDING, "c1d.pos", "c1d.oc"
+)
 
 
 VECTORS_INTRO = (
@@ -93,6 +123,10 @@ COLOUR_NOTE = (
 def _explorer(x, kernel, out, stride, padding, dilation, pad, playing) -> None:
     """Step the kernel along the input: window, output cell and the written-out sum."""
     n_out, c_out = out.shape
+    probe = explore_clicks(
+        "c1d", ("c1d.pos.0", "c1d.oc"), out.shape, lambda _, row, col: (row, col),
+        (x.shape[0],), lambda _, row, col: (row,),
+    )  # fmt: skip
     (position,) = window_stepper("c1d.pos", (n_out,), ("output position",), playing)
     channel = choose_channel("c1d.oc", c_out)
     terms, rows = ledger.window_terms_1d(x, kernel, position, channel, stride, padding, dilation)
@@ -108,20 +142,28 @@ def _explorer(x, kernel, out, stride, padding, dilation, pad, playing) -> None:
         note + f", every channel, times output channel {channel}'s kernel "
         "(input value × weight, tap by tap, channel by channel)."
     )
+    probed, fed = (), ()
+    if probe is not None:
+        plan = explain.conv_plan((x.shape[0],), (kernel.shape[0],), stride, padding, dilation)
+        probed = tuple((probe[0], c) for c in range(x.shape[1]))
+        fed = fed_outputs(plan, probe, c_out)
+        probe_note("c1d", feeds_sentence(plan, probe))
     left, middle, right = st.columns([4, 5, 3])
-    left.plotly_chart(
-        cached_figure("sequence_figure", x, title="Input x", padding=pad, window_rows=rows),
-        key="c1d.fig.x",
-    )
+    clickable_chart(
+        cached_figure("sequence_figure", x, title="Input x", padding=pad, window_rows=rows,
+                      marked=probed, clickable=True),
+        "c1d.fig.x", "Input x: click a position to outline the outputs it feeds", left,
+    )  # fmt: skip
     middle.plotly_chart(
         cached_figure("kernel1d_figure", kernel, title="Kernel W", selected_out=channel),
         key="c1d.fig.k",
     )
-    right.plotly_chart(
-        cached_figure("output1d_figure", out, title="Output y", selected=(position, channel)),
-        key="c1d.fig.y",
-    )
-    st.caption(COLOUR_NOTE)
+    clickable_chart(
+        cached_figure("output1d_figure", out, title="Output y", selected=(position, channel),
+                      marked=fed, clickable=True),
+        "c1d.fig.y", "Output y: click a cell to select it", right,
+    )  # fmt: skip
+    st.caption(COLOUR_NOTE + " " + CLICK_HINT)
 
 
 def vectors_part() -> None:
@@ -207,9 +249,15 @@ def scalar_part() -> None:
     st.markdown("Every output written out:\n" + "\n".join(lines))
 
 
+def gradients() -> None:
+    gradients_part(GRADIENT_TAB)
+
+
 open_controls(
-    PAGE, CONTROLS, SCHEMA, ((X, X_DEFAULT), (K, K_DEFAULT), (V, V_DEFAULT), (W, W_DEFAULT))
-)
+    PAGE, CONTROLS, SCHEMA,
+    ((X, X_DEFAULT), (K, K_DEFAULT), (V, V_DEFAULT), (W, W_DEFAULT),
+     (GRADIENTS.table, GY_DEFAULT)),
+)  # fmt: skip
 
 st.title(TITLE)
 link_warning(PAGE)
@@ -224,7 +272,5 @@ st.caption(
     "d: dilation. Positions count from 0; with SAME padding x is first padded with zeros."
 )
 # Only the open tab runs, which halves the work of every rerun.
-lazy_tabs(
-    "c1d.tab", {"Sequences of vectors": vectors_part, "The scalar case (1 channel)": scalar_part}
-)
+lazy_tabs(TAB, dict(zip(TABS, (vectors_part, scalar_part, gradients), strict=True)))
 share_link(SCHEMA, CONTROLS.share_state(st.session_state))

@@ -8,26 +8,33 @@ import streamlit as st
 
 import cnndemo
 from app.core import ledger, limits, markup, pictures
+from app.core.backprop import gradient_controls
 from app.core.controls import Control, Controls, TensorSpec
 from app.core.conv_controls import (
     activation_control,
+    channel_control,
     dilation_control,
     padding_control,
+    position_controls,
     size_control,
     stride_control,
+    tab_control,
 )
+from app.core.explore import fed_outputs, feeds_sentence
 from app.core.numbers import format_value, nested_text
 from app.core.presets import IMAGE_KERNELS, apply_activation, classic_kernel
 from app.figures.tensors import image_figure
 from app.server import reroute_deep_link
 from app.widgets.cached_figures import cached_figure
+from app.widgets.click import CLICK_HINT, clickable_chart, explore_clicks, probe_note
 from app.widgets.controls import control_input, control_row, open_controls
+from app.widgets.conv_gradients import GradientTab, gradients_part
 from app.widgets.ledger_view import show_ledger
 from app.widgets.share_box import link_warning, share_link
 from app.widgets.stepper import PLAY_SECONDS, choose_channel, play_toggle, window_stepper
 from app.widgets.tabs import lazy_tabs
 from app.widgets.tensor_editor import tensor_editor
-from cnndemo import ops
+from cnndemo import explain, ops
 
 reroute_deep_link()
 
@@ -74,6 +81,19 @@ IMAGE_PADDING = padding_control("c2d.ip", "ip", default="same")
 IMAGE_ACTIVATION = activation_control("c2d.act", "act", ("none", "relu"), label="then apply")
 IK = TensorSpec("c2d.ik", "kernel2d", "Picture kernel", (IMAGE_KERNEL_H, IMAGE_KERNEL_W, None, None),
                 "ik")  # fmt: skip
+# Tab 3, gradients: the upstream gradient and the cells written out; the one-hot cell is the
+# grid explorer's selected output (its stepper), which the link carries too.
+GRADIENTS = gradient_controls("c2d.g", 2)
+OUTPUT_CELL = (
+    *position_controls(
+        "c2d.pos", ("at0", "at1"), ("output row", "output column"),
+        (limits.MAX_HEIGHT, limits.MAX_WIDTH),
+    ),
+    channel_control("c2d.oc", "ao"),
+)  # fmt: skip
+TABS = ("Grids of vectors", "Pictures", "Gradients")
+TAB = tab_control("c2d.tab", "tab", TABS, ("grids", "pictures", "grads"))
+GY_DEFAULT = np.ones((2, 3, 1))
 
 
 def _consistent(state: dict) -> list[str]:
@@ -82,13 +102,21 @@ def _consistent(state: dict) -> list[str]:
     return []
 
 
-CONTROLS = Controls(
+FORWARD = Controls(
     (HEIGHT, WIDTH, IN_CHANNELS, KERNEL_H, KERNEL_W, OUT_CHANNELS, STRIDE_Y, STRIDE_X,
      PADDING, DILATION, SOURCE, IMAGE_KERNEL_H, IMAGE_KERNEL_W, IMAGE_STRIDE, IMAGE_PADDING,
      IMAGE_ACTIVATION),
     (X, K, IK),
 )  # fmt: skip
-SCHEMA = CONTROLS.schema(check=_consistent)
+# Added with the gradients tab: links written before it open with these at their defaults.
+ADDED = Controls((TAB, *OUTPUT_CELL)) + GRADIENTS.controls
+CONTROLS = FORWARD + ADDED
+SCHEMA = CONTROLS.schema(
+    check=_consistent, legacy=ADDED.added_later(((GRADIENTS.table, GY_DEFAULT),))
+)
+GRADIENT_TAB = GradientTab(
+    "c2d", GRADIENTS, X, K, (STRIDE_Y, STRIDE_X), DILATION, PADDING, "c2d.pos", "c2d.oc"
+)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -111,6 +139,10 @@ COLOUR_NOTE = (
 def _explorer(x, kernel, out, stride, padding, dilation, pads, playing) -> None:
     """Step the kernel over the grid: window, output cell and the written-out sum."""
     out_h, out_w, c_out = out.shape
+    probe = explore_clicks(
+        "c2d", ("c2d.pos.0", "c2d.pos.1", "c2d.oc"), out.shape,
+        lambda panel, row, col: (row, col, panel), x.shape[:2], lambda _, row, col: (row, col),
+    )  # fmt: skip
     row, col = window_stepper("c2d.pos", (out_h, out_w), ("output row", "output column"), playing)
     channel = choose_channel("c2d.oc", c_out)
     terms, rows, cols = ledger.window_terms_2d(
@@ -131,22 +163,28 @@ def _explorer(x, kernel, out, stride, padding, dilation, pads, playing) -> None:
         note + f"; products run window row by row, column by column, channel by channel, "
         f"with output channel {channel}'s weights."
     )
-    st.plotly_chart(
-        cached_figure("grid_figure", x, title="Input x", padding=pads, window=(rows, cols)),
-        key="c2d.fig.x",
-    )
+    probed, fed = (), ()
+    if probe is not None:
+        plan = explain.conv_plan(x.shape[:2], kernel.shape[:2], stride, padding, dilation)
+        probed = tuple((*probe, m) for m in range(x.shape[2]))
+        fed = fed_outputs(plan, probe, c_out)
+        probe_note("c2d", feeds_sentence(plan, probe))
+    clickable_chart(
+        cached_figure("grid_figure", x, title="Input x", padding=pads, window=(rows, cols),
+                      marked=probed, clickable=True),
+        "c2d.fig.x", "Input x: click a cell to outline the outputs it feeds",
+    )  # fmt: skip
     left_col, right_col = st.columns([3, 2])
     left_col.plotly_chart(
         cached_figure("kernel2d_figure", kernel, title="Kernel W", out_channel=channel),
         key="c2d.fig.k",
     )
-    right_col.plotly_chart(
-        cached_figure(
-            "output2d_figure", out, title="Output y", selected=(row, col, channel), per_row=2
-        ),
-        key="c2d.fig.y",
-    )
-    st.caption(COLOUR_NOTE)
+    clickable_chart(
+        cached_figure("output2d_figure", out, title="Output y", selected=(row, col, channel),
+                      per_row=2, marked=fed, clickable=True),
+        "c2d.fig.y", "Output y: click a cell to select it", right_col,
+    )  # fmt: skip
+    st.caption(COLOUR_NOTE + " " + CLICK_HINT)
 
 
 def grids_part() -> None:
@@ -271,7 +309,14 @@ def pictures_part() -> None:
     metrics[3].metric("largest value", format_value(float(feature.max())))
 
 
-open_controls(PAGE, CONTROLS, SCHEMA, ((X, X_DEFAULT), (K, K_DEFAULT), (IK, IMAGE_KERNEL_DEFAULT)))
+def gradients() -> None:
+    gradients_part(GRADIENT_TAB)
+
+
+open_controls(
+    PAGE, CONTROLS, SCHEMA,
+    ((X, X_DEFAULT), (K, K_DEFAULT), (IK, IMAGE_KERNEL_DEFAULT), (GRADIENTS.table, GY_DEFAULT)),
+)  # fmt: skip
 
 st.title(TITLE)
 link_warning(PAGE)
@@ -289,5 +334,5 @@ st.caption(
     "first padded with zeros."
 )
 # Only the open tab runs, which halves the work of every rerun.
-lazy_tabs("c2d.tab", {"Grids of vectors": grids_part, "Pictures": pictures_part})
+lazy_tabs(TAB, dict(zip(TABS, (grids_part, pictures_part, gradients), strict=True)))
 share_link(SCHEMA, CONTROLS.share_state(st.session_state))

@@ -8,6 +8,7 @@ import streamlit as st
 from app.core import ledger, limits, markup
 from app.core.controls import Controls, TensorSpec
 from app.core.conv_controls import padding_control, pool_kind_control, size_control, stride_control
+from app.core.explore import feeds_sentence
 from app.core.image_sets import link_values, set_from_link
 from app.core.pool_windows import (
     KIND_WORDS,
@@ -21,9 +22,11 @@ from app.core.pool_windows import (
 )
 from app.core.training_links import image_page_schema
 from app.figures.chart_spec import SpecFigure, spec_of
+from app.figures.click_layer import clickable
 from app.figures.pooling import pool_input_figure, pool_output_figure
 from app.server import reroute_deep_link
 from app.widgets import cnn2d_downsampled_model as model
+from app.widgets.click import CLICK_HINT, clickable_chart, explore_clicks, probe_note
 from app.widgets.controls import control_row, open_controls
 from app.widgets.image_set_editor import image_set, init_image_set, set_image_set
 from app.widgets.ledger_view import show_ledger
@@ -94,22 +97,30 @@ def _figure_specs(
     kind: str,
     padding: str,
     selected: tuple[int, int],
+    probe: tuple[int, int] | None = None,
 ) -> tuple[dict, dict]:
-    """Both pooling figures as plain JSON. Building them is the slowest part of a rerun; a
-    cached spec is drawn through a ``SpecFigure`` without rebuilding or copying it."""
+    """Both pooling figures as plain JSON, clickable. Building them is the slowest part of a
+    rerun; a cached spec is drawn through a ``SpecFigure`` without rebuilding or copying it.
+    A ``probe``d input cell and the outputs it feeds are outlined dashed."""
     result = explain_pool(grid, size, stride, kind, padding)
+    probed = () if probe is None else (probe,)
+    fed = () if probe is None else result.plan.outputs_reading(*probe)
     grid_figure = pool_input_figure(
-        result, title="Input grid, pooling windows coloured", selected=selected
+        result, title="Input grid, pooling windows coloured", selected=selected, marked=probed
     )
     pooled_figure = pool_output_figure(
-        result, title="Pooled grid (cell colour = its window)", selected=selected
+        result, title="Pooled grid (cell colour = its window)", selected=selected, marked=fed
     )
-    return spec_of(grid_figure), spec_of(pooled_figure)
+    return clickable(spec_of(grid_figure)), clickable(spec_of(pooled_figure))
 
 
 def _selected_cell(result: PoolResult) -> None:
     """Step through the output cells; each one's window, winners and sums written out."""
     out_h, out_w = result.out_shape
+    probe = explore_clicks(
+        "p8", tuple(stepper_keys(POSITION, 2)), result.out_shape, lambda _, row, col: (row, col),
+        result.grid.shape[:2], lambda _, row, col: (row, col),
+    )  # fmt: skip
     row, col = window_stepper(POSITION, (out_h, out_w), ("output row", "output column"))
     channels = result.grid.shape[2]
     vector = cell_vector(result.output, row, col)
@@ -137,12 +148,17 @@ def _selected_cell(result: PoolResult) -> None:
     elif result.kind == "avg":
         st.caption("A mean pools every channel the same way: the sum of the window over its size.")
     grid_spec, pooled_spec = _figure_specs(
-        result.grid, result.size, result.stride, result.kind, result.padding, (row, col)
+        result.grid, result.size, result.stride, result.kind, result.padding, (row, col), probe
     )
-    st.plotly_chart(SpecFigure(grid_spec), key="p8.fig.x")
+    if probe is not None:
+        probe_note("p8", feeds_sentence(result.plan, probe, pooling=True))
+    clickable_chart(SpecFigure(grid_spec), "p8.fig.x",
+                    "Input grid: click a cell to outline the pooled cells it feeds")  # fmt: skip
     left, right = st.columns([3, 2])
-    left.plotly_chart(SpecFigure(pooled_spec), key="p8.fig.y")
+    clickable_chart(SpecFigure(pooled_spec), "p8.fig.y",
+                    "Pooled grid: click a cell to select its window", left)  # fmt: skip
     with right:
+        st.caption(CLICK_HINT)
         st.markdown(
             "Each output cell has the colour of the window it pools, and says where its value "
             "came from: the input **row,column** of the winning cell for max and min, or "

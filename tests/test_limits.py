@@ -36,6 +36,7 @@ HOSTILE_NUMBERS = {
     ],
     "5": [("s5.pad.h", limits.MAX_IMAGE_EDIT_SIDE), ("s5.tp.hp.epochs", limits.MAX_EPOCHS)],
     "8": [("p8.s.sx", limits.MAX_STRIDE), ("p8.h", limits.MAX_HEIGHT)],
+    "9": [("c9.n", limits.MAX_LENGTH), ("c9.k", limits.MAX_KERNEL), ("c9.d", limits.MAX_DILATION)],
 }
 
 

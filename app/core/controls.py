@@ -6,6 +6,8 @@ A page declares each control as a ``Control`` and each editable table as a ``Ten
 - ``Controls.fields`` / ``schema()``: the share-link fields and schema (``app.core.share``);
 - ``share_state(session)``: the link's values, read from session state;
 - ``apply(link_state, session)``: a decoded link written into session state;
+- ``added_later(tables)``: link rules that let links written before these controls existed
+  open with their defaults;
 - ``defaults()``, ``keys`` (the keep-list), ``Control.clamp`` (a stored value into bounds),
   ``set_values(values, session)`` (values by name, e.g. from a model file, clamped).
 
@@ -30,7 +32,15 @@ from typing import Any, Literal
 
 import numpy as np
 
-from app.core.share import ChoiceField, Field, IntField, NumberField, Schema, TensorField
+from app.core.share import (
+    Added,
+    ChoiceField,
+    Field,
+    IntField,
+    NumberField,
+    Schema,
+    TensorField,
+)
 from app.core.tensor_tables import KINDS, NDIM
 
 Kind = Literal["int", "float", "choice"]
@@ -61,6 +71,9 @@ class Control:
     widget : "number", "slider", "radio" or "select"
         How it is drawn: switching a number box to a slider is this one word.
     step, format : number box / slider step and printf format.
+    link_codes : tuple of str
+        What the share link writes for each option, when the options themselves are not plain
+        words (a tab's label); empty: the options.
     name : str
         What the values are called outside session state (a ``build_model`` keyword for a
         hyper-parameter); defaults to ``key``.
@@ -80,6 +93,7 @@ class Control:
     step: float | None = None
     format: str | None = None
     name: str = ""
+    link_codes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -91,6 +105,8 @@ class Control:
                 raise ValueError(f"{self.key}: a choice needs options")
             if self.option_labels and len(self.option_labels) != len(self.options):
                 raise ValueError(f"{self.key}: one label per option")
+            if self.link_codes and len(self.link_codes) != len(self.options):
+                raise ValueError(f"{self.key}: one link code per option")
         elif self.kind in ("int", "float"):
             if self.low is None or self.high is None or self.low > self.high:
                 raise ValueError(f"{self.key}: a number needs low <= high")
@@ -134,10 +150,18 @@ class Control:
         if self.field is None:
             raise ValueError(f"{self.key} is not part of the share link")
         if self.kind == "choice":
-            return ChoiceField(self.field, tuple(self.options))
+            return ChoiceField(self.field, self.link_codes or tuple(self.options))
         if self.kind == "int":
             return IntField(self.field, int(self.low), int(self.high))
         return NumberField(self.field, float(self.low), float(self.high))
+
+    def to_link(self, value: Any) -> Any:
+        """``value`` as the link writes it (its link code, if the control has codes)."""
+        return self.link_codes[self.options.index(value)] if self.link_codes else value
+
+    def from_link(self, value: Any) -> Any:
+        """The inverse of ``to_link``."""
+        return self.options[self.link_codes.index(value)] if self.link_codes else value
 
     def worded(self, label: str | None = None, help: str | None = None) -> Control:
         """The same control with other words (a page's own label or help; ``help=""`` drops the
@@ -289,7 +313,7 @@ class Controls:
 
     def link_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Link fields of the controls, from values by name."""
-        return {c.field: values[c.name] for c in self.items if c.field}
+        return {c.field: c.to_link(values[c.name]) for c in self.items if c.field}
 
     def share_state(self, session: Mapping[str, Any]) -> dict[str, Any]:
         """The link's values of the tensors and controls, read from ``session``."""
@@ -298,7 +322,28 @@ class Controls:
 
     def from_link(self, link_state: Mapping[str, Any]) -> dict[str, Any]:
         """Values by name of the controls a decoded link holds."""
-        return {c.name: link_state[c.field] for c in self.items if c.field in link_state}
+        return {
+            c.name: c.from_link(link_state[c.field]) for c in self.items if c.field in link_state
+        }
+
+    def added_later(
+        self, tables: Sequence[tuple[TensorSpec, np.ndarray]] = ()
+    ) -> tuple[Added, ...]:
+        """Link rules for this group's fields, added after the page's links were first shared:
+        a link without them opens with the controls' defaults (and ``tables``' defaults), so
+        older links keep opening. Pass them as the schema's ``legacy``."""
+        defaults = {spec.field: spec.to_link(value) for spec, value in tables if spec.field}
+        rules = [
+            Added(t.field, t.link_field().to_text(defaults[t.field]))
+            for t in self.tensors
+            if t.field
+        ]
+        rules += [
+            Added(c.field, c.link_field().to_text(c.to_link(c.fallback)))
+            for c in self.items
+            if c.field
+        ]
+        return tuple(rules)
 
     def apply(self, link_state: Mapping[str, Any], session: MutableMapping[str, Any]) -> None:
         """Write a decoded link into ``session``: the tensors (and so their sizes), then the

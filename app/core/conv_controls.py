@@ -1,5 +1,6 @@
-"""The controls of the convolution and pooling pages (sections 1, 2 and 8's first part), made
-from their declarations: sizes, stride, dilation, padding, pooling kind and activation.
+"""The controls of the convolution and pooling pages (sections 1, 2, 8's first part and 9), made
+from their declarations: sizes, stride, dilation, padding, pooling kind, activation, the open
+tab and a stepper's position.
 
 Each factory returns a ``Control`` (``app.core.controls``) under the page's key and link field,
 with the bounds of ``app.core.limits``: the stride of page 2 is ``STRIDE_Y`` / ``STRIDE_X`` in
@@ -59,3 +60,30 @@ def activation_control(
 ) -> Control:  # fmt: skip
     """Activation applied after the convolution."""
     return Control(key, field, label, "choice", default, options=tuple(options), widget="radio")
+
+
+def tab_control(
+    key: str, field: str | None, labels: Sequence[str], codes: Sequence[str]
+) -> Control:
+    """Which tab of a page is open (``app.widgets.tabs.lazy_tabs`` draws it): the tab labels are
+    its options, and the link writes one plain word per tab."""
+    return Control(key, field, "tab", "choice", labels[0], options=tuple(labels),
+                   link_codes=tuple(codes), widget="select")  # fmt: skip
+
+
+def position_controls(
+    prefix: str, fields: Sequence[str], labels: Sequence[str], highs: Sequence[int]
+) -> tuple[Control, ...]:
+    """The position a window stepper (``app.widgets.stepper.window_stepper(prefix, ...)``)
+    selects, one whole number per axis in ``[0, high - 1]``, so the link can carry it; the
+    stepper narrows the range to the tensor's real size."""
+    return tuple(
+        Control(f"{prefix}.{axis}", field, label, "int", 0, 0, high - 1, step=1)
+        for axis, (field, label, high) in enumerate(zip(fields, labels, highs, strict=True))
+    )
+
+
+def channel_control(key: str, field: str | None, label: str = "output channel") -> Control:
+    """The channel ``app.widgets.stepper.choose_channel(key, ...)`` picks, in
+    ``[0, MAX_CHANNELS - 1]`` so the link can carry it."""
+    return Control(key, field, label, "int", 0, 0, limits.MAX_CHANNELS - 1, step=1)

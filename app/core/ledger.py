@@ -17,7 +17,7 @@ import numpy as np
 from app.core.numbers import format_value
 from app.core.pool_windows import KIND_WORDS
 from cnndemo import explain
-from cnndemo.explain import Term
+from cnndemo.explain import GradientTerm, Term
 
 MAX_WRITTEN_TERMS = 120
 """Longer sums are written with their middle elided, so the text stays readable."""
@@ -42,12 +42,14 @@ class LedgerRow:
 
 
 def output_size_latex(
-    n: int, k: int, stride: int = 1, padding: str = "valid", dilation: int = 1, axis: str = ""
-) -> str:
+    n: int, k: int, stride: int = 1, padding: str | int = "valid", dilation: int = 1,
+    axis: str = "",
+) -> str:  # fmt: skip
     """The output-length formula for one axis, then the same with the numbers filled in.
 
     VALID: floor((n - k_eff) / s) + 1 with k_eff = (k - 1) d + 1 (k itself when d = 1).
-    SAME: ceil(n / s), TensorFlow's rule. A window wider than a VALID input is stated as such
+    SAME: ceil(n / s), TensorFlow's rule. Explicit padding p (a whole number):
+    floor((n + 2p - k_eff) / s) + 1. A window wider than the (padded) input is stated as such
     instead of producing a negative length. The numbers come from :func:`cnndemo.explain.axis`.
     Two aligned lines, so it fits a phone screen.
     """
@@ -65,16 +67,19 @@ def output_size_latex(
     else:
         span_sym = f"(({k_sym} - 1) d + 1)"
         span_num = f"(({k} - 1) \\cdot {dilation} + 1)"
-    general = (
-        f"{out_sym} &= \\left\\lfloor \\frac{{{n_sym} - {span_sym}}}{{{s_sym}}} \\right\\rfloor + 1"
-    )
+    explicit = padding != "valid"
+    n_part = f"{n_sym} + 2p" if explicit else n_sym
+    n_num = f"{n} + 2 \\cdot {padding}" if explicit else str(n)
+    general = f"{out_sym} &= \\left\\lfloor \\frac{{{n_part} - {span_sym}}}{{{s_sym}}} \\right\\rfloor + 1"
     if not plan.fits:
+        room = f"{plan.padded_length}" if explicit else f"{n}"
         return _two_lines(
-            general, f"&\\text{{but the window spans {plan.span} > {n} cells: no output}}"
+            general,
+            f"&\\text{{but the window spans {plan.span} > {room} cells: no output}}",
         )
     return _two_lines(
         general,
-        f"&= \\left\\lfloor \\frac{{{n} - {span_num}}}{{{stride}}} \\right\\rfloor + 1 = {plan.out}",
+        f"&= \\left\\lfloor \\frac{{{n_num} - {span_num}}}{{{stride}}} \\right\\rfloor + 1 = {plan.out}",
     )
 
 
@@ -223,8 +228,11 @@ def _factor(v: float) -> str:
     return f"({text})" if v < 0 else text
 
 
-def written_sum(terms: Sequence[Term], total: float, max_terms: int = MAX_WRITTEN_TERMS) -> str:
-    """``1×1 + 2×3 + … = 2360``: every product of the window, then the result.
+def written_sum(
+    terms: Sequence[Term | GradientTerm], total: float, max_terms: int = MAX_WRITTEN_TERMS
+) -> str:
+    """``1×1 + 2×3 + … = 2360``: every product of the window (or of a gradient cell), then the
+    result.
 
     Negative factors are bracketed; sums longer than ``max_terms`` keep their first and last
     terms and say how many were left out.

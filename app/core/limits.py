@@ -30,6 +30,9 @@ MAX_STRIDE = 8
 MAX_DILATION = 4
 """Dilation (gap between kernel taps) along any axis."""
 
+MAX_PADDING = 8
+"""Explicit zero padding on each side (page 9's arithmetic); full padding of a 7-wide kernel is 6."""
+
 MAX_ABS_VALUE = 1e6
 """Largest magnitude a table cell may hold; bigger numbers are almost always typos."""
 

@@ -106,6 +106,15 @@ SECTIONS: tuple[PageSpec, ...] = (
         "CNN 2D down sampled",
         "Pool a grid window by window to shrink it, then train a CNN that pools before deciding.",
     ),
+    PageSpec(
+        "pages/9_conv_arithmetic.py",
+        "9. Convolution arithmetic",
+        ":material/calculate:",
+        "conv_arithmetic",
+        "Convolution arithmetic",
+        "Output sizes for any padding, stride and dilation; transposed convolution two ways; "
+        "the relationships of Dumoulin and Visin's guide, live.",
+    ),
 )
 
 PAGES: tuple[PageSpec, ...] = (HOME, *SECTIONS)

@@ -12,7 +12,8 @@ Text format (only URL-unreserved characters, so a link survives copy and paste u
   a 2 x 3 matrix of 1..6 is ``2x3_1_2_3_4_5_6``.
 
 Links written in an earlier format stay readable: a schema's ``legacy`` rules (``Renamed``,
-``Split``) turn old fields into today's before parsing, and a page writes only today's.
+``Split``) turn old fields into today's before parsing, ``Added`` gives a field that older
+links lack its default, and a page writes only today's.
 
 Usage::
 
@@ -175,7 +176,23 @@ class Split:
         return []
 
 
-Legacy = Renamed | Split
+@dataclass(frozen=True)
+class Added:
+    """A field added after the page's links were first shared: a link that holds the page's
+    other fields but not this one reads as if it said ``default`` (today's default, as text), so
+    every older link still opens as it was. An ordinary visit (no field at all) stays one."""
+
+    name: str
+    default: str
+
+    def translate(self, params: dict[str, Any]) -> list[str]:
+        return []  # filled in by ``decode`` once the link is known to be one of the page's
+
+    def fill(self, params: dict[str, Any]) -> None:
+        params.setdefault(self.name, self.default)
+
+
+Legacy = Renamed | Split | Added
 
 
 @dataclass(frozen=True)
@@ -198,7 +215,7 @@ class Schema:
     @property
     def names_read(self) -> tuple[str, ...]:
         """Today's field names, then the earlier format's (a link may hold either)."""
-        return self.names + tuple(rule.old for rule in self.legacy)
+        return self.names + tuple(rule.old for rule in self.legacy if not isinstance(rule, Added))
 
 
 def format_number(value: float) -> str:
@@ -270,6 +287,9 @@ def decode(params: Mapping[str, Any], schema: Schema) -> tuple[dict[str, Any], l
     present = [name for name in schema.names if name in params]
     if not present:
         return {}, []
+    for rule in schema.legacy:
+        if isinstance(rule, Added):
+            rule.fill(params)
     texts: dict[str, str] = {}
     for name in schema.names:
         value = params.get(name)

@@ -14,7 +14,8 @@ Conventions every builder follows (so all pages look and read alike):
   sequential scale of their own (``SEQUENTIAL``) with a colour bar. Pictures use a grey scale.
 - A tensor with channels is drawn as one panel per channel, all sharing one colour scale.
 - The current kernel window and the current output cell are outlined (a white halo under a black
-  line, visible on dark and light cells alike).
+  line, visible on dark and light cells alike); cells related to a selection (the outputs an
+  input cell feeds, the cells a gradient sum reads) get the same outline, dashed.
 - Padding cells (SAME padding) are left blank on a grey background and labelled "pad"; the
   value written in them is 0, which is what the convolution reads there.
 - Every figure has a title and axis titles.
@@ -39,11 +40,8 @@ DIVERGING: tuple[str, ...] = (
     "#d1e5f0", "#92c5de", "#4393c3", "#2166ac", "#053061",
 )  # fmt: skip
 GREYS: tuple[str, ...] = ("#000000", "#ffffff")
-# ColorBrewer Purples (9 classes), 0 = white, 1 = dark: no hue that reads as a sign.
-SEQUENTIAL: tuple[str, ...] = (
-    "#fcfbfd", "#efedf5", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#54278f",
-    "#3f007d",
-)  # fmt: skip
+# ColorBrewer Purples (0 = white, 1 = dark) for values in [0, 1]: no hue that reads as a sign.
+SEQUENTIAL: tuple[str, ...] = ("#fcfbfd", "#dadaeb", "#9e9ac8", "#6a51a3", "#3f007d")
 PAD_BACKGROUND = "#dde1e6"
 PAD_TEXT = "#59606b"
 HALO = "#ffffff"
@@ -53,6 +51,10 @@ CELL_PX = 30  # height of one matrix row on screen
 Rect = tuple[int, int, int, int]
 """Inclusive cell range (top_row, left_col, bottom_row, right_col) to outline."""
 
+Cell = tuple[int, ...]
+"""A cell of a tensor by its full index: (row, column) of a one-panel figure, or with the
+panel's channel as well (last, or as the builder says)."""
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -61,6 +63,7 @@ class Panel:
     values: np.ndarray
     title: str
     outlines: tuple[Rect, ...] = ()
+    marks: tuple[Rect, ...] = ()  # drawn dashed: cells related to the selection
     row_labels: tuple[str, ...] | None = None
     col_labels: tuple[str, ...] | None = None
     emphasised: bool = False  # draw a frame round the whole panel (e.g. the selected channel)
@@ -129,6 +132,20 @@ def window_rects(rows: Sequence[int], cols: Sequence[int]) -> tuple[Rect, ...]:
     )
 
 
+def cell_rects(
+    cells: Sequence[Cell], shift: tuple[int, int] = (0, 0), panel: int | None = None
+) -> tuple[Rect, ...]:
+    """One-cell rectangles for ``cells``: ``(row, col)``, or ``(row, col, panel)`` keeping those
+    of ``panel``; ``shift`` adds the padding rows and columns drawn before the tensor's own."""
+    rects = []
+    for cell in cells:
+        if panel is not None and cell[2] != panel:
+            continue
+        row, col = cell[0] + shift[0], cell[1] + shift[1]
+        rects.append((row, col, row, col))
+    return tuple(rects)
+
+
 def padded(values: np.ndarray, before: int, after: int, axis: int) -> np.ndarray:
     """``values`` with NaN rows/columns added along ``axis`` to mark padding."""
     widths = [(0, 0)] * values.ndim
@@ -156,7 +173,6 @@ def panels_figure(
     per_row: int = 3,
     show_values: bool | None = None,
     cell_px: int = CELL_PX,
-    colour_bar: bool | None = None,
 ) -> go.Figure:
     """Draw matrices side by side with one shared colour scale, numbers, and outlines.
 
@@ -169,7 +185,6 @@ def panels_figure(
     colour_range : explicit (min, max) colour range, overriding ``centre_zero``.
     per_row : panels per figure row before wrapping.
     show_values : write values in cells; default: only if the figure has few enough cells.
-    colour_bar : show the colour bar; default: only when the values are not written.
 
     Returns
     -------
@@ -246,10 +261,12 @@ def panels_figure(
         layout[f"yaxis{suffix}"] = {
             "domain": y_domain,
             "anchor": x_ref,
-            # Only the first panel of each figure row names the rows: repeated titles collide.
+            # Only the first panel of each figure row names the rows (its neighbours share
+            # them): repeated titles and tick labels crowd the gaps between panels on a phone.
             "title": {"text": axes.y_title if grid_col == 0 else "", "standoff": 4},
             "tickvals": list(range(p_rows)),
             "ticktext": list(row_labels),
+            "showticklabels": grid_col == 0,
             # Reversed so row 0 is at the top, as in the tables the learner edits.
             "autorange": "reversed",
             "showgrid": False,
@@ -294,7 +311,11 @@ def panels_figure(
         if show_values:
             traces.append(_value_text_trace(values, text, x_ref, y_ref, scale, cmin, cmax))
         for top, left, bottom, right in panel.outlines:
-            layout["shapes"].extend(_outline(x_ref, y_ref, left, top, right, bottom))
+            layout["shapes"].extend(outline_shapes(x_ref, y_ref, left, top, right, bottom))
+        for top, left, bottom, right in panel.marks:
+            layout["shapes"].extend(
+                outline_shapes(x_ref, y_ref, left, top, right, bottom, dashed=True)
+            )
         if panel.emphasised:
             layout["shapes"].append(
                 {
@@ -309,14 +330,7 @@ def panels_figure(
                 }
             )
     # With the numbers written in the cells a colour bar only takes room from them.
-    layout["coloraxis"]["showscale"] = not show_values if colour_bar is None else colour_bar
-    if colour_bar:
-        # Asked for beside written values, often on a one-row figure: a bar of 80 % of so
-        # short a plot would be too small to read, so it gets at least 100 pixels.
-        layout["coloraxis"]["colorbar"] |= {
-            "lenmode": "pixels",
-            "len": max(100, 0.8 * (height - 110)),
-        }
+    layout["coloraxis"]["showscale"] = not show_values
     # Built from plain dicts without plotly's per-property validation: it costs ~30 ms for a
     # three-panel figure, a third of a rerun. tests/app/figures/ validates every builder.
     return go.Figure(data=traces, layout=layout, _validate=False)
@@ -361,18 +375,24 @@ def text_trace(x_ref: str, y_ref: str, xs, ys, labels, colours, size: int = 12) 
     }
 
 
-def _outline(x_ref: str, y_ref: str, left: int, top: int, right: int, bottom: int) -> list[dict]:
+def outline_shapes(
+    x_ref: str, y_ref: str, left: int, top: int, right: int, bottom: int, dashed: bool = False
+) -> list[dict]:
+    """The outline of cells ``top..bottom`` x ``left..right`` of one panel: a white halo under a
+    black line (dashed, inset a little: cells related to the selection)."""
+    inset = 0.08 if dashed else 0.0  # inside the cell, so a solid outline round it stays clear
     box = {
         "type": "rect",
         "xref": x_ref,
         "yref": y_ref,
-        "x0": left - 0.5,
-        "x1": right + 0.5,
-        "y0": top - 0.5,
-        "y1": bottom + 0.5,
+        "x0": left - 0.5 + inset,
+        "x1": right + 0.5 - inset,
+        "y0": top - 0.5 + inset,
+        "y1": bottom + 0.5 - inset,
         "layer": "above",
     }
-    return [
-        {**box, "line": {"color": HALO, "width": 6}},
-        {**box, "line": {"color": OUTLINE, "width": 3}},
-    ]
+    if dashed:  # thinner, so that the number in a small cell stays readable
+        return [{**box, "line": {"color": HALO, "width": 3.5}},
+                {**box, "line": {"color": OUTLINE, "width": 1.8, "dash": "dash"}}]  # fmt: skip
+    return [{**box, "line": {"color": HALO, "width": 6}},
+            {**box, "line": {"color": OUTLINE, "width": 3}}]  # fmt: skip

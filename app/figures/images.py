@@ -181,17 +181,26 @@ def feature_maps_figure(
     panels = [
         base.Panel(maps[:, :, c], title=f"{channel_prefix} {c}") for c in range(maps.shape[2])
     ]
-    return base.panels_figure(
+    figure = base.panels_figure(
         panels,
         title=title,
         axes=base.Axes("output column", "output row"),
         colour_range=(0.0, 1.0) if in_unit else None,
         scale=base.SEQUENTIAL if in_unit else base.DIVERGING,
-        colour_bar=True if in_unit else None,
         colour_title="activation",
         per_row=max(1, min(maps.shape[2], 4)),
         cell_px=44,
     )
+    return with_unit_bar(figure) if in_unit else figure
+
+
+def with_unit_bar(figure: go.Figure) -> go.Figure:
+    """``figure`` with its colour bar shown beside the written values (a 0..1 scale tells
+    nothing without it), at least 100 pixels long even on a one-row figure."""
+    height = figure.layout.height or 300
+    figure.layout.coloraxis.showscale = True
+    figure.layout.coloraxis.colorbar.update(lenmode="pixels", len=max(100, 0.8 * (height - 110)))
+    return figure
 
 
 def region_vectors_animation(

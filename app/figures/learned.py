@@ -23,6 +23,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.figures.base import DIVERGING, SEQUENTIAL, Axes, Panel, panels_figure
+from app.figures.images import with_unit_bar
 
 WORD_COLOUR = "#4d4d4d"
 
@@ -112,8 +113,9 @@ def positions_figure(maps: np.ndarray, labels: Sequence[str], *, title: str) -> 
         maps, title="", row_labels=tuple(labels),
         col_labels=tuple(f"ch {c}" for c in range(maps.shape[1])),
     )  # fmt: skip
-    return panels_figure(
+    figure = panels_figure(
         [panel], title=title, axes=Axes("channel", "position (its bigram)"),
         colour_range=(0.0, 1.0) if in_unit else None, colour_title="activation", per_row=1,
-        scale=SEQUENTIAL if in_unit else DIVERGING, colour_bar=True if in_unit else None,
+        scale=SEQUENTIAL if in_unit else DIVERGING,
     )  # fmt: skip
+    return with_unit_bar(figure) if in_unit else figure

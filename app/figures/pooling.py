@@ -17,6 +17,8 @@ What the learner should see at a glance:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -28,8 +30,10 @@ from app.figures.base import (
     OUTLINE,
     PAD_TEXT,
     Axes,
+    Cell,
     Panel,
     index_labels,
+    outline_shapes,
     padded,
     panels_figure,
     text_trace,
@@ -127,6 +131,7 @@ def pool_input_figure(
     title: str,
     selected: tuple[int, int] | None = None,
     per_row: int = 3,
+    marked: Sequence[Cell] = (),
 ) -> go.Figure:
     """The input grid, one panel per channel, with the pooling windows coloured.
 
@@ -134,6 +139,7 @@ def pool_input_figure(
     ----------
     result : from :func:`explain_pool`.
     selected : output (row, col) whose window is outlined in black and whose winners are ringed.
+    marked : input (row, col) cells outlined dashed in every channel (a probed cell).
 
     Returns
     -------
@@ -211,6 +217,9 @@ def pool_input_figure(
                     _window_inset(w),
                 )  # fmt: skip
             )
+        for row, col in marked:
+            shapes.extend(outline_shapes(x_ref, y_ref, col + left, row + top, col + left,
+                                         row + top, dashed=True))  # fmt: skip
         if selected is not None:
             w = result.window(*selected)
             box = (w.top + top, w.left + left, w.bottom + top, w.right + left)
@@ -245,9 +254,11 @@ def pool_output_figure(
     title: str,
     selected: tuple[int, int] | None = None,
     per_row: int = 3,
+    marked: Sequence[Cell] = (),
 ) -> go.Figure:
     """The pooled grid, one panel per channel, each cell in its window's colour with its value
-    and where it came from (``from 1,1`` for max/min, ``mean of 4`` for avg)."""
+    and where it came from (``from 1,1`` for max/min, ``mean of 4`` for avg); ``marked``
+    output (row, col) cells are outlined dashed in every channel."""
     output = result.output
     out_h, out_w, channels = output.shape
     fill = np.array(
@@ -258,6 +269,7 @@ def pool_output_figure(
             fill,
             title=f"channel {c}",
             outlines=((selected[0], selected[1], selected[0], selected[1]),) if selected else (),
+            marks=tuple((r, c, r, c) for r, c in marked),
         )
         for c in range(channels)
     ]

@@ -16,7 +16,9 @@ from app.figures.base import (
     DIVERGING,
     GREYS,
     Axes,
+    Cell,
     Panel,
+    cell_rects,
     index_labels,
     padded,
     panels_figure,
@@ -31,11 +33,15 @@ def sequence_figure(
     title: str,
     padding: tuple[int, int] = (0, 0),
     window_rows: Sequence[int] = (),
+    outlined: Sequence[Cell] = (),
+    marked: Sequence[Cell] = (),
 ) -> go.Figure:
     """A sequence of vectors (positions, channels) as a grid: rows = positions, like its table.
 
     ``window_rows`` are row indices of the *padded* sequence covered by the kernel (padding rows
-    come first, so with ``padding=(1, 0)`` input position 0 is row 1).
+    come first, so with ``padding=(1, 0)`` input position 0 is row 1). ``outlined`` and
+    ``marked`` cells, ``(position, channel)`` of the sequence itself, get a solid or a dashed
+    outline.
     """
     sequence = np.asarray(sequence, dtype=np.float64)
     if sequence.ndim != 2:
@@ -43,7 +49,14 @@ def sequence_figure(
     n, channels = sequence.shape
     values = padded(sequence, *padding, axis=0)
     outlines = window_rects(window_rows, range(channels)) if len(window_rows) else ()
-    panel = Panel(values, title="", outlines=outlines, row_labels=index_labels(n, *padding))
+    shift = (padding[0], 0)
+    panel = Panel(
+        values,
+        title="",
+        outlines=(*outlines, *cell_rects(outlined, shift)),
+        marks=cell_rects(marked, shift),
+        row_labels=index_labels(n, *padding),
+    )
     return _positions_figure(panel, title, n, channels, Axes("channel", "position"))
 
 
@@ -90,9 +103,16 @@ def vector_figure(
 
 
 def kernel1d_figure(
-    kernel: np.ndarray, *, title: str, selected_out: int | None = None
+    kernel: np.ndarray,
+    *,
+    title: str,
+    selected_out: int | None = None,
+    outlined: Sequence[Cell] = (),
+    marked: Sequence[Cell] = (),
 ) -> go.Figure:
-    """A 1D kernel (width, in, out): one panel per output channel, rows = kernel positions."""
+    """A 1D kernel (width, in, out): one panel per output channel, rows = kernel positions.
+
+    ``outlined`` / ``marked``: ``(tap, in, out)`` cells outlined solid / dashed."""
     kernel = np.asarray(kernel, dtype=np.float64)
     if kernel.ndim != 3:
         raise ValueError(f"a 1D kernel must be (width, in, out), got shape {kernel.shape}")
@@ -102,6 +122,8 @@ def kernel1d_figure(
             kernel[:, :, o],
             title=f"out {o}" + (" · selected" if o == selected_out and out_channels > 1 else ""),
             emphasised=o == selected_out and out_channels > 1,
+            outlines=cell_rects(outlined, panel=o),
+            marks=cell_rects(marked, panel=o),
         )
         for o in range(out_channels)
     ]
@@ -111,15 +133,20 @@ def kernel1d_figure(
 
 
 def output1d_figure(
-    output: np.ndarray, *, title: str, selected: tuple[int, int] | None = None
+    output: np.ndarray,
+    *,
+    title: str,
+    selected: tuple[int, int] | None = None,
+    marked: Sequence[Cell] = (),
 ) -> go.Figure:
-    """A 1D result (positions, out channels) with the selected (position, channel) outlined."""
+    """A 1D result (positions, out channels) with the selected (position, channel) outlined and
+    the ``marked`` ones dashed."""
     output = np.asarray(output, dtype=np.float64)
     if output.ndim != 2:
         raise ValueError(f"a 1D result must be (positions, channels), got shape {output.shape}")
     n, channels = output.shape
     outlines = () if selected is None else ((selected[0], selected[1], selected[0], selected[1]),)
-    panel = Panel(output, title="", outlines=outlines)
+    panel = Panel(output, title="", outlines=outlines, marks=cell_rects(marked))
     return _positions_figure(panel, title, n, channels, Axes("output channel", "output position"))
 
 
@@ -130,10 +157,14 @@ def grid_figure(
     padding: tuple[tuple[int, int], tuple[int, int]] = ((0, 0), (0, 0)),
     window: tuple[Sequence[int], Sequence[int]] | None = None,
     per_row: int = 3,
+    outlined: Sequence[Cell] = (),
+    marked: Sequence[Cell] = (),
 ) -> go.Figure:
     """A grid of vectors (height, width, channels): one panel per channel, rows top to bottom.
 
-    ``window`` = (rows, cols) of the *padded* grid covered by the kernel, outlined on every panel.
+    ``window`` = (rows, cols) of the *padded* grid covered by the kernel, outlined on every panel;
+    ``outlined`` / ``marked`` cells, ``(row, column, channel)`` of the grid itself, get a solid /
+    dashed outline in their channel's panel.
     """
     grid = np.asarray(grid, dtype=np.float64)
     if grid.ndim != 3:
@@ -146,7 +177,8 @@ def grid_figure(
         Panel(
             values[:, :, c],
             title=f"channel {c}",
-            outlines=outlines,
+            outlines=(*outlines, *cell_rects(outlined, (top, left), panel=c)),
+            marks=cell_rects(marked, (top, left), panel=c),
             row_labels=index_labels(h, top, bottom),
             col_labels=index_labels(w, left, right),
         )
@@ -156,17 +188,31 @@ def grid_figure(
 
 
 def kernel2d_figure(
-    kernel: np.ndarray, *, title: str, out_channel: int = 0, per_row: int = 3
+    kernel: np.ndarray,
+    *,
+    title: str,
+    out_channel: int = 0,
+    per_row: int = 3,
+    outlined: Sequence[Cell] = (),
+    marked: Sequence[Cell] = (),
 ) -> go.Figure:
     """The slice of a 2D kernel (k_h, k_w, in, out) feeding one output channel: a panel per input
-    channel (the weights that multiply that channel of the window)."""
+    channel (the weights that multiply that channel of the window). ``outlined`` / ``marked``:
+    ``(row, column, in, out)`` cells (those of ``out_channel``) outlined solid / dashed."""
     kernel = np.asarray(kernel, dtype=np.float64)
     if kernel.ndim != 4:
         raise ValueError(f"a 2D kernel must be (height, width, in, out), got {kernel.shape}")
     if not 0 <= out_channel < kernel.shape[3]:
         raise ValueError(f"output channel {out_channel} does not exist (kernel {kernel.shape})")
+    outlined = [cell[:3] for cell in outlined if cell[3] == out_channel]
+    marked = [cell[:3] for cell in marked if cell[3] == out_channel]
     panels = [
-        Panel(kernel[:, :, c, out_channel], title=f"in {c} → out {out_channel}")
+        Panel(
+            kernel[:, :, c, out_channel],
+            title=f"in {c} → out {out_channel}",
+            outlines=cell_rects(outlined, panel=c),
+            marks=cell_rects(marked, panel=c),
+        )
         for c in range(kernel.shape[2])
     ]
     return panels_figure(
@@ -180,9 +226,10 @@ def output2d_figure(
     title: str,
     selected: tuple[int, int, int] | None = None,
     per_row: int = 3,
+    marked: Sequence[Cell] = (),
 ) -> go.Figure:
     """A 2D result (height, width, out channels): a panel per channel, the selected
-    (row, col, channel) cell outlined."""
+    (row, col, channel) cell outlined, the ``marked`` ones dashed."""
     output = np.asarray(output, dtype=np.float64)
     if output.ndim != 3:
         raise ValueError(f"a 2D result must be (height, width, channels), got {output.shape}")
@@ -190,7 +237,14 @@ def output2d_figure(
     for c in range(output.shape[2]):
         is_selected = selected is not None and selected[2] == c
         outlines = ((selected[0], selected[1], selected[0], selected[1]),) if is_selected else ()
-        panels.append(Panel(output[:, :, c], title=f"output channel {c}", outlines=outlines))
+        panels.append(
+            Panel(
+                output[:, :, c],
+                title=f"output channel {c}",
+                outlines=outlines,
+                marks=cell_rects(marked, panel=c),
+            )
+        )
     return panels_figure(
         panels, title=title, axes=Axes("output column", "output row"), per_row=per_row
     )

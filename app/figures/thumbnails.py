@@ -226,6 +226,23 @@ def cnn2d_downsampled() -> str:
     )
 
 
+def conv_arithmetic() -> str:
+    pads = {(0, 0): GRID, (0, 6): GRID}
+    return _svg(
+        [
+            _label(10, 16, "pad 1 | input 5 | pad 1", anchor="start"),
+            _grid(10, 24, 1, 7, {**pads, (0, 1): SKY, (0, 2): SKY}),
+            _window(10, 24, 1, 3, BLUE),
+            _window(10 + 2 * CELL, 24, 1, 3, ORANGE),
+            _label(10, 60, "kernel 3, stride 2", anchor="start"),
+            _arrow(45, 44, 45, 76),
+            _grid(10, 80, 1, 3, {(0, 0): BLUE, (0, 1): ORANGE}),
+            _label(65, 91, "⌊(5 + 2 − 3) / 2⌋ + 1 = 3", anchor="start"),
+        ],
+        "Input 5 padded by 1, kernel 3, stride 2: output 3",
+    )
+
+
 PICTURES = {
     "conv1d": conv1d,
     "conv2d": conv2d,
@@ -235,5 +252,6 @@ PICTURES = {
     "cnn2d_flat": cnn2d_flat,
     "cnn2d_two_layers": cnn2d_two_layers,
     "cnn2d_downsampled": cnn2d_downsampled,
+    "conv_arithmetic": conv_arithmetic,
 }
 """Section url path -> picture builder."""

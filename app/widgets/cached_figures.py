@@ -11,24 +11,26 @@ from typing import Any
 import streamlit as st
 
 from app.core.training_jobs import TrainingRun
-from app.figures import tensors
+from app.figures import click_layer, tensors
 from app.figures.chart_spec import SpecFigure, spec_of
 
 
-def cached_figure(builder: str, *args: Any, **kwargs: Any) -> Any:
-    """``app.figures.tensors.<builder>(*args, **kwargs)``, reused while the same inputs come back.
+def cached_figure(builder: str, *args: Any, clickable: bool = False, **kwargs: Any) -> Any:
+    """``app.figures.tensors.<builder>(*args, **kwargs)``, reused while the same inputs come back;
+    with ``clickable`` a click on a cell selects it (``app.figures.click_layer``).
 
     Most reruns change one figure of a page (the output) and leave the others (input, kernel)
     as they were; rebuilding those costs ~10 ms each, and drawing a ``go.Figure`` deep-copies
     it. The figure is cached as its plain JSON dict (``st.cache_data``: every session gets its
     own copy) and drawn through a read-only ``SpecFigure``.
     """
-    return SpecFigure(_cached_spec(builder, args, tuple(sorted(kwargs.items()))))
+    return SpecFigure(_cached_spec(builder, args, tuple(sorted(kwargs.items())), clickable))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _cached_spec(builder: str, args: tuple, kwargs: tuple) -> dict:
-    return spec_of(getattr(tensors, builder)(*args, **dict(kwargs)))
+def _cached_spec(builder: str, args: tuple, kwargs: tuple, click: bool = False) -> dict:
+    spec = spec_of(getattr(tensors, builder)(*args, **dict(kwargs)))
+    return click_layer.clickable(spec) if click else spec
 
 
 def run_figure(run: TrainingRun, name: Any, build: Callable[[], Any]) -> SpecFigure:

@@ -14,6 +14,7 @@ import pytest
 from app.core.navigation import PAGES
 from devtools.live import (
     artifacts_dir,
+    click_heatmap_cell,
     screenshot_whole_page,
     streamlit_server,
     wait_for_rerun,
@@ -137,5 +138,26 @@ def test_training_runs_in_the_browser(server, browser):
         wait_for_rerun(page)
         assert page.locator('[data-testid="stException"]').count() == 0
         screenshot_whole_page(page, artifacts_dir("screenshots") / "cnn1d_pooled-trained.png")
+    finally:
+        page.close()
+
+
+def test_clicking_heatmap_cells_selects_and_explores(server, browser):
+    """Click to explore with a real mouse: an output cell moves the stepper, an input cell lists
+    the outputs it feeds, a dL/dW cell of the Gradients tab is written out."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{server}/conv1d", wait_until="domcontentloaded")
+        wait_for_rerun(page)
+        sync_api.expect(page.get_by_text("Output y").first).to_be_attached(timeout=20_000)
+        click_heatmap_cell(page, "Output y: click a cell to select it", 1, 1)
+        sync_api.expect(page.get_by_text(re.compile(r"y\[1, 1\] = 6×2"))).to_be_visible()
+        click_heatmap_cell(page, "Input x: click a position to outline the outputs it feeds", 2, 0)
+        sync_api.expect(page.get_by_text("Input x[2] feeds 2 outputs")).to_be_visible()
+        page.get_by_role("tab", name="Gradients").click()
+        wait_for_rerun(page)
+        click_heatmap_cell(page, "dL/dW heatmap: click a cell to write it out", 2, 4, panel=1)
+        sync_api.expect(page.get_by_text("dL/dW[2, 4, 1] = 15×1 + 20×1 = 35")).to_be_visible()
+        assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()

@@ -199,3 +199,67 @@ def sweep_outcome(at: AppTest, prefix: str, section: int) -> tuple[str, str]:
         for p, e in zip(result.probabilities, result.final_errors, strict=True)
     ]
     return summarise(section, shown), summarise(section, [ours(section, s) for s in range(20)])
+
+
+def charts(at: AppTest) -> list[dict]:
+    """Every Plotly figure on the page, as its JSON spec."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def chart_titled(at: AppTest, start: str, exact: bool = False) -> dict:
+    """The one figure whose title (its first line) starts with ``start``, or is ``start``."""
+    lines = [(f, f["layout"]["title"]["text"].split("<br>")[0]) for f in charts(at)]
+    found = [f for f, line in lines if line == start or (not exact and line.startswith(start))]
+    assert len(found) == 1, [f["layout"]["title"]["text"] for f in charts(at)]
+    return found[0]
+
+
+def panel_values(figure: dict) -> list:
+    """The numbers of each heatmap panel (NaN where a cell is padding), in panel order."""
+    import numpy as np
+
+    return [
+        np.array([[np.nan if v is None else v for v in row] for row in trace["z"]], dtype=float)
+        for trace in figure["data"]
+        if trace["type"] == "heatmap"
+    ]
+
+
+def click(at: AppTest, key: str, panel: int, row: int, col: int) -> AppTest:
+    """Click cell (row, col) of panel ``panel`` of the clickable chart ``key``: its selection
+    state set as Streamlit stores it (the point's customdata is [panel, row, col]), then rerun."""
+    point = {"curve_number": 0, "point_number": 0, "point_index": 0, "x": col, "y": row,
+             "customdata": [panel, row, col]}  # fmt: skip
+    at.session_state[key] = {
+        "selection": {"points": [point], "point_indices": [0], "box": [], "lasso": []}
+    }
+    return at.run()
+
+
+def assert_gradients_are_right(shown_x, shown_kernel, x, kernel, upstream, stride, padding):
+    """The gradients a page shows (one example: ``shown_x`` without the batch axis) against
+    three oracles: the engine's backward op, the plain loops of cnndemo.reference, and central
+    differences of L = sum(upstream * conv(x, kernel))."""
+    import numpy as np
+
+    from cnndemo import ops, reference
+
+    one_d = x.ndim == 3
+    backward = ops.conv1d_backward if one_d else ops.conv2d_backward
+    grad_x, grad_kernel = backward(x, kernel, upstream, stride, padding)
+    np.testing.assert_array_equal(shown_x, grad_x[0])
+    np.testing.assert_array_equal(shown_kernel, grad_kernel)
+    loops = reference.conv1d_backward if one_d else reference.conv2d_backward
+    loop_x, loop_kernel = loops(x, kernel, upstream, stride, padding)
+    np.testing.assert_allclose(shown_x, loop_x[0])
+    np.testing.assert_allclose(shown_kernel, loop_kernel)
+    x, kernel = x.copy(), kernel.copy()
+    forward = reference.conv1d if one_d else reference.conv2d
+
+    def loss():
+        return float(np.sum(upstream * forward(x, kernel, stride, padding)))
+
+    numeric_x = reference.numeric_gradient(loss, x, 1e-3)
+    numeric_kernel = reference.numeric_gradient(loss, kernel, 1e-3)
+    np.testing.assert_allclose(shown_x, numeric_x[0], atol=1e-6)
+    np.testing.assert_allclose(shown_kernel, numeric_kernel, atol=1e-6)

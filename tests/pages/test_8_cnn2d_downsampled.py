@@ -25,7 +25,15 @@ from cnndemo.all_images import evaluate_all
 from cnndemo.models import build_model, default_hyperparameters
 from cnndemo.sections import run_section
 from cnndemo.train import train as train_model
-from tests.pages.conftest import click_train, edit_cells, open_page, table_key, texts
+from tests.pages.conftest import (
+    chart_titled,
+    click,
+    click_train,
+    edit_cells,
+    open_page,
+    table_key,
+    texts,
+)
 
 PAGE = "pages/8_cnn2d_downsampled.py"
 MODEL_TAB = "Train the down-sampled CNN"
@@ -356,3 +364,23 @@ def test_the_model_tab_has_the_lab_all_512_images_and_the_blank_image_explained(
     notes = [i.value for i in at.info if i.icon == ":material/lightbulb:"]
     assert any("The blank image looks like a line" in n for n in notes)
     assert "What it has learned at epoch 2000" in texts(at)
+
+
+def test_clicks_on_the_pooling_heatmaps_select_a_window_or_probe_a_cell():
+    at = open_page(PAGE)
+    click(at, "p8.fig.y", 2, 1, 0)  # any channel's panel: output row 1, column 0
+    assert (at.slider(key="p8.pos.0").value, at.slider(key="p8.pos.1").value) == (1, 0)
+    assert "**Output cell (1, 0)** = `(40, 41, 42)`" in texts(at)
+    # Input (1, 1) lies in the top-left window only; with stride 1 it is in four windows.
+    click(at, "p8.fig.x", 0, 1, 1)
+    assert "Input x[1, 1] feeds 1 output: y[0, 0] (as window cell 1, 1)." in texts(at)
+    pooled = chart_titled(at, "Pooled grid")
+    dashed = [s for s in pooled["layout"]["shapes"] if s["line"].get("dash") == "dash"]
+    assert len(dashed) == 3  # output (0, 0) in each of the three channels
+    at.number_input(key="p8.s.sy").set_value(1).run()
+    at.number_input(key="p8.s.sx").set_value(1).run()
+    assert (
+        "Input x[1, 1] feeds 4 outputs: y[0, 0] (as window cell 1, 1), y[0, 1] (cell 1, 0)"
+        in texts(at)
+    )
+    assert not at.exception

@@ -190,3 +190,36 @@ def test_todays_fields_win_over_old_ones_in_one_link():
         {"lr": "2", "mom": "0.1", "seed": "3", "h": "2_5_0.5", "sd": "9"}, schema
     )
     assert errors == [] and state == {"lr": 2.0, "mom": 0.1, "seed": 3}
+
+
+def test_link_codes_write_plain_words_for_options_that_are_not():
+    from app.core.conv_controls import tab_control
+
+    tab = tab_control("t.tab", "tab", ("First tab", "The second (2)"), ("first", "second"))
+    group = Controls((tab, STRIDE))
+    schema = group.schema()
+    session = {"t.tab": "The second (2)", "t.s": 3}
+    params = encode(group.share_state(session), schema)
+    assert params == {"tab": "second", "s": "3"}
+    state, errors = decode(params, schema)
+    fresh: dict = {}
+    group.apply(state, fresh)
+    assert not errors and fresh == session
+    assert decode({"tab": "The second (2)", "s": "1"}, schema)[1]  # only the codes are read
+    with pytest.raises(ValueError, match="one link code per option"):
+        Control("t.x", "x", "x", "choice", options=("a", "b"), link_codes=("a",))
+
+
+def test_controls_added_later_let_older_links_open_with_their_defaults():
+    from app.core.share import Added
+
+    old = Controls((STRIDE,))
+    new = Controls((PADDING, RATE), (X,))
+    rules = new.added_later(((X, np.ones((2, 3))),))
+    assert rules == (Added("x", "2x3_1_1_1_1_1_1"), Added("p", "same"), Added("lr", "1"))
+    schema = (old + new).schema(legacy=rules)
+    state, errors = decode({"s": "4"}, schema)  # a link written before the new controls
+    assert not errors and state["s"] == 4 and state["p"] == "same" and state["lr"] == 1.0
+    np.testing.assert_array_equal(state["x"], np.ones((2, 3)))
+    assert decode({}, schema) == ({}, [])  # an ordinary visit stays one
+    assert decode({"s": "4", "p": "valid"}, schema)[0]["p"] == "valid"  # today's links win

@@ -140,3 +140,11 @@ def test_pool_ledger_rows():
     ]
     bad = ledger.pool2d_ledger(4, 4, 3, (5, 5), (1, 1), "max", "valid")
     assert bad[1].shape == () and bad[1].note
+
+
+def test_output_size_formula_with_explicit_padding_fills_in_the_engines_numbers():
+    # The conv arithmetic guide's figure 2.6: input 5, kernel 3, stride 2, padding 1 -> 3.
+    text = ledger.output_size_latex(5, 3, 2, 1)
+    assert r"\frac{n + 2p - k}{s}" in text and r"\frac{5 + 2 \cdot 1 - 3}{2}" in text
+    assert text.endswith("+ 1 = 3 \\end{aligned}")
+    assert "spans 7 > 6 cells: no output" in ledger.output_size_latex(2, 7, 1, 2)

@@ -173,3 +173,32 @@ def test_builders_reject_wrong_ranks():
         tensors.sequence_figure(np.ones(3), title="x")
     with pytest.raises(ValueError, match="does not exist"):
         tensors.kernel2d_figure(K2, title="W", out_channel=3)
+
+
+def test_outlined_and_marked_cells_land_in_their_panels_padding_included():
+    def boxes(fig, dashed):
+        shapes = fig.to_dict()["layout"]["shapes"]
+        return {
+            (
+                s["xref"],
+                round(s["x0"] - (0.08 if dashed else 0), 6),
+                round(s["y0"] - (0.08 if dashed else 0), 6),
+            )
+            for s in shapes
+            if s["line"]["color"] == OUTLINE and (s["line"].get("dash") == "dash") == dashed
+        }
+
+    grid = tensors.grid_figure(X2, title="x", padding=((1, 0), (0, 1)), outlined=((0, 1, 2),),
+                               marked=((4, 3, 0),))  # fmt: skip
+    assert boxes(grid, False) == {("x3", 0.5, 0.5)}  # channel 2, row 0 + 1 padding row
+    assert boxes(grid, True) == {("x", 2.5, 4.5)}
+    kernel = tensors.kernel2d_figure(
+        K2, title="W", outlined=((3, 1, 2, 0),), marked=((0, 0, 1, 5),)
+    )
+    assert boxes(kernel, False) == {("x3", 0.5, 2.5)} and boxes(kernel, True) == set()
+    seq = tensors.sequence_figure(X1, title="x", padding=(2, 0), marked=((1, 4),))
+    assert boxes(seq, True) == {("x", 3.5, 2.5)}
+    out = tensors.output2d_figure(X2, title="y", marked=((1, 2, 1),))
+    assert boxes(out, True) == {("x2", 1.5, 0.5)}
+    for fig in (grid, kernel, seq, out):
+        go.Figure(fig.to_dict())
