@@ -1,5 +1,6 @@
 """Process-wide plumbing of the Streamlit server: one BLAS thread, memory trim, training slots,
-and deep links sent through the entry point. Streamlit may be imported here, Plotly not.
+deep links sent through the entry point, and each session's share of the CPU. Streamlit may be
+imported here, Plotly not.
 
 Deep links. Streamlit still treats a ``pages/`` folder next to the main script the legacy way
 until some script run in the process has called ``st.navigation``: on a freshly started server, a
@@ -15,6 +16,13 @@ learners press Train at once, 20 script threads fight over the GIL and the two c
 every training ends only when the last does. Letting a few chunks run at a time, with the
 others waiting for a slot (without burning CPU), finishes the same work sooner and keeps fewer
 half-trained models alive at once.
+
+CPU budget. Every request is bounded by the caps of ``app.core.limits`` (the slowest page run
+costs under 0.5 s of CPU, ``benchmarks/worst_case.py``), but a client may send reruns back to
+back.
+:func:`cpu_budget` wraps each page run: a session that has spent more than
+``SESSION_CPU_BURST`` CPU seconds recently waits before its next run, sleeping (no core held),
+until its average is back to ``SESSION_CPU_SHARE`` of a core.
 """
 
 from __future__ import annotations
@@ -27,10 +35,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import streamlit as st
+from streamlit import runtime
 from streamlit.runtime.pages_manager import PagesManager
 from threadpoolctl import threadpool_limits
+
+from app.core import limits
 
 
 @functools.cache
@@ -110,3 +122,63 @@ def training_slot(on_wait: Callable[[], None]) -> Iterator[None]:
         yield
     finally:
         slots.release()
+
+
+@dataclass
+class CpuLedger:
+    """A session's CPU use as a leaky bucket: ``owed`` CPU seconds, paid back at ``share`` CPU
+    seconds per wall-clock second; up to ``burst`` owed costs no wait."""
+
+    share: float
+    burst: float
+    owed: float = 0.0
+    stamp: float = 0.0  # time.monotonic() of the last payback
+
+    def pause(self, now: float) -> float:
+        """Seconds to wait before the next run (0 within the burst), the debt paid back to now."""
+        self.owed = max(0.0, self.owed - self.share * max(0.0, now - self.stamp))
+        self.stamp = now
+        return max(0.0, (self.owed - self.burst) / self.share)
+
+    def spend(self, seconds: float) -> None:
+        self.owed += max(0.0, seconds)
+
+
+def serving() -> bool:
+    """True in a real Streamlit server process (not a bare script, not AppTest's mock runtime)."""
+    return runtime.exists() and type(runtime.get_instance()) is runtime.Runtime
+
+
+LEDGER_KEY = "cnndemo.cpu_ledger"
+MAX_PAUSE = 10.0
+"""Longest single wait (a run costs under 0.5 s of CPU, so a wait is at most about 2 s)."""
+
+
+@contextmanager
+def cpu_budget() -> Iterator[None]:
+    """Measure a page run's CPU for its session; wait first when the session is over budget.
+
+    Only on a server: bare scripts have no Streamlit runtime, AppTest a mock one (its runs are
+    tests, nobody shares them).
+    """
+    if not serving():
+        yield
+        return
+    ledger = st.session_state.get(LEDGER_KEY)
+    if not isinstance(ledger, CpuLedger):
+        ledger = CpuLedger(
+            limits.SESSION_CPU_SHARE, limits.SESSION_CPU_BURST, 0.0, time.monotonic()
+        )
+        st.session_state[LEDGER_KEY] = ledger
+    wait = min(ledger.pause(time.monotonic()), MAX_PAUSE)
+    if wait > 0:
+        st.toast(
+            f"This session asked for a lot of computing in a short time; the server is shared, "
+            f"so the page waits {wait:.0f} s."
+        )
+        time.sleep(wait)
+    start = time.thread_time()
+    try:
+        yield
+    finally:
+        ledger.spend(time.thread_time() - start)

@@ -137,7 +137,7 @@ class ClusterSession(Session):
         super().__init__(ws)
         self.session_id = ""
         self.query_string = ""
-        self.upload_urls: dict[str, str] = {}
+        self.file_urls: dict[str, object] = {}  # FileURLs (file id, upload and delete URLs)
 
     def observe(self, message: ForwardMsg) -> None:
         kind = message.WhichOneof("type")
@@ -147,9 +147,10 @@ class ClusterSession(Session):
             self.query_string = message.page_info_changed.query_string
         elif kind == "file_urls_response" and message.file_urls_response.file_urls:
             response = message.file_urls_response
-            self.upload_urls[response.response_id] = response.file_urls[0].upload_url
+            self.file_urls[response.response_id] = response.file_urls[0]
 
-    async def upload_url(self, name: str) -> str:
+    async def new_file(self, name: str):
+        """Ask the session where to upload a file ``name``: its ``FileURLs``."""
         request = BackMsg()
         request_id = uuid.uuid4().hex
         request.file_urls_request.request_id = request_id
@@ -157,12 +158,15 @@ class ClusterSession(Session):
         request.file_urls_request.session_id = self.session_id
         await self.ws.send(request.SerializeToString())
         deadline = time.monotonic() + STEP_TIMEOUT
-        while request_id not in self.upload_urls:
+        while request_id not in self.file_urls:
             raw = await asyncio.wait_for(self.ws.recv(), deadline - time.monotonic())
             message = ForwardMsg()
             message.ParseFromString(raw)
             self.observe(message)
-        return self.upload_urls[request_id]
+        return self.file_urls[request_id]
+
+    async def upload_url(self, name: str) -> str:
+        return (await self.new_file(name)).upload_url
 
 
 @dataclass

@@ -25,6 +25,15 @@ the expired ones. Repeat a size to see whether memory ratchets up from run to ru
     python -m benchmarks.protocol_load                  # N = 1, 5, 20
     python -m benchmarks.protocol_load --sessions 20 20 20 20
     python -m benchmarks.protocol_load --sessions 3
+
+With ``--hostile`` every size runs twice, quiet and then beside a hostile client
+(``benchmarks.hostile_client``: issue 17's oversized table edits, zip-bomb upload, huge link and
+oversized message, in a loop that starts before the learners arrive and stops when they are
+done); the learners' medians are compared (target: within 1.5x of quiet) and the server's
+memory after each run with the baseline:
+
+    python -m benchmarks.protocol_load --sessions 20 20 --hostile
+    python -m benchmarks.protocol_load --sessions 20 20 --hostile reconnect
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
+import statistics
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -41,7 +51,13 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from app.server import TRIM_SECONDS
-from benchmarks.load_test import RunStats, print_errors, table, while_sampling_memory
+from benchmarks.load_test import (
+    RunStats,
+    percentile,
+    print_errors,
+    table,
+    while_sampling_memory,
+)
 from devtools.live import LiveServer, streamlit_server
 
 STEP_TIMEOUT = 120.0
@@ -208,12 +224,31 @@ async def warm_up(server: LiveServer, settle: float) -> None:
     await settle_and_probe(server, settle)
 
 
-async def burst(server: LiveServer, n: int, settle: float) -> RunStats:
-    """N concurrent sessions, then wait until the server has dropped them; peak RSS sampled."""
+HOSTILE_HEAD_START = 5.0
+"""Seconds the hostile client attacks alone before the learners arrive."""
+
+
+async def burst(
+    server: LiveServer, n: int, settle: float, hostile=None, reconnect: bool = False
+) -> RunStats:
+    """N concurrent sessions (beside a hostile client when ``hostile``, a
+    ``benchmarks.hostile_client.HostileReport``, collects its report), then wait until the
+    server has dropped them; peak RSS sampled."""
+    # Imported here: the hostile client builds on cluster_learner, which imports this module.
+    from benchmarks.hostile_client import hostile_client
+
     stats = RunStats(n)
 
     async def sessions_then_settle() -> None:
+        stop = asyncio.Event()
+        attacker = None
+        if hostile is not None:
+            attacker = asyncio.create_task(hostile_client(server.url, stop, hostile, reconnect))
+            await asyncio.sleep(HOSTILE_HEAD_START)
         await asyncio.gather(*(one_session(server.url, stats, i) for i in range(n)))
+        stop.set()
+        if attacker is not None:
+            await attacker
         await settle_and_probe(server, settle)
 
     await while_sampling_memory(server, stats, sessions_then_settle(), every=0.05)
@@ -221,13 +256,19 @@ async def burst(server: LiveServer, n: int, settle: float) -> RunStats:
 
 
 async def run(
-    server: LiveServer, counts: list[int], settle: float
-) -> tuple[ServerState, list[RunStats], list[ServerState]]:
+    server: LiveServer, counts: list[int], settle: float, hostile: str = ""
+) -> tuple[ServerState, list[RunStats], list[ServerState], list]:
+    from benchmarks.hostile_client import HostileReport
+
     await warm_up(server, settle)
     baseline = await quiet_server_state(server)
-    results, after = [], []
-    for n in counts:
-        stats = await burst(server, n, settle)
+    results, after, reports = [], [], []
+    plan = [(n, attack) for n in counts for attack in ((False, True) if hostile else (False,))]
+    for n, attack in plan:
+        report = HostileReport() if attack else None
+        stats = await burst(server, n, settle, report, hostile == "reconnect")
+        if report is not None:
+            reports.append(report)
         state = await quiet_server_state(server)
         stats.rss_end = state.rss_mib
         if state.active_sessions != 0 or state.connects != state.disconnects:
@@ -237,7 +278,7 @@ async def run(
             )
         results.append(stats)
         after.append(state)
-    return baseline, results, after
+    return baseline, results, after, reports
 
 
 def server_table(baseline: ServerState, results: list[RunStats], after: list[ServerState]) -> str:
@@ -265,15 +306,55 @@ def main(argv: list[str] | None = None) -> list[RunStats]:
     parser.add_argument(
         "--session-ttl", type=int, default=10, help="server.disconnectedSessionTTL (app: 120)"
     )
+    parser.add_argument(
+        "--hostile",
+        nargs="?",
+        const="session",
+        default="",
+        choices=["session", "reconnect"],
+        help="run each size quiet, then beside a hostile client (on one session, or a new "
+        "session for every round)",
+    )
     args = parser.parse_args(argv)
     ttl = ("--server.disconnectedSessionTTL", str(args.session_ttl))
     with streamlit_server(extra_args=ttl) as server:
-        baseline, results, after = asyncio.run(run(server, args.sessions, args.settle))
+        baseline, results, after, reports = asyncio.run(
+            run(server, args.sessions, args.settle, args.hostile)
+        )
     print(table(results))
     print()
     print(server_table(baseline, results, after))
+    if args.hostile:
+        from benchmarks.hostile_client import hostile_table
+
+        print()
+        print(hostile_comparison(results))
+        for report in reports:
+            print()
+            print(hostile_table(report))
+            for problem in report.exceptions:
+                print(f"  {problem}")
     print_errors(results)
     return results
+
+
+def hostile_comparison(results: list[RunStats]) -> str:
+    """The learners' medians, quiet against beside the hostile client (runs come in pairs)."""
+    lines = [
+        "| N | step | quiet p50 s | hostile p50 s | ratio | quiet p90 s | hostile p90 s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for quiet, loud in zip(results[::2], results[1::2], strict=True):
+        for step in ("load", "widget", "train"):
+            a, b = quiet.times.get(step, []), loud.times.get(step, [])
+            if not a or not b:
+                continue
+            p50a, p50b = statistics.median(a), statistics.median(b)
+            lines.append(
+                f"| {quiet.sessions} | {step} | {p50a:.2f} | {p50b:.2f} | {p50b / p50a:.2f} "
+                f"| {percentile(a, 0.9):.2f} | {percentile(b, 0.9):.2f} |"
+            )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

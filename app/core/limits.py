@@ -49,6 +49,17 @@ MAX_IMAGE_SIDE = 96
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 """Largest accepted upload (also ``server.maxUploadSize`` = 2 MB in .streamlit/config.toml)."""
 
+MAX_MESSAGE_BYTES = 2 * 1000 * 1000
+"""Largest websocket message the server sends or accepts (``server.maxMessageSize`` = 2 MB in
+.streamlit/config.toml). The largest the pages send, measured by benchmarks/worst_case.py, is
+page 4's training animation at its largest sentence table: 0.36 MB."""
+
+MAX_CLIENT_MESSAGE_BYTES = 1000 * 1000
+"""Largest message a browser may send (``server.maxWidgetStateSize`` = 1 MB): a rerun request
+carries every widget's value: 0.08 MB at most measured, 0.06 MB more for a tensor whose
+2048 cells were all edited.
+Larger messages close the connection; smaller hand-made edits meet the tables' own checks."""
+
 MAX_UPLOAD_PIXELS = 16_000_000
 """Largest decoded picture (width x height) we agree to open; guards against decompression bombs."""
 
@@ -117,6 +128,23 @@ MAX_SEED = 100_000
 MAX_MODEL_FILE_BYTES = 256 * 1024
 """Largest model file the "Load a model" box accepts (the tutorial's models are ~2 KB)."""
 
+MAX_MODEL_FILE_INFLATED = 1024 * 1024
+"""Most bytes an .npz model file may inflate to, all members together (checked in the zip's
+directory, then while inflating): the largest model the pages allow holds 735 numbers (6 KB)."""
+
+MAX_MODEL_FILE_MEMBERS = 16
+"""Most arrays an .npz model file may list (the two-layer model has 6 weights and its metadata)."""
+
+MAX_MODEL_FILE_DEPTH = 16
+"""Deepest nesting of a JSON model file (a 2D kernel sits 6 levels deep), measured before parsing."""
+
+MAX_VOCABULARY = 161
+"""Words in a loaded text model's vocabulary: every token of 16 sentences of 10 words, and the padding word."""
+
+LOAD_SECONDS = 1.0
+"""Wall-clock time reading one uploaded file may take before it is refused (model files: the
+.npz members are inflated in chunks and the clock is checked between them)."""
+
 MAX_SENTENCES = 16
 """Rows of the editable sentence table (sections 3-4)."""
 
@@ -128,3 +156,13 @@ MAX_WORD_CHARS = 20
 
 MAX_EMBEDDING = 4
 """Embedding size (sections 3-4); the vector plots show two of the conv channels."""
+
+# --- Server time ---------------------------------------------------------------------------------
+SESSION_CPU_SHARE = 0.25
+"""Share of one core a session's page runs may use on average once past its burst; beyond it
+the session's next run waits (app/server.py: ``cpu_budget``). A learner never gets there: the
+heaviest page run costs under 0.5 s of CPU (benchmarks/worst_case.py), and training chunks
+(fragment runs, not counted here) take turns in the training slots."""
+
+SESSION_CPU_BURST = 3.0
+"""CPU seconds of page runs a session may spend at once before ``SESSION_CPU_SHARE`` applies."""

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from app.core import limits
+from app.core.model_checks import MODEL_FILE_BUDGET, check_model_meta
 from cnndemo import data as data_mod
 from cnndemo import persist
 from cnndemo.diagnose import verdicts
@@ -334,23 +335,48 @@ def read_model_file(
 ) -> tuple[Model, Data, Snapshot]:
     """Check an uploaded model file and evaluate it on the page's data (no Streamlit).
 
+    The file is read within ``model_checks.MODEL_FILE_BUDGET`` and its metadata checked
+    against the page's limits (``model_checks.check_model_meta``) before the model is built.
     Returns ``(model, data as the model sees it, snapshot of its state on that data)``.
 
     Raises
     ------
     persist.ModelFileError
-        Too large, not a model file, another section's model, or data it cannot read.
+        Too large, not a model file, another section's model, a model the page cannot show,
+        or data it cannot read. Nothing else escapes, whatever the bytes: any other failure
+        (RecursionError, MemoryError, OverflowError included) becomes this error too, with a
+        message of at most ``MESSAGE_CHARS`` characters.
     """
+    try:
+        return _read_model_file(content, section, data)
+    except persist.ModelFileError as error:
+        raise persist.ModelFileError(_shortened(str(error))) from error
+    except Exception as error:  # noqa: BLE001 - a hostile file must end in a message, always
+        raise persist.ModelFileError(
+            "this file could not be read as a model (it may be damaged, or not saved by this app)"
+        ) from error
+
+
+MESSAGE_CHARS = 300
+"""Longest message about a model file (the engine's messages may quote what the file holds)."""
+
+
+def _shortened(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= MESSAGE_CHARS else line[: MESSAGE_CHARS - 1] + "…"
+
+
+def _read_model_file(
+    content: bytes, section: int, data: Data | None
+) -> tuple[Model, Data, Snapshot]:
     if len(content) > limits.MAX_MODEL_FILE_BYTES:
         raise persist.ModelFileError(
             f"the file has {len(content):,} bytes; model files are at most "
             f"{limits.MAX_MODEL_FILE_BYTES:,}"
         )
-    model = persist.loads(content)
-    if model.section != section:
-        raise persist.ModelFileError(
-            f"this is a section {model.section} model; this page trains section {section}"
-        )
+    model = persist.loads(
+        content, MODEL_FILE_BUDGET, check=lambda meta: check_model_meta(meta, section)
+    )
     if data is None:
         raise persist.ModelFileError("fix the data above first: the model is evaluated on it")
     try:

@@ -16,6 +16,8 @@ import streamlit as st
 from app.core import limits, markup
 from app.core.hyperparameters import TrainingControls
 from app.core.sentences import clean_sentences, sentences_from_codes
+from app.core.table_edits import TableRules, apply_edits
+from app.widgets.edit_guard import drop_edits, guard_edits, pending_edits
 from cnndemo import data as data_mod
 
 
@@ -45,6 +47,43 @@ def _reset(prefix: str) -> None:
     set_data(prefix, data_mod.TEXT_SENTENCES, data_mod.TEXT_LABELS)
 
 
+SENTENCE_CHARS = limits.MAX_TOKENS * (limits.MAX_WORD_CHARS + 1)
+"""Longest text of a sentence cell: ten words of twenty characters and their spaces."""
+
+
+def _guard_table(prefix: str) -> bool:
+    """Check the table's pending edits before it is drawn (``app.widgets.edit_guard``): a state
+    the table cannot take is dropped, one that only adds rows past ``MAX_SENTENCES`` is applied
+    and cut. Either way the table starts afresh (a new version) and the learner is told why;
+    returns whether that happened (the page then waits for the next change to train)."""
+    state = st.session_state
+    key = editor_key(prefix)
+    rows = [
+        {"sentence": sentence, "label": label}
+        for sentence, label in zip(state[f"{prefix}.sentences"], state[f"{prefix}.labels"],
+                                   strict=True)
+    ]  # fmt: skip
+    rules = TableRules(len(rows), ("sentence", "label"), SENTENCE_CHARS, limits.MAX_SENTENCES)
+    check = guard_edits(key, rules)
+    if check.problem is None:
+        return False
+    if check.cut:
+        rows = apply_edits(rows, pending_edits(key), limits.MAX_SENTENCES)
+        drop_edits(key)
+    sentences = [r.get("sentence") if isinstance(r.get("sentence"), str) else None for r in rows]
+    labels = [r.get("label") if _is_number(r.get("label")) else None for r in rows]
+    state[f"{prefix}.sentences"], state[f"{prefix}.labels"] = sentences, labels
+    state[f"{prefix}.data_version"] = state.get(f"{prefix}.data_version", 0) + 1
+    what = "was cut" if check.cut else "was refused"
+    st.warning(f"An edit of the sentence table {what}: {check.problem}. Check the table; the "
+               "model trains on it after your next change.")  # fmt: skip
+    return True
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def sentence_editor(prefix: str) -> data_mod.TextData | None:
     """The editable table of sentences and labels; returns the data, or None with an error shown.
 
@@ -52,6 +91,7 @@ def sentence_editor(prefix: str) -> data_mod.TextData | None:
     trained results (marked stale) and the Train button waits for valid data.
     """
     state = st.session_state
+    refused = _guard_table(prefix)
     frame = pd.DataFrame(
         {"sentence": state[f"{prefix}.sentences"], "label": state[f"{prefix}.labels"]}
     )
@@ -64,7 +104,7 @@ def sentence_editor(prefix: str) -> data_mod.TextData | None:
         column_config={
             "sentence": st.column_config.TextColumn(
                 "sentence",
-                max_chars=limits.MAX_TOKENS * (limits.MAX_WORD_CHARS + 1),
+                max_chars=SENTENCE_CHARS,
                 help="Words separated by spaces",
             ),  # fmt: skip
             "label": st.column_config.NumberColumn(
@@ -74,6 +114,8 @@ def sentence_editor(prefix: str) -> data_mod.TextData | None:
     )
     st.button("Back to the tutorial's sentences", key=f"{prefix}.reset", on_click=_reset,
               args=(prefix,))  # fmt: skip
+    if refused:
+        return None
     rows = list(zip(edited["sentence"].tolist(), edited["label"].tolist(), strict=True))
     sentences, labels, notes, errors = clean_sentences(rows)
     # clean_sentences escapes the learner's words in its errors and notes: both are Markdown.

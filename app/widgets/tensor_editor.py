@@ -27,8 +27,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app.core import limits
 from app.core.controls import TensorSpec
 from app.core.presets import preset_value, presets_for
+from app.core.table_edits import TableRules
 from app.core.tensor_tables import (
     LAYOUTS,
     frames_to_tensor,
@@ -36,6 +38,7 @@ from app.core.tensor_tables import (
     summarize_errors,
     tensor_to_frames,
 )
+from app.widgets.edit_guard import guard_edits
 
 
 def editor_key(name: str, version: int, table: int = 0) -> str:
@@ -111,8 +114,6 @@ def tensor_editor(
     if tensor_value(spec).shape != shape:
         # The sizes already say `shape` (they are why we resize), and their widgets are drawn.
         set_tensor(spec, resize(tensor_value(spec), shape), sync_sizes=False)
-    version = state[spec.version_key]
-
     st.markdown(f"**{spec.label}** &nbsp; `shape {shape}`")
     if help_text:
         st.caption(help_text)
@@ -123,6 +124,7 @@ def tensor_editor(
         _preset_picker(spec, options, tutorial, default_preset)
 
     frames = tensor_to_frames(spec.kind, tensor_value(spec))
+    version = _guard_tables(spec, frames)
     layout = LAYOUTS[spec.kind]
     edited: list[pd.DataFrame] = []
     n_cols = max(1, min(per_row, len(frames)))
@@ -155,6 +157,28 @@ def tensor_editor(
         return EditResult(tensor_value(spec), tuple(errors))
     state[spec.value_key] = value
     return EditResult(value, ())
+
+
+def _guard_tables(spec: TensorSpec, frames: Sequence[tuple[str, pd.DataFrame]]) -> int:
+    """Drop hand-made edits a table cannot take (rows added to these fixed-size tables, rows
+    or columns outside them, long text), before the tables are drawn; returns the version to
+    draw them at (bumped after a refusal, so a browser drops its copy of the edits too)."""
+    state = st.session_state
+    version = state[spec.version_key]
+    problems = []
+    for i, (_, frame) in enumerate(frames):
+        rules = TableRules(len(frame), tuple(frame.columns), limits.MAX_NUMBER_CHARS)
+        check = guard_edits(editor_key(spec.name, version, i), rules)
+        if check.problem is not None:
+            problems.append(check.problem)
+    if not problems:
+        return version
+    state[spec.version_key] = version + 1
+    st.warning(
+        f"An edit of **{spec.label}** was refused: {problems[0]}. The tables show their last "
+        "valid values."
+    )
+    return version + 1
 
 
 def preset_keys(spec: TensorSpec) -> tuple[str, str]:

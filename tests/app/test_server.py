@@ -105,3 +105,52 @@ def test_the_slot_is_given_back_when_training_fails():
 )
 def test_the_slot_count_from_the_environment_is_bounded(value, slots):
     assert server.slots_from_environment(value) == slots
+
+
+def test_the_cpu_ledger_waits_only_past_its_burst_and_pays_back_over_time():
+    ledger = server.CpuLedger(share=0.25, burst=3.0, stamp=100.0)
+    ledger.spend(2.0)
+    assert ledger.pause(100.0) == 0.0
+    ledger.spend(2.0)  # 4 s owed: 1 s past the burst, paid back in 4 s at a quarter core
+    assert ledger.pause(100.0) == pytest.approx(4.0)
+    assert ledger.pause(102.0) == pytest.approx(2.0)
+    assert ledger.pause(110.0) == 0.0 and ledger.owed == pytest.approx(1.5)
+    assert ledger.pause(200.0) == 0.0 and ledger.owed == 0.0
+
+
+def budget_script():
+    import time
+
+    import streamlit as st
+
+    from app import server
+
+    with server.cpu_budget():
+        end = time.thread_time() + 0.2
+        while time.thread_time() < end:
+            pass
+    if server.LEDGER_KEY in st.session_state:
+        st.markdown(f"owed {st.session_state[server.LEDGER_KEY].owed:.1f}")
+
+
+def test_a_session_past_its_budget_is_told_and_waits(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from app.core import limits
+
+    monkeypatch.setattr(server, "serving", lambda: True)
+    monkeypatch.setattr(limits, "SESSION_CPU_BURST", 0.1)
+    monkeypatch.setattr(limits, "SESSION_CPU_SHARE", 0.01)
+    monkeypatch.setattr(server, "MAX_PAUSE", 0.05)
+    at = AppTest.from_function(budget_script, default_timeout=10).run()
+    assert not at.exception and at.markdown[0].value == "owed 0.2"
+    assert not at.toast
+    at.run()  # 0.2 s owed, past the 0.1 s burst: this run waits (cut to MAX_PAUSE here)
+    assert "the page waits" in at.toast[0].value
+
+
+def test_without_a_server_the_budget_is_not_kept():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(budget_script, default_timeout=10).run()
+    assert not at.exception and not at.markdown  # no ledger: AppTest's runtime is a mock
