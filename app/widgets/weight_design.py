@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app.core import limits
 from app.core.numbers import fixed
 from app.core.run_actions import new_job
+from app.core.table_edits import TableRules
 from app.core.tensor_tables import check_frame, summarize_errors
 from app.core.training_jobs import Data, build_for_data, fingerprint
 from app.core.verdicts import MARKS, verdicts
@@ -30,6 +32,7 @@ from app.core.weight_design import (
     parameter_tables,
     preset_weights,
 )
+from app.widgets.edit_guard import guard_edits
 from app.widgets.number_tables import number_table
 from app.widgets.training_panel import panel_key
 
@@ -70,9 +73,24 @@ def _train_from(prefix: str, section: int, data: Data, hp: dict[str, Any]) -> No
     )  # fmt: skip
 
 
+def _guard(prefix: str, tables: list) -> int:
+    """Drop hand-made edits a weight table cannot take (``app.widgets.edit_guard``); returns
+    the version to draw the tables at (bumped after a refusal, so the browser drops them too)."""
+    state = st.session_state
+    version = state[_key(prefix, "version")]
+    for table in tables:
+        rules = TableRules(len(table.rows), tuple(table.columns), limits.MAX_NUMBER_CHARS)
+        check = guard_edits(design_table_key(prefix, version, table.name), rules)
+        if check.problem is not None:
+            state[_key(prefix, "version")] = version + 1
+            st.warning(f"An edit of **{table.title}** was refused: {check.problem}.")
+            return version + 1
+    return version
+
+
 def _tables(prefix: str, tables: list) -> tuple[list[np.ndarray], list[str]]:
     """One editor per parameter, two per row; the edited matrices and any cell problems."""
-    version = st.session_state[_key(prefix, "version")]
+    version = _guard(prefix, tables)
     matrices, errors = [], []
     for start in range(0, len(tables), 2):
         for column, table in zip(st.columns(2), tables[start : start + 2], strict=False):
