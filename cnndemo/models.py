@@ -1,15 +1,15 @@
 """Models of the tutorial sections (3-8), built layer by layer from their specs.
 
-A section's model is described by its layers in :mod:`cnndemo.model_specs`; its shapes are
-worked out (and checked against the engine's bounds) in :mod:`cnndemo.model_plan`;
-:func:`build_model` walks that plan, making each layer and drawing its weights. Every model ends
-in one logit; the probability of label 1 is its sigmoid. Weights are drawn from
-``np.random.default_rng(seed)`` (normal, standard deviation ``init_scale``) in layer order,
-biases start at zero, so the same hyper-parameters always give the same model.
-"""
+A section's layers are described in :mod:`cnndemo.model_specs`, their shapes worked out (and
+checked against the engine's bounds) in :mod:`cnndemo.model_plan`; :func:`build_model` walks
+that plan, making each layer and drawing its weights from ``np.random.default_rng(seed)``
+(normal, standard deviation ``init_scale``, in layer order; biases zero), so the same
+hyper-parameters always give the same model. Every model ends in one logit; the probability of
+label 1 is its sigmoid."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -137,11 +137,18 @@ class Model:
         """A flat vector laid out like ``parameters`` (a snapshot's weights or gradients) cut
         into named copies shaped as :meth:`named_parameters`."""
         flat = np.asarray(flat, dtype=np.float64).reshape(self.parameters.shape)
-        ends = np.cumsum([value.size for value in self.named_parameters().values()])
-        return {
-            name: flat[end - value.size : end].reshape(value.shape).copy()
-            for (name, value), end in zip(self.named_parameters().items(), ends, strict=True)
-        }
+        named = self.named_parameters()
+        ends = np.cumsum([value.size for value in named.values()])
+        return {name: flat[end - value.size : end].reshape(value.shape).copy()
+                for (name, value), end in zip(named.items(), ends, strict=True)}  # fmt: skip
+
+    def copy(self) -> Model:
+        """An independent copy, weights and gradients included (``copy.deepcopy`` alone cuts
+        the layers' weights loose from the flat buffers: NumPy copies each view on its own)."""
+        clone = copy.deepcopy(self)
+        clone._pack()  # fresh flat buffers, the layers' weights views into them again
+        clone.gradients[...] = self.gradients
+        return clone
 
     def set_parameters(self, flat: np.ndarray) -> None:
         """Overwrite every weight from a flat vector (a snapshot's ``parameters``)."""
@@ -378,10 +385,8 @@ def build_model(
     hp = resolve(spec, hyperparameters)
     vocab = None
     if spec.input_kind == "text":
-        tutorial = vocabulary is None
-        vocab = tuple(
-            data_mod.build_vocabulary(data_mod.TEXT_SENTENCES) if tutorial else vocabulary
-        )
+        tutorial = data_mod.build_vocabulary(data_mod.TEXT_SENTENCES)
+        vocab = tuple(tutorial if vocabulary is None else vocabulary)
     size = spec.input_size if input_size is None else input_size
     plan = plan_spec(spec, hp, size, None if vocab is None else len(vocab))
 

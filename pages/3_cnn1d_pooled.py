@@ -11,7 +11,9 @@ from app.core.sentences import same_vector_clash, winners
 from app.core.training_jobs import TrainingRun
 from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
+from app.widgets.learned_weights import learned_part
 from app.widgets.number_tables import number_table
+from app.widgets.seed_sweep import sweep_part
 from app.widgets.training_gradients import gradients_part
 from app.widgets.training_panel import training_panel
 
@@ -104,6 +106,7 @@ def _results(run: TrainingRun, pool: str) -> None:
         st.markdown("**Predictions**")
         number_table(cnn1d_text.probability_table(run), hide_index=True)
     cnn1d_text.predictions_list(run)
+    learned_part(run, PREFIX)
     _explain_pooling(run, run.hyperparameters["pool"])
     _try_sentence(run)
 
@@ -131,4 +134,5 @@ run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it", controls=
 if run is not None and run.final is not None:
     _results(run, hp["pool"])
     gradients_part(run, GRADIENTS)
+sweep_part(PREFIX, SECTION, text, hp)
 cnn1d_text.model_files_and_link(CONTROLS, text, hp, views=GRADIENTS)

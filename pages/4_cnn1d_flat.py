@@ -6,16 +6,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.core import markup
+from app.core import limits, markup
 from app.core.numbers import fixed
 from app.core.run_gradients import gradient_controls
-from app.core.sentences import bigram_positions
+from app.core.sentences import PAD, bigram_positions
 from app.core.training_jobs import TrainingRun
 from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
 from app.widgets.cached_figures import run_figure
+from app.widgets.learned_weights import learned_part
 from app.widgets.number_tables import number_table
+from app.widgets.seed_sweep import sweep_part
 from app.widgets.training_gradients import gradients_part
 from app.widgets.training_panel import training_panel
 from cnndemo.explain import axis
@@ -83,6 +85,14 @@ def _positions_matter(run: TrainingRun) -> None:
         st.caption("No bigram of the data occurs at two positions; edit the sentences to see one.")
 
 
+def _fit_to_length(tokens: list[str], length: int, vocabulary) -> list[str] | None:
+    """The sentence as the model can read it: padded with <PAD> (as the training sentences
+    were) or cut to ``length`` tokens; None when it cannot be padded (no <PAD> in the data)."""
+    if len(tokens) >= length:
+        return tokens[:length]
+    return tokens + [PAD] * (length - len(tokens)) if PAD in vocabulary else None
+
+
 def _fixed_length(run: TrainingRun) -> None:
     st.subheader("Try a sentence: the length is fixed")
     length = run.model.input_size[0]
@@ -93,22 +103,44 @@ def _fixed_length(run: TrainingRun) -> None:
         f"The dense layer has exactly **{features}** weights, one per number of the flattened "
         f"conv output of a **{length}**-token sentence. Try a longer or shorter sentence."
     )
-    text, probability = cnn1d_text.sentence_probability(run, PREFIX, "i like it")
-    if probability is not None:
-        cnn1d_text.sentence_verdict(probability)
+    text = st.text_input("your sentence", "i like it", key=f"{PREFIX}.try",
+                         max_chars=limits.MAX_TOKENS * (limits.MAX_WORD_CHARS + 1))  # fmt: skip
+    tokens = text.split()
+    unknown = [t for t in tokens if t not in run.model.vocabulary]
+    if not tokens:
         return
-    tokens = text.split()  # empty, or the model could not read it: say why in shapes
+    if unknown:
+        try:
+            run.model.predict_proba([text])
+        except ValueError as error:  # the engine names the word and the vocabulary
+            st.error(f"The model cannot read this sentence: {markup.message(error)}")
+        return
     n = len(tokens)
-    known = all(token in run.model.vocabulary for token in tokens)
-    if tokens and known and n != length and n >= kernel:
-        conv = axis(n, kernel, hp["conv_stride"], hp["padding"]).out
-        got = conv * channels
-        st.markdown(
-            f"In shapes: {n} tokens → embedding `(1, {n}, e)` → conv `(1, {conv}, "
-            f"{channels})` → flatten `(1, {got})`, but the dense weights are `({features}, 1)`"
-            f": {got} numbers cannot meet {features} weights. Pad with <PAD> or cut to "
-            f"{length} tokens (the pooled model of section 3 has no such limit)."
-        )
+    fitted = _fit_to_length(tokens, length, run.model.vocabulary)
+    if n != length:
+        if n >= kernel or hp["padding"] == "same":
+            conv = axis(n, kernel, hp["conv_stride"], hp["padding"]).out
+            shapes = (
+                f"{n} tokens → embedding `(1, {n}, {hp['embedding_size']})` → conv `(1, {conv}, "
+                f"{channels})` → flatten `(1, {conv * channels})`, but the dense weights are "
+                f"`({features}, 1)`: {conv * channels} numbers cannot meet {features} weights."
+            )
+        else:
+            shapes = f"{n} token(s) are fewer than the kernel's {kernel}: no conv position at all."
+        how = (
+            "cut to its first" if n > length else "padded at the end with <PAD> to"
+        ) + f" {length} tokens, as the training sentences were"
+        st.info(
+            f"This sentence has **{n}** tokens and the model reads exactly **{length}**. In "
+            f"shapes: {shapes} "
+            + (f"So it is {how}: {markup.code(' '.join(fitted))}." if fitted else
+               "The training sentences hold no <PAD> to pad it with: type one of "
+               f"{length} tokens.")
+            + " (The pooled model of section 3 has no such limit.)"
+        )  # fmt: skip
+    if fitted is not None:
+        probability = float(run.model.predict_proba([" ".join(fitted)])[0])
+        cnn1d_text.sentence_verdict(probability)
 
 
 def _compare(run: TrainingRun, text) -> None:
@@ -166,6 +198,7 @@ def _results(run: TrainingRun) -> None:
     number_table(cnn1d_text.probability_table(run), hide_index=True)
     cnn1d_text.predictions_list(run)
     _positions_matter(run)
+    learned_part(run, PREFIX)
     _fixed_length(run)
     _compare(run, run.data)
 
@@ -189,4 +222,5 @@ run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it", controls=
 if run is not None:
     _results(run)
     gradients_part(run, GRADIENTS)
+sweep_part(PREFIX, SECTION, text, hp)
 cnn1d_text.model_files_and_link(CONTROLS, text, hp, views=GRADIENTS)

@@ -12,6 +12,7 @@ from app.figures.images import feature_maps_figure
 from app.server import reroute_deep_link
 from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
+from app.widgets.learned_weights import learned_part
 from app.widgets.training_gradients import gradients_part
 
 reroute_deep_link()
@@ -125,8 +126,10 @@ image_set, data, hp, run = image_training.images_and_training(CONTROLS, IMAGES)
 if run is not None:
     _regions_part(run)
     image_training.predictions_part(run, P)
+    learned_part(run, P)
     _why_part(run)
     gradients_part(run, GRADIENTS)
+image_training.lab_part(run, P, SECTION, data, hp)
 image_training.classify_part(run, PAD, IMAGES, pooled=True)
 image_training.ledger_part(SECTION, image_set.size, hp)
 st.caption(

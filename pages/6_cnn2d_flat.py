@@ -13,10 +13,12 @@ from app.core.hyperparameters import ACTIVATION, IMAGE_CHANNELS, training_contro
 from app.core.image_analysis import comparison_rows
 from app.core.run_gradients import gradient_controls
 from app.core.training_jobs import TrainingRun
+from app.core.verdicts import right_of
 from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
 from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
+from app.widgets.learned_weights import learned_part
 from app.widgets.number_tables import number_table
 from app.widgets.training_gradients import gradients_part
 from cnndemo.train import train_section
@@ -57,7 +59,6 @@ def _compare_part(run: TrainingRun) -> None:
         st.error(f"The pooled model cannot be trained on these images: {markup.message(error)}")
         return
     rows = comparison_rows(run.data.names, run.data.targets, pooled, run.final.probabilities)
-    n = len(rows)
     wrong_pooled = [r["image"] for r in rows if "pooled" in r["wrong"]]
     wrong_flat = [r["image"] for r in rows if "flattened" in r["wrong"]]
     st.caption(
@@ -66,8 +67,9 @@ def _compare_part(run: TrainingRun) -> None:
         "for that setup."
     )
     cols = st.columns(2)
-    cols[0].metric("pooled: right side of 0.5", f"{n - len(wrong_pooled)} of {n}")
-    cols[1].metric("flattened: right side of 0.5", f"{n - len(wrong_flat)} of {n}")
+    cols[0].metric("pooled: right side of 0.5", right_of(pooled, run.data.targets))
+    cols[1].metric("flattened: right side of 0.5", right_of(run.final.probabilities,
+                                                             run.data.targets))  # fmt: skip
     for name, wrong in (("Pooled", wrong_pooled), ("Flattened", wrong_flat)):
         text = ", ".join(map(markup.code, wrong)) if wrong else "none"
         st.markdown(f"**{name} gets wrong:** {text}")
@@ -140,6 +142,7 @@ if run is not None:
             run, "s6.fig.regions", images=False, title="2x2 region vectors during training"
         )
     image_training.predictions_part(run, P)
+    learned_part(run, P)
     _compare_part(run)
     _weights_part(run)
     gradients_part(run, GRADIENTS)
@@ -151,6 +154,7 @@ st.markdown(
     "and there are no weights for the other 10. So a flattened model only takes images of "
     "the size it was built for (a pooled model takes any)."
 )
+image_training.lab_part(run, P, SECTION, data, hp)
 image_training.classify_part(run, PAD, IMAGES, pooled=False)
 image_training.ledger_part(SECTION, image_set.size, hp)
 image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD, views=GRADIENTS)

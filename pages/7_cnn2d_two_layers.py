@@ -19,6 +19,7 @@ from app.figures.images import feature_maps_figure
 from app.server import reroute_deep_link
 from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
+from app.widgets.learned_weights import learned_part
 from app.widgets.receptive_field import receptive_field_part
 from app.widgets.training_gradients import gradients_part
 from cnndemo.explain import conv_terms
@@ -124,8 +125,10 @@ if run is not None:
                 "the same axes as layer 1's region vectors though they are other channels."
             )
     image_training.predictions_part(run, P)
+    learned_part(run, P)
     _layers_part(run)
     gradients_part(run, GRADIENTS)
+image_training.lab_part(run, P, SECTION, data, hp)
 image_training.classify_part(run, PAD, IMAGES, pooled=False)
 image_training.ledger_part(SECTION, image_set.size, hp)
 receptive_field_part(SECTION, image_set.size, hp, FIELD)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.core.pool_windows import explain_pool, window_values
+from app.core.verdicts import verdicts
 from cnndemo import explain, ops
 
 
@@ -194,12 +195,16 @@ def comparison_rows(
     first: str = "pooled",
     second: str = "flattened",
 ) -> list[dict]:
-    """One row per image: label, both probabilities and which model gets it wrong."""
+    """One row per image: label, both probabilities and which model gets it wrong (an answer
+    at 0.5000 is undecided, not wrong: ``app.core.verdicts``)."""
     rows = []
-    for name, t, a, b in zip(names, targets, p_first, p_second, strict=True):
+    first_verdicts = verdicts(np.asarray(p_first, dtype=float), np.asarray(targets, dtype=float))
+    second_verdicts = verdicts(np.asarray(p_second, dtype=float), np.asarray(targets, dtype=float))
+    for name, t, a, b, va, vb in zip(
+        names, targets, p_first, p_second, first_verdicts, second_verdicts, strict=True
+    ):
         label = int(round(float(t)))
-        wrong_a = (float(a) > 0.5) != (label == 1)
-        wrong_b = (float(b) > 0.5) != (label == 1)
+        wrong_a, wrong_b = va == "wrong", vb == "wrong"
         rows.append(
             {
                 "image": display_name(name),

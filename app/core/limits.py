@@ -75,6 +75,13 @@ MAX_EPOCHS = 2000
 by benchmarks/worst_case.py on the largest image set (32 images of 6 x 6, 4 + 4 channels):
 5000 epochs cost 4-5 s CPU on pages 6-7 even with single-threaded BLAS; 2000 cost 1.6-1.9 s."""
 
+MAX_RUN_EPOCHS = 10_000
+"""Epochs one run may reach by Continue and Step (five Continues of the most epochs): its error
+history and snapshots stay small."""
+
+MAX_SWEEP_SEEDS = 40
+"""Seeds one seed sweep trains (one training each): 20 take about 1-2 s on this machine."""
+
 # --- Training hyper-parameters (sections 3-8): the controls, their links and loaded models ------
 MIN_LEARNING_RATE = 1e-4
 """Smallest learning rate the training controls take."""

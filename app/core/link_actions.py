@@ -11,8 +11,10 @@ field      example      what it restores
 ``oex``    ``6``        the chosen image or sentence (numbered from 0)
 ``oep``    ``300``      the epoch the animations show
 ``orun``   ``t300.c50`` the training that made the model: ``t`` train, ``c`` continue, ``s``
-                        step, each with its epochs (``app.core.replay``), from the page's seed
-``ow``     ``0.5_-1``   hand-typed weights (``Model.parameters`` order), the training start
+                        step with their epochs, ``r`` rewind to an epoch (the run's
+                        ``actions``, replayed by ``app.core.run_actions``), from the seed
+``ow``     ``0.5_-1``   the run's first weights when not the seed's (typed by hand), in
+                        ``Model.parameters`` order
 =========  ===========  ===============================================================
 
 Pages 1 and 2 carry their open tab and selected cell in their own link (``tab``, ``at``,
@@ -36,7 +38,7 @@ import numpy as np
 
 from app.core import limits
 from app.core.page_setups import PageSetup
-from app.core.replay import KINDS, Action, check_actions
+from app.core.run_actions import Action, run_length
 from app.core.share import ShareError, encode, format_number, parse_number, query_length
 
 TAB, CELL, CHANNEL, EXAMPLE, EPOCH, RUN, WEIGHTS = (
@@ -52,8 +54,9 @@ VIEW_FIELDS = (TAB, CELL, CHANNEL, EXAMPLE, EPOCH, RUN, WEIGHTS)
 MAX_INDEX = max(limits.MAX_LENGTH, limits.MAX_IMAGE_SIDE)
 """An output cell's index along an axis is below this (the longest axis a page shows)."""
 RETRAIN = "The trained model does not fit in a link: whoever opens it must press Train again."
+KINDS = ("train", "continue", "step", "rewind")
 _LETTERS = {kind[0]: kind for kind in KINDS}
-_ACTION = re.compile(r"([tcs])([0-9]{1,5})")
+_ACTION = re.compile(r"([tcsr])([0-9]{1,5})")
 _INDEX = re.compile(r"[0-9]{1,5}")
 
 
@@ -73,6 +76,36 @@ class View:
     def trained(self) -> bool:
         """Whether the link restores a trained (or hand-typed) model."""
         return bool(self.actions) or self.weights is not None
+
+
+def check_actions(actions: tuple[Action, ...]) -> list[str]:
+    """Problems with a run's actions as a link carries them (empty when they can be replayed).
+
+    A run starts with one ``train`` (from the seed or the typed weights), then continues,
+    steps and rewinds (to an epoch it has reached); at most ``limits.MAX_ACTIONS`` actions and
+    ``limits.MAX_REPLAY_EPOCHS`` epochs to replay.
+    """
+    problems = []
+    if len(actions) > limits.MAX_ACTIONS:
+        problems.append(f"{len(actions)} training actions; at most {limits.MAX_ACTIONS}")
+    if actions and actions[0].kind != "train":
+        problems.append("the training history must start with train")
+    if any(action.kind == "train" for action in actions[1:]):
+        problems.append("train starts a run: only the first action is train")
+    for done, action in enumerate(actions):
+        if action.kind not in KINDS:
+            problems.append(f"a training action is one of {', '.join(KINDS)}")
+        elif action.kind == "rewind":
+            if not 0 <= action.epochs <= run_length(actions[:done]):
+                problems.append("a rewind goes back to an epoch the run has reached")
+        elif not 1 <= action.epochs <= limits.MAX_EPOCHS:
+            problems.append(f"each action trains 1..{limits.MAX_EPOCHS} epochs")
+    if not problems and run_length(actions) > limits.MAX_REPLAY_EPOCHS:
+        problems.append(
+            f"{run_length(actions)} epochs of training; a link replays at most "
+            f"{limits.MAX_REPLAY_EPOCHS}"
+        )
+    return problems
 
 
 def actions_text(actions: tuple[Action, ...]) -> str:
@@ -177,7 +210,7 @@ def _parse_view(texts: dict[str, str], setup: PageSetup) -> View:
         view = replace(view, weights=weights)
     if RUN in texts:
         view = replace(view, actions=parse_actions(texts[RUN]))
-    problems = check_actions(view.actions, typed_weights=view.weights is not None)
+    problems = check_actions(view.actions)
     if problems:
         raise ValueError("; ".join(problems))
     return view
@@ -193,7 +226,7 @@ def fit_to_link(
     ``room`` characters (or one link field) are left out, and the note says the learner must
     train again. ``parameters`` None: a history that cannot be replayed is left out too.
     """
-    if view.actions and check_actions(view.actions, view.weights is not None):
+    if view.actions and check_actions(view.actions):
         if parameters is None:
             return replace(view, actions=(), weights=None), RETRAIN
         view = replace(view, actions=(), weights=np.asarray(parameters, dtype=np.float64))

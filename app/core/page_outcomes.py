@@ -6,7 +6,7 @@
   dropped): page 1's (positions, out) or the scalar tab's (positions,), page 2's
   (rows, columns, out) or the picture's feature map (rows, columns) after its activation, page
   8's pooled grid (rows, columns, channels);
-- on a training tab, the run the actions make (``app.core.replay``; by default one Train click
+- on a training tab, the run the actions make (``app.core.run_actions.replay``; by default one Train click
   with the page's epochs): the engine's ``TrainResult`` with its final snapshot.
 
 A page that already has the numbers builds its ``Outcome`` directly (``Outcome(page, tab,
@@ -26,8 +26,9 @@ from app.core.model_page_setups import model_setup
 from app.core.page_setups import page_setup
 from app.core.pictures import builtin_picture
 from app.core.presets import apply_activation
-from app.core.replay import Action, replay
+from app.core.run_actions import Action, replay
 from cnndemo import ops
+from cnndemo.train import train
 
 PICTURE_SIZE = 64
 """Side of page 2's built-in picture (``app.core.pictures.builtin_picture``)."""
@@ -123,7 +124,9 @@ def outcome(
             section, data, hp = model_setup(page, state)
             if actions is None and weights is None:
                 actions = default_actions(state)
-            result.run = replay(section, data, hp, actions or (), weights)
+            model, _ = replay(section, data, hp, actions or (), weights)
+            # No update: the trained model's state on the data (its final snapshot).
+            result.run = train(model, data, epochs=0)
         else:
             result.output = output_of(tab_spec.kind, state)
     except ValueError as error:

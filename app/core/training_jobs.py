@@ -14,11 +14,14 @@ computes lives here, so it is testable without a browser:
   "Load a model" (raises ``persist.ModelFileError``).
 
 Chunked training gives exactly the numbers of one uninterrupted ``cnndemo.train.train`` call:
-the same model and optimiser objects are stepped in the same order.
+the same model and optimiser objects are stepped in the same order. A run keeps its optimiser,
+its first weights and the actions that made it (``Action``), so it can be continued, stepped and
+rewound, and replayed from the seed: ``app.core.run_actions``.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import math
@@ -33,6 +36,7 @@ from app.core import limits
 from app.core.model_checks import MODEL_FILE_BUDGET, check_model_meta
 from cnndemo import data as data_mod
 from cnndemo import persist
+from cnndemo.diagnose import verdicts
 from cnndemo.models import Model, build_model
 from cnndemo.optim import Optimizer
 from cnndemo.train import Snapshot, train
@@ -54,6 +58,15 @@ SNAPSHOTS = 25
 
 
 Data = data_mod.TextData | data_mod.ImageData
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a learner did to a run: ``kind`` "train" (from the first weights),
+    "continue" or "step" (``epochs`` more updates), or "rewind" (back to epoch ``epochs``)."""
+
+    kind: str
+    epochs: int
 
 
 @dataclass
@@ -85,6 +98,19 @@ class TrainingRun:
         Wall-clock training time (chunks only, not the redraws between them).
     stale : bool
         Set by the panel on every rerun: True when the setup on screen differs.
+    optimizer : Optimizer or None
+        The optimiser after the last update (its momentum), where a "continue" resumes; None
+        for a loaded model or a view of an earlier epoch.
+    every : int
+        Snapshot spacing (epochs).
+    start : ndarray or None
+        The first weights (``Model.parameters``) when they were not drawn from the seed (typed
+        by hand, or a loaded model's); ``start_label`` says which.
+    actions : tuple of Action
+        What made this run from its first weights: seed (or ``start``) + ``actions`` replays it
+        exactly (``app.core.run_actions.replay``).
+    optimizer_states : dict of int to Optimizer
+        A copy of the optimiser at each snapshot's epoch: a rewind resumes from there.
     gradient_norms : ndarray of shape (epochs run, named parameters), or None
         Each epoch's gradient norm per ``Model.named_parameters`` entry, measured with that
         epoch's error (``cnndemo.train.train(record_gradients=True)``); None for a loaded model.
@@ -104,6 +130,12 @@ class TrainingRun:
     file_name: str = ""
     seconds: float = 0.0
     stale: bool = False
+    optimizer: Optimizer | None = None
+    every: int = 1
+    start: np.ndarray | None = None
+    start_label: str = "seed"
+    actions: tuple[Action, ...] = ()
+    optimizer_states: dict[int, Optimizer] = field(default_factory=dict, repr=False)
     memos: dict[Any, Any] = field(default_factory=dict, repr=False)
     gradient_norms: np.ndarray | None = None
 
@@ -121,10 +153,17 @@ class TrainingRun:
             [s.example_vectors for s in shots],
         )  # fmt: skip
 
+    def verdicts(self) -> np.ndarray:
+        """ "right", "wrong" or "undecided" per example (``cnndemo.diagnose.verdicts``)."""
+        return verdicts(self.final.probabilities, self.data.targets)
+
     def wrong(self) -> list[int]:
-        """Indices of the examples on the wrong side of 0.5."""
-        predicted = self.final.probabilities > 0.5
-        return np.flatnonzero(predicted != (self.data.targets > 0.5)).tolist()
+        """Indices of the examples on the wrong side of 0.5 (not those undecided at 0.5000)."""
+        return np.flatnonzero(self.verdicts() == "wrong").tolist()
+
+    def undecided(self) -> list[int]:
+        """Indices of the examples whose P(label 1) shows as 0.5000: neither right nor wrong."""
+        return np.flatnonzero(self.verdicts() == "undecided").tolist()
 
     def memo(self, name: Any, build: Callable[[], Any]) -> Any:
         """Memoise a value of this run (``build()`` runs once per ``name``).
@@ -156,6 +195,12 @@ class TrainingJob:
     seconds: float = 0.0
     stop_requested: bool = False
     final: Snapshot | None = None  # state after the last chunk
+    kind: str = "train"  # the Action this job records: "train", "continue" or "step"
+    first_epoch: int = 0  # updates applied before this job (a continued run's)
+    start: np.ndarray | None = None  # as TrainingRun.start
+    start_label: str = "seed"
+    actions: tuple[Action, ...] = ()  # the run's actions before this job
+    optimizer_states: dict[int, Optimizer] = field(default_factory=dict)  # by snapshot epoch
     gradient_norms: list[np.ndarray] = field(default_factory=list)  # one row per epoch run
 
 
@@ -185,20 +230,34 @@ def build_for_data(section: int, data: Data, hp: Mapping[str, Any]) -> Model:
 def train_chunk(job: TrainingJob) -> None:
     """Run epochs until the chunk's time is up (at a snapshot boundary) or the run is complete.
 
-    Pure NumPy: no Streamlit call, so nothing can interrupt it half-way.
+    Pure NumPy: no Streamlit call, so nothing can interrupt it half-way. A continued run that
+    stopped off the snapshot grid (a step, a Stop) first trains up to the next snapshot epoch,
+    so every run keeps snapshots at multiples of ``every``, as one long run would.
     """
+    start = time.perf_counter()
     done = len(job.errors)
+    offset = done % job.every
+    if offset and done < job.epochs:
+        gap = min(job.every - offset, job.epochs - done)
+        part = train(
+            job.model, job.data, epochs=gap, optimizer=job.optimizer,
+            callback=_keeper(job, done), record_gradients=True,
+        )  # fmt: skip
+        _extend(job, part, done)
+        done += gap
     remaining = job.epochs - done
+    if remaining <= 0:
+        job.seconds += time.perf_counter() - start
+        return
     if job.watch:
         # Whole snapshot intervals per chunk, so chunks start where a snapshot is due.
-        per_chunk = job.epochs / (WATCH_SECONDS / WATCH_PAUSE)
+        per_chunk = (job.epochs - job.first_epoch) / (WATCH_SECONDS / WATCH_PAUSE)
         chunk_epochs = job.every * max(1, round(per_chunk / job.every))
         budget = math.inf
     else:
         chunk_epochs = remaining
         budget = CHUNK_SECONDS
     chunk_epochs = min(chunk_epochs, remaining)
-    start = time.perf_counter()
     counter = iter(range(done, job.epochs + 1))
 
     def should_stop() -> bool:
@@ -209,31 +268,54 @@ def train_chunk(job: TrainingJob) -> None:
 
     result = train(
         job.model, job.data, epochs=chunk_epochs, optimizer=job.optimizer, every=job.every,
-        should_stop=should_stop, record_gradients=True,
+        should_stop=should_stop, callback=_keeper(job, done), record_gradients=True,
     )  # fmt: skip
-    job.gradient_norms.extend(result.gradient_norms)
+    _extend(job, result, done)
+    job.seconds += time.perf_counter() - start
+
+
+def _keeper(job: TrainingJob, done: int) -> Callable[[Snapshot], None]:
+    """A ``train`` callback keeping a copy of the optimiser at every snapshot (and the end)."""
+
+    def keep(snapshot: Snapshot) -> None:
+        # Called before that epoch's update: the optimiser holds the state of that snapshot.
+        job.optimizer_states[done + snapshot.epoch] = copy.deepcopy(job.optimizer)
+
+    return keep
+
+
+def _extend(job: TrainingJob, result: Any, done: int) -> None:
+    """Append a chunk's errors, gradient norms and snapshots (their epochs made absolute)."""
+    if result.gradient_norms is not None:
+        job.gradient_norms.extend(result.gradient_norms)
     for snapshot in result.snapshots:
         snapshot.epoch += done
-    job.snapshots.extend(result.snapshots)
+    shots = result.snapshots
+    if shots and job.snapshots and job.snapshots[-1].epoch == shots[0].epoch:
+        # The state a continued run starts from was already kept (its final snapshot).
+        job.snapshots.pop()
+    job.snapshots.extend(shots)
     job.errors.extend(result.errors)
-    job.seconds += time.perf_counter() - start
     job.final = result.final
 
 
 def finish(job: TrainingJob) -> TrainingRun:
-    """The run a finished or stopped job leaves (the untrained model if no chunk ran)."""
+    """The run a finished or stopped job leaves (its first state if no update ran)."""
     final = job.final
-    if final is None:  # stopped before the first chunk: evaluate the untrained model
+    if final is None:  # stopped before the first chunk: evaluate the model as it is
         final = train(job.model, job.data, epochs=0).final
-    else:
-        final.epoch = len(job.errors)
+    final.epoch = len(job.errors)
     snapshots = list(job.snapshots)
     if not snapshots or snapshots[-1].epoch != final.epoch:
         snapshots.append(final)
+    ran = len(job.errors) - job.first_epoch
+    actions = job.actions + ((Action(job.kind, ran),) if ran or job.kind == "train" else ())
     run = TrainingRun(
         job.section, job.hyperparameters, job.fingerprint, job.model, job.data,
         list(job.errors), snapshots, final, job.epochs,
-        stopped=len(job.errors) < job.epochs, seconds=job.seconds,
+        stopped=len(job.errors) < job.epochs, seconds=job.seconds, optimizer=job.optimizer,
+        every=job.every, start=job.start, start_label=job.start_label, actions=actions,
+        optimizer_states=job.optimizer_states,
         gradient_norms=np.array(job.gradient_norms) if job.gradient_norms else None,
     )  # fmt: skip
     return run

@@ -10,7 +10,8 @@ Conventions every builder follows (so all pages look and read alike):
 - Values are written in the cells (up to ``limits.MAX_ANNOTATED_CELLS`` cells per figure), in black
   or white depending on how dark the cell is, so the figure is readable without hovering.
 - Signed data use ColorBrewer's RdBu diverging scale (colour-blind safe) centred on 0: negative
-  red, zero white, positive blue. Pictures use a grey scale.
+  red, zero white, positive blue. Values from 0 to 1 (sigmoid outputs, probabilities) use a
+  sequential scale of their own (``SEQUENTIAL``) with a colour bar. Pictures use a grey scale.
 - A tensor with channels is drawn as one panel per channel, all sharing one colour scale.
 - The current kernel window and the current output cell are outlined (a white halo under a black
   line, visible on dark and light cells alike); cells related to a selection (the outputs an
@@ -39,6 +40,8 @@ DIVERGING: tuple[str, ...] = (
     "#d1e5f0", "#92c5de", "#4393c3", "#2166ac", "#053061",
 )  # fmt: skip
 GREYS: tuple[str, ...] = ("#000000", "#ffffff")
+# ColorBrewer Purples (0 = white, 1 = dark) for values in [0, 1]: no hue that reads as a sign.
+SEQUENTIAL: tuple[str, ...] = ("#fcfbfd", "#dadaeb", "#9e9ac8", "#6a51a3", "#3f007d")
 PAD_BACKGROUND = "#dde1e6"
 PAD_TEXT = "#59606b"
 HALO = "#ffffff"

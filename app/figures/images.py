@@ -2,10 +2,11 @@
 
 - ``image_set_figure(images, labels, probabilities=None, ...)``: the whole set as thumbnails
   (ink dark, rows top to bottom), each with its label and, after training, the predicted
-  probability of label 1; wrong answers get a thick vermilion frame and a "✗".
+  probability of label 1; wrong answers get a thick vermilion frame and a "✗", undecided
+  ones (P shows 0.5000) a grey frame.
 - ``image_figure(image, title=...)``: one binary image with 0/1 written in its cells.
 - ``feature_maps_figure(maps, title=...)``: a conv layer's output for one image, one annotated
-  panel per channel (sigmoid outputs on a 0..1 scale, white at 0.5);
+  panel per channel (sigmoid outputs on the sequential 0..1 scale);
   ``app.core.image_analysis.regions_text`` says which 2x2 window each output cell reads.
 - ``region_vectors_animation(snapshots, names, targets, ...)``: the 2-vector of every distinct
   2x2 region, labelled by its bit string, and the pooled vector of every image, moving in the
@@ -24,7 +25,9 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from app.core.decision_lines import DecisionLine
 from app.core.image_analysis import as_pixels, display_name
+from app.core.verdicts import verdicts
 from app.figures import base
 from app.figures.vectors import vectors_animation
 
@@ -32,6 +35,7 @@ INK = "#1b1f24"
 PAPER = "#ffffff"
 WRONG = "#D55E00"  # Okabe-Ito vermilion: stands out for every common colour-vision deficiency
 RIGHT = "#009E73"  # Okabe-Ito bluish green
+UNDECIDED = "#777777"  # P shows 0.5000: neither right nor wrong
 THUMB_PX = 22  # one pixel of a thumbnail on screen
 
 
@@ -68,20 +72,18 @@ def image_set_figure(
     cell_w, cell_h = w + 1, h + 2  # a blank column right of each image, two text rows under it
     mosaic = np.full((grid_rows * cell_h, per_row * cell_w - 1), np.nan)
     xs, ys, texts, colours, shapes = [], [], [], [], []
-    wrong_count = 0
+    found = None if probabilities is None else verdicts(probabilities, np.asarray(labels))
+    marks = {"right": ("✓", RIGHT), "wrong": ("✗", WRONG), "undecided": ("undecided", UNDECIDED)}
     for i in range(n):
         gr, gc = divmod(i, per_row)
         top, left = gr * cell_h, gc * cell_w
         mosaic[top : top + h, left : left + w] = images[i]
         text = f"#{i} label {int(labels[i])}"
         colour = INK
-        if probabilities is not None:
-            p = float(probabilities[i])
-            wrong = (p > 0.5) != (int(labels[i]) == 1)
-            wrong_count += wrong
-            text += f"<br>p={p:.3f} {'✗' if wrong else '✓'}"
-            colour = WRONG if wrong else RIGHT
-            if wrong:
+        if found is not None:
+            mark, colour = marks[found[i]]
+            text += f"<br>p={float(probabilities[i]):.3f} {mark}"
+            if found[i] != "right":  # framed: wrong in vermilion, undecided in grey
                 shapes.append(
                     {
                         "type": "rect",
@@ -89,7 +91,7 @@ def image_set_figure(
                         "x1": left + w - 0.55,
                         "y0": top - 0.45,
                         "y1": top + h - 0.55,
-                        "line": {"color": WRONG, "width": 4},
+                        "line": {"color": colour, "width": 4},
                         "layer": "above",
                     }
                 )
@@ -97,8 +99,8 @@ def image_set_figure(
         ys.append(top + h - 0.3)
         texts.append(text)
         colours.append(colour)
-    if probabilities is not None:
-        title = f"{title}: {n - wrong_count} of {n} on the right side of 0.5"
+    if found is not None:
+        title = f"{title}: {int(np.sum(found == 'right'))} of {n} on the right side of 0.5"
     heatmap = {
         "type": "heatmap",
         "z": [[None if math.isnan(v) else v for v in row] for row in mosaic.tolist()],
@@ -169,8 +171,8 @@ def feature_maps_figure(
     Parameters
     ----------
     maps : ndarray, shape (out_h, out_w, channels)
-        Sigmoid outputs are drawn on a 0..1 scale with 0.5 (undecided) white; others on a
-        scale symmetric around 0. ``regions_text`` says which input window each cell reads.
+        Sigmoid outputs are drawn on the sequential 0..1 scale with its colour bar; others
+        (ReLU, tanh) on the signed scale symmetric around 0. ``regions_text`` says which input window each cell reads.
     """
     maps = np.asarray(maps, dtype=np.float64)
     if maps.ndim != 3:
@@ -179,15 +181,26 @@ def feature_maps_figure(
     panels = [
         base.Panel(maps[:, :, c], title=f"{channel_prefix} {c}") for c in range(maps.shape[2])
     ]
-    return base.panels_figure(
+    figure = base.panels_figure(
         panels,
         title=title,
         axes=base.Axes("output column", "output row"),
         colour_range=(0.0, 1.0) if in_unit else None,
+        scale=base.SEQUENTIAL if in_unit else base.DIVERGING,
         colour_title="activation",
         per_row=max(1, min(maps.shape[2], 4)),
         cell_px=44,
     )
+    return with_unit_bar(figure) if in_unit else figure
+
+
+def with_unit_bar(figure: go.Figure) -> go.Figure:
+    """``figure`` with its colour bar shown beside the written values (a 0..1 scale tells
+    nothing without it), at least 100 pixels long even on a one-row figure."""
+    height = figure.layout.height or 300
+    figure.layout.coloraxis.showscale = True
+    figure.layout.coloraxis.colorbar.update(lenmode="pixels", len=max(100, 0.8 * (height - 110)))
+    return figure
 
 
 def region_vectors_animation(
@@ -199,11 +212,12 @@ def region_vectors_animation(
     *,
     title: str = "2x2 region vectors (◆) and pooled image vectors (●) during training",
     channels: tuple[int, int] = (0, 1),
+    decision: Sequence[DecisionLine] | None = None,
 ) -> go.Figure:
     """Region vectors labelled by bit string, and image vectors, over training.
 
     Pass ``image_vectors`` None to show only the regions (e.g. flattened models, whose image
-    vectors have more than two numbers).
+    vectors have more than two numbers); ``decision``: the dense layer's line per snapshot.
     """
     return vectors_animation(
         list(epochs),
@@ -215,4 +229,5 @@ def region_vectors_animation(
         window_name="region",
         example_name="image",
         title=title,
+        decision=decision,
     )

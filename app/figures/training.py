@@ -16,7 +16,8 @@ Builders
     for everything, which is where every run starts).
 ``probability_bars(labels, probabilities, targets, *, epochs=None, history=None, ...)``
     Predicted probability of label 1 per example, the 0.5 decision line, wrong answers marked
-    (hatched, red outline, "✗" in the text); with ``history`` an animation over snapshots.
+    (hatched, red outline, "✗" in the text), undecided ones (P shows 0.5000) outlined grey;
+    with ``history`` an animation over snapshots.
 ``weights_heatmap(values, row_labels, col_labels, *, title, ...)``
     A small signed matrix (e.g. dense weights per position and channel) with written values.
 
@@ -32,6 +33,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.core.numbers import fixed, format_value
+from app.core.verdicts import verdicts
 from app.figures.base import DIVERGING
 
 LN2 = math.log(2.0)
@@ -85,6 +87,7 @@ def error_curve(
     title: str = "Training error (mean cross-entropy)",
     height: int = 320,
     max_points: int | None = None,
+    mark_epoch: int | None = None,
 ) -> go.Figure:
     """Error against epoch (epoch e = before the e-th update), with the ln 2 line.
 
@@ -99,6 +102,8 @@ def error_curve(
     max_points : int, optional
         Draw at most this many points, evenly spaced, last one kept (a live curve is redrawn
         many times a second; its shape needs a few hundred points, not thousands).
+    mark_epoch : int, optional
+        A vertical line at this epoch: the one the page shows when looking back.
     """
     values = np.asarray(errors, dtype=np.float64)
     epochs = np.arange(len(values))
@@ -141,6 +146,16 @@ def error_curve(
         ]
     else:
         yaxis["range"] = [0, max(LN2, top) * 1.1]
+    shapes, annotations = [reference_line], [reference_text]
+    if mark_epoch is not None:
+        shapes.append({
+            "type": "line", "yref": "paper", "x0": mark_epoch, "x1": mark_epoch, "y0": 0,
+            "y1": 1, "line": {"color": "#333333", "width": 2},
+        })  # fmt: skip
+        annotations.append({
+            "yref": "paper", "x": mark_epoch, "y": 1, "yanchor": "bottom", "showarrow": False,
+            "text": f"shown: epoch {mark_epoch}", "font": {"size": 11},
+        })  # fmt: skip
     figure.update_layout(
         title={"text": title},
         xaxis={"title": {"text": "epoch"}, "range": [0, x_max]},
@@ -148,8 +163,8 @@ def error_curve(
         height=height,
         margin={"l": 60, "r": 20, "t": 50, "b": 50},
         showlegend=False,
-        shapes=[reference_line],
-        annotations=[reference_text],
+        shapes=shapes,
+        annotations=annotations,
     )
     return figure
 
@@ -157,25 +172,28 @@ def error_curve(
 # --- Probabilities --------------------------------------------------------------------------------
 
 
+UNDECIDED_COLOUR = "#777777"
+BAR_MARKS = {"right": "✓", "wrong": "✗ wrong", "undecided": "undecided"}
+
+
 def _bar_trace(labels: Sequence[str], probabilities: np.ndarray, targets: np.ndarray) -> dict:
-    wrong = (probabilities > 0.5) != (targets > 0.5)
+    # Wrong: hatched, red outline. Undecided (P shows 0.5000): grey outline, neither.
+    found = verdicts(probabilities, targets)
     colours = [LABEL_COLOURS[int(t > 0.5)] for t in targets]
+    outline = {"right": "rgba(0,0,0,0)", "wrong": WRONG_COLOUR, "undecided": UNDECIDED_COLOUR}
     return {
         "type": "bar",
         "x": list(labels),
         "y": probabilities.tolist(),
-        "text": [
-            f"{fixed(p)} ✗ wrong" if w else f"{fixed(p)} ✓"
-            for p, w in zip(probabilities, wrong, strict=True)
-        ],
+        "text": [f"{fixed(p)} {BAR_MARKS[v]}" for p, v in zip(probabilities, found, strict=True)],
         "textposition": "outside",
         "marker": {
             "color": colours,
             "line": {
-                "color": [WRONG_COLOUR if w else "rgba(0,0,0,0)" for w in wrong],
-                "width": [3 if w else 0 for w in wrong],
+                "color": [outline[v] for v in found],
+                "width": [0 if v == "right" else 3 for v in found],
             },
-            "pattern": {"shape": ["/" if w else "" for w in wrong], "fgcolor": "white"},
+            "pattern": {"shape": ["/" if v == "wrong" else "" for v in found], "fgcolor": "white"},
         },
         "customdata": [int(t) for t in targets],
         "hovertemplate": "%{x}<br>target %{customdata}<br>P(label 1) = %{y:.4f}<extra></extra>",
@@ -202,8 +220,10 @@ def probability_bars(
     targets = np.asarray(targets, dtype=np.float64)
     if not len(labels) == len(probabilities) == len(targets):
         raise ValueError("labels, probabilities and targets must have the same length")
-    wrong = int(np.sum((probabilities > 0.5) != (targets > 0.5)))
-    summary = f"{len(labels) - wrong} of {len(labels)} on the right side of 0.5"
+    found = verdicts(probabilities, targets)
+    summary = f"{int(np.sum(found == 'right'))} of {len(labels)} on the right side of 0.5"
+    if np.any(found == "undecided"):
+        summary += f" ({int(np.sum(found == 'undecided'))} undecided at 0.5000)"
     layout: dict = {
         "title": {
             "text": title,

@@ -5,7 +5,9 @@
     The 2-vectors of the windows (bigrams / regions) and of the examples (sentences / images)
     as labelled points, one animation frame per snapshot, with a play button and a slider.
     Examples whose vector has more than two numbers (flattened models: positions x channels)
-    are drawn as a path through their position vectors.
+    are drawn as a path through their position vectors. With ``decision`` (one
+    ``app.core.decision_lines.DecisionLine`` per snapshot) the dense layer's P = 0.5 line and
+    its two shaded sides move with the frames (``app.figures.decision``).
 
 Usage::
 
@@ -26,6 +28,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from app.core.decision_lines import DecisionLine
+from app.figures.decision import decision_traces
 from app.figures.training import LABEL_COLOURS, epoch_slider, thin
 
 WINDOW_COLOUR = "#4d4d4d"
@@ -147,6 +151,7 @@ def vectors_animation(
     example_name: str = "sentence",
     title: str = "Learned vectors during training",
     height: int = 520,
+    decision: Sequence[DecisionLine] | None = None,
 ) -> go.Figure:
     """Window and example vectors moving over training: frames, a play button and a slider.
 
@@ -162,11 +167,19 @@ def vectors_animation(
         Point labels and 0/1 targets (colour: blue 1, vermilion 0).
     channels : (int, int)
         Which two channels go on the x and y axes.
+    decision : sequence of DecisionLine, length m, optional
+        The dense layer's decision line at each snapshot, in the plane of ``channels``.
     """
     if len(epochs) != len(window_vectors) or len(epochs) == 0:
         raise ValueError("need one window-vector dict per epoch, and at least one snapshot")
+    if decision is not None and len(decision) != len(epochs):
+        raise ValueError("need one decision line per epoch")
     picks = thin(len(epochs))
     n_channels = _n_channels(window_vectors[0])
+    arrays = [np.array(list(w.values())) for w in window_vectors]
+    if example_vectors is not None:
+        arrays += [np.asarray(e) for e in example_vectors]
+    axis_range = _axis_range(arrays)
     frames = []
     full_data: list[dict] = []
     for i in picks:
@@ -175,6 +188,13 @@ def vectors_animation(
             window_vectors[i], examples, example_labels, targets, channels,
             window_name, example_name, n_channels,
         )  # fmt: skip
+        if decision is not None:
+            # Last, so the points keep their trace numbers; the washes are light enough to
+            # lie over them. Drawn far past the axis range: with equal scales the plot shows
+            # more of one axis than asked for, and the sides must fill all of it.
+            span = axis_range[1] - axis_range[0]
+            wide = [axis_range[0] - 4 * span, axis_range[1] + 4 * span]
+            full_data += decision_traces(decision[i], wide, wide)
         # Frames carry only the coordinates: Plotly merges them into the traces, so labels,
         # colours and hover text are sent once (this keeps the figure small and quick to send).
         frames.append(
@@ -186,10 +206,6 @@ def vectors_animation(
                 "layout": {"title": {"text": f"{title} — epoch {epochs[i]}"}},
             }
         )
-    arrays = [np.array(list(w.values())) for w in window_vectors]
-    if example_vectors is not None:
-        arrays += [np.asarray(e) for e in example_vectors]
-    axis_range = _axis_range(arrays)
     slider = epoch_slider([frame["name"] for frame in frames], 40, {"duration": 0, "redraw": False})
     buttons = {
         "type": "buttons",

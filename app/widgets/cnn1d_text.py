@@ -4,7 +4,7 @@ share on screen, in page order:
 - ``text_controls``: the page's hyper-parameter controls (declared in ``app.core.hyperparameters``);
 - ``open_text_page``: the tutorial's sentences, a share link applied, the title and its warning;
 - ``sentences_and_model``: part 1 (the sentence table) and part 2 (the hyper-parameters, with
-  the section's extra controls, and the shape ledger);
+  the section's extra controls, the shape ledger and the weights typed by hand);
 - ``moving_vectors_and_bars``, ``vector_table``, ``probability_table``, ``predictions_list``,
   ``sentence_probability``, ``sentence_verdict``: the results of a run;
 - ``model_files_and_link``: save or load the model, and the share box.
@@ -24,11 +24,13 @@ import streamlit as st
 
 from app.core import limits, markup
 from app.core.controls import Controls
+from app.core.decision_lines import decision_lines, slice_words
 from app.core.hyperparameters import TrainingControls, text_extras, training_controls
 from app.core.model_ledgers import text_ledger, text_ledger_formula
 from app.core.numbers import fixed
 from app.core.training_jobs import TrainingRun
 from app.core.training_links import text_page_schema, text_page_state
+from app.core.verdicts import MARKS
 from app.figures.training import probability_bars
 from app.figures.vectors import vectors_animation
 from app.widgets.cached_figures import run_figure
@@ -38,6 +40,7 @@ from app.widgets.sentence_editor import apply_link, init_data, sentence_editor
 from app.widgets.share_box import link_warning, restore_from_link, share_link
 from app.widgets.training_controls import hyperparameter_controls
 from app.widgets.training_panel import stale_warning
+from app.widgets.weight_design import design_part
 from cnndemo import data as data_mod
 from cnndemo.models import default_hyperparameters
 
@@ -104,11 +107,14 @@ def sentences_and_model(
                 )
             ],
         )
+    design_part(controls.prefix, controls.section, text, hp)
     return text, hp
 
 
 def vector_frames(run: TrainingRun, channels: tuple[int, int]) -> Any:
-    """The animation of bigram and sentence vectors, memoised on the run."""
+    """The animation of bigram and sentence vectors with the dense layer's decision line (where
+    it reads one vector per sentence), memoised on the run."""
+    count = run.final.feature_maps[0].shape[2]
     return run_figure(
         run,
         ("vectors", channels),
@@ -118,6 +124,7 @@ def vector_frames(run: TrainingRun, channels: tuple[int, int]) -> Any:
             run.data.targets,
             channels=channels,
             title="Bigram ◆ and sentence ● vectors",
+            decision=decision_lines(run.model, run.snapshots, channels, count),
         ),  # fmt: skip
     )
 
@@ -136,18 +143,13 @@ def vector_table(vectors: Mapping[str, np.ndarray] | np.ndarray, labels: Sequenc
 
 
 def probability_table(run: TrainingRun) -> pd.DataFrame:
-    """Sentence, target, P(label 1), right or wrong."""
-    probabilities = run.final.probabilities
-    targets = run.data.targets
+    """Sentence, target, P(label 1), right, wrong or undecided."""
     return pd.DataFrame(
         {
             "sentence": list(run.data.names),
-            "target": targets.astype(int),
-            "P(label 1)": probabilities,
-            "right?": [
-                "✓" if (p > 0.5) == (t > 0.5) else "✗"
-                for p, t in zip(probabilities, targets, strict=True)
-            ],  # fmt: skip
+            "target": run.data.targets.astype(int),
+            "P(label 1)": run.final.probabilities,
+            "right?": [MARKS[v] for v in run.verdicts()],
         }
     )
 
@@ -176,7 +178,8 @@ def moving_vectors_and_bars(run: TrainingRun, prefix: str, caption: str) -> None
     left, right = st.columns([3, 2])
     with left:
         st.plotly_chart(vector_frames(run, pair), key=f"{prefix}.fig.vectors")
-        st.caption(caption)
+        features = run.final.example_vectors.shape[1]
+        st.caption(caption + " " + slice_words(pair, channels, features, "sentence"))
     with right:
         st.plotly_chart(
             run_figure(run, "bars", lambda: probability_bars(
@@ -189,13 +192,13 @@ def moving_vectors_and_bars(run: TrainingRun, prefix: str, caption: str) -> None
 
 
 def predictions_list(run: TrainingRun) -> None:
-    """Every sentence with its target and P(label 1), the wrong ones marked."""
-    wrong = run.wrong()
+    """Every sentence with its target and P(label 1), the wrong and undecided ones marked."""
+    notes = {"right": "", "wrong": "  ✗ wrong side of 0.5",
+             "undecided": "  undecided: neither right nor wrong"}  # fmt: skip
     lines = [
-        f"- {markup.code(name)} (target {int(t)}): P(label 1) = **{fixed(p)}**"
-        + ("  ✗ wrong side of 0.5" if i in wrong else "")
-        for i, (name, t, p) in enumerate(
-            zip(run.data.names, run.data.targets, run.final.probabilities, strict=True)
+        f"- {markup.code(name)} (target {int(t)}): P(label 1) = **{fixed(p)}**" + notes[v]
+        for name, t, p, v in zip(
+            run.data.names, run.data.targets, run.final.probabilities, run.verdicts(), strict=True
         )
     ]
     st.markdown("\n".join(lines))

@@ -19,11 +19,13 @@ from app.core.numbers import fixed
 from app.core.receptive_fields import field_controls
 from app.core.run_gradients import gradient_controls
 from app.core.training_jobs import TrainingRun
+from app.core.verdicts import MARKS
 from app.figures.training import probability_bars
 from app.widgets import image_set_editor
 from app.widgets.cached_figures import run_figure
 from app.widgets.controls import control_input
-from app.widgets.image_training import region_vectors_chart
+from app.widgets.image_training import lab_part, region_vectors_chart
+from app.widgets.learned_weights import learned_part
 from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
 from app.widgets.number_tables import number_table
@@ -31,6 +33,7 @@ from app.widgets.receptive_field import receptive_field_part
 from app.widgets.training_controls import hyperparameter_controls
 from app.widgets.training_gradients import gradients_part
 from app.widgets.training_panel import current_run, setting_keys, training_panel
+from app.widgets.weight_design import design_keys, design_part
 from cnndemo import data as data_mod
 from cnndemo.diagnose import confusable_groups
 from cnndemo.models import build_model
@@ -67,7 +70,7 @@ VIEWS = GRADIENTS + FIELD
 
 def kept_keys() -> tuple[str, ...]:
     """Part 2's widget values besides its ``CONTROLS`` to keep while its tab is closed."""
-    return (*setting_keys(MODEL), EDIT, *VIEWS.keys)
+    return (*setting_keys(MODEL), EDIT, *VIEWS.keys, *design_keys(MODEL))
 
 
 def sync_loaded_model() -> None:
@@ -167,10 +170,12 @@ def _results(run: TrainingRun) -> None:
         )
         + "Press ▶ play to watch training move them."
     )
+    learned_part(run, MODEL)
     st.subheader("What the model learned")
     _explain_run(run)
     rows = []
     hp = run.hyperparameters
+    found = run.verdicts()
     for i, name in enumerate(data.names):
         sources = pooled_sources(data.inputs[i, :, :, 0], final.feature_maps[0][i], hp)
         rows.append(
@@ -178,8 +183,7 @@ def _results(run: TrainingRun) -> None:
                 "image": display_name(name),
                 "label": int(data.targets[i]),
                 "P(line)": round(float(final.probabilities[i]), 4),
-                "right?": "✓" if (final.probabilities[i] > 0.5) == (data.targets[i] > 0.5)
-                else "✗ wrong",
+                "right?": MARKS[found[i]],
                 "pooled vector": "(" + ", ".join(fixed(v, 3) for v in final.example_vectors[i])
                 + ")",
                 **{
@@ -244,6 +248,7 @@ def model_part() -> None:
     show_ledger(downsampled_model_ledger(len(image_set), image_set.size, hp))
     receptive_field_part(SECTION, image_set.size, hp, FIELD)
 
+    design_part(MODEL, SECTION, usable, hp)
     run = training_panel(
         MODEL, SECTION, usable, hp, heading="Train the down-sampled CNN", controls=HYPERPARAMETERS
     )
@@ -258,5 +263,6 @@ def model_part() -> None:
     if run is not None:
         _results(run)
         gradients_part(run, GRADIENTS)
+    lab_part(run, MODEL, SECTION, usable, hp)
     with st.expander("Save or load the model"):
         model_files(HYPERPARAMETERS, usable)

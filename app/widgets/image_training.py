@@ -1,11 +1,13 @@
 """Parts shared by the image training pages (sections 5-8), each a whole block of a page.
 
 - ``images_and_training(controls, images)``: the images (thumbnails with the current run's
-  predictions, editor below), the hyper-parameter ``controls`` and the training panel.
+  predictions, editor below), the hyper-parameter ``controls``, the weights typed by hand and
+  the training panel.
 - ``image_data_or_error(image_set)`` -> ``ImageData`` or None (after an ``st.error``).
 - ``ledger_part(section, size, hyperparameters)``: shape ledger of a fresh model, measured.
 - ``predictions_part(run, key)``: thumbnails with P(label 1), wrong ones framed and listed;
   ``region_vectors_chart(run, key)``, ``image_chart(where, run, index, key)``: a run's charts.
+- ``lab_part(run, prefix, section, data, hp)``: all 512 3x3 images, then the seed sweep.
 - ``classify_part(run, pad_prefix, set_prefix, pooled=...)``: the draw pad, the trained
   model's answer (a size it cannot take is explained, not raised), "add to the images".
 - ``open_image_page(page, title, controls, images, pad) -> Schema``: the images once per session,
@@ -25,6 +27,7 @@ import streamlit as st
 
 from app.core import ledger, limits, markup
 from app.core.controls import Controls
+from app.core.decision_lines import decision_lines, slice_words
 from app.core.hyperparameters import TrainingControls
 from app.core.image_analysis import display_name
 from app.core.image_sets import ImageSet, Rows, image_from_array, set_from_link
@@ -32,16 +35,20 @@ from app.core.model_ledgers import model_ledger
 from app.core.numbers import fixed
 from app.core.share import Schema
 from app.core.training_links import image_page_schema, image_page_state
+from app.core.verdicts import MARKS
 from app.figures.images import image_figure, image_set_figure, region_vectors_animation
 from app.widgets.cached_figures import run_figure
 from app.widgets.draw_pad import draw_pad, pad_image, set_pad_image
+from app.widgets.every_image import every_image_part
 from app.widgets.image_set_editor import image_set, image_set_section, init_image_set, set_image_set
 from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
 from app.widgets.number_tables import number_table
+from app.widgets.seed_sweep import sweep_part
 from app.widgets.share_box import link_warning, restore_from_link, share_link
 from app.widgets.training_controls import hyperparameter_controls
 from app.widgets.training_panel import training_panel
+from app.widgets.weight_design import design_part
 from cnndemo import data as data_mod
 from cnndemo.explain import conv_plan
 from cnndemo.models import build_model
@@ -112,6 +119,7 @@ def images_and_training(
 
     st.subheader("Hyper-parameters")
     hp = hyperparameter_controls(controls)
+    design_part(prefix, section, data, hp)
     run = training_panel(prefix, section, data, hp, controls=controls)
 
     with cards:
@@ -162,16 +170,24 @@ def ledger_part(section: int, size: tuple[int, int], hyperparameters: dict) -> N
 
 def region_vectors_chart(run, key: str, *, images: bool = True, title: str | None = None) -> None:
     """The animated region vectors of the run's first conv layer, with each image's vector
-    (what the dense layer reads) when ``images``."""
+    (what the dense layer reads) and, where the dense layer reads one such vector, its
+    decision line, when ``images``."""
     epochs, regions, vectors = run.history
     words = {} if title is None else {"title": title}
+    count = run.final.feature_maps[0].shape[-1]
+    lines = decision_lines(run.model, run.snapshots, (0, 1), count) if images else None
     st.plotly_chart(
         run_figure(run, "regions", lambda: region_vectors_animation(
             epochs, regions, vectors if images else None, run.data.names, run.data.targets,
-            **words,
+            decision=lines, **words,
         )),
         key=key,
     )  # fmt: skip
+    if lines is not None:
+        note = slice_words((0, 1), count, run.final.example_vectors.shape[1], "image")
+        if len(run.final.feature_maps) > 1:
+            note += " The line is for the ● (layer 2) vectors; the ◆ are layer 1's."
+        st.caption(note)
 
 
 def image_chart(where, run, index: int, key: str) -> None:
@@ -185,7 +201,7 @@ def image_chart(where, run, index: int, key: str) -> None:
 
 
 def predictions_part(run, key: str, heading: str = "What it answers for each image") -> None:
-    """Thumbnails with P(label 1) (wrong ones framed), the wrong ones in words, a table."""
+    """Thumbnails with P(label 1) (wrong and undecided ones framed), them in words, a table."""
     st.subheader(heading)
     names, targets = run.data.names, run.data.targets
     probabilities = run.final.probabilities
@@ -202,17 +218,19 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
         ),
         key=f"{key}.fig.thumbs",
     )
-    wrong = run.wrong()
-    if wrong:
-        st.markdown(
-            f"**Wrong ({len(wrong)}):** "
-            + ", ".join(
-                f"{markup.code(display_name(names[i]))} (label {int(targets[i])}, "
-                f"p = {fixed(probabilities[i], 3)})"
-                for i in wrong
+    found = run.verdicts()
+    for kind, title in (("wrong", "Wrong"), ("undecided", "Undecided (P shows 0.5000)")):
+        which = np.flatnonzero(found == kind)
+        if len(which):
+            st.markdown(
+                f"**{title} ({len(which)}):** "
+                + ", ".join(
+                    f"{markup.code(display_name(names[i]))} (label {int(targets[i])}, "
+                    f"p = {fixed(probabilities[i], 3)})"
+                    for i in which
+                )
             )
-        )
-    else:
+    if np.all(found == "right"):
         st.markdown("**Every image is on the right side of 0.5.**")
     with st.expander("All probabilities as a table"):
         number_table(
@@ -221,11 +239,19 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
                     "image (· = blank)": [display_name(n) for n in names],
                     "label": targets.astype(int),
                     "P(label 1)": np.round(probabilities, 4),
-                    "right?": ["✗ wrong" if i in wrong else "✓" for i in range(len(names))],
+                    "right?": [MARKS[v] for v in found],
                 }
             ),
             hide_index=True,
         )
+
+
+def lab_part(run, prefix: str, section: int, data, hp: dict) -> None:
+    """The lab's image-page parts below a run: the run's answer for all 512 3x3 images, then
+    the seed sweep of the page's setup."""
+    if run is not None:
+        every_image_part(run, prefix)
+    sweep_part(prefix, section, data, hp)
 
 
 def _add_drawing(set_prefix: str, rows: Rows, label: int) -> None:

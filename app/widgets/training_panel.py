@@ -20,11 +20,13 @@ e.g. ``"s3"``; every key the panel writes starts with ``f"{prefix}.tp."``, see `
 API
 ---
 ``training_panel(prefix, section, data, hyperparameters, *, heading=..., controls=...)``
-    The Train and Stop buttons, a progress bar and a live error curve while training, then the
-    summary, what went wrong if anything did (``run_findings``) and the error curve (log-scale
-    switch). Returns the latest run (``run.stale`` tells whether it belongs to the setup now on
-    screen) or None before the first run. With the page's ``controls`` (its
-    ``TrainingControls``), each remedy of a finding is a button that sets them.
+    The Train, Continue, Step and Stop buttons, a progress bar and a live error curve while
+    training, then the summary, what went wrong if anything did (``run_findings``), the error
+    curve (log-scale switch) and the look-back slider (``app.widgets.run_controls``). Returns
+    the latest run as it was at the epoch the slider shows (``run.stale`` tells whether it
+    belongs to the setup now on screen) or None before the first run. With the page's
+    ``controls`` (its ``TrainingControls``), each remedy of a finding is a button that sets
+    them.
 ``run_findings(prefix, run, controls)``: a diverged, bouncing or stuck run explained in plain
 words (``app.core.run_findings``, from ``cnndemo.diagnose``), with its remedies.
 ``current_run(prefix) -> TrainingRun | None``, ``stale_warning(run)``, ``panel_key(prefix, name)``,
@@ -63,23 +65,22 @@ from streamlit.errors import StreamlitAPIException
 from app.core import markup
 from app.core.hyperparameters import TrainingControls
 from app.core.numbers import fixed
-from app.core.run_findings import applicable, panel_findings, setting_words
+from app.core.run_actions import new_job
+from app.core.run_findings import applicable, lesson_findings, panel_findings, setting_words
 from app.core.training_jobs import (
     WATCH_PAUSE,
     WATCH_SECONDS,
     Data,
     TrainingJob,
     TrainingRun,
-    build_for_data,
     fingerprint,
     finish,
-    snapshot_every,
     train_chunk,
 )
 from app.figures.training import error_curve
 from app.server import training_slot
 from app.widgets.cached_figures import run_figure
-from cnndemo.optim import make_optimizer
+from app.widgets.run_controls import continue_buttons, look_back, shown_epoch
 
 
 def panel_key(prefix: str, name: str) -> str:
@@ -102,19 +103,13 @@ def _start(prefix: str, section: int, data: Data, hp: dict[str, Any], fp: str) -
     state = st.session_state
     state.pop(panel_key(prefix, "message"), None)
     state.pop(panel_key(prefix, "remedy_note"), None)
+    watch = bool(state.get(panel_key(prefix, "watch"), False))
     try:
-        model = build_for_data(section, data, hp)
-        optimizer = make_optimizer(hp["optimizer"], hp["learning_rate"], hp["momentum"])
+        state[panel_key(prefix, "job")] = new_job(section, data, hp, fp, watch)
     except ValueError as error:
         state[panel_key(prefix, "message")] = (
             f"Cannot train with this setup: {markup.message(error)}"
         )
-        return
-    epochs = int(hp["epochs"])
-    state[panel_key(prefix, "job")] = TrainingJob(
-        section, dict(hp), fp, model, optimizer, data, epochs, snapshot_every(epochs),
-        bool(state.get(panel_key(prefix, "watch"), False)),
-    )  # fmt: skip
 
 
 WAITING = "waiting for the server: other learners are training, yours starts in a moment…"
@@ -162,9 +157,10 @@ def training_panel(
     st.subheader(heading)
     _panel(prefix, section, data, hp, fp, controls)
     run = current_run(prefix)
-    if run is not None:
-        run.stale = run.fingerprint != fp
-    return run
+    if run is None:
+        return None
+    run.stale = run.fingerprint != fp
+    return look_back(prefix, run)
 
 
 @st.fragment
@@ -188,6 +184,7 @@ def _panel(
             on_click=_start, args=(prefix, section, data, hp, fp),
             help="Build a fresh model from the seed and train it on the data above",
         )  # fmt: skip
+        continue_buttons(prefix, hp, fp, busy=job is not None or data is None)
         st.button(
             "■ Stop", key=panel_key(prefix, "stop"), disabled=job is None,
             on_click=_request_stop, args=(prefix,), help="Stop after the current chunk of epochs",
@@ -280,8 +277,12 @@ def _results(prefix: str, fp: str, controls: TrainingControls | None) -> None:
             f"Stopped after **{run.epochs_run}** of {run.epochs_planned} epochs "
             f"({run.seconds:.2f} s)."
         )
+    elif run.actions and run.actions[-1].kind == "rewind":
+        what = f"Went back to epoch **{run.epochs_run}**: Continue and Step go on from here."
     else:
         what = f"Trained **{run.epochs_run}** epochs in {run.seconds:.2f} s."
+    if run.start_label != "seed":  # typed by hand, or a loaded model's weights
+        what += f" Started from {markup.text(run.start_label, 80)}."
     st.markdown(what)
     cols = st.columns(4)
     if run.errors:
@@ -291,19 +292,30 @@ def _results(prefix: str, fp: str, controls: TrainingControls | None) -> None:
         "final error",
         fixed(run.final.error),
         delta=fixed(change, sign=True) if math.isfinite(change) else None,
-        delta_color="inverse",
+        # A change that rounds to 0.0000 is no progress: grey, not a green "down" (a stall).
+        delta_color="inverse" if abs(change) >= 5e-5 else "off",
     )
-    cols[2].metric("right side of 0.5", f"{n - len(wrong)} of {n}")
+    undecided = len(run.undecided())
+    cols[2].metric(
+        "right side of 0.5", f"{n - len(wrong) - undecided} of {n}",
+        delta=f"{undecided} undecided" if undecided else None, delta_color="off",
+        delta_arrow="off",
+        help="An answer that shows as 0.5000 is undecided: neither right nor wrong",
+    )  # fmt: skip
     cols[3].metric("epochs", f"{run.epochs_run}")
     run_findings(prefix, run, controls)
     if run.errors:
         log = st.toggle(
             "log scale", key=panel_key(prefix, "log"), help="Shows the slow end of training"
         )
+        shown = shown_epoch(prefix, run)
+        mark = None if shown == run.epochs_run else shown
         st.plotly_chart(
-            run_figure(run, ("error", log), lambda: error_curve(run.errors, log_scale=log)),
+            run_figure(run, ("error", log, mark), lambda: error_curve(
+                run.errors, log_scale=log, mark_epoch=mark
+            )),
             key=panel_key(prefix, "error_curve"),
-        )
+        )  # fmt: skip
         st.caption(
             "The error is measured before each update, so epoch 0 shows the untrained model: "
             "with tiny random weights every answer is about 0.5 and the error about ln 2."
@@ -316,30 +328,39 @@ DETAIL_LIMIT = 1200
 
 def run_findings(prefix: str, run: TrainingRun, controls: TrainingControls | None) -> None:
     """What went wrong in ``run``, in plain words, each finding with its remedies: buttons that
-    set the page's ``controls`` and say so (named only, without controls)."""
-    for number, finding in enumerate(panel_findings(run)):
-        alert = st.error if finding.kind == "diverged" else st.warning
+    set the page's ``controls`` and say so (named only, without controls). Below them, as
+    information, what the model cannot tell apart or has not decided (``lesson_findings``)."""
+    shown = [
+        (finding, st.error if finding.kind == "diverged" else st.warning, ":material/troubleshoot:")
+        for finding in panel_findings(run)
+    ]
+    shown += [(finding, st.info, ":material/lightbulb:") for finding in lesson_findings(run)]
+    for number, (finding, alert, icon) in enumerate(shown):
         # The details quote the run's numbers and may quote the learner's examples: escaped.
         alert(
             f"**{markup.text(finding.title)}.** {markup.text(finding.detail, DETAIL_LIMIT)}",
-            icon=":material/troubleshoot:",
+            icon=icon,
         )
-        if not finding.remedies:
-            continue
-        with st.container(horizontal=True, vertical_alignment="center"):
-            st.markdown("Try:")
-            for i, remedy in enumerate(finding.remedies):
-                if controls is None or not applicable(controls.all, remedy.settings):
-                    st.caption(f"{markup.text(remedy.label)} ({markup.text(remedy.why)})")
-                    continue
-                st.button(
-                    markup.text(remedy.label), key=panel_key(prefix, f"remedy.{number}.{i}"),
-                    help=f"{markup.text(remedy.why)}: sets {setting_words(controls.all, remedy.settings)}",
-                    on_click=_apply_remedy, args=(controls, dict(remedy.settings)),
-                )  # fmt: skip
+        if finding.remedies:
+            _remedies(prefix, number, finding, controls)
     note = st.session_state.get(panel_key(prefix, "remedy_note"))
     if note:
         st.success(note, icon=":material/tune:")
+
+
+def _remedies(prefix: str, number: int, finding, controls: TrainingControls | None) -> None:
+    """A finding's remedies: buttons setting the controls (or, without them, their names)."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.markdown("Try:")
+        for i, remedy in enumerate(finding.remedies):
+            if controls is None or not applicable(controls.all, remedy.settings):
+                st.caption(f"{markup.text(remedy.label)} ({markup.text(remedy.why)})")
+                continue
+            st.button(
+                markup.text(remedy.label), key=panel_key(prefix, f"remedy.{number}.{i}"),
+                help=f"{markup.text(remedy.why)}: sets {setting_words(controls.all, remedy.settings)}",
+                on_click=_apply_remedy, args=(controls, dict(remedy.settings)),
+            )  # fmt: skip
 
 
 def _apply_remedy(controls: TrainingControls, settings: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from cnndemo import data, ops
 from cnndemo.layers import sigmoid
 from cnndemo.models import SECTIONS, build_model, default_hyperparameters
 from cnndemo.reference import numeric_gradient
-from cnndemo.train import make_data
+from cnndemo.train import make_data, train, train_section
 
 VARIANTS = [
     (3, {}),
@@ -235,3 +235,18 @@ def test_training_matches_the_pytorch_replica_from_the_same_weights(section):
     expected = torch_replica.train(replica, x, y, 150)
     ours = train(model, make_data(section), epochs=150).errors
     np.testing.assert_allclose(ours, expected, rtol=1e-9, atol=1e-12)
+
+
+def test_a_copy_trains_on_its_own_exactly_as_the_original_would():
+    model = train_section(5, epochs=30).model
+    clone = model.copy()
+    assert clone.parameters.tolist() == model.parameters.tolist()
+    assert clone.gradients.tolist() == model.gradients.tolist()
+    for name, value in clone.named_parameters().items():
+        assert np.shares_memory(value, clone.parameters), name
+        assert not np.shares_memory(value, model.parameters), name
+    images = data.image_data()
+    expected = train(model.copy(), images, epochs=20)
+    assert train(clone, images, epochs=20).errors == expected.errors
+    assert clone.parameters.tolist() == expected.model.parameters.tolist()
+    assert model.parameters.tolist() != clone.parameters.tolist()  # the original never moved

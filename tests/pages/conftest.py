@@ -144,6 +144,13 @@ def click_train(at: AppTest, prefix: str) -> AppTest:
     return at.button(key=panel_key(prefix, "train")).click().run()
 
 
+def after_training(at: AppTest, prefix: str) -> AppTest:
+    """Train, then rerun the page as the browser does when a training ends: AppTest trains in
+    the click's own run, whose Continue and Step buttons were drawn (disabled) while it trained,
+    and refuses clicks on disabled buttons."""
+    return click_train(at, prefix).run()
+
+
 def trained_run(at: AppTest, prefix: str) -> TrainingRun:
     """Train through the panel; the run it stored, after checking no exception was shown."""
     click_train(at, prefix)
@@ -151,13 +158,47 @@ def trained_run(at: AppTest, prefix: str) -> TrainingRun:
     return at.session_state[panel_key(prefix, "run")]
 
 
+def shown_bars(at: AppTest) -> list[float]:
+    """The probabilities the page's first bar chart shows."""
+    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    bar = next(f for f in figures if f["data"] and f["data"][0]["type"] == "bar")
+    return list(bar["data"][0]["y"])
+
+
 def shown_probabilities(at: AppTest, prefix: str) -> list[float]:
     """The probabilities of the stored run, checked to be the ones the bar chart shows."""
     run = at.session_state[panel_key(prefix, "run")]
-    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    bar = next(f for f in figures if f["data"][0]["type"] == "bar")
-    assert list(bar["data"][0]["y"]) == run.final.probabilities.tolist()
+    assert shown_bars(at) == run.final.probabilities.tolist()
     return run.final.probabilities.tolist()
+
+
+def decision_line_moves(at: AppTest) -> bool:
+    """Whether the page's vector plot has a decision line that differs between its first and
+    its last frame."""
+    for chart in at.get("plotly_chart"):
+        figure = json.loads(chart.proto.spec)
+        names = [trace.get("name") for trace in figure["data"]]
+        if "frames" in figure and "P = 0.5 (decision line)" in names:
+            line = names.index("P = 0.5 (decision line)")
+            first, last = figure["frames"][0]["data"][line], figure["frames"][-1]["data"][line]
+            return first["x"] != last["x"] or first["y"] != last["y"]
+    raise AssertionError("no vector plot with a decision line")
+
+
+def sweep_outcome(at: AppTest, prefix: str, section: int) -> tuple[str, str]:
+    """Run the page's seed sweep (seeds 0-19, the default); the summary
+    ``benchmarks/seed_outcomes.py`` prints for its runs, and for its own runs of seeds 0-19."""
+    from benchmarks.seed_outcomes import ours, outcome, summarise
+
+    at.button(key=f"{prefix}.sweep.run").click().run(timeout=120)
+    assert not at.exception, [e.value for e in at.exception]
+    _, result, _, _ = at.session_state[f"{prefix}.sweep.result"]
+    assert result.seeds == tuple(range(20))
+    shown = [
+        outcome(section, p, float(e))
+        for p, e in zip(result.probabilities, result.final_errors, strict=True)
+    ]
+    return summarise(section, shown), summarise(section, [ours(section, s) for s in range(20)])
 
 
 def charts(at: AppTest) -> list[dict]:

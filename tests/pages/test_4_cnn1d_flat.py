@@ -14,7 +14,7 @@ from app.widgets.training_controls import hp_key
 from cnndemo.models import default_hyperparameters
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
-from tests.pages.conftest import click_train, open_page, shown_probabilities, texts
+from tests.pages.conftest import click_train, open_page, shown_probabilities, texts, visible
 
 PATH = "pages/4_cnn1d_flat.py"
 P = "s4"
@@ -59,11 +59,22 @@ def test_dense_weights_are_shown_per_position_and_channel(trained):
 
 
 def test_another_length_is_explained_with_shapes_not_a_crash(trained):
+    # Issue 12, item 8: the default "i like it" is explained as information (no red box, no
+    # placeholder letters) and answered padded, as the training sentences were.
     at = trained
     at.text_input(key=f"{P}.try").set_value("i like it").run()
-    assert not at.exception
-    assert any("fixes the input size" in e.value for e in at.error)
-    assert "flatten `(1, 4)`" in texts(at) and "`(6, 1)`" in texts(at)
+    assert not at.exception and not at.error
+    info = " ".join(i.value for i in at.info)
+    assert "has **3** tokens and the model reads exactly **4**" in info
+    assert "embedding `(1, 3, 2)` → conv `(1, 2, 2)` → flatten `(1, 4)`" in info
+    assert "`(6, 1)`" in info and "`i like it <PAD>`" in info
+    run = at.session_state[f"{P}.tp.run"]
+    padded = run.model.predict_proba(["i like it <PAD>"])[0]
+    assert any(m.value == f"{padded:.4f}" for m in at.metric)
+    at.text_input(key=f"{P}.try").set_value("i really like it").run()
+    assert any("unknown word 'really'" in visible(e.value) for e in at.error)
+    at.text_input(key=f"{P}.try").set_value("i don't like it <PAD> <PAD>").run()
+    assert "cut to its first 4 tokens" in " ".join(i.value for i in at.info)
     at.text_input(key=f"{P}.try").set_value("i don't like it").run()
     run = at.session_state[f"{P}.tp.run"]
     expected = run.model.predict_proba(["i don't like it"])[0]
@@ -113,3 +124,7 @@ def test_rerun_after_a_widget_change_is_fast(trained):
         times.append(time.perf_counter() - start)
     assert not at.exception
     assert np.median(times) < 0.5, times
+
+
+def test_the_flattened_model_says_why_its_plot_has_no_decision_line(trained):
+    assert "No decision line here: the dense layer reads 6 numbers per sentence" in texts(trained)

@@ -14,9 +14,10 @@ import pytest
 from app.core.image_sets import blank_image, tutorial_set
 from app.widgets.image_set_editor import label_key, pixel_key, probability_text, remove_key
 from app.widgets.training_controls import hp_key
+from cnndemo.all_images import evaluate_all
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
-from tests.pages.conftest import open_page, texts, trained_run
+from tests.pages.conftest import decision_line_moves, open_page, texts, trained_run
 
 PAGE = "pages/5_cnn2d_pooled.py"
 P, IMAGES, PAD = "s5", "s5.images", "s5.pad"
@@ -157,3 +158,30 @@ def test_malformed_link_warns_and_keeps_the_tutorial_setup():
     assert any("could not be used" in w.value for w in at.warning)
     assert at.session_state[IMAGES + ".set"] == tutorial_set()
     assert at.number_input(key=hp_key(P, "learning_rate")).value == 1.0
+
+
+def test_the_decision_line_separates_the_image_vectors_and_moves_with_the_epoch():
+    at = open_page(PAGE)
+    run = trained_run(at, P)
+    assert decision_line_moves(at) and "where the dense layer answers exactly 0.5" in texts(at)
+    assert run.final.probabilities[BLANK] > 0.5  # the blank image on the line's blue side
+
+
+def test_all_512_images_counts_match_a_direct_engine_evaluation():
+    at = open_page(PAGE)
+    run = trained_run(at, P)
+    counts = evaluate_all(run.model).counts
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["lines called lines"] == str(counts["true positives"])
+    assert metrics["others called lines"] == str(counts["false positives"])
+    assert metrics["others called not lines"] == str(counts["true negatives"])
+    assert metrics["lines called not lines"] == str(counts["false negatives"])
+    agree = counts["true positives"] + counts["true negatives"]
+    assert f"agrees with the rule on **{agree} of 512**" in texts(at)
+    # looking back at an earlier epoch evaluates that epoch's weights
+    shot = run.snapshots[2]
+    at.select_slider(key=f"{P}.tp.look").set_value(shot.epoch).run()
+    earlier = run.model.copy()
+    earlier.set_parameters(shot.parameters)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["others called lines"] == str(evaluate_all(earlier).counts["false positives"])

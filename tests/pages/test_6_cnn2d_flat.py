@@ -13,7 +13,7 @@ from app.core.image_sets import tutorial_set
 from app.widgets.image_set_editor import label_key
 from app.widgets.training_controls import hp_key
 from cnndemo.sections import run_section
-from tests.pages.conftest import open_page, texts, trained_run
+from tests.pages.conftest import open_page, sweep_outcome, texts, trained_run
 
 PAGE = "pages/6_cnn2d_flat.py"
 P, IMAGES, PAD = "s6", "s6.images", "s6.pad"
@@ -96,3 +96,11 @@ def test_share_link_round_trip():
     assert not again.exception and not again.warning
     assert again.session_state[IMAGES + ".set"].labels[6] == 1
     assert again.number_input(key=hp_key(P, "channels")).value == 3
+
+
+def test_the_seed_sweep_shows_the_blank_image_learned_about_half_the_time():
+    at = open_page(PAGE)
+    shown, expected = sweep_outcome(at, P, 6)
+    assert shown == expected and shown.startswith("learned all 13/20; missed only the blank 7/20")
+    assert {m.label: m.value for m in at.metric}["learned every example"] == "13 of 20 seeds"
+    assert "`···/···/···` in 7 of 20 seeds" in texts(at)

@@ -11,7 +11,7 @@ import numpy as np
 from app.widgets.image_set_editor import pixel_key
 from app.widgets.training_controls import hp_key
 from cnndemo.sections import run_section
-from tests.pages.conftest import open_page, texts, trained_run
+from tests.pages.conftest import decision_line_moves, open_page, texts, trained_run, visible
 
 PAGE = "pages/7_cnn2d_two_layers.py"
 P, IMAGES = "s7", "s7.images"
@@ -71,3 +71,20 @@ def test_share_link_round_trip():
     assert not again.exception and not again.warning
     assert again.session_state[IMAGES + ".set"] == at.session_state[IMAGES + ".set"]
     assert again.number_input(key=hp_key(P, "second_channels")).value == 3
+
+
+def test_the_decision_line_is_for_the_layer_2_vectors():
+    at = open_page(PAGE)
+    trained_run(at, P)
+    assert decision_line_moves(at)
+    assert "The line is for the ● (layer 2) vectors" in texts(at)
+
+
+def test_the_blank_image_failure_at_the_default_seed_is_explained():
+    at = open_page(PAGE)
+    run = trained_run(at, P)
+    assert run.wrong() == [6]  # the blank image, called a line
+    notes = [visible(i.value) for i in at.info if i.icon == ":material/lightbulb:"]
+    assert notes and notes[0].startswith("**Examples the dense layer cannot tell apart.**")
+    assert "···/···/···" in notes[0] and "(label 0)" in notes[0]
+    assert at.button(key="s7.tp.remedy.0.0")  # another seed, one click

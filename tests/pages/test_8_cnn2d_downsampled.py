@@ -21,6 +21,7 @@ from app.core.training_jobs import TrainingRun, fingerprint
 from app.widgets.image_set_editor import label_key, pixel_key
 from app.widgets.training_controls import hp_key
 from cnndemo import data as data_mod
+from cnndemo.all_images import evaluate_all
 from cnndemo.models import build_model, default_hyperparameters
 from cnndemo.sections import run_section
 from cnndemo.train import train as train_model
@@ -259,7 +260,7 @@ def test_a_pool_window_too_big_for_the_images_disables_training(at):
 def test_edited_images_are_what_the_model_trains_on(at):
     open_model_tab(at)
     # The pixel editor only runs while its expander is open.
-    assert [b.key for b in at.button] == ["p8m.tp.train", "p8m.tp.stop"]
+    assert not [b.key for b in at.button if b.key.startswith("p8.img")]  # no editor button
     at.session_state["p8.edit"] = True
     at.run()
     at.button(key=pixel_key("p8.img", 6, 1, 1)).click().run()  # a dot in the blank image
@@ -351,6 +352,18 @@ def test_a_loaded_model_sets_the_pooling_inputs_to_its_own(at):
     ]  # fmt: skip
     assert "Loaded model `model.json`" in texts(at)
     assert not at.warning  # the controls now match the model: its results are current
+
+
+def test_the_model_tab_has_the_lab_all_512_images_and_the_blank_image_explained(at):
+    click_train(open_model_tab(at), "p8m")
+    assert not at.exception
+    run = at.session_state["p8m.tp.run"]
+    counts = evaluate_all(run.model).counts
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["others called lines"] == str(counts["false positives"])
+    notes = [i.value for i in at.info if i.icon == ":material/lightbulb:"]
+    assert any("The blank image looks like a line" in n for n in notes)
+    assert "What it has learned at epoch 2000" in texts(at)
 
 
 def test_clicks_on_the_pooling_heatmaps_select_a_window_or_probe_a_cell():

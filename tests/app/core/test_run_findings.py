@@ -38,3 +38,14 @@ def test_remedies_are_said_in_the_controls_words_and_only_for_controls_the_page_
     assert applicable(page_4, settings) == {"learning_rate": 1.0, "optimizer": "sgd"}
     assert "pool" not in setting_words(page_4, settings)
     assert setting_words(training_controls("p", 5, (POOL,)).all, {"seed": 3}) == "seed = 3"
+
+
+def test_lessons_name_what_the_model_cannot_tell_apart_or_has_not_decided():
+    from app.core.run_findings import lesson_findings
+
+    assert [f.kind for f in lesson_findings(run_of(3))] == ["identical", "undecided"]
+    assert [f.kind for f in lesson_findings(run_of(5))] == ["identical", "blank_image"]
+    assert [f.kind for f in lesson_findings(run_of(7))] == ["identical"]  # the blank image
+    assert "···/···/···" in lesson_findings(run_of(7))[0].detail  # blank pixels shown as "·"
+    assert lesson_findings(run_of(4)) == []
+    assert lesson_findings(run_of(3, pool="avg")) == []  # stuck says it all

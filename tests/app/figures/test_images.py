@@ -12,6 +12,7 @@ import pytest
 
 from app.core.image_analysis import region_grid, regions_text
 from app.figures import images as imf
+from app.figures.base import DIVERGING, SEQUENTIAL
 
 TOP_LINE = np.array([[1, 1, 1], [0, 0, 0], [0, 0, 0]], dtype=float)
 
@@ -82,3 +83,12 @@ def test_region_vectors_animation_labels_points_by_bit_string(pooled_run):
     )
     images = [t for t in figure["data"] if "image" in t["name"]]
     assert any("···/···/···" in t["text"] for t in images)
+
+
+def test_sigmoid_feature_maps_use_the_sequential_scale_with_its_colour_bar():
+    maps = np.array([[[0.2, 0.8], [0.5, 0.1]], [[0.9, 0.3], [0.4, 0.6]]])
+    colours = valid(imf.feature_maps_figure(maps, title="maps"))["layout"]["coloraxis"]
+    assert [c for _, c in colours["colorscale"]] == list(SEQUENTIAL)
+    assert colours["showscale"] is True
+    signed = valid(imf.feature_maps_figure(maps * 3 - 1, title="relu"))["layout"]["coloraxis"]
+    assert signed["colorscale"][0][1] == DIVERGING[0]

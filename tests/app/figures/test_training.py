@@ -70,3 +70,11 @@ def test_error_curve_of_a_diverged_run_scales_to_its_finite_part():
     assert linear == pytest.approx([0, 8.6e6 * 1.1])
     logged = tf.error_curve(errors, log_scale=True).to_dict()["layout"]["yaxis"]["range"]
     assert all(math.isfinite(v) for v in logged) and logged[1] > 6
+
+
+def test_bars_mark_undecided_answers_neither_right_nor_wrong():
+    figure = tf.probability_bars(["a", "b", "c"], [0.49995, 0.2, 0.9], [1, 1, 1]).to_plotly_json()
+    bars = figure["data"][0]
+    assert [t.split()[-1] for t in bars["text"]] == ["undecided", "wrong", "✓"]
+    assert bars["marker"]["pattern"]["shape"] == ["", "/", ""]  # only the wrong one hatched
+    assert "1 of 3 on the right side of 0.5 (1 undecided at 0.5000)" in str(figure["layout"])

@@ -1,0 +1,62 @@
+"""app.figures.learned: kernels, embeddings and one example's conv output, drawn as they are."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.figures.base import SEQUENTIAL
+from app.figures.chart_spec import spec_of
+from app.figures.learned import embedding_figure, embedding_points, kernel_figure, positions_figure
+
+
+def heatmaps(figure) -> list[dict]:
+    return [t for t in spec_of(figure)["data"] if t["type"] == "heatmap"]
+
+
+def test_a_1d_kernel_has_rows_for_taps_and_a_column_per_output_and_input_channel():
+    kernel = np.arange(12.0).reshape(2, 3, 2) - 6  # (width, in, out)
+    figure = kernel_figure(kernel, title="k", tap_labels=["word 1", "word 2"])
+    (panel,) = heatmaps(figure)
+    z = np.array(panel["z"])
+    np.testing.assert_array_equal(z[:, 3:], kernel[:, :, 1])  # output channel 1's weights
+    layout = spec_of(figure)["layout"]
+    assert list(layout["yaxis"]["ticktext"]) == ["word 1", "word 2"]
+    assert layout["xaxis"]["ticktext"][4] == "out 1 · in 1"
+
+
+def test_a_2d_kernel_has_a_panel_per_input_output_pair_on_a_signed_scale():
+    kernel = np.random.default_rng(0).normal(size=(2, 2, 2, 3))
+    figure = kernel_figure(kernel, title="k")
+    maps = heatmaps(figure)
+    assert len(maps) == 6
+    np.testing.assert_array_equal(maps[1]["z"], kernel[:, :, 1, 0])
+    colours = spec_of(figure)["layout"]["coloraxis"]
+    assert colours["cmin"] == -colours["cmax"]  # blue positive, red negative, white zero
+    assert colours["colorscale"][0][1] == "#67001f" and colours["colorscale"][-1][1] == "#053061"
+
+
+def test_kernels_of_other_ranks_are_refused():
+    with pytest.raises(ValueError, match="3 or 4 axes"):
+        kernel_figure(np.zeros((2, 2)), title="k")
+
+
+def test_embeddings_as_a_table_and_as_points():
+    weights = np.array([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.0]])
+    words = ["<PAD>", "i", "like"]
+    (table,) = heatmaps(embedding_figure(weights, words, title="e"))
+    np.testing.assert_array_equal(table["z"], weights)
+    points = spec_of(embedding_points(weights, words, title="p"))["data"][0]
+    assert list(points["text"]) == words and list(points["y"]) == [-0.2, 0.4, 0.0]
+    with pytest.raises(ValueError, match="one row per word"):
+        embedding_figure(weights, words[:2], title="e")
+
+
+def test_a_sentences_conv_output_is_labelled_by_its_bigrams():
+    maps = np.array([[0.2, 0.9], [0.5, 0.1], [0.7, 0.3]])
+    figure = spec_of(positions_figure(maps, ["i like", "like it", "it <PAD>"], title="m"))
+    assert list(figure["layout"]["yaxis"]["ticktext"]) == ["i like", "like it", "it <PAD>"]
+    colours = figure["layout"]["coloraxis"]
+    assert (colours["cmin"], colours["cmax"]) == (0, 1)
+    # activations in [0, 1] on the sequential scale, never red/blue (those mean a sign)
+    assert colours["colorscale"][0][1] == SEQUENTIAL[0] and colours["showscale"] is True
