@@ -129,7 +129,7 @@ def check_exercise(
     setup, start = page_setup(exercise.page), starting_state(exercise)
     changed = [
         setup.field_label(name) for name in exercise.locked + exercise.hidden
-        if name in outcome.state and not _same(outcome.state[name], start[name])
+        if name in outcome.state and not same_value(outcome.state[name], start[name])
     ]  # fmt: skip
     if changed:
         return CheckResult(
@@ -146,7 +146,7 @@ def check_exercise(
     return exercise.check(outcome, response)
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         a, b = np.asarray(a), np.asarray(b)
         return a.shape == b.shape and bool(np.array_equal(a, b))

@@ -238,14 +238,36 @@ def fit_to_link(
     return view, None
 
 
+def view_params(
+    setup: PageSetup,
+    params: Mapping[str, str],
+    view: View,
+    parameters: np.ndarray | None = None,
+) -> tuple[dict[str, str], str | None]:
+    """The view's fields to add to a link already holding ``params`` (the setup, and any
+    view controls), within what is left of ``limits.MAX_URL_CHARS``; and a note when the
+    trained state had to be left out (whoever opens the link must train again)."""
+    if "tab" in setup.schema.names:  # pages 1 and 2 carry their tab and cell themselves
+        view = replace(view, tab=None, cell=None, channel=None)
+    room = limits.MAX_URL_CHARS - query_length(params) - 1
+    view, note = fit_to_link(view, parameters, room)
+    extra = encode_view(view, setup)
+    if query_length({**params, **extra}) > limits.MAX_URL_CHARS:
+        extra = encode_view(replace(view, actions=(), weights=None), setup)
+        note = RETRAIN if view.trained else note
+    if query_length({**params, **extra}) > limits.MAX_URL_CHARS:
+        return {}, note
+    return extra, note
+
+
 def exact_params(
     setup: PageSetup,
     state: Mapping[str, Any],
     view: View,
     parameters: np.ndarray | None = None,
 ) -> tuple[dict[str, str], str | None]:
-    """The page's whole link: its setup (``setup.schema``), then the view within what is left of
-    ``limits.MAX_URL_CHARS``; and a note when the trained state had to be left out.
+    """The page's whole link: its setup (``setup.schema``), then the view as far as it fits
+    (``view_params``); and a note when the trained state had to be left out.
 
     Raises
     ------
@@ -253,14 +275,5 @@ def exact_params(
         The setup alone cannot be a link (as ``app.core.share.encode``).
     """
     params = encode(state, setup.schema)
-    if "tab" in setup.schema.names:  # pages 1 and 2 carry their tab and cell themselves
-        view = replace(view, tab=None, cell=None, channel=None)
-    room = limits.MAX_URL_CHARS - query_length(params) - 1
-    view, note = fit_to_link(view, parameters, room)
-    extra = encode_view(view, setup)
-    if query_length(params | extra) > limits.MAX_URL_CHARS:
-        extra = encode_view(replace(view, actions=(), weights=None), setup)
-        note = RETRAIN if view.trained else note
-    if query_length(params | extra) > limits.MAX_URL_CHARS:
-        return params, note
+    extra, note = view_params(setup, params, view, parameters)
     return params | extra, note

@@ -146,3 +146,8 @@ def model_setup(page: str, state: Mapping[str, Any]) -> tuple[int, Data, dict[st
         hp["pool_size"] = [int(state["mpy"]), int(state["mpx"])]
         hp["pool_stride"] = [int(state["msy"]), int(state["msx"])]
     return spec.section, data, hp
+
+
+def page_of_prefix(prefix: str) -> str | None:
+    """The training page whose panel has session-state prefix ``prefix`` (None if none)."""
+    return next((spec.page for spec in MODEL_PAGES.values() if spec.prefix == prefix), None)
