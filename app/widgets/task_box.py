@@ -23,12 +23,16 @@ import streamlit as st
 
 from app.core import markup
 from app.core.checks import CheckResult
-from app.core.exercise_list import EXERCISE_FIELD, exercise_by_id, exercise_from_params
-from app.core.exercises import Exercise, answer_state, check_exercise, same_value
-from app.core.link_actions import View, encode_view
+from app.core.exercise_list import (
+    EXERCISE_FIELD,
+    exercise_by_id,
+    exercise_from_params,
+    exercise_params,
+)
+from app.core.exercises import Exercise, check_exercise, same_value
+from app.core.hyperparameters import hp_key
 from app.core.page_outcomes import Outcome, outcome
 from app.core.page_setups import PAGES, PageSetup
-from app.core.share import encode
 from app.core.teacher_links import TEACHER_FIELDS, TeacherLink, decode_teacher_link
 from app.widgets.exact_links import current_model_run, query_params
 from app.widgets.locks import clear_locks, set_locks
@@ -51,16 +55,15 @@ def _reread(page: str) -> None:
         del state[key]  # the views' controls (gradients, receptive field) too
 
 
-def start_exercise(exercise_id: str) -> None:
-    """Open a built-in exercise afresh at its starting setup (a callback; then switch page)."""
-    from app.core.exercise_list import exercise_params
-
+def start_exercise(exercise_id: str) -> dict[str, str]:
+    """Open a built-in exercise afresh at its starting setup: its page will read the link
+    again; returns the link's query parameters (for ``st.switch_page``)."""
     exercise = exercise_by_id(exercise_id)
     _reread(exercise.page)
     _forget_answers()
     progress().setdefault(exercise.id, "tried")
     st.session_state[TASK] = ("exercise", exercise.page, exercise.id)
-    st.query_params.from_dict(exercise_params(exercise))
+    return exercise_params(exercise)
 
 
 def _forget_answers() -> None:
@@ -122,8 +125,16 @@ def _read_link(page: str, setup: PageSetup) -> None:
 def _keys(setup: PageSetup, fields: Any) -> list[str]:
     """The widget keys of the page's link fields ``fields`` (controls and tables)."""
     wanted = set(fields)
-    keys = [control.key for control in setup.controls if control.field in wanted]
-    return keys + [spec.name for spec in setup.controls.tensors if spec.field in wanted]
+    model = setup.model_page
+    keys = [
+        # The training pages declare their hyper-parameters unbound (their bare names).
+        hp_key(model.prefix, control.key) if model and "." not in control.key else control.key
+        for control in setup.controls if control.field in wanted
+    ]  # fmt: skip
+    for spec in setup.controls.tensors:
+        if spec.field in wanted:  # the table and the sizes that shape it
+            keys += [spec.name, *(key for key in spec.size_keys if key is not None)]
+    return keys
 
 
 def teachable_fields(setup: PageSetup) -> tuple[str, ...]:
@@ -174,7 +185,11 @@ def _verdict(result: CheckResult) -> None:
 
 
 def _check_button(run_check) -> None:
-    if st.button("Check", key="teach.check", type="primary", icon=":material/task_alt:"):
+    """The Check button; the verdict is computed here, where the page's setup is known (the
+    click only asks for it, so a rerun of the page in between does not lose it)."""
+    st.button("Check", key="teach.check", type="primary", icon=":material/task_alt:",
+              on_click=st.session_state.__setitem__, args=("teach.check_asked", True))  # fmt: skip
+    if st.session_state.pop("teach.check_asked", False):
         st.session_state["teach.result"] = run_check()
     result = st.session_state.get("teach.result")
     if result is not None:
@@ -213,11 +228,11 @@ def _exercise_box(exercise: Exercise, state: Mapping[str, Any], tab: str) -> Non
     for hint in exercise.hints[:shown]:
         st.info(markup.text(hint, 400), icon=":material/lightbulb:")
     with st.container(horizontal=True):
-        if shown < len(exercise.hints) and st.button("Show a hint", key="teach.hint"):
-            st.session_state["teach.hints"] = shown + 1
-            st.rerun()
+        if shown < len(exercise.hints):
+            st.button("Show a hint", key="teach.hint", on_click=st.session_state.__setitem__,
+                      args=("teach.hints", shown + 1))  # fmt: skip
         st.button("Show the worked answer", key="teach.answer_button",
-                  on_click=lambda: st.session_state.__setitem__("teach.answer", True))  # fmt: skip
+                  on_click=st.session_state.__setitem__, args=("teach.answer", True))  # fmt: skip
     if st.session_state.get("teach.answer"):
         words = _answer_words(exercise)
         st.markdown(f"**Worked answer.** {words}{markup.text(exercise.explanation, 1000)}")
@@ -246,11 +261,8 @@ def _value_words(value: Any) -> str:
 def _apply_answer(exercise_id: str) -> None:
     """Button callback: the page reopens at the worked answer's setup (the exercise stays)."""
     exercise = exercise_by_id(exercise_id)
-    setup = PAGES[exercise.page]
     _reread(exercise.page)
-    params = encode(answer_state(exercise), setup.schema)
-    params |= encode_view(View(tab=setup.tab(exercise.tab).word), setup)
-    st.query_params.from_dict(params | {EXERCISE_FIELD: exercise.id})
+    st.query_params.from_dict(exercise_params(exercise, answer=True))
     st.session_state["teach.result"] = None
 
 
