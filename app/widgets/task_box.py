@@ -16,6 +16,7 @@ The learner's progress is kept in session state only (``progress()``): nothing o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -91,10 +92,13 @@ def open_task(page: str) -> None:
         _read_link(page, setup)
     errors = state.pop(f"{page}.task_errors", None)
     if errors:
+        # The messages may quote the link's text: only the names of the fields at fault.
+        known = {*TEACHER_FIELDS, EXERCISE_FIELD, *setup.fields}
+        named = sorted({n for e in errors for n in re.findall(r"'(\w{1,8})'", e) if n in known})
         st.warning(
             "This exercise link is damaged or was changed by hand, so no exercise opens; the "
-            "page shows the setup as far as it could be read.\n\n"
-            + markup.text("; ".join(errors), 400)
+            "page shows the setup as far as it could be read."
+            + (f" Fields at fault: {', '.join(named)}." if named else "")
         )
     task = state.get(TASK)
     if task is None or task[1] != page:
