@@ -151,7 +151,7 @@ def share_link(
     base = st.context.url or ""
     trained = " and its trained model" if any(k in params for k in ("orun", "ow")) else ""
     st.caption(
-        "Copy this link (the Copy button below it) to reopen the page as it is now: its "
+        "Copy this link (the Copy link button below it) to reopen the page as it is now: its "
         f"settings and data, the open tab and selection{trained}. A trained model is trained "
         "again when the link opens, from the same seed or weights with the same steps: "
         "training is deterministic, so the numbers are the same."

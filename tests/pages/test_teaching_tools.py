@@ -107,5 +107,5 @@ def test_a_tampered_teacher_link_is_refused_without_echo(change: dict):
 def test_the_share_box_has_a_named_copy_button():
     at = open_page("pages/1_conv1d.py")
     frames = [el for el in at.get("iframe")] or [el for el in at if "Copy link" in str(el)]
-    assert "Copy this link (the Copy button below it)" in texts(at)
+    assert "Copy this link (the Copy link button below it)" in texts(at)
     assert frames
