@@ -150,11 +150,15 @@ def share_link(
     query = "&".join(f"{k}={v}" for k, v in params.items())
     base = st.context.url or ""
     trained = " and its trained model" if any(k in params for k in ("orun", "ow")) else ""
+    replay = (
+        " A trained model is trained again when the link opens, from the same seed or weights "
+        "with the same steps: training is deterministic, so the numbers are the same."
+        if setup is not None and setup.model_page is not None
+        else ""
+    )
     st.caption(
         "Copy this link (the Copy link button below it) to reopen the page as it is now: its "
-        f"settings and data, the open tab and selection{trained}. A trained model is trained "
-        "again when the link opens, from the same seed or weights with the same steps: "
-        "training is deterministic, so the numbers are the same."
+        f"settings and data, the open tab and selection{trained}.{replay}"
     )
     st.code(f"{base}?{query}", language=None, wrap_lines=True)
     copy_button(f"{base}?{query}")
