@@ -18,13 +18,14 @@ field      example      what it restores
 =========  ===========  ===============================================================
 
 Pages 1 and 2 carry their open tab and selected cell in their own link (``tab``, ``at``,
-``ao``), so ``exact_params`` leaves ``otab``, ``ocell`` and ``och`` out there.
+``ao``), so ``view_params`` leaves ``otab``, ``ocell`` and ``och`` out there.
 Links written before these fields existed hold none of them and open as before (an empty
 ``View``). Each field is parsed strictly; a bad one is reported and the whole view is dropped
 (the setup still opens). ``fit_to_link(view, parameters)`` keeps a link within the limits: a
 history too long to replay (``limits.MAX_REPLAY_EPOCHS``) is carried as the model's weights
-instead, and weights too long for a link are left out with a note; ``exact_params(setup,
-state, view, parameters)`` writes the whole link, the setup first, the view as far as it fits.
+instead, and weights too long for a link are left out with a note; ``view_params(setup,
+params, view, parameters)`` gives the view's fields for a link already holding the setup's
+``params`` (``app.core.share.encode``), as far as they fit.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ import numpy as np
 from app.core import limits
 from app.core.page_setups import PageSetup
 from app.core.run_actions import Action, run_length
-from app.core.share import ShareError, encode, format_number, parse_number, query_length
+from app.core.share import ShareError, format_number, parse_number, query_length
 
 TAB, CELL, CHANNEL, EXAMPLE, EPOCH, RUN, WEIGHTS = (
     "otab",
@@ -258,22 +259,3 @@ def view_params(
     if query_length({**params, **extra}) > limits.MAX_URL_CHARS:
         return {}, note
     return extra, note
-
-
-def exact_params(
-    setup: PageSetup,
-    state: Mapping[str, Any],
-    view: View,
-    parameters: np.ndarray | None = None,
-) -> tuple[dict[str, str], str | None]:
-    """The page's whole link: its setup (``setup.schema``), then the view as far as it fits
-    (``view_params``); and a note when the trained state had to be left out.
-
-    Raises
-    ------
-    ShareError
-        The setup alone cannot be a link (as ``app.core.share.encode``).
-    """
-    params = encode(state, setup.schema)
-    extra, note = view_params(setup, params, view, parameters)
-    return params | extra, note

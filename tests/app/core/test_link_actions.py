@@ -17,8 +17,8 @@ from app.core.link_actions import (
     check_actions,
     decode_view,
     encode_view,
-    exact_params,
     fit_to_link,
+    view_params,
 )
 from app.core.model_page_setups import model_setup
 from app.core.page_outcomes import outcome
@@ -184,6 +184,13 @@ def test_fit_to_link() -> None:
     short = View(actions=(TRAIN,))
     assert fit_to_link(short, parameters) == (short, None)
     assert limits.MAX_REPLAY_EPOCHS >= limits.MAX_EPOCHS
+
+
+def exact_params(setup, state, view, parameters=None):
+    """The whole link: the setup's fields, then the view's as far as they fit."""
+    params = encode(state, setup.schema)
+    extra, note = view_params(setup, params, view, parameters)
+    return params | extra, note
 
 
 def test_exact_params_keep_the_link_within_its_limit() -> None:
