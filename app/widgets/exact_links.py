@@ -113,12 +113,20 @@ def restore_run(prefix: str, section: int, data: Data | None, hp: dict, fp: str)
     job.epochs = run_length(actions)
     job.every = snapshot_every(actions[0].epochs if actions else 1)
     state[_key(prefix, "job")] = job
+    state[_key(prefix, "link_actions")] = (job, actions)
 
 
 def show_link_epoch(prefix: str, run: TrainingRun) -> None:
-    """Point the look-back slider at the link's epoch (its nearest snapshot at or before it)."""
+    """Once the link's run is trained: it keeps the link's actions (so its own link is the same
+    one), and the look-back slider goes to the link's epoch (its nearest snapshot at or before
+    it)."""
     state = st.session_state
-    if state.get(_key(prefix, "job")) is not None or _key(prefix, "link_epoch") not in state:
+    if state.get(_key(prefix, "job")) is not None:
+        return
+    made = state.pop(_key(prefix, "link_actions"), None)
+    if made is not None and run.epochs_run == made[0].epochs and not run.stopped:
+        run.actions = made[1]  # one replayed stretch of epochs, made of these actions
+    if _key(prefix, "link_epoch") not in state:
         return
     epoch = state.pop(_key(prefix, "link_epoch"))
     epochs = [shot.epoch for shot in run.snapshots]

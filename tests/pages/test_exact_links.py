@@ -53,7 +53,9 @@ def test_a_link_after_continue_step_and_rewind_reopens_the_same_numbers():
     at.button(key=panel_key(P3, "step1")).click().run().run()
     epochs = run_of(at, P3).hyperparameters["epochs"]
     assert link_of(at)["orun"] == f"t{epochs}.c{epochs}.s1"
-    same_run(at, reopen(PATH3, at), P3)
+    again = reopen(PATH3, at)
+    same_run(at, again, P3)
+    assert link_of(again)["orun"] == link_of(at)["orun"]  # the reopened page links the same
     run = run_of(at, P3)
     back = run.snapshots[3].epoch
     at.select_slider(key=panel_key(P3, "look")).set_value(back).run()
