@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.core.exercises import Exercise
+from app.core.exercises import Exercise, answer_state, starting_state
 from app.core.exercises_conv import CONV_EXERCISES
 from app.core.exercises_models import MODEL_EXERCISES
 from app.core.link_actions import View, encode_view
@@ -42,16 +42,12 @@ EXERCISE_FIELD = "qx"
 
 def exercise_params(exercise: Exercise, answer: bool = False) -> dict[str, str]:
     """The query parameters that open ``exercise`` on its page, at its starting setup (or at
-    its worked answer's), on its tab: the page's own tab field (pages 1 and 2) or ``otab``."""
+    its worked answer's), on its tab (``otab``; pages 1 and 2 read their own tab field)."""
     setup = page_setup(exercise.page)
-    word = setup.tab(exercise.tab).word
-    changes = {**exercise.start, **(exercise.answer if answer else {})}
-    if "tab" in setup.fields:
-        return encode(setup.with_changes(changes | {"tab": word}), setup.schema) | {
-            EXERCISE_FIELD: exercise.id
-        }
-    params = encode(setup.with_changes(changes), setup.schema)
-    return params | encode_view(View(tab=word), setup) | {EXERCISE_FIELD: exercise.id}
+    state = answer_state(exercise) if answer else starting_state(exercise)
+    view = View(tab=setup.tab(exercise.tab).word)
+    params = encode(state, setup.schema) | encode_view(view, setup)
+    return params | {EXERCISE_FIELD: exercise.id}
 
 
 def exercise_from_params(params: Mapping[str, Any]) -> tuple[Exercise | None, list[str]]:

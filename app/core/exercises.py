@@ -95,13 +95,20 @@ class Exercise:
 
 
 def starting_state(exercise: Exercise) -> dict[str, Any]:
-    """The page's link state the exercise opens with."""
-    return page_setup(exercise.page).with_changes(exercise.start)
+    """The page's link state the exercise opens with (on its tab, where the page's link holds
+    the open tab)."""
+    return page_setup(exercise.page).with_changes(_on_tab(exercise) | dict(exercise.start))
 
 
 def answer_state(exercise: Exercise) -> dict[str, Any]:
     """The link state of the worked answer (the starting setup with the answer's changes)."""
-    return page_setup(exercise.page).with_changes({**exercise.start, **exercise.answer})
+    changes = _on_tab(exercise) | dict(exercise.start) | dict(exercise.answer)
+    return page_setup(exercise.page).with_changes(changes)
+
+
+def _on_tab(exercise: Exercise) -> dict[str, Any]:
+    setup = page_setup(exercise.page)
+    return {"tab": setup.tab(exercise.tab).word} if "tab" in setup.fields else {}
 
 
 def locked_except(page: str, *editable: str) -> tuple[str, ...]:

@@ -118,7 +118,7 @@ SECTIONS: tuple[PageSpec, ...] = (
 )
 
 EXERCISES = PageSpec(
-    "pages/10_exercises.py",
+    "pages/exercises.py",
     "Exercises",
     ":material/task_alt:",
     "exercises",

@@ -114,7 +114,9 @@ def teacher_part(page: str, tab: str, state: Mapping[str, Any], base: str) -> No
         shown = st.multiselect("Settings the learner can change", fields, default=fields,
                                format_func=setup.field_label, key=f"{key}.shown")  # fmt: skip
         kinds = OUTPUT_CHECKS if kind_of_tab in OUTPUT_KINDS else TRAINING_CHECKS
-        kind = st.selectbox("Check", kinds, format_func=CHECK_LABELS.get, key=f"{key}.kind")
+        # Labels as the options (not a format_func): each names one check kind.
+        label = st.selectbox("Check", [CHECK_LABELS[k] for k in kinds], key=f"{key}.kind")
+        kind = next(k for k in kinds if CHECK_LABELS[k] == label)
         try:
             check = _check_inputs(page, kind)
             exercise = TeacherExercise(task, tab, tuple(f for f in fields if f in shown), check)

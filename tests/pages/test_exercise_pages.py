@@ -59,7 +59,7 @@ def test_locked_controls_are_disabled_and_hidden_ones_not_drawn():
 
 
 def test_the_exercises_page_lists_every_exercise_with_the_progress():
-    at = open_page("pages/10_exercises.py")
+    at = open_page("pages/exercises.py")
     assert not at.exception
     assert len([b for b in at.button if b.key.startswith("ex.open.")]) == len(EXERCISES) >= 16
     assert "0 of 20 exercises done" in at.get("progress")[0].proto.text

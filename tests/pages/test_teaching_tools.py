@@ -59,7 +59,7 @@ def share_url(at: AppTest, marker: str = "qt=") -> str:
 def test_a_teacher_link_round_trips_and_is_checked():
     at = open_page("pages/2_conv2d.py")
     at.text_area(key="conv2d.teach.task").set_value("Make the output 2 x 2 <b>now</b>").run()
-    at.selectbox(key="conv2d.teach.kind").set_value("output_shape").run()
+    at.selectbox(key="conv2d.teach.kind").set_value("the output has a shape").run()
     at.text_input(key="conv2d.teach.shape").set_value("2, 2, 1").run()
     assert not at.exception
     url = share_url(at)
