@@ -9,8 +9,8 @@ a loaded model, its weights.
 - ``open_view(page)``: once per session, at the top of the page (``share_box.link_warning``):
   reads the view, opens its tab, chooses its example and queues the run and the epoch;
 - ``restore_run(prefix, section, data, hp, fp)``: called by the training panel before it
-  draws; the queued run becomes a training job, which the panel trains as after a click
-  (the same training slot, progress bar and Stop);
+  draws; the queued run is trained again there, in chunks through the server's training
+  slots with a progress bar, as a click's training;
 - ``show_link_epoch(prefix, run)``: once the run is there, the look-back slider goes to the
   link's epoch;
 - ``page_view(page, state) -> (View, parameters)``: what the share box writes;
@@ -29,7 +29,15 @@ from app.core import limits, markup
 from app.core.link_actions import View, decode_view
 from app.core.page_setups import PAGES
 from app.core.run_actions import new_job, run_length
-from app.core.training_jobs import Data, TrainingRun, snapshot_every
+from app.core.training_jobs import (
+    Data,
+    TrainingJob,
+    TrainingRun,
+    finish,
+    snapshot_every,
+    train_chunk,
+)
+from app.server import training_slot
 
 TAB_KEYS = {"cnn2d-downsampled": "p8.tab"}
 """Pages whose open tab is not one of their own link fields: the tabs' widget key."""
@@ -91,7 +99,9 @@ def view_warning(page: str) -> None:
 
 
 def restore_run(prefix: str, section: int, data: Data | None, hp: dict, fp: str) -> None:
-    """The link's run, queued by ``open_view``, as a training job the panel trains now."""
+    """The link's run, queued by ``open_view``, trained again now, before the panel draws (so
+    its buttons are drawn for the run): chunk by chunk through the server's training slots,
+    with a progress bar, as a Train click trains."""
     state = st.session_state
     pending = state.get(_key(prefix, "link_run"))
     if pending is None or data is None or state.get(_key(prefix, "job")) is not None:
@@ -112,20 +122,29 @@ def restore_run(prefix: str, section: int, data: Data | None, hp: dict, fp: str)
     # with the first Train's snapshot spacing, as the run kept it.
     job.epochs = run_length(actions)
     job.every = snapshot_every(actions[0].epochs if actions else 1)
-    state[_key(prefix, "job")] = job
-    state[_key(prefix, "link_actions")] = (job, actions)
+    progress = st.progress(0.0, text="Training the link's model again…")
+    while len(job.errors) < job.epochs:
+        with training_slot(lambda: progress.progress(_done(job), text=WAITING)):
+            train_chunk(job)
+        progress.progress(
+            _done(job), text=f"the link's model: epoch {len(job.errors)} of {job.epochs}"
+        )
+    progress.empty()
+    run = finish(job)
+    run.actions = actions  # one replayed stretch of epochs, made of these actions
+    state[_key(prefix, "run")] = run
+
+
+WAITING = "waiting for the server: other learners are training, the link's model is next…"
+
+
+def _done(job: TrainingJob) -> float:
+    return len(job.errors) / max(job.epochs, 1)
 
 
 def show_link_epoch(prefix: str, run: TrainingRun) -> None:
-    """Once the link's run is trained: it keeps the link's actions (so its own link is the same
-    one), and the look-back slider goes to the link's epoch (its nearest snapshot at or before
-    it)."""
+    """Point the look-back slider at the link's epoch (its nearest snapshot at or before it)."""
     state = st.session_state
-    if state.get(_key(prefix, "job")) is not None:
-        return
-    made = state.pop(_key(prefix, "link_actions"), None)
-    if made is not None and run.epochs_run == made[0].epochs and not run.stopped:
-        run.actions = made[1]  # one replayed stretch of epochs, made of these actions
     if _key(prefix, "link_epoch") not in state:
         return
     epoch = state.pop(_key(prefix, "link_epoch"))

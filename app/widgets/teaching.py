@@ -42,6 +42,10 @@ def code_part(page: str, tab: str, state: Mapping[str, Any]) -> None:
     run = current_model_run(page) if setup.kind(tab) == "model" else None
     weights = None if run is None else dict(run.model.named_parameters())
     with st.expander("Get the code", icon=":material/code:"):
+        if run is not None and not np.all(np.isfinite(run.model.parameters)):
+            st.info("This run diverged: its weights are not finite numbers, so there is no code "
+                    "for them. Change the setup (see the run's findings) and train again.")  # fmt: skip
+            return
         code = _scripts(page, tab, dict(state), weights)
         if isinstance(code, str):
             st.info(f"No code for this setup: {markup.message(code)}")
