@@ -8,9 +8,39 @@ import streamlit as st
 
 import cnndemo
 from app.core import conv_arithmetic as arithmetic
-from app.core import ledger, limits, markup
-from app.core.controls import Control, Controls, TensorSpec
-from app.core.conv_controls import dilation_control, size_control, stride_control, tab_control
+from app.core import ledger, markup
+from app.core.arithmetic_setup import (
+    C_KERNEL,
+    C_LENGTH,
+    CONTROLS,
+    CV,
+    CV_DEFAULT,
+    CW,
+    CW_DEFAULT,
+    DILATION,
+    GUIDE,
+    KERNEL,
+    PADDING,
+    PADDING_MODE,
+    RELATION,
+    SCHEMA,
+    STRIDE,
+    T_DILATION,
+    T_EXTRA,
+    T_KERNEL,
+    T_LENGTH,
+    T_PADDING,
+    T_PADDING_MODE,
+    T_STRIDE,
+    TAB,
+    TABLES,
+    TABS,
+    TW,
+    TW_DEFAULT,
+    TY,
+    TY_DEFAULT,
+    N,
+)  # fmt: skip
 from app.core.guide_relationships import PARAMS, RELATIONSHIPS, example
 from app.core.numbers import nested_text
 from app.figures.arithmetic import strip_figure, windows_figure
@@ -26,68 +56,6 @@ reroute_deep_link()
 
 PAGE = "conv-arithmetic"
 TITLE = "Convolution arithmetic"
-
-
-def _number(key: str, field: str, label: str, default: int, low: int, high: int) -> Control:
-    return Control(key, field, label, "int", default, low, high, step=1)
-
-
-def _padding_mode(key: str, field: str) -> Control:
-    return Control(key, field, "padding", "choice", "explicit", options=arithmetic.PADDING_MODES,
-                   option_labels=arithmetic.PADDING_MODE_LABELS, widget="radio")  # fmt: skip
-
-
-# Tab 1, one axis: the guide's figure 2.6 (input 5, kernel 3, stride 2, one zero each side -> 3).
-N = _number("c9.n", "n", "input size n", 5, 1, limits.MAX_LENGTH)
-KERNEL = _number("c9.k", "k", "kernel size k", 3, 1, limits.MAX_KERNEL)
-STRIDE = stride_control("c9.s", "s", default=2)
-DILATION = dilation_control("c9.d", "d")
-PADDING_MODE = _padding_mode("c9.pm", "pm")
-PADDING = _number("c9.p", "p", "p (zeros on each side)", 1, 0, limits.MAX_PADDING)
-# Tab 2, a transposed convolution of 3 numbers: the guide's figure 4.6 sizes (3 -> 5).
-T_LENGTH = size_control("c9.tn", "input length n", limits.MAX_LENGTH)
-T_KERNEL = size_control("c9.tk", "kernel size k", limits.MAX_KERNEL)
-T_STRIDE = stride_control("c9.ts", "ts", default=2)
-T_DILATION = dilation_control("c9.td", "td")
-T_PADDING_MODE = _padding_mode("c9.tpm", "tpm")
-T_PADDING = _number("c9.tp", "tp", "p (cut from each side)", 1, 0, limits.MAX_PADDING)
-T_EXTRA = _number("c9.ta", "ta", "output padding a", 0, 0, limits.MAX_STRIDE - 1)
-TY = TensorSpec("c9.ty", "vector", "Input y", (T_LENGTH,), "ty")
-TW = TensorSpec("c9.tw", "vector", "Kernel w", (T_KERNEL,), "tw")
-TY_DEFAULT, TW_DEFAULT = np.array([1.0, -1.0, 2.0]), np.array([1.0, 2.0, 3.0])
-# Tab 3, the guide's relationships: which one, and i, k, s, p, d (it fixes some of them).
-RELATION = Control(
-    "c9.rel", "rel", "relationship", "choice", "6",
-    options=tuple(str(r.number) for r in RELATIONSHIPS),
-    option_labels=tuple(r.label for r in RELATIONSHIPS), widget="select",
-)  # fmt: skip
-GUIDE = {
-    "i": _number("c9.gi", "gi", "input size i", 5, 1, limits.MAX_LENGTH),
-    "k": _number("c9.gk", "gk", "kernel size k", 3, 1, limits.MAX_KERNEL),
-    "s": stride_control("c9.gs", "gs", default=2),
-    "p": _number("c9.gp", "gp", "padding p", 1, 0, limits.MAX_PADDING),
-    "d": dilation_control("c9.gd", "gd"),
-}
-# Tab 4, cross-correlation and convolution of the same numbers.
-C_LENGTH = size_control("c9.cn", "input length", limits.MAX_LENGTH)
-C_KERNEL = size_control("c9.ck", "kernel length", limits.MAX_KERNEL)
-CV = TensorSpec("c9.cv", "vector", "Input x", (C_LENGTH,), "cv")
-CW = TensorSpec("c9.cw", "vector", "Kernel w", (C_KERNEL,), "cw")
-CV_DEFAULT, CW_DEFAULT = np.array([3.0, 1, 4, 1, 5, 9, 2, 6]), np.array([1.0, 2.0, 3.0])
-TABS = (
-    "Output size",
-    "Transposed convolution",
-    "The guide's relationships",
-    "Convolution or cross-correlation?",
-)
-TAB = tab_control("c9.tab", "tab", TABS, ("size", "transposed", "guide", "flip"))
-CONTROLS = Controls(
-    (TAB, N, KERNEL, STRIDE, DILATION, PADDING_MODE, PADDING, T_LENGTH, T_KERNEL, T_STRIDE,
-     T_DILATION, T_PADDING_MODE, T_PADDING, T_EXTRA, RELATION, *GUIDE.values(), C_LENGTH,
-     C_KERNEL),
-    (TY, TW, CV, CW),
-)  # fmt: skip
-SCHEMA = CONTROLS.schema()
 
 
 def size_part() -> None:
@@ -273,10 +241,7 @@ def flip_part() -> None:
         st.caption("They agree only when the kernel reads the same both ways (symmetric).")
 
 
-open_controls(
-    PAGE, CONTROLS, SCHEMA,
-    ((TY, TY_DEFAULT), (TW, TW_DEFAULT), (CV, CV_DEFAULT), (CW, CW_DEFAULT)),
-)  # fmt: skip
+open_controls(PAGE, CONTROLS, SCHEMA, TABLES)
 
 st.title(TITLE)
 link_warning(PAGE)
@@ -292,4 +257,4 @@ st.caption(
     "⌊·⌋ rounds down. Every number on this page comes from the app's engine."
 )
 lazy_tabs(TAB, dict(zip(TABS, (size_part, transposed_part, guide_part, flip_part), strict=True)))
-share_link(SCHEMA, CONTROLS.share_state(st.session_state))
+share_link(SCHEMA, CONTROLS.share_state(st.session_state), page=PAGE)

@@ -4,7 +4,8 @@
 (``app.core.page_setups``) and the page's link state:
 
 - convolution and pooling tabs: ``app.core.export_conv`` (page 1, page 2's grids),
-  ``export_picture`` (page 2's pictures), ``export_pool`` (page 8's grid), the output computed
+  ``export_picture`` (page 2's pictures), ``export_pool`` (page 8's grid), ``export_arithmetic``
+  (page 9: sizes checked by running the convolution), the output computed
   with plain loops or ``torch.nn.functional`` (a Gradients tab gives its forward convolution);
 - training tabs (sections 3-8): ``app.core.export_model_numpy`` / ``export_model_torch``, the
   model trained from its seed as the page trains it, or, with ``weights`` (the current run's
@@ -24,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from app.core.arithmetic_outcomes import ARITHMETIC_KINDS
+from app.core.export_arithmetic import arithmetic_scripts
 from app.core.export_conv import conv_scripts
 from app.core.export_model_numpy import numpy_model_script
 from app.core.export_model_parts import model_export
@@ -70,7 +73,10 @@ def export_code(
     stem = f"cnndemo_section{setup.section}_{setup.tab(tab).word}"
     if kind != "model":
         writer = {"picture": picture_scripts, "pool2d": pool_scripts}.get(kind)
-        scripts = writer(state) if writer else conv_scripts(kind, state)
+        if kind in ARITHMETIC_KINDS:
+            scripts = arithmetic_scripts(kind, state)
+        else:
+            scripts = writer(state) if writer else conv_scripts(kind, state)
         return ExportedCode(*scripts, stem)
     section, data, hp = model_setup(page, state)
     export = model_export(section, data, hp, weights)

@@ -179,6 +179,13 @@ def stretched_labels(i_prime: int, s: int, a: int) -> tuple[str, ...]:
     return (*cells, *("+",) * a)
 
 
+def transposed_input(forward: explain.Axis) -> tuple[int, int]:
+    """The input size ``i'`` of the transposed convolution of ``forward`` (the convolution's
+    output size) and its output padding ``a`` (the cells the convolution's last window left)."""
+    padded = forward.n + forward.before + forward.after
+    return forward.out, (padded - forward.span) % forward.stride
+
+
 def example(relationship: Relationship, values: dict[str, int]) -> Example:
     """Work ``relationship`` out on ``values`` (whole numbers i, k, s >= 1, p >= 0, d >= 1)."""
     v = relationship.settle(values)
@@ -195,7 +202,7 @@ def example(relationship: Relationship, values: dict[str, int]) -> Example:
                      f"is not i.")  # fmt: skip
     if relationship.kind != "transposed":
         return Example(relationship, v, formula, value, forward.out, tuple(notes), forward)
-    i_prime, a = forward.out, (i + 2 * p - forward.span) % s
+    i_prime, a = transposed_input(forward)
     if relationship.number in (12, 13) and a:
         notes.append(f"(i + 2p − k) = {i + 2 * p - k} is not a multiple of s = {s}: this "
                      f"relationship does not apply; relationship 14 does, with a = {a}.")  # fmt: skip

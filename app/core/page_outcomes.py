@@ -5,7 +5,7 @@
 - on a convolution or pooling tab, its output (``output_of(kind, state)``, the batch axis
   dropped): page 1's (positions, out) or the scalar tab's (positions,), page 2's
   (rows, columns, out) or the picture's feature map (rows, columns) after its activation, page
-  8's pooled grid (rows, columns, channels);
+  8's pooled grid (rows, columns, channels), page 9's tabs' (``app.core.arithmetic_outcomes``);
 - on a training tab, the run the actions make (``app.core.run_actions.replay``; by default one Train click
   with the page's epochs): the engine's ``TrainResult`` with its final snapshot.
 
@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from app.core.arithmetic_outcomes import ARITHMETIC_KINDS, arithmetic_output
 from app.core.model_page_setups import model_setup
 from app.core.page_setups import page_setup
 from app.core.pictures import builtin_picture
@@ -70,7 +71,7 @@ def output_of(kind: str, state: Mapping[str, Any]) -> np.ndarray:
 
     Parameters
     ----------
-    kind : {"conv1d", "conv1d_scalar", "conv2d", "picture", "pool2d"}
+    kind : {"conv1d", "conv1d_scalar", "conv2d", "picture", "pool2d"} or one of page 9's
     state : mapping
         The page's link state.
 
@@ -94,6 +95,8 @@ def output_of(kind: str, state: Mapping[str, Any]) -> np.ndarray:
     if kind == "pool2d":
         size, stride = (state["ky"], state["kx"]), (state["sy"], state["sx"])
         return ops.pool2d(state["x"][None], size, stride, state["k"], state["p"])[0]
+    if kind in ARITHMETIC_KINDS:
+        return arithmetic_output(kind, state)
     if kind == "gradients":
         raise ValueError("the Gradients tab shows gradients, not an output to check")
     raise ValueError(f"no output for a tab of kind {kind!r}")

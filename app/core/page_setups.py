@@ -10,7 +10,8 @@ tabs by short words (``"vectors"``, ``"scalar"``; pages without tabs have one, `
 - ``PageSetup.with_changes(changes)``: the defaults with some fields changed, checked against
   the page's schema exactly as a link would be (so an exercise's setup is a valid link);
 - ``PageSetup.kind(tab)``: what the tab computes: ``"conv1d"``, ``"conv1d_scalar"``,
-  ``"conv2d"``, ``"picture"``, ``"pool2d"`` (``OUTPUT_KINDS``), ``"model"`` or ``"gradients"``
+  ``"conv2d"``, ``"picture"``, ``"pool2d"``, page 9's ``"conv_size"``, ``"conv_transpose"``,
+  ``"guide_size"``, ``"correlation"`` (``OUTPUT_KINDS``), ``"model"`` or ``"gradients"``
   (pages 1 and 2's Gradients tabs: no output to check; their code is the forward convolution's).
 """
 
@@ -20,6 +21,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app.core import arithmetic_setup as page9
+from app.core.arithmetic_outcomes import ARITHMETIC_KINDS
 from app.core.controls import Controls
 from app.core.conv_page_setups import (
     CONV1D_CONTROLS,
@@ -32,7 +35,7 @@ from app.core.conv_page_setups import (
 from app.core.model_page_setups import MODEL_PAGES, ModelPage
 from app.core.share import Schema, ShareError, decode, encode
 
-OUTPUT_KINDS = ("conv1d", "conv1d_scalar", "conv2d", "picture", "pool2d")
+OUTPUT_KINDS = ("conv1d", "conv1d_scalar", "conv2d", "picture", "pool2d", *ARITHMETIC_KINDS)
 """Tab kinds whose numbers are an output array (checks read its cells and shape)."""
 
 
@@ -171,9 +174,15 @@ PAGES: dict[str, PageSetup] = {
             (Tab("grid", "Down-sampling a grid", "pool2d"),
              Tab("model", "Train the down-sampled CNN", "model")),
         ),
+        PageSetup(
+            "conv-arithmetic", 9,
+            tuple(Tab(word, label, kind) for word, label, kind
+                  in zip(page9.TAB_WORDS, page9.TABS, ARITHMETIC_KINDS, strict=True)),
+            page9.SCHEMA, page9.arithmetic_defaults, page9.CONTROLS,
+        ),
     )
 }  # fmt: skip
-"""Every section page (1-8) by page id."""
+"""Every section page (1-9) by page id."""
 
 
 def page_setup(page: str) -> PageSetup:

@@ -15,6 +15,7 @@ import numpy as np
 import streamlit as st
 
 from app.core import limits, markup
+from app.core.arithmetic_outcomes import SIZE_KINDS
 from app.core.checks import CHECK_LABELS, OUTPUT_CHECKS, TRAINING_CHECKS, Check
 from app.core.code_export import ExportedCode, export_code
 from app.core.link_actions import View, encode_view
@@ -118,6 +119,8 @@ def teacher_part(page: str, tab: str, state: Mapping[str, Any], base: str) -> No
         shown = st.multiselect("Settings the learner can change", fields, default=fields,
                                format_func=setup.field_label, key=f"{key}.shown")  # fmt: skip
         kinds = OUTPUT_CHECKS if kind_of_tab in OUTPUT_KINDS else TRAINING_CHECKS
+        if kind_of_tab in SIZE_KINDS:  # its output's numbers only stand for its size
+            kinds = ("output_shape",)
         # Labels as the options (not a format_func): each names one check kind.
         label = st.selectbox("Check", [CHECK_LABELS[k] for k in kinds], key=f"{key}.kind")
         kind = next(k for k in kinds if CHECK_LABELS[k] == label)

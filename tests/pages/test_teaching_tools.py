@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from app.core.navigation import SECTIONS
 from tests.pages.conftest import after_training, open_page, texts, visible
 
-SECTION_PATHS = [spec.path for spec in SECTIONS[:8]]
+SECTION_PATHS = [spec.path for spec in SECTIONS[:9]]
 
 
 def code_blocks(at: AppTest) -> list[str]:
@@ -43,6 +43,38 @@ def test_the_code_shown_runs_and_prints_the_page_output(tmp_path):
         "[[2360.0, 2480.0], [3485.0, 3680.0]]" in done.stdout.replace(" ", "").replace(",", ", ")
         or "2360" in done.stdout
     )
+
+
+def test_page_9_code_prints_the_open_tabs_sizes(tmp_path):
+    at = open_page("pages/9_conv_arithmetic.py")
+    at.number_input(key="c9.s").set_value(1).run()
+    script = next(b for b in code_blocks(at) if "import numpy as np" in b)
+    path = tmp_path / "page9.py"
+    path.write_text(script)
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                          timeout=300, check=True)  # fmt: skip
+    # n 5, k 3, stride 1: VALID 3, SAME 5, explicit p = 1 gives 5, full 7 (the page's table).
+    assert "sizes = {'valid': 3, 'same': 5, 'explicit': 5, 'full': 7}" in done.stdout
+    assert "output size = 5" in done.stdout
+
+
+def test_a_page_9_teacher_link_checks_the_output_size():
+    at = open_page("pages/9_conv_arithmetic.py")
+    at.text_area(key="conv-arithmetic.teach.task").set_value("Make the output 2 cells.").run()
+    # The size tab's numbers only stand for a size: its one check is the output's shape.
+    assert at.selectbox(key="conv-arithmetic.teach.kind").options == ["the output has a shape"]
+    at.text_input(key="conv-arithmetic.teach.shape").set_value("2").run()
+    assert not at.exception
+    params = dict(parse_qsl(urlsplit(share_url(at)).query))
+    assert params["qk"] == "output_shape" and params["tab"] == "size"
+    learner = open_page("pages/9_conv_arithmetic.py", params)
+    assert not learner.exception
+    assert "Make the output 2 cells." in visible(texts(learner))
+    learner.button(key="teach.check").click().run()
+    assert "not 2" in visible(learner.error[0].value)
+    learner.number_input(key="c9.s").set_value(3).run()  # (5 + 2 - 3) // 3 + 1 = 2
+    learner.button(key="teach.check").click().run()
+    assert learner.success, [e.value for e in learner.error]
 
 
 def test_the_code_of_a_trained_model_holds_its_weights():

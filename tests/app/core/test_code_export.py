@@ -56,6 +56,13 @@ CHANGED = {
                                    "ep": 300, "seed": 5},
     ("cnn2d-downsampled", "model"): {"pool": "avg", "mpy": 1, "mpx": 2, "msy": 1, "msx": 1,
                                      "opt": "adam", "lr": 0.05, "ep": 300},
+    ("conv-arithmetic", "size"): {"n": 9, "k": 4, "s": 3, "d": 2, "pm": "same", "p": 2},
+    ("conv-arithmetic", "transposed"): {"ty": np.array([2.0, -1.5, 0.5, 3.0]),
+                                        "tw": np.array([1.0, 0.0, -2.0]), "ts": 3, "td": 2,
+                                        "tpm": "explicit", "tp": 2, "ta": 2},
+    ("conv-arithmetic", "guide"): {"rel": "14", "gi": 7, "gk": 4, "gs": 3, "gp": 1},
+    ("conv-arithmetic", "flip"): {"cv": np.array([1.0, -2.0, 0.5, 4.0, 3.0]),
+                                  "cw": np.array([2.0, 0.0, -1.0, 1.5])},
 }  # fmt: skip
 # The machine's cores are shared: a BLAS or OpenMP pool per script only adds contention.
 ONE_THREAD = os.environ | {
