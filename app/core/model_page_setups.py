@@ -76,6 +76,16 @@ class ModelPage:
         return model_spec(self.section).input_kind == "text"
 
     @property
+    def data_editors(self) -> dict[str, str]:
+        """The session-state prefix of the editor of each data field: the sentence table's (the
+        panel's prefix), the image set's, the drawing pad's (what an exercise locks)."""
+        if self.text:
+            return {"t": self.prefix, "y": self.prefix}
+        images = "p8.img" if self.section == 8 else f"{self.prefix}.images"
+        editors = {"img": images, "lab": images}
+        return editors if self.section == 8 else editors | {"pad": f"{self.prefix}.pad"}
+
+    @property
     def schema(self) -> Schema:
         if self.text:
             return text_page_schema("pool" in default_hyperparameters(self.section))

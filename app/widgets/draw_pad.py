@@ -13,6 +13,7 @@ import streamlit as st
 from app.core import limits
 from app.core.image_sets import Rows, blank_image, check_rows, resize_image, toggle_pixel
 from app.widgets.image_set_editor import pixel_grid
+from app.widgets.locks import data_key, is_locked
 
 
 def pad_image(prefix: str) -> Rows:
@@ -51,16 +52,21 @@ def draw_pad(prefix: str, *, default: Sequence[str] | None = None, resizable: bo
         set_pad_image(prefix, default or blank_image())
     rows = pad_image(prefix)
     side = limits.MAX_IMAGE_EDIT_SIDE
+    locked = is_locked(data_key(prefix))  # an exercise keeps the drawing as it set it
     if resizable:
         with st.container(horizontal=True, vertical_alignment="bottom"):
-            height = st.number_input("height", 1, side, step=1, key=f"{prefix}.h", width=110)
-            width = st.number_input("width", 1, side, step=1, key=f"{prefix}.w", width=110)
-            st.button("clear", key=f"{prefix}.clear", on_click=_clear_pad, args=(prefix,))
+            height = st.number_input("height", 1, side, step=1, key=f"{prefix}.h", width=110,
+                                     disabled=locked)  # fmt: skip
+            width = st.number_input("width", 1, side, step=1, key=f"{prefix}.w", width=110,
+                                    disabled=locked)  # fmt: skip
+            st.button("clear", key=f"{prefix}.clear", on_click=_clear_pad, args=(prefix,),
+                      disabled=locked)  # fmt: skip
         if (height, width) != (len(rows), len(rows[0])):
             rows = resize_image(rows, int(height), int(width))
             state[f"{prefix}.image"] = rows
     else:
-        st.button("clear", key=f"{prefix}.clear", on_click=_clear_pad, args=(prefix,))
+        st.button("clear", key=f"{prefix}.clear", on_click=_clear_pad, args=(prefix,),
+                  disabled=locked)  # fmt: skip
     with st.container(border=True, width="content", gap="small"):
-        pixel_grid(prefix, 0, rows, _toggle_pad, (prefix,))
+        pixel_grid(prefix, 0, rows, _toggle_pad, (prefix,), locked)
     return rows

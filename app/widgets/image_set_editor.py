@@ -35,6 +35,7 @@ from app.core.image_sets import INK, ImageSet, Rows, blank_image, tutorial_set
 from app.core.numbers import fixed
 from app.figures.chart_spec import SpecFigure, spec_of
 from app.figures.images import image_set_figure
+from app.widgets.locks import data_key, is_locked
 
 
 def pixel_key(prefix: str, index: int, row: int, col: int) -> str:
@@ -78,7 +79,9 @@ def _add_blank(prefix: str) -> None:
         set_image_set(prefix, current.with_image(blank_image(*current.size), 0))
 
 
-def pixel_grid(prefix: str, index: int, rows: Rows, on_click, args: tuple) -> None:
+def pixel_grid(
+    prefix: str, index: int, rows: Rows, on_click, args: tuple, disabled: bool = False
+) -> None:
     """Buttons for the pixels of one image: filled (primary) = 1, outlined = 0."""
     for r, line in enumerate(rows):
         with st.container(horizontal=True, wrap=False, gap=None):
@@ -90,6 +93,7 @@ def pixel_grid(prefix: str, index: int, rows: Rows, on_click, args: tuple) -> No
                     on_click=on_click,
                     args=(*args, r, c),
                     width=34,
+                    disabled=disabled,
                 )
 
 
@@ -113,12 +117,13 @@ def image_set_editor(
     label 1) are shown on the cards when given; pass None when they belong to other data.
     """
     current = image_set(prefix)
+    locked = is_locked(data_key(prefix))  # an exercise keeps the images as it set them
     if probabilities is not None and len(probabilities) != len(current):
         probabilities = None
     with st.container(horizontal=True, gap="small"):
         for i, (rows, label) in enumerate(zip(current.images, current.labels, strict=True)):
             with st.container(border=True, width=card_width, gap="small"):
-                pixel_grid(prefix, i, rows, _edit, (prefix, "toggled", i))
+                pixel_grid(prefix, i, rows, _edit, (prefix, "toggled", i), locked)
                 with st.container(horizontal=True, wrap=False, gap="small"):
                     st.button(
                         f"label {label}",
@@ -127,6 +132,7 @@ def image_set_editor(
                         on_click=_edit,
                         args=(prefix, "relabelled", i),
                         help="Click to switch the label: 1 = a single straight line, 0 = not",
+                        disabled=locked,
                     )
                     st.button(
                         "✕",
@@ -135,7 +141,7 @@ def image_set_editor(
                         on_click=_edit,
                         args=(prefix, "without", i),
                         help="Remove this image",
-                        disabled=len(current) <= 1,
+                        disabled=locked or len(current) <= 1,
                     )
                 if probabilities is not None:
                     st.markdown(probability_text(float(probabilities[i]), label))
@@ -145,7 +151,7 @@ def image_set_editor(
             key=f"{prefix}.add",
             on_click=_add_blank,
             args=(prefix,),
-            disabled=len(current) >= limits.MAX_IMAGES,
+            disabled=locked or len(current) >= limits.MAX_IMAGES,
             help=f"At most {limits.MAX_IMAGES} images",
         )
         st.button(
@@ -153,6 +159,7 @@ def image_set_editor(
             key=f"{prefix}.reset",
             on_click=set_image_set,
             args=(prefix, tutorial_set()),
+            disabled=locked,
         )
     return image_set(prefix)
 

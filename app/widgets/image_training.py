@@ -43,6 +43,7 @@ from app.widgets.draw_pad import draw_pad, pad_image, set_pad_image
 from app.widgets.every_image import every_image_part
 from app.widgets.image_set_editor import image_set, image_set_section, init_image_set, set_image_set
 from app.widgets.ledger_view import show_ledger
+from app.widgets.locks import data_key, is_locked
 from app.widgets.model_files import model_files
 from app.widgets.number_tables import number_table
 from app.widgets.seed_sweep import sweep_part
@@ -307,7 +308,7 @@ def classify_part(run, pad_prefix: str, set_prefix: str, *, pooled: bool) -> Non
                     key=f"{pad_prefix}.add{label}",
                     on_click=_add_drawing,
                     args=(set_prefix, tuple(rows), label),
-                    disabled=len(current) >= limits.MAX_IMAGES,
+                    disabled=is_locked(data_key(set_prefix)) or len(current) >= limits.MAX_IMAGES,
                 )
         else:
             st.caption(

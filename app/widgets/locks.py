@@ -3,7 +3,8 @@
 An exercise (built in, or from a teacher link) may lock controls (shown, not editable) or hide
 them (not drawn; they keep their values). ``app.widgets.task_box`` sets them when the exercise
 opens and clears them when the learner leaves it; ``app.widgets.controls.control_input`` and
-``app.widgets.tensor_editor`` read them. Keys are page-specific (``c1d.s``, ``s3.lr``), so the
+``app.widgets.tensor_editor`` read them, and the data editors (sentence table, image set,
+drawing pad) read ``data_key(prefix)`` of their prefix. Keys are page-specific (``c1d.s``, ``s3.lr``), so the
 locks of one page's exercise never touch another page.
 """
 
@@ -35,3 +36,9 @@ def is_locked(key: str) -> bool:
 def is_hidden(key: str) -> bool:
     """Whether the widget ``key`` is not drawn at all."""
     return key in st.session_state.get(_HIDDEN, ())
+
+
+def data_key(prefix: str) -> str:
+    """The lock key of the data editor with session-state prefix ``prefix`` (a sentence table,
+    an image set, a drawing pad: they have many widgets, locked together)."""
+    return f"{prefix}.data"

@@ -18,6 +18,7 @@ from app.core.hyperparameters import TrainingControls
 from app.core.sentences import clean_sentences, sentences_from_codes
 from app.core.table_edits import TableRules, apply_edits
 from app.widgets.edit_guard import drop_edits, guard_edits, pending_edits
+from app.widgets.locks import data_key, is_locked
 from cnndemo import data as data_mod
 
 
@@ -92,13 +93,15 @@ def sentence_editor(prefix: str) -> data_mod.TextData | None:
     """
     state = st.session_state
     refused = _guard_table(prefix)
+    locked = is_locked(data_key(prefix))  # an exercise keeps the sentences as it set them
     frame = pd.DataFrame(
         {"sentence": state[f"{prefix}.sentences"], "label": state[f"{prefix}.labels"]}
     )
     edited = st.data_editor(
         frame,
         key=editor_key(prefix),
-        num_rows="dynamic",
+        disabled=locked,
+        num_rows="fixed" if locked else "dynamic",
         hide_index=True,
         width="stretch",
         column_config={
@@ -113,7 +116,7 @@ def sentence_editor(prefix: str) -> data_mod.TextData | None:
         },
     )
     st.button("Back to the tutorial's sentences", key=f"{prefix}.reset", on_click=_reset,
-              args=(prefix,))  # fmt: skip
+              args=(prefix,), disabled=locked)  # fmt: skip
     if refused:
         return None
     rows = list(zip(edited["sentence"].tolist(), edited["label"].tolist(), strict=True))

@@ -36,7 +36,7 @@ from app.core.page_outcomes import Outcome, outcome
 from app.core.page_setups import PAGES, PageSetup
 from app.core.teacher_links import TEACHER_FIELDS, TeacherLink, decode_teacher_link
 from app.widgets.exact_links import current_model_run, query_params
-from app.widgets.locks import clear_locks, set_locks
+from app.widgets.locks import clear_locks, data_key, set_locks
 
 TASK, PROGRESS, BOX = "teach.task", "teach.progress", "teach.box"
 VIEW_ONLY = frozenset({"tab", "at", "at0", "at1", "ao", "pad"})
@@ -138,6 +138,8 @@ def _keys(setup: PageSetup, fields: Any) -> list[str]:
     for spec in setup.controls.tensors:
         if spec.field in wanted:  # the table and the sizes that shape it
             keys += [spec.name, *(key for key in spec.size_keys if key is not None)]
+    editors = model.data_editors if model else {}
+    keys += sorted({data_key(editors[name]) for name in wanted if name in editors})
     return keys
 
 

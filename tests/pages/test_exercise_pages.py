@@ -73,3 +73,34 @@ def test_a_damaged_exercise_link_gets_a_message_without_echo():
     warning = " ".join(w.value for w in at.warning)
     assert "damaged" in warning and "PWN" not in warning
     assert "teach.task" not in at.session_state
+
+
+def editors(at: AppTest) -> list[bool]:
+    """Whether each editable table (``st.data_editor``) of the page is disabled."""
+    return [el.proto.disabled for el in at.get("dataframe") if el.proto.editing_mode]
+
+
+def test_a_locked_sentence_table_is_disabled():
+    exercise = next(e for e in EXERCISES if e.id == "cnn1d-min-seed")  # locks t and y
+    at = open_page(section_path(exercise.page), exercise_params(exercise))
+    assert editors(at) == [True] and at.button(key="s3.reset").disabled
+    at.button(key="teach.leave").click().run()
+    assert editors(at) == [False] and not at.button(key="s3.reset").disabled
+
+
+def test_locked_images_and_drawing_are_disabled():
+    exercise = next(e for e in EXERCISES if e.id == "cnn2d-flat-seed-blank")  # img, lab, pad
+    at = open_page(section_path(exercise.page), exercise_params(exercise))
+    at.session_state["s6.edit"] = True  # the image editor's expander, open
+    at.run()
+    data = [b for b in at.button if b.key.startswith(("s6.images.", "s6.pad."))]
+    assert {b.key for b in data} >= {"s6.images.reset", "s6.images.add", "s6.pad.clear"}
+    assert all(b.disabled for b in data), [b.key for b in data if not b.disabled]
+    at.button(key="teach.leave").click().run()
+    assert not at.button(key="s6.images.reset").disabled
+    assert not at.button(key="s6.pad.clear").disabled
+    unlocked = next(e for e in EXERCISES if e.id == "cnn2d-flat-tanh")  # img and lab, not pad
+    at = open_page(section_path(unlocked.page), exercise_params(unlocked))
+    at.session_state["s6.edit"] = True
+    at.run()
+    assert at.button(key="s6.images.reset").disabled and not at.button(key="s6.pad.clear").disabled
