@@ -5,7 +5,8 @@ computes lives here, so it is testable without a browser:
 
 - ``TrainingJob``: training in progress (kept in session state between fragment reruns);
   ``train_chunk(job)`` trains it for about ``CHUNK_SECONDS`` (whole snapshot intervals in
-  "watch it learn" mode) and ``finish(job)`` turns it into a ``TrainingRun``.
+  "watch it learn" mode) and ``finish(job)`` turns it into a ``TrainingRun``
+  (``keep_state(job)``: a snapshot where a replay stops on its way).
 - ``TrainingRun``: a finished, stopped or loaded run as the page shows it.
 - ``build_for_data(section, data, hp)``: a fresh model for the page's data.
 - ``fingerprint(section, data, hyperparameters)``: what makes a run current: a change of data
@@ -297,6 +298,17 @@ def _extend(job: TrainingJob, result: Any, done: int) -> None:
     job.snapshots.extend(shots)
     job.errors.extend(result.errors)
     job.final = result.final
+
+
+def keep_state(job: TrainingJob) -> None:
+    """Keep the job's current state as a snapshot, as a run that ends here keeps its final
+    state (``finish``): a replay stopping where the original run once ended (a step, a Stop)
+    gets that snapshot too, off the ``every`` grid."""
+    final = job.final
+    if final is None or (job.snapshots and job.snapshots[-1].epoch == len(job.errors)):
+        return
+    final.epoch = len(job.errors)
+    job.snapshots.append(final)
 
 
 def finish(job: TrainingJob) -> TrainingRun:

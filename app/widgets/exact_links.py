@@ -34,6 +34,7 @@ from app.core.training_jobs import (
     TrainingJob,
     TrainingRun,
     finish,
+    keep_state,
     snapshot_every,
     train_chunk,
 )
@@ -120,15 +121,22 @@ def restore_run(prefix: str, section: int, data: Data | None, hp: dict, fp: str)
         return
     # Chunked training equals one run of run_length(actions) epochs (app.core.run_actions),
     # with the first Train's snapshot spacing, as the run kept it.
-    job.epochs = run_length(actions)
+    total = run_length(actions)
     job.every = snapshot_every(actions[0].epochs if actions else 1)
     progress = st.progress(0.0, text="Training the link's model again…")
-    while len(job.errors) < job.epochs:
-        with training_slot(lambda: progress.progress(_done(job), text=WAITING)):
-            train_chunk(job)
-        progress.progress(
-            _done(job), text=f"the link's model: epoch {len(job.errors)} of {job.epochs}"
-        )
+    # Stopping once at the link's epoch gives the run a snapshot there (a chunk's end is
+    # one) even when the original run had it off the snapshot grid (a step, a Stop, a
+    # Continue): the look-back slider then shows that very epoch.
+    for stop in _stops(state.get(_key(prefix, "link_epoch")), total):
+        job.epochs = stop
+        while len(job.errors) < job.epochs:
+            with training_slot(lambda: progress.progress(_done(job, total), text=WAITING)):
+                train_chunk(job)
+            progress.progress(
+                _done(job, total), text=f"the link's model: epoch {len(job.errors)} of {total}"
+            )
+        if stop < total:
+            keep_state(job)
     progress.empty()
     run = finish(job)
     run.actions = actions  # one replayed stretch of epochs, made of these actions
@@ -138,12 +146,18 @@ def restore_run(prefix: str, section: int, data: Data | None, hp: dict, fp: str)
 WAITING = "waiting for the server: other learners are training, the link's model is next…"
 
 
-def _done(job: TrainingJob) -> float:
-    return len(job.errors) / max(job.epochs, 1)
+def _done(job: TrainingJob, total: int) -> float:
+    return min(len(job.errors) / max(total, 1), 1.0)
+
+
+def _stops(epoch: int | None, total: int) -> tuple[int, ...]:
+    """Where the replay stops: at the link's epoch first (if inside the run), then the end."""
+    return (epoch, total) if epoch is not None and 0 < epoch < total else (total,)
 
 
 def show_link_epoch(prefix: str, run: TrainingRun) -> None:
-    """Point the look-back slider at the link's epoch (its nearest snapshot at or before it)."""
+    """Point the look-back slider at the link's epoch (the replay kept a snapshot there; a
+    run that has none, a loaded model's, shows its nearest snapshot at or before it)."""
     state = st.session_state
     if _key(prefix, "link_epoch") not in state:
         return

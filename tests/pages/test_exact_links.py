@@ -76,6 +76,20 @@ def test_the_epoch_shown_and_the_example_chosen_come_back():
     assert again.selectbox(key=f"{P3}.learned.example").index == 2
 
 
+def test_an_epoch_off_the_snapshot_grid_comes_back_exactly():
+    at = after_training(open_page(PATH3), P3)
+    at.button(key=panel_key(P3, "step1")).click().run().run()
+    at.button(key=panel_key(P3, "continue")).click().run().run()
+    run = run_of(at, P3)
+    stepped = run.hyperparameters["epochs"] + 1  # the step's snapshot, between grid points
+    assert stepped in [shot.epoch for shot in run.snapshots]
+    at.select_slider(key=panel_key(P3, "look")).set_value(stepped).run()
+    assert link_of(at)["oep"] == str(stepped)
+    again = reopen(PATH3, at)
+    same_run(at, again, P3)
+    assert again.select_slider(key=panel_key(P3, "look")).value == stepped
+
+
 def test_hand_typed_weights_come_back_and_train_from_there():
     at = open_page(PATH3)
     at.session_state[f"{P3}.design.open"] = True
