@@ -90,3 +90,19 @@ def arithmetic_defaults() -> dict:
     transposed convolution of [1, -1, 2] by [1, 2, 3]; relationship 6; [3, 1, 4, 1, 5, 9, 2, 6]
     correlated with [1, 2, 3]."""
     return CONTROLS.share_state({spec.value_key: value.copy() for spec, value in TABLES})
+
+
+FIELD_TABS = {
+    "Output size": ("n", "k", "s", "d", "pm", "p"),
+    "Transposed convolution": ("ty", "tw", "ts", "td", "tpm", "tp", "ta"),
+    "The guide's relationships": ("rel", "gi", "gk", "gs", "gp", "gd"),
+    "Convolution or cross-correlation?": ("cv", "cw"),
+}
+
+
+def field_labels() -> dict[str, str]:
+    """Each field's label with its tab's name: several tabs have a "stride" or a "Kernel w"."""
+    labels = {c.field: c.label for c in CONTROLS if c.field} | {
+        t.field: t.label for t in CONTROLS.tensors if t.field
+    }
+    return {name: f"{tab}: {labels[name]}" for tab, names in FIELD_TABS.items() for name in names}

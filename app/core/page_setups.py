@@ -18,7 +18,7 @@ tabs by short words (``"vectors"``, ``"scalar"``; pages without tabs have one, `
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.core import arithmetic_setup as page9
@@ -71,6 +71,8 @@ class PageSetup:
         () -> the link state the page opens with.
     controls : Controls
         Every control of the link (their ``field`` names what exercises hide or lock).
+    labels : dict
+        Field labels that differ from their control's (page 9 names each one's tab).
     """
 
     page: str
@@ -79,6 +81,7 @@ class PageSetup:
     schema: Schema
     defaults: Callable[[], dict[str, Any]]
     controls: Controls
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def tab_words(self) -> tuple[str, ...]:
@@ -108,6 +111,8 @@ class PageSetup:
 
     def field_label(self, name: str) -> str:
         """What the page calls link field ``name`` (its control's or table's label)."""
+        if name in self.labels:
+            return self.labels[name]
         for control in self.controls:
             if control.field == name:
                 return control.label
@@ -178,7 +183,7 @@ PAGES: dict[str, PageSetup] = {
             "conv-arithmetic", 9,
             tuple(Tab(word, label, kind) for word, label, kind
                   in zip(page9.TAB_WORDS, page9.TABS, ARITHMETIC_KINDS, strict=True)),
-            page9.SCHEMA, page9.arithmetic_defaults, page9.CONTROLS,
+            page9.SCHEMA, page9.arithmetic_defaults, page9.CONTROLS, page9.field_labels(),
         ),
     )
 }  # fmt: skip
