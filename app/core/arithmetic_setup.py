@@ -94,10 +94,11 @@ def arithmetic_defaults() -> dict:
 
 FIELD_TABS = {
     "Output size": ("n", "k", "s", "d", "pm", "p"),
-    "Transposed convolution": ("ty", "tw", "ts", "td", "tpm", "tp", "ta"),
-    "The guide's relationships": ("rel", "gi", "gk", "gs", "gp", "gd"),
-    "Convolution or cross-correlation?": ("cv", "cw"),
+    "Transposed": ("ty", "tw", "ts", "td", "tpm", "tp", "ta"),
+    "Guide": ("rel", "gi", "gk", "gs", "gp", "gd"),
+    "Cross-correlation": ("cv", "cw"),
 }
+"""Each tab's fields, under a short name of the tab (a phone shows the labels whole)."""
 
 
 def field_labels() -> dict[str, str]:

@@ -63,4 +63,4 @@ def test_page_9_names_each_fields_tab():
     setup = page_setup("conv-arithmetic")
     labels = [setup.field_label(name) for name in setup.fields]
     assert len(set(labels)) == len(labels)  # three tabs have a stride: each says which
-    assert setup.field_label("ts") == "Transposed convolution: stride"
+    assert setup.field_label("ts") == "Transposed: stride"
