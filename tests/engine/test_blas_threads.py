@@ -1,0 +1,95 @@
+"""The BLAS thread count a convolution runs on (cnndemo._blas): lowered for small work only,
+never raised, always put back. No timing here: benchmarks/bench_conv.py measures the effect."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_limits
+
+from cnndemo import _blas, ops
+
+SMALL = (_blas.BLAS_ALONE + _blas.ONE_THREAD_BELOW) // 2
+LARGE = _blas.ONE_THREAD_BELOW
+
+
+def _threads() -> list:
+    return _blas.current_threads()
+
+
+@pytest.fixture
+def two_threads():
+    if not _blas._blas_libraries():
+        pytest.skip("no BLAS library that threadpoolctl can control")
+    with threadpool_limits(2, user_api="blas"):
+        if max(_threads()) < 2:
+            pytest.skip("BLAS cannot run two threads here")
+        yield
+
+
+def test_small_work_runs_on_one_thread_and_the_limit_comes_back(two_threads):
+    before = _threads()
+    with _blas.blas_threads(SMALL):
+        assert max(_threads()) == 1
+    assert _threads() == before
+
+
+def test_large_and_tiny_work_leave_the_limit_alone(two_threads):
+    before = _threads()
+    for work in (LARGE, _blas.BLAS_ALONE, 10):
+        with _blas.blas_threads(work):
+            assert _threads() == before
+
+
+def test_the_limit_is_never_raised():
+    if not _blas._blas_libraries():
+        pytest.skip("no BLAS library that threadpoolctl can control")
+    with threadpool_limits(1, user_api="blas"):
+        for work in (SMALL, LARGE):
+            with _blas.blas_threads(work):
+                assert max(_threads()) == 1
+        assert max(_threads()) == 1
+
+
+def test_overlapping_calls_restore_the_limit_once_the_last_ends(two_threads):
+    before = _threads()
+    outer = _blas.blas_threads(SMALL)
+    inner = _blas.blas_threads(SMALL)
+    outer.__enter__()
+    inner.__enter__()
+    outer.__exit__(None, None, None)
+    assert max(_threads()) == 1
+    inner.__exit__(None, None, None)
+    assert _threads() == before
+
+
+def test_the_limit_comes_back_after_an_error(two_threads):
+    before = _threads()
+    with pytest.raises(ValueError):
+        with _blas.blas_threads(SMALL):
+            raise ValueError
+    assert _threads() == before
+
+
+def test_concurrent_convolutions_leave_the_limit_as_it_was(two_threads):
+    before = _threads()
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((16, 28, 28, 1)).astype(np.float32)
+    kernel = rng.standard_normal((3, 3, 1, 8)).astype(np.float32)
+    expected = ops.conv2d(x, kernel)
+    start = threading.Barrier(2)
+    results = []
+
+    def work():
+        start.wait()
+        results.extend(np.array_equal(ops.conv2d(x, kernel), expected) for _ in range(20))
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(results) and len(results) == 40
+    assert _threads() == before
