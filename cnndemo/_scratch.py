@@ -98,27 +98,30 @@ class scratch:  # noqa: N801 - used like a function: ``with scratch(shape, dtype
 
 
 class arena:  # noqa: N801 - used like a function: ``with arena() as work``
-    """Lends any number of work buffers (``work.empty(shape, dtype)``, like ``np.empty``), all
-    given back when the ``with`` block ends: for temporaries whose number or order depends on
-    the route a call takes."""
+    """Lends any number of work buffers (``work.empty(shape, dtype)``, like ``np.empty``, or
+    any lending context manager through ``work.enter``), all given back when the ``with``
+    block ends: for temporaries whose number or order depends on the route a call takes."""
 
     __slots__ = ("_lent",)
 
     def __init__(self) -> None:
-        self._lent: list[scratch] = []
+        self._lent: list = []
 
     def __enter__(self) -> arena:
         return self
 
-    def empty(self, shape: tuple[int, ...], dtype: np.dtype | type) -> np.ndarray:
-        lent = scratch(shape, dtype)
-        array = lent.__enter__()
-        self._lent.append(lent)
+    def enter(self, manager: object) -> np.ndarray:
+        """What ``manager.__enter__()`` gives, kept until the arena's block ends."""
+        array = manager.__enter__()  # type: ignore[attr-defined]
+        self._lent.append(manager)
         return array
+
+    def empty(self, shape: tuple[int, ...], dtype: np.dtype | type) -> np.ndarray:
+        return self.enter(scratch(shape, dtype))
 
     def __exit__(self, *exc_info: object) -> None:
         while self._lent:
-            self._lent.pop().__exit__()
+            self._lent.pop().__exit__(None, None, None)
 
 
 def kept_bytes() -> int:
