@@ -35,17 +35,18 @@ _local = threading.local()
 
 
 def _free_list() -> list[np.ndarray]:
-    free = getattr(_local, "free", None)
-    if free is None:
-        free = _local.free = []
-    return free
+    """This thread's kept buffers, smallest first."""
+    try:
+        return _local.free
+    except AttributeError:
+        _local.free = []
+        return _local.free
 
 
 def _take(nbytes: int) -> np.ndarray:
     free = _free_list()
-    # The free list is kept sorted by size, so the first that fits is the smallest that fits.
     for index, raw in enumerate(free):
-        if raw.nbytes >= nbytes:
+        if raw.nbytes >= nbytes:  # the first that fits is the smallest that fits
             return free.pop(index)
     block = np.empty(nbytes + ALIGN, dtype=np.uint8)
     start = -block.ctypes.data % ALIGN
@@ -54,11 +55,14 @@ def _take(nbytes: int) -> np.ndarray:
 
 def _give(raw: np.ndarray) -> None:
     free = _free_list()
-    sizes = [r.nbytes for r in free]
-    free.insert(bisect.bisect(sizes, raw.nbytes), raw)
-    kept = sum(sizes) + raw.nbytes
+    bisect.insort(free, raw, key=_size)
+    kept = sum(map(_size, free))
     while kept > KEEP_BYTES:
         kept -= free.pop().nbytes
+
+
+def _size(raw: np.ndarray) -> int:
+    return raw.nbytes
 
 
 class scratch:  # noqa: N801 - used like a function: ``with scratch(shape, dtype) as buf``
