@@ -28,6 +28,10 @@ BLAS_ALONE = 1 << 18
 # Calls below this many multiply-adds run on one thread (see the module docstring).
 ONE_THREAD_BELOW = 16_000_000
 
+# From this many multiply-adds a forward whose blocks share well shares them among lanes of
+# its own (cnndemo._lanes), each on one BLAS thread, as many lanes as the limit had threads.
+SHARE_FROM = 64_000_000
+
 _lock = threading.Lock()
 _libraries: list | None = None
 _depth = 0
@@ -46,7 +50,9 @@ def _blas_libraries() -> list:
     return _libraries
 
 
-def _lower() -> None:
+def _lower() -> int:
+    """Set every BLAS library to one thread; return how many threads the limit allowed
+    before (1 when nothing could be lowered: then the calls keep BLAS's own threads)."""
     global _depth
     with _lock:
         if _depth == 0:
@@ -55,6 +61,10 @@ def _lower() -> None:
                 if threads is not None and threads > 1:
                     lib.set_num_threads(1)
         _depth += 1
+        limits = [threads for _, threads in _saved if threads is not None]
+        if not limits or any((lib.get_num_threads() or 1) > 1 for lib, _ in _saved):
+            return 1
+        return max(limits)
 
 
 def _restore() -> None:
@@ -86,6 +96,45 @@ class blas_threads:  # noqa: N801 - used like a function: ``with blas_threads(wo
     def __enter__(self) -> None:
         if self._lowers:
             _lower()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._lowers:
+            _restore()
+
+
+class blas_lanes:  # noqa: N801 - used like a function: ``with blas_lanes(work, ...) as lanes``
+    """Context manager choosing the threads of one forward convolution.
+
+    Parameters
+    ----------
+    multiply_adds : int
+        The forward's work.
+    shareable : bool
+        Whether its blocks share well among lanes (``_windows.Im2col.shares_well``).
+
+    Returns
+    -------
+    A context manager whose ``__enter__`` gives the lanes (threads of the call's own, the
+    caller's included) and sets the BLAS threads for the block:
+
+    - up to ``BLAS_ALONE``: nothing to set (OpenBLAS uses one thread by itself), one lane;
+    - below ``ONE_THREAD_BELOW``: one BLAS thread, one lane;
+    - from ``SHARE_FROM``, shareable: one BLAS thread, as many lanes as the limit had threads
+      (one when the limit could not be lowered, so lanes never multiply BLAS's threads);
+    - otherwise: BLAS's own threads, one lane.
+    """
+
+    __slots__ = ("_lowers", "_shares")
+
+    def __init__(self, multiply_adds: int, shareable: bool) -> None:
+        self._shares = shareable and multiply_adds >= SHARE_FROM
+        self._lowers = self._shares or BLAS_ALONE < multiply_adds < ONE_THREAD_BELOW
+
+    def __enter__(self) -> int:
+        if not self._lowers:
+            return 1
+        lanes = _lower()
+        return lanes if self._shares else 1
 
     def __exit__(self, *exc_info: object) -> None:
         if self._lowers:

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from cnndemo._blas import blas_lanes
+from cnndemo._lanes import share
 from cnndemo._scratch import scratch
 
 # Below this many input channels the full correlation is a thin matrix-vector product.
@@ -23,6 +25,9 @@ MIN_RUN_BYTES = 32
 # Size of one im2col block in bytes. A block this size is still in the L2 cache when the
 # matmul reads it, which makes the copy almost free; one big im2col costs about 1.5x more.
 BLOCK_BYTES = 2 << 20
+
+# Fewest blocks worth sharing among lanes (see Im2col.shares_well).
+SHARE_BLOCKS = 4
 
 # The same for the tap-major im2col (short runs), whose matmul also writes an output block as
 # large: (64,28,28,1) * (3,3,1,8) on one thread took 0.21 ms in blocks of 8-16 images
@@ -161,39 +166,73 @@ def window_runs(
     return opaque_runs(padded, run, (batch, out_h, out_w, *shape), (sb, sh * sy, sw * sx, *strides))
 
 
+class Im2col:
+    """The im2col of a padded input, to be copied block by block.
+
+    ``indices`` index the output blocks (batch, out_h, out_w, ...) in order; ``copy`` writes
+    the windows of one block into a buffer of at least ``largest`` numbers and returns them as
+    ``cols`` (rows, kh * kw * channels), ready for ``cols @ flat_kernel``. Windows with runs of
+    ``MIN_RUN_BYTES`` or more come in blocks of about ``BLOCK_BYTES`` of rows; shorter ones in
+    blocks of whole images, each the transposed tap-major im2col of its images.
+    """
+
+    __slots__ = ("windows", "indices", "largest", "_taps", "_tap_major", "_lead")
+
+    def __init__(
+        self,
+        padded: np.ndarray,
+        kh: int,
+        kw: int,
+        out_h: int,
+        out_w: int,
+        steps: tuple[int, ...],
+    ) -> None:
+        batch, _, _, channels = padded.shape
+        self._taps = taps = kh * kw * channels
+        self._tap_major = run_bytes(kw, channels, steps[3], padded.itemsize) < MIN_RUN_BYTES
+        if self._tap_major:
+            positions = out_h * out_w
+            step = max(1, TAP_MAJOR_BLOCK_BYTES // (taps * positions * padded.itemsize))
+            self.windows = tap_major_windows(padded, kh, kw, out_h, out_w, steps)
+            # The axes before the batch: the taps, and a channel axis when not opaque runs.
+            self._lead = (slice(None),) * (3 if self.windows.ndim == 6 else 2)
+            self.indices = [(slice(b, b + step),) for b in range(0, batch, step)]
+            self.largest = taps * min(step, batch) * positions
+        else:
+            self.windows = window_runs(padded, out_h, out_w, kh, kw, steps)
+            self._lead = ()
+            self.indices = blocks(batch, out_h, out_w, taps * padded.itemsize)
+            # The first block is the largest: the others are as large or cut short at the end.
+            self.largest = self.windows[self.indices[0]].nbytes // padded.itemsize
+
+    def shares_well(self) -> bool:
+        """Whether lanes gain by sharing the blocks: long runs in at least ``SHARE_BLOCKS``
+        blocks. Measured at load 0.5 against BLAS's own two threads: (32,32,32,16) *
+        (3,3,16,32) at stride 1 (8 blocks) 0.75x the time; at stride 2 (2 blocks) 1.26x; tap-
+        major blocks (one channel) 1.5-2.1x, where handing the GIL back and forth between
+        blocks of 40 us costs more than the second core gives."""
+        return not self._tap_major and len(self.indices) >= SHARE_BLOCKS
+
+    def copy(self, index: tuple, buffer: np.ndarray) -> np.ndarray:
+        """The windows of the outputs ``out[index]`` as (rows, taps), copied into ``buffer``
+        (1-D, at least ``largest`` numbers) just before use, so they are still in cache."""
+        block = self.windows[(*self._lead, *index)]
+        cols = buffer[: block.nbytes // buffer.itemsize]
+        np.copyto(cols.view(self.windows.dtype).reshape(block.shape), block)
+        if self._tap_major:
+            return cols.reshape(self._taps, -1).T
+        return cols.reshape(-1, self._taps)
+
+
 def im2col_blocks(
     padded: np.ndarray, kh: int, kw: int, out_h: int, out_w: int, steps: tuple[int, ...]
 ) -> Iterator[tuple[tuple, np.ndarray]]:
-    """(index, cols) per block of outputs: ``cols`` (rows, kh * kw * channels) holds the
-    windows of the outputs ``out[index]``, copied just before use so it is still in cache.
-    Windows with runs under ``MIN_RUN_BYTES`` come in blocks of whole images, each the
-    transposed tap-major im2col of its images. ``cols`` is a work buffer, overwritten by the
-    next block: use it before asking for the next one."""
-    batch, _, _, channels = padded.shape
-    taps = kh * kw * channels
-    if run_bytes(kw, channels, steps[3], padded.itemsize) < MIN_RUN_BYTES:
-        positions = out_h * out_w
-        step = min(batch, max(1, TAP_MAJOR_BLOCK_BYTES // (taps * positions * padded.itemsize)))
-        windows = tap_major_windows(padded, kh, kw, out_h, out_w, steps)
-        images = (slice(None),) if windows.ndim == 6 else ()  # a channel axis before the batch
-        with scratch((taps * step * positions,), padded.dtype) as buffer:
-            for start in range(0, batch, step):
-                block = windows[(slice(None), slice(None), *images, slice(start, start + step))]
-                cols = buffer[: block.nbytes // padded.itemsize]
-                np.copyto(cols.view(windows.dtype).reshape(block.shape), block)
-                yield (slice(start, start + step),), cols.reshape(taps, -1).T
-        return
-    windows = window_runs(padded, out_h, out_w, kh, kw, steps)
-    row_bytes = taps * padded.itemsize
-    indices = blocks(batch, out_h, out_w, row_bytes)
-    # The first block is the largest: the others are as large or cut short at the end.
-    largest = windows[indices[0]].nbytes // row_bytes
-    with scratch((largest, taps), padded.dtype) as buffer:
-        for index in indices:
-            block = windows[index]
-            cols = buffer[: block.nbytes // row_bytes]
-            np.copyto(cols.view(windows.dtype).reshape(block.shape), block)
-            yield index, cols
+    """(index, cols) per block of outputs (see ``Im2col``). ``cols`` is a work buffer,
+    overwritten by the next block: use it before asking for the next one."""
+    im2col = Im2col(padded, kh, kw, out_h, out_w, steps)
+    with scratch((im2col.largest,), padded.dtype) as buffer:
+        for index in im2col.indices:
+            yield index, im2col.copy(index, buffer)
 
 
 def correlate(
@@ -203,13 +242,32 @@ def correlate(
     out_w: int,
     steps: tuple[int, ...],
     out: np.ndarray | None = None,
+    choose_threads: bool = False,
 ) -> np.ndarray:
     """Valid cross-correlation of an already padded input: im2col and matmul. Into ``out``
-    (batch, out_h, out_w, kernel out) when given, else a new array."""
+    (batch, out_h, out_w, kernel out) when given, else a new array.
+
+    With ``choose_threads`` the call picks its own threads (``_blas.blas_lanes``): small work
+    on one BLAS thread; large work with long window runs in many blocks shared among lanes of
+    its own (``_lanes.share``), each copying and multiplying whole blocks on one BLAS thread;
+    other large work on BLAS's own threads.
+    """
     kh, kw, channels, out_channels = kernel.shape
     flat_kernel = kernel.reshape(kh * kw * channels, out_channels)
     if out is None:
         out = np.empty((padded.shape[0], out_h, out_w, out_channels), dtype=padded.dtype)
-    for index, cols in im2col_blocks(padded, kh, kw, out_h, out_w, steps):
-        np.matmul(cols, flat_kernel, out=out[index].reshape(-1, out_channels))
+    im2col = Im2col(padded, kh, kw, out_h, out_w, steps)
+
+    def lane(indices: Iterator[tuple]) -> None:
+        with scratch((im2col.largest,), padded.dtype) as buffer:
+            for index in indices:
+                cols = im2col.copy(index, buffer)
+                np.matmul(cols, flat_kernel, out=out[index].reshape(-1, out_channels))
+
+    if not choose_threads:
+        lane(iter(im2col.indices))
+        return out
+    work = out.size * flat_kernel.shape[0]
+    with blas_lanes(work, im2col.shares_well()) as lanes:
+        share(im2col.indices, lane, lanes)
     return out

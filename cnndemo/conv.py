@@ -83,8 +83,8 @@ class _ConvPlan:
 
 
 def _conv_forward(plan: _ConvPlan) -> np.ndarray:
-    with blas_threads(plan.multiply_adds()), plan.padded() as grid:
-        return correlate(grid, plan.kernel, plan.out_h, plan.out_w, plan.steps)
+    with plan.padded() as grid:
+        return correlate(grid, plan.kernel, plan.out_h, plan.out_w, plan.steps, choose_threads=True)
 
 
 def _conv_backward(plan: _ConvPlan, grad_out: object) -> tuple[np.ndarray, np.ndarray]:

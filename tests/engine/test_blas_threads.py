@@ -93,3 +93,39 @@ def test_concurrent_convolutions_leave_the_limit_as_it_was(two_threads):
         thread.join()
     assert all(results) and len(results) == 40
     assert _threads() == before
+
+
+def test_a_forward_gets_lanes_only_for_large_shareable_work(two_threads):
+    before = _threads()
+    with _blas.blas_lanes(_blas.SHARE_FROM, shareable=True) as lanes:
+        assert lanes == max(before) and max(_threads()) == 1
+    with _blas.blas_lanes(_blas.SHARE_FROM, shareable=False) as lanes:
+        assert lanes == 1 and _threads() == before
+    with _blas.blas_lanes(SMALL, shareable=True) as lanes:
+        assert lanes == 1 and max(_threads()) == 1
+    assert _threads() == before
+
+
+def test_no_lanes_when_the_limit_is_one():
+    if not _blas._blas_libraries():
+        pytest.skip("no BLAS library that threadpoolctl can control")
+    with threadpool_limits(1, user_api="blas"):
+        with _blas.blas_lanes(_blas.SHARE_FROM, shareable=True) as lanes:
+            assert lanes == 1 and max(_threads()) == 1
+
+
+def test_no_lanes_when_another_thread_controls_blas(two_threads):
+    # threadpoolctl lets one Python thread at a time set OpenBLAS's threads; here the test's
+    # own thread does (the fixture), so a call from another thread cannot lower them and must
+    # not add lanes on top of BLAS's two threads.
+    seen = []
+
+    def call():
+        with _blas.blas_lanes(_blas.SHARE_FROM, shareable=True) as lanes:
+            seen.append((lanes, max(_threads())))
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    thread.join()
+    lanes, threads = seen[0]
+    assert lanes == 1 or threads == 1
