@@ -12,6 +12,7 @@ for a block it has already taken.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -21,8 +22,9 @@ _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
+@functools.cache
 def cores() -> int:
-    """Cores this process may run on."""
+    """Cores this process may run on (read once)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -68,7 +70,8 @@ def share(tasks: list, lane: Callable[[Iterator], None], lanes: int) -> None:
     lanes : int
         Threads to use at most, the caller's included; 1 runs everything on the caller's.
     """
-    lanes = min(lanes, len(tasks), cores())
+    if lanes > 1:
+        lanes = min(lanes, len(tasks), cores())
     if lanes <= 1:
         lane(iter(tasks))
         return
