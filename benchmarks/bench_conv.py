@@ -30,6 +30,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import call_times  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 
 PAUSE_S = 0.5
@@ -51,17 +55,6 @@ for _stride in (1, 2):
             (f"medium s{_stride} {_padding}", (32, 32, 32, 16), (3, 3, 16, 32), _stride, _padding)
             + (1.0, 1.2)
         )
-
-
-def call_times(fn: Callable[[], object], repeats: int) -> list[float]:
-    """Wall time of each of ``repeats`` calls, after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def best_time(fn: Callable[[], object], repeats: int) -> float:

@@ -1,13 +1,14 @@
 """Where one BLAS thread beats two for cnndemo's conv2d, and what choosing per call costs.
 
-Times cnndemo's forward on one and on two OpenBLAS threads (medians of alternating rounds, in
-this default process) for convolutions from 0.4 to 300 million multiply-adds, and prints which
-count ``cnndemo._blas`` picks for each (one thread below ``ONE_THREAD_BELOW``). Then times
+Times cnndemo's forward on one OpenBLAS thread, on two, and as cnndemo chooses (medians of
+alternating rounds, in this default process) for convolutions from 0.8 to 150 million
+multiply-adds, and names the choice (one thread below ``_blas.ONE_THREAD_BELOW``; two lanes of
+its own for large work whose blocks share well; BLAS's threads otherwise). Then times
 the ways of changing the thread count around a call: threadpoolctl's ``threadpool_limits``,
 a cached controller's ``limit``, and ``cnndemo._blas.blas_threads`` (lowering and restoring,
 or nothing when the limit is already one).
 
-Run: ``python -m benchmarks.blas_threads`` (``--rounds N``, ``--quick``).
+Run: ``python benchmarks/blas_threads.py`` (``--rounds N``, ``--quick``).
 """
 
 from __future__ import annotations
@@ -24,8 +25,13 @@ import numpy as np
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import call_times  # noqa: E402
 
 from cnndemo import _blas, ops  # noqa: E402
+from cnndemo._windows import Im2col  # noqa: E402
+from cnndemo.conv import _ConvPlan  # noqa: E402
 
 PAUSE_S = 0.3
 
@@ -44,23 +50,30 @@ CASES = [
 ]
 
 
-def call_times(fn: Callable[[], object], repeats: int) -> list[float]:
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
+# The ways a forward can run: one BLAS thread, BLAS's two threads (cnndemo's own choice
+# switched off), and as cnndemo chooses (one thread, BLAS's threads, or two lanes).
+WAYS = {
+    "1 thread": (1, {}),
+    "2 BLAS threads": (2, {"ONE_THREAD_BELOW": 0, "SHARE_FROM": 1 << 62}),
+    "as chosen": (2, {}),
+}
+
+
+def chosen(work: int, shareable: bool) -> str:
+    if _blas.BLAS_ALONE < work < _blas.ONE_THREAD_BELOW:
+        return "1 thread"
+    if shareable and work >= _blas.SHARE_FROM:
+        return "2 lanes"
+    return "BLAS threads"
 
 
 def thread_choice(rounds: int, quick: bool) -> None:
     rng = np.random.default_rng(0)
     print(
-        "| input * kernel, stride, padding | M multiply-adds | 1 thread us | 2 threads us "
-        "| 2 / 1 | picked |"
+        "| input * kernel, stride, padding | M multiply-adds | 1 thread us | 2 BLAS threads us "
+        "| as chosen us | 2 BLAS / 1 | chosen / 1 | chosen |"
     )
-    print("|---|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
     for x_shape, k_shape, stride, padding in CASES:
         x = rng.standard_normal(x_shape).astype(np.float32)
         kernel = rng.standard_normal(k_shape).astype(np.float32)
@@ -72,24 +85,28 @@ def thread_choice(rounds: int, quick: bool) -> None:
         work = out.size * k_shape[0] * k_shape[1] * k_shape[2]
         repeats = max(5, int(2e8 / max(work, 1)) // (4 if quick else 1))
         repeats = min(repeats, 100 if quick else 300)
-        times: dict[int, list[float]] = {1: [], 2: []}
+        times: dict[str, list[float]] = {way: [] for way in WAYS}
         for _ in range(rounds):
-            for threads in (1, 2):
+            for way, (threads, settings) in WAYS.items():
                 time.sleep(PAUSE_S)
-                # Our own lowering is switched off here, so that 2 means 2.
-                saved = _blas.ONE_THREAD_BELOW
-                _blas.ONE_THREAD_BELOW = 0
+                saved = {name: getattr(_blas, name) for name in settings}
                 try:
+                    for name, value in settings.items():
+                        setattr(_blas, name, value)
                     with threadpool_limits(threads, user_api="blas"):
-                        times[threads] += call_times(forward, repeats)
+                        times[way] += call_times(forward, repeats)
                 finally:
-                    _blas.ONE_THREAD_BELOW = saved
-        one, two = (statistics.median(times[t]) for t in (1, 2))
-        picked = 1 if _blas.BLAS_ALONE < work < _blas.ONE_THREAD_BELOW else 2
+                    for name, value in saved.items():
+                        setattr(_blas, name, value)
+        one, two, ours = (statistics.median(times[way]) for way in WAYS)
+        plan = _ConvPlan(x, kernel, stride, padding, 1, "conv2d", False)
+        with plan.padded() as grid:
+            im2col = Im2col(grid, *k_shape[:2], plan.out_h, plan.out_w, plan.steps)
+            shareable = im2col.shares_well()
         name = f"{x_shape} * {k_shape}, s{stride}, {padding}"
         print(
-            f"| {name} | {work / 1e6:.1f} | {one * 1e6:.0f} | {two * 1e6:.0f} | {two / one:.2f} "
-            f"| {picked} |"
+            f"| {name} | {work / 1e6:.1f} | {one * 1e6:.0f} | {two * 1e6:.0f} | {ours * 1e6:.0f} "
+            f"| {two / one:.2f} | {ours / one:.2f} | {chosen(work, shareable)} |"
         )
 
 
