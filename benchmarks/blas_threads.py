@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from timing import call_times  # noqa: E402
 
-from cnndemo import _blas, ops  # noqa: E402
+from cnndemo import _blas, _windows, ops  # noqa: E402
 from cnndemo._windows import Im2col  # noqa: E402
 from cnndemo.conv import _ConvPlan  # noqa: E402
 
@@ -53,16 +53,16 @@ CASES = [
 # The ways a forward can run: one BLAS thread, BLAS's two threads (cnndemo's own choice
 # switched off), and as cnndemo chooses (one thread, BLAS's threads, or two lanes).
 WAYS = {
-    "1 thread": (1, {}),
-    "2 BLAS threads": (2, {"ONE_THREAD_BELOW": 0, "SHARE_FROM": 1 << 62}),
-    "as chosen": (2, {}),
+    "1 thread": (1, []),
+    "2 BLAS threads": (2, [(_blas, "ONE_THREAD_BELOW", 0), (_windows, "SHARE_BLOCKS", 1 << 62)]),
+    "as chosen": (2, []),
 }
 
 
 def chosen(work: int, shareable: bool) -> str:
     if _blas.BLAS_ALONE < work < _blas.ONE_THREAD_BELOW:
         return "1 thread"
-    if shareable and work >= _blas.SHARE_FROM:
+    if shareable and work >= _blas.ONE_THREAD_BELOW:
         return "2 lanes"
     return "BLAS threads"
 
@@ -89,15 +89,15 @@ def thread_choice(rounds: int, quick: bool) -> None:
         for _ in range(rounds):
             for way, (threads, settings) in WAYS.items():
                 time.sleep(PAUSE_S)
-                saved = {name: getattr(_blas, name) for name in settings}
+                saved = [(module, name, getattr(module, name)) for module, name, _ in settings]
                 try:
-                    for name, value in settings.items():
-                        setattr(_blas, name, value)
+                    for module, name, value in settings:
+                        setattr(module, name, value)
                     with threadpool_limits(threads, user_api="blas"):
                         times[way] += call_times(forward, repeats)
                 finally:
-                    for name, value in saved.items():
-                        setattr(_blas, name, value)
+                    for module, name, value in saved:
+                        setattr(module, name, value)
         one, two, ours = (statistics.median(times[way]) for way in WAYS)
         plan = _ConvPlan(x, kernel, stride, padding, 1, "conv2d", False)
         with plan.padded() as grid:

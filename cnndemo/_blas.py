@@ -1,20 +1,29 @@
-"""How many BLAS threads a convolution runs on: one for small work, the current limit otherwise.
+"""How many threads a convolution runs on: one for small work, two cores for large work.
 
 OpenBLAS splits any product above a tiny size over all its threads. On small work the second
-thread costs more than it gives: waking it, splitting, and waiting for it, and on a shared
-machine waiting a whole scheduler slice whenever it is descheduled. Measured in a default
-process on this 2-core VM, the small forward ((64, 28, 28, 1) * (3, 3, 1, 8)) took 1.15 ms
-median on OpenBLAS's default 2 threads against 0.38 ms on one. So a call below
-``ONE_THREAD_BELOW`` multiply-adds lowers the limit to one thread for its duration and puts it
-back afterwards; larger calls keep the limit as it is.
+thread costs more than it gives: waking it, splitting, and waiting for it; and on a shared
+machine waiting a whole scheduler slice whenever it is descheduled, since each call waits for
+its slowest thread. Measured in a default process on this 2-core VM: the small forward
+((64, 28, 28, 1) * (3, 3, 1, 8), 3.1M multiply-adds) took 1.15 ms median on OpenBLAS's default
+2 threads against 0.38 ms on one; the medium stride-2 forward ((32, 32, 32, 16) *
+(3, 3, 16, 32), 33M) 1.0-1.1 ms on one thread, 0.85-0.96 ms on two at load 0.5-2, and 8-24 ms
+on two once other processes kept both cores busy (benchmarks/blas_threads.py). So calls below
+``ONE_THREAD_BELOW`` multiply-adds lower the limit to one thread for their duration and put it
+back afterwards.
+
+Larger forwards whose im2col blocks share well use two cores their own way
+(cnndemo._lanes): one BLAS thread per lane, each lane taking whole blocks from one queue, so
+a helper that is not scheduled only takes fewer blocks instead of holding the call up. The
+rest keeps BLAS's own threads.
 
 The limit is never raised: a process (the app server) that has set one thread keeps one, and
-nothing is touched when the limit is already 1. OpenBLAS's thread count is one number for the
+nothing is set when the limit is already 1. OpenBLAS's thread count is one number for the
 whole process, so overlapping calls from several threads share one lowering, undone when the
 last of them ends; a larger call running meanwhile runs on one thread too. The threads are set
-through threadpoolctl's controllers (found once, on first use: finding them costs about 1 ms,
-setting and restoring about 2 us), which let one Python thread at a time control OpenBLAS;
-from another thread the setting is left alone.
+through threadpoolctl's controllers (found once, on first use: about 0.2-1 ms; lowering and
+restoring then costs about 2-3 us a call, against 160 us for ``threadpool_limits`` around each
+call), which let one Python thread at a time control OpenBLAS: from any other thread nothing is
+lowered, and no lanes are added.
 """
 
 from __future__ import annotations
@@ -26,11 +35,7 @@ import threading
 BLAS_ALONE = 1 << 18
 
 # Calls below this many multiply-adds run on one thread (see the module docstring).
-ONE_THREAD_BELOW = 16_000_000
-
-# From this many multiply-adds a forward whose blocks share well shares them among lanes of
-# its own (cnndemo._lanes), each on one BLAS thread, as many lanes as the limit had threads.
-SHARE_FROM = 64_000_000
+ONE_THREAD_BELOW = 64_000_000
 
 _lock = threading.Lock()
 _libraries: list | None = None
@@ -119,15 +124,15 @@ class blas_lanes:  # noqa: N801 - used like a function: ``with blas_lanes(work, 
 
     - up to ``BLAS_ALONE``: nothing to set (OpenBLAS uses one thread by itself), one lane;
     - below ``ONE_THREAD_BELOW``: one BLAS thread, one lane;
-    - from ``SHARE_FROM``, shareable: one BLAS thread, as many lanes as the limit had threads
-      (one when the limit could not be lowered, so lanes never multiply BLAS's threads);
-    - otherwise: BLAS's own threads, one lane.
+    - from there, shareable: one BLAS thread, as many lanes as the limit had threads (one when
+      the limit could not be lowered, so lanes never multiply BLAS's threads);
+    - from there, not shareable: BLAS's own threads, one lane.
     """
 
     __slots__ = ("_lowers", "_shares")
 
     def __init__(self, multiply_adds: int, shareable: bool) -> None:
-        self._shares = shareable and multiply_adds >= SHARE_FROM
+        self._shares = shareable and multiply_adds >= ONE_THREAD_BELOW
         self._lowers = self._shares or BLAS_ALONE < multiply_adds < ONE_THREAD_BELOW
 
     def __enter__(self) -> int:

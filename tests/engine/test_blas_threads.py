@@ -97,9 +97,9 @@ def test_concurrent_convolutions_leave_the_limit_as_it_was(two_threads):
 
 def test_a_forward_gets_lanes_only_for_large_shareable_work(two_threads):
     before = _threads()
-    with _blas.blas_lanes(_blas.SHARE_FROM, shareable=True) as lanes:
+    with _blas.blas_lanes(LARGE, shareable=True) as lanes:
         assert lanes == max(before) and max(_threads()) == 1
-    with _blas.blas_lanes(_blas.SHARE_FROM, shareable=False) as lanes:
+    with _blas.blas_lanes(LARGE, shareable=False) as lanes:
         assert lanes == 1 and _threads() == before
     with _blas.blas_lanes(SMALL, shareable=True) as lanes:
         assert lanes == 1 and max(_threads()) == 1
@@ -110,7 +110,7 @@ def test_no_lanes_when_the_limit_is_one():
     if not _blas._blas_libraries():
         pytest.skip("no BLAS library that threadpoolctl can control")
     with threadpool_limits(1, user_api="blas"):
-        with _blas.blas_lanes(_blas.SHARE_FROM, shareable=True) as lanes:
+        with _blas.blas_lanes(LARGE, shareable=True) as lanes:
             assert lanes == 1 and max(_threads()) == 1
 
 
@@ -121,7 +121,7 @@ def test_no_lanes_when_another_thread_controls_blas(two_threads):
     seen = []
 
     def call():
-        with _blas.blas_lanes(_blas.SHARE_FROM, shareable=True) as lanes:
+        with _blas.blas_lanes(LARGE, shareable=True) as lanes:
             seen.append((lanes, max(_threads())))
 
     thread = threading.Thread(target=call)
