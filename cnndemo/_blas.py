@@ -35,12 +35,13 @@ import threading
 BLAS_ALONE = 1 << 18
 
 # Calls below this many multiply-adds run on one thread (see the module docstring).
-ONE_THREAD_BELOW = 64_000_000
+ONE_THREAD_BELOW = 16_000_000
 
 _lock = threading.Lock()
 _libraries: list | None = None
 _depth = 0
 _saved: list[tuple[object, int]] = []
+_lanes = 1
 
 
 def _blas_libraries() -> list:
@@ -58,18 +59,20 @@ def _blas_libraries() -> list:
 def _lower() -> int:
     """Set every BLAS library to one thread; return how many threads the limit allowed
     before (1 when nothing could be lowered: then the calls keep BLAS's own threads)."""
-    global _depth
+    global _depth, _lanes
     with _lock:
         if _depth == 0:
             _saved[:] = [(lib, lib.get_num_threads()) for lib in _blas_libraries()]
-            for lib, threads in _saved:
-                if threads is not None and threads > 1:
-                    lib.set_num_threads(1)
+            limits = [threads for _, threads in _saved if threads is not None]
+            _lanes = max(limits, default=1)
+            if _lanes > 1:
+                for lib, threads in _saved:
+                    if threads is not None and threads > 1:
+                        lib.set_num_threads(1)
+                if any((lib.get_num_threads() or 1) > 1 for lib, _ in _saved):
+                    _lanes = 1
         _depth += 1
-        limits = [threads for _, threads in _saved if threads is not None]
-        if not limits or any((lib.get_num_threads() or 1) > 1 for lib, _ in _saved):
-            return 1
-        return max(limits)
+        return _lanes
 
 
 def _restore() -> None:
@@ -115,7 +118,8 @@ class blas_lanes:  # noqa: N801 - used like a function: ``with blas_lanes(work, 
     multiply_adds : int
         The forward's work.
     shareable : bool
-        Whether its blocks share well among lanes (``_windows.Im2col.shares_well``).
+        Whether its blocks share well among lanes (long window runs in enough blocks, see
+        ``_windows.SHARED_BLOCK_BYTES``).
 
     Returns
     -------

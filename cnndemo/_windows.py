@@ -1,6 +1,8 @@
 """Windows of a channels-last grid: padding, per-tap views, and im2col followed by a matmul.
 
 Everything works on 4D arrays (batch, height, width, channels); 1D callers add a height of 1.
+Padded grids and im2col blocks are work buffers (:mod:`cnndemo._scratch`), lent for the call
+and never returned; a forward picks its threads (:mod:`cnndemo._blas`, :mod:`cnndemo._lanes`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from cnndemo._blas import blas_lanes
+from cnndemo import _blas
 from cnndemo._lanes import share
 from cnndemo._scratch import scratch
 
@@ -26,13 +28,18 @@ MIN_RUN_BYTES = 32
 # matmul reads it, which makes the copy almost free; one big im2col costs about 1.5x more.
 BLOCK_BYTES = 2 << 20
 
-# Fewest blocks worth sharing among lanes (see Im2col.shares_well).
-SHARE_BLOCKS = 4
-
 # The same for the tap-major im2col (short runs), whose matmul also writes an output block as
 # large: (64,28,28,1) * (3,3,1,8) on one thread took 0.21 ms in blocks of 8-16 images
 # (200-400 KB), 0.29 ms in one block, 0.34 ms in blocks of one image.
 TAP_MAJOR_BLOCK_BYTES = 256 << 10
+
+# Blocks of long window runs shared among lanes (correlate), and the fewest worth sharing.
+# Measured against BLAS's own two threads on (32,32,32,16) * (3,3,16,32): at stride 1 (8
+# blocks of 2 MB) 0.72-0.85x the time at load 0.5-2; at stride 2 in 2 blocks 1.26x, hence
+# smaller blocks; tap-major blocks (one channel) 1.5-2.1x, where handing the GIL back and
+# forth between blocks of 40 us costs more than the second core gives: never shared.
+SHARED_BLOCK_BYTES = 1 << 20
+SHARE_BLOCKS = 4
 
 
 class padded:  # noqa: N801 - used like a function: ``with padded(x, ...) as grid``
@@ -95,9 +102,12 @@ def window_view(
     )
 
 
-def blocks(batch: int, out_h: int, out_w: int, row_bytes: int) -> list[tuple]:
-    """Index tuples splitting (batch, out_h) into blocks of about BLOCK_BYTES of im2col rows."""
-    rows = max(1, BLOCK_BYTES // row_bytes)
+def blocks(
+    batch: int, out_h: int, out_w: int, row_bytes: int, block_bytes: int | None = None
+) -> list[tuple]:
+    """Index tuples splitting (batch, out_h) into blocks of about ``block_bytes``
+    (``BLOCK_BYTES`` by default) of im2col rows."""
+    rows = max(1, (block_bytes or BLOCK_BYTES) // row_bytes)
     per_image = out_h * out_w
     if per_image <= rows:
         step = rows // per_image
@@ -186,13 +196,21 @@ class Im2col:
         out_h: int,
         out_w: int,
         steps: tuple[int, ...],
+        block_bytes: int | None = None,
     ) -> None:
         batch, _, _, channels = padded.shape
         self._taps = taps = kh * kw * channels
         self._tap_major = run_bytes(kw, channels, steps[3], padded.itemsize) < MIN_RUN_BYTES
         if self._tap_major:
             positions = out_h * out_w
-            step = max(1, TAP_MAJOR_BLOCK_BYTES // (taps * positions * padded.itemsize))
+            image_bytes = taps * positions * padded.itemsize
+            # Blocks pay once the whole does not fit in cache with its output: one block up to
+            # twice the block size ((64,28,28,1) * (3,3,1,8) at stride 2, 390 KB: 0.10 ms in
+            # one block, 0.11 in two).
+            if batch * image_bytes <= 2 * TAP_MAJOR_BLOCK_BYTES:
+                step = batch
+            else:
+                step = max(1, TAP_MAJOR_BLOCK_BYTES // image_bytes)
             self.windows = tap_major_windows(padded, kh, kw, out_h, out_w, steps)
             # The axes before the batch: the taps, and a channel axis when not opaque runs.
             self._lead = (slice(None),) * (3 if self.windows.ndim == 6 else 2)
@@ -201,17 +219,10 @@ class Im2col:
         else:
             self.windows = window_runs(padded, out_h, out_w, kh, kw, steps)
             self._lead = ()
-            self.indices = blocks(batch, out_h, out_w, taps * padded.itemsize)
+            row_bytes = taps * padded.itemsize
+            self.indices = blocks(batch, out_h, out_w, row_bytes, block_bytes or BLOCK_BYTES)
             # The first block is the largest: the others are as large or cut short at the end.
             self.largest = self.windows[self.indices[0]].nbytes // padded.itemsize
-
-    def shares_well(self) -> bool:
-        """Whether lanes gain by sharing the blocks: long runs in at least ``SHARE_BLOCKS``
-        blocks. Measured at load 0.5 against BLAS's own two threads: (32,32,32,16) *
-        (3,3,16,32) at stride 1 (8 blocks) 0.75x the time; at stride 2 (2 blocks) 1.26x; tap-
-        major blocks (one channel) 1.5-2.1x, where handing the GIL back and forth between
-        blocks of 40 us costs more than the second core gives."""
-        return not self._tap_major and len(self.indices) >= SHARE_BLOCKS
 
     def copy(self, index: tuple, buffer: np.ndarray) -> np.ndarray:
         """The windows of the outputs ``out[index]`` as (rows, taps), copied into ``buffer``
@@ -248,15 +259,19 @@ def correlate(
     (batch, out_h, out_w, kernel out) when given, else a new array.
 
     With ``choose_threads`` the call picks its own threads (``_blas.blas_lanes``): small work
-    on one BLAS thread; large work with long window runs in many blocks shared among lanes of
-    its own (``_lanes.share``), each copying and multiplying whole blocks on one BLAS thread;
-    other large work on BLAS's own threads.
+    on one BLAS thread; large work with long window runs in blocks of ``SHARED_BLOCK_BYTES``
+    shared among lanes of its own (``_lanes.share``), each copying and multiplying whole
+    blocks on one BLAS thread; other large work on BLAS's own threads.
     """
     kh, kw, channels, out_channels = kernel.shape
     flat_kernel = kernel.reshape(kh * kw * channels, out_channels)
     if out is None:
         out = np.empty((padded.shape[0], out_h, out_w, out_channels), dtype=padded.dtype)
-    im2col = Im2col(padded, kh, kw, out_h, out_w, steps)
+    work = out.size * flat_kernel.shape[0]
+    long_runs = run_bytes(kw, channels, steps[3], padded.itemsize) >= MIN_RUN_BYTES
+    shared = choose_threads and long_runs and work >= _blas.ONE_THREAD_BELOW
+    block_bytes = SHARED_BLOCK_BYTES if shared else BLOCK_BYTES
+    im2col = Im2col(padded, kh, kw, out_h, out_w, steps, block_bytes)
 
     def lane(indices: Iterator[tuple]) -> None:
         with scratch((im2col.largest,), padded.dtype) as buffer:
@@ -267,7 +282,6 @@ def correlate(
     if not choose_threads:
         lane(iter(im2col.indices))
         return out
-    work = out.size * flat_kernel.shape[0]
-    with blas_lanes(work, im2col.shares_well()) as lanes:
+    with _blas.blas_lanes(work, shared and len(im2col.indices) >= SHARE_BLOCKS) as lanes:
         share(im2col.indices, lane, lanes)
     return out
