@@ -1,27 +1,27 @@
 """How many threads a convolution runs on: one for small work, two cores for large work.
 
-OpenBLAS splits any product above a tiny size over all its threads. On small work the second
-thread costs more than it gives: waking it, splitting, and waiting for it; and on a shared
-machine waiting a whole scheduler slice whenever it is descheduled, since each call waits for
-its slowest thread. Measured in a default process on this 2-core VM: the small forward
-((64, 28, 28, 1) * (3, 3, 1, 8), 3.1M multiply-adds) took 1.15 ms median on OpenBLAS's default
-2 threads against 0.38 ms on one; the medium stride-2 forward ((32, 32, 32, 16) *
-(3, 3, 16, 32), 33M) 1.0-1.1 ms on one thread, 0.85-0.96 ms on two at load 0.5-2, and 8-24 ms
-on two once other processes kept both cores busy (benchmarks/blas_threads.py). So calls below
-``ONE_THREAD_BELOW`` multiply-adds lower the limit to one thread for their duration and put it
-back afterwards.
+OpenBLAS splits any product above a tiny size over all its threads, and each call waits for
+its slowest thread. On small work the second thread costs more than it gives (waking it,
+splitting, waiting), and on a shared machine a descheduled thread holds the call up for a
+whole scheduler slice. Measured in a default process on this 2-core VM: the small forward
+((64, 28, 28, 1) * (3, 3, 1, 8), 3.1M multiply-adds) took 1.15 ms median on OpenBLAS's
+default 2 threads against 0.38 ms on one; the medium forwards ((32, 32, 32, 16) *
+(3, 3, 16, 32), 33-150M) took 8-37 ms median on BLAS's two threads in runs where other
+processes kept both cores busy, against 1.2-8.7 ms on one (benchmarks/blas_threads.py). So
+calls below ``ONE_THREAD_BELOW`` multiply-adds lower the limit to one thread for their
+duration and put it back afterwards.
 
-Larger forwards whose im2col blocks share well use two cores their own way
+Larger forwards whose im2col has long window runs use the two cores their own way
 (cnndemo._lanes): one BLAS thread per lane, each lane taking whole blocks from one queue, so
-a helper that is not scheduled only takes fewer blocks instead of holding the call up. The
-rest keeps BLAS's own threads.
+a helper that is not scheduled only takes fewer blocks instead of holding the call up (under
+load they ran within 0.75-1.08x of one thread). The rest keeps BLAS's own threads.
 
 The limit is never raised: a process (the app server) that has set one thread keeps one, and
 nothing is set when the limit is already 1. OpenBLAS's thread count is one number for the
 whole process, so overlapping calls from several threads share one lowering, undone when the
 last of them ends; a larger call running meanwhile runs on one thread too. The threads are set
 through threadpoolctl's controllers (found once, on first use: about 0.2-1 ms; lowering and
-restoring then costs about 2-3 us a call, against 160 us for ``threadpool_limits`` around each
+restoring then costs about 2-4 us a call, against 160 us for ``threadpool_limits`` around each
 call), which let one Python thread at a time control OpenBLAS: from any other thread nothing is
 lowered, and no lanes are added.
 """
