@@ -182,8 +182,9 @@ class Im2col:
     ``indices`` index the output blocks (batch, out_h, out_w, ...) in order; ``copy`` writes
     the windows of one block into a buffer of at least ``largest`` numbers and returns them as
     ``cols`` (rows, kh * kw * channels), ready for ``cols @ flat_kernel``. Windows with runs of
-    ``MIN_RUN_BYTES`` or more come in blocks of about ``BLOCK_BYTES`` of rows; shorter ones in
-    blocks of whole images, each the transposed tap-major im2col of its images.
+    ``MIN_RUN_BYTES`` or more come in blocks of about ``block_bytes`` (``BLOCK_BYTES`` by
+    default) of rows; shorter ones in blocks of whole images (``TAP_MAJOR_BLOCK_BYTES``),
+    each the transposed tap-major im2col of its images.
     """
 
     __slots__ = ("windows", "indices", "largest", "_taps", "_tap_major", "_lead")
@@ -220,7 +221,7 @@ class Im2col:
             self.windows = window_runs(padded, out_h, out_w, kh, kw, steps)
             self._lead = ()
             row_bytes = taps * padded.itemsize
-            self.indices = blocks(batch, out_h, out_w, row_bytes, block_bytes or BLOCK_BYTES)
+            self.indices = blocks(batch, out_h, out_w, row_bytes, block_bytes)
             # The first block is the largest: the others are as large or cut short at the end.
             self.largest = self.windows[self.indices[0]].nbytes // padded.itemsize
 
