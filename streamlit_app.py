@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from app.entry import give_back_freed_memory, one_blas_thread_per_request
-from app.navigation import HOME, SECTIONS
+from app.core.navigation import HOME, SECTIONS
+from app.server import cpu_budget, give_back_freed_memory, one_blas_thread_per_request
 
 one_blas_thread_per_request()
 give_back_freed_memory()
@@ -24,4 +24,5 @@ navigation = st.navigation(
     if SECTIONS
     else [_page(HOME)]
 )
-navigation.run()
+with cpu_budget():
+    navigation.run()

@@ -1,4 +1,6 @@
-"""Streamlit side of cnndemo: navigation, figure builders and shared widgets.
+"""Streamlit side of cnndemo, in layers whose imports point one way:
 
-The NumPy engine lives in :mod:`cnndemo`; nothing in it imports from here.
+``app.core`` (plain logic) <- ``app.figures`` (Plotly) <- ``app.widgets`` (Streamlit) <- pages;
+``app.server`` is process plumbing. The NumPy engine lives in :mod:`cnndemo`; nothing in it
+imports from here.
 """

@@ -1,6 +1,6 @@
 """How long each page takes to rerun after a widget change, before and after training.
 
-For every page in ``app.navigation.PAGES`` the script opens it through ``streamlit_app.py`` with
+For every page in ``app.core.navigation.PAGES`` the script opens it through ``streamlit_app.py`` with
 AppTest, flips one ordinary widget back and forth (a change that does not start training) and
 times ``at.run()`` for each flip. Training pages are timed again after one click on their Train
 button, so the cost of showing a finished run (figures, tables) is measured too. Prints the
@@ -42,7 +42,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from app.navigation import PAGES  # noqa: E402
+from app.core.navigation import PAGES  # noqa: E402
 
 TARGET = 0.1
 TIMEOUT = 60

@@ -25,6 +25,15 @@ the expired ones. Repeat a size to see whether memory ratchets up from run to ru
     python -m benchmarks.protocol_load                  # N = 1, 5, 20
     python -m benchmarks.protocol_load --sessions 20 20 20 20
     python -m benchmarks.protocol_load --sessions 3
+
+With ``--hostile`` every size runs twice, quiet and then beside a hostile client
+(``benchmarks.hostile_client``: issue 17's oversized table edits, zip-bomb upload, huge link and
+oversized message, in a loop that starts before the learners arrive and stops when they are
+done); the learners' medians are compared (target: within 1.5x of quiet) and the server's
+memory after each run with the baseline:
+
+    python -m benchmarks.protocol_load --sessions 20 20 --hostile
+    python -m benchmarks.protocol_load --sessions 20 20 --hostile reconnect
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
+import statistics
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -40,8 +50,14 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from app.entry import TRIM_SECONDS
-from benchmarks.load_test import RunStats, print_errors, table, while_sampling_memory
+from app.server import TRIM_SECONDS
+from benchmarks.load_test import (
+    RunStats,
+    percentile,
+    print_errors,
+    table,
+    while_sampling_memory,
+)
 from devtools.live import LiveServer, streamlit_server
 
 STEP_TIMEOUT = 120.0
@@ -56,10 +72,10 @@ class Session:
         self.texts: list[str] = []
         self.exceptions: list[str] = []
 
-    async def rerun(self, page: str, states: list | None = None) -> None:
+    async def rerun(self, page: str, states: list | None = None, query: str = "") -> None:
         message = BackMsg()
         message.rerun_script.page_name = page
-        message.rerun_script.query_string = ""
+        message.rerun_script.query_string = query
         for state in states or []:
             message.rerun_script.widget_states.widgets.append(state)
         await self.ws.send(message.SerializeToString())
@@ -71,11 +87,15 @@ class Session:
             raw = await asyncio.wait_for(self.ws.recv(), deadline - time.monotonic())
             message = ForwardMsg()
             message.ParseFromString(raw)
+            self.observe(message)
             kind = message.WhichOneof("type")
             if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
                 self._element(message.delta.new_element)
             elif kind == "script_finished" and done(self):
                 return
+
+    def observe(self, message: ForwardMsg) -> None:
+        """Every message as it arrives; a subclass reads more than elements here."""
 
     def _element(self, element) -> None:
         kind = element.WhichOneof("type")
@@ -91,6 +111,42 @@ class Session:
         return next(wid for text, (_, wid) in self.widgets.items() if label in text)
 
 
+def stride_2_shown(session: Session) -> bool:
+    """Stride 2 leaves one output position: 2360 stays, 3485 (position 1) is gone."""
+    return any("2360" in t for t in session.texts) and not any("3485" in t for t in session.texts)
+
+
+async def open_and_change_stride(session: Session, stats: RunStats) -> None:
+    """Open the 1D convolution page (``load``), then set its stride to 2 (``widget``)."""
+    start = time.perf_counter()
+    await session.rerun("conv1d")
+    await session.until(lambda s: any("2360" in t for t in s.texts))
+    stats.add("load", time.perf_counter() - start)
+
+    state = BackMsg().rerun_script.widget_states.widgets.add()
+    state.id = session.widget_id("stride")
+    state.int_value = 2
+    session.texts.clear()
+    start = time.perf_counter()
+    await session.rerun("conv1d", [state])
+    await session.until(stride_2_shown)
+    stats.add("widget", time.perf_counter() - start)
+
+
+async def open_and_train(session: Session, stats: RunStats) -> None:
+    """Open the pooled 1D CNN page and press Train until it reports the run (``train``)."""
+    await session.rerun("cnn1d_pooled")
+    await session.until(lambda s: any("Train" in label for label in s.widgets))
+    click = BackMsg().rerun_script.widget_states.widgets.add()
+    click.id = session.widget_id("Train")
+    click.trigger_value = True
+    session.texts.clear()
+    start = time.perf_counter()
+    await session.rerun("cnn1d_pooled", [click])
+    await session.until(lambda s: any("Trained " in t for t in s.texts))
+    stats.add("train", time.perf_counter() - start)
+
+
 async def one_session(url: str, stats: RunStats, index: int) -> None:
     origin = url
     ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
@@ -99,35 +155,8 @@ async def one_session(url: str, stats: RunStats, index: int) -> None:
             ws_url, subprotocols=["streamlit"], origin=origin, max_size=None
         ) as ws:
             session = Session(ws)
-            start = time.perf_counter()
-            await session.rerun("conv1d")
-            await session.until(lambda s: any("2360" in t for t in s.texts))
-            stats.add("load", time.perf_counter() - start)
-
-            state = BackMsg().rerun_script.widget_states.widgets.add()
-            state.id = session.widget_id("stride")
-            state.int_value = 2
-            session.texts.clear()
-            start = time.perf_counter()
-            await session.rerun("conv1d", [state])
-            # Stride 2 leaves one output position: 2360 stays, 3485 (position 1) is gone.
-            await session.until(
-                lambda s: (
-                    any("2360" in t for t in s.texts) and not any("3485" in t for t in s.texts)
-                )
-            )
-            stats.add("widget", time.perf_counter() - start)
-
-            await session.rerun("cnn1d_pooled")
-            await session.until(lambda s: any("Train" in label for label in s.widgets))
-            click = BackMsg().rerun_script.widget_states.widgets.add()
-            click.id = session.widget_id("Train")
-            click.trigger_value = True
-            session.texts.clear()
-            start = time.perf_counter()
-            await session.rerun("cnn1d_pooled", [click])
-            await session.until(lambda s: any("Trained " in t for t in s.texts))
-            stats.add("train", time.perf_counter() - start)
+            await open_and_change_stride(session, stats)
+            await open_and_train(session, stats)
             if session.exceptions:
                 stats.errors.append(f"session {index}: exception {session.exceptions[0][:200]}")
     except Exception as error:  # a load test reports every failure, then goes on
@@ -183,7 +212,7 @@ async def quiet_server_state(server: LiveServer, timeout: float = 10.0) -> Serve
 
 async def settle_and_probe(server: LiveServer, settle: float) -> None:
     """Wait past the session TTL, then one short visit lets Streamlit drop expired sessions;
-    then wait for the app's next ``malloc_trim`` (app.entry.give_back_freed_memory)."""
+    then wait for the app's next ``malloc_trim`` (app.server.give_back_freed_memory)."""
     await asyncio.sleep(settle)
     await one_session(server.url, RunStats(0), -2)
     await asyncio.sleep(TRIM_SECONDS + 1)
@@ -195,12 +224,31 @@ async def warm_up(server: LiveServer, settle: float) -> None:
     await settle_and_probe(server, settle)
 
 
-async def burst(server: LiveServer, n: int, settle: float) -> RunStats:
-    """N concurrent sessions, then wait until the server has dropped them; peak RSS sampled."""
+HOSTILE_HEAD_START = 5.0
+"""Seconds the hostile client attacks alone before the learners arrive."""
+
+
+async def burst(
+    server: LiveServer, n: int, settle: float, hostile=None, reconnect: bool = False
+) -> RunStats:
+    """N concurrent sessions (beside a hostile client when ``hostile``, a
+    ``benchmarks.hostile_client.HostileReport``, collects its report), then wait until the
+    server has dropped them; peak RSS sampled."""
+    # Imported here: the hostile client builds on cluster_learner, which imports this module.
+    from benchmarks.hostile_client import hostile_client
+
     stats = RunStats(n)
 
     async def sessions_then_settle() -> None:
+        stop = asyncio.Event()
+        attacker = None
+        if hostile is not None:
+            attacker = asyncio.create_task(hostile_client(server.url, stop, hostile, reconnect))
+            await asyncio.sleep(HOSTILE_HEAD_START)
         await asyncio.gather(*(one_session(server.url, stats, i) for i in range(n)))
+        stop.set()
+        if attacker is not None:
+            await attacker
         await settle_and_probe(server, settle)
 
     await while_sampling_memory(server, stats, sessions_then_settle(), every=0.05)
@@ -208,13 +256,19 @@ async def burst(server: LiveServer, n: int, settle: float) -> RunStats:
 
 
 async def run(
-    server: LiveServer, counts: list[int], settle: float
-) -> tuple[ServerState, list[RunStats], list[ServerState]]:
+    server: LiveServer, counts: list[int], settle: float, hostile: str = ""
+) -> tuple[ServerState, list[RunStats], list[ServerState], list]:
+    from benchmarks.hostile_client import HostileReport
+
     await warm_up(server, settle)
     baseline = await quiet_server_state(server)
-    results, after = [], []
-    for n in counts:
-        stats = await burst(server, n, settle)
+    results, after, reports = [], [], []
+    plan = [(n, attack) for n in counts for attack in ((False, True) if hostile else (False,))]
+    for n, attack in plan:
+        report = HostileReport() if attack else None
+        stats = await burst(server, n, settle, report, hostile == "reconnect")
+        if report is not None:
+            reports.append(report)
         state = await quiet_server_state(server)
         stats.rss_end = state.rss_mib
         if state.active_sessions != 0 or state.connects != state.disconnects:
@@ -224,7 +278,7 @@ async def run(
             )
         results.append(stats)
         after.append(state)
-    return baseline, results, after
+    return baseline, results, after, reports
 
 
 def server_table(baseline: ServerState, results: list[RunStats], after: list[ServerState]) -> str:
@@ -252,15 +306,55 @@ def main(argv: list[str] | None = None) -> list[RunStats]:
     parser.add_argument(
         "--session-ttl", type=int, default=10, help="server.disconnectedSessionTTL (app: 120)"
     )
+    parser.add_argument(
+        "--hostile",
+        nargs="?",
+        const="session",
+        default="",
+        choices=["session", "reconnect"],
+        help="run each size quiet, then beside a hostile client (on one session, or a new "
+        "session for every round)",
+    )
     args = parser.parse_args(argv)
     ttl = ("--server.disconnectedSessionTTL", str(args.session_ttl))
     with streamlit_server(extra_args=ttl) as server:
-        baseline, results, after = asyncio.run(run(server, args.sessions, args.settle))
+        baseline, results, after, reports = asyncio.run(
+            run(server, args.sessions, args.settle, args.hostile)
+        )
     print(table(results))
     print()
     print(server_table(baseline, results, after))
+    if args.hostile:
+        from benchmarks.hostile_client import hostile_table
+
+        print()
+        print(hostile_comparison(results))
+        for report in reports:
+            print()
+            print(hostile_table(report))
+            for problem in report.exceptions:
+                print(f"  {problem}")
     print_errors(results)
     return results
+
+
+def hostile_comparison(results: list[RunStats]) -> str:
+    """The learners' medians, quiet against beside the hostile client (runs come in pairs)."""
+    lines = [
+        "| N | step | quiet p50 s | hostile p50 s | ratio | quiet p90 s | hostile p90 s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for quiet, loud in zip(results[::2], results[1::2], strict=True):
+        for step in ("load", "widget", "train"):
+            a, b = quiet.times.get(step, []), loud.times.get(step, [])
+            if not a or not b:
+                continue
+            p50a, p50b = statistics.median(a), statistics.median(b)
+            lines.append(
+                f"| {quiet.sessions} | {step} | {p50a:.2f} | {p50b:.2f} | {p50b / p50a:.2f} "
+                f"| {percentile(a, 0.9):.2f} | {percentile(b, 0.9):.2f} |"
+            )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 Used by ``bench_training.py`` (speed) and ``seed_outcomes.py`` (what the models learn over
 seeds), and by an optional test that trains both engines from the same initial weights. The
-replica follows SECTIONS.md directly in PyTorch idioms (NCHW inside, channels-last at the
+replica follows docs/lesson.md directly in PyTorch idioms (NCHW inside, channels-last at the
 boundary) and shares no code with cnndemo beyond the datasets.
 
 torch is optional: importing this module without it raises ImportError.

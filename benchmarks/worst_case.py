@@ -1,6 +1,6 @@
 """Worst-case requests per page: every size control at its cap, then time and memory.
 
-For each page in ``app.navigation.PAGES`` this drives the real entry point with AppTest to the
+For each page in ``app.core.navigation.PAGES`` this drives the real entry point with AppTest to the
 largest setup the page allows (every number_input at its own ``max``, SAME padding, presets
 filled, the biggest sentence table / image set, picture mode with the largest picture and image
 kernel, training at ``limits.MAX_EPOCHS``) and records the wall time of every rerun. The slowest
@@ -8,7 +8,7 @@ request of each page is then repeated with ``tracemalloc`` on (tracing slows Pyt
 times are taken without it) for the peak of traced memory; the process's resident-memory high
 water mark (VmHWM) is read from /proc/self/status.
 
-Also measured: ``app.pictures.load_picture`` on the largest accepted upload and on a
+Also measured: ``app.core.pictures.load_picture`` on the largest accepted upload and on a
 decompression-bomb PNG, and opening each page from its own largest share link.
 
     python -m benchmarks.worst_case            # every page
@@ -39,8 +39,8 @@ import streamlit as st
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from app import limits, pictures
-from app.navigation import PAGES, ROOT
+from app.core import limits, pictures
+from app.core.navigation import PAGES, ROOT
 
 TIMEOUT = 300
 TARGET_SECONDS = 2.0
@@ -58,6 +58,8 @@ class PageReport:
     training: float | None = None
     peak_traced_mib: float = 0.0
     training_traced_mib: float = float("nan")
+    largest_sent: tuple[int, str] = (0, "")  # bytes of the largest element, and what it was
+    largest_received: int = 0  # bytes of the largest widget state a rerun sent
 
     def worst(self) -> tuple[str, float]:
         """The slowest request that is not a training run (those are reported on their own)."""
@@ -76,6 +78,30 @@ def rss_mib(field_name: str = "VmHWM") -> float:
 
 def exceptions(at: AppTest) -> list[str]:
     return [str(e.value) for e in at.exception]
+
+
+def largest_element(at: AppTest) -> tuple[int, str]:
+    """(bytes, kind) of the largest element on the page: each is one websocket message
+    (a ForwardMsg delta, ~100 bytes of envelope more), limited by ``server.maxMessageSize``."""
+    biggest, kind = 0, ""
+    stack = [at._tree]
+    while stack:
+        node = stack.pop()
+        children = getattr(node, "children", None)
+        if children:
+            stack.extend(children.values())
+            continue
+        proto = getattr(node, "proto", None)
+        if proto is not None and proto.ByteSize() > biggest:
+            biggest, kind = proto.ByteSize(), type(node).__name__
+    return biggest, kind
+
+
+def widget_state_bytes(at: AppTest) -> int:
+    """Bytes of the widget states a browser sends with a rerun of this page (every widget's
+    value, data-editor edits included): the client's message, limited by
+    ``server.maxWidgetStateSize`` and ``server.maxMessageSize``."""
+    return at._tree.get_widget_states().ByteSize()
 
 
 class Driver:
@@ -103,6 +129,12 @@ class Driver:
         problems = exceptions(self.at)
         if problems:
             raise RuntimeError(f"{self.spec.path}: {label}: exception {problems[0][:300]}")
+        sent = largest_element(self.at)
+        if sent[0] > self.report.largest_sent[0]:
+            self.report.largest_sent = (sent[0], f"{sent[1]} after {label}")
+        self.report.largest_received = max(
+            self.report.largest_received, widget_state_bytes(self.at)
+        )
         return seconds
 
     def size_inputs_to_max(self) -> None:
@@ -239,7 +271,7 @@ def drive_text_page(d: Driver, prefix: str) -> None:
 
 def drive_image_page(d: Driver, prefix: str, edit_key: str | None = None) -> None:
     """``prefix`` is the image set's (``s5.images``); its cards' expander is ``edit_key``."""
-    from app.image_widgets import ImageSet
+    from app.core.image_sets import ImageSet
 
     rng = np.random.default_rng(0)
     side = limits.MAX_IMAGE_EDIT_SIDE
@@ -545,6 +577,12 @@ def main(argv: list[str] | None = None) -> None:
             f"| {_plain_training(report)} | {watch} "
             f"| {report.peak_traced_mib:.1f} / {report.training_traced_mib:.1f} |"
         )
+    print()
+    print("| page | largest message sent (bytes) | what | largest widget state received (bytes) |")
+    print("|---|---:|---|---:|")
+    for report in reports:
+        size, what = report.largest_sent
+        print(f"| {report.page} | {size:,} | {what} | {report.largest_received:,} |")
     print()
     print("| upload case | seconds | peak traced MiB | outcome |")
     print("|---|---:|---:|---|")

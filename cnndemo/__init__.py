@@ -4,9 +4,25 @@ Layout is TensorFlow's, channels last: a 1D input is (batch, width, channels), a
 (batch, height, width, channels), a 1D kernel (width, in, out), a 2D kernel (height, width, in, out).
 """
 
-from cnndemo.ops import conv1d, conv2d, global_pool, pool1d, pool2d
+from cnndemo.ops import (
+    conv1d,
+    conv2d,
+    conv_transpose1d,
+    conv_transpose2d,
+    global_pool,
+    pool1d,
+    pool2d,
+)
 
-__all__ = ["conv1d", "conv2d", "global_pool", "pool1d", "pool2d"]
+__all__ = [
+    "conv1d",
+    "conv2d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "global_pool",
+    "pool1d",
+    "pool2d",
+]
 
 # The training side. `train` stays the module name (cnndemo.train.train is the loop).
 from cnndemo.data import image_data, text_data  # noqa: E402

@@ -76,3 +76,23 @@ def check_grad(grad_out: object, expected: tuple[int, ...], dtype: np.dtype) -> 
     if grad.dtype.kind not in "biuf":
         raise ValueError(f"grad_out must hold real numbers, got dtype {grad.dtype}")
     return grad.astype(dtype, copy=False)
+
+
+def conv_operands(
+    x: object, kernel: object, stride: object, dilation: object, op: str, one_d: bool,
+    last: str = "channels",
+) -> tuple[np.ndarray, np.ndarray, tuple[int, int], tuple[int, int]]:  # fmt: skip
+    """Checked input and kernel of a convolution, as 2D ones (1D gains a height of 1), with
+    its strides and dilations per axis. ``last`` names the input's last axis in messages."""
+    x = as_real(x, op)
+    kernel = np.asarray(kernel)
+    if kernel.dtype != x.dtype:
+        kernel = as_real(kernel, op, "kernel").astype(x.dtype)
+    if one_d:
+        check_array(x, 3, op, "input", f"batch, width, {last}")
+        check_array(kernel, 3, op, "kernel", "width, in, out")
+        steps = (1, whole(stride, "stride")), (1, whole(dilation, "dilation"))
+        return x[:, None], kernel[None], *steps
+    check_array(x, 4, op, "input", f"batch, height, width, {last}")
+    check_array(kernel, 4, op, "kernel", "height, width, in, out")
+    return x, kernel, pair(stride, "stride"), pair(dilation, "dilation")

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from cnndemo.sections import format_report, run_section
+from cnndemo.sections import EPOCH_RULE, format_report, run_section
 
 __all__ = ["main"]
 
@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     section = commands.add_parser(
         "section",
         help="run one section (1-2: worked convolution; 3-8: train the model and report)",
+        description="Run one section: 1-2 print the worked convolution; 3-8 train the "
+        "section's model and print its errors, learned vectors and predictions.",
+        epilog=EPOCH_RULE,
     )
     section.add_argument("number", type=int, choices=range(1, 9), metavar="N", help="1 to 8")
     section.add_argument("--epochs", type=int, help="training epochs (3-8)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnndemo._blas import blas_threads
-from cnndemo._checks import as_real, check_array, check_grad, check_padding, pair, whole
+from cnndemo._checks import check_grad, check_padding, conv_operands
 from cnndemo._scratch import arena, scratch
 from cnndemo._spread import (
     Alloc,
@@ -38,21 +38,7 @@ class _ConvPlan:
     __slots__ = ("x", "kernel", "out_h", "out_w", "steps", "pads")
 
     def __init__(self, x, kernel, stride, padding, dilation, op, one_d):
-        x = as_real(x, op)
-        kernel = np.asarray(kernel)
-        if kernel.dtype != x.dtype:
-            kernel = as_real(kernel, op, "kernel").astype(x.dtype)
-        if one_d:
-            check_array(x, 3, op, "input", "batch, width, channels")
-            check_array(kernel, 3, op, "kernel", "width, in, out")
-            x, kernel = x[:, None], kernel[None]
-            sy, sx = 1, whole(stride, "stride")
-            dy, dx = 1, whole(dilation, "dilation")
-        else:
-            check_array(x, 4, op, "input", "batch, height, width, channels")
-            check_array(kernel, 4, op, "kernel", "height, width, in, out")
-            sy, sx = pair(stride, "stride")
-            dy, dx = pair(dilation, "dilation")
+        x, kernel, (sy, sx), (dy, dx) = conv_operands(x, kernel, stride, dilation, op, one_d)
         if kernel.shape[2] != x.shape[3]:
             raise ValueError(
                 f"kernel expects {kernel.shape[2]} input channels, input has {x.shape[3]}"

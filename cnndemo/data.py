@@ -44,8 +44,8 @@ TEXT_SENTENCES: tuple[str, ...] = (
 )
 TEXT_LABELS: tuple[int, ...] = (1, 0, 1, 0)
 
-# SECTIONS.md order: the three full rows and three full columns (label 1), then the ten
-# label-0 images in the listed order.
+# The order of docs/lesson.md (Shared conventions, the data sets), which numbers them 0-15: the
+# three full rows and three full columns (label 1), then the ten label-0 images.
 IMAGES: tuple[tuple[str, str, str], ...] = (
     ("###", "   ", "   "),
     ("   ", "###", "   "),
@@ -151,6 +151,15 @@ class TextData:
         return self.sentences
 
 
+def _or_tutorial(examples, labels, tutorial_examples, tutorial_labels, what: str) -> tuple:
+    """The learner's examples with their labels, or the tutorial's when none are given."""
+    if examples is None:
+        return tutorial_examples, tutorial_labels if labels is None else labels
+    if labels is None:
+        raise ValueError(f"custom {what} need their labels")
+    return examples, labels
+
+
 def _targets(labels: Sequence[int], n: int) -> np.ndarray:
     labels = list(labels)
     if len(labels) != n:
@@ -177,11 +186,7 @@ def text_data(
     vocabulary : sequence of str, optional
         Defaults to the sorted set of the sentences' tokens.
     """
-    if sentences is None:
-        sentences = TEXT_SENTENCES
-        labels = TEXT_LABELS if labels is None else labels
-    elif labels is None:
-        raise ValueError("custom sentences need their labels")
+    sentences, labels = _or_tutorial(sentences, labels, TEXT_SENTENCES, TEXT_LABELS, "sentences")
     sentences = tuple(sentences)
     vocab = build_vocabulary(sentences) if vocabulary is None else tuple(vocabulary)
     ids = encode(sentences, vocab)
@@ -310,11 +315,7 @@ def image_data(
     labels : sequence of {0, 1}, optional
         Defaults to :data:`IMAGE_LABELS` (only allowed with the default images).
     """
-    if images is None:
-        images = IMAGES
-        labels = IMAGE_LABELS if labels is None else labels
-    elif labels is None:
-        raise ValueError("custom images need their labels")
+    images, labels = _or_tutorial(images, labels, IMAGES, IMAGE_LABELS, "images")
     inputs = parse_images(images)
     names = tuple(image_name(image) for image in inputs)
     return ImageData(inputs, _targets(labels, len(inputs)), names)

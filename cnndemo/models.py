@@ -1,31 +1,23 @@
-"""The six tutorial models (sections 3-8), built from :mod:`cnndemo.layers`.
+"""Models of the tutorial sections (3-8), built layer by layer from their specs.
 
-============  ==============================================================================
-section 3     embedding -> conv1d -> activation -> global pool (max/min/avg) -> dense
-section 4     embedding -> conv1d -> activation -> flatten -> dense
-section 5     conv2d -> activation -> global pool -> dense
-section 6     conv2d -> activation -> flatten -> dense
-section 7     conv2d -> activation -> conv2d -> activation -> flatten -> dense
-section 8     conv2d -> activation -> pool2d (window, stride, kind) -> flatten -> dense
-============  ==============================================================================
-
-Every model ends in one logit; the probability of label 1 is its sigmoid. Weights are drawn
-from ``np.random.default_rng(seed)`` (normal, standard deviation ``init_scale``) in layer order,
+A section's model is described by its layers in :mod:`cnndemo.model_specs`; its shapes are
+worked out (and checked against the engine's bounds) in :mod:`cnndemo.model_plan`;
+:func:`build_model` walks that plan, making each layer and drawing its weights. Every model ends
+in one logit; the probability of label 1 is its sigmoid. Weights are drawn from
+``np.random.default_rng(seed)`` (normal, standard deviation ``init_scale``) in layer order,
 biases start at zero, so the same hyper-parameters always give the same model.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from cnndemo import data as data_mod
+from cnndemo.hyperparameters import default_hyperparameters, resolve
 from cnndemo.layers import (
-    ACTIVATIONS,
-    POOL_KINDS,
     Conv1D,
     Conv2D,
     Dense,
@@ -38,138 +30,29 @@ from cnndemo.layers import (
     sigmoid,
     sigmoid_cross_entropy,
 )
-from cnndemo.optim import OPTIMIZERS
+from cnndemo.model_plan import LayerPlan, plan_spec
+from cnndemo.model_specs import (
+    IMAGE_SECTIONS,
+    SECTION_TITLES,
+    SECTIONS,
+    SPECS,
+    TEXT_SECTIONS,
+    ModelSpec,
+    model_spec,
+)
 
 __all__ = [
     "IMAGE_SECTIONS",
     "SECTIONS",
     "SECTION_TITLES",
+    "SPECS",
     "TEXT_SECTIONS",
     "Model",
+    "ModelSpec",
     "build_model",
     "default_hyperparameters",
+    "model_spec",
 ]
-
-TEXT_SECTIONS = (3, 4)
-IMAGE_SECTIONS = (5, 6, 7, 8)
-SECTIONS = TEXT_SECTIONS + IMAGE_SECTIONS
-SECTION_TITLES = {
-    3: "CNN 1D pooled",
-    4: "CNN 1D fully connected",
-    5: "CNN 2D pooled",
-    6: "CNN 2D fully connected",
-    7: "CNN 2D fully connected, 2 layers",
-    8: "CNN 2D down sampled",
-}
-
-_COMMON = {
-    "activation": "sigmoid",
-    "learning_rate": 1.0,
-    "momentum": 0.9,
-    "optimizer": "momentum",
-    "init_scale": 0.01,
-    "seed": 0,
-    "channels": 2,
-    "conv_stride": 1,
-    "padding": "valid",
-}
-
-
-def default_hyperparameters(section: int) -> dict[str, Any]:
-    """The reference hyper-parameters of a section: every argument :func:`build_model` takes.
-
-    Keys (all sections): ``activation`` ("sigmoid"/"relu"/"tanh"), ``learning_rate``,
-    ``momentum``, ``optimizer`` ("momentum"/"sgd"/"adam"), ``init_scale``, ``epochs``, ``seed``,
-    ``channels``, ``kernel_size``, ``conv_stride``, ``padding`` ("valid"/"same"). Sections 3-4
-    add ``embedding_size``; 3, 5 and 8 add ``pool`` ("max"/"min"/"avg"); 7 adds
-    ``second_channels`` and ``second_kernel_size``; 8 adds ``pool_size`` and ``pool_stride``.
-    2D sizes and strides are ``[rows, columns]`` lists.
-    """
-    _check_section(section)
-    params: dict[str, Any] = dict(_COMMON)
-    if section in TEXT_SECTIONS:
-        params.update(epochs=1000, embedding_size=2, kernel_size=2)
-    else:
-        params.update(epochs=2000, kernel_size=[2, 2], conv_stride=[1, 1])
-    if section in (3, 5, 8):
-        params["pool"] = "max"
-    if section == 7:
-        params.update(second_channels=2, second_kernel_size=[2, 2])
-    if section == 8:
-        params.update(pool_size=[2, 2], pool_stride=[2, 2])
-    return params
-
-
-def _check_section(section: int) -> None:
-    if section not in SECTIONS:
-        raise ValueError(f"models exist for sections {list(SECTIONS)}; got section {section!r}")
-
-
-def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)
-
-
-def _size(name: str, value: Any, nd: int) -> int | list[int]:
-    if nd == 1:
-        return _positive_int(name, value)
-    values = [value, value] if isinstance(value, int | np.integer) else list(value)
-    if len(values) != 2:
-        raise ValueError(f"{name} must be an integer or [rows, columns]; got {value!r}")
-    return [_positive_int(name, v) for v in values]
-
-
-def _choice(name: str, value: Any, options: Sequence[str]) -> str:
-    if value not in options:
-        raise ValueError(f"{name} must be one of {list(options)}; got {value!r}")
-    return value
-
-
-def _resolve(section: int, overrides: dict[str, Any]) -> dict[str, Any]:
-    """Defaults updated with ``overrides`` (None means default), each value checked."""
-    hp = default_hyperparameters(section)
-    overrides = {k: v for k, v in overrides.items() if v is not None}
-    unknown = set(overrides) - set(hp)
-    if unknown:
-        raise ValueError(
-            f"section {section} has no hyper-parameter(s) {sorted(unknown)}; it takes {sorted(hp)}"
-        )
-    hp.update(overrides)
-    nd = 1 if section in TEXT_SECTIONS else 2
-    hp["activation"] = _choice("activation", hp["activation"], list(ACTIVATIONS))
-    hp["optimizer"] = _choice("optimizer", hp["optimizer"], OPTIMIZERS)
-    hp["padding"] = _choice("padding", hp["padding"], ("valid", "same"))
-    for name in ("learning_rate", "init_scale"):
-        value = hp[name]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-            raise ValueError(f"{name} must be a positive number; got {value!r}")
-        if not math.isfinite(value):
-            raise ValueError(f"{name} must be finite; got {value!r}")
-        hp[name] = float(value)
-    m = hp["momentum"]
-    if isinstance(m, bool) or not isinstance(m, int | float) or not 0 <= m < 1:
-        raise ValueError(f"momentum must be a number in [0, 1); got {m!r}")
-    hp["momentum"] = float(m)
-    for name in ("epochs", "seed"):
-        value = hp[name]
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-            raise ValueError(f"{name} must be a non-negative integer; got {value!r}")
-        hp[name] = int(value)
-    hp["channels"] = _positive_int("channels", hp["channels"])
-    hp["kernel_size"] = _size("kernel_size", hp["kernel_size"], nd)
-    hp["conv_stride"] = _size("conv_stride", hp["conv_stride"], nd)
-    if "embedding_size" in hp:
-        hp["embedding_size"] = _positive_int("embedding_size", hp["embedding_size"])
-    if "pool" in hp:
-        hp["pool"] = _choice("pool", hp["pool"], POOL_KINDS)
-    if section == 7:
-        hp["second_channels"] = _positive_int("second_channels", hp["second_channels"])
-        hp["second_kernel_size"] = _size("second_kernel_size", hp["second_kernel_size"], 2)
-    if section == 8:
-        hp["pool_size"] = _size("pool_size", hp["pool_size"], 2)
-        hp["pool_stride"] = _size("pool_stride", hp["pool_stride"], 2)
-    return hp
 
 
 class Model:
@@ -182,14 +65,16 @@ class Model:
     Attributes
     ----------
     section : int
+    spec : ModelSpec
+        The section's layers and input kind (:func:`cnndemo.model_specs.model_spec`).
     hyperparameters : dict
         As :func:`default_hyperparameters`, with the values used.
     vocabulary : tuple of str or None
         Sections 3-4: the token list the embedding rows follow.
     input_size : tuple of int
         The input size the model was built for: (length,) for text, (height, width) for images.
-        Flattened models (4, 6, 7, 8) only accept this size; pooled ones (3, 5) any size at
-        least the kernel's.
+        Flattened models (4, 6, 7, 8) only accept this size; globally pooled ones (3, 5) any
+        size the convolutions accept (``spec.any_input_size``).
     layers : list of Layer
     layer_names : list of str
         E.g. ``["conv1", "activation1", "pool", "dense"]``.
@@ -205,6 +90,7 @@ class Model:
         vocabulary: tuple[str, ...] | None = None,
     ) -> None:
         self.section = section
+        self.spec = model_spec(section)
         self.layers = layers
         self.layer_names = layer_names
         self.hyperparameters = hyperparameters
@@ -246,6 +132,20 @@ class Model:
             for lname, layer in zip(self.layer_names, self.layers, strict=True)
             for pname, value in layer.grads.items()
         }
+
+    def unflatten(self, flat: np.ndarray) -> dict[str, np.ndarray]:
+        """A flat vector laid out like ``parameters`` (a snapshot's weights or gradients) cut
+        into named copies shaped as :meth:`named_parameters`."""
+        flat = np.asarray(flat, dtype=np.float64).reshape(self.parameters.shape)
+        ends = np.cumsum([value.size for value in self.named_parameters().values()])
+        return {
+            name: flat[end - value.size : end].reshape(value.shape).copy()
+            for (name, value), end in zip(self.named_parameters().items(), ends, strict=True)
+        }
+
+    def set_parameters(self, flat: np.ndarray) -> None:
+        """Overwrite every weight from a flat vector (a snapshot's ``parameters``)."""
+        self.parameters[...] = np.asarray(flat, dtype=np.float64).reshape(self.parameters.shape)
 
     def layer(self, name: str) -> Layer:
         """The layer called ``name`` (see ``layer_names``)."""
@@ -297,8 +197,8 @@ class Model:
         """
         return [
             self._outputs[i]
-            for i, name in enumerate(self.layer_names)
-            if name.startswith("activation")
+            for i, layer in enumerate(self.spec.layers)
+            if layer.kind == "activation"
         ]
 
     def example_vectors(self) -> np.ndarray:
@@ -323,11 +223,11 @@ class Model:
         -------
         ndarray, shape (distinct, channels)
         """
-        if self.section in TEXT_SECTIONS:
-            windows = self.layers[0].params["weights"][windows]
-            conv = self.layers[1]
-        else:
-            conv = self.layers[0]
+        embedding = self.spec.first("embedding")
+        if embedding is not None:
+            # Look the tokens up directly: the embedding's forward would overwrite its cache.
+            windows = self.layer(embedding.name).params["weights"][windows]
+        conv = self.layer(self.spec.first_conv.name)
         # A fresh activation layer: reusing the model's would overwrite its backward cache.
         return make_activation(self.hyperparameters["activation"]).forward(
             conv.window_response(windows)
@@ -339,12 +239,10 @@ class Model:
         Labels are the tokens joined by spaces (``"i like"``) or the pixels as a row-major bit
         string (``"1100"``).
         """
-        hp = self.hyperparameters
-        if self.section in TEXT_SECTIONS:
-            return data_mod.text_windows(
-                inputs, self.vocabulary, hp["kernel_size"], hp["conv_stride"]
-            )
-        return data_mod.image_windows(inputs, hp["kernel_size"], hp["conv_stride"])
+        conv = self.spec.first_conv.arguments(self.hyperparameters)
+        if self.spec.input_kind == "text":
+            return data_mod.text_windows(inputs, self.vocabulary, conv["kernel"], conv["stride"])
+        return data_mod.image_windows(inputs, conv["kernel"], conv["stride"])
 
     # -- prediction on new inputs (checked) ---------------------------------------------------
 
@@ -361,9 +259,10 @@ class Model:
         ValueError
             Unknown word (naming it and the vocabulary), a size the model cannot take (for
             flattened models: another size than ``input_size``, since the dense layer's weight
-            matrix fixes it; for pooled ones: smaller than the kernel).
+            matrix fixes it; for pooled ones: smaller than the kernel, or beyond the engine's
+            bounds).
         """
-        if self.section in TEXT_SECTIONS:
+        if self.spec.input_kind == "text":
             if isinstance(examples, str):
                 examples = [examples]
             inputs = data_mod.encode(list(examples), self.vocabulary)
@@ -384,16 +283,15 @@ class Model:
         what : str
             Unit named in the message ("tokens", "pixels").
         """
-        hp = self.hyperparameters
-        kernel = (hp["kernel_size"],) if np.isscalar(hp["kernel_size"]) else hp["kernel_size"]
+        conv = self.spec.first_conv.arguments(self.hyperparameters)
+        kernel = (conv["kernel"],) if np.isscalar(conv["kernel"]) else conv["kernel"]
         shown = "x".join(map(str, size))
-        if hp["padding"] == "valid" and any(n < k for n, k in zip(size, kernel, strict=True)):
+        if conv["padding"] == "valid" and any(n < k for n, k in zip(size, kernel, strict=True)):
             raise ValueError(
                 f"input of {shown} {what} is smaller than the kernel "
                 f"({'x'.join(map(str, kernel))}); the convolution needs at least one window"
             )
-        pooled = self.section in (3, 5)
-        if not pooled and size != self.input_size:
+        if not self.spec.any_input_size and size != self.input_size:
             dense = self.layer("dense")
             expected = "x".join(map(str, self.input_size))
             raise ValueError(
@@ -401,6 +299,8 @@ class Model:
                 f"{dense.in_features} inputs, which fixes the input size at {expected} {what}; "
                 f"got {shown} {what}. Only the pooled models accept other sizes."
             )
+        vocabulary_size = None if self.vocabulary is None else len(self.vocabulary)
+        plan_spec(self.spec, self.hyperparameters, size, vocabulary_size)
 
     def predict_proba(self, examples: Sequence[Any]) -> np.ndarray:
         """Probability of label 1 for raw examples (sentences or images), shape (n,).
@@ -408,7 +308,7 @@ class Model:
         Sentences of different lengths and images of different sizes may be mixed (pooled
         models); each then runs on its own. Raises ValueError as :meth:`encode`.
         """
-        if self.section in TEXT_SECTIONS:
+        if self.spec.input_kind == "text":
             examples = [examples] if isinstance(examples, str) else list(examples)
             if len({len(data_mod.tokenize(s)) for s in examples}) > 1:
                 return np.array([self.predict_proba([s])[0] for s in examples])
@@ -426,6 +326,25 @@ class Model:
             f"{n}={layer!r}" for n, layer in zip(self.layer_names, self.layers, strict=True)
         )
         return f"Model(section={self.section}, {body})"
+
+
+def _make_layer(plan: LayerPlan, normal: Callable[..., np.ndarray]) -> Layer:
+    """The layer a plan describes; its weights (never its biases) drawn by ``normal``."""
+    args, shapes = plan.arguments, dict(plan.parameters)
+    if plan.kind == "embedding":
+        return Embedding(normal(*shapes["weights"]))
+    if plan.kind == "conv":
+        conv = Conv1D if len(args["kernel"]) == 1 else Conv2D
+        return conv(normal(*shapes["kernel"]), stride=args["stride"], padding=args["padding"])
+    if plan.kind == "activation":
+        return make_activation(args["function"])
+    if plan.kind == "global_pool":
+        return GlobalPool(args["kind"])
+    if plan.kind == "pool":
+        return Pool2D(args["size"], args["stride"], args["kind"])
+    if plan.kind == "flatten":
+        return Flatten()
+    return Dense(normal(*shapes["weights"]))
 
 
 def build_model(
@@ -451,67 +370,26 @@ def build_model(
     Raises
     ------
     ValueError
-        Unknown hyper-parameter, invalid value, or an input size too small for the layers.
+        Unknown hyper-parameter, invalid value, an input size too small for the layers, or a
+        model beyond the engine's bounds (:mod:`cnndemo.bounds`); all found before anything
+        is allocated.
     """
-    _check_section(section)
-    hp = _resolve(section, hyperparameters)
+    spec = model_spec(section)
+    hp = resolve(spec, hyperparameters)
+    vocab = None
+    if spec.input_kind == "text":
+        tutorial = vocabulary is None
+        vocab = tuple(
+            data_mod.build_vocabulary(data_mod.TEXT_SENTENCES) if tutorial else vocabulary
+        )
+    size = spec.input_size if input_size is None else input_size
+    plan = plan_spec(spec, hp, size, None if vocab is None else len(vocab))
+
     rng = np.random.default_rng(hp["seed"])
     scale = hp["init_scale"]
 
     def normal(*shape: int) -> np.ndarray:
         return rng.normal(0.0, scale, size=shape)
 
-    text = section in TEXT_SECTIONS
-    if text:
-        vocab = tuple(
-            data_mod.build_vocabulary(data_mod.TEXT_SENTENCES) if vocabulary is None else vocabulary
-        )
-        size = (4,) if input_size is None else tuple(input_size)
-    else:
-        vocab = None
-        size = (3, 3) if input_size is None else tuple(input_size)
-    if len(size) != (1 if text else 2) or not all(
-        isinstance(n, int | np.integer) and n >= 1 for n in size
-    ):
-        raise ValueError(
-            f"input_size must be {'(length,)' if text else '(height, width)'}; got {input_size!r}"
-        )
-    size = tuple(int(n) for n in size)
-
-    channels, act = hp["channels"], hp["activation"]
-    layers: list[Layer] = []
-    names: list[str] = []
-    if text:
-        layers.append(Embedding(normal(len(vocab), hp["embedding_size"])))
-        names.append("embedding")
-        kernel = normal(hp["kernel_size"], hp["embedding_size"], channels)
-        layers.append(Conv1D(kernel, stride=hp["conv_stride"], padding=hp["padding"]))
-    else:
-        kernel = normal(*hp["kernel_size"], 1, channels)
-        layers.append(Conv2D(kernel, stride=hp["conv_stride"], padding=hp["padding"]))
-    names.append("conv1")
-    layers.append(make_activation(act))
-    names.append("activation1")
-    if section == 7:
-        kernel = normal(*hp["second_kernel_size"], channels, hp["second_channels"])
-        layers += [Conv2D(kernel, padding=hp["padding"]), make_activation(act)]
-        names += ["conv2", "activation2"]
-    if section in (3, 5):
-        layers.append(GlobalPool(hp["pool"]))
-        names.append("pool")
-    if section == 8:
-        layers.append(Pool2D(hp["pool_size"], hp["pool_stride"], hp["pool"]))
-        names.append("pool")
-    if section in (4, 6, 7, 8):
-        layers.append(Flatten())
-        names.append("flatten")
-
-    # Run a dummy input through to learn the dense layer's input size (and to reject an input
-    # size the conv and pool layers cannot take, with their own messages).
-    dummy = np.zeros((1, *size), dtype=np.int64) if text else np.zeros((1, *size, 1))
-    for layer in layers:
-        dummy = layer.forward(dummy)
-    features = dummy.reshape(1, -1).shape[1]
-    layers.append(Dense(normal(features, 1)))
-    names.append("dense")
-    return Model(section, layers, names, hp, size, vocab)
+    layers = [_make_layer(layer_plan, normal) for layer_plan in plan.layers]
+    return Model(spec.section, layers, list(spec.layer_names), hp, plan.input_size, vocab)

@@ -24,12 +24,20 @@ output whose window (or kernel product) touches them.
 
 from __future__ import annotations
 
+from cnndemo._checks import check_padding
 from cnndemo.conv import (
     conv1d,
     conv1d_backward,
     conv2d,
     conv2d_backward,
     input_grad_route,
+)
+from cnndemo.conv_transpose import (
+    conv_transpose1d,
+    conv_transpose1d_backward,
+    conv_transpose2d,
+    conv_transpose2d_backward,
+    conv_transpose_size,
 )
 from cnndemo.explain import axis
 from cnndemo.pooling import (
@@ -46,6 +54,11 @@ __all__ = [
     "conv1d_backward",
     "conv2d",
     "conv2d_backward",
+    "conv_transpose1d",
+    "conv_transpose1d_backward",
+    "conv_transpose2d",
+    "conv_transpose2d_backward",
+    "conv_transpose_size",
     "global_pool",
     "global_pool_backward",
     "input_grad_route",
@@ -81,7 +94,7 @@ def output_size(n: int, k: int, stride: int = 1, padding: str = "valid", dilatio
     int
         The output length.
     """
-    return axis(n, k, stride, padding, dilation).require().out
+    return axis(n, k, stride, check_padding(padding), dilation).require().out
 
 
 def padding_amounts(
@@ -102,5 +115,5 @@ def padding_amounts(
         the extra cell at the end, so window ``i`` covers padded cells
         ``i * stride + j * dilation`` for ``j < k``, that is input index minus ``before``.
     """
-    plan = axis(n, k, stride, padding, dilation).require()
+    plan = axis(n, k, stride, check_padding(padding), dilation).require()
     return plan.before, plan.after

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from collections.abc import Callable
 from typing import IO, Any
 
 import numpy as np
@@ -77,7 +78,11 @@ def dumps(model: Model, format: str = "json") -> bytes:
     raise ValueError(f"format must be 'json' or 'npz'; got {format!r}")
 
 
-def _rebuild(meta: Any, weights: dict[str, Any]) -> Model:
+MetaCheck = Callable[[dict[str, Any]], None]
+"""A caller's own check of a file's metadata, run before the model is built (may raise)."""
+
+
+def _rebuild(meta: Any, weights: dict[str, Any], check: MetaCheck | None = None) -> Model:
     if not isinstance(meta, dict):
         raise ModelFileError("model file must hold a JSON object at the top level")
     if meta.get("format") != FORMAT:
@@ -103,6 +108,13 @@ def _rebuild(meta: Any, weights: dict[str, Any]) -> Model:
     size = meta["input_size"]
     if not isinstance(size, list):
         raise ModelFileError(f"'input_size' must be a list of integers; got {size!r}")
+    if check is not None:
+        try:
+            check(meta)
+        except ModelFileError:
+            raise
+        except ValueError as error:
+            raise ModelFileError(str(error)) from error
     try:
         model = build_model(meta["section"], vocabulary=vocabulary, input_size=size, **hp)
     except (ValueError, TypeError) as error:
@@ -131,7 +143,7 @@ def _rebuild(meta: Any, weights: dict[str, Any]) -> Model:
     return model
 
 
-def _loads_json(data: bytes, budget: Budget) -> Model:
+def _loads_json(data: bytes, budget: Budget, check: MetaCheck | None) -> Model:
     try:
         doc = read_json(data, budget)
     except UnsafeFileError as error:
@@ -143,10 +155,10 @@ def _loads_json(data: bytes, budget: Budget) -> Model:
     weights = doc.get("weights")
     if not isinstance(weights, dict):
         raise ModelFileError("model file lacks a 'weights' object")
-    return _rebuild(doc, weights)
+    return _rebuild(doc, weights, check)
 
 
-def _loads_npz(data: bytes, budget: Budget) -> Model:
+def _loads_npz(data: bytes, budget: Budget, check: MetaCheck | None) -> Model:
     try:
         arrays = read_npz(data, budget)
     except UnsafeFileError as error:
@@ -157,10 +169,10 @@ def _loads_npz(data: bytes, budget: Budget) -> Model:
     if meta_array.ndim != 0 or meta_array.dtype.kind != "U":
         raise ModelFileError(f"{_META_KEY!r} must be a JSON string")
     meta = read_json(str(meta_array).encode("utf-8"), budget)
-    return _rebuild(meta, arrays)
+    return _rebuild(meta, arrays, check)
 
 
-def loads(data: bytes, budget: Budget | None = None) -> Model:
+def loads(data: bytes, budget: Budget | None = None, check: MetaCheck | None = None) -> Model:
     """Rebuild a model from the bytes of a JSON or ``.npz`` model file (detected from content).
 
     Parameters
@@ -170,6 +182,11 @@ def loads(data: bytes, budget: Budget | None = None) -> Model:
         What reading may cost (file size, JSON depth, ``.npz`` members and inflated sizes,
         time); :class:`cnndemo.safe_read.Budget`'s defaults when not given. Everything is
         checked before anything large is allocated or inflated.
+    check : callable, optional
+        Called with the file's metadata (``section``, ``hyperparameters``, ``input_size``,
+        ``vocabulary``, ...) once its layout is checked and before the model is built: a
+        caller's own, tighter limits (the app's). A ValueError it raises becomes a
+        ModelFileError with the same message.
 
     Raises
     ------
@@ -183,8 +200,8 @@ def loads(data: bytes, budget: Budget | None = None) -> Model:
     budget = Budget() if budget is None else budget
     try:
         if data[:4] == b"PK\x03\x04":  # zip signature: .npz
-            return _loads_npz(data, budget)
-        return _loads_json(data, budget)
+            return _loads_npz(data, budget, check)
+        return _loads_json(data, budget, check)
     except UnsafeFileError as error:
         raise ModelFileError(str(error)) from error
     except (MemoryError, RecursionError, OverflowError) as error:

@@ -184,21 +184,17 @@ def pool2d_backward(
     kind: str = "max",
     padding: str = "valid",
 ) -> np.ndarray:
-    """Gradient of a loss through :func:`pool2d`.
-
-    Parameters
-    ----------
-    x, size, stride, kind, padding
-        The forward call's arguments.
-    grad_out : ndarray, shape (batch, out_h, out_w, channels)
-        Gradient of the loss with respect to the forward output.
+    """Gradient of a loss through :func:`pool2d`: ``grad_out`` (batch, out_h, out_w, channels),
+    the loss's gradient for each pooled number, sent back to the cells of ``x`` (the other
+    arguments are the forward call's).
 
     Returns
     -------
     ndarray, shape (batch, height, width, channels)
-        For max and min each window's gradient goes to its winning cell; on a tie, to the first
-        winner in window order (row by row), and to the first NaN of a window holding NaN. For
-        avg it is shared equally among the window's real cells. Overlapping windows add up.
+        For max and min each window's gradient goes to its winning cell (the tie rule of
+        :mod:`cnndemo.explain`: the first winner in window order, row by row; the first NaN of
+        a window holding NaN; never a padded cell). For avg it is shared equally among the
+        window's real cells. Overlapping windows add up.
     """
     return _pool_backward(
         _PoolPlan(x, size, stride, kind, padding, "pool2d_backward", False), grad_out

@@ -133,7 +133,7 @@ def read_npz(data: bytes, budget: Budget = Budget()) -> dict[str, np.ndarray]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
-        raise UnsafeFileError(f"not a readable .npz archive ({_first_line(error)})") from error
+        raise UnsafeFileError("not a readable .npz archive (a damaged or cut-short zip)") from error
     if len(members) > budget.max_members:
         raise UnsafeFileError(
             f"the archive lists {len(members):,} members; at most {budget.max_members} are read"
@@ -190,8 +190,9 @@ def _inflate(
     except UnsafeFileError:
         raise
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+        # The zip library's words (CRC, headers, zlib codes) would mean nothing to a learner.
         raise UnsafeFileError(
-            f"member {_quote(member.filename)} cannot be read ({_first_line(error)})"
+            f"member {_quote(member.filename)} cannot be read (the archive is damaged)"
         ) from error
     return b"".join(parts)
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from cnndemo import ops
-from cnndemo.models import SECTION_TITLES, TEXT_SECTIONS
+from cnndemo.models import SECTION_TITLES, SPECS, model_spec
 from cnndemo.train import Snapshot, train_section
 
 __all__ = ["format_report", "reference_convolution", "run_section"]
@@ -117,8 +117,11 @@ def run_section(
         }
     if n not in TITLES:
         raise ValueError(f"sections are numbered 1 to 8; got {n!r}")
-    if pool is not None and n not in (3, 5, 8):
-        raise ValueError(f"section {n} has no pooling layer; pool applies to sections 3, 5 and 8")
+    if pool is not None and "pool" not in model_spec(n).layer_hyperparameters:
+        pooled = [str(s) for s, spec in SPECS.items() if "pool" in spec.layer_hyperparameters]
+        raise ValueError(
+            f"section {n} has no pooling layer; pool applies to sections {', '.join(pooled)}"
+        )
     result = train_section(
         n,
         seed=seed,
@@ -142,7 +145,7 @@ def run_section(
     }
     windows = {label: v.tolist() for label, v in final.window_vectors.items()}
     examples = dict(zip(result.data.names, final.example_vectors.tolist(), strict=True))
-    if n in TEXT_SECTIONS:
+    if model.spec.input_kind == "text":
         report["bigram_vectors"] = windows
         report["sentence_vectors"] = examples
         embedding = model.layer("embedding").params["weights"]
@@ -153,6 +156,14 @@ def run_section(
     return report
 
 
+EPOCH_RULE = (
+    "Errors are printed as the tutorial's scripts print them: the line 'epoch E' (E = 100, "
+    "200, ...) shows the error measured in the E-th training step, before that step's update, "
+    "so after E - 1 updates; the untrained model's error (epoch 0 in the app's charts) is the "
+    "first step's. --json keeps every step's error in 'errors' (errors[E - 1] is epoch E's)."
+)
+
+
 def _vector(values: list[float]) -> str:
     return "[" + ", ".join(f"{v:.4f}" for v in values) + "]"
 
@@ -160,8 +171,8 @@ def _vector(values: list[float]) -> str:
 def format_report(report: dict[str, Any], every: int = 100) -> str:
     """The text the tutorial's scripts print for a :func:`run_section` result.
 
-    Error every ``every`` epochs, then the learned vectors, then each example with its
-    probability.
+    Error every ``every`` epochs, labelled as the scripts label it (:data:`EPOCH_RULE`), then
+    the learned vectors, then each example with its probability.
     """
     lines = [f"Section {report['section']}: {report['title']}"]
     if "output" in report:
@@ -173,11 +184,11 @@ def format_report(report: dict[str, Any], every: int = 100) -> str:
             str(report["output"]),
         ]
         return "\n".join(lines)
-    for epoch, error in enumerate(report["errors"]):
-        if epoch % every == 0:
-            lines.append(f"epoch {epoch:5d}  error {error:.6f}")
+    errors = report["errors"]
+    for epoch in range(every, len(errors) + 1, every):
+        lines.append(f"epoch {epoch:5d}  error {errors[epoch - 1]:.6f}")
     lines.append(f"final error {report['final_error']:.6f}")
-    text = report["section"] in TEXT_SECTIONS
+    text = model_spec(report["section"]).input_kind == "text"
     groups = (
         [("embeddings", "Word embeddings"), ("bigram_vectors", "Bigram vectors")]
         if text

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from cnndemo import data as data_mod
-from cnndemo.models import TEXT_SECTIONS, Model, build_model
+from cnndemo.hyperparameters import check
+from cnndemo.models import Model, build_model, model_spec
 from cnndemo.optim import Optimizer, make_optimizer
 
 __all__ = ["Snapshot", "TrainResult", "make_data", "train", "train_section"]
@@ -44,6 +45,11 @@ class Snapshot:
     feature_maps : list of ndarray
         Post-activation output of each conv layer: (n, positions, channels) for text,
         (n, out_h, out_w, channels) for images (two entries in section 7).
+    parameters : ndarray, shape (parameters,)
+        Every weight in this state, laid out as ``Model.parameters``
+        (``Model.unflatten`` names them).
+    gradients : ndarray, shape (parameters,)
+        The gradient of the error at these weights (what this epoch's update used).
     """
 
     epoch: int
@@ -52,6 +58,8 @@ class Snapshot:
     window_vectors: dict[str, np.ndarray]
     example_vectors: np.ndarray
     feature_maps: list[np.ndarray]
+    parameters: np.ndarray | None = None
+    gradients: np.ndarray | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready copy: arrays become nested lists, same keys as the attributes."""
@@ -62,6 +70,8 @@ class Snapshot:
             "window_vectors": {k: v.tolist() for k, v in self.window_vectors.items()},
             "example_vectors": self.example_vectors.tolist(),
             "feature_maps": [m.tolist() for m in self.feature_maps],
+            "parameters": None if self.parameters is None else self.parameters.tolist(),
+            "gradients": None if self.gradients is None else self.gradients.tolist(),
         }
 
 
@@ -84,6 +94,9 @@ class TrainResult:
         ``final.epoch == len(errors) - 1``).
     stopped : bool
         True when a callback or ``should_stop`` ended training early.
+    gradient_norms : ndarray, shape (epochs run, named parameters), or None
+        With ``record_gradients``: each epoch's gradient norm per named parameter (the order of
+        ``Model.named_parameters``), measured with that epoch's error.
     """
 
     model: Model
@@ -92,6 +105,7 @@ class TrainResult:
     snapshots: list[Snapshot] = field(default_factory=list)
     final: Snapshot | None = None
     stopped: bool = False
+    gradient_norms: np.ndarray | None = None
 
     def predictions(self) -> list[dict[str, Any]]:
         """``[{"input": name, "target": 0/1, "probability": p}, ...]`` in data order."""
@@ -120,11 +134,13 @@ def _snapshot(
         window_vectors=dict(zip(labels, vectors, strict=True)),
         example_vectors=model.example_vectors().copy(),
         feature_maps=[m.copy() for m in model.feature_maps()],
+        parameters=model.parameters.copy(),
+        gradients=model.gradients.copy(),
     )
 
 
 def _check_data(model: Model, data: Data) -> None:
-    text = model.section in TEXT_SECTIONS
+    text = model.spec.input_kind == "text"
     if text != isinstance(data, data_mod.TextData):
         kind = "sentences" if text else "images"
         raise ValueError(f"section {model.section} trains on {kind}; got {type(data).__name__}")
@@ -133,7 +149,7 @@ def _check_data(model: Model, data: Data) -> None:
             f"the data's vocabulary {list(data.vocabulary)} differs from the model's "
             f"{list(model.vocabulary)}; build the model with vocabulary=data.vocabulary"
         )
-    size = data.inputs.shape[1:2] if text else data.inputs.shape[1:3]
+    size = data.inputs.shape[1 : 1 + model.spec.spatial_axes]
     model.check_input_size(tuple(size), "tokens" if text else "pixels")
 
 
@@ -146,6 +162,7 @@ def train(
     every: int | None = None,
     callback: Callable[[Snapshot], bool | None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    record_gradients: bool = False,
 ) -> TrainResult:
     """Train ``model`` on the whole of ``data`` at every step.
 
@@ -167,6 +184,8 @@ def train(
         update. Also called once with the final snapshot (its return value then ignored).
     should_stop : callable, optional
         Polled before every epoch; returning True stops training (e.g. a Stop button).
+    record_gradients : bool
+        Keep every epoch's gradient norm per named parameter (``TrainResult.gradient_norms``).
 
     Returns
     -------
@@ -174,9 +193,7 @@ def train(
     """
     _check_data(model, data)
     hp = model.hyperparameters
-    epochs = hp["epochs"] if epochs is None else epochs
-    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
-        raise ValueError(f"epochs must be a non-negative integer; got {epochs!r}")
+    epochs = hp["epochs"] if epochs is None else check("epochs", epochs)
     if every is not None and (not isinstance(every, int | np.integer) or every < 1):
         raise ValueError(f"every must be a positive integer or None; got {every!r}")
     if optimizer is None:
@@ -187,23 +204,35 @@ def train(
     loss, step = model.loss, optimizer.step  # bound once: the loop is all per-call overhead
     result = TrainResult(model, data, [])
     errors = result.errors
+    norms: list[np.ndarray] | None = [] if record_gradients else None
+    sizes = [value.size for value in model.named_parameters().values()]
+    offsets = [0, *np.cumsum(sizes)[:-1].tolist()]
     applied = 0
-    for epoch in range(epochs):
-        if should_stop is not None and should_stop():
-            result.stopped = True
-            break
-        error = loss(inputs, targets)
-        errors.append(error)
-        if every is not None and epoch % every == 0:
-            snapshot = _snapshot(model, epoch, error, labels, windows)
-            result.snapshots.append(snapshot)
-            if callback is not None and callback(snapshot) is False:
+    # A diverging run overflows; that is a result to explain (cnndemo.diagnose), not a warning
+    # to print on the server's console every epoch.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(epochs):
+            if should_stop is not None and should_stop():
                 result.stopped = True
                 break
-        step(params, grads)
-        applied += 1
-    error = loss(inputs, targets, backward=False)
-    result.final = _snapshot(model, applied, error, labels, windows)
+            error = loss(inputs, targets)
+            errors.append(error)
+            if norms is not None:
+                norms.append(np.add.reduceat(grads * grads, offsets))
+            if every is not None and epoch % every == 0:
+                snapshot = _snapshot(model, epoch, error, labels, windows)
+                result.snapshots.append(snapshot)
+                if callback is not None and callback(snapshot) is False:
+                    result.stopped = True
+                    break
+            step(params, grads)
+            applied += 1
+        if norms is not None:
+            result.gradient_norms = np.sqrt(np.array(norms).reshape(len(norms), len(offsets)))
+        # With its gradient: the final state is where a "continue" starts, so its gradient is the
+        # next update's.
+        error = loss(inputs, targets)
+        result.final = _snapshot(model, applied, error, labels, windows)
     if callback is not None:
         callback(result.final)
     return result
@@ -217,7 +246,7 @@ def make_data(
     labels: Sequence[int] | None = None,
 ) -> Data:
     """The dataset of a section: the tutorial's, or the learner's sentences/images with labels."""
-    if section in TEXT_SECTIONS:
+    if model_spec(section).input_kind == "text":
         if images is not None:
             raise ValueError(f"section {section} trains on sentences, not images")
         return data_mod.text_data(sentences, labels)
@@ -235,6 +264,7 @@ def train_section(
     every: int | None = None,
     callback: Callable[[Snapshot], bool | None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    record_gradients: bool = False,
     **hyperparameters: Any,
 ) -> TrainResult:
     """Build a section's data and model and train it: the one call a page needs.
@@ -244,7 +274,7 @@ def train_section(
     section : {3, 4, 5, 6, 7, 8}
     sentences, images, labels : optional
         The learner's data (see :func:`make_data`); the tutorial's by default.
-    every, callback, should_stop :
+    every, callback, should_stop, record_gradients :
         As :func:`train`.
     **hyperparameters
         Any key of :func:`cnndemo.models.default_hyperparameters` (``epochs``, ``seed``,
@@ -255,13 +285,17 @@ def train_section(
     TrainResult
     """
     data = make_data(section, sentences=sentences, images=images, labels=labels)
-    if section in TEXT_SECTIONS:
-        model = build_model(
-            section,
-            vocabulary=data.vocabulary,
-            input_size=data.inputs.shape[1:2],
-            **hyperparameters,
-        )
-    else:
-        model = build_model(section, input_size=data.inputs.shape[1:3], **hyperparameters)
-    return train(model, data, every=every, callback=callback, should_stop=should_stop)
+    model = build_model(
+        section,
+        vocabulary=data.vocabulary if isinstance(data, data_mod.TextData) else None,
+        input_size=data.inputs.shape[1 : 1 + model_spec(section).spatial_axes],
+        **hyperparameters,
+    )
+    return train(
+        model,
+        data,
+        every=every,
+        callback=callback,
+        should_stop=should_stop,
+        record_gradients=record_gradients,
+    )

@@ -1,4 +1,4 @@
-"""The README's "Limits" table, generated from app/limits.py: ``python -m devtools.limits_doc``.
+"""The README's "Limits" table, generated from app/core/limits.py: ``python -m devtools.limits_doc``.
 
 The constants and their docstrings are read with ``ast`` (not imported), so the table shows the
 values as written (``2 * 1024 * 1024``) next to what they evaluate to, and a cap without a
@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-LIMITS_FILE = Path(__file__).resolve().parent.parent / "app" / "limits.py"
+LIMITS_FILE = Path(__file__).resolve().parent.parent / "app" / "core" / "limits.py"
 
 
 def limit_constants(path: Path = LIMITS_FILE) -> list[tuple[str, object, str, str]]:

@@ -151,3 +151,24 @@ def screenshot_whole_page(page, path: str | Path, max_height: int = 12_000) -> N
     page.set_viewport_size({"width": width, "height": min(max(int(height), 600), max_height)})
     page.wait_for_timeout(300)
     page.screenshot(path=str(path), full_page=True)
+
+
+_CELL_CENTRE = """([label, row, col, panel]) => {
+  const chart = document.querySelector(`[aria-label="${label}"]`);
+  const plot = chart.querySelector('.js-plotly-plot');
+  const suffix = panel ? String(panel + 1) : '';
+  const xa = plot._fullLayout['xaxis' + suffix], ya = plot._fullLayout['yaxis' + suffix];
+  const box = plot.getBoundingClientRect();
+  return [box.left + xa._offset + xa.d2p(col), box.top + ya._offset + ya.d2p(row)];
+}"""
+
+
+def click_heatmap_cell(page, label: str, row: int, col: int, panel: int = 0) -> None:
+    """Click cell (row, col), counted on the figure's axes (padding rows included), of panel
+    ``panel`` of the chart whose accessible name is ``label``; wait for the rerun."""
+    chart = page.locator(f'[aria-label="{label}"]')
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    x, y = page.evaluate(_CELL_CENTRE, [label, row, col, panel])
+    page.mouse.click(x, y)
+    wait_for_rerun(page)

@@ -1,14 +1,14 @@
 """Rewrite README.md's generated tables: ``python -m devtools.readme_tables``.
 
-- the page table, from app/navigation.py;
-- the limits table, from app/limits.py (see devtools/limits_doc.py).
+- the page table, from app/core/navigation.py;
+- the limits table, from app/core/limits.py (see devtools/limits_doc.py).
 """
 
 from __future__ import annotations
 
 import re
 
-from app.navigation import PAGES, ROOT
+from app.core.navigation import PAGES, ROOT
 from devtools.limits_doc import limits_table
 
 

@@ -12,7 +12,7 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
-from app.navigation import PAGES, ROOT
+from app.core.navigation import PAGES, ROOT
 from devtools.live import (
     artifacts_dir,
     launch_chromium,

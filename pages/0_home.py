@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from app.entry import reroute_deep_link
-from app.navigation import HOME, SECTIONS
-from app.thumbnails import PICTURES
+from app.core.navigation import HOME, SECTIONS
+from app.figures.thumbnails import PICTURES
+from app.server import reroute_deep_link
 
 reroute_deep_link()
 

@@ -7,34 +7,93 @@ import pandas as pd
 import streamlit as st
 
 import cnndemo
-from app import figures, ledger, limits, pictures, widgets
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField, Schema, TensorField
-from cnndemo import ops
+from app.core import ledger, limits, markup, pictures
+from app.core.backprop import gradient_controls
+from app.core.controls import Control, Controls, TensorSpec
+from app.core.conv_controls import (
+    activation_control,
+    channel_control,
+    dilation_control,
+    padding_control,
+    position_controls,
+    size_control,
+    stride_control,
+    tab_control,
+)
+from app.core.explore import fed_outputs, feeds_sentence
+from app.core.numbers import format_value, nested_text
+from app.core.presets import IMAGE_KERNELS, apply_activation, classic_kernel
+from app.figures.tensors import image_figure
+from app.server import reroute_deep_link
+from app.widgets.cached_figures import cached_figure
+from app.widgets.click import CLICK_HINT, clickable_chart, explore_clicks, probe_note
+from app.widgets.controls import control_input, control_row, open_controls
+from app.widgets.conv_gradients import GradientTab, gradients_part
+from app.widgets.ledger_view import show_ledger
+from app.widgets.share_box import link_warning, share_link
+from app.widgets.stepper import PLAY_SECONDS, choose_channel, play_toggle, window_stepper
+from app.widgets.tabs import lazy_tabs
+from app.widgets.tensor_editor import tensor_editor
+from cnndemo import explain, ops
 
 reroute_deep_link()
 
 PAGE = "conv2d"
 TITLE = "Convolution in 2D"
 
-# The tutorial's reference setup (SECTIONS.md, section 2): a 5 x 4 grid of 3-vectors holding
+# The tutorial's reference setup (docs/lesson.md, section 2): a 5 x 4 grid of 3-vectors holding
 # 1..60, a (4, 2, 3, 1) kernel holding 1..24, stride (1, 1), VALID
 # -> [[8680, 9580, 10480], [12280, 13180, 14080]].
 X_DEFAULT = np.arange(1, 61, dtype=np.float64).reshape(5, 4, 3)
 K_DEFAULT = np.arange(1, 25, dtype=np.float64).reshape(4, 2, 3, 1)
-IMAGE_KERNEL_DEFAULT = widgets.classic_kernel("Sobel x")[:, :, None, None]
-IMAGE_ACTIVATIONS = ("none", "relu")
+IMAGE_KERNEL_DEFAULT = classic_kernel("Sobel x")[:, :, None, None]
 
-X = widgets.TensorSpec(
-    "c2d.x", "grid", "Input x (one table per channel)", ("c2d.h", "c2d.w", "c2d.cin")
+# Tab 1, grids of vectors: sizes (the tables carry them in the link), strides, dilation, padding.
+HEIGHT = size_control("c2d.h", "input height (rows)", limits.MAX_HEIGHT)
+WIDTH = size_control("c2d.w", "input width (columns)", limits.MAX_WIDTH)
+IN_CHANNELS = size_control("c2d.cin", "input channels", limits.MAX_CHANNELS)
+KERNEL_H = size_control("c2d.kh", "kernel height", limits.MAX_KERNEL)
+KERNEL_W = size_control("c2d.kw", "kernel width", limits.MAX_KERNEL)
+OUT_CHANNELS = size_control("c2d.cout", "output channels", limits.MAX_CHANNELS)
+STRIDE_Y = stride_control("c2d.s.sy", "sy", "stride y (rows)")
+STRIDE_X = stride_control("c2d.s.sx", "sx", "stride x (columns)")
+DILATION = dilation_control("c2d.d", "d")
+PADDING = padding_control("c2d.p", "p")
+X = TensorSpec(
+    "c2d.x", "grid", "Input x (one table per channel)", (HEIGHT, WIDTH, IN_CHANNELS), "x"
 )
-K = widgets.TensorSpec(
+K = TensorSpec(
     "c2d.k",
     "kernel2d",
     "Kernel W (one table per input → output channel pair)",
-    ("c2d.kh", "c2d.kw", "c2d.cin", "c2d.cout"),
+    (KERNEL_H, KERNEL_W, IN_CHANNELS, OUT_CHANNELS),
+    "k",
 )
-IK = widgets.TensorSpec("c2d.ik", "kernel2d", "Picture kernel", ("c2d.ikh", "c2d.ikw", None, None))
+# Tab 2, pictures: where the picture comes from, its kernel, stride, padding and activation.
+SOURCE = Control(
+    "c2d.src", None, "picture", "choice", "built-in", options=("built-in", "upload your own"),
+    widget="radio",
+)  # fmt: skip
+IMAGE_KERNEL_H = size_control("c2d.ikh", "kernel height", limits.MAX_IMAGE_KERNEL)
+IMAGE_KERNEL_W = size_control("c2d.ikw", "kernel width", limits.MAX_IMAGE_KERNEL)
+IMAGE_STRIDE = stride_control("c2d.is", "is")
+IMAGE_PADDING = padding_control("c2d.ip", "ip", default="same")
+IMAGE_ACTIVATION = activation_control("c2d.act", "act", ("none", "relu"), label="then apply")
+IK = TensorSpec("c2d.ik", "kernel2d", "Picture kernel", (IMAGE_KERNEL_H, IMAGE_KERNEL_W, None, None),
+                "ik")  # fmt: skip
+# Tab 3, gradients: the upstream gradient and the cells written out; the one-hot cell is the
+# grid explorer's selected output (its stepper), which the link carries too.
+GRADIENTS = gradient_controls("c2d.g", 2)
+OUTPUT_CELL = (
+    *position_controls(
+        "c2d.pos", ("at0", "at1"), ("output row", "output column"),
+        (limits.MAX_HEIGHT, limits.MAX_WIDTH),
+    ),
+    channel_control("c2d.oc", "ao"),
+)  # fmt: skip
+TABS = ("Grids of vectors", "Pictures", "Gradients")
+TAB = tab_control("c2d.tab", "tab", TABS, ("grids", "pictures", "grads"))
+GY_DEFAULT = np.ones((2, 3, 1))
 
 
 def _consistent(state: dict) -> list[str]:
@@ -43,55 +102,21 @@ def _consistent(state: dict) -> list[str]:
     return []
 
 
-SCHEMA = Schema(
-    (
-        TensorField("x", (limits.MAX_HEIGHT, limits.MAX_WIDTH, limits.MAX_CHANNELS)),
-        TensorField(
-            "k", (limits.MAX_KERNEL, limits.MAX_KERNEL, limits.MAX_CHANNELS, limits.MAX_CHANNELS)
-        ),
-        IntField("sy", 1, limits.MAX_STRIDE),
-        IntField("sx", 1, limits.MAX_STRIDE),
-        ChoiceField("p", ("valid", "same")),
-        IntField("d", 1, limits.MAX_DILATION),
-        TensorField("ik", (limits.MAX_IMAGE_KERNEL, limits.MAX_IMAGE_KERNEL)),
-        IntField("is", 1, limits.MAX_STRIDE),
-        ChoiceField("ip", ("valid", "same")),
-        ChoiceField("act", IMAGE_ACTIVATIONS),
-    ),
-    check=_consistent,
+FORWARD = Controls(
+    (HEIGHT, WIDTH, IN_CHANNELS, KERNEL_H, KERNEL_W, OUT_CHANNELS, STRIDE_Y, STRIDE_X,
+     PADDING, DILATION, SOURCE, IMAGE_KERNEL_H, IMAGE_KERNEL_W, IMAGE_STRIDE, IMAGE_PADDING,
+     IMAGE_ACTIVATION),
+    (X, K, IK),
+)  # fmt: skip
+# Added with the gradients tab: links written before it open with these at their defaults.
+ADDED = Controls((TAB, *OUTPUT_CELL)) + GRADIENTS.controls
+CONTROLS = FORWARD + ADDED
+SCHEMA = CONTROLS.schema(
+    check=_consistent, legacy=ADDED.added_later(((GRADIENTS.table, GY_DEFAULT),))
 )
-
-
-# (share-link field, widget key, default) of every control besides the tables.
-CONTROLS = (
-    ("sy", "c2d.s.sy", 1),
-    ("sx", "c2d.s.sx", 1),
-    ("p", "c2d.p", "valid"),
-    ("d", "c2d.d", 1),
-    ("is", "c2d.is", 1),
-    ("ip", "c2d.ip", "same"),
-    ("act", "c2d.act", "none"),
+GRADIENT_TAB = GradientTab(
+    "c2d", GRADIENTS, X, K, (STRIDE_Y, STRIDE_X), DILATION, PADDING, "c2d.pos", "c2d.oc"
 )
-SIZE_KEYS = ("c2d.h", "c2d.w", "c2d.cin", "c2d.kh", "c2d.kw", "c2d.cout", "c2d.ikh", "c2d.ikw")
-
-
-def _apply_link(state: dict) -> None:
-    widgets.set_tensor(X, state["x"])
-    widgets.set_tensor(K, state["k"])
-    widgets.set_tensor(IK, state["ik"][:, :, None, None])
-    for field, key, _ in CONTROLS:
-        st.session_state[key] = state[field]
-
-
-def share_state() -> dict:
-    """The setup as the share link stores it (both tabs, whichever is open)."""
-    state = st.session_state
-    return {
-        "x": widgets.tensor_value(X),
-        "k": widgets.tensor_value(K),
-        "ik": widgets.tensor_value(IK)[:, :, 0, 0],
-        **{field: state.get(key, default) for field, key, default in CONTROLS},
-    }
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -114,10 +139,12 @@ COLOUR_NOTE = (
 def _explorer(x, kernel, out, stride, padding, dilation, pads, playing) -> None:
     """Step the kernel over the grid: window, output cell and the written-out sum."""
     out_h, out_w, c_out = out.shape
-    row, col = widgets.window_stepper(
-        "c2d.pos", (out_h, out_w), ("output row", "output column"), playing
-    )
-    channel = widgets.choose_channel("c2d.oc", c_out)
+    probe = explore_clicks(
+        "c2d", ("c2d.pos.0", "c2d.pos.1", "c2d.oc"), out.shape,
+        lambda panel, row, col: (row, col, panel), x.shape[:2], lambda _, row, col: (row, col),
+    )  # fmt: skip
+    row, col = window_stepper("c2d.pos", (out_h, out_w), ("output row", "output column"), playing)
+    channel = choose_channel("c2d.oc", c_out)
     terms, rows, cols = ledger.window_terms_2d(
         x, kernel, row, col, channel, stride, padding, dilation
     )
@@ -136,22 +163,28 @@ def _explorer(x, kernel, out, stride, padding, dilation, pads, playing) -> None:
         note + f"; products run window row by row, column by column, channel by channel, "
         f"with output channel {channel}'s weights."
     )
-    st.plotly_chart(
-        widgets.cached_figure("grid_figure", x, title="Input x", padding=pads, window=(rows, cols)),
-        key="c2d.fig.x",
-    )
+    probed, fed = (), ()
+    if probe is not None:
+        plan = explain.conv_plan(x.shape[:2], kernel.shape[:2], stride, padding, dilation)
+        probed = tuple((*probe, m) for m in range(x.shape[2]))
+        fed = fed_outputs(plan, probe, c_out)
+        probe_note("c2d", feeds_sentence(plan, probe))
+    clickable_chart(
+        cached_figure("grid_figure", x, title="Input x", padding=pads, window=(rows, cols),
+                      marked=probed, clickable=True),
+        "c2d.fig.x", "Input x: click a cell to outline the outputs it feeds",
+    )  # fmt: skip
     left_col, right_col = st.columns([3, 2])
     left_col.plotly_chart(
-        widgets.cached_figure("kernel2d_figure", kernel, title="Kernel W", out_channel=channel),
+        cached_figure("kernel2d_figure", kernel, title="Kernel W", out_channel=channel),
         key="c2d.fig.k",
     )
-    right_col.plotly_chart(
-        widgets.cached_figure(
-            "output2d_figure", out, title="Output y", selected=(row, col, channel), per_row=2
-        ),
-        key="c2d.fig.y",
-    )
-    st.caption(COLOUR_NOTE)
+    clickable_chart(
+        cached_figure("output2d_figure", out, title="Output y", selected=(row, col, channel),
+                      per_row=2, marked=fed, clickable=True),
+        "c2d.fig.y", "Output y: click a cell to select it", right_col,
+    )  # fmt: skip
+    st.caption(COLOUR_NOTE + " " + CLICK_HINT)
 
 
 def grids_part() -> None:
@@ -160,35 +193,29 @@ def grids_part() -> None:
         "channel. The kernel is a small block of weights for each pair of input and output "
         "channels; it slides over rows and columns, each with its own stride."
     )
-    cols = st.columns(3)
-    with cols[0]:
-        h = widgets.size_input("c2d.h", "input height (rows)", 1, limits.MAX_HEIGHT)
-        kh = widgets.size_input("c2d.kh", "kernel height", 1, limits.MAX_KERNEL)
-        sy, sx = widgets.stride2d_inputs("c2d.s")
-    with cols[1]:
-        w = widgets.size_input("c2d.w", "input width (columns)", 1, limits.MAX_WIDTH)
-        kw = widgets.size_input("c2d.kw", "kernel width", 1, limits.MAX_KERNEL)
-        dilation = widgets.dilation_input("c2d.d")
-    with cols[2]:
-        widgets.size_input("c2d.cin", "input channels", 1, limits.MAX_CHANNELS)
-        widgets.size_input("c2d.cout", "output channels", 1, limits.MAX_CHANNELS)
-        padding = widgets.padding_input("c2d.p")
+    left, middle, right = st.columns(3)
+    with left:
+        h, kh, sy, sx = (control_input(c) for c in (HEIGHT, KERNEL_H, STRIDE_Y, STRIDE_X))
+    with middle:
+        w, kw, dilation = (control_input(c) for c in (WIDTH, KERNEL_W, DILATION))
+    with right:
+        _, _, padding = (control_input(c) for c in (IN_CHANNELS, OUT_CHANNELS, PADDING))
 
-    x = widgets.tensor_editor(X, tutorial=X_DEFAULT).value
-    kernel = widgets.tensor_editor(K, tutorial=K_DEFAULT, per_row=4).value
+    x = tensor_editor(X, tutorial=X_DEFAULT).value
+    kernel = tensor_editor(K, tutorial=K_DEFAULT, per_row=4).value
 
     st.subheader("Result")
     try:
         out = cnndemo.conv2d(x[None], kernel, (sy, sx), padding, dilation)[0]
     except ValueError as error:
-        st.error(f"The convolution cannot run with these settings: {error}.")
+        st.error(f"The convolution cannot run with these settings: {markup.message(error)}.")
         out = None
     if out is not None:
         st.markdown(f"Output shape `(1, {out.shape[0]}, {out.shape[1]}, {out.shape[2]})`:")
         columns = st.columns(min(out.shape[2], 3))
         for c in range(out.shape[2]):
             with columns[c % len(columns)]:
-                st.markdown(f"channel {c}: **`{ledger.nested_text(out[:, :, c])}`**")
+                st.markdown(f"channel {c}: **`{nested_text(out[:, :, c])}`**")
                 st.dataframe(
                     pd.DataFrame(
                         out[:, :, c],
@@ -209,21 +236,20 @@ def grids_part() -> None:
 
     if out is not None:
         st.subheader("Step the kernel over the grid")
-        playing = widgets.play_toggle("c2d.play")
+        playing = play_toggle("c2d.play")
         pads = (
             ops.padding_amounts(h, kh, sy, padding, dilation),
             ops.padding_amounts(w, kw, sx, padding, dilation),
         )
-        st.fragment(_explorer, run_every=widgets.PLAY_SECONDS if playing else None)(
+        st.fragment(_explorer, run_every=PLAY_SECONDS if playing else None)(
             x, kernel, out, (sy, sx), padding, dilation, pads, playing
         )
 
-    widgets.show_ledger(
+    show_ledger(
         ledger.conv2d_ledger(
             h, w, x.shape[2], (kh, kw), kernel.shape[3], (sy, sx), padding, dilation
         )  # fmt: skip
     )
-    return {"x": x, "k": kernel, "sy": sy, "sx": sx, "p": padding, "d": dilation}
 
 
 def pictures_part() -> None:
@@ -233,7 +259,7 @@ def pictures_part() -> None:
         "edges. The result, a **feature map**, is drawn red where it is negative and blue where "
         "it is positive."
     )
-    source = st.radio("picture", ("built-in", "upload your own"), key="c2d.src", horizontal=True)
+    source = control_input(SOURCE)
     picture = _builtin_picture()
     if source == "upload your own":
         upload = st.file_uploader(
@@ -246,28 +272,22 @@ def pictures_part() -> None:
             try:
                 picture = _uploaded_picture(upload.getvalue())
             except ValueError as error:
-                st.error(f"Could not use this file: {error}. Showing the built-in picture.")
-    cols = st.columns(4)
-    with cols[0]:
-        widgets.size_input("c2d.ikh", "kernel height", 1, limits.MAX_IMAGE_KERNEL)
-    with cols[1]:
-        widgets.size_input("c2d.ikw", "kernel width", 1, limits.MAX_IMAGE_KERNEL)
-    with cols[2]:
-        stride = widgets.stride_input("c2d.is")
-    with cols[3]:
-        padding = widgets.padding_input("c2d.ip", default="same")
+                st.error(
+                    f"Could not use this file: {markup.message(error)}. Showing the built-in picture."
+                )
+    _, _, stride, padding = control_row(
+        (IMAGE_KERNEL_H, IMAGE_KERNEL_W, IMAGE_STRIDE, IMAGE_PADDING)
+    )
     kernel_col, activation_col = st.columns([3, 2])
     with kernel_col:
-        kernel = widgets.tensor_editor(
+        kernel = tensor_editor(
             IK,
-            presets=widgets.IMAGE_KERNELS + ("zeros", "random integers"),
+            presets=IMAGE_KERNELS + ("zeros", "random integers"),
             help_text="Pick a classic kernel and press Fill, or type your own weights.",
             default_preset="Sobel x",
         ).value
     with activation_col:
-        activation = widgets.activation_input(
-            "c2d.act", options=IMAGE_ACTIVATIONS, label="then apply"
-        )
+        activation = control_input(IMAGE_ACTIVATION)
         st.caption(
             "Sobel x finds left-to-right brightness changes (vertical edges), Sobel y "
             "top-to-bottom ones; blurs average a neighbourhood; sharpen exaggerates "
@@ -276,30 +296,30 @@ def pictures_part() -> None:
     try:
         feature = cnndemo.conv2d(picture[None, :, :, None], kernel, stride, padding)[0, :, :, 0]
     except ValueError as error:
-        st.error(f"The convolution cannot run with these settings: {error}.")
+        st.error(f"The convolution cannot run with these settings: {markup.message(error)}.")
         return
-    feature = widgets.apply_activation(activation, feature)
+    feature = apply_activation(activation, feature)
     left, right = st.columns(2)
-    left.plotly_chart(
-        widgets.cached_figure("image_figure", picture, title="Picture"), key="c2d.fig.pic"
-    )
-    right.plotly_chart(
-        figures.image_figure(feature, title="Feature map", signed=True), key="c2d.fig.map"
-    )
+    left.plotly_chart(cached_figure("image_figure", picture, title="Picture"), key="c2d.fig.pic")
+    right.plotly_chart(image_figure(feature, title="Feature map", signed=True), key="c2d.fig.map")
     metrics = st.columns(4)
     metrics[0].metric("picture", f"{picture.shape[0]} × {picture.shape[1]}")
     metrics[1].metric("feature map", f"{feature.shape[0]} × {feature.shape[1]}")
-    metrics[2].metric("smallest value", figures.format_value(float(feature.min())))
-    metrics[3].metric("largest value", figures.format_value(float(feature.max())))
+    metrics[2].metric("smallest value", format_value(float(feature.min())))
+    metrics[3].metric("largest value", format_value(float(feature.max())))
 
 
-widgets.keep_state([key for _, key, _ in CONTROLS] + list(SIZE_KEYS) + ["c2d.src"])
-for spec, default in ((X, X_DEFAULT), (K, K_DEFAULT), (IK, IMAGE_KERNEL_DEFAULT)):
-    widgets.init_tensor(spec, default)
-widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
+def gradients() -> None:
+    gradients_part(GRADIENT_TAB)
+
+
+open_controls(
+    PAGE, CONTROLS, SCHEMA,
+    ((X, X_DEFAULT), (K, K_DEFAULT), (IK, IMAGE_KERNEL_DEFAULT), (GRADIENTS.table, GY_DEFAULT)),
+)  # fmt: skip
 
 st.title(TITLE)
-widgets.link_warning(PAGE)
+link_warning(PAGE)
 st.markdown(
     "A 2D convolution slides a small block of weights over a grid, left to right and top to "
     "bottom. At each stop it multiplies every number under the block by its weight and adds "
@@ -313,14 +333,6 @@ st.caption(
     "0 to k_w - 1), m: input channel; s_y, s_x: strides, d: dilation. With SAME padding x is "
     "first padded with zeros."
 )
-# Only the open tab runs (on_change="rerun"), which halves the work of every rerun.
-grids_tab, pictures_tab = st.tabs(
-    ["Grids of vectors", "Pictures"], key="c2d.tab", on_change="rerun"
-)
-if grids_tab.open:
-    with grids_tab:
-        grids_part()
-if pictures_tab.open:
-    with pictures_tab:
-        pictures_part()
-widgets.share_link(SCHEMA, share_state())
+# Only the open tab runs, which halves the work of every rerun.
+lazy_tabs(TAB, dict(zip(TABS, (grids_part, pictures_part, gradients), strict=True)))
+share_link(SCHEMA, CONTROLS.share_state(st.session_state))

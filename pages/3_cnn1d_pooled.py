@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import limits, widgets
-from app import text_sections as ts
-from app import training_panel as tp
-from app.entry import reroute_deep_link
+from app.core import markup
+from app.core.numbers import fixed
+from app.core.run_gradients import gradient_controls
+from app.core.sentences import same_vector_clash, winners
+from app.core.training_jobs import TrainingRun
+from app.server import reroute_deep_link
+from app.widgets import cnn1d_text
+from app.widgets.number_tables import number_table
+from app.widgets.training_gradients import gradients_part
+from app.widgets.training_panel import training_panel
 
 reroute_deep_link()
 
@@ -15,7 +21,6 @@ PAGE = "cnn1d-pooled"
 PREFIX = "s3"
 SECTION = 3
 TITLE = "CNN 1D pooled"
-SCHEMA = ts.share_schema(pool=True)
 POOL_WORDS = {
     "max": "**max = ANY**: a sentence scores high on a channel as soon as *any* of its bigrams "
     "does. One telling bigram is enough.",
@@ -23,21 +28,22 @@ POOL_WORDS = {
     "One low bigram pulls the whole sentence down.",
     "avg": "**avg = on the whole**: every bigram counts equally; no single bigram decides.",
 }
+CONTROLS = cnn1d_text.text_controls(PREFIX, SECTION)
+GRADIENTS = gradient_controls(PREFIX)
 
 
-def _explain_pooling(run: tp.TrainingRun, pool: str) -> None:
+def _explain_pooling(run: TrainingRun, pool: str) -> None:
     """Per sentence and channel, the bigram whose number the pooling kept."""
     st.subheader("Which bigram decided?")
     st.markdown(POOL_WORDS[pool])
     maps = run.final.feature_maps[0]
-    kernel = run.hyperparameters["kernel_size"]
+    hp = run.hyperparameters
+    kernel, stride, padding = hp["kernel_size"], hp["conv_stride"], hp["padding"]
     rows = []
     for sentence, fmap in zip(run.data.names, maps, strict=True):
-        tokens = sentence.split()
-        cells = [
-            f"`{label}` ({value:.3f})" for label, value in ts.winners(fmap, tokens, kernel, pool)
-        ]
-        rows.append(f"| `{sentence}` | " + " | ".join(cells) + " |")
+        found = winners(fmap, sentence.split(), kernel, pool, stride, padding)
+        cells = [f"{markup.cell(label)} ({fixed(value, 3)})" for label, value in found]
+        rows.append(f"| {markup.cell(sentence)} | " + " | ".join(cells) + " |")
     channels = maps.shape[2]
     header = "| sentence | " + " | ".join(f"channel {c}" for c in range(channels)) + " |"
     st.markdown("\n".join([header, "|---" * (channels + 1) + "|", *rows]))
@@ -47,41 +53,34 @@ def _explain_pooling(run: tp.TrainingRun, pool: str) -> None:
             "strongest of its bigrams. Sentences decided by the same bigrams get the same "
             "vector, whatever else they say."
         )
-        clash = ts.same_vector_clash(run.data.names, maps, run.data.targets, kernel, pool)
+        clash = same_vector_clash(
+            run.data.names, maps, run.data.targets, kernel, pool, stride=stride, padding=padding
+        )
         if clash:
             first, second, bigrams = clash
             st.markdown(
-                f"Here: `{first}` and `{second}` have different labels, but the same bigrams "
-                f"({', '.join(f'`{b}`' for b in bigrams)}) win every channel, so they get the "
-                "same vector and the same probability: no weight of the dense layer can tell "
-                "them apart. ANY cannot see *which other* bigrams are present."
+                f"Here: {markup.code(first)} and {markup.code(second)} have different labels, but "
+                f"the same bigrams ({', '.join(map(markup.code, bigrams))}) win every channel, so "
+                "they get the same vector and the same probability: no weight of the dense layer "
+                "can tell them apart. ANY cannot see *which other* bigrams are present."
             )
     elif pool == "min":
         st.caption("Read a column: the sentence's number is its weakest bigram's value.")
 
 
-def _try_sentence(run: tp.TrainingRun) -> None:
+def _try_sentence(run: TrainingRun) -> None:
     st.subheader("Try a sentence")
     st.caption(
         "Any length of at least the kernel width (2 words) works here: pooling turns any number "
         "of positions into one vector. Words must come from the vocabulary."
     )
-    text = st.text_input("your sentence", "i don't like it", key=f"{PREFIX}.try",
-                         max_chars=limits.MAX_TOKENS * (limits.MAX_WORD_CHARS + 1))  # fmt: skip
-    if not text.strip():
-        return
-    try:
-        probability = float(run.model.predict_proba([text])[0])
-    except ValueError as error:
-        st.error(f"The model cannot read this sentence: {error}")
-        return
-    verdict = "label 1 (positive)" if probability > 0.5 else "label 0 (negative)"
-    st.metric("P(label 1)", f"{probability:.4f}", help="Above 0.5 means label 1")
-    st.markdown(f"The model says **{verdict}**.")
+    _, probability = cnn1d_text.sentence_probability(run, PREFIX, "i don't like it")
+    if probability is not None:
+        cnn1d_text.sentence_verdict(probability, help="Above 0.5 means label 1")
 
 
-def _results(run: tp.TrainingRun, pool: str) -> None:
-    ts.moving_vectors_and_bars(
+def _results(run: TrainingRun, pool: str) -> None:
+    cnn1d_text.moving_vectors_and_bars(
         run,
         PREFIX,
         "◆ each distinct bigram's conv output (after the sigmoid), ● each sentence's pooled "
@@ -92,34 +91,24 @@ def _results(run: tp.TrainingRun, pool: str) -> None:
     a, b, c = st.columns(3)
     with a:
         st.markdown("**Bigram vectors** (conv + sigmoid)")
-        st.dataframe(ts.vector_table(run.final.window_vectors, None, "bigram"), hide_index=True)
+        number_table(
+            cnn1d_text.vector_table(run.final.window_vectors, None, "bigram"), hide_index=True
+        )
     with b:
         st.markdown(f"**Sentence vectors** ({pool} pooled)")
-        st.dataframe(
-            ts.vector_table(run.final.example_vectors, run.data.names, "sentence"),
+        number_table(
+            cnn1d_text.vector_table(run.final.example_vectors, run.data.names, "sentence"),
             hide_index=True,
         )
     with c:
         st.markdown("**Predictions**")
-        st.dataframe(ts.probability_table(run), hide_index=True)
-    wrong = run.wrong()
-    lines = [
-        f"- `{name}` (target {int(t)}): P(label 1) = **{p:.4f}**"
-        + ("  ✗ wrong side of 0.5" if i in wrong else "")
-        for i, (name, t, p) in enumerate(
-            zip(run.data.names, run.data.targets, run.final.probabilities, strict=True)
-        )
-    ]
-    st.markdown("\n".join(lines))
+        number_table(cnn1d_text.probability_table(run), hide_index=True)
+    cnn1d_text.predictions_list(run)
     _explain_pooling(run, run.hyperparameters["pool"])
     _try_sentence(run)
 
 
-ts.init_data(PREFIX)
-widgets.restore_from_link(PAGE, SCHEMA, lambda state: ts.apply_link(PREFIX, state))
-
-st.title(TITLE)
-widgets.link_warning(PAGE)
+cnn1d_text.open_text_page(PAGE, CONTROLS, TITLE)
 st.markdown(
     "A sentence becomes a row of word vectors (an **embedding**). A 1D convolution of width 2 "
     "turns each pair of neighbouring words — each **bigram** — into a small vector; the "
@@ -136,40 +125,10 @@ st.caption(
     "pool over positions t: max, min or average."
 )
 
-st.header("1. The sentences")
-text = ts.sentence_editor(PREFIX)
+text, hp = cnn1d_text.sentences_and_model(CONTROLS)
 
-st.header("2. The model")
-hp = tp.hyperparameter_controls(PREFIX, SECTION, ts.extras(pool=True))
-if text is not None:
-    n, length = text.inputs.shape
-    widgets.show_ledger(
-        ts.text_ledger(
-            n,
-            length,
-            len(text.vocabulary),
-            hp["embedding_size"],
-            hp["kernel_size"],
-            hp["channels"],
-            hp["activation"],
-            "pool",
-            hp["pool"],
-        ),  # fmt: skip
-        formulas=[
-            r"n^{\text{positions}} = \left\lfloor \frac{n - k}{s} \right\rfloor + 1 = "
-            rf"\left\lfloor \frac{{{length} - {hp['kernel_size']}}}{{1}} \right\rfloor + 1 "
-            rf"= {length - hp['kernel_size'] + 1}"
-        ],
-    )
-
-run = tp.training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
+run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it", controls=CONTROLS)
 if run is not None and run.final is not None:
     _results(run, hp["pool"])
-tp.model_files(PREFIX, SECTION, text, (*tp.COMMON, "pool", "activation", "embedding_size",
-                                       "channels"))  # fmt: skip
-
-if text is not None:
-    widgets.share_link(SCHEMA, ts.share_state(text.sentences, text.targets.astype(int), hp,
-                                              pool=True))  # fmt: skip
-else:
-    st.info("Fix the sentence table to get a share link.")
+    gradients_part(run, GRADIENTS)
+cnn1d_text.model_files_and_link(CONTROLS, text, hp, views=GRADIENTS)

@@ -6,11 +6,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import limits, widgets
-from app import text_sections as ts
-from app import training_figures as tf
-from app import training_panel as tp
-from app.entry import reroute_deep_link
+from app.core import markup
+from app.core.numbers import fixed
+from app.core.run_gradients import gradient_controls
+from app.core.sentences import bigram_positions
+from app.core.training_jobs import TrainingRun
+from app.figures.training import weights_heatmap
+from app.server import reroute_deep_link
+from app.widgets import cnn1d_text
+from app.widgets.cached_figures import run_figure
+from app.widgets.number_tables import number_table
+from app.widgets.training_gradients import gradients_part
+from app.widgets.training_panel import training_panel
+from cnndemo.explain import axis
 from cnndemo.train import train_section
 
 reroute_deep_link()
@@ -19,7 +27,8 @@ PAGE = "cnn1d-flat"
 PREFIX = "s4"
 SECTION = 4
 TITLE = "CNN 1D fully connected"
-SCHEMA = ts.share_schema(pool=False)
+CONTROLS = cnn1d_text.text_controls(PREFIX, SECTION)
+GRADIENTS = gradient_controls(PREFIX)
 
 
 @st.cache_data(max_entries=16, show_spinner="Training the pooled model for comparison…")
@@ -32,18 +41,18 @@ def pooled_probabilities(
     return result.final.probabilities.tolist()
 
 
-def _dense_weights(run: tp.TrainingRun) -> np.ndarray:
+def _dense_weights(run: TrainingRun) -> np.ndarray:
     """The dense weights as (positions, channels): flatten runs position by position."""
     positions, channels = run.final.feature_maps[0].shape[1:]
     return run.model.layer("dense").params["weights"].reshape(positions, channels)
 
 
-def _positions_matter(run: tp.TrainingRun) -> None:
+def _positions_matter(run: TrainingRun) -> None:
     st.subheader("Word position matters")
     weights = _dense_weights(run)
     positions, channels = weights.shape
     st.plotly_chart(
-        run.figure("dense", lambda: tf.weights_heatmap(
+        run_figure(run, "dense", lambda: weights_heatmap(
             weights, [f"position {p}" for p in range(positions)],
             [f"ch {c}" for c in range(channels)],
             title="Dense weights: one row per position of the conv output",
@@ -55,19 +64,17 @@ def _positions_matter(run: tp.TrainingRun) -> None:
         "its own row of dense weights. A bigram's conv vector is the same wherever it occurs, "
         "but what it adds to the logit, w_position · vector, depends on where it stands:"
     )
-    kernel = run.hyperparameters["kernel_size"]
-    found: dict[str, set[int]] = {}
-    for sentence in run.data.names:
-        tokens = sentence.split()
-        for p in range(positions):
-            found.setdefault(" ".join(tokens[p : p + kernel]), set()).add(p)
+    hp = run.hyperparameters
+    found = bigram_positions(run.data.names, hp["kernel_size"], hp["conv_stride"], hp["padding"])
     rows = []
     for bigram, where in found.items():
         if len(where) < 2:
             continue
         vector = run.final.window_vectors[bigram]
         for p in sorted(where):
-            rows.append(f"| `{bigram}` | {p} | {float(weights[p] @ vector):+.4f} |")
+            rows.append(
+                f"| {markup.cell(bigram)} | {p} | {fixed(weights[p] @ vector, sign=True)} |"
+            )
     if rows:
         st.markdown(
             "\n".join(["| bigram | position | adds to the logit |", "|---|---|---|", *rows])
@@ -76,42 +83,35 @@ def _positions_matter(run: tp.TrainingRun) -> None:
         st.caption("No bigram of the data occurs at two positions; edit the sentences to see one.")
 
 
-def _fixed_length(run: tp.TrainingRun) -> None:
+def _fixed_length(run: TrainingRun) -> None:
     st.subheader("Try a sentence: the length is fixed")
     length = run.model.input_size[0]
-    kernel = run.hyperparameters["kernel_size"]
-    channels = run.final.feature_maps[0].shape[2]
-    features = (length - kernel + 1) * channels
+    hp = run.hyperparameters
+    kernel, channels = hp["kernel_size"], run.final.feature_maps[0].shape[2]
+    features = run.model.layer("dense").in_features
     st.markdown(
         f"The dense layer has exactly **{features}** weights, one per number of the flattened "
         f"conv output of a **{length}**-token sentence. Try a longer or shorter sentence."
     )
-    text = st.text_input("your sentence", "i like it", key=f"{PREFIX}.try",
-                         max_chars=limits.MAX_TOKENS * (limits.MAX_WORD_CHARS + 1))  # fmt: skip
-    if not text.strip():
+    text, probability = cnn1d_text.sentence_probability(run, PREFIX, "i like it")
+    if probability is not None:
+        cnn1d_text.sentence_verdict(probability)
         return
-    try:
-        probability = float(run.model.predict_proba([text])[0])
-    except ValueError as error:
-        st.error(f"The model cannot read this sentence: {error}")
-        tokens = text.split()
-        n = len(tokens)
-        known = all(token in run.model.vocabulary for token in tokens)
-        if known and n != length and n >= kernel:
-            got = (n - kernel + 1) * channels
-            st.markdown(
-                f"In shapes: {n} tokens → embedding `(1, {n}, e)` → conv `(1, {n - kernel + 1}, "
-                f"{channels})` → flatten `(1, {got})`, but the dense weights are `({features}, 1)`"
-                f": {got} numbers cannot meet {features} weights. Pad with <PAD> or cut to "
-                f"{length} tokens (the pooled model of section 3 has no such limit)."
-            )
-        return
-    verdict = "label 1 (positive)" if probability > 0.5 else "label 0 (negative)"
-    st.metric("P(label 1)", f"{probability:.4f}")
-    st.markdown(f"The model says **{verdict}**.")
+    tokens = text.split()  # empty, or the model could not read it: say why in shapes
+    n = len(tokens)
+    known = all(token in run.model.vocabulary for token in tokens)
+    if tokens and known and n != length and n >= kernel:
+        conv = axis(n, kernel, hp["conv_stride"], hp["padding"]).out
+        got = conv * channels
+        st.markdown(
+            f"In shapes: {n} tokens → embedding `(1, {n}, e)` → conv `(1, {conv}, "
+            f"{channels})` → flatten `(1, {got})`, but the dense weights are `({features}, 1)`"
+            f": {got} numbers cannot meet {features} weights. Pad with <PAD> or cut to "
+            f"{length} tokens (the pooled model of section 3 has no such limit)."
+        )
 
 
-def _compare(run: tp.TrainingRun, text) -> None:
+def _compare(run: TrainingRun, text) -> None:
     st.subheader("Compared with the pooled model (section 3)")
     if not st.toggle("train the pooled model on the same data and seed", key=f"{PREFIX}.cmp"):
         return
@@ -122,9 +122,9 @@ def _compare(run: tp.TrainingRun, text) -> None:
             tuple(sorted(hp.items())),
         )  # fmt: skip
     except ValueError as error:
-        st.error(f"The pooled model cannot train here: {error}")
+        st.error(f"The pooled model cannot train here: {markup.message(error)}")
         return
-    st.dataframe(
+    number_table(
         pd.DataFrame(
             {
                 "sentence": list(run.data.names),
@@ -141,8 +141,8 @@ def _compare(run: tp.TrainingRun, text) -> None:
     )
 
 
-def _results(run: tp.TrainingRun) -> None:
-    ts.moving_vectors_and_bars(
+def _results(run: TrainingRun) -> None:
+    cnn1d_text.moving_vectors_and_bars(
         run,
         PREFIX,
         "◆ each distinct bigram's conv output; each sentence is a dotted path through its "
@@ -153,35 +153,24 @@ def _results(run: tp.TrainingRun) -> None:
     a, b = st.columns([2, 3])
     with a:
         st.markdown("**Bigram vectors** (conv + activation)")
-        st.dataframe(ts.vector_table(run.final.window_vectors, None, "bigram"), hide_index=True)
+        number_table(
+            cnn1d_text.vector_table(run.final.window_vectors, None, "bigram"), hide_index=True
+        )
     with b:
         st.markdown("**Sentence vectors** (flattened: position 0's channels, then position 1's…)")
-        st.dataframe(
-            ts.vector_table(run.final.example_vectors, run.data.names, "sentence"),
+        number_table(
+            cnn1d_text.vector_table(run.final.example_vectors, run.data.names, "sentence"),
             hide_index=True,
         )
     st.markdown("**Predictions**")
-    st.dataframe(ts.probability_table(run), hide_index=True)
-    wrong = run.wrong()
-    st.markdown(
-        "\n".join(
-            f"- `{name}` (target {int(t)}): P(label 1) = **{p:.4f}**"
-            + ("  ✗ wrong side of 0.5" if i in wrong else "")
-            for i, (name, t, p) in enumerate(
-                zip(run.data.names, run.data.targets, run.final.probabilities, strict=True)
-            )
-        )
-    )
+    number_table(cnn1d_text.probability_table(run), hide_index=True)
+    cnn1d_text.predictions_list(run)
     _positions_matter(run)
     _fixed_length(run)
     _compare(run, run.data)
 
 
-ts.init_data(PREFIX)
-widgets.restore_from_link(PAGE, SCHEMA, lambda state: ts.apply_link(PREFIX, state))
-
-st.title(TITLE)
-widgets.link_warning(PAGE)
+cnn1d_text.open_text_page(PAGE, CONTROLS, TITLE)
 st.markdown(
     "Same sentences, same embedding and convolution as in section 3, but no pooling: the conv "
     "output of every position is kept and laid end to end (**flattened**) before the dense "
@@ -194,39 +183,10 @@ st.latex(
 )
 st.caption("One weight vector w_t per position t: the model knows where each bigram stands.")
 
-st.header("1. The sentences")
-text = ts.sentence_editor(PREFIX)
+text, hp = cnn1d_text.sentences_and_model(CONTROLS)
 
-st.header("2. The model")
-hp = tp.hyperparameter_controls(PREFIX, SECTION, ts.extras(pool=False))
-if text is not None:
-    n, length = text.inputs.shape
-    widgets.show_ledger(
-        ts.text_ledger(
-            n,
-            length,
-            len(text.vocabulary),
-            hp["embedding_size"],
-            hp["kernel_size"],
-            hp["channels"],
-            hp["activation"],
-            "flatten",
-        ),  # fmt: skip
-        formulas=[
-            r"\text{features} = (n - k + 1)\cdot C = "
-            rf"({length} - {hp['kernel_size']} + 1)\cdot {hp['channels']} = "
-            rf"{(length - hp['kernel_size'] + 1) * hp['channels']}"
-        ],
-    )
-
-run = tp.training_panel(PREFIX, SECTION, text, hp, heading="3. Train it")
+run = training_panel(PREFIX, SECTION, text, hp, heading="3. Train it", controls=CONTROLS)
 if run is not None:
     _results(run)
-tp.model_files(PREFIX, SECTION, text, (*tp.COMMON, "activation", "embedding_size", "channels"))
-
-if text is not None:
-    widgets.share_link(
-        SCHEMA, ts.share_state(text.sentences, text.targets.astype(int), hp, pool=False)
-    )
-else:
-    st.info("Fix the sentence table to get a share link.")
+    gradients_part(run, GRADIENTS)
+cnn1d_text.model_files_and_link(CONTROLS, text, hp, views=GRADIENTS)

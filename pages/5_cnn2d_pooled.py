@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import image_figures as imf
-from app import image_widgets as iw
-from app import training_panel as tp
-from app import widgets
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField
-from cnndemo.layers import ACTIVATIONS, POOL_KINDS
+from app.core.hyperparameters import ACTIVATION, IMAGE_CHANNELS, POOL, training_controls
+from app.core.image_analysis import display_name, pooling_story, region_grid, regions_text
+from app.core.run_gradients import gradient_controls
+from app.core.training_jobs import TrainingRun
+from app.figures.images import feature_maps_figure
+from app.server import reroute_deep_link
+from app.widgets import image_training
+from app.widgets.cached_figures import run_figure
+from app.widgets.training_gradients import gradients_part
 
 reroute_deep_link()
 
@@ -21,28 +23,21 @@ P = "s5"  # training panel and page keys
 IMAGES = "s5.images"
 PAD = "s5.pad"
 
-EXTRAS = (
-    tp.choice(
-        "pool",
-        "pooling over positions",
-        POOL_KINDS,
-        help="max: is some region flagged (ANY)? min: are all of them (ALL)? avg: how many?",
-    ),
-    tp.choice("activation", "activation", tuple(ACTIVATIONS)),
-    tp.integer("channels", "conv channels", 1, 4, help="Length of each region's vector"),
-)
-EXTRA_LINK = {"pool": "pool", "act": "activation", "ch": "channels"}
-SCHEMA = iw.image_page_schema(
+CONTROLS = training_controls(
+    P,
+    SECTION,
     (
-        ChoiceField("pool", tuple(POOL_KINDS)),
-        ChoiceField("act", tuple(ACTIVATIONS)),
-        IntField("ch", 1, 4),
-    )
+        POOL.worded(
+            help="max: is some region flagged (ANY)? min: are all of them (ALL)? avg: how many?"
+        ),
+        ACTIVATION,
+        IMAGE_CHANNELS,
+    ),
 )
-CONTROLLED = (*tp.COMMON, *(c.name for c in EXTRAS))
+GRADIENTS = gradient_controls(P)
 
 
-def _regions_part(run: tp.TrainingRun) -> None:
+def _regions_part(run: TrainingRun) -> None:
     channels = int(run.hyperparameters["channels"])
     st.subheader("Every 2x2 region becomes a point")
     st.markdown(
@@ -54,17 +49,7 @@ def _regions_part(run: tp.TrainingRun) -> None:
     if channels < 2:
         st.info("With one channel every vector is a single number: choose 2 or more channels.")
         return
-    figure = run.figure(
-        "regions",
-        lambda: imf.region_vectors_animation(
-            [s.epoch for s in run.snapshots],
-            [s.window_vectors for s in run.snapshots],
-            [s.example_vectors for s in run.snapshots],
-            run.data.names,
-            run.data.targets,
-        ),
-    )
-    st.plotly_chart(figure, key="s5.fig.regions")
+    image_training.region_vectors_chart(run, "s5.fig.regions")
     final = run.final.window_vectors
     st.caption(
         "Final region vectors: "
@@ -76,7 +61,7 @@ def _regions_part(run: tp.TrainingRun) -> None:
     )
 
 
-def _why_part(run: tp.TrainingRun) -> None:
+def _why_part(run: TrainingRun) -> None:
     st.subheader("Why the blank image is hard")
     names = run.data.names
     blank = next((i for i, n in enumerate(names) if "#" not in n), None)
@@ -89,11 +74,11 @@ def _why_part(run: tp.TrainingRun) -> None:
         "Explain the pooled vector of",
         range(len(names)),
         key=key,
-        format_func=lambda i: f"#{i} {imf.display_name(names[i])}",
+        format_func=lambda i: f"#{i} {display_name(names[i])}",
     )
     pool = run.hyperparameters["pool"]
     st.markdown(
-        imf.pooling_story(
+        pooling_story(
             index,
             names,
             run.data.targets,
@@ -106,33 +91,22 @@ def _why_part(run: tp.TrainingRun) -> None:
         )
     )
     left, right = st.columns([1, 2])
-    left.plotly_chart(
-        run.figure(
-            ("image", index),
-            lambda: imf.image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
-        ),
-        key="s5.fig.focus_image",
-    )
-    regions = imf.region_grid(run.data.inputs[index], run.hyperparameters["kernel_size"])
+    image_training.image_chart(left, run, index, "s5.fig.focus_image")
+    regions = region_grid(run.data.inputs[index], run.hyperparameters["kernel_size"])
     right.plotly_chart(
-        run.figure(
+        run_figure(
+            run,
             ("maps", index),
-            lambda: imf.feature_maps_figure(
+            lambda: feature_maps_figure(
                 run.final.feature_maps[0][index], title="Its feature maps (after the activation)"
             ),
         ),
         key="s5.fig.focus_maps",
     )
-    right.caption("Output cell (row, column) ← the region it reads: " + imf.regions_text(regions))
+    right.caption("Output cell (row, column) ← the region it reads: " + regions_text(regions))
 
 
-iw.init_image_set(IMAGES)
-widgets.restore_from_link(
-    PAGE, SCHEMA, lambda state: iw.apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
-)
-
-st.title(TITLE)
-widgets.link_warning(PAGE)
+SCHEMA = image_training.open_image_page(PAGE, TITLE, CONTROLS, IMAGES, PAD)
 st.markdown(
     "A 2x2 kernel slides over each 3x3 image and gives every window a vector "
     "(2 numbers by default). **Pooling** then keeps, per channel, the largest value over all "
@@ -146,18 +120,17 @@ st.latex(
 st.caption("σ: sigmoid; K: the 2x2 kernel of channel c; w, b: the dense layer. (max → min/mean "
            "with the other pooling kinds.)")  # fmt: skip
 
-image_set, data, hp, run = iw.images_and_training(P, SECTION, IMAGES, EXTRAS)
+image_set, data, hp, run = image_training.images_and_training(CONTROLS, IMAGES)
 
 if run is not None:
     _regions_part(run)
-    iw.predictions_part(run, P)
+    image_training.predictions_part(run, P)
     _why_part(run)
-iw.classify_part(run, PAD, IMAGES, pooled=True)
-iw.ledger_part(SECTION, image_set.size, hp)
+    gradients_part(run, GRADIENTS)
+image_training.classify_part(run, PAD, IMAGES, pooled=True)
+image_training.ledger_part(SECTION, image_set.size, hp)
 st.caption(
     "Global pooling keeps one number per channel whatever the image size, so the dense layer's "
     "weights do not depend on it: the same model takes bigger images too."
 )
-with st.expander("Save or load the model"):
-    tp.model_files(P, SECTION, data, CONTROLLED)
-widgets.share_link(SCHEMA, iw.image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))
+image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD, views=GRADIENTS)

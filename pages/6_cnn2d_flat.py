@@ -8,14 +8,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import image_figures as imf
-from app import image_widgets as iw
-from app import training_figures as tf
-from app import training_panel as tp
-from app import widgets
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField
-from cnndemo.layers import ACTIVATIONS
+from app.core import markup
+from app.core.hyperparameters import ACTIVATION, IMAGE_CHANNELS, training_controls
+from app.core.image_analysis import comparison_rows
+from app.core.run_gradients import gradient_controls
+from app.core.training_jobs import TrainingRun
+from app.figures.training import weights_heatmap
+from app.server import reroute_deep_link
+from app.widgets import image_training
+from app.widgets.cached_figures import run_figure
+from app.widgets.number_tables import number_table
+from app.widgets.training_gradients import gradients_part
 from cnndemo.train import train_section
 
 reroute_deep_link()
@@ -26,15 +29,8 @@ TITLE = "CNN 2D fully connected"
 P = "s6"
 IMAGES = "s6.images"
 PAD = "s6.pad"
-POOLED_PANEL = "s5"  # page 5's training panel, whose run is reused when it matches
-
-EXTRAS = (
-    tp.choice("activation", "activation", tuple(ACTIVATIONS)),
-    tp.integer("channels", "conv channels", 1, 4, help="Length of each region's vector"),
-)
-EXTRA_LINK = {"act": "activation", "ch": "channels"}
-SCHEMA = iw.image_page_schema((ChoiceField("act", tuple(ACTIVATIONS)), IntField("ch", 1, 4)))
-CONTROLLED = (*tp.COMMON, *(c.name for c in EXTRAS))
+CONTROLS = training_controls(P, SECTION, (ACTIVATION, IMAGE_CHANNELS))
+GRADIENTS = gradient_controls(P)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -49,41 +45,33 @@ def _pooled_setup(hp: dict) -> dict:
     return {**hp, "pool": "max"}
 
 
-def _compare_part(run: tp.TrainingRun) -> None:
+def _compare_part(run: TrainingRun) -> None:
     st.subheader("Pooled (section 5) and flattened, side by side")
-    hp5 = _pooled_setup(run.hyperparameters)
-    page5 = tp.current_run(POOLED_PANEL)
-    if (
-        page5 is not None
-        and not page5.stopped
-        and page5.source == "trained"
-        and page5.fingerprint == tp.fingerprint(5, run.data, hp5)
-    ):
-        pooled = page5.final.probabilities
-        where = "the run you trained on the *CNN 2D pooled* page (same images and settings)"
-    else:
-        try:
-            pooled = _pooled_probabilities(
-                tuple(tuple(name.split("/")) for name in run.data.names),
-                tuple(int(t) for t in run.data.targets),
-                json.dumps(hp5, sort_keys=True),
-            )
-        except ValueError as error:
-            st.error(f"The pooled model cannot be trained on these images: {error}")
-            return
-        where = "a pooled model trained here on the same images with the same seed and settings"
-    rows = imf.comparison_rows(run.data.names, run.data.targets, pooled, run.final.probabilities)
+    try:
+        pooled = _pooled_probabilities(
+            tuple(tuple(name.split("/")) for name in run.data.names),
+            tuple(int(t) for t in run.data.targets),
+            json.dumps(_pooled_setup(run.hyperparameters), sort_keys=True),
+        )
+    except ValueError as error:
+        st.error(f"The pooled model cannot be trained on these images: {markup.message(error)}")
+        return
+    rows = comparison_rows(run.data.names, run.data.targets, pooled, run.final.probabilities)
     n = len(rows)
     wrong_pooled = [r["image"] for r in rows if "pooled" in r["wrong"]]
     wrong_flat = [r["image"] for r in rows if "flattened" in r["wrong"]]
-    st.caption(f"Pooled probabilities from {where}; max pooling.")
+    st.caption(
+        "Pooled probabilities from section 5's model trained here on the same images with the "
+        "same seed and settings and max pooling: the numbers the *CNN 2D pooled* page gives "
+        "for that setup."
+    )
     cols = st.columns(2)
     cols[0].metric("pooled: right side of 0.5", f"{n - len(wrong_pooled)} of {n}")
     cols[1].metric("flattened: right side of 0.5", f"{n - len(wrong_flat)} of {n}")
     for name, wrong in (("Pooled", wrong_pooled), ("Flattened", wrong_flat)):
-        text = ", ".join(f"`{w}`" for w in wrong) if wrong else "none"
+        text = ", ".join(map(markup.code, wrong)) if wrong else "none"
         st.markdown(f"**{name} gets wrong:** {text}")
-    st.dataframe(pd.DataFrame(rows).round(4), hide_index=True)
+    number_table(pd.DataFrame(rows).round(4), hide_index=True)
     st.markdown(
         "The flattened model keeps *where* each region was: its dense layer has one weight per "
         "position and channel, so the blank image's four `0000` windows no longer have to look "
@@ -105,15 +93,16 @@ def _compare_part(run: tp.TrainingRun) -> None:
         )
 
 
-def _weights_part(run: tp.TrainingRun) -> None:
+def _weights_part(run: TrainingRun) -> None:
     weights = run.model.layer("dense").params["weights"][:, 0]
     maps = run.final.feature_maps[0]
     out_h, out_w, channels = maps.shape[1:]
     grid = weights.reshape(out_h * out_w, channels)
     st.plotly_chart(
-        run.figure(
+        run_figure(
+            run,
             "dense",
-            lambda: tf.weights_heatmap(
+            lambda: weights_heatmap(
                 grid,
                 [f"row {r}, col {c}" for r in range(out_h) for c in range(out_w)],
                 [f"channel {c}" for c in range(channels)],
@@ -130,13 +119,7 @@ def _weights_part(run: tp.TrainingRun) -> None:
     )
 
 
-iw.init_image_set(IMAGES)
-widgets.restore_from_link(
-    PAGE, SCHEMA, lambda state: iw.apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
-)
-
-st.title(TITLE)
-widgets.link_warning(PAGE)
+SCHEMA = image_training.open_image_page(PAGE, TITLE, CONTROLS, IMAGES, PAD)
 st.markdown(
     "The same convolution as in section 5, but instead of pooling, the 2x2 grid of "
     "2-vectors is **flattened** into 2 x 2 x 2 = 8 numbers and the dense layer gives each "
@@ -148,28 +131,18 @@ st.latex(
 )
 st.caption("One dense weight w per position (r, s) and channel c: 8 for 3x3 images.")
 
-image_set, data, hp, run = iw.images_and_training(P, SECTION, IMAGES, EXTRAS)
+image_set, data, hp, run = image_training.images_and_training(CONTROLS, IMAGES)
 
 if run is not None:
     if int(run.hyperparameters["channels"]) >= 2:
         st.subheader("The 2x2 region vectors")
-        st.plotly_chart(
-            run.figure(
-                "regions",
-                lambda: imf.region_vectors_animation(
-                    [s.epoch for s in run.snapshots],
-                    [s.window_vectors for s in run.snapshots],
-                    None,
-                    run.data.names,
-                    run.data.targets,
-                    title="2x2 region vectors during training",
-                ),
-            ),
-            key="s6.fig.regions",
+        image_training.region_vectors_chart(
+            run, "s6.fig.regions", images=False, title="2x2 region vectors during training"
         )
-    iw.predictions_part(run, P)
+    image_training.predictions_part(run, P)
     _compare_part(run)
     _weights_part(run)
+    gradients_part(run, GRADIENTS)
 
 st.subheader("Every image must have the same size")
 st.markdown(
@@ -178,8 +151,6 @@ st.markdown(
     "and there are no weights for the other 10. So a flattened model only takes images of "
     "the size it was built for (a pooled model takes any)."
 )
-iw.classify_part(run, PAD, IMAGES, pooled=False)
-iw.ledger_part(SECTION, image_set.size, hp)
-with st.expander("Save or load the model"):
-    tp.model_files(P, SECTION, data, CONTROLLED)
-widgets.share_link(SCHEMA, iw.image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))
+image_training.classify_part(run, PAD, IMAGES, pooled=False)
+image_training.ledger_part(SECTION, image_set.size, hp)
+image_training.model_files_and_link(CONTROLS, SCHEMA, image_set, data, hp, PAD, views=GRADIENTS)

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import image_figures as imf
-from app import image_widgets as iw
-from app import ledger, widgets
-from app import training_panel as tp
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField
-from cnndemo.layers import ACTIVATIONS
+from app.core import ledger
+from app.core.hyperparameters import (
+    ACTIVATION,
+    IMAGE_CHANNELS,
+    SECOND_CHANNELS,
+    training_controls,
+)
+from app.core.image_analysis import display_name, region_grid, regions_text
+from app.core.receptive_fields import field_controls
+from app.core.run_gradients import gradient_controls
+from app.core.training_jobs import TrainingRun
+from app.figures.images import feature_maps_figure
+from app.server import reroute_deep_link
+from app.widgets import image_training
+from app.widgets.cached_figures import run_figure
+from app.widgets.receptive_field import receptive_field_part
+from app.widgets.training_gradients import gradients_part
+from cnndemo.explain import conv_terms
 
 reroute_deep_link()
 
@@ -21,19 +32,23 @@ P = "s7"
 IMAGES = "s7.images"
 PAD = "s7.pad"
 
-EXTRAS = (
-    tp.choice("activation", "activation", tuple(ACTIVATIONS)),
-    tp.integer("channels", "layer 1 channels", 1, 4),
-    tp.integer("second_channels", "layer 2 channels", 1, 4),
+CONTROLS = training_controls(
+    P, SECTION, (ACTIVATION, IMAGE_CHANNELS.worded("layer 1 channels", help=""), SECOND_CHANNELS)
 )
-EXTRA_LINK = {"act": "activation", "ch": "channels", "ch2": "second_channels"}
-SCHEMA = iw.image_page_schema(
-    (ChoiceField("act", tuple(ACTIVATIONS)), IntField("ch", 1, 4), IntField("ch2", 1, 4))
-)
-CONTROLLED = (*tp.COMMON, *(c.name for c in EXTRAS))
+GRADIENTS = gradient_controls(P)
+FIELD = field_controls(P)
 
 
-def _layers_part(run: tp.TrainingRun) -> None:
+def _layer_chart(where, run: TrainingRun, index: int, layer: int, maps) -> None:
+    """Conv layer ``layer``'s output for image ``index`` (one panel per channel)."""
+    title = f"Layer {layer} output (after the activation)"
+    where.plotly_chart(
+        run_figure(run, (f"layer{layer}", index), lambda: feature_maps_figure(maps, title=title)),
+        key=f"s7.fig.layer{layer}",
+    )
+
+
+def _layers_part(run: TrainingRun) -> None:
     st.subheader("Inside the model: both feature maps of one image")
     names = run.data.names
     key = "s7.focus"
@@ -43,11 +58,11 @@ def _layers_part(run: tp.TrainingRun) -> None:
         "Image",
         range(len(names)),
         key=key,
-        format_func=lambda i: f"#{i} {imf.display_name(names[i])}",
+        format_func=lambda i: f"#{i} {display_name(names[i])}",
     )
     first, second = run.final.feature_maps[0][index], run.final.feature_maps[1][index]
     kernel = run.hyperparameters["kernel_size"]
-    regions = imf.region_grid(run.data.inputs[index], kernel)
+    regions = region_grid(run.data.inputs[index], kernel)
     st.markdown(
         f"Layer 1 turns the {run.data.inputs.shape[1]}x{run.data.inputs.shape[2]} image into "
         f"a **{first.shape[0]}x{first.shape[1]} grid of {first.shape[2]}-vectors**, one per "
@@ -57,36 +72,18 @@ def _layers_part(run: tp.TrainingRun) -> None:
         f"whole grid and gives **one {second.shape[2]}-vector**, which the dense layer reads."
     )
     left, right = st.columns([1, 2])
-    left.plotly_chart(
-        run.figure(
-            ("image", index),
-            lambda: imf.image_figure(run.data.inputs[index, :, :, 0], title=f"Image #{index}"),
-        ),
-        key="s7.fig.image",
-    )
-    right.plotly_chart(
-        run.figure(
-            ("layer1", index),
-            lambda: imf.feature_maps_figure(first, title="Layer 1 output (after the activation)"),
-        ),
-        key="s7.fig.layer1",
-    )
-    right.caption("Output cell (row, column) ← the region it reads: " + imf.regions_text(regions))
-    st.plotly_chart(
-        run.figure(
-            ("layer2", index),
-            lambda: imf.feature_maps_figure(second, title="Layer 2 output (after the activation)"),
-        ),
-        key="s7.fig.layer2",
-    )
+    image_training.image_chart(left, run, index, "s7.fig.image")
+    _layer_chart(right, run, index, 1, first)
+    right.caption("Output cell (row, column) ← the region it reads: " + regions_text(regions))
+    _layer_chart(st, run, index, 2, second)
     conv2 = run.model.layer("conv2")
     kernel2, bias2 = conv2.params["kernel"], conv2.params["bias"]
     activation = run.hyperparameters["activation"]
     for channel in range(second.shape[2]):
         if second.shape[0] * second.shape[1] > 1:
             break  # a bigger second map: the figure above is the summary
-        terms, _, _ = ledger.window_terms_2d(first, kernel2, 0, 0, channel)
-        dot = sum(t.value * t.weight for t in terms)
+        window_sum = conv_terms(first, kernel2, (0, 0), channel, 1, run.hyperparameters["padding"])
+        terms, dot = window_sum.terms, window_sum.total
         bias = float(bias2[channel])
         st.markdown(
             f"**Layer 2, channel {channel}:** {ledger.written_sum(terms, dot)}; plus its bias "
@@ -99,13 +96,7 @@ def _layers_part(run: tp.TrainingRun) -> None:
     )
 
 
-iw.init_image_set(IMAGES)
-widgets.restore_from_link(
-    PAGE, SCHEMA, lambda state: iw.apply_image_page_state(state, IMAGES, PAD, P, EXTRA_LINK)
-)
-
-st.title(TITLE)
-widgets.link_warning(PAGE)
+SCHEMA = image_training.open_image_page(PAGE, TITLE, CONTROLS, IMAGES, PAD)
 st.markdown(
     "A conv layer's output is itself a grid of vectors, so another conv layer can read it. "
     "Here are two convolutions in a row. The first looks at 2x2 regions of the image; the second "
@@ -119,36 +110,25 @@ st.latex(
 )
 st.caption("x: 3x3x1 image, h: 2x2x2 grid of vectors, g: 1x1x2, K_2: a 2x2x2x2 kernel.")
 
-image_set, data, hp, run = iw.images_and_training(P, SECTION, IMAGES, EXTRAS)
+image_set, data, hp, run = image_training.images_and_training(CONTROLS, IMAGES)
 
 if run is not None:
     two_d = run.hyperparameters["second_channels"] == run.hyperparameters["channels"] == 2
     if int(run.hyperparameters["channels"]) >= 2:
         st.subheader("Layer 1's region vectors" + (" and the images' layer 2 vectors" * two_d))
-        st.plotly_chart(
-            run.figure(
-                "regions",
-                lambda: imf.region_vectors_animation(
-                    [s.epoch for s in run.snapshots],
-                    [s.window_vectors for s in run.snapshots],
-                    [s.example_vectors for s in run.snapshots] if two_d else None,
-                    run.data.names,
-                    run.data.targets,
-                    title="Layer 1 region vectors (◆)"
-                    + (" and layer 2 image vectors (●)" if two_d else ""),
-                ),
-            ),
-            key="s7.fig.regions",
-        )
+        title = "Layer 1 region vectors (◆)" + (" and layer 2 image vectors (●)" if two_d else "")
+        image_training.region_vectors_chart(run, "s7.fig.regions", images=two_d, title=title)
         if two_d:
             st.caption(
                 "The ● points are layer 2's outputs (what the dense layer reads), plotted on "
                 "the same axes as layer 1's region vectors though they are other channels."
             )
-    iw.predictions_part(run, P)
+    image_training.predictions_part(run, P)
     _layers_part(run)
-iw.classify_part(run, PAD, IMAGES, pooled=False)
-iw.ledger_part(SECTION, image_set.size, hp)
-with st.expander("Save or load the model"):
-    tp.model_files(P, SECTION, data, CONTROLLED)
-widgets.share_link(SCHEMA, iw.image_page_state(image_set, hp, EXTRA_LINK, iw.pad_image(PAD)))
+    gradients_part(run, GRADIENTS)
+image_training.classify_part(run, PAD, IMAGES, pooled=False)
+image_training.ledger_part(SECTION, image_set.size, hp)
+receptive_field_part(SECTION, image_set.size, hp, FIELD)
+image_training.model_files_and_link(
+    CONTROLS, SCHEMA, image_set, data, hp, PAD, views=GRADIENTS + FIELD
+)

@@ -5,25 +5,35 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from app import image_widgets as iw
-from app import ledger, limits, widgets
-from app import pooling_figures as pf
-from app import training_panel as tp
-from app.chart_spec import SpecFigure, spec_of
-from app.downsampled_model import (
-    EXTRA_LINK,
-    IMAGES,
-    MAX_MODEL_POOL,
-    MODEL,
-    MODEL_POOL_KEYS,
-    POOL_LINK,
-    model_link_state,
-    model_part,
-    sync_loaded_model,
+from app.core import ledger, limits, markup
+from app.core.controls import Controls, TensorSpec
+from app.core.conv_controls import padding_control, pool_kind_control, size_control, stride_control
+from app.core.explore import feeds_sentence
+from app.core.image_sets import link_values, set_from_link
+from app.core.pool_windows import (
+    KIND_WORDS,
+    PoolResult,
+    cell_vector,
+    explain_pool,
+    output_text,
+    padding_note,
+    pool_sentence,
+    winner_note,
 )
-from app.entry import reroute_deep_link
-from app.share import ChoiceField, IntField, Schema, TensorField
-from cnndemo import ops
+from app.core.training_links import image_page_schema
+from app.figures.chart_spec import SpecFigure, spec_of
+from app.figures.click_layer import clickable
+from app.figures.pooling import pool_input_figure, pool_output_figure
+from app.server import reroute_deep_link
+from app.widgets import cnn2d_downsampled_model as model
+from app.widgets.click import CLICK_HINT, clickable_chart, explore_clicks, probe_note
+from app.widgets.controls import control_row, open_controls
+from app.widgets.image_set_editor import image_set, init_image_set, set_image_set
+from app.widgets.ledger_view import show_ledger
+from app.widgets.share_box import link_warning, share_link
+from app.widgets.stepper import stepper_keys, window_stepper
+from app.widgets.tabs import lazy_tabs
+from app.widgets.tensor_editor import preset_keys, tensor_editor
 
 reroute_deep_link()
 
@@ -31,7 +41,7 @@ PAGE = "cnn2d-downsampled"
 TITLE = "CNN 2D down sampled"
 KEY_TEXT = "Pooling shrinks a grid"
 
-# The tutorial's worked example (SECTIONS.md, section 8): a 4 x 4 grid of 3-vectors. Three
+# The tutorial's worked example (docs/lesson.md, section 8): a 4 x 4 grid of 3-vectors. Three
 # vectors of the top-left group are built so that each holds the maximum of a different channel:
 # 2 x 2 max pooling with stride 2 gives (16, 17, 18) (22, 23, 24) / (40, 41, 42) (46, 47, 48).
 X_DEFAULT = np.array(
@@ -43,59 +53,40 @@ X_DEFAULT = np.array(
     ],
     dtype=np.float64,
 )
-X = widgets.TensorSpec(
-    "p8.x", "grid", "Input grid x (one table per channel)", ("p8.h", "p8.w", "p8.c")
+# Part 1's controls: the grid's sizes (its table carries them in the link), the window, the
+# strides, the kind and the padding.
+HEIGHT = size_control("p8.h", "grid height (rows)", limits.MAX_HEIGHT)
+WIDTH = size_control("p8.w", "grid width (columns)", limits.MAX_WIDTH)
+CHANNELS = size_control("p8.c", "channels (vector size)", limits.MAX_CHANNELS)
+WINDOW_Y = size_control("p8.ky", "window height", limits.MAX_KERNEL, 2, "ky")
+WINDOW_X = size_control("p8.kx", "window width", limits.MAX_KERNEL, 2, "kx")
+STRIDE_Y = stride_control("p8.s.sy", "sy", "stride y (rows)", 2)
+STRIDE_X = stride_control("p8.s.sx", "sx", "stride x (columns)", 2)
+KIND = pool_kind_control("p8.kind", "k")
+PADDING = padding_control("p8.p", "p")
+X = TensorSpec(
+    "p8.x", "grid", "Input grid x (one table per channel)", (HEIGHT, WIDTH, CHANNELS), "x"
 )
-POOL_KEYS = {"ky": "p8.ky", "kx": "p8.kx", "sy": "p8.s.sy", "sx": "p8.s.sx"}
-
-KEPT_KEYS = (
-    *(f"p8.{name}" for name in ("h", "w", "c", "ky", "kx", "kind", "p", "pos.0", "pos.1")),
-    "p8.s.sy", "p8.s.sx", "p8.x.preset", "p8.x.seed",
-    *(tp.hp_key(MODEL, name) for name in (*tp.COMMON, "pool")),
-    *MODEL_POOL_KEYS["pool_size"], *MODEL_POOL_KEYS["pool_stride"],
-    f"{MODEL}.tp.watch", f"{MODEL}.tp.log", "p8.edit",
-)  # fmt: skip
-# One link for both parts: the worked example's grid and pooling, then the training page's
-# fields (images, common hyper-parameters; shared with sections 5-7) and the model's pooling.
-_MODEL_SCHEMA = iw.image_page_schema(
-    (
-        ChoiceField("pool", widgets.POOL_KINDS),
-        *(IntField(field, 1, MAX_MODEL_POOL) for field in POOL_LINK),
-    ),
-    pad=False,
+POSITION = "p8.pos"  # the output cell stepper's keys
+GRID = Controls(
+    (HEIGHT, WIDTH, CHANNELS, WINDOW_Y, WINDOW_X, STRIDE_Y, STRIDE_X, KIND, PADDING), (X,)
 )
-SCHEMA = Schema(
-    (
-        TensorField("x", (limits.MAX_HEIGHT, limits.MAX_WIDTH, limits.MAX_CHANNELS)),
-        IntField("ky", 1, limits.MAX_KERNEL),
-        IntField("kx", 1, limits.MAX_KERNEL),
-        IntField("sy", 1, limits.MAX_STRIDE),
-        IntField("sx", 1, limits.MAX_STRIDE),
-        ChoiceField("k", widgets.POOL_KINDS),
-        ChoiceField("p", ("valid", "same")),
-        *_MODEL_SCHEMA.fields,
-    ),
-    check=_MODEL_SCHEMA.check,
-)
+# One link for both parts: the worked example's grid and pooling, then the training part's
+# images and controls (the same fields as sections 5-7) and the model's pooling.
+CONTROLS = GRID + model.CONTROLS
+SCHEMA = image_page_schema(CONTROLS, pad=False)
 
 
-def _apply_link(state: dict) -> None:
-    widgets.set_tensor(X, state["x"])
-    for field, key in POOL_KEYS.items():
-        st.session_state[key] = state[field]
-    st.session_state["p8.kind"] = state["k"]
-    st.session_state["p8.p"] = state["p"]
-    iw.set_image_set(IMAGES, iw.set_from_link(state["img"], state["lab"]))
-    tp.set_hyperparameters(MODEL, iw.link_hyperparameters(state, EXTRA_LINK))
-    for field, key in POOL_LINK.items():
-        st.session_state[key] = state[field]
+def _share_state() -> dict:
+    images, labels = link_values(image_set(model.IMAGES))
+    return {"img": images, "lab": labels, **CONTROLS.share_state(st.session_state)}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _explain(
     grid: np.ndarray, size: tuple[int, int], stride: tuple[int, int], kind: str, padding: str
-) -> pf.PoolResult:
-    return pf.explain_pool(grid, size, stride, kind, padding)
+) -> PoolResult:
+    return explain_pool(grid, size, stride, kind, padding)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -106,45 +97,41 @@ def _figure_specs(
     kind: str,
     padding: str,
     selected: tuple[int, int],
+    probe: tuple[int, int] | None = None,
 ) -> tuple[dict, dict]:
-    """Both pooling figures as plain JSON. Building them is the slowest part of a rerun; a
-    cached spec is drawn through a ``SpecFigure`` without rebuilding or copying it."""
-    result = pf.explain_pool(grid, size, stride, kind, padding)
-    grid_figure = pf.pool_input_figure(
-        result, title="Input grid, pooling windows coloured", selected=selected
+    """Both pooling figures as plain JSON, clickable. Building them is the slowest part of a
+    rerun; a cached spec is drawn through a ``SpecFigure`` without rebuilding or copying it.
+    A ``probe``d input cell and the outputs it feeds are outlined dashed."""
+    result = explain_pool(grid, size, stride, kind, padding)
+    probed = () if probe is None else (probe,)
+    fed = () if probe is None else result.plan.outputs_reading(*probe)
+    grid_figure = pool_input_figure(
+        result, title="Input grid, pooling windows coloured", selected=selected, marked=probed
     )
-    pooled_figure = pf.pool_output_figure(
-        result, title="Pooled grid (cell colour = its window)", selected=selected
+    pooled_figure = pool_output_figure(
+        result, title="Pooled grid (cell colour = its window)", selected=selected, marked=fed
     )
-    return spec_of(grid_figure), spec_of(pooled_figure)
+    return clickable(spec_of(grid_figure)), clickable(spec_of(pooled_figure))
 
 
-def _padding_note(n: int, k: int, s: int, padding: str, axis: str) -> str:
-    if padding != "same":
-        return ""
-    before, after = ops.padding_amounts(n, k, s, padding)
-    if before + after == 0:
-        return f"{axis}: SAME needs no padding here."
-    return (
-        f"{axis}: SAME adds {before} padding cell(s) before and {after} after; a pooling window "
-        "never picks them for max or min and leaves them out of a mean."
-    )
-
-
-def _selected_cell(result: pf.PoolResult) -> None:
+def _selected_cell(result: PoolResult) -> None:
     """Step through the output cells; each one's window, winners and sums written out."""
     out_h, out_w = result.out_shape
-    row, col = widgets.window_stepper("p8.pos", (out_h, out_w), ("output row", "output column"))
+    probe = explore_clicks(
+        "p8", tuple(stepper_keys(POSITION, 2)), result.out_shape, lambda _, row, col: (row, col),
+        result.grid.shape[:2], lambda _, row, col: (row, col),
+    )  # fmt: skip
+    row, col = window_stepper(POSITION, (out_h, out_w), ("output row", "output column"))
     channels = result.grid.shape[2]
-    vector = pf.cell_vector(result.output, row, col)
+    vector = cell_vector(result.output, row, col)
     lines = [f"**Output cell ({row}, {col})** = `{vector}`, one number per channel:"]
     for c in range(channels):
-        line = f"- channel {c}: `{pf.pool_sentence(result, row, col, c)}`"
+        line = f"- channel {c}: `{pool_sentence(result, row, col, c)}`"
         if result.kind != "avg":
             r, cc = result.winners[row, col, c]
             line += (
-                f", {pf.winner_note(result, row, col, c)}, the vector "
-                f"`{pf.cell_vector(result.grid, r, cc)}`"
+                f", {winner_note(result, row, col, c)}, the vector "
+                f"`{cell_vector(result.grid, r, cc)}`"
             )
         lines.append(line)
     st.markdown("\n".join(lines))
@@ -152,7 +139,7 @@ def _selected_cell(result: pf.PoolResult) -> None:
         sources = {tuple(result.winners[row, col, c]) for c in range(channels)}
         if len(sources) > 1:
             st.info(
-                f"The {pf.KIND_WORDS[result.kind]} is taken **channel by channel**, so this "
+                f"The {KIND_WORDS[result.kind]} is taken **channel by channel**, so this "
                 f"output vector mixes numbers from {len(sources)} different input cells (circled "
                 "in the panels below). It is not the 'largest vector' of the window."
             )
@@ -161,12 +148,17 @@ def _selected_cell(result: pf.PoolResult) -> None:
     elif result.kind == "avg":
         st.caption("A mean pools every channel the same way: the sum of the window over its size.")
     grid_spec, pooled_spec = _figure_specs(
-        result.grid, result.size, result.stride, result.kind, result.padding, (row, col)
+        result.grid, result.size, result.stride, result.kind, result.padding, (row, col), probe
     )
-    st.plotly_chart(SpecFigure(grid_spec), key="p8.fig.x")
+    if probe is not None:
+        probe_note("p8", feeds_sentence(result.plan, probe, pooling=True))
+    clickable_chart(SpecFigure(grid_spec), "p8.fig.x",
+                    "Input grid: click a cell to outline the pooled cells it feeds")  # fmt: skip
     left, right = st.columns([3, 2])
-    left.plotly_chart(SpecFigure(pooled_spec), key="p8.fig.y")
+    clickable_chart(SpecFigure(pooled_spec), "p8.fig.y",
+                    "Pooled grid: click a cell to select its window", left)  # fmt: skip
     with right:
+        st.caption(CLICK_HINT)
         st.markdown(
             "Each output cell has the colour of the window it pools, and says where its value "
             "came from: the input **row,column** of the winning cell for max and min, or "
@@ -186,50 +178,30 @@ def _selected_cell(result: pf.PoolResult) -> None:
             )
 
 
-def grid_part() -> dict:
+def grid_part() -> None:
     st.markdown(
         "A pooling layer cuts each channel of a grid into small **windows** (groups of cells) "
         "and replaces each window by one number: its **max**, **min** or **mean**. With 2×2 "
         "windows side by side (stride 2) the grid keeps a quarter of its cells. Networks do this "
         "after a convolution stage to make the grid smaller and the features coarser."
     )
-    cols = st.columns(3)
-    with cols[0]:
-        h = widgets.size_input("p8.h", "grid height (rows)", 1, limits.MAX_HEIGHT)
-    with cols[1]:
-        w = widgets.size_input("p8.w", "grid width (columns)", 1, limits.MAX_WIDTH)
-    with cols[2]:
-        widgets.size_input("p8.c", "channels (vector size)", 1, limits.MAX_CHANNELS)
-    cols = st.columns(4)
-    with cols[0]:
-        ky = widgets.size_input("p8.ky", "window height", 1, limits.MAX_KERNEL, 2)
-    with cols[1]:
-        kx = widgets.size_input("p8.kx", "window width", 1, limits.MAX_KERNEL, 2)
-    with cols[2]:
-        sy = widgets.stride_input("p8.s.sy", "stride y (rows)", 2)
-    with cols[3]:
-        sx = widgets.stride_input("p8.s.sx", "stride x (columns)", 2)
-    cols = st.columns(2)
-    with cols[0]:
-        kind = widgets.pool_kind_input("p8.kind")
-    with cols[1]:
-        padding = widgets.padding_input("p8.p")
-
-    x = widgets.tensor_editor(X, tutorial=X_DEFAULT).value
-    state = {"x": x, "ky": ky, "kx": kx, "sy": sy, "sx": sx, "k": kind, "p": padding}
+    h, w, _ = control_row((HEIGHT, WIDTH, CHANNELS))
+    ky, kx, sy, sx = control_row((WINDOW_Y, WINDOW_X, STRIDE_Y, STRIDE_X))
+    kind, padding = control_row((KIND, PADDING))
+    x = tensor_editor(X, tutorial=X_DEFAULT).value
 
     st.subheader("Result")
     try:
         result = _explain(x, (ky, kx), (sy, sx), kind, padding)
     except ValueError as error:
-        st.error(f"The pooling cannot run with these settings: {error}.")
+        st.error(f"The pooling cannot run with these settings: {markup.message(error)}.")
         result = None
     if result is not None:
         out_h, out_w = result.out_shape
         st.markdown(
             f"Pooled grid, shape `(1, {out_h}, {out_w}, {x.shape[2]})`, rows separated by /:"
         )
-        st.markdown(f"### `{pf.output_text(result.output)}`")
+        st.markdown(f"### `{output_text(result.output)}`")
         metrics = st.columns(3)
         metrics[0].metric("input cells per channel", f"{h * w}")
         metrics[1].metric("output cells per channel", f"{out_h * out_w}")
@@ -241,8 +213,8 @@ def grid_part() -> dict:
     ]
     for formula in formulas:
         st.latex(formula)
-    notes = [n for n in (_padding_note(h, ky, sy, padding, "Rows"),
-                         _padding_note(w, kx, sx, padding, "Columns")) if n]  # fmt: skip
+    notes = [n for n in (padding_note(h, ky, sy, padding, "Rows"),
+                        padding_note(w, kx, sx, padding, "Columns")) if n]  # fmt: skip
     if notes:
         st.caption(" ".join(notes))
 
@@ -250,40 +222,20 @@ def grid_part() -> dict:
         st.subheader("Where each pooled number comes from")
         st.fragment(_selected_cell)(result)
 
-    widgets.show_ledger(pf.pool2d_ledger(h, w, x.shape[2], (ky, kx), (sy, sx), kind, padding))
-    return state
+    show_ledger(ledger.pool2d_ledger(h, w, x.shape[2], (ky, kx), (sy, sx), kind, padding))
 
 
-def grid_link_state() -> dict:
-    """Part 1's share-link values while its tab is closed."""
-    state = st.session_state
-    values = {field: int(state.get(key, 2)) for field, key in POOL_KEYS.items()}
-    return {
-        "x": widgets.tensor_value(X),
-        **values,
-        "k": state.get("p8.kind", "max"),
-        "p": state.get("p8.p", "valid"),
-    }
-
-
-def _keep_widget_values() -> None:
-    """Only the open tab runs, and Streamlit forgets the values of widgets that did not render;
-    writing each value back as plain session state keeps it (Streamlit's documented way to
-    interrupt the widget clean-up). Buttons, tables and uploads are not values to keep."""
-    state = st.session_state
-    for key in KEPT_KEYS:
-        if key in state:
-            state[key] = state[key]
-
-
-_keep_widget_values()
-widgets.init_tensor(X, X_DEFAULT)
-iw.init_image_set(IMAGES)
-widgets.restore_from_link(PAGE, SCHEMA, _apply_link)
-sync_loaded_model()
+init_image_set(model.IMAGES)
+# Only the open tab runs: keep the other tab's values (controls, sliders, switches, the preset).
+open_controls(
+    PAGE, CONTROLS, SCHEMA, ((X, X_DEFAULT),),
+    keep=(*preset_keys(X), *stepper_keys(POSITION, 2), *model.kept_keys()),
+    apply=lambda state: set_image_set(model.IMAGES, set_from_link(state["img"], state["lab"])),
+)  # fmt: skip
+model.sync_loaded_model()
 
 st.title(TITLE)
-widgets.link_warning(PAGE)
+link_warning(PAGE)
 st.markdown(
     f"**{KEY_TEXT}** by summarising each small window of it in one number. This section shows "
     "down-sampling on a grid of vectors, then trains the tutorial's small CNN that pools its "
@@ -296,12 +248,8 @@ st.caption(
     "r, c: output row and column, m: channel (each channel is pooled on its own), k_h, k_w: "
     "window size, s_y, s_x: strides. Min pooling takes the minimum; average pooling the mean."
 )
-# Only the open tab runs (on_change="rerun"): each part alone keeps reruns fast.
-grid_tab, model_tab = st.tabs(
-    ["Down-sampling a grid", "Train the down-sampled CNN"], key="p8.tab", on_change="rerun"
+# Only the open tab runs: each part alone keeps reruns fast.
+lazy_tabs(
+    "p8.tab", {"Down-sampling a grid": grid_part, "Train the down-sampled CNN": model.model_part}
 )
-with grid_tab:
-    share_state = grid_part() if grid_tab.open else grid_link_state()
-with model_tab:
-    share_state |= model_part() if model_tab.open else model_link_state()
-widgets.share_link(SCHEMA, share_state)
+share_link(SCHEMA, _share_state(), views=model.VIEWS)

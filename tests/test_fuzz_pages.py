@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from app.navigation import PAGES, ROOT
+from app.core.navigation import PAGES, ROOT
 from devtools.live import artifacts_dir
 
 EXAMPLES = 12

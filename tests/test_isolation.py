@@ -11,7 +11,7 @@ import ast
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.navigation import PAGES, ROOT
+from app.core.navigation import PAGES, ROOT
 
 TRAINING_PAGES = [spec for spec in PAGES if spec.url_path.startswith("cnn")]
 

@@ -1,4 +1,4 @@
-"""The size caps of app/limits.py hold at the page edge, whatever a (hostile) client sends.
+"""The size caps of app/core/limits.py hold at the page edge, whatever a (hostile) client sends.
 
 A browser's widgets respect their bounds, but a client can send any number, any number of table
 rows and any query string. Each check drives a page through the real navigation and asserts
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from app import limits
-from app.navigation import PAGES
+from app.core import limits
+from app.core.navigation import PAGES
 from devtools.limits_doc import limit_constants, limits_table
 from tests.pages.conftest import open_page, table_key, texts
 
@@ -36,6 +36,7 @@ HOSTILE_NUMBERS = {
     ],
     "5": [("s5.pad.h", limits.MAX_IMAGE_EDIT_SIDE), ("s5.tp.hp.epochs", limits.MAX_EPOCHS)],
     "8": [("p8.s.sx", limits.MAX_STRIDE), ("p8.h", limits.MAX_HEIGHT)],
+    "9": [("c9.n", limits.MAX_LENGTH), ("c9.k", limits.MAX_KERNEL), ("c9.d", limits.MAX_DILATION)],
 }
 
 
@@ -91,7 +92,7 @@ def test_too_long_sentence_is_refused_with_a_message() -> None:
 
 
 def test_image_set_stops_growing_at_its_cap() -> None:
-    from app.image_widgets import ImageSet, blank_image
+    from app.core.image_sets import ImageSet, blank_image
 
     at = open_page(PAGE["5"].path)
     full = ImageSet((blank_image(),) * limits.MAX_IMAGES, (0, 1) * (limits.MAX_IMAGES // 2))
@@ -141,7 +142,7 @@ def _own_link(spec) -> dict[str, str]:
 def test_oversized_upload_and_bomb_are_refused_quickly() -> None:
     import time
 
-    from app import pictures
+    from app.core import pictures
     from benchmarks.worst_case import bomb_png
 
     start = time.perf_counter()

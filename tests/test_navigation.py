@@ -1,6 +1,6 @@
 """Every page the navigation lists loads through the real entry point and survives its widgets.
 
-These tests iterate over ``app.navigation.PAGES``, so a page added there is covered with no new
+These tests iterate over ``app.core.navigation.PAGES``, so a page added there is covered with no new
 test code. Page-specific behaviour is pinned down in ``tests/pages/``.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.navigation import PAGES, ROOT
+from app.core.navigation import PAGES, ROOT
 
 TIMEOUT = 30
 
@@ -43,7 +43,7 @@ def test_every_page_file_exists_and_url_paths_are_distinct():
 
 def test_url_paths_match_streamlits_legacy_names_for_the_page_files():
     # A fresh server resolves the first deep link against the pages/ folder the legacy way
-    # (app/entry.py); with equal names that lookup finds the page instead of a "not found" dialog.
+    # (app/server.py); with equal names that lookup finds the page instead of a "not found" dialog.
     for spec in PAGES:
         assert spec.url_path == re.sub(r"^[0-9]+_", "", Path(spec.path).stem)
 

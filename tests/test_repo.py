@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from app.navigation import ROOT
+from app.core.navigation import ROOT
 from devtools.readme_tables import TABLES, block
 
 README = (ROOT / "README.md").read_text()

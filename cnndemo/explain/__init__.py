@@ -15,6 +15,10 @@ An axis of ``n`` cells, a window of ``k`` taps ``dilation`` cells apart (it span
 - ``"same"`` (TensorFlow's rule): ``out = ceil(n / stride)``; the axis is padded with
   ``max((out - 1) * stride + span - n, 0)`` cells, half before and the rest after (the odd
   cell goes at the end).
+- a whole number ``p >= 0`` (explicit padding, PyTorch's ``padding=p``): ``p`` cells before
+  and ``p`` after; ``out = floor((n + 2p - span) / stride) + 1``, or 0 when
+  ``span > n + 2p``. ``"valid"`` is ``p = 0``. Only :func:`axis` and the plans take it (the
+  arithmetic of page 9); the ops pad by word.
 
 Output ``i`` reads input cells ``i * stride + j * dilation - before`` for taps ``j < k``; an
 index below 0 or at ``n`` and beyond is a padding cell (0 for a convolution; never a winner and
@@ -41,17 +45,34 @@ API
   reading each input cell), :meth:`Plan.outputs_reading` (the outputs an input cell feeds),
   :meth:`Plan.cell_index` (the whole gather map as integers).
 - :func:`conv_terms` -> :class:`WindowSum`: the products one convolution output adds up.
+- :func:`kernel_grad_terms`, :func:`input_grad_terms` -> :class:`GradientSum`: the products one
+  cell of ``dL/dW`` (input x upstream gradient) or of ``dL/dx`` (upstream gradient x weight)
+  adds up.
 - :func:`pool_winners`, :func:`global_winners`: the winning cell of every pooling window.
 - :func:`receptive_field`, :func:`receptive_field_size`: the input cells behind an output of a
-  stack of window operations, and the size formula.
+  stack of window operations, and the size formula; :func:`receptive_field_terms` (each
+  layer's :class:`FieldTerm`) fills the formula in.
 """
 
 from __future__ import annotations
 
 from cnndemo.explain.axes import PADDINGS, Axis, axis, checked_axis
-from cnndemo.explain.fields import receptive_field, receptive_field_size
+from cnndemo.explain.fields import (
+    FieldTerm,
+    receptive_field,
+    receptive_field_size,
+    receptive_field_terms,
+)
 from cnndemo.explain.plans import Plan, Window, conv_plan, pool_plan
-from cnndemo.explain.sums import Term, WindowSum, conv_terms
+from cnndemo.explain.sums import (
+    GradientSum,
+    GradientTerm,
+    Term,
+    WindowSum,
+    conv_terms,
+    input_grad_terms,
+    kernel_grad_terms,
+)
 from cnndemo.explain.winners import global_winners, pool_winners, window_winners
 
 POOL_KINDS = ("max", "min", "avg")
@@ -61,6 +82,9 @@ __all__ = [
     "PADDINGS",
     "POOL_KINDS",
     "Axis",
+    "FieldTerm",
+    "GradientSum",
+    "GradientTerm",
     "Plan",
     "Term",
     "Window",
@@ -70,9 +94,12 @@ __all__ = [
     "conv_plan",
     "conv_terms",
     "global_winners",
+    "input_grad_terms",
+    "kernel_grad_terms",
     "pool_plan",
     "pool_winners",
     "receptive_field",
     "receptive_field_size",
+    "receptive_field_terms",
     "window_winners",
 ]

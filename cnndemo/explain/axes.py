@@ -21,18 +21,19 @@ class Axis:
     ----------
     n, k, stride, dilation : int
         Input length, taps per window, step between windows, step between taps.
-    padding : {"valid", "same"}
+    padding : "valid", "same" or int
+        A whole number ``p >= 0`` pads ``p`` zero cells on each side (explicit padding).
     out : int
-        Output length; 0 when a VALID window does not fit (``span > n``).
+        Output length; 0 when a window does not fit (``span > n + 2p``; ``p = 0`` for VALID).
     before, after : int
-        Padding cells added before and after the input (0 for VALID).
+        Padding cells added before and after the input (0 for VALID, ``p`` for explicit).
     """
 
     n: int
     k: int
     stride: int
     dilation: int
-    padding: str
+    padding: str | int
     out: int
     before: int
     after: int
@@ -87,30 +88,38 @@ class Axis:
         """This axis, or ValueError (naming ``window`` and ``name``) when no window fits."""
         if self.fits:
             return self
+        where = (
+            "with valid padding"
+            if self.padding == "valid"
+            else f"padded by {self.before} on each side"
+        )
         if self.dilation == 1:
             raise ValueError(
-                f"{window} {name} {self.k} is larger than input {name} {self.n} with valid padding"
+                f"{window} {name} {self.k} is larger than input {name} {self.n} {where}"
             )
         raise ValueError(
             f"dilated {window} {name} {self.span} ({window} {name} {self.k}, dilation "
-            f"{self.dilation}) is larger than input {name} {self.n} with valid padding"
+            f"{self.dilation}) is larger than input {name} {self.n} {where}"
         )
 
 
-def axis(n: int, k: int, stride: int = 1, padding: str = "valid", dilation: int = 1) -> Axis:
+def axis(n: int, k: int, stride: int = 1, padding: str | int = "valid", dilation: int = 1) -> Axis:
     """The sliding-window numbers of one axis (see the module docstring for the rules).
 
     Parameters
     ----------
     n, k, stride, dilation : int
         Whole numbers >= 1.
-    padding : {"valid", "same"}
+    padding : "valid", "same" or a whole number p >= 0
+        Explicit padding adds ``p`` zero cells before and ``p`` after the input:
+        ``out = floor((n + 2p - span) / stride) + 1`` (``"valid"`` is ``p = 0``).
 
     Raises
     ------
     ValueError
-        A size that is not a whole number >= 1, or an unknown padding word. A VALID window
-        larger than the input is not an error here (``out`` is 0); :meth:`Axis.require` raises.
+        A size that is not a whole number >= 1, or a padding that is neither word nor a whole
+        number >= 0. A window larger than the (padded) input is not an error here (``out`` is
+        0); :meth:`Axis.require` raises.
     """
     return _axis(
         _whole(n, "input size"),
@@ -122,19 +131,20 @@ def axis(n: int, k: int, stride: int = 1, padding: str = "valid", dilation: int 
 
 
 @lru_cache(maxsize=4096)
-def _axis(n: int, k: int, stride: int, padding: str, dilation: int) -> Axis:
+def _axis(n: int, k: int, stride: int, padding: str | int, dilation: int) -> Axis:
     # Pure integer arithmetic on checked arguments, so safe to cache (the ops call it per call).
     span = (k - 1) * dilation + 1
-    if padding == "valid":
-        out = (n - span) // stride + 1 if span <= n else 0
-        return Axis(n, k, stride, dilation, padding, out, 0, 0)
+    if padding != "same":
+        pad = 0 if padding == "valid" else padding
+        out = (n + 2 * pad - span) // stride + 1 if span <= n + 2 * pad else 0
+        return Axis(n, k, stride, dilation, padding, out, pad, pad)
     out = -(-n // stride)
     total = max((out - 1) * stride + span - n, 0)
     return Axis(n, k, stride, dilation, padding, out, total // 2, total - total // 2)
 
 
 def checked_axis(
-    n: int, k: int, stride: int, padding: str, dilation: int, window: str, name: str
+    n: int, k: int, stride: int, padding: str | int, dilation: int, window: str, name: str
 ) -> Axis:
     """:func:`axis` for arguments the caller has already checked, raising when nothing fits."""
     return _axis(n, k, stride, padding, dilation).require(window, name)
@@ -151,10 +161,15 @@ def _whole(value: object, name: str) -> int:
     return int(value)
 
 
-def _padding(padding: object) -> str:
-    if padding in PADDINGS:
-        return str(padding)
-    raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
+def _padding(padding: object) -> str | int:
+    if isinstance(padding, str) and padding in PADDINGS:
+        return padding
+    if isinstance(padding, int | np.integer) and not isinstance(padding, bool) and padding >= 0:
+        return int(padding)
+    raise ValueError(
+        f"padding must be 'valid' or 'same' (or a whole number >= 0 of zero cells on each "
+        f"side), got {padding!r}"
+    )
 
 
 def per_axis(value: object, rank: int, name: str) -> tuple[int, ...]:

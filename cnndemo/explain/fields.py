@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -41,17 +42,47 @@ def receptive_field(plans: Sequence[Plan], out_index: Sequence[int]) -> np.ndarr
     return counts
 
 
+@dataclass(frozen=True)
+class FieldTerm:
+    """One layer's share of the receptive field along one axis: ``(span - 1) * jump`` cells.
+
+    Attributes
+    ----------
+    kernel, dilation, span : int
+        The layer's window taps, the gap between them, and the cells one window covers
+        (``(kernel - 1) * dilation + 1``).
+    jump : int
+        Input cells between two neighbouring cells of this layer's input: the product of the
+        strides of every layer below it (1 for the first layer).
+    """
+
+    kernel: int
+    dilation: int
+    span: int
+    jump: int
+
+    @property
+    def reach(self) -> int:
+        """Input cells this layer adds to the field: ``(span - 1) * jump``."""
+        return (self.span - 1) * self.jump
+
+
+def receptive_field_terms(plans: Sequence[Plan]) -> tuple[tuple[FieldTerm, ...], ...]:
+    """Per axis, each plan's term of :func:`receptive_field_size`, first layer first."""
+    terms = []
+    for d in range(plans[0].rank):
+        jump, row = 1, []
+        for plan in plans:
+            a = plan.axes[d]
+            row.append(FieldTerm(a.k, a.dilation, a.span, jump))
+            jump *= a.stride
+        terms.append(tuple(row))
+    return tuple(terms)
+
+
 def receptive_field_size(plans: Sequence[Plan]) -> tuple[int, ...]:
     """Receptive field extent per axis: ``1 + sum_l (span_l - 1) * prod_{m < l} stride_m``.
 
     That is the reach of one output of the last plan into the first plan's (padded) input.
     """
-    sizes = []
-    for d in range(plans[0].rank):
-        size, jump = 1, 1
-        for plan in plans:
-            a = plan.axes[d]
-            size += (a.span - 1) * jump
-            jump *= a.stride
-        sizes.append(size)
-    return tuple(sizes)
+    return tuple(1 + sum(t.reach for t in row) for row in receptive_field_terms(plans))

@@ -113,11 +113,16 @@ class Plan:
 
     def outputs_reading(self, *cell: int) -> tuple[tuple[int, ...], ...]:
         """The outputs whose window reads input ``cell``, in reading order."""
-        per_axis = [
-            sorted({i for i, _ in a.outputs_reading(c)})
-            for c, a in zip(cell, self.axes, strict=True)
-        ]
-        return tuple(tuple(int(v) for v in index) for index in _product(per_axis))
+        return tuple(out_index for out_index, _ in self.readers(*cell))
+
+    def readers(self, *cell: int) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+        """``(output, tap)`` of every window that reads input ``cell``: the output's position and
+        the kernel tap that lies on the cell there, outputs in reading order."""
+        per_axis = [a.outputs_reading(c) for c, a in zip(cell, self.axes, strict=True)]
+        return tuple(
+            (tuple(int(i) for i, _ in pairs), tuple(int(j) for _, j in pairs))
+            for pairs in _product(per_axis)
+        )
 
     def cell_index(self) -> np.ndarray:
         """Flat input index (row-major over ``in_shape``) read by each output and tap.
@@ -140,8 +145,8 @@ class Plan:
         return index.reshape(math.prod(self.out_shape), math.prod(self.window_shape))
 
 
-def _product(lists: Sequence[Sequence[int]]) -> list[tuple[int, ...]]:
-    result: list[tuple[int, ...]] = [()]
+def _product(lists: Sequence[Sequence]) -> list[tuple]:
+    result: list[tuple] = [()]
     for values in lists:
         result = [(*prefix, v) for prefix in result for v in values]
     return result

@@ -1,4 +1,5 @@
-"""What one convolution output adds up: its products, tap by tap and channel by channel."""
+"""What one convolution output adds up (its products, tap by tap and channel by channel), and
+what one cell of its gradients adds up (the backward pass written as sums)."""
 
 from __future__ import annotations
 
@@ -78,3 +79,150 @@ def conv_terms(
             terms.append(Term(value, weight, not inside, tap, cell, channel))
     total = math.fsum(t.value * t.weight for t in terms)
     return WindowSum(window, tuple(terms), total)
+
+
+# --- The backward pass: what one gradient cell adds up ------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradientTerm:
+    """One product of a gradient sum, and where its two factors come from.
+
+    In a kernel gradient ``dL/dW`` the product is *input cell × upstream gradient*: ``value`` is
+    the input the tap read (0 in padding), ``weight`` the upstream gradient ``dL/dy`` of the
+    output that read it. In an input gradient ``dL/dx`` it is *upstream gradient × kernel
+    weight*: ``value`` is ``dL/dy`` of an output whose window reads the cell, ``weight`` the
+    weight of the tap that read it.
+    """
+
+    value: float
+    weight: float
+    out_index: tuple[int, ...]
+    out_channel: int
+    tap: tuple[int, ...]
+    cell: tuple[int, ...]
+    channel: int
+    in_padding: bool
+
+
+@dataclass(frozen=True)
+class GradientSum:
+    """The products one gradient cell adds up (outputs in reading order), and their exact sum
+    (``math.fsum``); no terms when no window reads the cell, and the sum is then 0."""
+
+    terms: tuple[GradientTerm, ...]
+    total: float
+
+
+def _gradient_operands(grad_out, plan, out_channels: int | None = None) -> np.ndarray:
+    """``grad_out`` as float64, checked to have the output's shape (``out_channels`` channels, or
+    any number when None)."""
+    grad_out = np.asarray(grad_out, dtype=np.float64)
+    if out_channels is None and grad_out.ndim == plan.rank + 1:
+        out_channels = grad_out.shape[-1]
+    if grad_out.shape != (*plan.out_shape, out_channels):
+        raise ValueError(
+            f"the upstream gradient has shape {grad_out.shape}, the output "
+            f"{(*plan.out_shape, out_channels)}"
+        )
+    return grad_out
+
+
+def _index_in(index: Sequence[int], shape: Sequence[int], what: str) -> tuple[int, ...]:
+    index = tuple(int(i) for i in index)
+    if len(index) != len(shape) or not all(0 <= i < n for i, n in zip(index, shape, strict=True)):
+        raise ValueError(f"{what} {index} is outside {tuple(shape)}")
+    return index
+
+
+def kernel_grad_terms(
+    x: np.ndarray,
+    grad_out: np.ndarray,
+    tap: Sequence[int],
+    in_channel: int,
+    out_channel: int,
+    kernel_size: Sequence[int],
+    stride: int | Sequence[int] = 1,
+    padding: str = "valid",
+    dilation: int | Sequence[int] = 1,
+) -> GradientSum:
+    """The products summed for one kernel-gradient cell ``dL/dW[tap, in_channel, out_channel]``.
+
+    Every output's window read this tap once: the term of output ``t`` is the input cell the
+    tap read there times the upstream gradient ``dL/dy[t, out_channel]``, so the cell is a
+    correlation of the input with the upstream gradient.
+
+    Parameters
+    ----------
+    x : ndarray, shape (width, in) or (height, width, in)
+        One example, as in :func:`conv_terms`.
+    grad_out : ndarray, shape (out_width, out) or (out_height, out_width, out)
+        The upstream gradient ``dL/dy``, one number per output cell.
+    tap : sequence of int
+        The kernel position, one index per spatial axis.
+    in_channel, out_channel : int
+    kernel_size : sequence of int
+        The kernel's spatial size.
+    stride, padding, dilation
+        The forward convolution's.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    plan = conv_plan(x.shape[:-1], kernel_size, stride, padding, dilation)
+    grad_out = _gradient_operands(grad_out, plan)
+    tap = _index_in(tap, plan.window_shape, "kernel position")
+    (in_channel,) = _index_in((in_channel,), (x.shape[-1],), "input channel")
+    (out_channel,) = _index_in((out_channel,), (grad_out.shape[-1],), "output channel")
+    terms = []
+    for out_index in np.ndindex(*plan.out_shape):
+        cell = tuple(a.taps(i)[j] for a, i, j in zip(plan.axes, out_index, tap, strict=True))
+        inside = all(0 <= c < a.n for c, a in zip(cell, plan.axes, strict=True))
+        value = float(x[(*cell, in_channel)]) if inside else 0.0
+        weight = float(grad_out[(*out_index, out_channel)])
+        terms.append(
+            GradientTerm(value, weight, out_index, out_channel, tap, cell, in_channel, not inside)
+        )
+    return GradientSum(tuple(terms), math.fsum(t.value * t.weight for t in terms))
+
+
+def input_grad_terms(
+    kernel: np.ndarray,
+    grad_out: np.ndarray,
+    cell: Sequence[int],
+    in_channel: int,
+    in_size: Sequence[int],
+    stride: int | Sequence[int] = 1,
+    padding: str = "valid",
+    dilation: int | Sequence[int] = 1,
+) -> GradientSum:
+    """The products summed for one input-gradient cell ``dL/dx[cell, in_channel]``.
+
+    The cell receives from every output whose window read it (:meth:`Plan.outputs_reading`),
+    through the tap that read it: upstream gradient ``dL/dy[t, o]`` times kernel weight
+    ``W[tap, in_channel, o]``, for every output channel ``o``. Outputs run in reading order,
+    then output channels (:meth:`Plan.readers`). A cell no window reads (skipped by the stride, dropped by VALID)
+    has no terms.
+
+    Parameters
+    ----------
+    kernel : ndarray, shape (k_w, in, out) or (k_h, k_w, in, out)
+    grad_out : ndarray, shape (out_width, out) or (out_height, out_width, out)
+    cell : sequence of int
+        The input position, one index per spatial axis.
+    in_channel : int
+    in_size : sequence of int
+        The input's spatial size.
+    stride, padding, dilation
+        The forward convolution's.
+    """
+    kernel = np.asarray(kernel, dtype=np.float64)
+    plan = conv_plan(in_size, kernel.shape[:-2], stride, padding, dilation)
+    grad_out = _gradient_operands(grad_out, plan, kernel.shape[-1])
+    cell = _index_in(cell, plan.in_shape, "input position")
+    (in_channel,) = _index_in((in_channel,), (kernel.shape[-2],), "input channel")
+    terms = []
+    for out_index, tap in plan.readers(*cell):
+        for o in range(kernel.shape[-1]):
+            value = float(grad_out[(*out_index, o)])
+            weight = float(kernel[(*tap, in_channel, o)])
+            terms.append(GradientTerm(value, weight, out_index, o, tap, cell, in_channel, False))
+    return GradientSum(tuple(terms), math.fsum(t.value * t.weight for t in terms))

@@ -7,47 +7,24 @@ Skips only when Chromium is missing outside CI; under CI (``CI`` set) a missing 
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
-from app.navigation import PAGES
+from app.core.navigation import PAGES
 from devtools.live import (
-    CHROMIUM,
     artifacts_dir,
-    launch_chromium,
+    click_heatmap_cell,
     screenshot_whole_page,
     streamlit_server,
     wait_for_rerun,
 )
+from tests.browser.conftest import playwright_or_skip
 
 pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytest.skip(
-        f"{CHROMIUM} not installed (see README: apt-get install chromium)", allow_module_level=True
-    )
-
-sync_api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else None
-if sync_api is None:
-    import playwright.sync_api as sync_api
+sync_api = playwright_or_skip()
 
 WIDTHS = {"desktop": 1280, "phone": 390}
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as live:
-        yield live.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("device", WIDTHS)
@@ -69,7 +46,7 @@ def test_page_renders_in_chromium(server, browser, spec, device):
 
 
 def test_deep_link_on_a_fresh_server_runs_through_the_navigation(browser):
-    """A share link is often the first request a new server sees (see app/entry.py)."""
+    """A share link is often the first request a new server sees (see app/server.py)."""
     spec = PAGES[-1]
     with streamlit_server() as live:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -161,5 +138,26 @@ def test_training_runs_in_the_browser(server, browser):
         wait_for_rerun(page)
         assert page.locator('[data-testid="stException"]').count() == 0
         screenshot_whole_page(page, artifacts_dir("screenshots") / "cnn1d_pooled-trained.png")
+    finally:
+        page.close()
+
+
+def test_clicking_heatmap_cells_selects_and_explores(server, browser):
+    """Click to explore with a real mouse: an output cell moves the stepper, an input cell lists
+    the outputs it feeds, a dL/dW cell of the Gradients tab is written out."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{server}/conv1d", wait_until="domcontentloaded")
+        wait_for_rerun(page)
+        sync_api.expect(page.get_by_text("Output y").first).to_be_attached(timeout=20_000)
+        click_heatmap_cell(page, "Output y: click a cell to select it", 1, 1)
+        sync_api.expect(page.get_by_text(re.compile(r"y\[1, 1\] = 6×2"))).to_be_visible()
+        click_heatmap_cell(page, "Input x: click a position to outline the outputs it feeds", 2, 0)
+        sync_api.expect(page.get_by_text("Input x[2] feeds 2 outputs")).to_be_visible()
+        page.get_by_role("tab", name="Gradients").click()
+        wait_for_rerun(page)
+        click_heatmap_cell(page, "dL/dW heatmap: click a cell to write it out", 2, 4, panel=1)
+        sync_api.expect(page.get_by_text("dL/dW[2, 4, 1] = 15×1 + 20×1 = 35")).to_be_visible()
+        assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()

@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cnndemo import _windows, ops
-from tests.engine import naive
+from cnndemo import _windows, ops, reference
 
 CASES = [
     ((7, 9, 8, 1), (3, 3, 1, 4), (1, 1), "same", (1, 1)),  # tap-major, opaque runs
@@ -38,7 +37,9 @@ def test_results_do_not_depend_on_the_blocks(monkeypatch, case, block_bytes):
     monkeypatch.setattr(_windows, "BLOCK_BYTES", block_bytes)
     monkeypatch.setattr(_windows, "TAP_MAJOR_BLOCK_BYTES", block_bytes)
     out = ops.conv2d(x, kernel, stride, padding, dilation)
-    np.testing.assert_allclose(out, naive.conv2d(x, kernel, stride, padding, dilation), atol=1e-9)
+    np.testing.assert_allclose(
+        out, reference.conv2d(x, kernel, stride, padding, dilation), atol=1e-9
+    )
     np.testing.assert_allclose(out, whole, rtol=1e-12, atol=1e-12)
     grads = ops.conv2d_backward(x, kernel, grad, stride, padding, dilation)
     for got, want in zip(grads, whole_grads, strict=True):

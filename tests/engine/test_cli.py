@@ -72,8 +72,13 @@ def test_overrides_reach_the_model():
 
 
 def test_text_report_prints_errors_every_100_epochs_and_each_example():
-    text = format_report(run_section(4, epochs=250))
-    assert "epoch     0" in text and "epoch   200" in text and "epoch   250" not in text
+    report = run_section(4, epochs=250)
+    text = format_report(report)
+    # As the tutorial's scripts: "epoch 100" is the 100th step's error (after 99 updates), and
+    # there is no "epoch 0" line.
+    assert f"epoch   100  error {report['errors'][99]:.6f}" in text
+    assert f"epoch   200  error {report['errors'][199]:.6f}" in text
+    assert "epoch     0" not in text and "epoch   250" not in text
     assert "Bigram vectors" in text and "i don't like it" in text
 
 
@@ -96,7 +101,8 @@ def test_cli_json_for_a_training_section():
 def test_cli_text_report():
     done = cli("section", "3", "--epochs", "5")
     assert done.returncode == 0, done.stderr
-    assert "epoch     0  error 0.69" in done.stdout and "i like it <PAD>" in done.stdout
+    assert "epoch " not in done.stdout  # the scripts print their first line at epoch 100
+    assert "final error 0.69" in done.stdout and "i like it <PAD>" in done.stdout
 
 
 @pytest.mark.parametrize(
@@ -117,3 +123,10 @@ def test_cli_rejects_bad_arguments_with_exit_2_and_no_traceback(args, message):
     assert done.returncode == 2
     assert message in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_help_states_the_epoch_labelling_rule_and_json_keeps_every_error():
+    done = cli("section", "--help")
+    assert "after E - 1 updates" in " ".join(done.stdout.split())
+    report = json.loads(cli("section", "3", "--epochs", "150", "--json").stdout)
+    assert len(report["errors"]) == 150

@@ -1,4 +1,5 @@
-"""Datasets, vocabulary, encoding and image parsing, against SECTIONS.md."""
+"""Datasets, vocabulary, encoding and image parsing, against docs/lesson.md (Shared
+conventions, the data sets)."""
 
 from __future__ import annotations
 

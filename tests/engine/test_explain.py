@@ -73,6 +73,57 @@ def test_axis_coverage_and_inverse_agree_with_an_exhaustive_search(args):
         np.testing.assert_array_equal(a.tap_index(), [a.taps(i) for i in range(a.out)])
 
 
+@given(
+    st.integers(1, 12), st.integers(1, 5), st.integers(1, 4), st.integers(0, 6), st.integers(1, 3)
+)
+@SETTINGS
+def test_explicit_padding_is_the_valid_rule_on_the_zero_padded_input(n, k, stride, pad, dilation):
+    a = explain.axis(n, k, stride, pad, dilation)
+    span = (k - 1) * dilation + 1
+    assert (a.before, a.after, a.padded_length) == (pad, pad, n + 2 * pad)
+    # The definition: floor((n + 2p - span) / s) + 1 windows, none when the window is too wide.
+    assert a.out == ((n + 2 * pad - span) // stride + 1 if span <= n + 2 * pad else 0)
+    # Explicit p is VALID on an input with p zero cells added at both ends.
+    assert a.out == explain.axis(n + 2 * pad, k, stride, "valid", dilation).out
+    zero, valid = (
+        explain.axis(n, k, stride, 0, dilation),
+        explain.axis(n, k, stride, "valid", dilation),
+    )
+    assert (zero.out, zero.before, zero.after) == (valid.out, valid.before, valid.after)
+    for i in range(a.out):
+        assert a.taps(i) == tuple(i * stride + j * dilation - pad for j in range(k))
+    if a.fits and pad:
+        ones = np.ones((1, n, 1))
+        padded = np.pad(ones, ((0, 0), (pad, pad), (0, 0)))
+        kernel = np.ones((k, 1, 1))
+        direct = ops.conv1d(padded, kernel, stride, "valid", dilation)[0, :, 0]
+        np.testing.assert_array_equal(
+            direct, [sum(0 <= t < n for t in a.taps(i)) for i in range(a.out)]
+        )
+
+
+def test_explicit_padding_reproduces_the_conv_arithmetic_guides_sizes():
+    # Dumoulin and Visin, "A guide to convolution arithmetic for deep learning" (2016),
+    # figures 2.1-2.7 and 5.1: (input, kernel, stride, padding, dilation) -> output.
+    worked = [
+        ((4, 3, 1, 0, 1), 2), ((5, 4, 1, 2, 1), 6), ((5, 3, 1, 1, 1), 5), ((5, 3, 1, 2, 1), 7),
+        ((5, 3, 2, 0, 1), 2), ((5, 3, 2, 1, 1), 3), ((6, 3, 2, 1, 1), 3), ((7, 3, 1, 0, 2), 3),
+    ]  # fmt: skip
+    assert [explain.axis(*args).out for args, _ in worked] == [out for _, out in worked]
+    plan = explain.conv_plan((5, 5), (3, 3), 2, 1)
+    assert plan.out_shape == (3, 3) and plan.pads == ((1, 1), (1, 1))
+    assert plan.window(0, 0).cells[0] == (-1, -1)
+
+
+def test_explicit_padding_too_small_for_the_window_is_explained():
+    assert explain.axis(2, 7, 1, 2).out == 0
+    with pytest.raises(ValueError, match="kernel width 7 is larger than input width 2 padded by 2"):
+        explain.conv_plan((2,), (7,), 1, 2)
+    for bad in (-1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="padding must be"):
+            explain.axis(5, 2, 1, bad)
+
+
 def test_axis_rejects_bad_arguments_with_the_value():
     with pytest.raises(ValueError, match="stride must be a whole number >= 1, got 0"):
         explain.axis(5, 2, 0)
@@ -125,7 +176,10 @@ def test_plan_windows_coverage_and_gather_map_agree(args):
             if inside:
                 counts[cell] += 1
                 assert window.out_index in plan.outputs_reading(*cell)
+                assert (window.out_index, tap) in plan.readers(*cell)
     np.testing.assert_array_equal(plan.coverage(), counts)
+    for cell in np.ndindex(*size):
+        assert len(plan.readers(*cell)) == counts[cell]  # no reader found twice or invented
 
 
 def test_tutorial_sums_are_written_in_the_tutorials_order():
@@ -159,6 +213,62 @@ def test_conv_terms_add_up_to_the_fast_convolution(args, seed):
             window_sum = explain.conv_terms(x, kernel, index, channel, stride, padding, dilation)
             assert window_sum.total == out[(*index, channel)]
             assert all(t.value == 0 for t in window_sum.terms if t.in_padding)
+
+
+@given(plans_2d(), st.integers(0, 2**31 - 1))
+@SETTINGS
+def test_gradient_terms_add_up_to_the_backward_pass(args, seed):
+    size, kernel_size, stride, padding, dilation = args
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-9, 10, size=(*size, 2)).astype(float)
+    kernel = rng.integers(-9, 10, size=(*kernel_size, 2, 3)).astype(float)
+    out_shape = ops.conv2d(x[None], kernel, stride, padding, dilation).shape[1:]
+    grad = rng.integers(-5, 6, size=out_shape).astype(float)
+    grad_x, grad_kernel = ops.conv2d_backward(
+        x[None], kernel, grad[None], stride, padding, dilation
+    )
+    geometry = (stride, padding, dilation)
+    for tap in np.ndindex(*kernel_size):
+        for c, o in itertools.product(range(2), range(3)):
+            terms = explain.kernel_grad_terms(x, grad, tap, c, o, kernel_size, *geometry)
+            assert terms.total == grad_kernel[(*tap, c, o)]  # integers: exact
+            assert len(terms.terms) == out_shape[0] * out_shape[1]
+            assert all(t.value == 0 for t in terms.terms if t.in_padding)
+    plan = explain.conv_plan(size, kernel_size, *geometry)
+    for cell in np.ndindex(*size):
+        for c in range(2):
+            terms = explain.input_grad_terms(kernel, grad, cell, c, size, *geometry)
+            assert terms.total == grad_x[(0, *cell, c)]
+            # Exactly the outputs whose window reads the cell, each through one tap.
+            assert sorted({t.out_index for t in terms.terms}) == list(plan.outputs_reading(*cell))
+            for t in terms.terms:
+                assert (
+                    plan.window(*t.out_index).cells[plan.window(*t.out_index).taps.index(t.tap)]
+                    == cell
+                )
+                assert t.weight == kernel[(*t.tap, c, t.out_channel)]
+
+
+def test_gradient_terms_of_the_tutorial_setup_in_1d():
+    # docs/lesson.md, section 1: with dL/dy all ones, dL/dW[j, c, o] adds the inputs tap j read
+    # (x[j, c] + x[j + 1, c]); dL/dx[t, c] adds the weights of every tap that read x[t].
+    x = np.arange(1, 21, dtype=float).reshape(4, 5)
+    kernel = np.arange(1, 31, dtype=float).reshape(3, 5, 2)
+    ones = np.ones((2, 2))
+    w = explain.kernel_grad_terms(x, ones, (2,), 4, 1, (3,))
+    assert [(t.value, t.weight, t.out_index) for t in w.terms] == [(15, 1, (0,)), (20, 1, (1,))]
+    assert w.total == 35
+    first = explain.input_grad_terms(kernel, ones, (0,), 0, (4,))
+    assert [(t.value, t.weight, t.tap) for t in first.terms] == [(1, 1, (0,)), (1, 2, (0,))]
+    middle = explain.input_grad_terms(kernel, ones, (1,), 0, (4,))
+    assert [t.weight for t in middle.terms] == [11, 12, 1, 2]  # output 0 via tap 1, output 1 via 0
+    # Stride 2, VALID: output 0 reads x[0..2]; x[3] is read by no window, its gradient is 0.
+    strided = explain.input_grad_terms(kernel, np.ones((1, 2)), (3,), 0, (4,), stride=2)
+    assert strided.terms == () and strided.total == 0
+    with pytest.raises(ValueError, match="upstream gradient has shape"):
+        explain.kernel_grad_terms(x, np.ones((3, 2)), (0,), 0, 0, (3,))
+    with pytest.raises(ValueError, match="kernel position"):
+        explain.kernel_grad_terms(x, ones, (3,), 0, 0, (3,))
 
 
 def test_conv_terms_in_1d_mark_padding():
@@ -277,3 +387,19 @@ def test_receptive_field_size_formula_on_a_known_stack():
     assert explain.receptive_field_size([plan1, plan2]) == (7, 7)
     with pytest.raises(ValueError, match="does not match"):
         explain.receptive_field([plan2, plan1], (0, 0))
+
+
+def test_receptive_field_terms_fill_in_the_size_formula():
+    # A dilated 3-tap conv with stride (2, 1), then a 2x2 pooling: rows 1 + 4*1 + 1*2 = 7,
+    # columns 1 + 4*1 + 1*1 = 6.
+    plan1 = explain.conv_plan((12, 12), (3, 3), (2, 1), "valid", 2)
+    plan2 = explain.pool_plan(plan1.out_shape, 2, 1)
+    rows, cols = explain.receptive_field_terms([plan1, plan2])
+    assert [(t.kernel, t.dilation, t.span, t.jump, t.reach) for t in rows] == [
+        (3, 2, 5, 1, 4),
+        (2, 1, 2, 2, 2),
+    ]
+    assert [t.jump for t in cols] == [1, 1]
+    assert explain.receptive_field_size([plan1, plan2]) == (7, 6)
+    rows_read, cols_read = np.nonzero(explain.receptive_field([plan1, plan2], (1, 1)))
+    assert (np.ptp(rows_read) + 1, np.ptp(cols_read) + 1) == (7, 6)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from cnndemo import bounds, ops
 from cnndemo import layers as L
-from cnndemo import ops
-from tests.engine import naive
+from cnndemo.layers import convolution, pooling
+from cnndemo.reference import numeric_gradient
 
 RNG = np.random.default_rng(1234)
 
@@ -30,10 +31,10 @@ def check_layer(layer: L.Layer, x: np.ndarray, input_grad: bool = True) -> None:
     analytic = {name: g.copy() for name, g in layer.grads.items()}
     for name, param in layer.params.items():
         np.testing.assert_allclose(
-            analytic[name], naive.numeric_gradient(loss, param), rtol=1e-6, atol=1e-8, err_msg=name
+            analytic[name], numeric_gradient(loss, param), rtol=1e-6, atol=1e-8, err_msg=name
         )
     if input_grad:
-        np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(grad_x, numeric_gradient(loss, x), rtol=1e-6, atol=1e-8)
 
 
 CONV_SETTINGS = [
@@ -79,11 +80,12 @@ def test_conv1d_layer_matches_ops_forward_and_backward(stride, padding, dilation
 
 
 def test_conv_layers_fall_back_to_ops_for_inputs_too_large_to_lower(monkeypatch):
-    monkeypatch.setattr(L, "_MAX_LOWERING_ENTRIES", 0)
+    monkeypatch.setattr(convolution, "_MAX_LOWERING_ENTRIES", 0)
     x = RNG.normal(size=(2, 5, 5, 2))
     kernel = RNG.normal(size=(2, 2, 2, 3))
     layer = L.Conv2D(kernel, stride=2, padding="same")
     out = layer.forward(x)
+    assert layer._plan_used.gather_t is None
     np.testing.assert_allclose(out, ops.conv2d(x, kernel, 2, "same"), atol=1e-12)
     check_layer(layer, x)
 
@@ -257,7 +259,7 @@ def test_sigmoid_cross_entropy_matches_the_textbook_formula_and_its_gradient():
     def f() -> float:
         return L.sigmoid_cross_entropy(logits, targets)[0]
 
-    np.testing.assert_allclose(grad, naive.numeric_gradient(f, logits), rtol=1e-6)
+    np.testing.assert_allclose(grad, numeric_gradient(f, logits), rtol=1e-6)
     assert grad.shape == logits.shape
 
 
@@ -271,3 +273,29 @@ def test_sigmoid_cross_entropy_is_finite_for_extreme_logits():
 def test_zero_logits_give_ln_2():
     loss, _ = L.sigmoid_cross_entropy(np.zeros(4), np.array([1.0, 0.0, 1.0, 0.0]))
     assert loss == pytest.approx(np.log(2))
+
+
+@pytest.mark.parametrize("kind", ["max", "min", "avg"])
+def test_pool2d_falls_back_to_ops_when_its_scatter_matrix_would_be_too_large(monkeypatch, kind):
+    monkeypatch.setattr(pooling, "_MAX_LOWERING_ENTRIES", 0)
+    x = RNG.normal(size=(2, 5, 6, 3))
+    layer = L.Pool2D((2, 3), (1, 2), kind)
+    out = layer.forward(x)
+    assert layer._plans[(5, 6)].scatter is None
+    np.testing.assert_array_equal(out, ops.pool2d(x, (2, 3), (1, 2), kind))
+    grad_out = RNG.normal(size=out.shape)
+    expected = ops.pool2d_backward(x, grad_out, (2, 3), (1, 2), kind)
+    np.testing.assert_array_equal(layer.backward(grad_out), expected)
+
+
+def test_embedding_of_a_large_vocabulary_indexes_rows_instead_of_a_one_hot_matrix():
+    weights = RNG.normal(size=(bounds.MAX_ONE_HOT_VOCABULARY + 1, 3))
+    large, small = L.Embedding(weights), L.Embedding(weights[:50])
+    assert large._eye is None
+    ids = np.array([[1, 7, 1], [7, 2, 49]])
+    np.testing.assert_array_equal(large.forward(ids), small.forward(ids))
+    grad_out = RNG.normal(size=(2, 3, 3))
+    large.backward(grad_out)
+    small.backward(grad_out)
+    np.testing.assert_allclose(large.grads["weights"][:50], small.grads["weights"], atol=1e-15)
+    assert not large.grads["weights"][50:].any()

@@ -15,8 +15,8 @@ import pytest
 from cnndemo import data, ops
 from cnndemo.layers import sigmoid
 from cnndemo.models import SECTIONS, build_model, default_hyperparameters
+from cnndemo.reference import numeric_gradient
 from cnndemo.train import make_data
-from tests.engine import naive
 
 VARIANTS = [
     (3, {}),
@@ -49,7 +49,7 @@ def test_full_loss_gradient_matches_finite_differences_for_every_parameter(secti
         return model.loss(x, y, backward=False)
 
     for name, param in model.named_parameters().items():
-        numeric = naive.numeric_gradient(loss, param)
+        numeric = numeric_gradient(loss, param)
         np.testing.assert_allclose(analytic[name], numeric, rtol=1e-5, atol=1e-9, err_msg=name)
 
 

@@ -1,6 +1,6 @@
 """Tests for cnndemo.ops.
 
-Oracle: tests/engine/naive.py, plain loops written from the definitions. Gradients are checked
+Oracle: cnndemo.reference, plain loops written from the definitions. Gradients are checked
 against central finite differences of the forward functions in float64.
 """
 
@@ -11,9 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cnndemo import _windows, ops
+from cnndemo import _windows, ops, reference
 from cnndemo.conv import _ConvPlan
-from tests.engine import naive
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 GRAD_SETTINGS = settings(
@@ -26,7 +25,7 @@ def tolerance(dtype) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# Reference numbers from SECTIONS.md
+# Reference numbers from docs/lesson.md, sections 1, 2 and 8
 
 
 def test_section_1_conv1d_reference_numbers():
@@ -88,10 +87,10 @@ def test_output_size_and_padding_amounts_follow_tensorflow(n, k, stride, dilatio
         with pytest.raises(ValueError, match="larger than input size"):
             ops.output_size(n, k, stride, padding, dilation)
         return
-    assert ops.output_size(n, k, stride, padding, dilation) == naive.axis_out(
+    assert ops.output_size(n, k, stride, padding, dilation) == reference.output_size(
         n, k, stride, padding, dilation
     )
-    assert ops.padding_amounts(n, k, stride, padding, dilation) == naive.axis_padding(
+    assert ops.padding_amounts(n, k, stride, padding, dilation) == reference.padding_amounts(
         n, k, stride, padding, dilation
     )
 
@@ -132,7 +131,7 @@ def conv2d_cases(draw):
 def test_conv2d_matches_the_loop_oracle(case):
     x, kernel, stride, padding, dilation = case
     out = ops.conv2d(x, kernel, stride, padding, dilation)
-    expected = naive.conv2d(x, kernel, stride, padding, dilation)
+    expected = reference.conv2d(x, kernel, stride, padding, dilation)
     assert out.dtype == x.dtype
     assert out.shape[1] == ops.output_size(
         x.shape[1], kernel.shape[0], stride[0], padding, dilation[0]
@@ -167,7 +166,7 @@ def test_conv1d_matches_the_loop_oracle(
     assert out.dtype == dtype
     assert out.shape == (batch, ops.output_size(width, k, stride, padding, dilation), out_channels)
     np.testing.assert_allclose(
-        out, naive.conv1d(x, kernel, stride, padding, dilation), **tolerance(dtype)
+        out, reference.conv1d(x, kernel, stride, padding, dilation), **tolerance(dtype)
     )
 
 
@@ -178,17 +177,17 @@ def test_conv2d_blocked_im2col_matches_the_oracle(monkeypatch):
     x = rng.standard_normal((3, 9, 8, 5))
     kernel = rng.standard_normal((3, 2, 5, 4))
     args = ((2, 1), "same", (1, 2))
-    expected = naive.conv2d(x, kernel, *args)
+    expected = reference.conv2d(x, kernel, *args)
     grad_out = rng.standard_normal(expected.shape)
-    reference = ops.conv2d_backward(x, kernel, grad_out, *args)
+    fast_grads = ops.conv2d_backward(x, kernel, grad_out, *args)
     row_bytes = 3 * 2 * 5 * 8
     for rows, block_count in ((1, 15), (16, 9), (80, 2)):
         monkeypatch.setattr(_windows, "BLOCK_BYTES", rows * row_bytes)
         assert len(_windows.blocks(3, 5, 8, row_bytes)) == block_count
         np.testing.assert_allclose(ops.conv2d(x, kernel, *args), expected)
         grad_x, grad_kernel = ops.conv2d_backward(x, kernel, grad_out, *args)
-        np.testing.assert_allclose(grad_x, reference[0])
-        np.testing.assert_allclose(grad_kernel, reference[1])
+        np.testing.assert_allclose(grad_x, fast_grads[0])
+        np.testing.assert_allclose(grad_kernel, fast_grads[1])
 
 
 @pytest.mark.parametrize(
@@ -208,7 +207,7 @@ def test_one_channel_im2col_by_rows_matches_the_oracle(stride, padding, dilation
     kernel = rng.standard_normal((*kernel_size, 1, 3))
     for batch in (1, 16):
         x = rng.standard_normal((batch, 12, 11, 1))
-        expected = naive.conv2d(x, kernel, stride, padding, dilation)
+        expected = reference.conv2d(x, kernel, stride, padding, dilation)
         runs = batch * expected.shape[1] * kernel_size[0] * kernel_size[1]
         assert (runs >= 256) == (batch == 16)
         np.testing.assert_allclose(ops.conv2d(x, kernel, stride, padding, dilation), expected)
@@ -222,15 +221,15 @@ def test_one_channel_im2col_by_rows_matches_the_oracle(stride, padding, dilation
             return np.sum(ops.conv2d(x, kernel, stride, padding, dilation) * grad_out)
 
         grad_x, grad_kernel = ops.conv2d_backward(x, kernel, grad_out, stride, padding, dilation)
-        np.testing.assert_allclose(grad_kernel, naive.numeric_gradient(loss, kernel), atol=1e-6)
-        np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), atol=1e-6)
+        np.testing.assert_allclose(grad_kernel, reference.numeric_gradient(loss, kernel), atol=1e-6)
+        np.testing.assert_allclose(grad_x, reference.numeric_gradient(loss, x), atol=1e-6)
 
 
 def test_conv_accepts_non_contiguous_input():
     rng = np.random.default_rng(3)
     x = rng.standard_normal((2, 6, 7, 8))[:, ::-1, :, ::2]
     kernel = rng.standard_normal((2, 2, 4, 3))
-    np.testing.assert_allclose(ops.conv2d(x, kernel), naive.conv2d(x, kernel))
+    np.testing.assert_allclose(ops.conv2d(x, kernel), reference.conv2d(x, kernel))
 
 
 @st.composite
@@ -260,7 +259,7 @@ def test_pool2d_matches_the_loop_oracle(case):
         ops.output_size(x.shape[2], size[1], steps[1], padding),
     )
     np.testing.assert_allclose(
-        out, naive.pool2d(x, size, steps, kind, padding), **tolerance(x.dtype)
+        out, reference.pool2d(x, size, steps, kind, padding), **tolerance(x.dtype)
     )
 
 
@@ -280,7 +279,9 @@ def test_pool1d_matches_the_loop_oracle(size, stride, kind, padding, extra, dtyp
     steps = size if stride is None else stride
     assert out.dtype == dtype
     assert out.shape == (2, ops.output_size(size + extra, size, steps, padding), 3)
-    np.testing.assert_allclose(out, naive.pool1d(x, size, steps, kind, padding), **tolerance(dtype))
+    np.testing.assert_allclose(
+        out, reference.pool1d(x, size, steps, kind, padding), **tolerance(dtype)
+    )
 
 
 def test_avg_pool_with_same_padding_divides_by_real_cells_only():
@@ -293,7 +294,7 @@ def test_avg_pool_with_same_padding_divides_by_real_cells_only():
 @pytest.mark.parametrize("shape", [(2, 5, 3), (2, 3, 4, 3), (1, 2, 2, 2, 4)])
 def test_global_pool_matches_the_loop_oracle(kind, shape):
     x = np.random.default_rng(1).standard_normal(shape)
-    np.testing.assert_allclose(ops.global_pool(x, kind), naive.global_pool(x, kind))
+    np.testing.assert_allclose(ops.global_pool(x, kind), reference.global_pool(x, kind))
     assert ops.global_pool(x.astype(np.float32), kind).dtype == np.float32
 
 
@@ -313,8 +314,8 @@ def test_conv2d_backward_matches_finite_differences(case):
         return np.sum(ops.conv2d(x, kernel, stride, padding, dilation) * grad_out)
 
     grad_x, grad_kernel = ops.conv2d_backward(x, kernel, grad_out, stride, padding, dilation)
-    np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), atol=1e-6)
-    np.testing.assert_allclose(grad_kernel, naive.numeric_gradient(loss, kernel), atol=1e-6)
+    np.testing.assert_allclose(grad_x, reference.numeric_gradient(loss, x), atol=1e-6)
+    np.testing.assert_allclose(grad_kernel, reference.numeric_gradient(loss, kernel), atol=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -337,8 +338,8 @@ def test_conv1d_backward_matches_finite_differences(width, k, stride, padding, d
         return np.sum(ops.conv1d(x, kernel, stride, padding, dilation) * grad_out)
 
     grad_x, grad_kernel = ops.conv1d_backward(x, kernel, grad_out, stride, padding, dilation)
-    np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), atol=1e-6)
-    np.testing.assert_allclose(grad_kernel, naive.numeric_gradient(loss, kernel), atol=1e-6)
+    np.testing.assert_allclose(grad_x, reference.numeric_gradient(loss, x), atol=1e-6)
+    np.testing.assert_allclose(grad_kernel, reference.numeric_gradient(loss, kernel), atol=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -390,8 +391,8 @@ def test_input_gradient_routes_match_finite_differences(
         return np.sum(ops.conv2d(x, kernel, stride, padding, dilation) * grad_out)
 
     grad_x, grad_kernel = ops.conv2d_backward(x, kernel, grad_out, stride, padding, dilation)
-    np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), atol=1e-6)
-    np.testing.assert_allclose(grad_kernel, naive.numeric_gradient(loss, kernel), atol=1e-6)
+    np.testing.assert_allclose(grad_x, reference.numeric_gradient(loss, x), atol=1e-6)
+    np.testing.assert_allclose(grad_kernel, reference.numeric_gradient(loss, kernel), atol=1e-6)
 
 
 @given(pool2d_cases())
@@ -408,7 +409,7 @@ def test_pool2d_backward_matches_finite_differences(case):
 
     grad_x = ops.pool2d_backward(x, grad_out, size, stride, kind, padding)
     assert grad_x.shape == x.shape
-    np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), atol=1e-6)
+    np.testing.assert_allclose(grad_x, reference.numeric_gradient(loss, x), atol=1e-6)
 
 
 @pytest.mark.parametrize("kind", ["max", "min", "avg"])
@@ -425,7 +426,7 @@ def test_pool1d_backward_matches_finite_differences(kind, size, stride, padding)
         return np.sum(ops.pool1d(x, size, stride, kind, padding) * grad_out)
 
     grad_x = ops.pool1d_backward(x, grad_out, size, stride, kind, padding)
-    np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), atol=1e-6)
+    np.testing.assert_allclose(grad_x, reference.numeric_gradient(loss, x), atol=1e-6)
 
 
 @pytest.mark.parametrize("kind", ["max", "min", "avg"])
@@ -437,7 +438,7 @@ def test_global_pool_backward_matches_finite_differences(kind):
         return np.sum(ops.global_pool(x, kind) * grad_out)
 
     grad_x = ops.global_pool_backward(x, grad_out, kind)
-    np.testing.assert_allclose(grad_x, naive.numeric_gradient(loss, x), atol=1e-6)
+    np.testing.assert_allclose(grad_x, reference.numeric_gradient(loss, x), atol=1e-6)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -505,7 +506,7 @@ def test_pool_and_conv_with_infinite_input_match_the_oracle():
     x[0, 1, 3, 0], x[0, 4, 0, 1] = np.inf, -np.inf
     for kind in ("max", "min"):
         np.testing.assert_array_equal(
-            ops.pool2d(x, 2, 1, kind, "same"), naive.pool2d(x, (2, 2), (1, 1), kind, "same")
+            ops.pool2d(x, 2, 1, kind, "same"), reference.pool2d(x, (2, 2), (1, 1), kind, "same")
         )
 
 

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 import zipfile
-import zlib
 
 import numpy as np
 import pytest
@@ -21,48 +20,8 @@ import pytest
 from cnndemo import persist
 from cnndemo.models import build_model
 from cnndemo.safe_read import Budget, UnsafeFileError, json_depth, read_json, read_npz
-
-
-def _npy(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
-
-
-def zip_bomb(listings: int = 3011, inflated: int = 100 * 2**20) -> bytes:
-    """One deflated member of ``inflated`` zero bytes, listed ``listings`` times in the directory
-    (every entry points at the same compressed data, so the file stays small)."""
-    compressor = zlib.compressobj(9, 8, -15)
-    body = compressor.compress(b"\0" * inflated) + compressor.flush()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        info = zipfile.ZipInfo("w.npy")
-        info.compress_type = zipfile.ZIP_DEFLATED
-        archive.writestr(info, b"\0" * 16)  # a real first member to copy headers from
-    real = buffer.getvalue()
-    local_end = real.index(b"PK\x01\x02")
-    central = real[local_end : real.index(b"PK\x05\x06")]
-    # Rewrite the member's sizes to point at the big stream, and repeat the directory entry.
-    local = bytearray(real[: 30 + len("w.npy")])
-    crc = zlib.crc32(b"\0" * inflated)
-    local[14:18] = crc.to_bytes(4, "little")
-    local[18:22] = len(body).to_bytes(4, "little")
-    local[22:26] = inflated.to_bytes(4, "little")
-    entry = bytearray(central)
-    entry[16:20] = crc.to_bytes(4, "little")
-    entry[20:24] = len(body).to_bytes(4, "little")
-    entry[24:28] = inflated.to_bytes(4, "little")
-    directory = bytes(entry) * listings
-    start = len(local) + len(body)
-    end = (
-        b"PK\x05\x06"
-        + b"\0\0\0\0"
-        + listings.to_bytes(2, "little") * 2
-        + len(directory).to_bytes(4, "little")
-        + start.to_bytes(4, "little")
-        + b"\0\0"
-    )
-    return bytes(local) + body + directory + end
+from devtools.hostile_files import npy_bytes as _npy
+from devtools.hostile_files import zip_bomb
 
 
 def test_a_zip_bomb_is_refused_from_its_directory_in_milliseconds():

@@ -13,8 +13,7 @@ import threading
 import numpy as np
 import pytest
 
-from cnndemo import _scratch, ops
-from tests.engine import naive
+from cnndemo import _scratch, ops, reference
 
 # (input shape, kernel shape, stride, padding, dilation): every input-gradient route and both
 # im2col layouts, in float32 and float64 below.
@@ -117,7 +116,7 @@ def test_results_match_the_oracle_and_survive_later_calls(dtype):
         x, kernel, grad = _case_arrays(case, dtype, seed)
         _, _, stride, padding, dilation = case
         results = _run(case, x, kernel, grad)
-        expected = naive.conv2d(x, kernel, _pair(stride), padding, _pair(dilation))
+        expected = reference.conv2d(x, kernel, _pair(stride), padding, _pair(dilation))
         np.testing.assert_allclose(results[0], expected, rtol=1e-4, atol=1e-4)
         kept.append((results, [r.copy() for r in results]))
     # A result that were a lent buffer would have been overwritten by a later call.

@@ -10,9 +10,18 @@ import numpy as np
 import pytest
 
 import cnndemo
-from app.ledger import nested_text
-from app.widgets import editor_key
-from tests.pages.conftest import edit_cells, open_page, texts
+from app.core.numbers import nested_text
+from app.widgets.tensor_editor import editor_key
+from tests.pages.conftest import (
+    assert_gradients_are_right,
+    chart_titled,
+    click,
+    edit_cells,
+    open_page,
+    panel_values,
+    table_key,
+    texts,
+)
 
 PAGE = "pages/1_conv1d.py"
 X = np.arange(1, 21, dtype=float).reshape(4, 5)
@@ -217,3 +226,146 @@ def test_rerun_time_after_a_widget_change_is_reported(at, capsys):
     with capsys.disabled():
         print(f"\n[conv1d] median rerun after a widget change: {statistics.median(times):.3f} s")
     assert not at.exception
+
+
+# --- The Gradients tab ---------------------------------------------------------------------------
+
+
+def open_gradients_tab(at, **settings):
+    at.session_state["c1d.tab"] = "Gradients"
+    at.run()
+    for key, value in settings.items():
+        widget = at.radio(key=key) if key in ("c1d.p", "c1d.g.kind") else at.number_input(key=key)
+        widget.set_value(value).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown_gradients(at) -> tuple[np.ndarray, np.ndarray]:
+    """dL/dx and dL/dW as the tab's heatmaps show them."""
+    (grad_x,) = panel_values(chart_titled(at, "dL/dx"))
+    grad_kernel = np.stack(panel_values(chart_titled(at, "dL/dW")), axis=-1)
+    return grad_x, grad_kernel
+
+
+@pytest.mark.parametrize(
+    ("stride", "padding"), [(1, "valid"), (2, "same")], ids=["tutorial", "stride-2-same"]
+)
+def test_gradients_tab_shows_the_engines_gradients_checked_by_loops_and_differences(
+    at, stride, padding
+):
+    open_gradients_tab(at, **{"c1d.s": stride, "c1d.p": padding, "c1d.g.kind": "random"})
+    at.number_input(key="c1d.g.seed").set_value(4).run()
+    out_shape = cnndemo.conv1d(X[None], K, stride, padding).shape
+    upstream = np.random.default_rng(4).integers(-5, 6, size=out_shape).astype(float)
+    (shown_upstream,) = panel_values(chart_titled(at, "dL/dy", exact=True))
+    np.testing.assert_array_equal(shown_upstream, upstream[0])
+    shown_x, shown_kernel = shown_gradients(at)
+    assert_gradients_are_right(shown_x, shown_kernel, X[None], K, upstream, stride, padding)
+    assert texts(at).count("✓") == 2  # both views (correlation, full convolution) agree
+
+
+def test_gradient_sums_are_written_like_the_forward_sums(at):
+    open_gradients_tab(at)
+    # dL/dy all ones: dL/dW[0, 0, 0] adds the two inputs tap 0 met, x[0, 0] and x[1, 0].
+    assert "**dL/dW[0, 0, 0]** = 1×1 + 6×1 = 7" in texts(at)
+    # x[0] is read by output 0 only, through tap 0: W[0, 0, 0] and W[0, 0, 1].
+    assert "**dL/dx[0, 0]** = 1×1 + 1×2 = 3" in texts(at)
+    at.slider(key="c1d.g.x.0").set_value(1).run()
+    assert "**dL/dx[1, 0]** = 1×11 + 1×12 + 1×1 + 1×2 = 26" in texts(at)
+    # The outputs reading x[1] are outlined (dashed) on dL/dy: both positions, both channels.
+    dashed = [s for s in chart_titled(at, "dL/dy (dashed")["layout"]["shapes"]
+              if s["line"].get("dash") == "dash"]  # fmt: skip
+    assert len(dashed) == 4
+
+
+def test_one_hot_upstream_gradient_follows_the_selected_output(at):
+    open_gradients_tab(at, **{"c1d.g.kind": "onehot"})
+    at.slider(key="c1d.pos.0").set_value(1).run()
+    at.radio(key="c1d.oc").set_value(1).run()
+    (upstream,) = panel_values(chart_titled(at, "dL/dy", exact=True))
+    np.testing.assert_array_equal(upstream, [[0, 0], [0, 1]])
+    # One output alone: dL/dW is the window it read (x[1..3]) for its channel, 0 for the other.
+    _, shown_kernel = shown_gradients(at)
+    np.testing.assert_array_equal(shown_kernel[:, :, 1], X[1:4])
+    np.testing.assert_array_equal(shown_kernel[:, :, 0], 0)
+    # Clicking a dL/dy cell moves the one there (and the forward explorer's stepper with it).
+    click(at, "c1d.g.fig.y", 0, 0, 0)
+    assert (at.slider(key="c1d.pos.0").value, at.radio(key="c1d.oc").value) == (0, 0)
+    np.testing.assert_array_equal(
+        panel_values(chart_titled(at, "dL/dy", exact=True))[0], [[1, 0], [0, 0]]
+    )
+
+
+def test_clicking_a_gradient_cell_writes_it_out(at):
+    open_gradients_tab(at)
+    click(at, "c1d.g.fig.w", 1, 2, 4)  # panel = output channel 1, row = tap 2, column = input 4
+    assert [at.slider(key=f"c1d.g.w.{i}").value for i in range(3)] == [2, 4, 1]
+    assert "**dL/dW[2, 4, 1]** = 15×1 + 20×1 = 35" in texts(at)
+    click(at, "c1d.g.fig.x", 0, 3, 2)
+    assert "**dL/dx[3, 2]** = 1×25 + 1×26 = 51" in texts(at)
+    # A tampered selection outside the tensor is ignored.
+    click(at, "c1d.g.fig.x", 0, 99, 2)
+    assert "**dL/dx[3, 2]**" in texts(at) and not at.exception
+
+
+def test_your_own_upstream_table_takes_the_outputs_shape(at):
+    open_gradients_tab(at, **{"c1d.g.kind": "table"})
+    key = table_key(at, "c1d.g.y")
+    edit_cells(at, key, {1: {"ch 0": -2.0}})
+    (upstream,) = panel_values(chart_titled(at, "dL/dy", exact=True))
+    np.testing.assert_array_equal(upstream, [[1, 1], [-2, 1]])
+    shown_x, _ = shown_gradients(at)
+    grad_x, _ = cnndemo.ops.conv1d_backward(X[None], K, upstream[None])
+    np.testing.assert_array_equal(shown_x, grad_x[0])
+
+
+def test_stride_spreads_the_upstream_gradient_with_zeros(at):
+    open_gradients_tab(at, **{"c1d.s": 2, "c1d.p": "same"})
+    spread = chart_titled(at, "1-2. dL/dy spread")
+    labels = spread["layout"]["yaxis"]["ticktext"]
+    assert labels == ["pad", "pad", "0", "·", "1", "pad", "pad"]  # reach 2, one zero between
+    (values,) = panel_values(spread)
+    np.testing.assert_array_equal(values[3], [0, 0])
+    assert "dL/dx is a 'full' convolution" in texts(at)
+
+
+def test_gradients_tab_share_link_round_trip(at):
+    open_gradients_tab(at, **{"c1d.s": 2, "c1d.g.kind": "random"})
+    at.number_input(key="c1d.g.seed").set_value(9).run()
+    click(at, "c1d.g.fig.w", 0, 1, 3)
+    params = dict(at.query_params)
+    assert (params["tab"], params["gk"], params["gs"], params["s"]) == ("grads", "random", "9", "2")
+    assert (params["gw0"], params["gw1"], params["gw2"]) == ("1", "3", "0")
+    reopened = open_page(PAGE, params)
+    assert not reopened.warning and not reopened.exception
+    assert reopened.session_state["c1d.tab"] == "Gradients"
+    assert shown_gradients(reopened)[1].tolist() == shown_gradients(at)[1].tolist()
+    assert "**dL/dW[1, 3, 0]**" in texts(reopened)
+
+
+# --- Click to explore on the forward explorer -----------------------------------------------------
+
+
+def test_clicking_an_output_cell_moves_the_stepper(at):
+    click(at, "c1d.fig.y", 0, 1, 1)
+    assert at.slider(key="c1d.pos.0").value == 1 and at.radio(key="c1d.oc").value == 1
+    assert "**y[1, 1]** = 6×2" in texts(at)
+    click(at, "c1d.fig.y", 0, 1, 1)  # the same selection again (no new click): nothing moves
+    at.button(key="c1d.pos.next").click().run()
+    assert at.slider(key="c1d.pos.0").value == 0
+    at.run()
+    assert at.slider(key="c1d.pos.0").value == 0  # the old click is not replayed
+
+
+def test_clicking_an_input_cell_shows_the_outputs_it_feeds(at):
+    click(at, "c1d.fig.x", 0, 2, 3)
+    assert "Input x[2] feeds 2 outputs: y[0] (through kernel tap 2), y[1] (tap 1)." in texts(at)
+    output = chart_titled(at, "Output y")
+    dashed = [s for s in output["layout"]["shapes"] if s["line"].get("dash") == "dash"]
+    assert len(dashed) == 4  # both outputs, both channels
+    at.button(key="c1d.probe.clear").click().run()
+    assert "Input x[2] feeds" not in texts(at)
+    at.number_input(key="c1d.s").set_value(2).run()
+    click(at, "c1d.fig.x", 0, 3, 0)
+    assert "Input x[3] lies in no window" in texts(at)

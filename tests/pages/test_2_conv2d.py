@@ -10,10 +10,20 @@ import numpy as np
 import pytest
 
 import cnndemo
-from app import pictures, widgets
-from app.ledger import nested_text
-from app.widgets import editor_key
-from tests.pages.conftest import edit_cells, open_page, table_key, texts
+from app.core import pictures
+from app.core.numbers import nested_text
+from app.core.presets import classic_kernel
+from app.widgets.tensor_editor import editor_key
+from tests.pages.conftest import (
+    assert_gradients_are_right,
+    chart_titled,
+    click,
+    edit_cells,
+    open_page,
+    panel_values,
+    table_key,
+    texts,
+)
 
 PAGE = "pages/2_conv2d.py"
 X = np.arange(1, 61, dtype=float).reshape(5, 4, 3)
@@ -123,13 +133,17 @@ def test_share_link_round_trip_restores_the_setup(at):
     )
     reopened = open_page(PAGE, params)
     assert not reopened.warning and not reopened.exception
+    # The link names the open tab (the pictures); the grid's setup is on the first tab.
+    assert params["tab"] == "pictures" and reopened.session_state["c2d.tab"] == "Pictures"
+    reopened.session_state["c2d.tab"] = "Grids of vectors"
+    reopened.run()
     assert reopened.number_input(key="c2d.s.sy").value == 2
     x = X.copy()
     x[0, 0, 0] = 0.25
     assert channel_results(reopened) == expected(x=x, stride=(2, 1))
     np.testing.assert_array_equal(
         reopened.session_state["c2d.ik.value"][:, :, 0, 0],
-        widgets.classic_kernel("Gaussian blur", (3, 3)),
+        classic_kernel("Gaussian blur", (3, 3)),
     )
 
 
@@ -147,7 +161,7 @@ def open_pictures_tab(at):
 def test_picture_mode_convolves_the_builtin_picture(at):
     open_pictures_tab(at)
     picture = pictures.builtin_picture(64)
-    sobel = widgets.classic_kernel("Sobel x")[:, :, None, None]
+    sobel = classic_kernel("Sobel x")[:, :, None, None]
     feature = cnndemo.conv2d(picture[None, :, :, None], sobel, 1, "same")[0, :, :, 0]
     assert metric(at, "picture") == "64 × 64" and metric(at, "feature map") == "64 × 64"
     assert metric(at, "largest value") == f"{feature.max():.0f}"
@@ -167,7 +181,7 @@ def test_picture_kernel_presets_and_edits(at):
 
 
 def test_upload_mode_without_a_file_keeps_the_builtin_picture(at):
-    # AppTest cannot attach files; decoding uploads is tested in tests/app/test_pictures.py.
+    # AppTest cannot attach files; decoding uploads is tested in tests/app/core/test_pictures.py.
     open_pictures_tab(at)
     at.radio(key="c2d.src").set_value("upload your own").run()
     assert metric(at, "picture") == "64 × 64" and not at.exception
@@ -184,3 +198,55 @@ def test_rerun_time_after_a_widget_change_is_reported(at, capsys):
     with capsys.disabled():
         print(f"\n[conv2d] median rerun after a widget change: {statistics.median(times):.3f} s")
     assert not at.exception
+
+
+# --- The Gradients tab ---------------------------------------------------------------------------
+
+
+def open_gradients_tab(at):
+    at.session_state["c2d.tab"] = "Gradients"
+    return at.run()
+
+
+@pytest.mark.parametrize(
+    ("stride", "padding"), [((1, 1), "valid"), ((2, 2), "same")], ids=["tutorial", "stride-2-same"]
+)
+def test_gradients_tab_shows_the_engines_gradients_checked_by_loops_and_differences(
+    at, stride, padding
+):
+    open_gradients_tab(at)
+    at.number_input(key="c2d.s.sy").set_value(stride[0]).run()
+    at.number_input(key="c2d.s.sx").set_value(stride[1]).run()
+    at.radio(key="c2d.p").set_value(padding).run()
+    at.radio(key="c2d.g.kind").set_value("random").run()
+    out_shape = cnndemo.conv2d(X[None], K, stride, padding).shape
+    upstream = np.random.default_rng(0).integers(-5, 6, size=out_shape).astype(float)
+    shown_upstream = np.stack(panel_values(chart_titled(at, "dL/dy", exact=True)), axis=-1)
+    np.testing.assert_array_equal(shown_upstream, upstream[0])
+    shown_x = np.stack(panel_values(chart_titled(at, "dL/dx")), axis=-1)
+    shown_kernel = np.stack(panel_values(chart_titled(at, "dL/dW")), axis=-1)[..., None]
+    assert_gradients_are_right(shown_x, shown_kernel, X[None], K, upstream, stride, padding)
+    assert texts(at).count("✓") == 2 and not at.exception
+
+
+def test_gradient_cells_of_the_grid_are_written_out_and_clickable(at):
+    open_gradients_tab(at)
+    # dL/dy all ones (2 x 3): weight (0, 0) of input channel 0 met x[0..1, 0..2, 0].
+    assert "**dL/dW[0, 0, 0, 0]** = 1×1 + 4×1 + 7×1 + 13×1 + 16×1 + 19×1 = 60" in texts(at)
+    click(at, "c2d.g.fig.w", 2, 3, 1)  # panel = input channel 2, kernel row 3, column 1
+    assert [at.slider(key=f"c2d.g.w.{i}").value for i in range(3)] == [3, 1, 2]
+    assert "**dL/dW[3, 1, 2, 0]**" in texts(at)
+    click(at, "c2d.g.fig.x", 1, 4, 3)  # panel = channel 1, row 4, column 3
+    # x[4, 3] is read by one window only (output (1, 2), kernel tap (3, 1)).
+    assert "**dL/dx[4, 3, 1]** = 1×23 = 23" in texts(at)
+
+
+def test_clicks_on_the_grid_explorer(at):
+    click(at, "c2d.fig.y", 0, 1, 2)  # output channel 0, row 1, column 2
+    assert (at.slider(key="c2d.pos.0").value, at.slider(key="c2d.pos.1").value) == (1, 2)
+    assert "**y[1, 2, 0]** = 19×1" in texts(at)
+    click(at, "c2d.fig.x", 1, 0, 1)  # any channel's panel probes the cell
+    assert (
+        "Input x[0, 1] feeds 2 outputs: y[0, 0] (through kernel tap 0, 1), y[0, 1] (tap 0, 0)."
+        in texts(at)
+    )

@@ -8,9 +8,10 @@ import time
 import numpy as np
 import pytest
 
-from app import text_sections as ts
-from app import training_panel as tp
-from app.share import encode
+from app.core.share import encode
+from app.core.training_links import text_page_schema, text_page_state
+from app.widgets.training_controls import hp_key
+from cnndemo.models import default_hyperparameters
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
 from tests.pages.conftest import click_train, open_page, shown_probabilities, texts
@@ -82,8 +83,8 @@ def test_comparison_with_the_pooled_model_on_the_same_seed(trained):
 
 def test_hyperparameters_change_what_is_trained():
     at = open_page(PATH)
-    at.radio(key=tp.hp_key(P, "activation")).set_value("tanh").run()
-    at.number_input(key=tp.hp_key(P, "channels")).set_value(3).run()
+    at.radio(key=hp_key(P, "activation")).set_value("tanh").run()
+    at.number_input(key=hp_key(P, "channels")).set_value(3).run()
     click_train(at, P)
     expected = train_section(4, activation="tanh", channels=3)
     assert shown_probabilities(at, P) == expected.final.probabilities.tolist()
@@ -91,11 +92,13 @@ def test_hyperparameters_change_what_is_trained():
 
 
 def test_share_link_round_trip():
-    hp = {**tp.default_hyperparameters(4), "seed": 4, "learning_rate": 0.5}
+    hp = {**default_hyperparameters(4), "seed": 4, "learning_rate": 0.5}
     sentences = ["i like it <PAD>", "i hate it <PAD>"]
-    params = encode(ts.share_state(sentences, [1, 0], hp, pool=False), ts.share_schema(pool=False))
+    params = encode(
+        text_page_state(sentences, [1, 0], hp, pool=False), text_page_schema(pool=False)
+    )
     at = open_page(PATH, params)
-    assert at.number_input(key=tp.hp_key(P, "learning_rate")).value == 0.5
+    assert at.number_input(key=hp_key(P, "learning_rate")).value == 0.5
     click_train(at, P)
     expected = train_section(4, sentences=sentences, labels=[1, 0], seed=4, learning_rate=0.5)
     assert shown_probabilities(at, P) == expected.final.probabilities.tolist()
@@ -106,7 +109,7 @@ def test_rerun_after_a_widget_change_is_fast(trained):
     times = []
     for seed in range(1, 8):
         start = time.perf_counter()
-        at.number_input(key=tp.hp_key(P, "seed")).set_value(seed).run()
+        at.number_input(key=hp_key(P, "seed")).set_value(seed).run()
         times.append(time.perf_counter() - start)
     assert not at.exception
     assert np.median(times) < 0.5, times

@@ -11,8 +11,9 @@ import math
 import numpy as np
 import pytest
 
-from app import image_widgets as iw
-from app import training_panel as tp
+from app.core.image_sets import blank_image, tutorial_set
+from app.widgets.image_set_editor import label_key, pixel_key, probability_text, remove_key
+from app.widgets.training_controls import hp_key
 from cnndemo.sections import run_section
 from cnndemo.train import train_section
 from tests.pages.conftest import open_page, texts, trained_run
@@ -36,12 +37,12 @@ def reference():
 def test_opens_on_the_tutorial_images_and_reference_setup():
     at = open_editor(open_page(PAGE))
     assert not at.exception
-    labels = [at.button(key=iw.label_key(IMAGES, i)).label for i in range(16)]
+    labels = [at.button(key=label_key(IMAGES, i)).label for i in range(16)]
     assert labels == ["label 1"] * 6 + ["label 0"] * 10
-    assert at.session_state[IMAGES + ".set"] == iw.tutorial_set()
-    assert at.number_input(key=tp.hp_key(P, "epochs")).value == 2000
-    assert at.number_input(key=tp.hp_key(P, "learning_rate")).value == 1.0
-    assert at.radio(key=tp.hp_key(P, "pool")).value == "max"
+    assert at.session_state[IMAGES + ".set"] == tutorial_set()
+    assert at.number_input(key=hp_key(P, "epochs")).value == 2000
+    assert at.number_input(key=hp_key(P, "learning_rate")).value == 1.0
+    assert at.radio(key=hp_key(P, "pool")).value == "max"
     text = texts(at)
     assert "`(1, 2, 2, 2)`" in text and "**Parameters in total: 13**" in text
     assert "Every 2x2 region becomes a point" not in text  # no results before training
@@ -60,7 +61,7 @@ def test_training_shows_the_engine_predictions_for_the_seed(reference):
     # The cards show every probability, and the blank image is the one wrong answer.
     cards = [m.value for m in at.markdown if m.value.startswith((":green[", ":red["))]
     labels = [1] * 6 + [0] * 10
-    assert cards == [iw.probability_text(p, t) for p, t in zip(expected, labels, strict=True)]
+    assert cards == [probability_text(p, t) for p, t in zip(expected, labels, strict=True)]
     assert f"**Wrong (1):** `···/···/···` (label 0, p = {expected[BLANK]:.3f})" in texts(at)
     assert expected[BLANK] > 0.5 and abs(expected[BLANK] - expected[0]) < 0.01  # like a line
 
@@ -80,8 +81,8 @@ def test_blank_image_explanation_is_read_from_the_run(reference):
 
 def test_pool_kind_and_seed_change_the_result_as_the_engine_does():
     at = open_page(PAGE)
-    at.radio(key=tp.hp_key(P, "pool")).set_value("min").run()
-    at.number_input(key=tp.hp_key(P, "seed")).set_value(3).run()
+    at.radio(key=hp_key(P, "pool")).set_value("min").run()
+    at.number_input(key=hp_key(P, "seed")).set_value(3).run()
     run = trained_run(at, P)
     expected = [p["probability"] for p in run_section(5, seed=3, pool="min")["predictions"]]
     np.testing.assert_allclose(run.final.probabilities, expected, rtol=0, atol=1e-12)
@@ -91,7 +92,7 @@ def test_pool_kind_and_seed_change_the_result_as_the_engine_does():
 def test_edited_images_make_old_results_stale_and_train_on_the_edit():
     at = open_editor(open_page(PAGE))
     trained_run(at, P)
-    at.button(key=iw.pixel_key(IMAGES, BLANK, 1, 1)).click().run()
+    at.button(key=pixel_key(IMAGES, BLANK, 1, 1)).click().run()
     edited = at.session_state[IMAGES + ".set"]
     assert edited.images[BLANK] == ("   ", " # ", "   ")
     assert "earlier setup" in texts(at)
@@ -103,14 +104,14 @@ def test_edited_images_make_old_results_stale_and_train_on_the_edit():
 
 def test_label_remove_add_and_reset_buttons():
     at = open_editor(open_page(PAGE))
-    at.button(key=iw.label_key(IMAGES, 0)).click().run()
+    at.button(key=label_key(IMAGES, 0)).click().run()
     assert at.session_state[IMAGES + ".set"].labels[0] == 0
-    at.button(key=iw.remove_key(IMAGES, 1)).click().run()
+    at.button(key=remove_key(IMAGES, 1)).click().run()
     assert len(at.session_state[IMAGES + ".set"]) == 15
     at.button(key=IMAGES + ".add").click().run()
-    assert at.session_state[IMAGES + ".set"].images[-1] == iw.blank_image()
+    assert at.session_state[IMAGES + ".set"].images[-1] == blank_image()
     at.button(key=IMAGES + ".reset").click().run()
-    assert at.session_state[IMAGES + ".set"] == iw.tutorial_set()
+    assert at.session_state[IMAGES + ".set"] == tutorial_set()
     assert not at.exception
 
 
@@ -120,7 +121,7 @@ def test_drawn_images_are_classified_by_the_trained_model():
     for col in range(4):
         at.number_input(key=PAD + ".w").set_value(4).run()
         at.number_input(key=PAD + ".h").set_value(4).run()
-        at.button(key=iw.pixel_key(PAD, 0, 1, col)).click().run()
+        at.button(key=pixel_key(PAD, 0, 1, col)).click().run()
     rows = at.session_state[PAD + ".image"]
     assert rows == ("    ", "####", "    ", "    ")
     p = run.model.predict_proba([list(rows)])[0]
@@ -129,23 +130,23 @@ def test_drawn_images_are_classified_by_the_trained_model():
     at.number_input(key=PAD + ".w").set_value(1).run()
     assert not at.exception
     assert any("smaller than the kernel" in w.value for w in at.warning)
-    assert at.number_input(key=tp.hp_key(P, "epochs")).value == 2000
+    assert at.number_input(key=hp_key(P, "epochs")).value == 2000
 
 
 def test_share_link_restores_images_hyperparameters_and_drawing():
     at = open_editor(open_page(PAGE))
-    at.button(key=iw.pixel_key(IMAGES, 3, 0, 2)).click().run()
-    at.button(key=iw.label_key(IMAGES, 15)).click().run()
-    at.radio(key=tp.hp_key(P, "pool")).set_value("avg").run()
-    at.number_input(key=tp.hp_key(P, "seed")).set_value(11).run()
-    at.button(key=iw.pixel_key(PAD, 0, 0, 0)).click().run()
+    at.button(key=pixel_key(IMAGES, 3, 0, 2)).click().run()
+    at.button(key=label_key(IMAGES, 15)).click().run()
+    at.radio(key=hp_key(P, "pool")).set_value("avg").run()
+    at.number_input(key=hp_key(P, "seed")).set_value(11).run()
+    at.button(key=pixel_key(PAD, 0, 0, 0)).click().run()
     params = {k: at.query_params[k] for k in at.query_params}
     assert {"img", "lab", "seed", "pool", "pad"} <= set(params)
     again = open_page(PAGE, query_params=params)
     assert not again.exception and not again.warning
     assert again.session_state[IMAGES + ".set"] == at.session_state[IMAGES + ".set"]
-    assert again.radio(key=tp.hp_key(P, "pool")).value == "avg"
-    assert again.number_input(key=tp.hp_key(P, "seed")).value == 11
+    assert again.radio(key=hp_key(P, "pool")).value == "avg"
+    assert again.number_input(key=hp_key(P, "seed")).value == 11
     assert again.session_state[PAD + ".image"] == ("#  ", "   ", "   ")
 
 
@@ -154,5 +155,5 @@ def test_malformed_link_warns_and_keeps_the_tutorial_setup():
     at = open_page(PAGE, query_params=params)
     assert not at.exception
     assert any("could not be used" in w.value for w in at.warning)
-    assert at.session_state[IMAGES + ".set"] == iw.tutorial_set()
-    assert at.number_input(key=tp.hp_key(P, "learning_rate")).value == 1.0
+    assert at.session_state[IMAGES + ".set"] == tutorial_set()
+    assert at.number_input(key=hp_key(P, "learning_rate")).value == 1.0

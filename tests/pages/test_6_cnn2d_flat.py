@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app import image_widgets as iw
-from app import training_panel as tp
+from app.core.image_sets import tutorial_set
+from app.widgets.image_set_editor import label_key
+from app.widgets.training_controls import hp_key
 from cnndemo.sections import run_section
 from tests.pages.conftest import open_page, texts, trained_run
 
@@ -31,8 +32,8 @@ def probabilities(report: dict) -> np.ndarray:
 def test_opens_on_the_reference_setup_with_eight_dense_inputs():
     at = open_page(PAGE)
     assert not at.exception
-    assert at.session_state[IMAGES + ".set"] == iw.tutorial_set()
-    assert at.number_input(key=tp.hp_key(P, "epochs")).value == 2000
+    assert at.session_state[IMAGES + ".set"] == tutorial_set()
+    assert at.number_input(key=hp_key(P, "epochs")).value == 2000
     text = texts(at)
     assert "`(1, 8)`" in text and "**Parameters in total: 19**" in text  # 10 conv + 9 dense
 
@@ -40,7 +41,7 @@ def test_opens_on_the_reference_setup_with_eight_dense_inputs():
 @pytest.mark.parametrize("seed", [0, 1])
 def test_training_and_the_comparison_show_the_engines_numbers(seed):
     at = open_page(PAGE)
-    at.number_input(key=tp.hp_key(P, "seed")).set_value(seed).run()
+    at.number_input(key=hp_key(P, "seed")).set_value(seed).run()
     run = trained_run(at, P)
     flat = probabilities(run_section(6, seed=seed))
     pooled = probabilities(run_section(5, seed=seed))
@@ -48,8 +49,8 @@ def test_training_and_the_comparison_show_the_engines_numbers(seed):
     table = at.dataframe[-1].value
     np.testing.assert_allclose(table["p pooled"], np.round(pooled, 4))
     np.testing.assert_allclose(table["p flattened"], np.round(flat, 4))
-    names = [iw.tutorial_set().names[i].replace(" ", "·") for i in range(16)]
-    targets = np.array(iw.tutorial_set().labels)
+    names = [tutorial_set().names[i].replace(" ", "·") for i in range(16)]
+    targets = np.array(tutorial_set().labels)
     for label, p in (("Pooled", pooled), ("Flattened", flat)):
         wrong = [f"`{names[i]}`" for i in np.flatnonzero((p > 0.5) != (targets == 1))]
         assert f"**{label} gets wrong:** {', '.join(wrong) or 'none'}" in texts(at)
@@ -58,15 +59,20 @@ def test_training_and_the_comparison_show_the_engines_numbers(seed):
     assert all(i == 6 for i in np.flatnonzero((flat > 0.5) != (targets == 1)))
 
 
-def test_a_matching_page_5_run_is_reused_for_the_comparison():
+def test_the_comparison_is_trained_here_and_never_read_from_page_5():
+    """No page reads another page's state: page 6 trains the pooled model itself (cached) and
+    gets exactly what page 5 trains for the same setup, whatever page 5's session holds."""
     at = open_page("pages/5_cnn2d_pooled.py")
     pooled_run = trained_run(at, "s5")
+    page5 = pooled_run.final.probabilities.copy()
+    pooled_run.final.probabilities[:] = 0.5  # a page-6 read of page 5's run would show these
     at.switch_page(PAGE)
     at.run()
     trained_run(at, P)
-    assert "the run you trained on the *CNN 2D pooled* page" in texts(at)
+    assert "the run you trained on the *CNN 2D pooled* page" not in texts(at)
     table = at.dataframe[-1].value
-    np.testing.assert_allclose(table["p pooled"], np.round(pooled_run.final.probabilities, 4))
+    np.testing.assert_allclose(table["p pooled"], np.round(page5, 4))
+    np.testing.assert_allclose(table["p pooled"], np.round(probabilities(run_section(5)), 4))
 
 
 def test_another_image_size_is_explained_not_raised():
@@ -83,10 +89,10 @@ def test_another_image_size_is_explained_not_raised():
 
 def test_share_link_round_trip():
     at = open_editor(open_page(PAGE))
-    at.button(key=iw.label_key(IMAGES, 6)).click().run()
-    at.number_input(key=tp.hp_key(P, "channels")).set_value(3).run()
+    at.button(key=label_key(IMAGES, 6)).click().run()
+    at.number_input(key=hp_key(P, "channels")).set_value(3).run()
     params = {k: at.query_params[k] for k in at.query_params}
     again = open_page(PAGE, query_params=params)
     assert not again.exception and not again.warning
     assert again.session_state[IMAGES + ".set"].labels[6] == 1
-    assert again.number_input(key=tp.hp_key(P, "channels")).value == 3
+    assert again.number_input(key=hp_key(P, "channels")).value == 3

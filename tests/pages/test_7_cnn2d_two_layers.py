@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from app import image_widgets as iw
-from app import training_panel as tp
+from app.widgets.image_set_editor import pixel_key
+from app.widgets.training_controls import hp_key
 from cnndemo.sections import run_section
 from tests.pages.conftest import open_page, texts, trained_run
 
@@ -52,9 +52,9 @@ def test_training_shows_the_engines_predictions_and_both_feature_maps():
 
 def test_other_hyperparameters_train_as_the_engine_does():
     at = open_page(PAGE)
-    at.number_input(key=tp.hp_key(P, "seed")).set_value(4).run()
-    at.radio(key=tp.hp_key(P, "activation")).set_value("tanh").run()
-    at.number_input(key=tp.hp_key(P, "epochs")).set_value(500).run()
+    at.number_input(key=hp_key(P, "seed")).set_value(4).run()
+    at.radio(key=hp_key(P, "activation")).set_value("tanh").run()
+    at.number_input(key=hp_key(P, "epochs")).set_value(500).run()
     run = trained_run(at, P)
     report = run_section(7, seed=4, epochs=500, activation="tanh")
     expected = [p["probability"] for p in report["predictions"]]
@@ -64,10 +64,10 @@ def test_other_hyperparameters_train_as_the_engine_does():
 
 def test_share_link_round_trip():
     at = open_editor(open_page(PAGE))
-    at.button(key=iw.pixel_key(IMAGES, 0, 2, 2)).click().run()
-    at.number_input(key=tp.hp_key(P, "second_channels")).set_value(3).run()
+    at.button(key=pixel_key(IMAGES, 0, 2, 2)).click().run()
+    at.number_input(key=hp_key(P, "second_channels")).set_value(3).run()
     params = {k: at.query_params[k] for k in at.query_params}
     again = open_page(PAGE, query_params=params)
     assert not again.exception and not again.warning
     assert again.session_state[IMAGES + ".set"] == at.session_state[IMAGES + ".set"]
-    assert again.number_input(key=tp.hp_key(P, "second_channels")).value == 3
+    assert again.number_input(key=hp_key(P, "second_channels")).value == 3

@@ -15,14 +15,24 @@ import numpy as np
 import pytest
 
 import cnndemo
-from app import image_widgets as iw
-from app import pooling_figures as pf
-from app import training_panel as tp
+from app.core.image_sets import tutorial_set
+from app.core.pool_windows import output_text
+from app.core.training_jobs import TrainingRun, fingerprint
+from app.widgets.image_set_editor import label_key, pixel_key
+from app.widgets.training_controls import hp_key
 from cnndemo import data as data_mod
 from cnndemo.models import build_model, default_hyperparameters
 from cnndemo.sections import run_section
 from cnndemo.train import train as train_model
-from tests.pages.conftest import click_train, edit_cells, open_page, table_key, texts
+from tests.pages.conftest import (
+    chart_titled,
+    click,
+    click_train,
+    edit_cells,
+    open_page,
+    table_key,
+    texts,
+)
 
 PAGE = "pages/8_cnn2d_downsampled.py"
 MODEL_TAB = "Train the down-sampled CNN"
@@ -56,7 +66,7 @@ def pooled(at) -> str:
 
 
 def expected(x=X, size=(2, 2), stride=(2, 2), kind="max", padding="valid") -> str:
-    return pf.output_text(cnndemo.pool2d(x[None], size, stride, kind, padding)[0])
+    return output_text(cnndemo.pool2d(x[None], size, stride, kind, padding)[0])
 
 
 def open_model_tab(at):
@@ -184,7 +194,7 @@ def test_the_grid_part_keeps_its_settings_while_the_model_tab_is_open(at):
 
 def test_training_shows_the_engines_predictions_for_the_same_seed(at):
     open_model_tab(at)
-    at.number_input(key=tp.hp_key("p8m", "seed")).set_value(3).run()
+    at.number_input(key=hp_key("p8m", "seed")).set_value(3).run()
     click_train(at, "p8m")
     assert not at.exception and not at.error
     report = run_section(8, seed=3)
@@ -194,7 +204,7 @@ def test_training_shows_the_engines_predictions_for_the_same_seed(at):
     thumbnails = chart(at, "The training images")
     captions = thumbnails["data"][1]["text"]
     assert [float(THUMB.search(c).group(1)) for c in captions] == [round(p, 3) for p in reference]
-    labels = iw.tutorial_set().labels
+    labels = tutorial_set().labels
     wrong = [i for i, p in enumerate(reference) if (p > 0.5) != bool(labels[i])]
     assert [i for i, c in enumerate(captions) if "✗" in c] == wrong == [6]
     assert len(thumbnails["layout"]["shapes"]) == 1  # the wrong one is framed
@@ -223,7 +233,7 @@ def test_the_explanation_names_the_images_pooled_like_the_blank_one(at):
 def test_model_pool_kind_and_window_follow_the_engine(at):
     open_model_tab(at)
     for pool, size, stride, features in [("avg", 2, 2, 2), ("max", 1, 1, 8)]:
-        at.radio(key=tp.hp_key("p8m", "pool")).set_value(pool)
+        at.radio(key=hp_key("p8m", "pool")).set_value(pool)
         for key in ("p8m.py", "p8m.px"):
             at.number_input(key=key).set_value(size)
         for key in ("p8m.sy", "p8m.sx"):
@@ -243,7 +253,7 @@ def test_a_pool_window_too_big_for_the_images_disables_training(at):
     assert not at.exception
     assert any("cannot take 3x3 images" in e.value for e in at.error)
     assert at.button(key="p8m.tp.train").disabled
-    assert at.number_input(key=tp.hp_key("p8m", "seed")).value == 0
+    assert at.number_input(key=hp_key("p8m", "seed")).value == 0
 
 
 def test_edited_images_are_what_the_model_trains_on(at):
@@ -252,12 +262,12 @@ def test_edited_images_are_what_the_model_trains_on(at):
     assert [b.key for b in at.button] == ["p8m.tp.train", "p8m.tp.stop"]
     at.session_state["p8.edit"] = True
     at.run()
-    at.button(key=iw.pixel_key("p8.img", 6, 1, 1)).click().run()  # a dot in the blank image
-    at.button(key=iw.label_key("p8.img", 0)).click().run()  # the top row is now "not a line"
+    at.button(key=pixel_key("p8.img", 6, 1, 1)).click().run()  # a dot in the blank image
+    at.button(key=label_key("p8.img", 0)).click().run()  # the top row is now "not a line"
     click_train(at, "p8m")
-    images = list(iw.tutorial_set().images)
+    images = list(tutorial_set().images)
     images[6] = ("   ", " # ", "   ")
-    labels = [0] + list(iw.tutorial_set().labels[1:])
+    labels = [0] + list(tutorial_set().labels[1:])
     report = run_section(8, images=images, labels=labels)
     np.testing.assert_allclose(
         bar_probabilities(at), [p["probability"] for p in report["predictions"]], atol=1e-12
@@ -272,8 +282,8 @@ def test_share_link_round_trip_restores_both_parts(at):
     at.number_input(key="p8.s.sy").set_value(1).run()
     edit_cells(at, table_key(at, "p8.x", 2), {3: {"col 3": -7.5}})
     open_model_tab(at)
-    at.number_input(key=tp.hp_key("p8m", "seed")).set_value(5).run()
-    at.radio(key=tp.hp_key("p8m", "pool")).set_value("min").run()
+    at.number_input(key=hp_key("p8m", "seed")).set_value(5).run()
+    at.radio(key=hp_key("p8m", "pool")).set_value("min").run()
     at.number_input(key="p8m.sx").set_value(1).run()
     params = dict(at.query_params)
     assert params["k"] == "avg" and params["seed"] == "5" and params["pool"] == "min"
@@ -285,8 +295,8 @@ def test_share_link_round_trip_restores_both_parts(at):
     x[3, 3, 2] = -7.5
     assert pooled(reopened) == expected(x=x, stride=(1, 2), kind="avg")
     open_model_tab(reopened)
-    assert reopened.number_input(key=tp.hp_key("p8m", "seed")).value == 5
-    assert reopened.radio(key=tp.hp_key("p8m", "pool")).value == "min"
+    assert reopened.number_input(key=hp_key("p8m", "seed")).value == 5
+    assert reopened.radio(key=hp_key("p8m", "pool")).value == "min"
     assert reopened.number_input(key="p8m.sx").value == 1
     assert dict(reopened.query_params) == params
 
@@ -307,7 +317,7 @@ def test_malformed_links_warn_and_fall_back_to_the_reference(params):
 def test_rerun_time_after_a_widget_change_is_reported(at, capsys):
     """Measured, not asserted: median full reruns after a pool-kind change, on each tab."""
     medians = {}
-    for tab, key in ((GRID_TAB, "p8.kind"), (MODEL_TAB, tp.hp_key("p8m", "pool"))):
+    for tab, key in ((GRID_TAB, "p8.kind"), (MODEL_TAB, hp_key("p8m", "pool"))):
         at.session_state["p8.tab"] = tab
         at.run()
         times = []
@@ -331,7 +341,7 @@ def test_a_loaded_model_sets_the_pooling_inputs_to_its_own(at):
     model = build_model(8, **hp)
     data = data_mod.image_data()
     final = train_model(model, data, epochs=0).final
-    loaded = tp.TrainingRun(8, hp, tp.fingerprint(8, data, hp), model, data, [], [final],
+    loaded = TrainingRun(8, hp, fingerprint(8, data, hp), model, data, [], [final],
                             final, 2000, source="loaded", file_name="model.json")  # fmt: skip
     at.session_state["p8m.tp.run"] = loaded
     open_model_tab(at)
@@ -339,5 +349,25 @@ def test_a_loaded_model_sets_the_pooling_inputs_to_its_own(at):
     assert [at.number_input(key=k).value for k in ("p8m.py", "p8m.px", "p8m.sy", "p8m.sx")] == [
         1, 1, 1, 1
     ]  # fmt: skip
-    assert "Loaded model **model.json**" in texts(at)
+    assert "Loaded model `model.json`" in texts(at)
     assert not at.warning  # the controls now match the model: its results are current
+
+
+def test_clicks_on_the_pooling_heatmaps_select_a_window_or_probe_a_cell():
+    at = open_page(PAGE)
+    click(at, "p8.fig.y", 2, 1, 0)  # any channel's panel: output row 1, column 0
+    assert (at.slider(key="p8.pos.0").value, at.slider(key="p8.pos.1").value) == (1, 0)
+    assert "**Output cell (1, 0)** = `(40, 41, 42)`" in texts(at)
+    # Input (1, 1) lies in the top-left window only; with stride 1 it is in four windows.
+    click(at, "p8.fig.x", 0, 1, 1)
+    assert "Input x[1, 1] feeds 1 output: y[0, 0] (as window cell 1, 1)." in texts(at)
+    pooled = chart_titled(at, "Pooled grid")
+    dashed = [s for s in pooled["layout"]["shapes"] if s["line"].get("dash") == "dash"]
+    assert len(dashed) == 3  # output (0, 0) in each of the three channels
+    at.number_input(key="p8.s.sy").set_value(1).run()
+    at.number_input(key="p8.s.sx").set_value(1).run()
+    assert (
+        "Input x[1, 1] feeds 4 outputs: y[0, 0] (as window cell 1, 1), y[0, 1] (cell 1, 0)"
+        in texts(at)
+    )
+    assert not at.exception

@@ -1,0 +1,56 @@
+"""Learned-vector plots (app.figures.vectors), checked on their Plotly JSON (no Streamlit)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.figures.training import thin
+from app.figures.vectors import vectors_animation
+from cnndemo.train import train_section
+
+
+@pytest.fixture(scope="module")
+def result():
+    return train_section(3, every=100)
+
+
+def test_vectors_animation_has_one_frame_per_snapshot_with_labelled_points(result):
+    snaps = result.snapshots
+    fig = vectors_animation(
+        [s.epoch for s in snaps],
+        [s.window_vectors for s in snaps],
+        [s.example_vectors for s in snaps],
+        result.data.names,
+        result.data.targets,
+    ).to_dict()
+    assert [f["name"] for f in fig["frames"]] == [str(s.epoch) for s in snaps]
+    # labels travel once with the traces; frames carry the coordinates of each snapshot
+    bigrams, positives, negatives = fig["data"]
+    assert list(bigrams["text"]) == list(snaps[-1].window_vectors)
+    assert list(positives["text"]) == ["i like it <PAD>", "i don't hate it"]
+    assert list(negatives["text"]) == ["i hate it <PAD>", "i don't like it"]
+    first, last = fig["frames"][0]["data"], fig["frames"][-1]["data"]
+    assert last[0]["x"][0] == pytest.approx(snaps[-1].window_vectors["i like"][0])
+    assert first[0]["x"][0] == pytest.approx(snaps[0].window_vectors["i like"][0])
+    assert last[2]["y"][1] == pytest.approx(snaps[-1].example_vectors[3, 1])
+    assert fig["layout"]["sliders"][0]["steps"][-1]["label"] == str(snaps[-1].epoch)
+    assert fig["layout"]["updatemenus"][0]["buttons"][0]["method"] == "animate"
+    assert fig["layout"]["xaxis"]["range"][0] < 0 < 1 < fig["layout"]["xaxis"]["range"][1]
+
+
+def test_flattened_examples_are_paths_through_their_positions():
+    windows = {"a b": np.array([0.1, 0.2])}
+    examples = np.array([[0.1, 0.2, 0.3, 0.4, 0.5, 0.6]])
+    fig = vectors_animation([0], [windows], [examples], ["a b c d"], [1]).to_dict()
+    path = fig["data"][1]
+    assert list(path["x"])[:3] == [0.1, 0.3, 0.5]
+    assert list(path["text"])[:3] == ["a b c d @0", "a b c d @1", "a b c d @2"]
+    assert "lines" in path["mode"]
+
+
+def test_animation_thins_long_snapshot_lists_keeping_first_and_last():
+    picks = thin(500, 60)
+    assert len(picks) <= 60 and picks[0] == 0 and picks[-1] == 499
+    with pytest.raises(ValueError):
+        vectors_animation([], [])
