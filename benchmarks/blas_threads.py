@@ -101,9 +101,7 @@ def thread_choice(rounds: int, quick: bool) -> None:
         one, two, ours = (statistics.median(times[way]) for way in WAYS)
         plan = _ConvPlan(x, kernel, stride, padding, 1, "conv2d", False)
         with plan.padded() as grid:
-            im2col = Im2col(
-                grid, *k_shape[:2], plan.out_h, plan.out_w, plan.steps, _windows.SHARED_BLOCK_BYTES
-            )
+            im2col = Im2col(grid, *k_shape[:2], plan.out_h, plan.out_w, plan.steps)
             long_runs = _windows.run_bytes(k_shape[1], x_shape[3], 1, 4) >= _windows.MIN_RUN_BYTES
             shareable = long_runs and len(im2col.indices) >= _windows.SHARE_BLOCKS
         name = f"{x_shape} * {k_shape}, s{stride}, {padding}"

@@ -17,13 +17,16 @@ a helper that is not scheduled only takes fewer blocks instead of holding the ca
 load they ran within 0.75-1.08x of one thread). The rest keeps BLAS's own threads.
 
 The limit is never raised: a process (the app server) that has set one thread keeps one, and
-nothing is set when the limit is already 1. OpenBLAS's thread count is one number for the
-whole process, so overlapping calls from several threads share one lowering, undone when the
-last of them ends; a larger call running meanwhile runs on one thread too. The threads are set
-through threadpoolctl's controllers (found once, on first use: about 0.2-1 ms; lowering and
-restoring then costs about 2-4 us a call, against 160 us for ``threadpool_limits`` around each
-call), which let one Python thread at a time control OpenBLAS: from any other thread nothing is
-lowered, and no lanes are added.
+nothing is set when the limit is already 1. OpenBLAS's thread count is one number for the whole
+process, and threadpoolctl lets only one Python thread at a time change it (the first to set
+it, until it ends or lets go; from any other thread a change is silently ignored). So one call
+at a time owns the lowering: it lowers, and the same call puts the limit back when its block
+ends, even on an exception, then lets go of the control as ``threadpool_limits`` does. Calls
+that start meanwhile, from any thread, change nothing: they run on the owner's one thread while
+it lasts, and on the limit afterwards. A lowering that did not take (another thread controls
+OpenBLAS) is put back at once and owns nothing. The controllers are found once, on first use
+(about 0.2-1 ms); lowering and restoring then costs about 2-4 us a call, against 160 us for
+``threadpool_limits`` around each call.
 """
 
 from __future__ import annotations
@@ -39,9 +42,8 @@ ONE_THREAD_BELOW = 16_000_000
 
 _lock = threading.Lock()
 _libraries: list | None = None
-_depth = 0
+# The libraries and thread counts that the lowering in force saved; empty when none is.
 _saved: list[tuple[object, int]] = []
-_lanes = 1
 
 
 def _blas_libraries() -> list:
@@ -57,33 +59,55 @@ def _blas_libraries() -> list:
 
 
 def _lower() -> int:
-    """Set every BLAS library to one thread; return how many threads the limit allowed
-    before (1 when nothing could be lowered: then the calls keep BLAS's own threads)."""
-    global _depth, _lanes
+    """Set every BLAS library to one thread unless a lowering is already in force.
+
+    Returns the threads the limit allowed before when this call lowered it (the caller then
+    owns the lowering and must ``_restore``), else 0.
+    """
     with _lock:
-        if _depth == 0:
-            _saved[:] = [(lib, lib.get_num_threads()) for lib in _blas_libraries()]
-            limits = [threads for _, threads in _saved if threads is not None]
-            _lanes = max(limits, default=1)
-            if _lanes > 1:
-                for lib, threads in _saved:
-                    if threads is not None and threads > 1:
-                        lib.set_num_threads(1)
-                if any((lib.get_num_threads() or 1) > 1 for lib, _ in _saved):
-                    _lanes = 1
-        _depth += 1
-        return _lanes
+        if _saved:
+            return 0
+        saved = [
+            (lib, threads)
+            for lib in _blas_libraries()
+            if (threads := lib.get_num_threads()) is not None and threads > 1
+        ]
+        if not saved:
+            return 0
+        _saved[:] = saved
+        try:
+            for lib, _ in saved:
+                lib.set_num_threads(1)
+            lowered = all(lib.get_num_threads() == 1 for lib, _ in saved)
+        except BaseException:
+            _put_back()
+            raise
+        if not lowered:
+            _put_back()
+            return 0
+        if any(getattr(lib, "threading_layer", None) == "openmp" for lib, _ in saved):
+            return 1  # OpenMP's limit is per thread: helper lanes would keep all their threads
+        return max(threads for _, threads in saved)
 
 
 def _restore() -> None:
-    global _depth
+    """Undo the lowering this thread owns (see ``_lower``)."""
     with _lock:
-        _depth -= 1
-        if _depth == 0:
-            for lib, threads in _saved:
-                if threads is not None and threads > 1:
-                    lib.set_num_threads(threads)
-            _saved.clear()
+        _put_back()
+
+
+def _put_back() -> None:
+    try:
+        for lib, threads in _saved:
+            lib.set_num_threads(threads)
+    finally:
+        _saved.clear()
+        # Let another thread take control next time, as ``threadpool_limits`` does on exit
+        # (this only lets go when this thread holds the control).
+        for lib in _blas_libraries():
+            let_go = getattr(type(lib), "clear_controlling_thread", None)
+            if let_go is not None:
+                let_go()
 
 
 class blas_threads:  # noqa: N801 - used like a function: ``with blas_threads(work)``
@@ -96,17 +120,18 @@ class blas_threads:  # noqa: N801 - used like a function: ``with blas_threads(wo
         block runs on one thread; otherwise nothing changes.
     """
 
-    __slots__ = ("_lowers",)
+    __slots__ = ("_lowers", "_owns")
 
     def __init__(self, multiply_adds: int) -> None:
         self._lowers = BLAS_ALONE < multiply_adds < ONE_THREAD_BELOW
+        self._owns = False
 
     def __enter__(self) -> None:
-        if self._lowers:
-            _lower()
+        self._owns = self._lowers and _lower() > 0
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._lowers:
+        if self._owns:
+            self._owns = False
             _restore()
 
 
@@ -119,7 +144,7 @@ class blas_lanes:  # noqa: N801 - used like a function: ``with blas_lanes(work, 
         The forward's work.
     shareable : bool
         Whether its blocks share well among lanes (long window runs in enough blocks, see
-        ``_windows.SHARED_BLOCK_BYTES``).
+        ``_windows.SHARE_BLOCKS``).
 
     Returns
     -------
@@ -129,24 +154,25 @@ class blas_lanes:  # noqa: N801 - used like a function: ``with blas_lanes(work, 
     - up to ``BLAS_ALONE``: nothing to set (OpenBLAS uses one thread by itself), one lane;
     - below ``ONE_THREAD_BELOW``: one BLAS thread, one lane;
     - from there, shareable: one BLAS thread, as many lanes as the limit had threads (one when
-      the limit could not be lowered, so lanes never multiply BLAS's threads);
+      this call does not own the lowering, so lanes never multiply BLAS's threads);
     - from there, not shareable: BLAS's own threads, one lane.
     """
 
-    __slots__ = ("_lowers", "_shares")
+    __slots__ = ("_lowers", "_shares", "_owns")
 
     def __init__(self, multiply_adds: int, shareable: bool) -> None:
         self._shares = shareable and multiply_adds >= ONE_THREAD_BELOW
         self._lowers = self._shares or BLAS_ALONE < multiply_adds < ONE_THREAD_BELOW
+        self._owns = False
 
     def __enter__(self) -> int:
-        if not self._lowers:
-            return 1
-        lanes = _lower()
-        return lanes if self._shares else 1
+        lanes = _lower() if self._lowers else 0
+        self._owns = lanes > 0
+        return lanes if self._shares and lanes else 1
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._lowers:
+        if self._owns:
+            self._owns = False
             _restore()
 
 

@@ -33,12 +33,12 @@ BLOCK_BYTES = 2 << 20
 # (200-400 KB), 0.29 ms in one block, 0.34 ms in blocks of one image.
 TAP_MAJOR_BLOCK_BYTES = 256 << 10
 
-# Blocks of long window runs shared among lanes (correlate), and the fewest worth sharing.
-# Measured against BLAS's own two threads on (32,32,32,16) * (3,3,16,32): at stride 1 (8
-# blocks of 2 MB) 0.72-0.85x the time at load 0.5-2; at stride 2 in 2 blocks 1.26x, hence
-# smaller blocks; tap-major blocks (one channel) 1.5-2.1x, where handing the GIL back and
-# forth between blocks of 40 us costs more than the second core gives: never shared.
-SHARED_BLOCK_BYTES = 1 << 20
+# Fewest blocks of long window runs worth sharing among lanes (correlate). Measured against
+# BLAS's own two threads on (32,32,32,16) * (3,3,16,32): at stride 1 (8-9 blocks) 0.72-0.85x
+# the time at load 0.5-2 and 0.6-0.7x at load 3; at stride 2 (2-3 blocks) 1.26x, and in
+# smaller blocks (4-5 of 1 MB) 0.9-1.4x at load 2-4: not shared. Tap-major blocks (one
+# channel) 1.5-2.1x, where handing the GIL back and forth between blocks of 40 us costs more
+# than the second core gives: never shared.
 SHARE_BLOCKS = 4
 
 
@@ -102,12 +102,10 @@ def window_view(
     )
 
 
-def blocks(
-    batch: int, out_h: int, out_w: int, row_bytes: int, block_bytes: int | None = None
-) -> list[tuple]:
-    """Index tuples splitting (batch, out_h) into blocks of about ``block_bytes``
-    (``BLOCK_BYTES`` by default) of im2col rows."""
-    rows = max(1, (block_bytes or BLOCK_BYTES) // row_bytes)
+def blocks(batch: int, out_h: int, out_w: int, row_bytes: int) -> list[tuple]:
+    """Index tuples splitting (batch, out_h) into blocks of about ``BLOCK_BYTES`` of im2col
+    rows."""
+    rows = max(1, BLOCK_BYTES // row_bytes)
     per_image = out_h * out_w
     if per_image <= rows:
         step = rows // per_image
@@ -182,8 +180,7 @@ class Im2col:
     ``indices`` index the output blocks (batch, out_h, out_w, ...) in order; ``copy`` writes
     the windows of one block into a buffer of at least ``largest`` numbers and returns them as
     ``cols`` (rows, kh * kw * channels), ready for ``cols @ flat_kernel``. Windows with runs of
-    ``MIN_RUN_BYTES`` or more come in blocks of about ``block_bytes`` (``BLOCK_BYTES`` by
-    default) of rows; shorter ones in blocks of whole images (``TAP_MAJOR_BLOCK_BYTES``),
+    ``MIN_RUN_BYTES`` or more come in blocks of about ``BLOCK_BYTES`` of rows; shorter ones in blocks of whole images (``TAP_MAJOR_BLOCK_BYTES``),
     each the transposed tap-major im2col of its images.
     """
 
@@ -197,7 +194,6 @@ class Im2col:
         out_h: int,
         out_w: int,
         steps: tuple[int, ...],
-        block_bytes: int | None = None,
     ) -> None:
         batch, _, _, channels = padded.shape
         self._taps = taps = kh * kw * channels
@@ -221,7 +217,7 @@ class Im2col:
             self.windows = window_runs(padded, out_h, out_w, kh, kw, steps)
             self._lead = ()
             row_bytes = taps * padded.itemsize
-            self.indices = blocks(batch, out_h, out_w, row_bytes, block_bytes)
+            self.indices = blocks(batch, out_h, out_w, row_bytes)
             # The first block is the largest: the others are as large or cut short at the end.
             self.largest = self.windows[self.indices[0]].nbytes // padded.itemsize
 
@@ -260,7 +256,7 @@ def correlate(
     (batch, out_h, out_w, kernel out) when given, else a new array.
 
     With ``choose_threads`` the call picks its own threads (``_blas.blas_lanes``): small work
-    on one BLAS thread; large work with long window runs in blocks of ``SHARED_BLOCK_BYTES``
+    on one BLAS thread; large work with long window runs in ``SHARE_BLOCKS`` or more blocks
     shared among lanes of its own (``_lanes.share``), each copying and multiplying whole
     blocks on one BLAS thread; other large work on BLAS's own threads.
     """
@@ -268,11 +264,7 @@ def correlate(
     flat_kernel = kernel.reshape(kh * kw * channels, out_channels)
     if out is None:
         out = np.empty((padded.shape[0], out_h, out_w, out_channels), dtype=padded.dtype)
-    work = out.size * flat_kernel.shape[0]
-    long_runs = run_bytes(kw, channels, steps[3], padded.itemsize) >= MIN_RUN_BYTES
-    shared = choose_threads and long_runs and work >= _blas.ONE_THREAD_BELOW
-    block_bytes = SHARED_BLOCK_BYTES if shared else BLOCK_BYTES
-    im2col = Im2col(padded, kh, kw, out_h, out_w, steps, block_bytes)
+    im2col = Im2col(padded, kh, kw, out_h, out_w, steps)
 
     def lane(indices: Iterator[tuple]) -> None:
         with scratch((im2col.largest,), padded.dtype) as buffer:
@@ -283,6 +275,8 @@ def correlate(
     if not choose_threads:
         lane(iter(im2col.indices))
         return out
-    with _blas.blas_lanes(work, shared and len(im2col.indices) >= SHARE_BLOCKS) as lanes:
+    work = out.size * flat_kernel.shape[0]
+    long_runs = run_bytes(kw, channels, steps[3], padded.itemsize) >= MIN_RUN_BYTES
+    with _blas.blas_lanes(work, long_runs and len(im2col.indices) >= SHARE_BLOCKS) as lanes:
         share(im2col.indices, lane, lanes)
     return out

@@ -53,16 +53,67 @@ def test_the_limit_is_never_raised():
         assert max(_threads()) == 1
 
 
-def test_overlapping_calls_restore_the_limit_once_the_last_ends(two_threads):
+def test_a_call_inside_another_changes_nothing_and_the_owner_restores(two_threads):
     before = _threads()
     outer = _blas.blas_threads(SMALL)
     inner = _blas.blas_threads(SMALL)
     outer.__enter__()
     inner.__enter__()
-    outer.__exit__(None, None, None)
     assert max(_threads()) == 1
+    outer.__exit__(None, None, None)
+    assert _threads() == before
     inner.__exit__(None, None, None)
     assert _threads() == before
+
+
+def _overlap_in_two_threads(owner_ends_first: bool) -> None:
+    """The test's thread lowers, a second thread enters while it is lowered, and they end in
+    the given order."""
+    owner = _blas.blas_threads(SMALL)
+    other = _blas.blas_threads(SMALL)
+    entered, may_end, ended = threading.Event(), threading.Event(), threading.Event()
+
+    def second():
+        other.__enter__()
+        entered.set()
+        may_end.wait()
+        other.__exit__(None, None, None)
+        ended.set()
+
+    owner.__enter__()
+    thread = threading.Thread(target=second)
+    thread.start()
+    entered.wait()
+    if owner_ends_first:
+        owner.__exit__(None, None, None)
+        may_end.set()
+        ended.wait()
+    else:
+        may_end.set()
+        ended.wait()
+        assert max(_threads()) == 1  # the owner's block is still running
+        owner.__exit__(None, None, None)
+    thread.join()
+
+
+@pytest.mark.parametrize("owner_ends_first", [True, False])
+def test_overlapping_calls_in_two_threads_never_leave_the_limit_lowered(
+    two_threads, owner_ends_first
+):
+    before = _threads()
+    _overlap_in_two_threads(owner_ends_first)
+    assert _threads() == before
+    # And the next call, from another thread, can lower it again.
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(_lowered_inside()))
+    thread.start()
+    thread.join()
+    assert seen == [1] and _threads() == before
+
+
+def _lowered_inside() -> int:
+    with _blas.blas_threads(SMALL):
+        return max(_threads())
 
 
 def test_the_limit_comes_back_after_an_error(two_threads):
@@ -114,18 +165,20 @@ def test_no_lanes_when_the_limit_is_one():
             assert lanes == 1 and max(_threads()) == 1
 
 
-def test_no_lanes_when_another_thread_controls_blas(two_threads):
+def test_no_lanes_and_no_change_when_another_thread_controls_blas(two_threads):
     # threadpoolctl lets one Python thread at a time set OpenBLAS's threads; here the test's
-    # own thread does (the fixture), so a call from another thread cannot lower them and must
-    # not add lanes on top of BLAS's two threads.
+    # own thread holds the control (the fixture), so a call from another thread cannot lower
+    # them and must neither add lanes on top of BLAS's two threads nor change the limit.
+    before = _threads()
     seen = []
 
     def call():
         with _blas.blas_lanes(LARGE, shareable=True) as lanes:
-            seen.append((lanes, max(_threads())))
+            seen.append((lanes, _threads()))
+        seen.append(_threads())
 
     thread = threading.Thread(target=call)
     thread.start()
     thread.join()
-    lanes, threads = seen[0]
-    assert lanes == 1 or threads == 1
+    assert seen == [(1, before), before]
+    assert _threads() == before

@@ -62,7 +62,6 @@ def test_a_shared_forward_equals_the_one_lane_forward(
     alone = ops.conv2d(x, kernel, stride, padding)
     # Small blocks and no size floor, so the lanes share many blocks.
     monkeypatch.setattr(_windows, "BLOCK_BYTES", 2000)
-    monkeypatch.setattr(_windows, "SHARED_BLOCK_BYTES", 2000)
     monkeypatch.setattr(_windows, "TAP_MAJOR_BLOCK_BYTES", 2000)
     monkeypatch.setattr(_blas, "ONE_THREAD_BELOW", 0)
     monkeypatch.setattr(_blas, "BLAS_ALONE", 0)
