@@ -7,9 +7,11 @@ whole scheduler slice. Measured in a default process on this 2-core VM: the smal
 ((64, 28, 28, 1) * (3, 3, 1, 8), 3.1M multiply-adds) took 1.15 ms median on OpenBLAS's
 default 2 threads against 0.38 ms on one; the medium forwards ((32, 32, 32, 16) *
 (3, 3, 16, 32), 33-150M) took 8-37 ms median on BLAS's two threads in runs where other
-processes kept both cores busy, against 1.2-8.7 ms on one (benchmarks/blas_threads.py). So
-calls below ``ONE_THREAD_BELOW`` multiply-adds lower the limit to one thread for their
-duration and put it back afterwards.
+processes kept both cores busy, against 1.2-8.7 ms on one (benchmarks/blas_threads.py). The
+medium stride-2 forward (33-38M) gains little from BLAS's second thread at moderate load
+(0.85-0.9x the time of one at load 2-4) and loses most under heavy load (24 ms median against
+1-1.5 ms at load 6-10). So calls below ``ONE_THREAD_BELOW`` multiply-adds lower the limit to
+one thread for their duration and put it back afterwards.
 
 Larger forwards whose im2col has long window runs use the two cores their own way
 (cnndemo._lanes): one BLAS thread per lane, each lane taking whole blocks from one queue, so
@@ -38,7 +40,7 @@ import threading
 BLAS_ALONE = 1 << 18
 
 # Calls below this many multiply-adds run on one thread (see the module docstring).
-ONE_THREAD_BELOW = 16_000_000
+ONE_THREAD_BELOW = 64_000_000
 
 _lock = threading.Lock()
 _libraries: list | None = None
