@@ -9,8 +9,8 @@ default 2 threads against 0.38 ms on one; the medium forwards ((32, 32, 32, 16) 
 (3, 3, 16, 32), 33-150M) took 8-37 ms median on BLAS's two threads in runs where other
 processes kept both cores busy, against 1.2-8.7 ms on one (benchmarks/blas_threads.py). The
 medium stride-2 forward (33-38M) gains little from BLAS's second thread at moderate load
-(0.85-0.9x the time of one at load 2-4) and loses most under heavy load (24 ms median against
-1-1.5 ms at load 6-10). So calls below ``ONE_THREAD_BELOW`` multiply-adds lower the limit to
+(0.85-0.9x the time of one at load 2-4) and loses most under heavy load (10-24 ms median at
+load 6-10, where one thread took 1.3-1.6 ms at load 5). So calls below ``ONE_THREAD_BELOW`` multiply-adds lower the limit to
 one thread for their duration and put it back afterwards.
 
 Larger forwards whose im2col has long window runs use the two cores their own way
