@@ -2,8 +2,8 @@
 
 Times cnndemo's forward on one OpenBLAS thread, on two, and as cnndemo chooses (medians of
 alternating rounds, in this default process) for convolutions from 0.8 to 150 million
-multiply-adds, and names the choice (one thread below ``_blas.ONE_THREAD_BELOW``; two lanes of
-its own for large work whose blocks share well; BLAS's threads otherwise). Then times
+multiply-adds, and names the choice (two lanes of its own, each on one BLAS thread, for work
+from ``_blas.LANES_FROM`` whose blocks share well; one BLAS thread otherwise). Then times
 the ways of changing the thread count around a call: threadpoolctl's ``threadpool_limits``,
 a cached controller's ``limit``, and ``cnndemo._blas.blas_threads`` (lowering and restoring,
 or nothing when the limit is already one).
@@ -51,20 +51,18 @@ CASES = [
 
 
 # The ways a forward can run: one BLAS thread, BLAS's two threads (cnndemo's own choice
-# switched off), and as cnndemo chooses (one thread, BLAS's threads, or two lanes).
+# switched off), and as cnndemo chooses (one BLAS thread, or two lanes of one each).
 WAYS = {
     "1 thread": (1, []),
-    "2 BLAS threads": (2, [(_blas, "ONE_THREAD_BELOW", 0), (_windows, "SHARE_BLOCKS", 1 << 62)]),
+    "2 BLAS threads": (2, [(_blas, "BLAS_ALONE", 1 << 62), (_windows, "SHARE_BLOCKS", 1 << 62)]),
     "as chosen": (2, []),
 }
 
 
 def chosen(work: int, shareable: bool) -> str:
-    if _blas.BLAS_ALONE < work < _blas.ONE_THREAD_BELOW:
-        return "1 thread"
-    if shareable and work >= _blas.ONE_THREAD_BELOW:
+    if shareable and work >= _blas.LANES_FROM:
         return "2 lanes"
-    return "BLAS threads"
+    return "1 thread"
 
 
 def thread_choice(rounds: int, quick: bool) -> None:

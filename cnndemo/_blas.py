@@ -1,22 +1,23 @@
-"""How many threads a convolution runs on: one for small work, two cores for large work.
+"""How many threads a convolution runs on: one BLAS thread, and lanes of its own for large work.
 
 OpenBLAS splits any product above a tiny size over all its threads, and each call waits for
 its slowest thread. On small work the second thread costs more than it gives (waking it,
-splitting, waiting), and on a shared machine a descheduled thread holds the call up for a
+splitting, waiting), and on a shared machine a descheduled thread holds every call up for a
 whole scheduler slice. Measured in a default process on this 2-core VM: the small forward
 ((64, 28, 28, 1) * (3, 3, 1, 8), 3.1M multiply-adds) took 1.15 ms median on OpenBLAS's
-default 2 threads against 0.38 ms on one; the medium forwards ((32, 32, 32, 16) *
-(3, 3, 16, 32), 33-150M) took 8-37 ms median on BLAS's two threads in runs where other
-processes kept both cores busy, against 1.2-8.7 ms on one (benchmarks/blas_threads.py). The
-medium stride-2 forward (33-38M) gains little from BLAS's second thread at moderate load
-(0.85-0.9x the time of one at load 2-4) and loses most under heavy load (10-24 ms median at
-load 6-10, where one thread took 1.3-1.6 ms at load 5). So calls below ``ONE_THREAD_BELOW`` multiply-adds lower the limit to
-one thread for their duration and put it back afterwards.
+default 2 threads against 0.38 ms on one. On larger work BLAS's second thread gave 0.8-0.9x
+the time of one at load 2-4 (the medium forwards, (32, 32, 32, 16) * (3, 3, 16, 32), 33-150M)
+and 2.5-13x the time once other processes kept both cores busy (load 5-10: the medium
+stride-2 forward 10-24 ms median against 1.3-1.6 ms on one thread; the medium forward and
+backward 190-340 ms against 15 ms; benchmarks/blas_threads.py and bench_conv.py). So every
+call above ``BLAS_ALONE`` lowers the limit to one thread for its duration and puts it back
+afterwards.
 
-Larger forwards whose im2col has long window runs use the two cores their own way
-(cnndemo._lanes): one BLAS thread per lane, each lane taking whole blocks from one queue, so
-a helper that is not scheduled only takes fewer blocks instead of holding the call up (under
-load they ran within 0.75-1.08x of one thread). The rest keeps BLAS's own threads.
+Forwards from ``LANES_FROM`` multiply-adds whose im2col has long window runs in enough blocks
+use the second core their own way (cnndemo._lanes): one BLAS thread per lane, each lane
+taking whole blocks from one queue, so a helper that is not scheduled only takes fewer blocks
+instead of holding the call up (under load they ran within 0.57-1.08x of one thread, with one
+run at 1.8x).
 
 The limit is never raised: a process (the app server) that has set one thread keeps one, and
 nothing is set when the limit is already 1. OpenBLAS's thread count is one number for the whole
@@ -27,7 +28,7 @@ ends, even on an exception, then lets go of the control as ``threadpool_limits``
 that start meanwhile, from any thread, change nothing: they run on the owner's one thread while
 it lasts, and on the limit afterwards. A lowering that did not take (another thread controls
 OpenBLAS) is put back at once and owns nothing. The controllers are found once, on first use
-(about 0.2-1 ms); lowering and restoring then costs about 2-4 us a call, against 160 us for
+(about 0.2-1 ms); lowering and restoring then costs about 2-5 us a call, against 160-210 us for
 ``threadpool_limits`` around each call.
 """
 
@@ -39,8 +40,8 @@ import threading
 # (SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD in its interface/gemm.c): nothing to do.
 BLAS_ALONE = 1 << 18
 
-# Calls below this many multiply-adds run on one thread (see the module docstring).
-ONE_THREAD_BELOW = 64_000_000
+# Forwards from this many multiply-adds may share their blocks among lanes.
+LANES_FROM = 64_000_000
 
 _lock = threading.Lock()
 _libraries: list | None = None
@@ -113,19 +114,19 @@ def _put_back() -> None:
 
 
 class blas_threads:  # noqa: N801 - used like a function: ``with blas_threads(work)``
-    """Context manager running its block on the BLAS threads that ``multiply_adds`` calls for.
+    """Context manager running its block on one BLAS thread when ``multiply_adds`` is above
+    ``BLAS_ALONE`` (below, OpenBLAS uses one by itself and nothing is set).
 
     Parameters
     ----------
     multiply_adds : int
-        The products' work in the block. Between ``BLAS_ALONE`` and ``ONE_THREAD_BELOW`` the
-        block runs on one thread; otherwise nothing changes.
+        The products' work in the block.
     """
 
     __slots__ = ("_lowers", "_owns")
 
     def __init__(self, multiply_adds: int) -> None:
-        self._lowers = BLAS_ALONE < multiply_adds < ONE_THREAD_BELOW
+        self._lowers = multiply_adds > BLAS_ALONE
         self._owns = False
 
     def __enter__(self) -> None:
@@ -137,8 +138,9 @@ class blas_threads:  # noqa: N801 - used like a function: ``with blas_threads(wo
             _restore()
 
 
-class blas_lanes:  # noqa: N801 - used like a function: ``with blas_lanes(work, ...) as lanes``
-    """Context manager choosing the threads of one forward convolution.
+class blas_lanes(blas_threads):  # noqa: N801 - used like a function: ``with blas_lanes(...)``
+    """Context manager choosing the threads of one forward convolution: one BLAS thread, as
+    ``blas_threads``, and the lanes it may share its blocks among.
 
     Parameters
     ----------
@@ -151,31 +153,21 @@ class blas_lanes:  # noqa: N801 - used like a function: ``with blas_lanes(work, 
     Returns
     -------
     A context manager whose ``__enter__`` gives the lanes (threads of the call's own, the
-    caller's included) and sets the BLAS threads for the block:
-
-    - up to ``BLAS_ALONE``: nothing to set (OpenBLAS uses one thread by itself), one lane;
-    - below ``ONE_THREAD_BELOW``: one BLAS thread, one lane;
-    - from there, shareable: one BLAS thread, as many lanes as the limit had threads (one when
-      this call does not own the lowering, so lanes never multiply BLAS's threads);
-    - from there, not shareable: BLAS's own threads, one lane.
+    caller's included): as many as the limit had threads for shareable work from
+    ``LANES_FROM``, when this call owns the lowering (so lanes never multiply BLAS's
+    threads); one otherwise.
     """
 
-    __slots__ = ("_lowers", "_shares", "_owns")
+    __slots__ = ("_shares",)
 
     def __init__(self, multiply_adds: int, shareable: bool) -> None:
-        self._shares = shareable and multiply_adds >= ONE_THREAD_BELOW
-        self._lowers = self._shares or BLAS_ALONE < multiply_adds < ONE_THREAD_BELOW
-        self._owns = False
+        super().__init__(multiply_adds)
+        self._shares = shareable and multiply_adds >= LANES_FROM
 
-    def __enter__(self) -> int:
+    def __enter__(self) -> int:  # type: ignore[override]
         lanes = _lower() if self._lowers else 0
         self._owns = lanes > 0
         return lanes if self._shares and lanes else 1
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._owns:
-            self._owns = False
-            _restore()
 
 
 def current_threads() -> list[int | None]:

@@ -58,12 +58,12 @@ def test_a_shared_forward_equals_the_one_lane_forward(
     rng = np.random.default_rng(1)
     x = rng.standard_normal(x_shape)
     kernel = rng.standard_normal(k_shape)
-    monkeypatch.setattr(_blas, "ONE_THREAD_BELOW", 1 << 62)
+    monkeypatch.setattr(_blas, "LANES_FROM", 1 << 62)
     alone = ops.conv2d(x, kernel, stride, padding)
     # Small blocks and no size floor, so the lanes share many blocks.
     monkeypatch.setattr(_windows, "BLOCK_BYTES", 2000)
     monkeypatch.setattr(_windows, "TAP_MAJOR_BLOCK_BYTES", 2000)
-    monkeypatch.setattr(_blas, "ONE_THREAD_BELOW", 0)
+    monkeypatch.setattr(_blas, "LANES_FROM", 0)
     monkeypatch.setattr(_blas, "BLAS_ALONE", 0)
     calls = []
     real_share = _lanes.share
