@@ -28,7 +28,7 @@ reroute_deep_link()
 
 PAGE = "cnn2d-two-layers"
 SECTION = 7
-TITLE = "CNN 2D fully connected, 2 layers"
+TITLE = "CNN 2D, 2 layers"
 P = "s7"
 IMAGES = "s7.images"
 PAD = "s7.pad"

@@ -165,6 +165,7 @@ def ledger_part(section: int, size: tuple[int, int], hyperparameters: dict) -> N
         first = conv_plan(tuple(size), (kh, kw), (sy, sx), padding).out_shape
         second = hp["second_kernel_size"]
         formulas.append(ledger.output_size_latex(first[0], second[0], 1, padding, axis="rows,2"))
+        formulas.append(ledger.output_size_latex(first[1], second[1], 1, padding, axis="cols,2"))
     show_ledger(rows, formulas)
 
 
