@@ -23,16 +23,23 @@ Usage::
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
 from app.core.decision_lines import DecisionLine
+from app.core.label_layout import LabelSeries, place_labels
 from app.figures.decision import decision_traces
 from app.figures.training import LABEL_COLOURS, epoch_slider, thin
 
 WINDOW_COLOUR = "#4d4d4d"
+LEADER_COLOUR = "#9aa5b1"  # the line from a label moved away from its point
+MAX_LABEL_BYTES = 100_000
+"""When the labels of all frames would take more than this (long sentences, many of them),
+only the last frame is labelled and the others show none (hovering still names every point):
+else a page's largest data set goes over the websocket's budget (tests/test_message_size.py)."""
 
 
 def _axis_range(arrays: Sequence[np.ndarray]) -> list[float]:
@@ -53,10 +60,10 @@ def _window_trace(vectors: Mapping[str, np.ndarray], channels: tuple[int, int], 
         "type": "scatter",
         "x": points[:, a].tolist() if len(labels) else [],
         "y": points[:, b].tolist() if len(labels) else [],
-        "mode": "markers+text",
+        # Names are written by ``_label_annotations`` (grouped, placed clear of each other);
+        # the trace keeps them for hovering.
+        "mode": "markers",
         "text": labels,
-        "textposition": "top center",
-        "textfont": {"size": 11, "color": WINDOW_COLOUR},
         "marker": {"symbol": "diamond", "size": 9, "color": WINDOW_COLOUR},
         "name": f"{name} vectors",
         "hovertemplate": f"{name} %{{text}}<br>(%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
@@ -98,10 +105,8 @@ def _example_traces(
                 "type": "scatter",
                 "x": xs,
                 "y": ys,
-                "mode": "markers+text" if positions == 1 else "lines+markers",
+                "mode": "markers" if positions == 1 else "lines+markers",
                 "text": texts,
-                "textposition": "bottom center",
-                "textfont": {"size": 11, "color": LABEL_COLOURS[label_value]},
                 "marker": {
                     "symbol": "circle",
                     "size": 12 if positions == 1 else 8,
@@ -134,6 +139,42 @@ def _frame_data(
     return data
 
 
+def _label_annotations(
+    data: Sequence[dict],
+    window_name: str,
+    example_name: str,
+    axis_range: Sequence[float],
+) -> list[dict]:
+    """The names of the points of one frame as annotations: coincident points under one label,
+    each label placed clear of the others and of every point (``app.core.label_layout``)."""
+    pooled = len(data) > 1 and "lines" not in data[1]["mode"]
+    kinds = [(data[0], WINDOW_COLOUR, window_name)]
+    if pooled:  # flattened examples are paths: hover names their positions
+        kinds += [(trace, LABEL_COLOURS[value], example_name)
+                  for trace, value in zip(data[1:3], (1, 0), strict=True)]  # fmt: skip
+    series = [LabelSeries(t["x"], t["y"], t["text"], noun) for t, _, noun in kinds]
+    bounds = (axis_range[0], axis_range[1])
+    annotations = []
+    for label in place_labels(series, x_range=bounds, y_range=bounds):
+        # Short: one per point per frame, the bulk of a big animation (Plotly's defaults
+        # draw the arrow, 1 px wide).
+        annotation = {
+            "x": round(label.x, 4),
+            "y": round(label.y, 4),
+            "text": label.text,
+            "ax": round(label.dx),
+            "ay": round(label.dy),
+            "arrowhead": 0,
+            "arrowcolor": LEADER_COLOUR,
+            "standoff": 5,
+            "font": {"size": 11, "color": kinds[label.series][1]},
+        }
+        if len(label.members) > 1:
+            annotation["hovertext"] = ", ".join(label.members)
+        annotations.append(annotation)
+    return annotations
+
+
 def _n_channels(windows: Mapping[str, np.ndarray]) -> int:
     first = next(iter(windows.values()), np.zeros(2))
     return int(np.asarray(first).size)
@@ -150,7 +191,7 @@ def vectors_animation(
     window_name: str = "bigram",
     example_name: str = "sentence",
     title: str = "Learned vectors during training",
-    height: int = 520,
+    height: int = 600,
     decision: Sequence[DecisionLine] | None = None,
 ) -> go.Figure:
     """Window and example vectors moving over training: frames, a play button and a slider.
@@ -188,6 +229,7 @@ def vectors_animation(
             window_vectors[i], examples, example_labels, targets, channels,
             window_name, example_name, n_channels,
         )  # fmt: skip
+        annotations = _label_annotations(full_data, window_name, example_name, axis_range)
         if decision is not None:
             # Last, so the points keep their trace numbers; the washes are light enough to
             # lie over them. Drawn far past the axis range: with equal scales the plot shows
@@ -203,15 +245,21 @@ def vectors_animation(
                 "data": [
                     {"type": "scatter", "x": trace["x"], "y": trace["y"]} for trace in full_data
                 ],
-                "layout": {"title": {"text": f"{title} — epoch {epochs[i]}"}},
+                "layout": {
+                    "title": {"text": f"{title} — epoch {epochs[i]}"},
+                    "annotations": annotations,
+                },
             }
         )
+    if len(json.dumps([frame["layout"]["annotations"] for frame in frames])) > MAX_LABEL_BYTES:
+        for frame in frames[:-1]:
+            frame["layout"]["annotations"] = []
     slider = epoch_slider([frame["name"] for frame in frames], 40, {"duration": 0, "redraw": False})
     buttons = {
         "type": "buttons",
         "direction": "left",
         "x": 0.0,
-        "y": -0.2,
+        "y": -0.17,
         "xanchor": "left",
         "yanchor": "top",
         "pad": {"t": 0, "r": 10},
@@ -243,6 +291,7 @@ def vectors_animation(
         frames=frames,
         layout={
             "title": last["layout"]["title"],
+            "annotations": last["layout"]["annotations"],
             "xaxis": {"title": {"text": f"channel {channels[0]}"}, "range": axis_range},
             "yaxis": {
                 "title": {"text": f"channel {channels[1]}"},
@@ -252,11 +301,13 @@ def vectors_animation(
             },  # fmt: skip
             "height": height,
             "updatemenus": [buttons],
+            # The slider on a row of its own under the buttons: beside them, on a phone, the
+            # buttons covered its "epoch N" label.
             "sliders": [
-                {**slider, "x": 0.36, "len": 0.64, "y": -0.2, "yanchor": "top", "pad": {"t": 0}}
+                {**slider, "x": 0.0, "len": 1.0, "y": -0.3, "yanchor": "top", "pad": {"t": 0}}
             ],  # fmt: skip
-            "legend": {"orientation": "h", "y": -0.42, "yanchor": "top", "x": 0},
-            "margin": {"l": 60, "r": 20, "t": 50, "b": 170},
+            "legend": {"orientation": "h", "y": -0.62, "yanchor": "top", "x": 0},
+            "margin": {"l": 60, "r": 20, "t": 50, "b": 250},
         },
     )
     _unit_square(figure)

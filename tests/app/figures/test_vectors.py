@@ -54,3 +54,18 @@ def test_animation_thins_long_snapshot_lists_keeping_first_and_last():
     assert len(picks) <= 60 and picks[0] == 0 and picks[-1] == 499
     with pytest.raises(ValueError):
         vectors_animation([], [])
+
+
+def test_points_in_one_spot_get_one_combined_label_in_every_frame():
+    windows = {"don't hate": np.array([0.0, 1.0]), "i hate": np.array([0.0, 1.0]),
+               "i like": np.array([1.0, 0.0])}  # fmt: skip
+    examples = np.array([[0.5, 0.5], [0.5, 0.5]])
+    fig = vectors_animation(
+        [0, 1], [windows, windows], [examples, examples], ["i like it", "i hate it"], [1, 0]
+    ).to_dict()
+    texts = sorted(a["text"] for a in fig["layout"]["annotations"])
+    assert texts == ["don't hate<br>i hate", "i hate it", "i like", "i like it"]
+    for frame in fig["frames"]:
+        assert len(frame["layout"]["annotations"]) == 4
+    # Points are drawn as markers; their names stay for hovering.
+    assert fig["data"][0]["mode"] == "markers" and "i hate" in fig["data"][0]["text"]
