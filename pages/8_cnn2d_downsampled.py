@@ -241,8 +241,10 @@ st.markdown(
     "down-sampling on a grid of vectors, then trains the tutorial's small CNN that pools its "
     "feature map down to a single vector before deciding."
 )
+# The window's range on a line of its own: in one line it was cut off on a phone.
 st.latex(
-    r"y_{r,c,m} \;=\; \max_{0 \le i < k_h,\; 0 \le j < k_w}\; x_{\,r s_y + i,\; c s_x + j,\; m}"
+    r"\begin{aligned}y_{r,c,m} &= \max_{i,\,j}\; x_{\,r s_y + i,\; c s_x + j,\; m}\\"
+    r"&\text{for } 0 \le i < k_h,\; 0 \le j < k_w\end{aligned}"
 )
 st.caption(
     "r, c: output row and column, m: channel (each channel is pooled on its own), k_h, k_w: "

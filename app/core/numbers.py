@@ -10,7 +10,6 @@ import math
 
 import numpy as np
 
-
 EXACT_DECIMALS = 4
 """Numbers with at most this many decimals (and few digits) are written exactly."""
 EXACT_DIGITS = 5
