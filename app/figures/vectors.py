@@ -168,11 +168,24 @@ def _label_annotations(
             "arrowcolor": LEADER_COLOUR,
             "standoff": 5,
             "font": {"size": 11, "color": kinds[label.series][1]},
+            "hovertext": ", ".join(label.members),
+            "showarrow": True,
         }
-        if len(label.members) > 1:
-            annotation["hovertext"] = ", ".join(label.members)
         annotations.append(annotation)
     return annotations
+
+
+def _same_length(frames: list[dict]) -> None:
+    """Pad every frame's labels to one length with empty ones: Plotly merges a frame's
+    annotations into the shown ones item by item, so a frame with fewer labels than the one
+    before would leave the surplus on screen. Empty, not hidden: an animation step without a
+    redraw does not take a label off the screen when it turns invisible. (Every label sets
+    every key a frame may change.)"""
+    longest = max(len(frame["layout"]["annotations"]) for frame in frames)
+    hidden = {"x": 0, "y": 0, "text": "", "hovertext": "", "showarrow": False}
+    for frame in frames:
+        labels = frame["layout"]["annotations"]
+        labels.extend(dict(hidden) for _ in range(longest - len(labels)))
 
 
 def _n_channels(windows: Mapping[str, np.ndarray]) -> int:
@@ -254,6 +267,7 @@ def vectors_animation(
     if len(json.dumps([frame["layout"]["annotations"] for frame in frames])) > MAX_LABEL_BYTES:
         for frame in frames[:-1]:
             frame["layout"]["annotations"] = []
+    _same_length(frames)
     slider = epoch_slider([frame["name"] for frame in frames], 40, {"duration": 0, "redraw": False})
     buttons = {
         "type": "buttons",

@@ -69,3 +69,16 @@ def test_points_in_one_spot_get_one_combined_label_in_every_frame():
         assert len(frame["layout"]["annotations"]) == 4
     # Points are drawn as markers; their names stay for hovering.
     assert fig["data"][0]["mode"] == "markers" and "i hate" in fig["data"][0]["text"]
+
+
+def test_frames_with_fewer_labels_hide_the_rest_instead_of_leaving_them_on_screen():
+    # Epoch 0: every bigram at (0.5, 0.5), one label; epoch 1: apart, one label each.
+    start = {name: np.array([0.5, 0.5]) for name in ("a b", "b c", "c d", "d e")}
+    end = {"a b": np.array([0.0, 0.0]), "b c": np.array([1.0, 0.0]),
+           "c d": np.array([0.0, 1.0]), "d e": np.array([1.0, 1.0])}  # fmt: skip
+    fig = vectors_animation([0, 1], [start, end]).to_dict()
+    first, last = (frame["layout"]["annotations"] for frame in fig["frames"])
+    assert len(first) == len(last) == 4  # merged item by item in the browser
+    assert [a["text"] != "" and a["showarrow"] for a in first] == [True, False, False, False]
+    assert first[0]["text"] == "4 bigrams" and first[0]["hovertext"] == "a b, b c, c d, d e"
+    assert all(a["text"] and a["showarrow"] for a in last)
