@@ -9,6 +9,7 @@ image editor open so that its pixel buttons are in the tree.
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -77,12 +78,21 @@ def open_image_editor(page) -> bool:
     return True
 
 
+@contextlib.contextmanager
+def opened(browser, url: str, width: int):
+    """A new tab at ``width`` pixels showing ``url`` after its first run; closed afterwards."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        wait_for_rerun(page)
+        yield page
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
 def test_every_control_is_named_and_every_chart_has_its_numbers_as_text(server, browser, spec):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    try:
-        page.goto(f"{server}/{spec.route}", wait_until="domcontentloaded")
-        wait_for_rerun(page)
+    with opened(browser, f"{server}/{spec.route}", 1280) as page:
         sync_api.expect(page.get_by_text(spec.key_text).first).to_be_visible(timeout=30_000)
         tabs = page.locator('[data-testid="stMain"] [role="tab"]')
         names = [tabs.nth(i).inner_text() for i in range(tabs.count())] or [None]
@@ -98,15 +108,10 @@ def test_every_control_is_named_and_every_chart_has_its_numbers_as_text(server, 
                 train.first.click()
                 page.wait_for_timeout(1000)
                 check_view(page, f"{where}, trained")
-    finally:
-        page.close()
 
 
 def test_pixel_buttons_say_where_they_are_and_whether_they_are_on(server, browser):
-    page = browser.new_page(viewport={"width": 390, "height": 900})
-    try:
-        page.goto(f"{server}/cnn2d_pooled", wait_until="domcontentloaded")
-        wait_for_rerun(page)
+    with opened(browser, f"{server}/cnn2d_pooled", 390) as page:
         assert open_image_editor(page)
         pixel = page.get_by_role("button", name=re.compile(r"^pixel row 1 column 1, (on|off)$"))
         sync_api.expect(pixel.first).to_be_visible()
@@ -118,5 +123,3 @@ def test_pixel_buttons_say_where_they_are_and_whether_they_are_on(server, browse
         wait_for_rerun(page)
         after = page.get_by_role("button", name=re.compile(r"^pixel row 1 column 1, (on|off)$"))
         assert (after.first.get_attribute("aria-label") or after.first.inner_text()) != before
-    finally:
-        page.close()
