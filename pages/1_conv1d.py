@@ -190,13 +190,9 @@ def vectors_part() -> None:
         st.markdown(f"### `{nested_text(out)}`")
         # A static table: nothing is edited here, and a data grid's toolbar, shown on touch,
         # covered the result written just above it on a phone.
-        st.table(
-            pd.DataFrame(
-                out,
-                columns=[f"out {c}" for c in range(out.shape[1])],
-                index=pd.RangeIndex(out.shape[0], name="position"),
-            ).style.format(format_value),
-        )
+        columns = [f"out {c}" for c in range(out.shape[1])]
+        frame = pd.DataFrame(out, columns=columns).rename_axis("position").reset_index()
+        st.table(frame.style.format(format_value, subset=columns).hide(axis="index"))
     st.markdown("**Output length**")
     st.latex(ledger.output_size_latex(n, k, stride, padding, dilation))
     st.caption(ledger.padding_sentence(n, k, stride, padding, dilation))
