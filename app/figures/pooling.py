@@ -79,6 +79,11 @@ UNCOLOURED_WINDOW = "#9aa5b1"
 """Outline of a window that gets no colour of its own (see ``window_colours``)."""
 
 
+def every_window_coloured(out_shape: tuple[int, int], overlapping: bool) -> bool:
+    """Whether each window gets a colour (see ``window_colours``), or only the selected one."""
+    return not overlapping or out_shape[0] * out_shape[1] <= len(WINDOW_COLOURS)
+
+
 def window_colours(
     out_shape: tuple[int, int], overlapping: bool, selected: tuple[int, int] | None = None
 ) -> dict[tuple[int, int], int | None]:
@@ -96,7 +101,7 @@ def window_colours(
     if len(cells) <= len(WINDOW_COLOURS):
         unique = len(set(colours.values())) == len(cells)
         return colours if unique else {cell: i for i, cell in enumerate(cells)}
-    if not overlapping:
+    if every_window_coloured(out_shape, overlapping):
         return colours
     return {cell: colours[cell] if cell == selected else None for cell in cells}
 
