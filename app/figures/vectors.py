@@ -204,7 +204,7 @@ def vectors_animation(
     window_name: str = "bigram",
     example_name: str = "sentence",
     title: str = "Learned vectors during training",
-    height: int = 600,
+    height: int = 650,
     decision: Sequence[DecisionLine] | None = None,
 ) -> go.Figure:
     """Window and example vectors moving over training: frames, a play button and a slider.
@@ -273,7 +273,7 @@ def vectors_animation(
         "type": "buttons",
         "direction": "left",
         "x": 0.0,
-        "y": -0.17,
+        "y": -0.24,
         "xanchor": "left",
         "yanchor": "top",
         "pad": {"t": 0, "r": 10},
@@ -318,10 +318,10 @@ def vectors_animation(
             # The slider on a row of its own under the buttons: beside them, on a phone, the
             # buttons covered its "epoch N" label.
             "sliders": [
-                {**slider, "x": 0.0, "len": 1.0, "y": -0.3, "yanchor": "top", "pad": {"t": 0}}
+                {**slider, "x": 0.0, "len": 1.0, "y": -0.37, "yanchor": "top", "pad": {"t": 0}}
             ],  # fmt: skip
-            "legend": {"orientation": "h", "y": -0.62, "yanchor": "top", "x": 0},
-            "margin": {"l": 60, "r": 20, "t": 50, "b": 250},
+            "legend": {"orientation": "h", "y": -0.72, "yanchor": "top", "x": 0},
+            "margin": {"l": 60, "r": 20, "t": 50, "b": 300},
         },
     )
     _unit_square(figure)
