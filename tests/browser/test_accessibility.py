@@ -123,3 +123,18 @@ def test_pixel_buttons_say_where_they_are_and_whether_they_are_on(server, browse
         wait_for_rerun(page)
         after = page.get_by_role("button", name=re.compile(r"^pixel row 1 column 1, (on|off)$"))
         assert (after.first.get_attribute("aria-label") or after.first.inner_text()) != before
+
+
+def test_a_phone_hides_plotlys_toolbar_and_scrolls_wide_formulas(server, browser):
+    with opened(browser, f"{server}/conv1d", 390) as page:
+        page.wait_for_selector(".modebar-container", state="attached", timeout=30_000)
+        shown = page.evaluate(
+            """() => [...document.querySelectorAll('.modebar-container')]
+                .map(bar => getComputedStyle(bar).display)"""
+        )
+        assert shown and set(shown) == {"none"}  # it covered the charts' titles
+        overflow = page.evaluate(
+            """() => [...document.querySelectorAll('.katex-display')]
+                .map(formula => getComputedStyle(formula).overflowX)"""
+        )
+        assert overflow and set(overflow) == {"auto"}

@@ -82,3 +82,13 @@ def test_frames_with_fewer_labels_hide_the_rest_instead_of_leaving_them_on_scree
     assert [a["text"] != "" and a["showarrow"] for a in first] == [True, False, False, False]
     assert first[0]["text"] == "4 bigrams" and first[0]["hovertext"] == "a b, b c, c d, d e"
     assert all(a["text"] and a["showarrow"] for a in last)
+
+
+def test_the_epoch_slider_has_a_row_of_its_own_under_play_and_pause():
+    # Beside the buttons, on a phone, the buttons covered the slider's "epoch N" label.
+    windows = {"a b": np.array([0.1, 0.2])}
+    layout = vectors_animation([0, 1], [windows, windows]).to_dict()["layout"]
+    buttons, slider = layout["updatemenus"][0], layout["sliders"][0]
+    assert slider["x"] == 0 and slider["len"] == 1
+    assert slider["y"] < buttons["y"] - 0.1  # paper units: a button row lower
+    assert layout["legend"]["y"] < slider["y"] - 0.3
