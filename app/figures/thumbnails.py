@@ -7,8 +7,9 @@ readers. The SVG is made only from our own constants, never from user input.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from html import escape
+from html import escape, unescape
 
 WIDTH, HEIGHT = 240, 110
 CELL = 14
@@ -256,3 +257,9 @@ PICTURES = {
     "conv_arithmetic": conv_arithmetic,
 }
 """Section url path -> picture builder."""
+
+
+def picture_title(svg: str) -> str:
+    """The picture's title (its ``<title>``): the alternative text of the image on the page."""
+    found = re.search(r"<title>(.*?)</title>", svg, re.DOTALL)
+    return unescape(found.group(1)) if found else ""

@@ -27,6 +27,7 @@ CONTROL_ROLES = {
     "button", "textbox", "searchbox", "spinbutton", "slider", "combobox", "listbox",
     "checkbox", "radio", "switch", "tab", "menuitem",
 }  # fmt: skip
+NAMED_ROLES = CONTROL_ROLES | {"image", "img"}  # a picture (an <img>) needs a name too
 CHARTS_WITHOUT_TEXT = """(label) => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
   .filter(chart => {
     const block = chart.closest('[data-testid="stVerticalBlock"]');
@@ -38,14 +39,14 @@ CHARTS_WITHOUT_TEXT = """(label) => [...document.querySelectorAll('[data-testid=
 
 
 def unnamed_controls(page) -> list[str]:
-    """The controls Chromium's accessibility tree has no name for, as HTML snippets."""
+    """The controls (and pictures) Chromium's accessibility tree has no name for, as HTML."""
     cdp = page.context.new_cdp_session(page)
     try:
         found = []
         for node in cdp.send("Accessibility.getFullAXTree")["nodes"]:
             role = node.get("role", {}).get("value")
             name = (node.get("name") or {}).get("value", "")
-            if node.get("ignored") or role not in CONTROL_ROLES or str(name).strip():
+            if node.get("ignored") or role not in NAMED_ROLES or str(name).strip():
                 continue
             handle = cdp.send("DOM.resolveNode", {"backendNodeId": node["backendDOMNodeId"]})
             html = cdp.send(
@@ -56,7 +57,8 @@ def unnamed_controls(page) -> list[str]:
                     "returnByValue": True,
                 },
             )["result"]["value"]
-            found.append(f"{role}: {html}")
+            if role in CONTROL_ROLES or html.startswith("<img"):  # not Plotly's own SVG
+                found.append(f"{role}: {html}")
         return found
     finally:
         cdp.detach()

@@ -3,7 +3,7 @@
 import xml.etree.ElementTree as ET
 
 from app.core.navigation import SECTIONS
-from app.figures.thumbnails import PICTURES
+from app.figures.thumbnails import PICTURES, picture_title
 
 
 def test_every_section_has_a_picture():
@@ -38,3 +38,8 @@ def test_no_arrow_runs_through_a_label():
                 for label, (left, top, right, bottom) in boxes:
                     inside = left <= x <= right and top <= y <= bottom
                     assert not inside, f"{name}: the arrow crosses {label!r}"
+
+
+def test_each_picture_gives_its_title_as_alternative_text():
+    assert picture_title(PICTURES["conv1d"]()) == "A kernel of width 3 sliding along a sequence"
+    assert all(picture_title(build()) for build in PICTURES.values())
