@@ -174,9 +174,11 @@ def error_curve(
 
 UNDECIDED_COLOUR = "#777777"
 BAR_MARKS = {"right": "✓", "wrong": "✗ wrong", "undecided": "undecided"}
+BAR_SYMBOLS = {"right": "✓", "wrong": "✗", "undecided": "?"}
 BAR_TEXT_PX = 12
-MAX_UNSHRUNK_BARS = 8
-"""Up to this many bars their labels keep full size; more would run into each other."""
+MAX_WORDED_BARS = 8
+"""Up to this many bars each is labelled with its probability and verdict; with more, only a
+symbol fits above each bar at a readable size (hover and the chart's text give the numbers)."""
 
 
 def _bar_trace(labels: Sequence[str], probabilities: np.ndarray, targets: np.ndarray) -> dict:
@@ -191,11 +193,12 @@ def _bar_trace(labels: Sequence[str], probabilities: np.ndarray, targets: np.nda
         # Two short lines, never shrunk to the bar's width (the tag was 6 px tall), and drawn
         # past the top of the axis when a bar reaches 1.
         "text": [
-            f"{fixed(p)}<br> {BAR_MARKS[v]}" for p, v in zip(probabilities, found, strict=True)
+            f"{fixed(p)}<br> {BAR_MARKS[v]}" if len(labels) <= MAX_WORDED_BARS else BAR_SYMBOLS[v]
+            for p, v in zip(probabilities, found, strict=True)
         ],
         "textposition": "outside",
         "textfont": {"size": BAR_TEXT_PX},
-        "constraintext": "none" if len(labels) <= MAX_UNSHRUNK_BARS else "both",
+        "constraintext": "none",
         "cliponaxis": False,
         "marker": {
             "color": colours,

@@ -88,3 +88,11 @@ def test_bar_labels_are_readable_and_nothing_is_written_on_the_decision_line():
     # The line is named in the subtitle: a label on it ran into bars stopping at 0.5.
     assert not fig["layout"].get("annotations")
     assert "decision line" in fig["layout"]["title"]["subtitle"]["text"]
+
+
+def test_many_bars_keep_a_readable_symbol_instead_of_shrunken_words():
+    probabilities = [0.9] * 15 + [0.2]
+    fig = tf.probability_bars([f"#{i}" for i in range(16)], probabilities, [1] * 16).to_dict()
+    bars = fig["data"][0]
+    assert list(bars["text"]) == ["✓"] * 15 + ["✗"]
+    assert bars["constraintext"] == "none" and bars["textfont"]["size"] >= 11
