@@ -29,6 +29,7 @@ from app.core.decision_lines import DecisionLine
 from app.core.image_analysis import as_pixels, display_name
 from app.core.verdicts import verdicts
 from app.figures import base
+from app.figures.titles import TITLE_LINE_PX, title_lines, wrap_title
 from app.figures.vectors import vectors_animation
 
 INK = "#1b1f24"
@@ -130,9 +131,14 @@ def image_set_figure(
     }
     height = grid_rows * cell_h * THUMB_PX + 90
     layout = {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+        "title": {"text": wrap_title(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
+        "height": height + TITLE_LINE_PX * (title_lines(wrap_title(title)) - 1),
+        "margin": {
+            "l": 10,
+            "r": 10,
+            "t": 30 + TITLE_LINE_PX * title_lines(wrap_title(title)),
+            "b": 10,
+        },
         "plot_bgcolor": PAPER,
         "xaxis": {
             "title": {"text": "images in data order (dark = 1)"},

@@ -32,6 +32,7 @@ import plotly.graph_objects as go
 from app.core.decision_lines import DecisionLine
 from app.core.label_layout import LabelSeries, place_labels
 from app.figures.decision import decision_traces
+from app.figures.titles import TITLE_LINE_PX, title_lines, wrap_title
 from app.figures.training import LABEL_COLOURS, epoch_slider, thin
 
 WINDOW_COLOUR = "#4d4d4d"
@@ -259,7 +260,7 @@ def vectors_animation(
                     {"type": "scatter", "x": trace["x"], "y": trace["y"]} for trace in full_data
                 ],
                 "layout": {
-                    "title": {"text": f"{title} — epoch {epochs[i]}"},
+                    "title": {"text": wrap_title(f"{title} — epoch {epochs[i]}")},
                     "annotations": annotations,
                 },
             }
@@ -300,6 +301,7 @@ def vectors_animation(
         ],
     }
     last = frames[-1]
+    lines = max(title_lines(frame["layout"]["title"]["text"]) for frame in frames)
     figure = go.Figure(
         data=full_data,
         frames=frames,
@@ -321,7 +323,7 @@ def vectors_animation(
                 {**slider, "x": 0.0, "len": 1.0, "y": -0.37, "yanchor": "top", "pad": {"t": 0}}
             ],  # fmt: skip
             "legend": {"orientation": "h", "y": -0.72, "yanchor": "top", "x": 0},
-            "margin": {"l": 60, "r": 20, "t": 50, "b": 300},
+            "margin": {"l": 60, "r": 20, "t": 30 + TITLE_LINE_PX * lines, "b": 300},
         },
     )
     _unit_square(figure)
