@@ -197,7 +197,13 @@ def _bar_trace(labels: Sequence[str], probabilities: np.ndarray, targets: np.nda
             for p, v in zip(probabilities, found, strict=True)
         ],
         "textposition": "outside",
-        "textfont": {"size": BAR_TEXT_PX},
+        "textfont": {
+            "size": BAR_TEXT_PX,
+            "color": [
+                {"wrong": WRONG_COLOUR, "undecided": UNDECIDED_COLOUR}.get(v, "#333333")
+                for v in found
+            ],
+        },  # fmt: skip
         "constraintext": "none",
         "cliponaxis": False,
         "marker": {
