@@ -133,8 +133,10 @@ def place_labels(
     x_range: tuple[float, float],
     y_range: tuple[float, float],
     plot_px: float = PLOT_PX,
+    obstacles: Sequence[tuple[float, float]] = (),
 ) -> list[PlacedLabel]:
-    """Group each series' coincident points and place one label per group.
+    """Group each series' coincident points and place one label per group; ``obstacles``
+    are points drawn without a label (a path's), which labels keep clear of too.
 
     Labels are placed greedily, biggest groups first: each takes the first spot, close to its
     point before farther out, that overlaps no label placed before it, no point and no edge of
@@ -157,6 +159,8 @@ def place_labels(
             members = tuple(one.names[i] for i in group)
             anchor = points[group[0]]
             pending.append((index, group[0], anchor, members, group_text(members, one.noun)))
+    if len(obstacles):
+        all_points.append(to_px([x for x, _ in obstacles], [y for _, y in obstacles]))
     points = np.concatenate(all_points) if all_points else np.zeros((0, 2))
     markers = np.concatenate([points - MARKER_PX, points + MARKER_PX], axis=1)
     pending.sort(key=lambda p: (-len(p[3]), p[2][1], p[2][0]))

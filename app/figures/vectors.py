@@ -154,9 +154,12 @@ def _label_annotations(
         kinds += [(trace, LABEL_COLOURS[value], example_name)
                   for trace, value in zip(data[1:3], (1, 0), strict=True)]  # fmt: skip
     series = [LabelSeries(t["x"], t["y"], t["text"], noun) for t, _, noun in kinds]
+    paths = [] if pooled else [
+        (x, y) for t in data[1:3] for x, y in zip(t["x"], t["y"], strict=True) if x is not None
+    ]  # fmt: skip
     bounds = (axis_range[0], axis_range[1])
     annotations = []
-    for label in place_labels(series, x_range=bounds, y_range=bounds):
+    for label in place_labels(series, x_range=bounds, y_range=bounds, obstacles=paths):
         # Short: one per point per frame, the bulk of a big animation (Plotly's defaults
         # draw the arrow, 1 px wide).
         annotation = {

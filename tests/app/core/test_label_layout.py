@@ -82,3 +82,14 @@ def test_labels_of_a_trained_run_never_overlap_each_other_points_or_the_edge(pag
             px, py = (x - UNIT[0]) * scale, (UNIT[1] - y) * scale
             marker = (px - MARKER_PX, py - MARKER_PX, px + MARKER_PX, py + MARKER_PX)
             assert _overlap(label.box, marker) == 0, label.text
+
+
+def test_labels_keep_clear_of_unlabelled_points_too():
+    series = [LabelSeries([0.5], [0.5], ["it <PAD>"], "bigram")]
+    free = place_labels(series, x_range=UNIT, y_range=UNIT)[0]
+    # A path point right where the label went first: it moves elsewhere.
+    scale = PLOT_PX / (UNIT[1] - UNIT[0])
+    left, top, right, bottom = free.box
+    spot = (UNIT[0] + (left + right) / 2 / scale, UNIT[1] - (top + bottom) / 2 / scale)
+    moved = place_labels(series, x_range=UNIT, y_range=UNIT, obstacles=[spot])[0]
+    assert moved.box != free.box
