@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app.core.navigation import HOME, SECTIONS
+from app.core.navigation import EXERCISES, HOME, SECTIONS
 from app.server import cpu_budget, give_back_freed_memory, one_blas_thread_per_request
 from app.widgets.page_style import apply_page_style
 
@@ -22,7 +22,11 @@ def _page(spec):
 
 apply_page_style()
 navigation = st.navigation(
-    {"Start": [_page(HOME)], "Sections": [_page(s) for s in SECTIONS]}
+    {
+        "Start": [_page(HOME)],
+        "Sections": [_page(s) for s in SECTIONS],
+        "Practice": [_page(EXERCISES)],
+    }
     if SECTIONS
     else [_page(HOME)]
 )

@@ -39,6 +39,7 @@ from app.core.tensor_tables import (
     tensor_to_frames,
 )
 from app.widgets.edit_guard import guard_edits
+from app.widgets.locks import is_locked
 
 
 def editor_key(name: str, version: int, table: int = 0) -> str:
@@ -120,7 +121,8 @@ def tensor_editor(
     options = tuple(presets) if presets is not None else presets_for(spec.kind)
     if tutorial is None:
         options = tuple(p for p in options if p != "tutorial")
-    if options:
+    locked = is_locked(spec.name)  # an exercise keeps this table as it set it
+    if options and not locked:
         _preset_picker(spec, options, tutorial, default_preset)
 
     frames = tensor_to_frames(spec.kind, tensor_value(spec))
@@ -139,6 +141,7 @@ def tensor_editor(
                         frame,
                         key=editor_key(spec.name, version, start + offset),
                         num_rows="fixed",
+                        disabled=locked,
                         column_config={
                             "_index": st.column_config.Column(layout.row_axis, disabled=True),
                             **{
