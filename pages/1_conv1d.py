@@ -20,11 +20,12 @@ from app.core.conv_controls import (
     tab_control,
 )
 from app.core.explore import fed_outputs, feeds_sentence
-from app.core.numbers import nested_text
+from app.core.numbers import format_value, nested_text
 from app.core.presets import GENERAL_PRESETS
 from app.figures.tensors import vector_figure
 from app.server import reroute_deep_link
 from app.widgets.cached_figures import cached_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.click import CLICK_HINT, clickable_chart, explore_clicks, probe_note
 from app.widgets.controls import control_row, open_controls
 from app.widgets.conv_gradients import GradientTab, gradients_part
@@ -154,7 +155,8 @@ def _explorer(x, kernel, out, stride, padding, dilation, pad, playing) -> None:
                       marked=probed, clickable=True),
         "c1d.fig.x", "Input x: click a position to outline the outputs it feeds", left,
     )  # fmt: skip
-    middle.plotly_chart(
+    plotly_chart(
+        middle,
         cached_figure("kernel1d_figure", kernel, title="Kernel W", selected_out=channel),
         key="c1d.fig.k",
     )
@@ -186,14 +188,11 @@ def vectors_part() -> None:
     if out is not None:
         st.markdown(f"Output shape `(1, {out.shape[0]}, {out.shape[1]})`, batch item 0:")
         st.markdown(f"### `{nested_text(out)}`")
-        st.dataframe(
-            pd.DataFrame(
-                out,
-                columns=[f"out {c}" for c in range(out.shape[1])],
-                index=pd.RangeIndex(out.shape[0], name="position"),
-            ),
-            width="content",
-        )
+        # A static table: nothing is edited here, and a data grid's toolbar, shown on touch,
+        # covered the result written just above it on a phone.
+        columns = [f"out {c}" for c in range(out.shape[1])]
+        frame = pd.DataFrame(out, columns=columns).rename_axis("position").reset_index()
+        st.table(frame.style.format(format_value, subset=columns).hide(axis="index"))
     st.markdown("**Output length**")
     st.latex(ledger.output_size_latex(n, k, stride, padding, dilation))
     st.caption(ledger.padding_sentence(n, k, stride, padding, dilation))
@@ -230,13 +229,15 @@ def scalar_part() -> None:
     before, after = ops.padding_amounts(n, k, stride, padding)
     (position,) = window_stepper("c1d.vpos", (out.shape[0],), ("output position",))
     _, cells = ledger.window_terms_1d(v[:, None], w[:, None, None], position, 0, stride, padding)
-    st.plotly_chart(
+    plotly_chart(
+        st,
         vector_figure(
             v, title="Input (kernel window outlined)", padding=(before, after), window_cols=cells
         ),
         key="c1d.fig.v",
     )
-    st.plotly_chart(
+    plotly_chart(
+        st,
         vector_figure(out, title="Output", selected=position, x_title="output position"),
         key="c1d.fig.vy",
     )
