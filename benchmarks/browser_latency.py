@@ -50,8 +50,9 @@ SETTLED = """() => {
   return true;
 }"""
 
-# The control each page's "update" changes: (accessible label, value typed), number boxes or
-# sliders alike (a slider is moved with the arrow keys instead).
+# The control each page's "update" changes: (accessible label, value typed). The explored
+# controls (stride, sizes) are sliders, moved one step with ArrowRight as a learner does with
+# the keyboard (1 -> 2 here); the training pages' seed is a number box, typed.
 UPDATES = {
     "": None,
     "conv1d": ("stride", "2"),
@@ -110,14 +111,17 @@ def measure(page, frames: Frames, action) -> Sample:
 
 
 def change(page, label: str, value: str) -> None:
+    """Move the slider called ``label`` one step right (``value`` unused), or type ``value``
+    into the number box of that name."""
+    # Its accessible name repeats the label (react-aria labels the input by itself and its group).
+    slider = page.locator(f'[data-testid="stSlider"] input[type="range"][aria-label="{label}"]')
+    if slider.count():
+        slider.first.focus()
+        slider.first.press("ArrowRight")
+        return
     box = page.get_by_label(label, exact=True).first
-    role = box.get_attribute("role")
-    if role == "slider":
-        box.focus()
-        box.press("ArrowRight")
-    else:
-        box.fill(value)
-        box.press("Enter")
+    box.fill(value)
+    box.press("Enter")
 
 
 def page_samples(browser, base: str, route: str, samples: int) -> tuple[list, list]:

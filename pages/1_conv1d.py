@@ -50,7 +50,7 @@ W_DEFAULT = np.array([1, 0, -1], dtype=np.float64)
 # Tab 1, sequences of vectors: sizes (the tables carry them in the link), stride, dilation, padding.
 LENGTH = size_control("c1d.n", "input length", limits.MAX_LENGTH)
 IN_CHANNELS = size_control("c1d.cin", "input channels", limits.MAX_CHANNELS)
-KERNEL = size_control("c1d.kw", "kernel width", limits.MAX_KERNEL)
+KERNEL = size_control("c1d.kw", "kernel width", limits.MAX_KERNEL, widget="slider")
 OUT_CHANNELS = size_control("c1d.cout", "output channels", limits.MAX_CHANNELS)
 STRIDE = stride_control("c1d.s", "s")
 DILATION = dilation_control("c1d.d", "d")
@@ -65,7 +65,7 @@ K = TensorSpec(
 )
 # Tab 2, the scalar case.
 V_LENGTH = size_control("c1d.vn", "input length", limits.MAX_LENGTH)
-W_LENGTH = size_control("c1d.wk", "kernel length", limits.MAX_KERNEL)
+W_LENGTH = size_control("c1d.wk", "kernel length", limits.MAX_KERNEL, widget="slider")
 V_STRIDE = stride_control("c1d.vs", "vs")
 V_PADDING = padding_control("c1d.vp", "vp")
 V = TensorSpec("c1d.v", "vector", "Input numbers", (V_LENGTH,), "v")

@@ -52,8 +52,8 @@ IMAGE_KERNEL_DEFAULT = classic_kernel("Sobel x")[:, :, None, None]
 HEIGHT = size_control("c2d.h", "input height (rows)", limits.MAX_HEIGHT)
 WIDTH = size_control("c2d.w", "input width (columns)", limits.MAX_WIDTH)
 IN_CHANNELS = size_control("c2d.cin", "input channels", limits.MAX_CHANNELS)
-KERNEL_H = size_control("c2d.kh", "kernel height", limits.MAX_KERNEL)
-KERNEL_W = size_control("c2d.kw", "kernel width", limits.MAX_KERNEL)
+KERNEL_H = size_control("c2d.kh", "kernel height", limits.MAX_KERNEL, widget="slider")
+KERNEL_W = size_control("c2d.kw", "kernel width", limits.MAX_KERNEL, widget="slider")
 OUT_CHANNELS = size_control("c2d.cout", "output channels", limits.MAX_CHANNELS)
 STRIDE_Y = stride_control("c2d.s.sy", "sy", "stride y (rows)")
 STRIDE_X = stride_control("c2d.s.sx", "sx", "stride x (columns)")
@@ -74,8 +74,8 @@ SOURCE = Control(
     "c2d.src", None, "picture", "choice", "built-in", options=("built-in", "upload your own"),
     widget="radio",
 )  # fmt: skip
-IMAGE_KERNEL_H = size_control("c2d.ikh", "kernel height", limits.MAX_IMAGE_KERNEL)
-IMAGE_KERNEL_W = size_control("c2d.ikw", "kernel width", limits.MAX_IMAGE_KERNEL)
+IMAGE_KERNEL_H = size_control("c2d.ikh", "kernel height", limits.MAX_IMAGE_KERNEL, widget="slider")
+IMAGE_KERNEL_W = size_control("c2d.ikw", "kernel width", limits.MAX_IMAGE_KERNEL, widget="slider")
 IMAGE_STRIDE = stride_control("c2d.is", "is")
 IMAGE_PADDING = padding_control("c2d.ip", "ip", default="same")
 IMAGE_ACTIVATION = activation_control("c2d.act", "act", ("none", "relu"), label="then apply")
