@@ -171,11 +171,11 @@ def vectors_part() -> None:
     n, _, k, _ = control_row((LENGTH, IN_CHANNELS, KERNEL, OUT_CHANNELS))
     stride, dilation, padding = control_row((STRIDE, DILATION, PADDING), widths=(1, 1, 2))
 
-    left, right = st.columns([2, 3])
+    left, right = st.columns(2)  # halves: up to 6 channels fit side by side at 1400 px
     with left:
         x = tensor_editor(X, tutorial=X_DEFAULT).value
     with right:
-        kernel = tensor_editor(K, tutorial=K_DEFAULT, per_row=2).value
+        kernel = tensor_editor(K, tutorial=K_DEFAULT).value
 
     st.subheader("Result")
     try:

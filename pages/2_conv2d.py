@@ -202,7 +202,7 @@ def grids_part() -> None:
         _, _, padding = (control_input(c) for c in (IN_CHANNELS, OUT_CHANNELS, PADDING))
 
     x = tensor_editor(X, tutorial=X_DEFAULT).value
-    kernel = tensor_editor(K, tutorial=K_DEFAULT, per_row=4).value
+    kernel = tensor_editor(K, tutorial=K_DEFAULT).value
 
     st.subheader("Result")
     try:

@@ -19,6 +19,7 @@ from tests.pages.conftest import (
     edit_cells,
     open_page,
     panel_values,
+    pick_table,
     table_key,
     texts,
 )
@@ -101,6 +102,7 @@ def test_same_padding_window_shows_padding_rows_and_zero_terms(at):
 
 
 def test_editing_a_kernel_cell_changes_the_output(at):
+    pick_table(at, "c1d.k", 1)
     edit_cells(at, editor_key("c1d.k", 0, 1), {0: {"in 0": 100.0}})  # W[0, 0, 1] = 100
     kernel = K.copy()
     kernel[0, 0, 1] = 100

@@ -21,6 +21,7 @@ from tests.pages.conftest import (
     edit_cells,
     open_page,
     panel_values,
+    pick_table,
     table_key,
     texts,
 )
@@ -93,6 +94,7 @@ def test_separate_strides_and_padding_follow_the_engine(at):
 
 
 def test_editing_a_kernel_cell_changes_the_output(at):
+    pick_table(at, "c2d.k", 2)
     edit_cells(at, editor_key("c2d.k", 0, 2), {3: {"col 1": -5.0}})  # W[3, 1, 2, 0]
     kernel = K.copy()
     kernel[3, 1, 2, 0] = -5
@@ -102,6 +104,7 @@ def test_editing_a_kernel_cell_changes_the_output(at):
 @pytest.mark.parametrize("bad", ["twelve", float("nan"), float("-inf"), -1e9])
 def test_bad_cells_give_an_error_and_keep_the_last_valid_values(at, bad):
     at.slider(key="c2d.s.sx").set_value(2).run()
+    pick_table(at, "c2d.x", 1)
     edit_cells(at, editor_key("c2d.x", 0, 1), {4: {"col 0": bad}})
     assert len(at.error) == 1 and "channel 1, row 4, column 'col 0'" in at.error[0].value
     assert channel_results(at) == expected(stride=(1, 2))

@@ -31,6 +31,7 @@ from tests.pages.conftest import (
     click_train,
     edit_cells,
     open_page,
+    pick_table,
     table_key,
     texts,
 )
@@ -156,6 +157,7 @@ def test_overlapping_and_dropped_cells_are_explained(at):
 
 
 def test_editing_a_cell_changes_the_pooled_grid(at):
+    pick_table(at, "p8.x", 1)
     edit_cells(at, table_key(at, "p8.x", 1), {0: {"col 0": 100.0}})
     x = X.copy()
     x[0, 0, 1] = 100.0
@@ -281,6 +283,7 @@ def test_edited_images_are_what_the_model_trains_on(at):
 def test_share_link_round_trip_restores_both_parts(at):
     at.radio(key="p8.kind").set_value("avg").run()
     at.slider(key="p8.s.sy").set_value(1).run()
+    pick_table(at, "p8.x", 2)
     edit_cells(at, table_key(at, "p8.x", 2), {3: {"col 3": -7.5}})
     open_model_tab(at)
     at.number_input(key=hp_key("p8m", "seed")).set_value(5).run()

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from app.core import limits
-from tests.pages.conftest import edit_cells, open_page, table_key
+from tests.pages.conftest import edit_cells, open_page, pick_table, table_key
 
 HOSTILE = {
     "20,000 added rows": (
@@ -54,6 +54,7 @@ def warnings(at) -> list[str]:
 def test_fixed_size_tables_refuse_hand_made_edits(case):
     at = open_page("pages/1_conv1d.py")
     at.slider(key="c1d.s").set_value(2).run()
+    pick_table(at, "c1d.k", 1)
     edit_cells(at, table_key(at, "c1d.k", 1), {0: {"in 0": 100.0}})  # the learner's own edit
     before = at.session_state["c1d.x.value"].copy()
     kernel = at.session_state["c1d.k.value"].copy()
