@@ -30,7 +30,7 @@ from app.widgets.controls import control_row, open_controls
 from app.widgets.conv_gradients import GradientTab, gradients_part
 from app.widgets.ledger_view import show_ledger
 from app.widgets.share_box import link_warning, share_link
-from app.widgets.stepper import PLAY_SECONDS, choose_channel, play_toggle, window_stepper
+from app.widgets.stepper import choose_channel, kernel_animation, window_stepper
 from app.widgets.tabs import lazy_tabs
 from app.widgets.tensor_editor import tensor_editor
 from cnndemo import explain, ops
@@ -120,14 +120,14 @@ COLOUR_NOTE = (
 )
 
 
-def _explorer(x, kernel, out, stride, padding, dilation, pad, playing) -> None:
+def _explorer(x, kernel, out, stride, padding, dilation, pad) -> None:
     """Step the kernel along the input: window, output cell and the written-out sum."""
     n_out, c_out = out.shape
     probe = explore_clicks(
         "c1d", ("c1d.pos.0", "c1d.oc"), out.shape, lambda _, row, col: (row, col),
         (x.shape[0],), lambda _, row, col: (row,),
     )  # fmt: skip
-    (position,) = window_stepper("c1d.pos", (n_out,), ("output position",), playing)
+    (position,) = window_stepper("c1d.pos", (n_out,), ("output position",))
     channel = choose_channel("c1d.oc", c_out)
     terms, rows = ledger.window_terms_1d(x, kernel, position, channel, stride, padding, dilation)
     st.markdown(
@@ -200,11 +200,10 @@ def vectors_part() -> None:
 
     if out is not None:
         st.subheader("Step the kernel along the input")
-        playing = play_toggle("c1d.play")
         pad = ops.padding_amounts(n, k, stride, padding, dilation)
-        st.fragment(_explorer, run_every=PLAY_SECONDS if playing else None)(
-            x, kernel, out, stride, padding, dilation, pad, playing
-        )
+        # A fragment: moving the stepper reruns only the explorer, not the whole page.
+        st.fragment(_explorer)(x, kernel, out, stride, padding, dilation, pad)
+        kernel_animation("c1d.fig.play", x, kernel, out, stride, padding, dilation)
 
     show_ledger(
         ledger.conv1d_ledger(n, x.shape[1], k, kernel.shape[2], stride, padding, dilation),

@@ -31,7 +31,7 @@ from app.widgets.controls import control_input, control_row, open_controls
 from app.widgets.conv_gradients import GradientTab, gradients_part
 from app.widgets.ledger_view import show_ledger
 from app.widgets.share_box import link_warning, share_link
-from app.widgets.stepper import PLAY_SECONDS, choose_channel, play_toggle, window_stepper
+from app.widgets.stepper import choose_channel, kernel_animation, window_stepper
 from app.widgets.tabs import lazy_tabs
 from app.widgets.tensor_editor import tensor_editor
 from cnndemo import explain, ops
@@ -136,14 +136,14 @@ COLOUR_NOTE = (
 )
 
 
-def _explorer(x, kernel, out, stride, padding, dilation, pads, playing) -> None:
+def _explorer(x, kernel, out, stride, padding, dilation, pads) -> None:
     """Step the kernel over the grid: window, output cell and the written-out sum."""
     out_h, out_w, c_out = out.shape
     probe = explore_clicks(
         "c2d", ("c2d.pos.0", "c2d.pos.1", "c2d.oc"), out.shape,
         lambda panel, row, col: (row, col, panel), x.shape[:2], lambda _, row, col: (row, col),
     )  # fmt: skip
-    row, col = window_stepper("c2d.pos", (out_h, out_w), ("output row", "output column"), playing)
+    row, col = window_stepper("c2d.pos", (out_h, out_w), ("output row", "output column"))
     channel = choose_channel("c2d.oc", c_out)
     terms, rows, cols = ledger.window_terms_2d(
         x, kernel, row, col, channel, stride, padding, dilation
@@ -236,14 +236,13 @@ def grids_part() -> None:
 
     if out is not None:
         st.subheader("Step the kernel over the grid")
-        playing = play_toggle("c2d.play")
         pads = (
             ops.padding_amounts(h, kh, sy, padding, dilation),
             ops.padding_amounts(w, kw, sx, padding, dilation),
         )
-        st.fragment(_explorer, run_every=PLAY_SECONDS if playing else None)(
-            x, kernel, out, (sy, sx), padding, dilation, pads, playing
-        )
+        # A fragment: moving the stepper reruns only the explorer, not the whole page.
+        st.fragment(_explorer)(x, kernel, out, (sy, sx), padding, dilation, pads)
+        kernel_animation("c2d.fig.play", x, kernel, out, (sy, sx), padding, dilation)
 
     show_ledger(
         ledger.conv2d_ledger(

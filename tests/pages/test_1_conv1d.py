@@ -212,9 +212,21 @@ def test_malformed_links_warn_and_fall_back_to_the_reference(params):
     assert not at.exception
 
 
-def test_play_toggle_runs_without_error(at):
-    at.toggle(key="c1d.play").set_value(True).run()
-    assert not at.exception and result_text(at) == REFERENCE
+def animation_spec(at) -> dict:
+    chart = next(c for c in at.get("plotly_chart") if "c1d.fig.play" in c.proto.id)
+    return json.loads(chart.proto.spec)
+
+
+def test_the_kernel_animation_holds_every_output_with_the_engines_sum(at):
+    spec = animation_spec(at)
+    labels = [step["label"] for step in spec["layout"]["sliders"][0]["steps"]]
+    assert labels == [
+        "y[0, 0] = 2360 (15 products)", "y[0, 1] = 2480 (15 products)",
+        "y[1, 0] = 3485 (15 products)", "y[1, 1] = 3680 (15 products)",
+    ]  # fmt: skip
+    assert [frame["name"] for frame in spec["frames"]] == ["0", "1", "2", "3"]
+    at.slider(key="c1d.s").set_value(2).run()
+    assert len(animation_spec(at)["frames"]) == 2 and not at.exception
 
 
 def test_rerun_time_after_a_widget_change_is_reported(at, capsys):
