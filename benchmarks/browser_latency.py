@@ -17,12 +17,17 @@ Medians over ``--samples`` fresh tabs (loads) and changes (updates). ``--busy N`
 sessions (benchmarks.protocol_load's learners) that keep training while measuring, to see the
 same under load. Prints a Markdown table; targets from issue 15: load <= 1.5 s, update <= 0.3 s.
 Timings on a shared 2-core machine are noisy: the load average is printed with the table.
+
+**stepping**: page 1's kernel animation played through 60 stops (a 32-position input): steps
+per second in the browser (from the slider's value changing, median interval) and the messages
+the browser sent the server meanwhile (target: >= 20 steps/s, none sent).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import threading
@@ -153,6 +158,39 @@ def row(name: str, samples: list[Sample], target: float) -> str:
     )
 
 
+def stepping(browser, base: str) -> tuple[float, int, int]:
+    """Play page 1's kernel animation over a 32-position input: (steps per second from the
+    median interval, stops seen, websocket messages sent meanwhile)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    sent: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(1)))
+    page.goto(f"{base}/conv1d")
+    settle(page)
+    # The app writes its setup into the address bar; swap the input for 32 positions.
+    query = re.sub(r"x=4x5_[0-9_]+", "x=32x5_" + "_".join(str(i % 9) for i in range(160)),
+                   page.url.split("?", 1)[1])  # fmt: skip
+    page.goto(f"{base}/conv1d?{query}")
+    settle(page)
+    chart = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Every stop of")
+    chart.scroll_into_view_if_needed()
+    settle(page)
+    chart.evaluate(
+        """el => { window.stops = []; let last = '';
+        new MutationObserver(() => {
+          const label = el.querySelector('.slider-group > .slider-label');
+          const text = label ? label.textContent : '';
+          if (text !== last) { last = text; window.stops.push(performance.now()); }
+        }).observe(el, {subtree: true, childList: true, characterData: true}); }"""
+    )
+    sent.clear()
+    chart.get_by_text("▶ play").click()
+    page.wait_for_function("window.stops.length >= 60", timeout=60_000, polling=100)
+    stops = page.evaluate("window.stops")
+    page.close()
+    gaps = [b - a for a, b in zip(stops[1:], stops[2:], strict=False)]  # from the 2nd stop on
+    return 1000 / statistics.median(gaps), len(stops), len(sent)
+
+
 def busy_sessions(base: str, count: int, stop: threading.Event) -> threading.Thread:
     """``count`` protocol learners training on page 3 again and again until ``stop``."""
     import asyncio
@@ -199,6 +237,13 @@ def main() -> None:
             print(row(f"{spec.title}: load", loads, 1.5), flush=True)
             if updates:
                 print(row(f"{spec.title}: update", updates, 0.3), flush=True)
+        if "conv1d".startswith(args.only) or args.only in "conv1d":
+            rate, seen, sent = stepping(browser, live.url)
+            print(
+                f"\nstepping (page 1, played): {rate:.1f} steps/s (target >= 20) over "
+                f"{seen} stops; {sent} messages sent to the server meanwhile",
+                flush=True,
+            )
         stop.set()
         browser.close()
     print(f"load average after: {os.getloadavg()[0]:.2f}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import cnndemo
@@ -29,6 +28,7 @@ from app.widgets.click import CLICK_HINT, clickable_chart, explore_clicks, probe
 from app.widgets.controls import control_row, open_controls
 from app.widgets.conv_gradients import GradientTab, gradients_part
 from app.widgets.ledger_view import show_ledger
+from app.widgets.number_tables import result_table
 from app.widgets.share_box import link_warning, share_link
 from app.widgets.stepper import choose_channel, kernel_animation, window_stepper
 from app.widgets.tabs import lazy_tabs
@@ -186,14 +186,7 @@ def vectors_part() -> None:
     if out is not None:
         st.markdown(f"Output shape `(1, {out.shape[0]}, {out.shape[1]})`, batch item 0:")
         st.markdown(f"### `{nested_text(out)}`")
-        st.dataframe(
-            pd.DataFrame(
-                out,
-                columns=[f"out {c}" for c in range(out.shape[1])],
-                index=pd.RangeIndex(out.shape[0], name="position"),
-            ),
-            width="content",
-        )
+        result_table(out, [f"out {c}" for c in range(out.shape[1])], "position")
     st.markdown("**Output length**")
     st.latex(ledger.output_size_latex(n, k, stride, padding, dilation))
     st.caption(ledger.padding_sentence(n, k, stride, padding, dilation))

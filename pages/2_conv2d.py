@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import cnndemo
@@ -30,6 +29,7 @@ from app.widgets.click import CLICK_HINT, clickable_chart, explore_clicks, probe
 from app.widgets.controls import control_input, control_row, open_controls
 from app.widgets.conv_gradients import GradientTab, gradients_part
 from app.widgets.ledger_view import show_ledger
+from app.widgets.number_tables import result_table
 from app.widgets.share_box import link_warning, share_link
 from app.widgets.stepper import choose_channel, kernel_animation, window_stepper
 from app.widgets.tabs import lazy_tabs
@@ -216,14 +216,7 @@ def grids_part() -> None:
         for c in range(out.shape[2]):
             with columns[c % len(columns)]:
                 st.markdown(f"channel {c}: **`{nested_text(out[:, :, c])}`**")
-                st.dataframe(
-                    pd.DataFrame(
-                        out[:, :, c],
-                        columns=[f"col {j}" for j in range(out.shape[1])],
-                        index=pd.RangeIndex(out.shape[0], name="row"),
-                    ),
-                    width="content",
-                )
+                result_table(out[:, :, c], [f"col {j}" for j in range(out.shape[1])], "row")
     st.markdown("**Output size**, each axis on its own")
     st.latex(ledger.output_size_latex(h, kh, sy, padding, dilation, axis="rows"))
     st.latex(ledger.output_size_latex(w, kw, sx, padding, dilation, axis="cols"))

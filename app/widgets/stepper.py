@@ -35,11 +35,10 @@ def kernel_animation(
     ``x``: one example, (width, in) or (height, width, in); ``kernel``: (k_w, in, out) or
     (k_h, k_w, in, out); ``out``: the engine's output of that example.
     """
-    st.markdown("**Play every stop**")
     st.plotly_chart(SpecFigure(_animation_spec(x, kernel, out, stride, padding, dilation)), key=key)
     stops = math.prod(out.shape)
     st.caption(
-        "▶ play runs through every output, 20 per second; drag the slider under the chart to "
+        "▶ play runs through every output, about 20 a second; drag the slider under the chart to "
         "any one. Each frame outlines the window and the output cell and gives the engine's sum."
         + (f" The animation holds the first {limits.MAX_ANIMATION_STEPS} of {stops} outputs."
            if stops > limits.MAX_ANIMATION_STEPS else "")
