@@ -43,10 +43,13 @@ from app.core.tensor_tables import (
 from app.widgets.edit_guard import guard_edits
 
 # Number columns in pixels, narrow enough that every column shows at 1400 px (the defaults sized
-# each column by its header and hid the last ones): six channels fit half the page, and a grid's
-# 16 columns (limits.MAX_WIDTH) the whole width in the narrower size.
-CELL_WIDTH = 62
-NARROW_CELL_WIDTH = 52
+# each column by its header and hid the last ones): six channels fit half the page (the
+# tutorial's five also a 390 px phone), and a grid's 16 columns (limits.MAX_WIDTH) the whole
+# width in the narrower size. A header ("ch 0", "col 0") needs its characters plus the edit icon.
+CELL_WIDTH = 56
+HEADER_CHAR_PX = 8
+HEADER_ICON_PX = 22
+NARROW_CELL_WIDTH = 50
 
 
 def editor_key(name: str, version: int, table: int = 0) -> str:
@@ -178,11 +181,17 @@ def _pick_table(spec: TensorSpec, titles: Sequence[str]) -> int:
 
 def _column_config(kind: str, frame: pd.DataFrame) -> dict:
     """Row header (not editable) and narrow number columns."""
-    width = CELL_WIDTH if len(frame.columns) <= limits.MAX_CHANNELS + 2 else NARROW_CELL_WIDTH
+    narrow = len(frame.columns) > limits.MAX_CHANNELS + 2
+
+    def width(name: str) -> int:
+        if narrow:
+            return NARROW_CELL_WIDTH
+        return max(CELL_WIDTH, HEADER_CHAR_PX * len(name) + HEADER_ICON_PX)
+
     return {
         "_index": st.column_config.Column(LAYOUTS[kind].row_axis, disabled=True),
         **{
-            name: st.column_config.NumberColumn(name, format="%g", width=width)
+            name: st.column_config.NumberColumn(name, format="%g", width=width(name))
             for name in frame.columns
         },
     }
