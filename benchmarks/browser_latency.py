@@ -191,23 +191,24 @@ def stepping(browser, base: str) -> tuple[float, int, int]:
     return 1000 / statistics.median(gaps), len(stops), len(sent)
 
 
-def busy_sessions(base: str, count: int, stop: threading.Event) -> threading.Thread:
-    """``count`` protocol learners training on page 3 again and again until ``stop``."""
+def busy_sessions(base: str, count: int, stop: threading.Event):
+    """``count`` protocol learners training on page 3 again and again until ``stop``; their
+    ``RunStats`` (journey times and errors)."""
     import asyncio
 
     from benchmarks import protocol_load
 
+    stats = protocol_load.RunStats(count)
+
     async def learner(index: int) -> None:
-        stats = protocol_load.RunStats()
         while not stop.is_set():
             await protocol_load.one_session(base, stats, index)  # reports its own errors
 
     async def main() -> None:
         await asyncio.gather(*(learner(i) for i in range(count)))
 
-    thread = threading.Thread(target=lambda: asyncio.run(main()), daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=lambda: asyncio.run(main()), daemon=True).start()
+    return stats
 
 
 def main() -> None:
@@ -219,8 +220,8 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     with streamlit_server() as live, sync_playwright() as playwright:
         stop = threading.Event()
-        if args.busy:
-            busy_sessions(live.url, args.busy, stop)
+        busy = busy_sessions(live.url, args.busy, stop) if args.busy else None
+        if busy is not None:
             time.sleep(3)
         browser = launch_chromium(playwright)
         # One visit first: the server imports and compiles on its first run.
@@ -246,6 +247,9 @@ def main() -> None:
             )
         stop.set()
         browser.close()
+    if busy is not None:
+        trainings = len(busy.times.get("train", []))
+        print(f"busy sessions: {trainings} trainings finished, {len(busy.errors)} errors")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
