@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app.core.navigation import HOME, SECTIONS
+from app.core.navigation import EXERCISES, HOME, SECTIONS
 from app.server import cpu_budget, give_back_freed_memory, one_blas_thread_per_request
 
 one_blas_thread_per_request()
@@ -20,7 +20,11 @@ def _page(spec):
 
 
 navigation = st.navigation(
-    {"Start": [_page(HOME)], "Sections": [_page(s) for s in SECTIONS]}
+    {
+        "Start": [_page(HOME)],
+        "Sections": [_page(s) for s in SECTIONS],
+        "Practice": [_page(EXERCISES)],
+    }
     if SECTIONS
     else [_page(HOME)]
 )

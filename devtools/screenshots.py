@@ -1,17 +1,17 @@
 """Take screenshots of pages of the running app: ``python -m devtools.screenshots [route ...]``.
 
-Writes ``docs/screenshot.png`` (the README's picture, from the first route given, by default the
-first section) and every requested page at desktop and phone width into
+Writes every requested page (by default all) at desktop (1400 px) and phone (390 px) width into
 ``artifacts/screenshots/``. With ``--trained`` (training pages) each page is shot after its
-Train button has run, at 1400 and 390 pixels, into ``artifacts/screenshots/trained/``, and the
-README's picture is left alone: ``python -m devtools.screenshots --trained cnn1d_pooled``.
+Train button has run, into ``artifacts/screenshots/trained/``. With ``--readme`` the first
+page's desktop shot also becomes ``docs/screenshot.png``, the README's picture:
+``python -m devtools.screenshots --readme conv2d``.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import shutil
-import sys
 
 from playwright.sync_api import sync_playwright
 
@@ -36,10 +36,10 @@ def train(page) -> None:
     wait_for_rerun(page)
 
 
-def main(routes: list[str], trained: bool = False) -> None:
+def main(routes: list[str], trained: bool = False, readme: bool = False) -> None:
     routes = routes or [p.route for p in PAGES]
     out = artifacts_dir("screenshots", *(("trained",) if trained else ()))
-    widths = (("desktop", 1400 if trained else 1280), ("phone", 390))
+    widths = (("desktop", 1400), ("phone", 390))
     with streamlit_server() as live, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         for route in routes:
@@ -56,15 +56,25 @@ def main(routes: list[str], trained: bool = False) -> None:
                 )
                 page.close()
         browser.close()
-    if trained:
-        print(f"wrote {len(routes) * 2} screenshots after training to {out}")
-        return
-    first = out / f"{routes[0] or 'home'}-desktop.png"
-    (ROOT / "docs").mkdir(exist_ok=True)
-    shutil.copy(first, ROOT / "docs" / "screenshot.png")
-    print(f"wrote {len(routes) * 2} screenshots to {out} and docs/screenshot.png")
+    print(f"wrote {len(routes) * 2} screenshots to {out}")
+    if readme:
+        first = out / f"{routes[0] or 'home'}-desktop.png"
+        (ROOT / "docs").mkdir(exist_ok=True)
+        shutil.copy(first, ROOT / "docs" / "screenshot.png")
+        print("and the first one to docs/screenshot.png")
 
 
 if __name__ == "__main__":
-    arguments = sys.argv[1:]
-    main([a for a in arguments if a != "--trained"], trained="--trained" in arguments)
+    known = [p.route for p in PAGES]
+    names = ", ".join(route or "'' (home)" for route in known)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("routes", nargs="*", metavar="route",
+                        help=f"pages to shoot (default all): {names}")  # fmt: skip
+    parser.add_argument("--trained", action="store_true", help="press Train first")
+    parser.add_argument("--readme", action="store_true",
+                        help="copy the first desktop shot to docs/screenshot.png")  # fmt: skip
+    arguments = parser.parse_args()
+    unknown = [route for route in arguments.routes if route not in known]
+    if unknown:
+        parser.error(f"unknown page {unknown[0]!r}; the pages are {names}")
+    main(arguments.routes, trained=arguments.trained, readme=arguments.readme)

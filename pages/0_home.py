@@ -44,7 +44,10 @@ st.subheader("How to use this app")
 st.markdown(
     "- Tables are editable: click a cell, type a number, press Enter.\n"
     "- Every page opens on the tutorial's reference example; the numbers match the tutorial.\n"
-    "- **Share this setup** gives a link that reopens the page exactly as you left it.\n"
+    "- **Share this setup** gives a link that reopens the page as you left it: settings, data, "
+    "open tab, selection and the trained model (trained again when the link opens).\n"
+    "- **Exercises** (under Practice) are tasks the app checks; every page also has **Get the "
+    "code** (NumPy and PyTorch scripts) and **Make an exercise from this page** for teachers.\n"
     "- Shapes follow TensorFlow, channels last: a 1D input is (batch, width, channels), "
     "a 2D input (batch, height, width, channels)."
 )

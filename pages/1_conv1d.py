@@ -265,4 +265,4 @@ st.caption(
 )
 # Only the open tab runs, which halves the work of every rerun.
 lazy_tabs(TAB, dict(zip(TABS, (vectors_part, scalar_part, gradients), strict=True)))
-share_link(SCHEMA, CONTROLS.share_state(st.session_state))
+share_link(SCHEMA, CONTROLS.share_state(st.session_state), page=PAGE)

@@ -327,4 +327,4 @@ st.caption(
 )
 # Only the open tab runs, which halves the work of every rerun.
 lazy_tabs(TAB, dict(zip(TABS, (grids_part, pictures_part, gradients), strict=True)))
-share_link(SCHEMA, CONTROLS.share_state(st.session_state))
+share_link(SCHEMA, CONTROLS.share_state(st.session_state), page=PAGE)

@@ -252,4 +252,4 @@ st.caption(
 lazy_tabs(
     "p8.tab", {"Down-sampling a grid": grid_part, "Train the down-sampled CNN": model.model_part}
 )
-share_link(SCHEMA, _share_state(), views=model.VIEWS)
+share_link(SCHEMA, _share_state(), views=model.VIEWS, page=PAGE)

@@ -171,3 +171,13 @@ heaviest page run costs under 0.5 s of CPU (benchmarks/worst_case.py), and train
 
 SESSION_CPU_BURST = 3.0
 """CPU seconds of page runs a session may spend at once before ``SESSION_CPU_SHARE`` applies."""
+
+# --- Exact links and teacher links ----------------------------------------------------------------
+MAX_ACTIONS = 20
+"""Training actions (train, continue, step) a link replays to restore a trained model."""
+
+MAX_REPLAY_EPOCHS = 4000
+"""Epochs a link replays in all (two trainings of MAX_EPOCHS); a longer history is shared as weights."""
+
+MAX_TASK_CHARS = 400
+"""Characters of a teacher's task text in a teacher link (plain text, shown escaped)."""

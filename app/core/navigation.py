@@ -117,4 +117,21 @@ SECTIONS: tuple[PageSpec, ...] = (
     ),
 )
 
-PAGES: tuple[PageSpec, ...] = (HOME, *SECTIONS)
+EXERCISES = PageSpec(
+    "pages/exercises.py",
+    "Exercises",
+    ":material/task_alt:",
+    "exercises",
+    "Exercises",
+    "Tasks on every section, checked by the app, with hints and worked answers.",
+)
+
+PAGES: tuple[PageSpec, ...] = (HOME, *SECTIONS, EXERCISES)
+
+
+def section_path(page: str) -> str:
+    """The file of the section page whose page id (``PAGE`` in the file) is ``page``."""
+    for spec in SECTIONS:
+        if spec.url_path.replace("_", "-") == page:
+            return spec.path
+    raise ValueError(f"no section page {page!r}")

@@ -27,6 +27,7 @@ from app.core.controls import Controls
 from app.core.decision_lines import decision_lines, slice_words
 from app.core.hyperparameters import TrainingControls, text_extras, training_controls
 from app.core.model_ledgers import text_ledger, text_ledger_formula
+from app.core.model_page_setups import page_of_prefix
 from app.core.numbers import fixed
 from app.core.training_jobs import TrainingRun
 from app.core.training_links import text_page_schema, text_page_state
@@ -243,6 +244,6 @@ def model_files_and_link(
     if text is not None:
         pool = pools(controls)
         state = text_page_state(text.sentences, text.targets.astype(int), hp, pool=pool)
-        share_link(text_page_schema(pool), state, views=views)
+        share_link(text_page_schema(pool), state, views=views, page=page_of_prefix(controls.prefix))
     else:
         st.info("Fix the sentence table to get a share link.")

@@ -19,6 +19,7 @@ import streamlit as st
 
 from app.core.controls import Control, Controls, TensorSpec
 from app.core.share import Schema
+from app.widgets.locks import is_hidden, is_locked
 from app.widgets.share_box import restore_from_link
 from app.widgets.tensor_editor import init_tensor
 
@@ -83,7 +84,11 @@ def control_input(control: Control) -> Any:
     key = control.key
     set_default(key, control.fallback)
     state[key] = control.clamp(state[key])
-    common = {"key": key, "help": control.help}
+    if is_hidden(key):  # an exercise hides it: it keeps its value, undrawn
+        state[key] = state[key]
+        value = state[key]
+        return int(value) if control.kind == "int" else value
+    common = {"key": key, "help": control.help, "disabled": is_locked(key)}
     if control.widget == "radio":
         return st.radio(control.label, control.options, horizontal=True,
                         format_func=control.label_of, **common)  # fmt: skip

@@ -32,6 +32,7 @@ from app.core.hyperparameters import TrainingControls
 from app.core.image_analysis import display_name
 from app.core.image_sets import ImageSet, Rows, image_from_array, set_from_link
 from app.core.model_ledgers import model_ledger
+from app.core.model_page_setups import page_of_prefix
 from app.core.numbers import fixed
 from app.core.share import Schema
 from app.core.training_links import image_page_schema, image_page_state
@@ -84,7 +85,7 @@ def model_files_and_link(
     with st.expander("Save or load the model"):
         model_files(controls, data)
     state = image_page_state(image_set_value, controls.all.link_values(hp), pad_image(pad))
-    share_link(schema, state, views=views)
+    share_link(schema, state, views=views, page=page_of_prefix(controls.prefix))
 
 
 def apply_image_page_state(

@@ -16,9 +16,18 @@ from typing import Any
 
 import streamlit as st
 
+from app.core import limits
 from app.core.controls import Controls
-from app.core.share import Schema, ShareError, decode, encode
+from app.core.exercise_list import EXERCISE_FIELD
+from app.core.link_actions import RETRAIN, view_params
+from app.core.page_setups import PAGES
+from app.core.share import Schema, ShareError, decode, encode, query_length
+from app.core.teacher_links import TEACHER_FIELDS
 from app.core.tensor_tables import summarize_errors
+from app.widgets.copy_button import copy_button
+from app.widgets.exact_links import open_tab, open_view, page_view, view_warning
+from app.widgets.task_box import TASK, fill_task, open_task
+from app.widgets.teaching import code_part, teacher_part
 
 
 def _link_params(schema: Schema) -> dict[str, Any]:
@@ -91,19 +100,34 @@ def view_link_warning(views: Controls) -> None:
 
 
 def link_warning(page: str) -> None:
-    """Show (once) why a share link could not be used; call where the page shows messages."""
+    """The top of the page, after its setup was read from the link and before its widgets:
+    apply the link's view (open tab, selection, trained model: ``exact_links.open_view``),
+    say (once) why a link could not be used, and open the exercise a link names, if any
+    (``task_box.open_task``)."""
+    open_view(page)
     errors = st.session_state.pop(f"{page}.link_errors", None)
     if errors:
         st.warning(
             "This link's setup could not be used, so the page shows its default example.\n\n"
             + summarize_errors(errors)
         )
+    view_warning(page)
+    open_task(page)
 
 
-def share_link(schema: Schema, state: Mapping[str, Any], *, views: Controls | None = None) -> None:
-    """The "Share this setup" box: writes the setup into the address bar and shows a copyable
-    link; explains instead when the setup is too large for a link. ``views``: controls of views
-    the link also carries (read from session state; see ``restore_view_link``)."""
+def share_link(
+    schema: Schema,
+    state: Mapping[str, Any],
+    *,
+    views: Controls | None = None,
+    page: str | None = None,
+) -> None:
+    """The "Share this setup" box: writes the page into the address bar and shows the link
+    with a Copy button; explains instead when the setup is too large for a link. ``views``:
+    controls of views the link also carries (read from session state; see
+    ``restore_view_link``). ``page`` (a section page's id, ``app.core.page_setups``): the link
+    also carries the page's view and trained model (``app.widgets.exact_links``), and "Get
+    the code", "Make an exercise from this page" and the open exercise's check follow."""
     st.subheader("Share this setup")
     if views is not None and len(views):
         restore_view_link(views)  # before the address bar is rewritten, if the view never ran
@@ -114,9 +138,43 @@ def share_link(schema: Schema, state: Mapping[str, Any], *, views: Controls | No
     except ShareError as error:
         st.info(f"This setup cannot be shared as a link: {error}.")
         return
+    setup = PAGES.get(page or "")
+    note, page_state = None, None
+    if setup is not None:
+        page_state, errors = decode(params, setup.schema)
+        view, parameters = page_view(setup.page, page_state)
+        extra, note = view_params(setup, params, view, parameters)
+        params = {**params, **extra, **_task_fields(params)}
     if {k: st.query_params.get(k) for k in st.query_params} != params:
         st.query_params.from_dict(params)
     query = "&".join(f"{k}={v}" for k, v in params.items())
     base = st.context.url or ""
-    st.caption("Copy this link (the button on the right) to reopen the page exactly as it is now.")
+    trained = " and its trained model" if any(k in params for k in ("orun", "ow")) else ""
+    replay = (
+        " A trained model is trained again when the link opens, from the same seed or weights "
+        "with the same steps: training is deterministic, so the numbers are the same."
+        if setup is not None and setup.model_page is not None
+        else ""
+    )
+    st.caption(
+        "Copy this link (the Copy link button below it) to reopen the page as it is now: its "
+        f"settings and data, the open tab and selection{trained}.{replay}"
+    )
     st.code(f"{base}?{query}", language=None, wrap_lines=True)
+    copy_button(f"{base}?{query}")
+    if note == RETRAIN:
+        st.caption(note)
+    if setup is not None and page_state is not None and not errors:
+        tab = open_tab(setup.page, page_state)
+        code_part(setup.page, tab, page_state)
+        teacher_part(setup.page, tab, page_state, base)
+        fill_task(setup.page, page_state, tab)
+
+
+def _task_fields(params: Mapping[str, str]) -> dict[str, str]:
+    """The open exercise's fields of the address bar, kept while it is open (if they fit)."""
+    if st.session_state.get(TASK) is None:
+        return {}
+    kept = {name: st.query_params[name] for name in (*TEACHER_FIELDS, EXERCISE_FIELD)
+            if name in st.query_params}  # fmt: skip
+    return kept if query_length({**params, **kept}) <= limits.MAX_URL_CHARS else {}

@@ -41,6 +41,7 @@ from app.core.tensor_tables import (
     tensor_to_frames,
 )
 from app.widgets.edit_guard import guard_edits
+from app.widgets.locks import is_locked
 
 # Number columns in pixels, narrow enough that every column shows at 1400 px (the defaults sized
 # each column by its header and hid the last ones): six channels fit half the page (the
@@ -137,7 +138,8 @@ def tensor_editor(
     options = tuple(presets) if presets is not None else presets_for(spec.kind)
     if tutorial is None:
         options = tuple(p for p in options if p != "tutorial")
-    if options:
+    locked = is_locked(spec.name)  # an exercise keeps this table as it set it
+    if options and not locked:
         _preset_picker(spec, options, tutorial, default_preset)
 
     frames = tensor_to_frames(spec.kind, tensor_value(spec))
@@ -149,6 +151,7 @@ def tensor_editor(
         frames[shown][1],
         key=editor_key(spec.name, version, shown),
         num_rows="fixed",
+        disabled=locked,
         column_config=_column_config(spec.kind, frames[shown][1]),
         width="content",
     )

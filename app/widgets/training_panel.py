@@ -80,6 +80,7 @@ from app.core.training_jobs import (
 from app.figures.training import error_curve
 from app.server import training_slot
 from app.widgets.cached_figures import run_figure
+from app.widgets.exact_links import restore_run, show_link_epoch
 from app.widgets.run_controls import continue_buttons, look_back, shown_epoch
 
 
@@ -155,11 +156,13 @@ def training_panel(
     hp = dict(hyperparameters)
     fp = fingerprint(section, data, hp) if data is not None else ""
     st.subheader(heading)
+    restore_run(prefix, section, data, hp, fp)  # a share link's trained model, replayed
     _panel(prefix, section, data, hp, fp, controls)
     run = current_run(prefix)
     if run is None:
         return None
     run.stale = run.fingerprint != fp
+    show_link_epoch(prefix, run)
     return look_back(prefix, run)
 
 

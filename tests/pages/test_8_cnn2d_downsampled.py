@@ -295,6 +295,9 @@ def test_share_link_round_trip_restores_both_parts(at):
 
     reopened = open_page(PAGE, params)
     assert not reopened.warning and not reopened.exception
+    assert reopened.session_state["p8.tab"] == MODEL_TAB  # the link reopens the tab it was on
+    reopened.session_state["p8.tab"] = "Down-sampling a grid"
+    reopened.run()
     x = X.copy()
     x[3, 3, 2] = -7.5
     assert pooled(reopened) == expected(x=x, stride=(1, 2), kind="avg")

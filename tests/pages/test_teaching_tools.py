@@ -1,0 +1,111 @@
+""" "Get the code" and "Make an exercise from this page" on the real pages, and the share box's
+named Copy button: the code shown is the page's setup and runs; a teacher link made with the
+widgets opens with its task and check; a tampered one is refused without echo."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.core.navigation import SECTIONS
+from tests.pages.conftest import after_training, open_page, texts, visible
+
+SECTION_PATHS = [spec.path for spec in SECTIONS[:8]]
+
+
+def code_blocks(at: AppTest) -> list[str]:
+    return [el.value for el in at.get("code")]
+
+
+@pytest.mark.parametrize("path", SECTION_PATHS)
+def test_every_section_page_has_the_code_and_a_teacher_expander(path: str):
+    at = open_page(path)
+    assert not at.exception
+    labels = [e.label for e in at.get("expander")]
+    assert "Get the code" in labels and "Make an exercise from this page" in labels
+    assert any("import numpy as np" in block for block in code_blocks(at))
+    names = [b.proto.label for b in at.get("download_button")]
+    assert "Download the NumPy script" in names and "Download the PyTorch script" in names
+
+
+def test_the_code_shown_runs_and_prints_the_page_output(tmp_path):
+    at = open_page("pages/1_conv1d.py")
+    script = next(b for b in code_blocks(at) if "import numpy as np" in b)
+    path = tmp_path / "page1.py"
+    path.write_text(script)
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                          timeout=300, check=True)  # fmt: skip
+    assert (
+        "[[2360.0, 2480.0], [3485.0, 3680.0]]" in done.stdout.replace(" ", "").replace(",", ", ")
+        or "2360" in done.stdout
+    )
+
+
+def test_the_code_of_a_trained_model_holds_its_weights():
+    at = after_training(open_page("pages/3_cnn1d_pooled.py"), "s3")
+    script = next(b for b in code_blocks(at) if "import numpy as np" in b)
+    assert "trained model's weights" in texts(at)
+    assert "probabilities" in script
+
+
+def share_url(at: AppTest, marker: str = "qt=") -> str:
+    return next(b for b in code_blocks(at) if marker in b)
+
+
+def test_a_teacher_link_round_trips_and_is_checked():
+    at = open_page("pages/2_conv2d.py")
+    at.text_area(key="conv2d.teach.task").set_value("Make the output 2 x 2 <b>now</b>").run()
+    at.selectbox(key="conv2d.teach.kind").set_value("the output has a shape").run()
+    at.text_input(key="conv2d.teach.shape").set_value("2, 2, 1").run()
+    assert not at.exception
+    url = share_url(at)
+    params = dict(parse_qsl(urlsplit(url).query))
+    assert params["qk"] == "output_shape" and params["qa"] == "2_2_1"
+    learner = open_page("pages/2_conv2d.py", params)
+    assert not learner.exception
+    shown = visible(texts(learner))
+    assert "Exercise from your teacher" in shown and "Make the output 2 x 2 <b>now</b>" in shown
+    assert "the output has shape 2 x 2 x 1" in shown
+    learner.button(key="teach.check").click().run()
+    assert "not 2 x 2 x 1" in visible(learner.error[0].value)
+    learner.slider(key="c2d.s.sx").set_value(2).run()  # (2, 3, 1) -> (2, 2, 1)
+    learner.button(key="teach.check").click().run()
+    assert learner.success, [e.value for e in learner.error]
+
+
+def test_hidden_settings_of_a_teacher_link_are_not_drawn():
+    at = open_page("pages/2_conv2d.py")
+    at.text_area(key="conv2d.teach.task").set_value("Strides only.").run()
+    at.multiselect(key="conv2d.teach.shown").set_value(["sy", "sx"]).run()
+    params = dict(parse_qsl(urlsplit(share_url(at)).query))
+    assert params["qs"] == "sy.sx"
+    learner = open_page("pages/2_conv2d.py", params)
+    keys = {w.key for kind in ("number_input", "slider") for w in learner.get(kind)}
+    assert "c2d.s.sy" in keys and "c2d.d" not in keys
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"qk": "explode"}, {"qa": "1_2_3_4_5_6"}, {"qt": "%%%<script>PWN"}, {"qs": "PWN.zz"},
+     {"qb": "PWN"}],
+)  # fmt: skip
+def test_a_tampered_teacher_link_is_refused_without_echo(change: dict):
+    at = open_page("pages/2_conv2d.py")
+    at.text_area(key="conv2d.teach.task").set_value("Any task.").run()
+    params = dict(parse_qsl(urlsplit(share_url(at)).query)) | change
+    learner = open_page("pages/2_conv2d.py", params)
+    assert not learner.exception
+    warning = " ".join(w.value for w in learner.warning)
+    assert "damaged or was changed by hand" in warning and "PWN" not in warning
+    assert "teach.task" not in learner.session_state
+
+
+def test_the_share_box_has_a_named_copy_button():
+    at = open_page("pages/1_conv1d.py")
+    frames = [el for el in at.get("iframe")] or [el for el in at if "Copy link" in str(el)]
+    assert "Copy this link (the Copy link button below it)" in texts(at)
+    assert frames
