@@ -35,9 +35,9 @@ from app.figures.base import (
 )
 from app.figures.chart_spec import SpecFigure
 
-STEP_MS = 35
+STEP_MS = 30
 """Milliseconds between frames when playing. Plotly adds the time it takes to draw a frame (about
-15 ms in headless Chromium with the machine busy), so this plays about 20-25 steps a second."""
+16 ms in headless Chromium on this machine at load 7), so this plays 20-30 steps a second."""
 
 CONTROLS_PX = 130
 """Room under the panels for the slider, its value and the play/pause buttons."""
