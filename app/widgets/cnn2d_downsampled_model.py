@@ -54,10 +54,10 @@ HYPERPARAMETERS = training_controls(
 MAX_POOL = limits.MAX_IMAGE_EDIT_SIDE
 POOL_SHAPE = Controls(
     (
-        size_control("p8m.py", "pool window height", MAX_POOL, 2, "mpy"),
-        size_control("p8m.px", "pool window width", MAX_POOL, 2, "mpx"),
-        size_control("p8m.sy", "pool stride y", MAX_POOL, 2, "msy"),
-        size_control("p8m.sx", "pool stride x", MAX_POOL, 2, "msx"),
+        size_control("p8m.py", "pool window height", MAX_POOL, 2, "mpy", "slider"),
+        size_control("p8m.px", "pool window width", MAX_POOL, 2, "mpx", "slider"),
+        size_control("p8m.sy", "pool stride y", MAX_POOL, 2, "msy", "slider"),
+        size_control("p8m.sx", "pool stride x", MAX_POOL, 2, "msx", "slider"),
     )
 )
 """The model's pooling window (rows, columns) then stride (rows, columns)."""

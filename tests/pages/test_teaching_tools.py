@@ -72,7 +72,7 @@ def test_a_teacher_link_round_trips_and_is_checked():
     assert "the output has shape 2 x 2 x 1" in shown
     learner.button(key="teach.check").click().run()
     assert "not 2 x 2 x 1" in visible(learner.error[0].value)
-    learner.number_input(key="c2d.s.sx").set_value(2).run()  # (2, 3, 1) -> (2, 2, 1)
+    learner.slider(key="c2d.s.sx").set_value(2).run()  # (2, 3, 1) -> (2, 2, 1)
     learner.button(key="teach.check").click().run()
     assert learner.success, [e.value for e in learner.error]
 
@@ -84,7 +84,7 @@ def test_hidden_settings_of_a_teacher_link_are_not_drawn():
     params = dict(parse_qsl(urlsplit(share_url(at)).query))
     assert params["qs"] == "sy.sx"
     learner = open_page("pages/2_conv2d.py", params)
-    keys = {w.key for w in learner.number_input}
+    keys = {w.key for kind in ("number_input", "slider") for w in learner.get(kind)}
     assert "c2d.s.sy" in keys and "c2d.d" not in keys
 
 
