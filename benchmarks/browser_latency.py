@@ -17,12 +17,17 @@ Medians over ``--samples`` fresh tabs (loads) and changes (updates). ``--busy N`
 sessions (benchmarks.protocol_load's learners) that keep training while measuring, to see the
 same under load. Prints a Markdown table; targets from issue 15: load <= 1.5 s, update <= 0.3 s.
 Timings on a shared 2-core machine are noisy: the load average is printed with the table.
+
+**stepping**: page 1's kernel animation played through 60 stops (a 32-position input): steps
+per second in the browser (from the slider's value changing, median interval) and the messages
+the browser sent the server meanwhile (target: >= 20 steps/s, none sent).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import threading
@@ -50,8 +55,9 @@ SETTLED = """() => {
   return true;
 }"""
 
-# The control each page's "update" changes: (accessible label, value typed), number boxes or
-# sliders alike (a slider is moved with the arrow keys instead).
+# The control each page's "update" changes: (accessible label, value typed). The explored
+# controls (stride, sizes) are sliders, moved one step with ArrowRight as a learner does with
+# the keyboard (1 -> 2 here); the training pages' seed is a number box, typed.
 UPDATES = {
     "": None,
     "conv1d": ("stride", "2"),
@@ -110,14 +116,17 @@ def measure(page, frames: Frames, action) -> Sample:
 
 
 def change(page, label: str, value: str) -> None:
+    """Move the slider called ``label`` one step right (``value`` unused), or type ``value``
+    into the number box of that name."""
+    # Its accessible name repeats the label (react-aria labels the input by itself and its group).
+    slider = page.locator(f'[data-testid="stSlider"] input[type="range"][aria-label="{label}"]')
+    if slider.count():
+        slider.first.focus()
+        slider.first.press("ArrowRight")
+        return
     box = page.get_by_label(label, exact=True).first
-    role = box.get_attribute("role")
-    if role == "slider":
-        box.focus()
-        box.press("ArrowRight")
-    else:
-        box.fill(value)
-        box.press("Enter")
+    box.fill(value)
+    box.press("Enter")
 
 
 def page_samples(browser, base: str, route: str, samples: int) -> tuple[list, list]:
@@ -149,23 +158,57 @@ def row(name: str, samples: list[Sample], target: float) -> str:
     )
 
 
-def busy_sessions(base: str, count: int, stop: threading.Event) -> threading.Thread:
-    """``count`` protocol learners training on page 3 again and again until ``stop``."""
+def stepping(browser, base: str) -> tuple[float, int, int]:
+    """Play page 1's kernel animation over a 32-position input: (steps per second from the
+    median interval, stops seen, websocket messages sent meanwhile)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    sent: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(1)))
+    page.goto(f"{base}/conv1d")
+    settle(page)
+    # The app writes its setup into the address bar; swap the input for 32 positions.
+    query = re.sub(r"x=4x5_[0-9_]+", "x=32x5_" + "_".join(str(i % 9) for i in range(160)),
+                   page.url.split("?", 1)[1])  # fmt: skip
+    page.goto(f"{base}/conv1d?{query}")
+    settle(page)
+    chart = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Every stop of")
+    chart.scroll_into_view_if_needed()
+    settle(page)
+    chart.evaluate(
+        """el => { window.stops = []; let last = '';
+        new MutationObserver(() => {
+          const label = el.querySelector('.slider-group > .slider-label');
+          const text = label ? label.textContent : '';
+          if (text !== last) { last = text; window.stops.push(performance.now()); }
+        }).observe(el, {subtree: true, childList: true, characterData: true}); }"""
+    )
+    sent.clear()
+    chart.get_by_text("▶ play").click()
+    page.wait_for_function("window.stops.length >= 60", timeout=60_000, polling=100)
+    stops = page.evaluate("window.stops")
+    page.close()
+    gaps = [b - a for a, b in zip(stops[1:], stops[2:], strict=False)]  # from the 2nd stop on
+    return 1000 / statistics.median(gaps), len(stops), len(sent)
+
+
+def busy_sessions(base: str, count: int, stop: threading.Event):
+    """``count`` protocol learners training on page 3 again and again until ``stop``; their
+    ``RunStats`` (journey times and errors)."""
     import asyncio
 
     from benchmarks import protocol_load
 
+    stats = protocol_load.RunStats(count)
+
     async def learner(index: int) -> None:
-        stats = protocol_load.RunStats()
         while not stop.is_set():
             await protocol_load.one_session(base, stats, index)  # reports its own errors
 
     async def main() -> None:
         await asyncio.gather(*(learner(i) for i in range(count)))
 
-    thread = threading.Thread(target=lambda: asyncio.run(main()), daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=lambda: asyncio.run(main()), daemon=True).start()
+    return stats
 
 
 def main() -> None:
@@ -177,8 +220,8 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     with streamlit_server() as live, sync_playwright() as playwright:
         stop = threading.Event()
-        if args.busy:
-            busy_sessions(live.url, args.busy, stop)
+        busy = busy_sessions(live.url, args.busy, stop) if args.busy else None
+        if busy is not None:
             time.sleep(3)
         browser = launch_chromium(playwright)
         # One visit first: the server imports and compiles on its first run.
@@ -195,8 +238,18 @@ def main() -> None:
             print(row(f"{spec.title}: load", loads, 1.5), flush=True)
             if updates:
                 print(row(f"{spec.title}: update", updates, 0.3), flush=True)
+        if "conv1d".startswith(args.only) or args.only in "conv1d":
+            rate, seen, sent = stepping(browser, live.url)
+            print(
+                f"\nstepping (page 1, played): {rate:.1f} steps/s (target >= 20) over "
+                f"{seen} stops; {sent} messages sent to the server meanwhile",
+                flush=True,
+            )
         stop.set()
         browser.close()
+    if busy is not None:
+        trainings = len(busy.times.get("train", []))
+        print(f"busy sessions: {trainings} trainings finished, {len(busy.errors)} errors")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

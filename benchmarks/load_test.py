@@ -77,10 +77,10 @@ async def one_session(browser, server: LiveServer, stats: RunStats, index: int) 
         stats.add("load", time.perf_counter() - start)
         await no_exception(page, CONV_ROUTE)
 
-        stride = page.locator('[data-testid="stNumberInput"] input[aria-label="stride"]').first
+        stride = page.locator('[data-testid="stSlider"] input[aria-label="stride"]').first
         start = time.perf_counter()
-        await stride.fill("2")
-        await stride.press("Enter")
+        await stride.focus()
+        await stride.press("ArrowRight")  # 1 -> 2
         await wait_for_rerun(page)
         stats.add("widget", time.perf_counter() - start)
         await no_exception(page, f"{CONV_ROUTE} after a stride change")

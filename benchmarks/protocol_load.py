@@ -103,7 +103,7 @@ class Session:
             self.exceptions.append(element.exception.message)
         elif kind == "markdown":
             self.texts.append(element.markdown.body)
-        elif kind in ("number_input", "button"):
+        elif kind in ("number_input", "slider", "button"):
             widget = getattr(element, kind)
             self.widgets[widget.label] = (kind, widget.id)
 
@@ -125,7 +125,7 @@ async def open_and_change_stride(session: Session, stats: RunStats) -> None:
 
     state = BackMsg().rerun_script.widget_states.widgets.add()
     state.id = session.widget_id("stride")
-    state.int_value = 2
+    state.double_array_value.data[:] = [2]  # a slider sends its value(s) as an array
     session.texts.clear()
     start = time.perf_counter()
     await session.rerun("conv1d", [state])

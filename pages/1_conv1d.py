@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import cnndemo
@@ -25,12 +24,14 @@ from app.core.presets import GENERAL_PRESETS
 from app.figures.tensors import vector_figure
 from app.server import reroute_deep_link
 from app.widgets.cached_figures import cached_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.click import CLICK_HINT, clickable_chart, explore_clicks, probe_note
 from app.widgets.controls import control_row, open_controls
 from app.widgets.conv_gradients import GradientTab, gradients_part
 from app.widgets.ledger_view import show_ledger
+from app.widgets.number_tables import result_table
 from app.widgets.share_box import link_warning, share_link
-from app.widgets.stepper import PLAY_SECONDS, choose_channel, play_toggle, window_stepper
+from app.widgets.stepper import choose_channel, kernel_animation, window_stepper
 from app.widgets.tabs import lazy_tabs
 from app.widgets.tensor_editor import tensor_editor
 from cnndemo import explain, ops
@@ -50,7 +51,7 @@ W_DEFAULT = np.array([1, 0, -1], dtype=np.float64)
 # Tab 1, sequences of vectors: sizes (the tables carry them in the link), stride, dilation, padding.
 LENGTH = size_control("c1d.n", "input length", limits.MAX_LENGTH)
 IN_CHANNELS = size_control("c1d.cin", "input channels", limits.MAX_CHANNELS)
-KERNEL = size_control("c1d.kw", "kernel width", limits.MAX_KERNEL)
+KERNEL = size_control("c1d.kw", "kernel width", limits.MAX_KERNEL, widget="slider")
 OUT_CHANNELS = size_control("c1d.cout", "output channels", limits.MAX_CHANNELS)
 STRIDE = stride_control("c1d.s", "s")
 DILATION = dilation_control("c1d.d", "d")
@@ -65,7 +66,7 @@ K = TensorSpec(
 )
 # Tab 2, the scalar case.
 V_LENGTH = size_control("c1d.vn", "input length", limits.MAX_LENGTH)
-W_LENGTH = size_control("c1d.wk", "kernel length", limits.MAX_KERNEL)
+W_LENGTH = size_control("c1d.wk", "kernel length", limits.MAX_KERNEL, widget="slider")
 V_STRIDE = stride_control("c1d.vs", "vs")
 V_PADDING = padding_control("c1d.vp", "vp")
 V = TensorSpec("c1d.v", "vector", "Input numbers", (V_LENGTH,), "v")
@@ -120,14 +121,14 @@ COLOUR_NOTE = (
 )
 
 
-def _explorer(x, kernel, out, stride, padding, dilation, pad, playing) -> None:
+def _explorer(x, kernel, out, stride, padding, dilation, pad) -> None:
     """Step the kernel along the input: window, output cell and the written-out sum."""
     n_out, c_out = out.shape
     probe = explore_clicks(
         "c1d", ("c1d.pos.0", "c1d.oc"), out.shape, lambda _, row, col: (row, col),
         (x.shape[0],), lambda _, row, col: (row,),
     )  # fmt: skip
-    (position,) = window_stepper("c1d.pos", (n_out,), ("output position",), playing)
+    (position,) = window_stepper("c1d.pos", (n_out,), ("output position",))
     channel = choose_channel("c1d.oc", c_out)
     terms, rows = ledger.window_terms_1d(x, kernel, position, channel, stride, padding, dilation)
     st.markdown(
@@ -154,7 +155,8 @@ def _explorer(x, kernel, out, stride, padding, dilation, pad, playing) -> None:
                       marked=probed, clickable=True),
         "c1d.fig.x", "Input x: click a position to outline the outputs it feeds", left,
     )  # fmt: skip
-    middle.plotly_chart(
+    plotly_chart(
+        middle,
         cached_figure("kernel1d_figure", kernel, title="Kernel W", selected_out=channel),
         key="c1d.fig.k",
     )
@@ -171,11 +173,11 @@ def vectors_part() -> None:
     n, _, k, _ = control_row((LENGTH, IN_CHANNELS, KERNEL, OUT_CHANNELS))
     stride, dilation, padding = control_row((STRIDE, DILATION, PADDING), widths=(1, 1, 2))
 
-    left, right = st.columns([2, 3])
+    left, right = st.columns(2)  # halves: up to 6 channels fit side by side at 1400 px
     with left:
         x = tensor_editor(X, tutorial=X_DEFAULT).value
     with right:
-        kernel = tensor_editor(K, tutorial=K_DEFAULT, per_row=2).value
+        kernel = tensor_editor(K, tutorial=K_DEFAULT).value
 
     st.subheader("Result")
     try:
@@ -186,25 +188,17 @@ def vectors_part() -> None:
     if out is not None:
         st.markdown(f"Output shape `(1, {out.shape[0]}, {out.shape[1]})`, batch item 0:")
         st.markdown(f"### `{nested_text(out)}`")
-        st.dataframe(
-            pd.DataFrame(
-                out,
-                columns=[f"out {c}" for c in range(out.shape[1])],
-                index=pd.RangeIndex(out.shape[0], name="position"),
-            ),
-            width="content",
-        )
+        result_table(out, [f"out {c}" for c in range(out.shape[1])], "position")
     st.markdown("**Output length**")
     st.latex(ledger.output_size_latex(n, k, stride, padding, dilation))
     st.caption(ledger.padding_sentence(n, k, stride, padding, dilation))
 
     if out is not None:
         st.subheader("Step the kernel along the input")
-        playing = play_toggle("c1d.play")
         pad = ops.padding_amounts(n, k, stride, padding, dilation)
-        st.fragment(_explorer, run_every=PLAY_SECONDS if playing else None)(
-            x, kernel, out, stride, padding, dilation, pad, playing
-        )
+        # A fragment: moving the stepper reruns only the explorer, not the whole page.
+        st.fragment(_explorer)(x, kernel, out, stride, padding, dilation, pad)
+        kernel_animation("c1d.fig.play", x, kernel, out, stride, padding, dilation)
 
     show_ledger(
         ledger.conv1d_ledger(n, x.shape[1], k, kernel.shape[2], stride, padding, dilation),
@@ -230,13 +224,15 @@ def scalar_part() -> None:
     before, after = ops.padding_amounts(n, k, stride, padding)
     (position,) = window_stepper("c1d.vpos", (out.shape[0],), ("output position",))
     _, cells = ledger.window_terms_1d(v[:, None], w[:, None, None], position, 0, stride, padding)
-    st.plotly_chart(
+    plotly_chart(
+        st,
         vector_figure(
             v, title="Input (kernel window outlined)", padding=(before, after), window_cols=cells
         ),
         key="c1d.fig.v",
     )
-    st.plotly_chart(
+    plotly_chart(
+        st,
         vector_figure(out, title="Output", selected=position, x_title="output position"),
         key="c1d.fig.vy",
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import cnndemo
@@ -26,12 +25,14 @@ from app.core.presets import IMAGE_KERNELS, apply_activation, classic_kernel
 from app.figures.tensors import image_figure
 from app.server import reroute_deep_link
 from app.widgets.cached_figures import cached_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.click import CLICK_HINT, clickable_chart, explore_clicks, probe_note
 from app.widgets.controls import control_input, control_row, open_controls
 from app.widgets.conv_gradients import GradientTab, gradients_part
 from app.widgets.ledger_view import show_ledger
+from app.widgets.number_tables import result_table
 from app.widgets.share_box import link_warning, share_link
-from app.widgets.stepper import PLAY_SECONDS, choose_channel, play_toggle, window_stepper
+from app.widgets.stepper import choose_channel, kernel_animation, window_stepper
 from app.widgets.tabs import lazy_tabs
 from app.widgets.tensor_editor import tensor_editor
 from cnndemo import explain, ops
@@ -52,8 +53,8 @@ IMAGE_KERNEL_DEFAULT = classic_kernel("Sobel x")[:, :, None, None]
 HEIGHT = size_control("c2d.h", "input height (rows)", limits.MAX_HEIGHT)
 WIDTH = size_control("c2d.w", "input width (columns)", limits.MAX_WIDTH)
 IN_CHANNELS = size_control("c2d.cin", "input channels", limits.MAX_CHANNELS)
-KERNEL_H = size_control("c2d.kh", "kernel height", limits.MAX_KERNEL)
-KERNEL_W = size_control("c2d.kw", "kernel width", limits.MAX_KERNEL)
+KERNEL_H = size_control("c2d.kh", "kernel height", limits.MAX_KERNEL, widget="slider")
+KERNEL_W = size_control("c2d.kw", "kernel width", limits.MAX_KERNEL, widget="slider")
 OUT_CHANNELS = size_control("c2d.cout", "output channels", limits.MAX_CHANNELS)
 STRIDE_Y = stride_control("c2d.s.sy", "sy", "stride y (rows)")
 STRIDE_X = stride_control("c2d.s.sx", "sx", "stride x (columns)")
@@ -74,8 +75,8 @@ SOURCE = Control(
     "c2d.src", None, "picture", "choice", "built-in", options=("built-in", "upload your own"),
     widget="radio",
 )  # fmt: skip
-IMAGE_KERNEL_H = size_control("c2d.ikh", "kernel height", limits.MAX_IMAGE_KERNEL)
-IMAGE_KERNEL_W = size_control("c2d.ikw", "kernel width", limits.MAX_IMAGE_KERNEL)
+IMAGE_KERNEL_H = size_control("c2d.ikh", "kernel height", limits.MAX_IMAGE_KERNEL, widget="slider")
+IMAGE_KERNEL_W = size_control("c2d.ikw", "kernel width", limits.MAX_IMAGE_KERNEL, widget="slider")
 IMAGE_STRIDE = stride_control("c2d.is", "is")
 IMAGE_PADDING = padding_control("c2d.ip", "ip", default="same")
 IMAGE_ACTIVATION = activation_control("c2d.act", "act", ("none", "relu"), label="then apply")
@@ -136,14 +137,14 @@ COLOUR_NOTE = (
 )
 
 
-def _explorer(x, kernel, out, stride, padding, dilation, pads, playing) -> None:
+def _explorer(x, kernel, out, stride, padding, dilation, pads) -> None:
     """Step the kernel over the grid: window, output cell and the written-out sum."""
     out_h, out_w, c_out = out.shape
     probe = explore_clicks(
         "c2d", ("c2d.pos.0", "c2d.pos.1", "c2d.oc"), out.shape,
         lambda panel, row, col: (row, col, panel), x.shape[:2], lambda _, row, col: (row, col),
     )  # fmt: skip
-    row, col = window_stepper("c2d.pos", (out_h, out_w), ("output row", "output column"), playing)
+    row, col = window_stepper("c2d.pos", (out_h, out_w), ("output row", "output column"))
     channel = choose_channel("c2d.oc", c_out)
     terms, rows, cols = ledger.window_terms_2d(
         x, kernel, row, col, channel, stride, padding, dilation
@@ -175,7 +176,8 @@ def _explorer(x, kernel, out, stride, padding, dilation, pads, playing) -> None:
         "c2d.fig.x", "Input x: click a cell to outline the outputs it feeds",
     )  # fmt: skip
     left_col, right_col = st.columns([3, 2])
-    left_col.plotly_chart(
+    plotly_chart(
+        left_col,
         cached_figure("kernel2d_figure", kernel, title="Kernel W", out_channel=channel),
         key="c2d.fig.k",
     )
@@ -202,7 +204,7 @@ def grids_part() -> None:
         _, _, padding = (control_input(c) for c in (IN_CHANNELS, OUT_CHANNELS, PADDING))
 
     x = tensor_editor(X, tutorial=X_DEFAULT).value
-    kernel = tensor_editor(K, tutorial=K_DEFAULT, per_row=4).value
+    kernel = tensor_editor(K, tutorial=K_DEFAULT).value
 
     st.subheader("Result")
     try:
@@ -216,14 +218,7 @@ def grids_part() -> None:
         for c in range(out.shape[2]):
             with columns[c % len(columns)]:
                 st.markdown(f"channel {c}: **`{nested_text(out[:, :, c])}`**")
-                st.dataframe(
-                    pd.DataFrame(
-                        out[:, :, c],
-                        columns=[f"col {j}" for j in range(out.shape[1])],
-                        index=pd.RangeIndex(out.shape[0], name="row"),
-                    ),
-                    width="content",
-                )
+                result_table(out[:, :, c], [f"col {j}" for j in range(out.shape[1])], "row")
     st.markdown("**Output size**, each axis on its own")
     st.latex(ledger.output_size_latex(h, kh, sy, padding, dilation, axis="rows"))
     st.latex(ledger.output_size_latex(w, kw, sx, padding, dilation, axis="cols"))
@@ -236,14 +231,13 @@ def grids_part() -> None:
 
     if out is not None:
         st.subheader("Step the kernel over the grid")
-        playing = play_toggle("c2d.play")
         pads = (
             ops.padding_amounts(h, kh, sy, padding, dilation),
             ops.padding_amounts(w, kw, sx, padding, dilation),
         )
-        st.fragment(_explorer, run_every=PLAY_SECONDS if playing else None)(
-            x, kernel, out, (sy, sx), padding, dilation, pads, playing
-        )
+        # A fragment: moving the stepper reruns only the explorer, not the whole page.
+        st.fragment(_explorer)(x, kernel, out, (sy, sx), padding, dilation, pads)
+        kernel_animation("c2d.fig.play", x, kernel, out, (sy, sx), padding, dilation)
 
     show_ledger(
         ledger.conv2d_ledger(
@@ -300,8 +294,8 @@ def pictures_part() -> None:
         return
     feature = apply_activation(activation, feature)
     left, right = st.columns(2)
-    left.plotly_chart(cached_figure("image_figure", picture, title="Picture"), key="c2d.fig.pic")
-    right.plotly_chart(image_figure(feature, title="Feature map", signed=True), key="c2d.fig.map")
+    plotly_chart(left, cached_figure("image_figure", picture, title="Picture"), key="c2d.fig.pic")
+    plotly_chart(right, image_figure(feature, title="Feature map", signed=True), key="c2d.fig.map")
     metrics = st.columns(4)
     metrics[0].metric("picture", f"{picture.shape[0]} × {picture.shape[1]}")
     metrics[1].metric("feature map", f"{feature.shape[0]} × {feature.shape[1]}")

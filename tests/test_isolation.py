@@ -62,7 +62,7 @@ def test_one_learners_training_never_shows_in_another_session(spec):
 
 def test_an_edit_in_one_session_leaves_the_other_on_the_reference_numbers():
     alice, bob = open_page("pages/1_conv1d.py"), open_page("pages/1_conv1d.py")
-    alice.number_input(key="c1d.s").set_value(2).run()
+    alice.slider(key="c1d.s").set_value(2).run()
     assert "[[2360, 2480], [3485, 3680]]" not in shown(alice)
     bob.run()
     assert "[[2360, 2480], [3485, 3680]]" in shown(bob)

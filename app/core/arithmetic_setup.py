@@ -14,14 +14,17 @@ from __future__ import annotations
 import numpy as np
 
 from app.core import limits
-from app.core.controls import Control, Controls, TensorSpec
+from app.core.controls import Control, Controls, TensorSpec, Widget
 from app.core.conv_arithmetic import PADDING_MODE_LABELS, PADDING_MODES
 from app.core.conv_controls import dilation_control, size_control, stride_control, tab_control
 from app.core.guide_relationships import RELATIONSHIPS
 
 
-def _number(key: str, field: str, label: str, default: int, high: int, low: int = 1) -> Control:
-    return Control(key, field, label, "int", default, low, high, step=1)
+def _number(
+    key: str, field: str, label: str, default: int, high: int, low: int = 1,
+    widget: Widget = "number",
+) -> Control:  # fmt: skip
+    return Control(key, field, label, "int", default, low, high, step=1, widget=widget)
 
 
 def _padding_mode(key: str, field: str) -> Control:
@@ -31,14 +34,14 @@ def _padding_mode(key: str, field: str) -> Control:
 
 # Tab 1, one axis: the guide's figure 2.6 (input 5, kernel 3, stride 2, one zero each side -> 3).
 N = _number("c9.n", "n", "input size n", 5, limits.MAX_LENGTH)
-KERNEL = _number("c9.k", "k", "kernel size k", 3, limits.MAX_KERNEL)
+KERNEL = _number("c9.k", "k", "kernel size k", 3, limits.MAX_KERNEL, widget="slider")
 STRIDE = stride_control("c9.s", "s", default=2)
 DILATION = dilation_control("c9.d", "d")
 PADDING_MODE = _padding_mode("c9.pm", "pm")
 PADDING = _number("c9.p", "p", "p (zeros on each side)", 1, limits.MAX_PADDING, 0)
 # Tab 2, a transposed convolution of 3 numbers: the guide's figure 4.6 sizes (3 -> 5).
 T_LENGTH = size_control("c9.tn", "input length n", limits.MAX_LENGTH)
-T_KERNEL = size_control("c9.tk", "kernel size k", limits.MAX_KERNEL)
+T_KERNEL = size_control("c9.tk", "kernel size k", limits.MAX_KERNEL, widget="slider")
 T_STRIDE = stride_control("c9.ts", "ts", default=2)
 T_DILATION = dilation_control("c9.td", "td")
 T_PADDING_MODE = _padding_mode("c9.tpm", "tpm")
@@ -55,14 +58,14 @@ RELATION = Control(
 )  # fmt: skip
 GUIDE = {
     "i": _number("c9.gi", "gi", "input size i", 5, limits.MAX_LENGTH),
-    "k": _number("c9.gk", "gk", "kernel size k", 3, limits.MAX_KERNEL),
+    "k": _number("c9.gk", "gk", "kernel size k", 3, limits.MAX_KERNEL, widget="slider"),
     "s": stride_control("c9.gs", "gs", default=2),
     "p": _number("c9.gp", "gp", "padding p", 1, limits.MAX_PADDING, 0),
     "d": dilation_control("c9.gd", "gd"),
 }
 # Tab 4, cross-correlation and convolution of the same numbers.
 C_LENGTH = size_control("c9.cn", "input length", limits.MAX_LENGTH)
-C_KERNEL = size_control("c9.ck", "kernel length", limits.MAX_KERNEL)
+C_KERNEL = size_control("c9.ck", "kernel length", limits.MAX_KERNEL, widget="slider")
 CV = TensorSpec("c9.cv", "vector", "Input x", (C_LENGTH,), "cv")
 CW = TensorSpec("c9.cw", "vector", "Kernel w", (C_KERNEL,), "cw")
 CV_DEFAULT, CW_DEFAULT = np.array([3.0, 1, 4, 1, 5, 9, 2, 6]), np.array([1.0, 2.0, 3.0])

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.core import limits
-from app.core.controls import Control
+from app.core.controls import Control, Widget
 
 PADDINGS = ("valid", "same")
 PADDING_LABELS = ("VALID (no padding)", "SAME (zero padding)")
@@ -21,23 +21,27 @@ ACTIVATIONS = ("none", "relu", "sigmoid", "tanh")
 
 
 def size_control(
-    key: str, label: str, high: int, default: int | None = None, field: str | None = None
-) -> Control:
+    key: str, label: str, high: int, default: int | None = None, field: str | None = None,
+    widget: Widget = "number",
+) -> Control:  # fmt: skip
     """A whole-number size (length, channels, kernel or window extent) in ``[1, high]``. Most
-    sizes shape a table, which carries them in the link (no ``field``)."""
-    return Control(key, field, label, "int", default, 1, high, step=1)
+    sizes shape a table, which carries them in the link (no ``field``). The sizes a learner
+    explores (kernel and pooling windows) are sliders (``widget="slider"``); the sizes of the
+    tables' data stay number boxes."""
+    return Control(key, field, label, "int", default, 1, high, step=1, widget=widget)
 
 
 def stride_control(key: str, field: str | None, label: str = "stride", default: int = 1) -> Control:
-    """Stride: how far the kernel moves between outputs."""
+    """Stride: how far the kernel moves between outputs (a slider: it is explored)."""
     return Control(key, field, label, "int", default, 1, limits.MAX_STRIDE, step=1,
-                   help="Step between windows")  # fmt: skip
+                   help="Step between windows", widget="slider")  # fmt: skip
 
 
 def dilation_control(key: str, field: str | None, default: int = 1) -> Control:
-    """Dilation: the gap between kernel taps (1 = taps side by side)."""
+    """Dilation: the gap between kernel taps (1 = taps side by side; a slider)."""
     return Control(key, field, "dilation", "int", default, 1, limits.MAX_DILATION, step=1,
-                   help="1 = ordinary convolution; 2 = skip every other cell")  # fmt: skip
+                   help="1 = ordinary convolution; 2 = skip every other cell",
+                   widget="slider")  # fmt: skip
 
 
 def padding_control(key: str, field: str | None, default: str = "valid") -> Control:

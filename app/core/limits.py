@@ -66,6 +66,11 @@ MAX_UPLOAD_PIXELS = 16_000_000
 MAX_IMAGE_KERNEL = 9
 """Kernel extent in image mode (blur kernels are usefully a little wider than table kernels)."""
 
+MAX_ANIMATION_STEPS = 128
+"""Kernel stops one window animation holds (its frames are sent with the figure: 128 frames of a
+16 x 16 grid with six channels in and out are about 0.8 MB, under the 2 MB message limit); a
+larger output animates its first 128 outputs."""
+
 # --- Training (sections 3-8) --------------------------------------------------------------------
 MAX_BATCH = 64
 """Examples in one training set or batch."""

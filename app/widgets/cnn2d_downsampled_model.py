@@ -23,6 +23,7 @@ from app.core.verdicts import MARKS
 from app.figures.training import probability_bars
 from app.widgets import image_set_editor
 from app.widgets.cached_figures import run_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.controls import control_input
 from app.widgets.image_training import lab_part, region_vectors_chart
 from app.widgets.learned_weights import learned_part
@@ -53,10 +54,10 @@ HYPERPARAMETERS = training_controls(
 MAX_POOL = limits.MAX_IMAGE_EDIT_SIDE
 POOL_SHAPE = Controls(
     (
-        size_control("p8m.py", "pool window height", MAX_POOL, 2, "mpy"),
-        size_control("p8m.px", "pool window width", MAX_POOL, 2, "mpx"),
-        size_control("p8m.sy", "pool stride y", MAX_POOL, 2, "msy"),
-        size_control("p8m.sx", "pool stride x", MAX_POOL, 2, "msx"),
+        size_control("p8m.py", "pool window height", MAX_POOL, 2, "mpy", "slider"),
+        size_control("p8m.px", "pool window width", MAX_POOL, 2, "mpx", "slider"),
+        size_control("p8m.sy", "pool stride y", MAX_POOL, 2, "msy", "slider"),
+        size_control("p8m.sx", "pool stride x", MAX_POOL, 2, "msx", "slider"),
     )
 )
 """The model's pooling window (rows, columns) then stride (rows, columns)."""
@@ -142,7 +143,8 @@ def _explain_run(run: TrainingRun) -> None:
 def _results(run: TrainingRun) -> None:
     data, final = run.data, run.final
     epochs = run.history[0]
-    st.plotly_chart(
+    plotly_chart(
+        st,
         run_figure(
             run,
             "bars",

@@ -1,25 +1,57 @@
-"""The window stepper: sliders plus previous/next/play to walk a kernel (or a pooling window)
-over its input, one output position at a time, and the output-channel picker."""
+"""The window stepper: sliders plus previous/next to walk a kernel (or a pooling window) over
+its input, one output position at a time; the output-channel picker; and the kernel's every
+stop as an animation played in the browser (``kernel_animation``).
+"""
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Sequence
 
 import numpy as np
 import streamlit as st
 
+from app.core import limits
+from app.core.window_steps import conv_steps
+from app.figures.chart_spec import SpecFigure
+from app.figures.stepping import conv1d_animation, conv2d_animation
 from app.widgets.controls import set_default
+from cnndemo import explain
 
-PLAY_SECONDS = 1.2
+
+def kernel_animation(
+    key: str,
+    x: np.ndarray,
+    kernel: np.ndarray,
+    out: np.ndarray,
+    stride: int | tuple[int, int],
+    padding: str,
+    dilation: int,
+) -> None:
+    """Every stop of the kernel over ``x`` as a Plotly animation: its slider and play button
+    run in the browser, so stepping and playing need no server round trip (the sliders of
+    ``window_stepper`` below it pick a stop for the written-out sum).
+
+    ``x``: one example, (width, in) or (height, width, in); ``kernel``: (k_w, in, out) or
+    (k_h, k_w, in, out); ``out``: the engine's output of that example.
+    """
+    st.plotly_chart(SpecFigure(_animation_spec(x, kernel, out, stride, padding, dilation)), key=key)
+    stops = math.prod(out.shape)
+    st.caption(
+        "▶ play runs through every output, about 20 a second; drag the slider under the chart to "
+        "any one. Each frame outlines the window and the output cell and gives the engine's sum."
+        + (f" The animation holds the first {limits.MAX_ANIMATION_STEPS} of {stops} outputs."
+           if stops > limits.MAX_ANIMATION_STEPS else "")
+    )  # fmt: skip
 
 
-def play_toggle(key: str) -> bool:
-    """A "play" switch. Render it outside the fragment that steps, and give that fragment
-    ``run_every=PLAY_SECONDS if playing else None`` so the timer starts and stops with it."""
-    set_default(key, False)
-    return st.toggle("▶ play", key=key, help="Step through every position automatically")
+@st.cache_data(max_entries=32, show_spinner=False)
+def _animation_spec(x, kernel, out, stride, padding, dilation) -> dict:
+    steps = conv_steps(x, kernel, stride, padding, dilation)
+    pads = explain.conv_plan(x.shape[:-1], kernel.shape[:-2], stride, padding, dilation).pads
+    if x.ndim == 2:
+        return dict(conv1d_animation(x, out, steps, pads[0]).spec)
+    return dict(conv2d_animation(x, out, steps, pads).spec)
 
 
 def stepper_keys(prefix: str, axes: int) -> list[str]:
@@ -27,11 +59,9 @@ def stepper_keys(prefix: str, axes: int) -> list[str]:
     return [f"{prefix}.{axis}" for axis in range(axes)]
 
 
-def window_stepper(
-    prefix: str, counts: Sequence[int], labels: Sequence[str], playing: bool = False
-) -> tuple[int, ...]:
+def window_stepper(prefix: str, counts: Sequence[int], labels: Sequence[str]) -> tuple[int, ...]:
     """Sliders choosing an output position, plus previous/next buttons stepping in reading order
-    (last axis fastest, wrapping round). When ``playing`` it advances one step per timer tick.
+    (last axis fastest, wrapping round).
 
     Keys: ``stepper_keys(prefix, len(counts))``, ``{prefix}.{axis}`` for each slider.
     """
@@ -40,13 +70,6 @@ def window_stepper(
     for key, count in zip(keys, counts, strict=True):
         set_default(key, 0)
         state[key] = min(max(int(state[key]), 0), count - 1)
-    if playing:
-        last = state.get(f"{prefix}.last_step", 0.0)
-        now = time.monotonic()
-        # A timer tick reruns only the fragment; full reruns in between must not also step.
-        if now - last >= 0.8 * PLAY_SECONDS:
-            _step(keys, counts, +1)
-            state[f"{prefix}.last_step"] = now
     with st.container(horizontal=True, vertical_alignment="bottom"):
         for key, count, label in zip(keys, counts, labels, strict=True):
             if count > 1:

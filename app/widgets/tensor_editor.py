@@ -1,11 +1,13 @@
-"""Editable tensors: ``init_tensor`` + ``tensor_editor``, one ``st.data_editor`` per 2D slice.
+"""Editable tensors: ``init_tensor`` + ``tensor_editor``, one ``st.data_editor`` per tensor
+showing one 2D slice at a time (a picker chooses which, when there are several).
 
 How a tensor editor keeps state (all keys start with the tensor's ``name``):
 
 - ``{name}.value``   the last *valid* tensor, a NumPy array: what the page computes with.
 - ``{name}.version`` bumped whenever the tables must show new data (preset, resize, link); it is
   part of every table's widget key, so Streamlit drops the old edits with the old widgets.
-- ``{name}.v{version}.t{i}``  the ``st.data_editor`` of table ``i`` (see ``editor_key``); tests
+- ``{name}.v{version}.t{i}``  the ``st.data_editor`` of table ``i`` (see ``editor_key``), drawn
+  while the picker ``{name}.table`` (``table_picker_key``) shows table ``i``; tests pick it, then
   drive it with ``at.session_state[key] = {"edited_rows": ..., "added_rows": [],
   "deleted_rows": []}``.
 - Shapes live in the size controls' own keys (``TensorSpec.size_keys``); two tensors that share a
@@ -41,10 +43,24 @@ from app.core.tensor_tables import (
 from app.widgets.edit_guard import guard_edits
 from app.widgets.locks import is_locked
 
+# Number columns in pixels, narrow enough that every column shows at 1400 px (the defaults sized
+# each column by its header and hid the last ones): six channels fit half the page (the
+# tutorial's five also a 390 px phone), and a grid's 16 columns (limits.MAX_WIDTH) the whole
+# width in the narrower size. A header ("ch 0", "col 0") needs its characters plus the edit icon.
+CELL_WIDTH = 56
+HEADER_CHAR_PX = 8
+HEADER_ICON_PX = 22
+NARROW_CELL_WIDTH = 50
+
 
 def editor_key(name: str, version: int, table: int = 0) -> str:
     """Widget key of table ``table`` of tensor ``name`` at ``version`` (for tests and pages)."""
     return f"{name}.v{version}.t{table}"
+
+
+def table_picker_key(name: str) -> str:
+    """Key of the picker choosing which table of tensor ``name`` is shown."""
+    return f"{name}.table"
 
 
 @dataclass(frozen=True)
@@ -99,11 +115,12 @@ def tensor_editor(
     *,
     tutorial: np.ndarray | None = None,
     presets: Sequence[str] | None = None,
-    per_row: int = 3,
     help_text: str | None = None,
     default_preset: str | None = None,
 ) -> EditResult:
-    """Editable tables for a tensor, with a preset picker; returns the tensor to compute with.
+    """An editable table for a tensor, with a preset picker and, when the tensor has several 2D
+    slices (channels, channel pairs), a picker of the slice shown; returns the tensor to compute
+    with. One editor per tensor keeps the page light and every column visible.
 
     Call ``init_tensor`` first. The tables follow the size controls (cropping or zero-padding
     the last valid tensor when a size changes). Invalid cells (empty, text, NaN, infinite, too
@@ -127,30 +144,17 @@ def tensor_editor(
 
     frames = tensor_to_frames(spec.kind, tensor_value(spec))
     version = _guard_tables(spec, frames)
-    layout = LAYOUTS[spec.kind]
-    edited: list[pd.DataFrame] = []
-    n_cols = max(1, min(per_row, len(frames)))
-    for start in range(0, len(frames), n_cols):
-        columns = st.columns(n_cols)
-        for offset, (title, frame) in enumerate(frames[start : start + n_cols]):
-            with columns[offset]:
-                if title:
-                    st.caption(title)
-                edited.append(
-                    st.data_editor(
-                        frame,
-                        key=editor_key(spec.name, version, start + offset),
-                        num_rows="fixed",
-                        disabled=locked,
-                        column_config={
-                            "_index": st.column_config.Column(layout.row_axis, disabled=True),
-                            **{
-                                name: st.column_config.NumberColumn(name, format="%g")
-                                for name in frame.columns
-                            },
-                        },
-                    )
-                )
+    shown = _pick_table(spec, [title for title, _ in frames])
+    # The tables not shown take part unedited: their values are already in the stored tensor.
+    edited = [frame for _, frame in frames]
+    edited[shown] = st.data_editor(
+        frames[shown][1],
+        key=editor_key(spec.name, version, shown),
+        num_rows="fixed",
+        disabled=locked,
+        column_config=_column_config(spec.kind, frames[shown][1]),
+        width="content",
+    )
     value, errors = frames_to_tensor(spec.kind, shape, edited, spec.label)
     if errors:
         st.error(
@@ -160,6 +164,40 @@ def tensor_editor(
         return EditResult(tensor_value(spec), tuple(errors))
     state[spec.value_key] = value
     return EditResult(value, ())
+
+
+def _pick_table(spec: TensorSpec, titles: Sequence[str]) -> int:
+    """The index of the table to show: a row of choices named by the tables' titles, when there
+    is more than one."""
+    if len(titles) == 1:
+        return 0
+    key = table_picker_key(spec.name)
+    state = st.session_state
+    state[key] = min(max(int(state.get(key, 0)), 0), len(titles) - 1)
+    return int(
+        st.radio(
+            f"Table of {spec.label} to edit", range(len(titles)), key=key, horizontal=True,
+            format_func=titles.__getitem__, label_visibility="collapsed",
+        )
+    )  # fmt: skip
+
+
+def _column_config(kind: str, frame: pd.DataFrame) -> dict:
+    """Row header (not editable) and narrow number columns."""
+    narrow = len(frame.columns) > limits.MAX_CHANNELS + 2
+
+    def width(name: str) -> int:
+        if narrow:
+            return NARROW_CELL_WIDTH
+        return max(CELL_WIDTH, HEADER_CHAR_PX * len(name) + HEADER_ICON_PX)
+
+    return {
+        "_index": st.column_config.Column(LAYOUTS[kind].row_axis, disabled=True),
+        **{
+            name: st.column_config.NumberColumn(name, format="%g", width=width(name))
+            for name in frame.columns
+        },
+    }
 
 
 def _guard_tables(spec: TensorSpec, frames: Sequence[tuple[str, pd.DataFrame]]) -> int:

@@ -33,7 +33,7 @@ else:
     import playwright.sync_api as sync_api
 
 expect = sync_api.expect
-STRIDE = '[data-testid="stNumberInput"] input[aria-label="stride"]'
+STRIDE = '[data-testid="stSlider"] input[type="range"][aria-label="stride"]'
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +68,8 @@ def open_conv1d_with_stride_2(page, url: str):
     wait_for_rerun(page)
     expect(page.get_by_text("2360").first).to_be_visible(timeout=30_000)
     stride = page.locator(STRIDE).first
-    stride.fill("2")
-    stride.press("Enter")
+    stride.focus()
+    stride.press("ArrowRight")  # 1 -> 2
     wait_for_rerun(page)
     expect(stride).to_have_value("2")
     return stride

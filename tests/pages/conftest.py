@@ -107,6 +107,13 @@ def table_key(at: AppTest, name: str, table: int = 0) -> str:
     return editor_key(name, at.session_state[f"{name}.version"], table)
 
 
+def pick_table(at: AppTest, name: str, table: int) -> AppTest:
+    """Show table ``table`` of the tensor editor ``name`` (its picker), so it can be edited."""
+    from app.widgets.tensor_editor import table_picker_key
+
+    return at.radio(key=table_picker_key(name)).set_value(table).run()
+
+
 def edit_cells(at: AppTest, key: str, edits: dict[int, dict[str, object]]) -> AppTest:
     """Edit cells of the data editor ``key`` ({row: {column: value}}) and rerun."""
     at.session_state[key] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}

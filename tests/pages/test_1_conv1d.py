@@ -19,6 +19,7 @@ from tests.pages.conftest import (
     edit_cells,
     open_page,
     panel_values,
+    pick_table,
     table_key,
     texts,
 )
@@ -81,13 +82,13 @@ def test_position_slider_and_step_buttons_move_the_window(at):
 
 
 def test_stride_padding_and_dilation_change_the_output_as_the_engine_does(at):
-    at.number_input(key="c1d.s").set_value(2).run()
+    at.slider(key="c1d.s").set_value(2).run()
     assert result_text(at) == expected(stride=2) == "[[2360, 2480]]"
     at.radio(key="c1d.p").set_value("same").run()
     assert result_text(at) == expected(stride=2, padding="same")
     assert "SAME padding adds 1 zero" in texts(at)
-    at.number_input(key="c1d.s").set_value(1).run()
-    at.number_input(key="c1d.d").set_value(2).run()
+    at.slider(key="c1d.s").set_value(1).run()
+    at.slider(key="c1d.d").set_value(2).run()
     assert result_text(at) == expected(padding="same", dilation=2)
     assert not at.exception and not at.error
 
@@ -101,6 +102,7 @@ def test_same_padding_window_shows_padding_rows_and_zero_terms(at):
 
 
 def test_editing_a_kernel_cell_changes_the_output(at):
+    pick_table(at, "c1d.k", 1)
     edit_cells(at, editor_key("c1d.k", 0, 1), {0: {"in 0": 100.0}})  # W[0, 0, 1] = 100
     kernel = K.copy()
     kernel[0, 0, 1] = 100
@@ -122,21 +124,21 @@ def test_size_controls_reshape_the_tables_keeping_values(at):
 
 @pytest.mark.parametrize("bad", ["abc", float("nan"), float("inf"), 1e12, None])
 def test_bad_cells_give_an_error_and_keep_the_last_valid_values(at, bad):
-    at.number_input(key="c1d.s").set_value(2).run()
+    at.slider(key="c1d.s").set_value(2).run()
     edit_cells(at, editor_key("c1d.x", 0, 0), {1: {"ch 2": bad}})
     assert len(at.error) == 1
     assert "row 1, column 'ch 2'" in at.error[0].value
     assert result_text(at) == expected(stride=2)  # last valid input, the learner's stride
-    assert at.number_input(key="c1d.s").value == 2
+    assert at.slider(key="c1d.s").value == 2
     assert not at.exception
 
 
 def test_kernel_wider_than_the_input_with_valid_padding_is_explained(at):
-    at.number_input(key="c1d.kw").set_value(5).run()
+    at.slider(key="c1d.kw").set_value(5).run()
     assert len(at.error) == 1
     assert "larger than input" in at.error[0].value
     assert "no output" in "\n".join(str(el.value) for el in at.latex)
-    assert at.number_input(key="c1d.kw").value == 5 and not at.exception
+    assert at.slider(key="c1d.kw").value == 5 and not at.exception
     at.radio(key="c1d.p").set_value("same").run()  # SAME pads, so it runs again
     assert not at.error and result_text(at) == expected(
         k=np.concatenate([K, np.zeros((2, 5, 2))]), padding="same"
@@ -162,7 +164,7 @@ def open_scalar_tab(at):
 
 def test_scalar_case_follows_its_own_stride(at):
     open_scalar_tab(at)
-    at.number_input(key="c1d.vs").set_value(2).run()
+    at.slider(key="c1d.vs").set_value(2).run()
     v = np.array([3, 1, 4, 1, 5, 9, 2, 6.0])
     out = cnndemo.conv1d(v[None, :, None], np.array([1, 0, -1.0])[:, None, None], 2)[0, :, 0]
     assert f"Output ({len(out)} numbers): **`{nested_text(out)}`**" in texts(at)
@@ -170,7 +172,7 @@ def test_scalar_case_follows_its_own_stride(at):
 
 
 def test_share_link_round_trip_restores_the_setup(at):
-    at.number_input(key="c1d.s").set_value(2).run()
+    at.slider(key="c1d.s").set_value(2).run()
     at.radio(key="c1d.p").set_value("same").run()
     edit_cells(at, editor_key("c1d.x", 0, 0), {0: {"ch 0": -7.5}})
     params = dict(at.query_params)
@@ -181,7 +183,7 @@ def test_share_link_round_trip_restores_the_setup(at):
     reopened = open_page(PAGE, params)
     assert not reopened.warning and not reopened.exception
     assert result_text(reopened) == expected(x=x, stride=2, padding="same")
-    assert reopened.number_input(key="c1d.s").value == 2
+    assert reopened.slider(key="c1d.s").value == 2
     assert reopened.radio(key="c1d.p").value == "same"
 
 
@@ -210,16 +212,28 @@ def test_malformed_links_warn_and_fall_back_to_the_reference(params):
     assert not at.exception
 
 
-def test_play_toggle_runs_without_error(at):
-    at.toggle(key="c1d.play").set_value(True).run()
-    assert not at.exception and result_text(at) == REFERENCE
+def animation_spec(at) -> dict:
+    chart = next(c for c in at.get("plotly_chart") if "c1d.fig.play" in c.proto.id)
+    return json.loads(chart.proto.spec)
+
+
+def test_the_kernel_animation_holds_every_output_with_the_engines_sum(at):
+    spec = animation_spec(at)
+    labels = [step["label"] for step in spec["layout"]["sliders"][0]["steps"]]
+    assert labels == [
+        "y[0, 0] = 2360 (15 products)", "y[0, 1] = 2480 (15 products)",
+        "y[1, 0] = 3485 (15 products)", "y[1, 1] = 3680 (15 products)",
+    ]  # fmt: skip
+    assert [frame["name"] for frame in spec["frames"]] == ["0", "1", "2", "3"]
+    at.slider(key="c1d.s").set_value(2).run()
+    assert len(animation_spec(at)["frames"]) == 2 and not at.exception
 
 
 def test_rerun_time_after_a_widget_change_is_reported(at, capsys):
     """Measured, not asserted: the median full rerun after a stride change (see the report)."""
     times = []
     for i in range(15):
-        at.number_input(key="c1d.s").set_value(1 + i % 2)
+        at.slider(key="c1d.s").set_value(1 + i % 2)
         start = time.perf_counter()
         at.run()
         times.append(time.perf_counter() - start)
@@ -235,7 +249,10 @@ def open_gradients_tab(at, **settings):
     at.session_state["c1d.tab"] = "Gradients"
     at.run()
     for key, value in settings.items():
-        widget = at.radio(key=key) if key in ("c1d.p", "c1d.g.kind") else at.number_input(key=key)
+        if key in ("c1d.p", "c1d.g.kind"):
+            widget = at.radio(key=key)
+        else:
+            widget = at.slider(key=key) if key == "c1d.s" else at.number_input(key=key)
         widget.set_value(value).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -366,6 +383,6 @@ def test_clicking_an_input_cell_shows_the_outputs_it_feeds(at):
     assert len(dashed) == 4  # both outputs, both channels
     at.button(key="c1d.probe.clear").click().run()
     assert "Input x[2] feeds" not in texts(at)
-    at.number_input(key="c1d.s").set_value(2).run()
+    at.slider(key="c1d.s").set_value(2).run()
     click(at, "c1d.fig.x", 0, 3, 0)
     assert "Input x[3] lies in no window" in texts(at)

@@ -21,6 +21,7 @@ from tests.pages.conftest import (
     edit_cells,
     open_page,
     panel_values,
+    pick_table,
     table_key,
     texts,
 )
@@ -81,18 +82,19 @@ def test_row_and_column_sliders_move_the_window(at):
 
 
 def test_separate_strides_and_padding_follow_the_engine(at):
-    at.number_input(key="c2d.s.sx").set_value(2).run()
+    at.slider(key="c2d.s.sx").set_value(2).run()
     assert channel_results(at) == expected(stride=(1, 2)) == ["[[8680, 10480], [12280, 14080]]"]
-    at.number_input(key="c2d.s.sy").set_value(3).run()
+    at.slider(key="c2d.s.sy").set_value(3).run()
     assert channel_results(at) == expected(stride=(3, 2))
     at.radio(key="c2d.p").set_value("same").run()
     assert channel_results(at) == expected(stride=(3, 2), padding="same")
-    at.number_input(key="c2d.d").set_value(2).run()
+    at.slider(key="c2d.d").set_value(2).run()
     assert channel_results(at) == expected(stride=(3, 2), padding="same", dilation=2)
     assert not at.error and not at.exception
 
 
 def test_editing_a_kernel_cell_changes_the_output(at):
+    pick_table(at, "c2d.k", 2)
     edit_cells(at, editor_key("c2d.k", 0, 2), {3: {"col 1": -5.0}})  # W[3, 1, 2, 0]
     kernel = K.copy()
     kernel[3, 1, 2, 0] = -5
@@ -101,17 +103,18 @@ def test_editing_a_kernel_cell_changes_the_output(at):
 
 @pytest.mark.parametrize("bad", ["twelve", float("nan"), float("-inf"), -1e9])
 def test_bad_cells_give_an_error_and_keep_the_last_valid_values(at, bad):
-    at.number_input(key="c2d.s.sx").set_value(2).run()
+    at.slider(key="c2d.s.sx").set_value(2).run()
+    pick_table(at, "c2d.x", 1)
     edit_cells(at, editor_key("c2d.x", 0, 1), {4: {"col 0": bad}})
     assert len(at.error) == 1 and "channel 1, row 4, column 'col 0'" in at.error[0].value
     assert channel_results(at) == expected(stride=(1, 2))
-    assert at.number_input(key="c2d.s.sx").value == 2 and not at.exception
+    assert at.slider(key="c2d.s.sx").value == 2 and not at.exception
 
 
 def test_kernel_taller_than_the_grid_with_valid_padding_is_explained(at):
-    at.number_input(key="c2d.kh").set_value(6).run()
+    at.slider(key="c2d.kh").set_value(6).run()
     assert len(at.error) == 1 and "larger than input" in at.error[0].value
-    assert at.number_input(key="c2d.kh").value == 6 and not at.exception
+    assert at.slider(key="c2d.kh").value == 6 and not at.exception
 
 
 def test_more_output_channels_give_one_result_each(at):
@@ -122,7 +125,7 @@ def test_more_output_channels_give_one_result_each(at):
 
 
 def test_share_link_round_trip_restores_the_setup(at):
-    at.number_input(key="c2d.s.sy").set_value(2).run()
+    at.slider(key="c2d.s.sy").set_value(2).run()
     edit_cells(at, editor_key("c2d.x", 0, 0), {0: {"col 0": 0.25}})
     open_pictures_tab(at)
     at.selectbox(key="c2d.ik.preset").select("Gaussian blur").run()
@@ -137,7 +140,7 @@ def test_share_link_round_trip_restores_the_setup(at):
     assert params["tab"] == "pictures" and reopened.session_state["c2d.tab"] == "Pictures"
     reopened.session_state["c2d.tab"] = "Grids of vectors"
     reopened.run()
-    assert reopened.number_input(key="c2d.s.sy").value == 2
+    assert reopened.slider(key="c2d.s.sy").value == 2
     x = X.copy()
     x[0, 0, 0] = 0.25
     assert channel_results(reopened) == expected(x=x, stride=(2, 1))
@@ -165,7 +168,7 @@ def test_picture_mode_convolves_the_builtin_picture(at):
     feature = cnndemo.conv2d(picture[None, :, :, None], sobel, 1, "same")[0, :, :, 0]
     assert metric(at, "picture") == "64 × 64" and metric(at, "feature map") == "64 × 64"
     assert metric(at, "largest value") == f"{feature.max():.0f}"
-    at.number_input(key="c2d.is").set_value(2).run()
+    at.slider(key="c2d.is").set_value(2).run()
     assert metric(at, "feature map") == "32 × 32"
     at.radio(key="c2d.act").set_value("relu").run()
     assert metric(at, "smallest value") == "0"
@@ -191,7 +194,7 @@ def test_rerun_time_after_a_widget_change_is_reported(at, capsys):
     """Measured, not asserted: the median full rerun after a stride change (see the report)."""
     times = []
     for i in range(15):
-        at.number_input(key="c2d.s.sy").set_value(1 + i % 2)
+        at.slider(key="c2d.s.sy").set_value(1 + i % 2)
         start = time.perf_counter()
         at.run()
         times.append(time.perf_counter() - start)
@@ -215,8 +218,8 @@ def test_gradients_tab_shows_the_engines_gradients_checked_by_loops_and_differen
     at, stride, padding
 ):
     open_gradients_tab(at)
-    at.number_input(key="c2d.s.sy").set_value(stride[0]).run()
-    at.number_input(key="c2d.s.sx").set_value(stride[1]).run()
+    at.slider(key="c2d.s.sy").set_value(stride[0]).run()
+    at.slider(key="c2d.s.sx").set_value(stride[1]).run()
     at.radio(key="c2d.p").set_value(padding).run()
     at.radio(key="c2d.g.kind").set_value("random").run()
     out_shape = cnndemo.conv2d(X[None], K, stride, padding).shape

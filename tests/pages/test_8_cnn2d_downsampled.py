@@ -31,6 +31,7 @@ from tests.pages.conftest import (
     click_train,
     edit_cells,
     open_page,
+    pick_table,
     table_key,
     texts,
 )
@@ -118,10 +119,10 @@ def test_opens_on_the_tutorial_reference(at):
 def set_pooling(at, kind, size, stride, padding):
     """Set every pooling control, then run once."""
     at.radio(key="p8.kind").set_value(kind)
-    at.number_input(key="p8.ky").set_value(size[0])
-    at.number_input(key="p8.kx").set_value(size[1])
-    at.number_input(key="p8.s.sy").set_value(stride[0])
-    at.number_input(key="p8.s.sx").set_value(stride[1])
+    at.slider(key="p8.ky").set_value(size[0])
+    at.slider(key="p8.kx").set_value(size[1])
+    at.slider(key="p8.s.sy").set_value(stride[0])
+    at.slider(key="p8.s.sx").set_value(stride[1])
     at.radio(key="p8.p").set_value(padding)
     return at.run()
 
@@ -156,6 +157,7 @@ def test_overlapping_and_dropped_cells_are_explained(at):
 
 
 def test_editing_a_cell_changes_the_pooled_grid(at):
+    pick_table(at, "p8.x", 1)
     edit_cells(at, table_key(at, "p8.x", 1), {0: {"col 0": 100.0}})
     x = X.copy()
     x[0, 0, 1] = 100.0
@@ -172,16 +174,16 @@ def test_bad_cells_give_an_error_and_keep_the_other_inputs(at, bad):
 
 
 def test_a_window_larger_than_the_grid_is_an_error_not_a_crash(at):
-    at.number_input(key="p8.ky").set_value(5).run()
+    at.slider(key="p8.ky").set_value(5).run()
     assert not at.exception
     assert "The pooling cannot run with these settings" in at.error[0].value
-    assert at.number_input(key="p8.kx").value == 2 and at.radio(key="p8.kind").value == "max"
+    assert at.slider(key="p8.kx").value == 2 and at.radio(key="p8.kind").value == "max"
     assert "no output" in " ".join(el.value for el in at.get("latex"))
 
 
 def test_the_grid_part_keeps_its_settings_while_the_model_tab_is_open(at):
     at.radio(key="p8.kind").set_value("min").run()
-    at.number_input(key="p8.s.sx").set_value(1).run()
+    at.slider(key="p8.s.sx").set_value(1).run()
     open_model_tab(at)
     assert not at.exception
     at.session_state["p8.tab"] = GRID_TAB
@@ -236,9 +238,9 @@ def test_model_pool_kind_and_window_follow_the_engine(at):
     for pool, size, stride, features in [("avg", 2, 2, 2), ("max", 1, 1, 8)]:
         at.radio(key=hp_key("p8m", "pool")).set_value(pool)
         for key in ("p8m.py", "p8m.px"):
-            at.number_input(key=key).set_value(size)
+            at.slider(key=key).set_value(size)
         for key in ("p8m.sy", "p8m.sx"):
-            at.number_input(key=key).set_value(stride)
+            at.slider(key=key).set_value(stride)
         click_train(at.run(), "p8m")
         assert not at.exception and not at.error
         report = run_section(8, pool=pool, pool_size=size, pool_stride=stride)
@@ -250,7 +252,7 @@ def test_model_pool_kind_and_window_follow_the_engine(at):
 
 def test_a_pool_window_too_big_for_the_images_disables_training(at):
     open_model_tab(at)
-    at.number_input(key="p8m.py").set_value(3).run()
+    at.slider(key="p8m.py").set_value(3).run()
     assert not at.exception
     assert any("cannot take 3x3 images" in e.value for e in at.error)
     assert at.button(key="p8m.tp.train").disabled
@@ -280,12 +282,13 @@ def test_edited_images_are_what_the_model_trains_on(at):
 
 def test_share_link_round_trip_restores_both_parts(at):
     at.radio(key="p8.kind").set_value("avg").run()
-    at.number_input(key="p8.s.sy").set_value(1).run()
+    at.slider(key="p8.s.sy").set_value(1).run()
+    pick_table(at, "p8.x", 2)
     edit_cells(at, table_key(at, "p8.x", 2), {3: {"col 3": -7.5}})
     open_model_tab(at)
     at.number_input(key=hp_key("p8m", "seed")).set_value(5).run()
     at.radio(key=hp_key("p8m", "pool")).set_value("min").run()
-    at.number_input(key="p8m.sx").set_value(1).run()
+    at.slider(key="p8m.sx").set_value(1).run()
     params = dict(at.query_params)
     assert params["k"] == "avg" and params["seed"] == "5" and params["pool"] == "min"
     assert params["msx"] == "1"
@@ -301,7 +304,7 @@ def test_share_link_round_trip_restores_both_parts(at):
     open_model_tab(reopened)
     assert reopened.number_input(key=hp_key("p8m", "seed")).value == 5
     assert reopened.radio(key=hp_key("p8m", "pool")).value == "min"
-    assert reopened.number_input(key="p8m.sx").value == 1
+    assert reopened.slider(key="p8m.sx").value == 1
     assert dict(reopened.query_params) == params
 
 
@@ -350,7 +353,7 @@ def test_a_loaded_model_sets_the_pooling_inputs_to_its_own(at):
     at.session_state["p8m.tp.run"] = loaded
     open_model_tab(at)
     assert not at.exception
-    assert [at.number_input(key=k).value for k in ("p8m.py", "p8m.px", "p8m.sy", "p8m.sx")] == [
+    assert [at.slider(key=k).value for k in ("p8m.py", "p8m.px", "p8m.sy", "p8m.sx")] == [
         1, 1, 1, 1
     ]  # fmt: skip
     assert "Loaded model `model.json`" in texts(at)
@@ -380,8 +383,8 @@ def test_clicks_on_the_pooling_heatmaps_select_a_window_or_probe_a_cell():
     pooled = chart_titled(at, "Pooled grid")
     dashed = [s for s in pooled["layout"]["shapes"] if s["line"].get("dash") == "dash"]
     assert len(dashed) == 3  # output (0, 0) in each of the three channels
-    at.number_input(key="p8.s.sy").set_value(1).run()
-    at.number_input(key="p8.s.sx").set_value(1).run()
+    at.slider(key="p8.s.sy").set_value(1).run()
+    at.slider(key="p8.s.sx").set_value(1).run()
     assert (
         "Input x[1, 1] feeds 4 outputs: y[0, 0] (as window cell 1, 1), y[0, 1] (cell 1, 0)"
         in texts(at)

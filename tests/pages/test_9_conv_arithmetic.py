@@ -83,9 +83,9 @@ def test_opens_on_the_guides_figure_2_6(at):
 )
 def test_every_combination_shows_the_engines_size(at, n, k, s, mode, p, d):
     at.number_input(key="c9.n").set_value(n).run()
-    at.number_input(key="c9.k").set_value(k).run()
-    at.number_input(key="c9.s").set_value(s).run()
-    at.number_input(key="c9.d").set_value(d).run()
+    at.slider(key="c9.k").set_value(k).run()
+    at.slider(key="c9.s").set_value(s).run()
+    at.slider(key="c9.d").set_value(d).run()
     at.radio(key="c9.pm").set_value(mode).run()
     if mode == "explicit":
         at.number_input(key="c9.p").set_value(p).run()
@@ -131,7 +131,8 @@ def test_each_relationship_is_a_live_example_checked_by_the_engine(at, relations
     open_tab(at, "The guide's relationships")
     at.selectbox(key="c9.rel").set_value(relationship).run()
     for key, value in values.items():
-        at.number_input(key=f"c9.{key}").set_value(value).run()
+        widget = at.slider if key in ("gk", "gs", "gd") else at.number_input  # explored: sliders
+        widget(key=f"c9.{key}").set_value(value).run()
     assert not at.exception
     assert f"**{size}** cells, ✓ the formula agrees" in texts(at)
     assert latex(at).count(f"= {size}") >= 1
@@ -145,7 +146,7 @@ def test_relationship_conditions_are_explained(at):
     at.number_input(key="c9.gi").set_value(6).run()  # (6 - 3) is not a multiple of 2
     assert "relationship 14 does, with a = 1" in texts(at)
     at.selectbox(key="c9.rel").set_value("3").run()
-    at.number_input(key="c9.gk").set_value(4).run()
+    at.slider(key="c9.gk").set_value(4).run()
     assert "Half padding needs an odd kernel" in texts(at)
     assert not at.exception
 
@@ -177,7 +178,7 @@ def test_transposed_convolution_three_ways_and_every_shown_number(at):
 )
 def test_transposed_settings_follow_the_engine(at, stride, mode, p, a):
     open_tab(at, "Transposed convolution")
-    at.number_input(key="c9.ts").set_value(stride).run()
+    at.slider(key="c9.ts").set_value(stride).run()
     at.radio(key="c9.tpm").set_value(mode).run()
     at.number_input(key="c9.tp").set_value(p).run()
     at.number_input(key="c9.ta").set_value(a).run()
@@ -191,7 +192,7 @@ def test_transposed_settings_follow_the_engine(at, stride, mode, p, a):
 
 def test_bad_transposed_settings_are_explained(at):
     open_tab(at, "Transposed convolution")
-    at.number_input(key="c9.ts").set_value(1).run()
+    at.slider(key="c9.ts").set_value(1).run()
     at.number_input(key="c9.ta").set_value(3).run()  # output padding must stay below the stride
     assert len(at.error) == 1 and "less than the stride" in at.error[0].value
     at.number_input(key="c9.ta").set_value(0).run()

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from app.core import limits
-from tests.pages.conftest import edit_cells, open_page, table_key
+from tests.pages.conftest import edit_cells, open_page, pick_table, table_key
 
 HOSTILE = {
     "20,000 added rows": (
@@ -53,7 +53,8 @@ def warnings(at) -> list[str]:
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_fixed_size_tables_refuse_hand_made_edits(case):
     at = open_page("pages/1_conv1d.py")
-    at.number_input(key="c1d.s").set_value(2).run()
+    at.slider(key="c1d.s").set_value(2).run()
+    pick_table(at, "c1d.k", 1)
     edit_cells(at, table_key(at, "c1d.k", 1), {0: {"in 0": 100.0}})  # the learner's own edit
     before = at.session_state["c1d.x.value"].copy()
     kernel = at.session_state["c1d.k.value"].copy()
@@ -66,7 +67,7 @@ def test_fixed_size_tables_refuse_hand_made_edits(case):
     np.testing.assert_array_equal(at.session_state["c1d.x.value"], before)
     np.testing.assert_array_equal(at.session_state["c1d.k.value"], kernel)
     assert at.session_state["c1d.k.value"][0, 0, 1] == 100.0
-    assert at.number_input(key="c1d.s").value == 2
+    assert at.slider(key="c1d.s").value == 2
     table = [t for t in at.get("dataframe") if t.proto.id.endswith(table_key(at, "c1d.x"))]
     assert table and table[0].value.shape[0] == before.shape[0]
     # The next rerun is quiet, and an ordinary edit works again.

@@ -107,8 +107,8 @@ def test_page8_model_tab_pooled_map_with_stride_1_and_average_pooling():
     at.session_state["p8.tab"] = "Train the down-sampled CNN"
     at.session_state["p8.img.set"] = SIX
     at.run()
-    at.number_input(key="p8m.sy").set_value(1).run()
-    at.number_input(key="p8m.sx").set_value(1).run()
+    at.slider(key="p8m.sy").set_value(1).run()
+    at.slider(key="p8m.sx").set_value(1).run()
     at.radio(key="p8m.tp.hp.pool").set_value("avg").run()
     at.slider(key="p8m.rf.0").set_value(2).run()
     at.slider(key="p8m.rf.1").set_value(0).run()

@@ -47,7 +47,7 @@ def test_the_code_shown_runs_and_prints_the_page_output(tmp_path):
 
 def test_page_9_code_prints_the_open_tabs_sizes(tmp_path):
     at = open_page("pages/9_conv_arithmetic.py")
-    at.number_input(key="c9.s").set_value(1).run()
+    at.slider(key="c9.s").set_value(1).run()
     script = next(b for b in code_blocks(at) if "import numpy as np" in b)
     path = tmp_path / "page9.py"
     path.write_text(script)
@@ -72,7 +72,7 @@ def test_a_page_9_teacher_link_checks_the_output_size():
     assert "Make the output 2 cells." in visible(texts(learner))
     learner.button(key="teach.check").click().run()
     assert "not 2" in visible(learner.error[0].value)
-    learner.number_input(key="c9.s").set_value(3).run()  # (5 + 2 - 3) // 3 + 1 = 2
+    learner.slider(key="c9.s").set_value(3).run()  # (5 + 2 - 3) // 3 + 1 = 2
     learner.button(key="teach.check").click().run()
     assert learner.success, [e.value for e in learner.error]
 
@@ -104,7 +104,7 @@ def test_a_teacher_link_round_trips_and_is_checked():
     assert "the output has shape 2 x 2 x 1" in shown
     learner.button(key="teach.check").click().run()
     assert "not 2 x 2 x 1" in visible(learner.error[0].value)
-    learner.number_input(key="c2d.s.sx").set_value(2).run()  # (2, 3, 1) -> (2, 2, 1)
+    learner.slider(key="c2d.s.sx").set_value(2).run()  # (2, 3, 1) -> (2, 2, 1)
     learner.button(key="teach.check").click().run()
     assert learner.success, [e.value for e in learner.error]
 
@@ -116,7 +116,7 @@ def test_hidden_settings_of_a_teacher_link_are_not_drawn():
     params = dict(parse_qsl(urlsplit(share_url(at)).query))
     assert params["qs"] == "sy.sx"
     learner = open_page("pages/2_conv2d.py", params)
-    keys = {w.key for w in learner.number_input}
+    keys = {w.key for kind in ("number_input", "slider") for w in learner.get(kind)}
     assert "c2d.s.sy" in keys and "c2d.d" not in keys
 
 
