@@ -4,6 +4,7 @@ import streamlit as st
 
 from app.core.navigation import EXERCISES, HOME, SECTIONS
 from app.server import cpu_budget, give_back_freed_memory, one_blas_thread_per_request
+from app.widgets.page_style import apply_page_style
 
 one_blas_thread_per_request()
 give_back_freed_memory()
@@ -19,6 +20,7 @@ def _page(spec):
     )
 
 
+apply_page_style()
 navigation = st.navigation(
     {
         "Start": [_page(HOME)],

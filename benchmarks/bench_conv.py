@@ -1,15 +1,17 @@
-"""Time cnndemo's conv2d against PyTorch on CPU, both measured in this run.
+"""Time cnndemo's conv2d against PyTorch on CPU, both measured in this run, as a user gets them.
 
-Both libraries get the same number of threads (``--threads``, default 2: PyTorch's
-``set_num_threads`` and OpenBLAS's ``OPENBLAS_NUM_THREADS``).
+The process is a default one: no environment variables, no allocator settings, each library
+on its own default threads (OpenBLAS's and PyTorch's, both 2 on a 2-core machine; cnndemo
+chooses per call how many of OpenBLAS's it uses). Times are medians over every call of
+alternating rounds; the minimum over the same calls is the second column.
 
 PyTorch gets the same channels-last arrays a cnndemo caller holds, so its time includes the
 NHWC -> NCHW and HWIO -> OIHW transposes and the transpose back. The two libraries run in
 separate groups with a pause between, since their thread pools disturb each other on 2 cores.
 
-Run: ``python benchmarks/bench_conv.py`` (``--quick`` for a short run, ``--rounds N``). Prints a
-Markdown table of ratios (ours / PyTorch, lower is better) and this machine's float32 matmul
-peak.
+Run: ``python benchmarks/bench_conv.py`` (``--quick`` for a short run, ``--rounds N``,
+``--engine DIR`` to time the cnndemo found in another checkout). Prints a Markdown table of
+ratios (ours / PyTorch, lower is better) and this machine's float32 matmul peak.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import ctypes
 import ctypes.util
 import os
 import platform
-import subprocess
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -28,9 +30,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cnndemo.ops import conv2d, conv2d_backward  # noqa: E402
+from timing import call_times  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
 
 PAUSE_S = 0.5
 PEAK_SIZE = 2048
@@ -54,15 +58,7 @@ for _stride in (1, 2):
 
 
 def best_time(fn: Callable[[], object], repeats: int) -> float:
-    """Minimum wall time of ``repeats`` calls after one warm-up; the minimum is the run least
-    disturbed by other processes sharing the cores."""
-    fn()
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+    return min(call_times(fn, repeats))
 
 
 def repeats_for(x_shape: tuple[int, ...], quick: bool) -> int:
@@ -109,13 +105,13 @@ def torch_pair(x: np.ndarray, kernel: np.ndarray, grad: np.ndarray, stride: int,
     return forward, forward_backward
 
 
-def ours_pair(x: np.ndarray, kernel: np.ndarray, grad: np.ndarray, stride: int, padding: str):
+def ours_pair(ops, x: np.ndarray, kernel: np.ndarray, grad: np.ndarray, stride: int, padding: str):
     def forward() -> np.ndarray:
-        return conv2d(x, kernel, stride, padding)
+        return ops.conv2d(x, kernel, stride, padding)
 
     def forward_backward() -> tuple[np.ndarray, np.ndarray]:
-        conv2d(x, kernel, stride, padding)
-        return conv2d_backward(x, kernel, grad, stride, padding)
+        ops.conv2d(x, kernel, stride, padding)
+        return ops.conv2d_backward(x, kernel, grad, stride, padding)
 
     return forward, forward_backward
 
@@ -125,14 +121,13 @@ M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
 
 
 def pin_allocator() -> str:
-    """Stop glibc's malloc from handing freed memory back to the system between calls.
+    """Stop glibc's malloc from handing freed memory back to the system between calls
+    (``--pin-allocator`` only: a user's process does not do this).
 
     By default glibc trims the heap, or unmaps, once enough memory is freed, so a call whose
     temporaries are freed at the end faults all its pages in again the next time. Whether that
-    happens depends on what else sits on the heap, so a process lands in a fast or a slow mode
-    and stays there: on this VM the medium forward+backward measured 10.5 ms or 21 ms (4,000
-    page faults per call) from one run to the next, for either library. Pinning the thresholds
-    is what an allocator like jemalloc does anyway; it applies to both libraries alike.
+    happens depends on what else sits on the heap. cnndemo now keeps its work buffers
+    (cnndemo._scratch), so only its results come and go; this setting shows what is left.
     """
     name = ctypes.util.find_library("c")
     libc = ctypes.CDLL(name) if name else None
@@ -155,59 +150,77 @@ def matmul_peak(repeats: int = 5) -> float:
     return 2 * PEAK_SIZE**3 / best_time(lambda: a @ b, repeats) / 1e9
 
 
-def peak_without_coretype() -> str:
-    """The matmul peak in a child process with OPENBLAS_CORETYPE removed, when it is set."""
-    if "OPENBLAS_CORETYPE" not in os.environ:
-        return "OPENBLAS_CORETYPE is not set; OpenBLAS picks its kernel from the CPU."
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
-    here = str(Path(__file__).parent)
-    code = f"import sys; sys.path.insert(0, {here!r}); import bench_conv; print(bench_conv.matmul_peak())"
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    )
-    return (
-        f"OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']}; without it the peak is "
-        f"{float(result.stdout.split()[-1]):.1f} GFLOP/s."
-    )
-
-
 def blas_description() -> str:
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
         return "threadpoolctl not installed"
     return "; ".join(
-        f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} "
+        f"{i.get('internal_api')} {i.get('version')} {i.get('architecture') or ''} "
         f"threads={i.get('num_threads')}"
         for i in threadpool_info()
     )
+
+
+def openblas_environment() -> str:
+    """The OpenBLAS variables that change which kernel runs (see the machine notes)."""
+    names = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
+    found = [f"{name}={os.environ[name]}" for name in names if name in os.environ]
+    return "environment: " + (
+        ", ".join(found) if found else "none of the OpenBLAS/OpenMP variables set"
+    )
+
+
+def measure(
+    pair_torch: tuple, pair_ours: tuple, repeats: int, rounds: int
+) -> tuple[list[list[float]], list[list[float]]]:
+    """Per-call times ([forward, forward+backward]) of each library over alternating rounds.
+
+    Many short rounds: this VM has spells of several seconds in which memory-bound code runs
+    up to 1.6x slower, and few long rounds would let a spell hit one library only."""
+    torch_times: list[list[float]] = [[], []]
+    ours_times: list[list[float]] = [[], []]
+    for _ in range(rounds):
+        for pair, times in ((pair_torch, torch_times), (pair_ours, ours_times)):
+            time.sleep(PAUSE_S)
+            for which, fn in enumerate(pair):
+                times[which] += call_times(fn, repeats)
+    return torch_times, ours_times
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, one round")
     parser.add_argument("--rounds", type=int, default=8, help="alternating rounds per case")
-    parser.add_argument(
-        "--threads", type=int, default=2, help="threads for both PyTorch and OpenBLAS"
-    )
     parser.add_argument("--only", default="", help="run only the cases whose name contains this")
     parser.add_argument(
-        "--default-malloc",
+        "--engine", type=Path, default=ROOT, help="checkout whose cnndemo is timed (default: this)"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="limit both libraries to this many threads (default: each library's own choice)",
+    )
+    parser.add_argument(
+        "--pin-allocator",
         action="store_true",
-        help="leave glibc's trimming on (page-fault noise, see pin_allocator)",
+        help="pin glibc's malloc for both libraries (not what a user gets; see pin_allocator)",
     )
     args = parser.parse_args()
-    if os.environ.get("OPENBLAS_NUM_THREADS") != str(args.threads):
-        # OpenBLAS reads its thread count only at load time, so start again with it set.
-        env = {**os.environ, "OPENBLAS_NUM_THREADS": str(args.threads)}
-        os.execve(sys.executable, [sys.executable, *sys.argv], env)
+    sys.path.insert(0, str(args.engine.resolve()))
+    from cnndemo import ops
+
     if args.quick:
         args.rounds = 1
-    torch.set_num_threads(args.threads)
-    allocator = "allocator: glibc defaults" if args.default_malloc else pin_allocator()
+    if args.threads:
+        from threadpoolctl import threadpool_limits
+
+        torch.set_num_threads(args.threads)
+        threadpool_limits(args.threads, user_api="blas")
+    allocator = pin_allocator() if args.pin_allocator else "allocator: glibc defaults"
     rng = np.random.default_rng(0)
 
-    load_before = os.getloadavg()[0]
+    load_before = os.getloadavg()
     peak = matmul_peak()
     rows = []
     medium_gflops = None
@@ -216,10 +229,10 @@ def main() -> None:
             continue
         x = rng.standard_normal(x_shape).astype(np.float32)
         kernel = rng.standard_normal(k_shape).astype(np.float32)
-        out = conv2d(x, kernel, stride, padding)
+        out = ops.conv2d(x, kernel, stride, padding)
         grad = rng.standard_normal(out.shape).astype(np.float32)
         torch_fwd, torch_fb = torch_pair(x, kernel, grad, stride, padding)
-        ours_fwd, ours_fb = ours_pair(x, kernel, grad, stride, padding)
+        ours_fwd, ours_fb = ours_pair(ops, x, kernel, grad, stride, padding)
         np.testing.assert_allclose(ours_fwd(), torch_fwd(), rtol=1e-4, atol=1e-3)
         for ours_g, torch_g in zip(ours_fb(), torch_fb(), strict=True):
             np.testing.assert_allclose(ours_g, torch_g, rtol=1e-4, atol=1e-2)
@@ -227,60 +240,55 @@ def main() -> None:
         repeats = repeats_for(x_shape, args.quick)
         if not args.quick:
             repeats = max(5, repeats // 3)  # per round; the rounds share the repeats out
-        t_torch = t_ours = (float("inf"), float("inf"))
-        # Alternating rounds: this VM has spells of several seconds in which memory-bound
-        # code runs up to 1.6x slower (the matmul peak barely moves), so many short rounds
-        # give both libraries a quiet spell, where few long ones let a spell hit one only.
-        for _ in range(args.rounds):
-            time.sleep(PAUSE_S)
-            fwd, fb = best_time(torch_fwd, repeats), best_time(torch_fb, repeats)
-            t_torch = min(t_torch[0], fwd), min(t_torch[1], fb)
-            time.sleep(PAUSE_S)
-            fwd, fb = best_time(ours_fwd, repeats), best_time(ours_fb, repeats)
-            t_ours = min(t_ours[0], fwd), min(t_ours[1], fb)
-
+        t_torch, t_ours = measure((torch_fwd, torch_fb), (ours_fwd, ours_fb), repeats, args.rounds)
         flops = 2 * out.size * k_shape[0] * k_shape[1] * k_shape[2]
-        gflops = flops / t_ours[0] / 1e9
+        gflops = flops / statistics.median(t_ours[0]) / 1e9
         if name == "medium s1 valid":
             medium_gflops = gflops
-        rows.append((name, stride, padding, t_torch, t_ours, fwd_target, fb_target, gflops))
+        rows.append((name, t_torch, t_ours, fwd_target, fb_target, gflops))
 
-    print(
-        f"## Convolution: cnndemo vs PyTorch {torch.__version__} (CPU, {args.threads} threads each)"
-    )
+    threads = f"{args.threads} thread(s) each" if args.threads else "default process"
+    print(f"## Convolution: cnndemo vs PyTorch {torch.__version__} (CPU, {threads})")
     print()
     print(
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"NumPy {np.__version__}; BLAS: {blas_description()}"
+        f"NumPy {np.__version__}; BLAS: {blas_description()}; PyTorch threads: "
+        f"{torch.get_num_threads()}; {openblas_environment()}; engine: {args.engine}"
     )
+    load_after = os.getloadavg()
     print(
-        f"1-minute load average: {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at "
-        "the end (above about 1 the ratios are noise-dominated)."
+        "Load average (1, 5, 15 min): "
+        + " at the start, ".join(
+            ", ".join(f"{v:.1f}" for v in load) for load in (load_before, load_after)
+        )
+        + " at the end (above about 1 the ratios are noise-dominated)."
     )
     print(f"float32 matmul peak ({PEAK_SIZE}x{PEAK_SIZE}): {peak:.1f} GFLOP/s. ")
-    print(peak_without_coretype())
     print(allocator + ".")
     print(
-        f"Times are the minimum over repeats and {args.rounds} alternating rounds; "
-        "ratio = cnndemo / PyTorch (lower is better)."
+        f"Times are medians over every call of {args.rounds} alternating rounds (min: the "
+        "minimum over the same calls); ratio = cnndemo / PyTorch (lower is better)."
     )
     print()
     print(
-        "| case | torch fwd us | ours fwd us | fwd ratio | target | torch f+b us | ours f+b us "
-        "| f+b ratio | target | ours GFLOP/s |"
+        "| case | torch fwd us | ours fwd us | fwd ratio | target | min ratio | torch f+b us "
+        "| ours f+b us | f+b ratio | target | min ratio | ours GFLOP/s |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for name, _stride, _padding, t_torch, t_ours, fwd_target, fb_target, gflops in rows:
-        fwd_ratio = t_ours[0] / t_torch[0]
-        fb_ratio = t_ours[1] / t_torch[1]
-        fwd_mark = "ok" if fwd_ratio <= fwd_target else "MISS"
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, t_torch, t_ours, fwd_target, fb_target, gflops in rows:
+        med_torch = [statistics.median(t) for t in t_torch]
+        med_ours = [statistics.median(t) for t in t_ours]
+        ratio = [o / t for o, t in zip(med_ours, med_torch, strict=True)]
+        min_ratio = [min(o) / min(t) for o, t in zip(t_ours, t_torch, strict=True)]
+        fwd_mark = "ok" if ratio[0] <= fwd_target else "MISS"
         fb_cell = "-"
         if fb_target is not None:
-            fb_cell = f"<= {fb_target} {'ok' if fb_ratio <= fb_target else 'MISS'}"
+            fb_cell = f"<= {fb_target} {'ok' if ratio[1] <= fb_target else 'MISS'}"
         print(
-            f"| {name} | {t_torch[0] * 1e6:.0f} | {t_ours[0] * 1e6:.0f} | {fwd_ratio:.2f} "
-            f"| <= {fwd_target} {fwd_mark} | {t_torch[1] * 1e6:.0f} | {t_ours[1] * 1e6:.0f} "
-            f"| {fb_ratio:.2f} | {fb_cell} | {gflops:.1f} |"
+            f"| {name} | {med_torch[0] * 1e6:.0f} | {med_ours[0] * 1e6:.0f} | {ratio[0]:.2f} "
+            f"| <= {fwd_target} {fwd_mark} | {min_ratio[0]:.2f} | {med_torch[1] * 1e6:.0f} "
+            f"| {med_ours[1] * 1e6:.0f} | {ratio[1]:.2f} | {fb_cell} | {min_ratio[1]:.2f} "
+            f"| {gflops:.1f} |"
         )
     print()
     if medium_gflops is None:

@@ -1,6 +1,8 @@
 """Windows of a channels-last grid: padding, per-tap views, and im2col followed by a matmul.
 
 Everything works on 4D arrays (batch, height, width, channels); 1D callers add a height of 1.
+Padded grids and im2col blocks are work buffers (:mod:`cnndemo._scratch`), lent for the call
+and never returned; a forward picks its threads (:mod:`cnndemo._blas`, :mod:`cnndemo._lanes`).
 """
 
 from __future__ import annotations
@@ -10,29 +12,74 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from cnndemo import _blas
+from cnndemo._lanes import share
+from cnndemo._scratch import scratch
+
 # Below this many input channels the full correlation is a thin matrix-vector product.
 NARROW_CHANNELS = 4
 
 # An im2col copies each window as a few contiguous runs (a window row of kw * channels cells,
 # or one cell's channels when the columns are dilated). Runs shorter than this many bytes are
-# cheaper to copy tap by tap (tap_major_cols: one long copy per kernel tap).
+# cheaper to copy tap-major (tap_major_windows: a tap's outputs at a time).
 MIN_RUN_BYTES = 32
 
 # Size of one im2col block in bytes. A block this size is still in the L2 cache when the
 # matmul reads it, which makes the copy almost free; one big im2col costs about 1.5x more.
 BLOCK_BYTES = 2 << 20
 
+# The same for the tap-major im2col (short runs), whose matmul also writes an output block as
+# large: (64,28,28,1) * (3,3,1,8) on one thread took 0.21 ms in blocks of 8-16 images
+# (200-400 KB), 0.29 ms in one block, 0.34 ms in blocks of one image.
+TAP_MAJOR_BLOCK_BYTES = 256 << 10
 
-def pad(x: np.ndarray, top: int, bottom: int, left: int, right: int, fill: float) -> np.ndarray:
-    """Surround the grid with ``fill``; no copy at all when nothing is padded (the common case)."""
-    if not (top or bottom or left or right):
-        return x
-    batch, height, width, channels = x.shape
-    shape = (batch, height + top + bottom, width + left + right, channels)
-    # np.zeros (calloc) fills 2-3x faster than np.full: (64,30,30,1) in 4 us against 12 us.
-    padded = np.zeros(shape, x.dtype) if fill == 0 else np.full(shape, fill, x.dtype)
-    padded[:, top : top + height, left : left + width] = x
-    return padded
+# Fewest blocks of long window runs worth sharing among lanes (correlate). Measured against
+# BLAS's own two threads on (32,32,32,16) * (3,3,16,32): at stride 1 (8-9 blocks) 0.72-0.85x
+# the time at load 0.5-2 and 0.6-0.7x at load 3; at stride 2 (2-3 blocks) 1.26x, and in
+# smaller blocks (4-5 of 1 MB) 0.9-1.4x at load 2-4: not shared. Tap-major blocks (one
+# channel) 1.5-2.1x, where handing the GIL back and forth between blocks of 40 us costs more
+# than the second core gives: never shared.
+SHARE_BLOCKS = 4
+
+
+class padded:  # noqa: N801 - used like a function: ``with padded(x, ...) as grid``
+    """Context manager giving ``x`` surrounded by ``fill`` as a C-contiguous grid.
+
+    ``x`` itself when it is already C-contiguous and nothing is padded; otherwise a work
+    buffer (:mod:`cnndemo._scratch`) valid inside the ``with`` block only, with only the
+    margins filled and ``x`` copied into the middle.
+    """
+
+    __slots__ = ("_x", "_pads", "_fill", "_lent")
+
+    def __init__(self, x: np.ndarray, pads: tuple[int, int, int, int], fill: float) -> None:
+        self._x, self._pads, self._fill, self._lent = x, pads, fill, None
+
+    def __enter__(self) -> np.ndarray:
+        x = self._x
+        top, bottom, left, right = self._pads
+        if not (top or bottom or left or right) and x.flags.c_contiguous:
+            return x
+        batch, height, width, channels = x.shape
+        shape = (batch, height + top + bottom, width + left + right, channels)
+        self._lent = scratch(shape, x.dtype)
+        grid = self._lent.__enter__()
+        fill_margins(grid, top, shape[1] - bottom, left, shape[2] - right, self._fill)
+        grid[:, top : top + height, left : left + width] = x
+        return grid
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._lent is not None:
+            self._lent.__exit__(*exc_info)
+            self._lent = None
+
+
+def fill_margins(grid: np.ndarray, y0: int, y1: int, x0: int, x1: int, fill: float) -> None:
+    """Set every cell of ``grid`` outside rows ``y0:y1`` and columns ``x0:x1`` to ``fill``."""
+    grid[:, :y0] = fill
+    grid[:, y1:] = fill
+    grid[:, y0:y1, :x0] = fill
+    grid[:, y0:y1, x1:] = fill
 
 
 def tap_view(
@@ -56,7 +103,8 @@ def window_view(
 
 
 def blocks(batch: int, out_h: int, out_w: int, row_bytes: int) -> list[tuple]:
-    """Index tuples splitting (batch, out_h) into blocks of about BLOCK_BYTES of im2col rows."""
+    """Index tuples splitting (batch, out_h) into blocks of about ``BLOCK_BYTES`` of im2col
+    rows."""
     rows = max(1, BLOCK_BYTES // row_bytes)
     per_image = out_h * out_w
     if per_image <= rows:
@@ -66,39 +114,35 @@ def blocks(batch: int, out_h: int, out_w: int, row_bytes: int) -> list[tuple]:
     return [(b, slice(y, y + step)) for b in range(batch) for y in range(0, out_h, step)]
 
 
-def tap_major_cols(
+def tap_major_windows(
     padded: np.ndarray, kh: int, kw: int, out_h: int, out_w: int, steps: tuple[int, ...]
 ) -> np.ndarray:
-    """im2col as (kh * kw * channels, batch * out_h * out_w), built with one copy per tap."""
+    """Read-only view of C-contiguous ``padded`` whose C-order copy is the tap-major im2col
+    (kh * kw * channels, batch * out_h * out_w); the batch is its axis 2 (one channel at
+    stride 1 across: (kh, kw, batch, out_h) opaque runs of ``out_w`` cells, since a tap's row
+    of outputs is then one contiguous run) or axis 3 ((kh, kw, channels, batch, out_h, out_w)
+    numbers). One view and one copy for all taps: per-tap copies measured 1.1-1.2x slower."""
     sy, sx, dy, dx = steps
+    padded = np.ascontiguousarray(padded)
     batch, _, _, channels = padded.shape
-    if channels == 1 and sx == 1 and batch * out_h * kh * kw >= 256:
-        # One input channel: a tap's row of outputs reads one contiguous run of out_w cells,
-        # so all taps are one copy of opaque runs (measured 2x faster than copying by tap;
-        # below a few hundred runs the views cost more than they save).
-        padded = np.ascontiguousarray(padded)
-        sb, sh, sw, _ = padded.strides
-        size = out_w * padded.itemsize
-        rows = opaque_runs(padded, size, (kh, kw, batch, out_h), (sh * dy, sw * dx, sb, sh * sy))
-        return np.ascontiguousarray(rows).view(padded.dtype).reshape(kh * kw, -1)
-    cols = np.empty((kh, kw, channels, batch, out_h, out_w), dtype=padded.dtype)
-    # One transposed view up front: np.moveaxis per tap costs more than a tiny copy.
-    by_tap = cols.transpose(0, 1, 3, 4, 5, 2)
-    for i in range(kh):
-        for j in range(kw):
-            by_tap[i, j] = tap_view(padded, i * dy, j * dx, out_h, out_w, sy, sx)
-    return cols.reshape(kh * kw * channels, batch * out_h * out_w)
+    sb, sh, sw, sc = padded.strides
+    if channels == 1 and sx == 1:
+        run = np.dtype((np.void, out_w * padded.itemsize))
+        return opaque_runs(padded, run, (kh, kw, batch, out_h), (sh * dy, sw * dx, sb, sh * sy))
+    shape = (kh, kw, channels, batch, out_h, out_w)
+    return opaque_runs(padded, padded.dtype, shape, (sh * dy, sw * dx, sc, sb, sh * sy, sw * sx))
 
 
 def opaque_runs(
-    padded: np.ndarray, size: int, shape: tuple[int, ...], strides: tuple[int, ...]
+    padded: np.ndarray, run: np.dtype, shape: tuple[int, ...], strides: tuple[int, ...]
 ) -> np.ndarray:
-    """Read-only view of C-contiguous ``padded`` whose elements are opaque runs of ``size``
-    bytes, one at each of ``strides``. NumPy copies a strided array one innermost run at a time,
+    """Read-only view of C-contiguous ``padded`` whose elements are opaque runs (``run``, a
+    void dtype of the run's bytes, or the array's own dtype for single numbers), one at each
+    of ``strides``. NumPy copies a strided array one innermost run at a time,
     so making each contiguous run a single element cuts its per-run overhead. Built with the
     ndarray constructor, which checks that the view stays inside ``padded`` (and costs 1 us
     against 9 us for ``as_strided``)."""
-    view = np.ndarray(shape, np.dtype((np.void, size)), padded, 0, strides)
+    view = np.ndarray(shape, run, padded, 0, strides)
     view.flags.writeable = False
     return view
 
@@ -122,194 +166,117 @@ def window_runs(
     padded = np.ascontiguousarray(padded)
     batch, _, _, channels = padded.shape
     sb, sh, sw, _ = padded.strides
-    size = run_bytes(kw, channels, dx, padded.itemsize)
+    run = np.dtype((np.void, run_bytes(kw, channels, dx, padded.itemsize)))
     if dx == 1:
         shape, strides = (kh,), (sh * dy,)
     else:
         shape, strides = (kh, kw), (sh * dy, sw * dx)
-    return opaque_runs(
-        padded, size, (batch, out_h, out_w, *shape), (sb, sh * sy, sw * sx, *strides)
-    )
+    return opaque_runs(padded, run, (batch, out_h, out_w, *shape), (sb, sh * sy, sw * sx, *strides))
+
+
+class Im2col:
+    """The im2col of a padded input, to be copied block by block.
+
+    ``indices`` index the output blocks (batch, out_h, out_w, ...) in order; ``copy`` writes
+    the windows of one block into a buffer of at least ``largest`` numbers and returns them as
+    ``cols`` (rows, kh * kw * channels), ready for ``cols @ flat_kernel``. Windows with runs of
+    ``MIN_RUN_BYTES`` or more come in blocks of about ``BLOCK_BYTES`` of rows; shorter ones in blocks of whole images (``TAP_MAJOR_BLOCK_BYTES``),
+    each the transposed tap-major im2col of its images.
+    """
+
+    __slots__ = ("windows", "indices", "largest", "_taps", "_tap_major", "_lead")
+
+    def __init__(
+        self,
+        padded: np.ndarray,
+        kh: int,
+        kw: int,
+        out_h: int,
+        out_w: int,
+        steps: tuple[int, ...],
+    ) -> None:
+        batch, _, _, channels = padded.shape
+        self._taps = taps = kh * kw * channels
+        self._tap_major = run_bytes(kw, channels, steps[3], padded.itemsize) < MIN_RUN_BYTES
+        if self._tap_major:
+            positions = out_h * out_w
+            image_bytes = taps * positions * padded.itemsize
+            # Blocks pay once the whole does not fit in cache with its output: one block up to
+            # twice the block size ((64,28,28,1) * (3,3,1,8) at stride 2, 390 KB: 0.10 ms in
+            # one block, 0.11 in two).
+            if batch * image_bytes <= 2 * TAP_MAJOR_BLOCK_BYTES:
+                step = batch
+            else:
+                step = max(1, TAP_MAJOR_BLOCK_BYTES // image_bytes)
+            self.windows = tap_major_windows(padded, kh, kw, out_h, out_w, steps)
+            # The axes before the batch: the taps, and a channel axis when not opaque runs.
+            self._lead = (slice(None),) * (3 if self.windows.ndim == 6 else 2)
+            self.indices = [(slice(b, b + step),) for b in range(0, batch, step)]
+            self.largest = taps * min(step, batch) * positions
+        else:
+            self.windows = window_runs(padded, out_h, out_w, kh, kw, steps)
+            self._lead = ()
+            row_bytes = taps * padded.itemsize
+            self.indices = blocks(batch, out_h, out_w, row_bytes)
+            # The first block is the largest: the others are as large or cut short at the end.
+            self.largest = self.windows[self.indices[0]].nbytes // padded.itemsize
+
+    def copy(self, index: tuple, buffer: np.ndarray) -> np.ndarray:
+        """The windows of the outputs ``out[index]`` as (rows, taps), copied into ``buffer``
+        (1-D, at least ``largest`` numbers) just before use, so they are still in cache."""
+        block = self.windows[(*self._lead, *index)]
+        cols = buffer[: block.nbytes // buffer.itemsize]
+        np.copyto(cols.view(self.windows.dtype).reshape(block.shape), block)
+        if self._tap_major:
+            return cols.reshape(self._taps, -1).T
+        return cols.reshape(-1, self._taps)
 
 
 def im2col_blocks(
     padded: np.ndarray, kh: int, kw: int, out_h: int, out_w: int, steps: tuple[int, ...]
 ) -> Iterator[tuple[tuple, np.ndarray]]:
-    """(index, cols) per block of outputs: ``cols`` (rows, kh * kw * channels) holds the
-    windows of the outputs ``out[index]``, copied just before use so it is still in cache.
-    Windows with runs under ``MIN_RUN_BYTES`` come as one block, the transposed tap-major
-    im2col."""
-    channels = padded.shape[3]
-    if run_bytes(kw, channels, steps[3], padded.itemsize) < MIN_RUN_BYTES:
-        yield (slice(None),), tap_major_cols(padded, kh, kw, out_h, out_w, steps).T
-        return
-    taps = kh * kw * channels
-    windows = window_runs(padded, out_h, out_w, kh, kw, steps)
-    for index in blocks(padded.shape[0], out_h, out_w, taps * padded.itemsize):
-        yield index, np.ascontiguousarray(windows[index]).view(padded.dtype).reshape(-1, taps)
+    """(index, cols) per block of outputs (see ``Im2col``). ``cols`` is a work buffer,
+    overwritten by the next block: use it before asking for the next one."""
+    im2col = Im2col(padded, kh, kw, out_h, out_w, steps)
+    with scratch((im2col.largest,), padded.dtype) as buffer:
+        for index in im2col.indices:
+            yield index, im2col.copy(index, buffer)
 
 
 def correlate(
-    padded: np.ndarray, kernel: np.ndarray, out_h: int, out_w: int, steps: tuple[int, ...]
+    padded: np.ndarray,
+    kernel: np.ndarray,
+    out_h: int,
+    out_w: int,
+    steps: tuple[int, ...],
+    out: np.ndarray | None = None,
+    choose_threads: bool = False,
 ) -> np.ndarray:
-    """Valid cross-correlation of an already padded input: im2col and matmul."""
+    """Valid cross-correlation of an already padded input: im2col and matmul. Into ``out``
+    (batch, out_h, out_w, kernel out) when given, else a new array.
+
+    With ``choose_threads`` the call picks its own threads (``_blas.blas_lanes``): small work
+    on one BLAS thread; large work with long window runs in ``SHARE_BLOCKS`` or more blocks
+    shared among lanes of its own (``_lanes.share``), each copying and multiplying whole
+    blocks on one BLAS thread; other large work on BLAS's own threads.
+    """
     kh, kw, channels, out_channels = kernel.shape
     flat_kernel = kernel.reshape(kh * kw * channels, out_channels)
-    out = np.empty((padded.shape[0], out_h, out_w, out_channels), dtype=padded.dtype)
-    for index, cols in im2col_blocks(padded, kh, kw, out_h, out_w, steps):
-        np.matmul(cols, flat_kernel, out=out[index].reshape(-1, out_channels))
+    if out is None:
+        out = np.empty((padded.shape[0], out_h, out_w, out_channels), dtype=padded.dtype)
+    im2col = Im2col(padded, kh, kw, out_h, out_w, steps)
+
+    def lane(indices: Iterator[tuple]) -> None:
+        with scratch((im2col.largest,), padded.dtype) as buffer:
+            for index in indices:
+                cols = im2col.copy(index, buffer)
+                np.matmul(cols, flat_kernel, out=out[index].reshape(-1, out_channels))
+
+    if not choose_threads:
+        lane(iter(im2col.indices))
+        return out
+    work = out.size * flat_kernel.shape[0]
+    long_runs = run_bytes(kw, channels, steps[3], padded.itemsize) >= MIN_RUN_BYTES
+    with _blas.blas_lanes(work, long_runs and len(im2col.indices) >= SHARE_BLOCKS) as lanes:
+        share(im2col.indices, lane, lanes)
     return out
-
-
-def spread(
-    grad: np.ndarray, kernel: np.ndarray, shifts: list[tuple[int, int, int, int]]
-) -> np.ndarray:
-    """Stride-1 transposed convolution onto the gradient's own grid: the input gradient.
-
-    ``shifts`` holds ``(i, j, shift_y, shift_x)`` per tap: tap (i, j) carries the gradient at
-    (y, x) to cell (y + shift_y, x + shift_x) of the same grid. For "same" padding at stride 1
-    that grid is the input's; otherwise the caller zero-extends ``grad`` to the padded input.
-    Seen as one long row of cells, each shift is a fixed distance ``shift_y * width + shift_x``,
-    so each tap is one matmul of the whole gradient added to a contiguous slice: no im2col, no
-    strided adds. Products whose target falls off the grid would wrap into the next row or
-    image instead, so they are zeroed first.
-    """
-    batch, height, width, out_channels = grad.shape
-    kh, kw, channels, _ = kernel.shape
-    cells = batch * height * width
-    flat_grad = grad.reshape(cells, out_channels)
-    every_tap = None
-    if channels == 1:
-        # One matmul for all taps: per tap it would be a matrix-vector product.
-        every_tap = (kernel.reshape(kh * kw, out_channels) @ flat_grad.T).reshape(kh, kw, cells, 1)
-
-        def tap_product(i: int, j: int) -> np.ndarray:
-            return every_tap[i, j]
-    else:
-        product = np.empty((cells, channels), dtype=grad.dtype)
-
-        def tap_product(i: int, j: int) -> np.ndarray:
-            return np.matmul(flat_grad, kernel[i, j].T, out=product)
-
-    # A tap that lands entirely off the grid (a huge dilation) adds nothing.
-    shifts = [s for s in shifts if abs(s[2]) < height and abs(s[3]) < width]
-    unshifted = [s for s in shifts if s[2] == s[3] == 0]
-    if unshifted:
-        # The unshifted tap covers every cell: it starts the sum, saving a zero fill and an add.
-        i, j, _, _ = unshifted[0]
-        total = every_tap[i, j].copy() if channels == 1 else flat_grad @ kernel[i, j].T
-        shifts.remove(unshifted[0])
-    else:
-        total = np.zeros((cells, channels), dtype=grad.dtype)
-    for i, j, shift_y, shift_x in shifts:
-        product = tap_product(i, j)
-        grid = product.reshape(batch, height, width, channels)
-        if shift_y > 0:
-            grid[:, height - shift_y :] = 0
-        elif shift_y < 0:
-            grid[:, :-shift_y] = 0
-        if shift_x > 0:
-            grid[:, :, width - shift_x :] = 0
-        elif shift_x < 0:
-            grid[:, :, :-shift_x] = 0
-        offset = shift_y * width + shift_x
-        if offset >= 0:
-            total[offset:] += product[: cells - offset]
-        else:
-            total[: cells + offset] += product[-offset:]
-    return total.reshape(batch, height, width, channels)
-
-
-def spread_rows(
-    grad: np.ndarray, kernel: np.ndarray, padded_shape: tuple[int, ...], dy: int
-) -> np.ndarray:
-    """Stride-1 transposed convolution onto the padded input grid, a kernel row at a time.
-
-    For horizontal dilation 1. The gradient is zero-extended onto the padded grid (with a zero
-    margin in front), so the cells feeding one input cell through one kernel row are
-    ``kw`` consecutive cells: one contiguous run of ``kw * out_channels`` numbers. Taking
-    every ``kw``-th cell as a matrix row (one matmul per phase), those runs tile memory
-    exactly, so each is a plain reshape of the gradient: one matmul per kernel row and phase
-    with ``kw`` taps at once, no im2col, and only one add per kernel row. Measured on 2
-    threads: 1.1-1.8x faster than ``spread`` of the extended gradient from 2 input channels up.
-    """
-    batch, height, width, channels = padded_shape
-    kh, kw, _, out_channels = kernel.shape
-    out_h, out_w = grad.shape[1], grad.shape[2]
-    cells = batch * height * width
-    lead = (kh - 1) * dy * width + kw - 1
-    rows = -(-cells // kw)
-    extended = np.zeros((lead + rows * kw, out_channels), dtype=grad.dtype)
-    on_grid = extended[lead : lead + cells].reshape(batch, height, width, out_channels)
-    on_grid[:, :out_h, :out_w] = grad
-    flat = extended.reshape(-1)
-    total = np.empty((rows * kw, channels), dtype=grad.dtype)
-    kernel_row_sum = np.empty_like(total) if kh > 1 else total
-    run = kw * out_channels
-    for i in range(kh):
-        # Taps j = kw-1 .. 0 of row i read cells s - i*dy*width - j: ascending in memory.
-        row_kernel = kernel[i, ::-1].transpose(0, 2, 1).reshape(run, channels)
-        target = (total if i == 0 else kernel_row_sum).reshape(rows, kw, channels)
-        for phase in range(kw):
-            start = (lead + phase - i * dy * width - (kw - 1)) * out_channels
-            gathered = flat[start : start + rows * run].reshape(rows, run)
-            np.matmul(gathered, row_kernel, out=target[:, phase])
-        if i:
-            total += kernel_row_sum
-    return total[:cells].reshape(padded_shape)
-
-
-def spread_phases(
-    grad: np.ndarray, kernel: np.ndarray, padded_shape: tuple[int, ...], sy: int, sx: int
-) -> np.ndarray:
-    """Strided transposed convolution (no dilation) as ``sy * sx`` stride-1 ones.
-
-    Padded row ``sy * u + a`` only ever receives taps ``i = a, a + sy, ...``, from output rows
-    ``u - (i - a) // sy``; likewise for columns. So each phase (a, b) of the padded grid is a
-    stride-1 transposed convolution of the whole gradient with the sub-kernel
-    ``kernel[a::sy, b::sx]``, done by ``spread_rows``. Measured on 2 threads: 1.1-2.9x faster
-    than col2im, whose strided adds move only ``channels`` numbers at a time. Every phase needs
-    a tap (kernel at least as large as the stride).
-    """
-    total = np.empty(padded_shape, dtype=grad.dtype)
-    batch, _, _, channels = padded_shape
-    for a in range(sy):
-        for b in range(sx):
-            phase = total[:, a::sy, b::sx]
-            phase_shape = (batch, phase.shape[1], phase.shape[2], channels)
-            phase[...] = spread_rows(grad, kernel[a::sy, b::sx], phase_shape, 1)
-    return total
-
-
-def spread_pays(kernel: np.ndarray) -> bool:
-    """Whether ``spread`` beats the other input-gradient routes when the output grid is the
-    input grid. Its matmuls reduce over the output channels, so there must be at least as many
-    of those as input channels (one input channel takes one matmul for all taps). Measured on
-    2 threads: 1.3-2.3x faster than the next best route from (64,28,28,1) to (64,14,14,32)
-    inputs, 4-6x with 2 or 3 input channels; as fast with twice as many input as output
-    channels, 1.7x slower with four times as many."""
-    _, _, channels, out_channels = kernel.shape
-    return channels <= out_channels
-
-
-def spread_rows_pays(kernel: np.ndarray, dx: int) -> bool:
-    """Whether ``spread_rows`` beats the full correlation and col2im. Its matmuls reduce over
-    ``kw`` taps of output channels; measured on 2 threads it is 1.0-1.9x faster than the next
-    best route from 2 input channels up to twice as many input as output channels, whatever
-    the share of the padded grid the outputs cover, and 1.1-1.2x slower with 3-4 times as
-    many. One input channel is left to ``spread`` of the extended gradient (faster there)."""
-    _, _, channels, out_channels = kernel.shape
-    return dx == 1 and 2 <= channels <= 2 * out_channels
-
-
-def spread_extended_pays(
-    padded_shape: tuple[int, ...], out_h: int, out_w: int, out_channels: int
-) -> bool:
-    """Whether ``spread`` of a gradient zero-extended to the padded grid beats the full
-    correlation and col2im where ``spread_rows`` does not apply (one input channel, dilated
-    columns). Beyond ``spread_pays`` it computes every cell of the padded grid, so the outputs
-    must cover most of it. Measured on 2 threads: 1.2-1.7x faster than the full correlation
-    on (32,32,32,8|16) * (3,3,.,32), 1.2x faster than col2im with one input channel; up to
-    1.6x slower with more input than output channels or small outputs of large kernels."""
-    covered = padded_shape[1] * padded_shape[2] <= 1.5 * out_h * out_w
-    return covered and out_channels > padded_shape[3]

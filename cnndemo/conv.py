@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnndemo._blas import blas_threads
 from cnndemo._checks import check_grad, check_padding, conv_operands
-from cnndemo._windows import (
-    NARROW_CHANNELS,
-    correlate,
-    im2col_blocks,
-    pad,
+from cnndemo._scratch import arena, scratch
+from cnndemo._spread import (
+    Alloc,
     spread,
     spread_extended_pays,
     spread_pays,
     spread_phases,
     spread_rows,
     spread_rows_pays,
-    tap_view,
 )
+from cnndemo._windows import NARROW_CHANNELS, correlate, im2col_blocks, padded, tap_view
 from cnndemo.explain import checked_axis
 
 __all__ = ["conv1d", "conv1d_backward", "conv2d", "conv2d_backward", "input_grad_route"]
@@ -53,27 +52,41 @@ class _ConvPlan:
         self.steps = (sy, sx, dy, dx)
         self.pads = (rows.before, rows.after, cols.before, cols.after)
 
-    def padded(self) -> np.ndarray:
-        return pad(self.x, *self.pads, 0.0)
+    def padded(self) -> padded:
+        """The zero-padded input, lent for a ``with`` block."""
+        return padded(self.x, self.pads, 0.0)
+
+    @property
+    def padded_shape(self) -> tuple[int, int, int, int]:
+        batch, height, width, channels = self.x.shape
+        top, bottom, left, right = self.pads
+        return batch, height + top + bottom, width + left + right, channels
+
+    def multiply_adds(self) -> int:
+        """Multiply-adds of the forward: one per kernel tap, input and output channel, output."""
+        kh, kw, channels, out_channels = self.kernel.shape
+        return self.x.shape[0] * self.out_h * self.out_w * kh * kw * channels * out_channels
 
 
 def _conv_forward(plan: _ConvPlan) -> np.ndarray:
-    return correlate(plan.padded(), plan.kernel, plan.out_h, plan.out_w, plan.steps)
+    with plan.padded() as grid:
+        return correlate(grid, plan.kernel, plan.out_h, plan.out_w, plan.steps, choose_threads=True)
 
 
 def _conv_backward(plan: _ConvPlan, grad_out: object) -> tuple[np.ndarray, np.ndarray]:
     batch, out_channels = plan.x.shape[0], plan.kernel.shape[3]
     grad = check_grad(grad_out, (batch, plan.out_h, plan.out_w, out_channels), plan.x.dtype)
-    padded = plan.padded()
-    return _input_grad(plan, grad, padded.shape), _kernel_grad(plan, grad, padded)
+    # Two products as large as the forward's: the input gradient and the kernel gradient.
+    with blas_threads(2 * plan.multiply_adds()), plan.padded() as grid:
+        return _input_grad(plan, grad, grid.shape), _kernel_grad(plan, grad, grid)
 
 
-def _kernel_grad(plan: _ConvPlan, grad: np.ndarray, padded: np.ndarray) -> np.ndarray:
+def _kernel_grad(plan: _ConvPlan, grad: np.ndarray, grid: np.ndarray) -> np.ndarray:
     """``cols.T @ grad`` for the im2col ``cols`` of the forward, built block by block."""
     kh, kw, channels, out_channels = plan.kernel.shape
     out_h, out_w, steps = plan.out_h, plan.out_w, plan.steps
     grad_kernel = np.zeros((kh * kw * channels, out_channels), dtype=grad.dtype)
-    for index, cols in im2col_blocks(padded, kh, kw, out_h, out_w, steps):
+    for index, cols in im2col_blocks(grid, kh, kw, out_h, out_w, steps):
         grad_kernel += cols.T @ grad[index].reshape(-1, out_channels)
     return grad_kernel.reshape(plan.kernel.shape)
 
@@ -89,29 +102,43 @@ def _input_grad(plan: _ConvPlan, grad: np.ndarray, padded_shape: tuple[int, ...]
     if route == "spread":
         shifts = [(i, j, i * dy - top, j * dx - left) for i in range(kh) for j in range(kw)]
         return spread(grad, kernel, shifts)
+    if not any(plan.pads):
+        return _padded_grad(route, plan, grad, padded_shape, np.empty)
+    # The gradient on the padded grid is only a step: a work buffer, cropped into a new array.
+    with arena() as work:
+        grad_padded = _padded_grad(route, plan, grad, padded_shape, work.empty)
+        return grad_padded[:, top : top + height, left : left + width].copy()
+
+
+def _padded_grad(
+    route: str, plan: _ConvPlan, grad: np.ndarray, padded_shape: tuple[int, ...], alloc: Alloc
+) -> np.ndarray:
+    """The input gradient on the padded grid by ``route``, in an array from ``alloc``."""
+    kernel = plan.kernel
+    kh, kw, _, _ = kernel.shape
+    sy, sx, dy, dx = plan.steps
     if route == "spread_phases":
-        grad_padded = spread_phases(grad, kernel, padded_shape, *plan.steps[:2])
-    elif route == "spread_rows":
-        grad_padded = spread_rows(grad, kernel, padded_shape, dy)
-    elif route == "spread_extended":
+        return spread_phases(grad, kernel, padded_shape, sy, sx, alloc)
+    if route == "spread_rows":
+        return spread_rows(grad, kernel, padded_shape, dy, alloc)
+    if route == "spread_extended":
         shifts = [(i, j, i * dy, j * dx) for i in range(kh) for j in range(kw)]
-        extended = pad(grad, 0, padded_shape[1] - plan.out_h, 0, padded_shape[2] - plan.out_w, 0.0)
-        grad_padded = spread(extended, kernel, shifts)
-    elif route == "correlate":
+        extension = (0, padded_shape[1] - plan.out_h, 0, padded_shape[2] - plan.out_w)
+        with padded(grad, extension, 0.0) as extended:
+            return spread(extended, kernel, shifts, alloc)
+    if route == "correlate":
         # The "full" correlation of grad with the flipped, in/out-swapped kernel.
         span_y, span_x = (kh - 1) * dy, (kw - 1) * dx
-        grad_padded = correlate(
-            pad(grad, span_y, span_y, span_x, span_x, 0.0),
-            kernel[::-1, ::-1].transpose(0, 1, 3, 2),
-            padded_shape[1],
-            padded_shape[2],
-            (1, 1, dy, dx),
-        )
-    else:
-        grad_padded = _col2im(plan, grad, padded_shape)
-    if any(plan.pads):
-        return np.ascontiguousarray(grad_padded[:, top : top + height, left : left + width])
-    return grad_padded
+        with padded(grad, (span_y, span_y, span_x, span_x), 0.0) as full:
+            return correlate(
+                full,
+                kernel[::-1, ::-1].transpose(0, 1, 3, 2),
+                padded_shape[1],
+                padded_shape[2],
+                (1, 1, dy, dx),
+                alloc(padded_shape, grad.dtype),
+            )
+    return _col2im(plan, grad, padded_shape, alloc)
 
 
 def input_grad_route(plan: _ConvPlan, padded_shape: tuple[int, ...]) -> str:
@@ -155,7 +182,9 @@ def input_grad_route(plan: _ConvPlan, padded_shape: tuple[int, ...]) -> str:
     return "col2im"
 
 
-def _col2im(plan: _ConvPlan, grad: np.ndarray, padded_shape: tuple[int, ...]) -> np.ndarray:
+def _col2im(
+    plan: _ConvPlan, grad: np.ndarray, padded_shape: tuple[int, ...], alloc: Alloc
+) -> np.ndarray:
     """Each tap sends its share of the gradient back to the cells it read; taps overlap, so
     add. The column gradients are laid out tap-major so each tap's add reads one block."""
     kernel = plan.kernel
@@ -163,20 +192,22 @@ def _col2im(plan: _ConvPlan, grad: np.ndarray, padded_shape: tuple[int, ...]) ->
     out_h, out_w = plan.out_h, plan.out_w
     sy, sx, dy, dx = plan.steps
     flat_grad = grad.reshape(-1, out_channels)
-    if channels == 1:
-        # One product for all taps; its rows are the taps, so each tap's block is contiguous.
-        grad_cols = (kernel.reshape(kh * kw, out_channels) @ flat_grad.T).reshape(
-            kh, kw, *grad.shape[:3], 1
-        )
-    else:
-        # With 2 or more channels the layout above leaves every tap's add a gather across
-        # channels (measured 4-5x slower at stride 1), so one matmul per tap instead.
-        per_tap_kernel = kernel.reshape(kh * kw, channels, out_channels).transpose(0, 2, 1)
-        grad_cols = np.matmul(flat_grad, per_tap_kernel).reshape(kh, kw, *grad.shape[:3], channels)
-    grad_padded = np.zeros(padded_shape, dtype=grad.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            tap_view(grad_padded, i * dy, j * dx, out_h, out_w, sy, sx)[...] += grad_cols[i, j]
+    grad_padded = alloc(padded_shape, grad.dtype)
+    grad_padded.fill(0)
+    with scratch((kh * kw, flat_grad.shape[0], channels), grad.dtype) as grad_cols:
+        if channels == 1:
+            # One product for all taps; its rows are the taps, so each tap's block is
+            # contiguous.
+            np.matmul(kernel.reshape(kh * kw, out_channels), flat_grad.T, out=grad_cols[..., 0])
+        else:
+            # With 2 or more channels the layout above leaves every tap's add a gather across
+            # channels (measured 4-5x slower at stride 1), so one matmul per tap instead.
+            per_tap_kernel = kernel.reshape(kh * kw, channels, out_channels).transpose(0, 2, 1)
+            np.matmul(flat_grad, per_tap_kernel, out=grad_cols)
+        by_tap = grad_cols.reshape(kh, kw, *grad.shape[:3], channels)
+        for i in range(kh):
+            for j in range(kw):
+                tap_view(grad_padded, i * dy, j * dx, out_h, out_w, sy, sx)[...] += by_tap[i, j]
     return grad_padded
 
 

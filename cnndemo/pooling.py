@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from cnndemo._checks import as_real, check_array, check_grad, check_kind, check_padding, pair, whole
-from cnndemo._windows import pad, tap_view, window_view
+from cnndemo._scratch import arena
+from cnndemo._windows import padded, tap_view, window_view
 from cnndemo.explain import checked_axis, window_winners
 
 __all__ = [
@@ -70,47 +71,62 @@ def _real_counts(n: int, k: int, stride: int, out: int, before: int) -> np.ndarr
 
 
 def _pool_forward(plan: _PoolPlan) -> np.ndarray:
-    padded = pad(plan.x, *plan.pads, _FILL[plan.kind])
     combine = {"max": np.maximum, "min": np.minimum, "avg": np.add}[plan.kind]
     out = None
     # Reducing tap by tap over strided views keeps channels contiguous, which is faster than
     # reducing a window view over its two small inner axes.
-    for i in range(plan.kh):
-        for j in range(plan.kw):
-            tap = tap_view(padded, i, j, plan.out_h, plan.out_w, plan.sy, plan.sx)
-            if out is None:
-                out = tap.copy()
-            else:
-                combine(out, tap, out=out)
+    with padded(plan.x, plan.pads, _FILL[plan.kind]) as grid:
+        for i in range(plan.kh):
+            for j in range(plan.kw):
+                tap = tap_view(grid, i, j, plan.out_h, plan.out_w, plan.sy, plan.sx)
+                if out is None:
+                    out = tap.copy()
+                else:
+                    combine(out, tap, out=out)
     if plan.kind == "avg":
         out /= plan.counts()
     return out
 
 
 def _pool_backward(plan: _PoolPlan, grad_out: object) -> np.ndarray:
+    x = plan.x
+    grad = check_grad(grad_out, (x.shape[0], plan.out_h, plan.out_w, x.shape[3]), x.dtype)
+    with arena() as work:
+        grid = work.enter(padded(x, plan.pads, _FILL[plan.kind]))
+        if not any(plan.pads):
+            grad_x = np.zeros(grid.shape, dtype=x.dtype)
+            _route_pool_grad(plan, grad, grid, grad_x)
+            return grad_x
+        # On the padded grid the gradient is only a step before the crop: a work buffer.
+        grad_padded = work.empty(grid.shape, x.dtype)
+        grad_padded.fill(0)
+        _route_pool_grad(plan, grad, grid, grad_padded)
+        top, _, left, _ = plan.pads
+        _, height, width, _ = x.shape
+        return grad_padded[:, top : top + height, left : left + width].copy()
+
+
+def _route_pool_grad(
+    plan: _PoolPlan, grad: np.ndarray, grid: np.ndarray, grad_padded: np.ndarray
+) -> None:
+    """Add each window's gradient into ``grad_padded`` at the cells that won (or shared) it."""
     x, kh, kw, sy, sx = plan.x, plan.kh, plan.kw, plan.sy, plan.sx
     out_h, out_w = plan.out_h, plan.out_w
-    grad = check_grad(grad_out, (x.shape[0], out_h, out_w, x.shape[3]), x.dtype)
-    padded = pad(x, *plan.pads, _FILL[plan.kind])
-    grad_padded = np.zeros(padded.shape, dtype=x.dtype)
     if plan.kind == "avg":
         share = grad / plan.counts()
         for i in range(kh):
             for j in range(kw):
                 tap_view(grad_padded, i, j, out_h, out_w, sy, sx)[...] += share
     else:
-        windows = window_view(padded, out_h, out_w, kh, kw, sy, sx, 1, 1)
+        windows = window_view(grid, out_h, out_w, kh, kw, sy, sx, 1, 1)
         flat = windows.reshape(x.shape[0], out_h, out_w, kh * kw, x.shape[3])
         # The one tie rule of cnndemo.explain: first winner in row-major window order, the
         # first NaN of a window holding NaN, never a padded cell.
-        winner = window_winners(flat, plan.kind, _padded_taps(plan, padded.shape[1:3]))
+        winner = window_winners(flat, plan.kind, _padded_taps(plan, grid.shape[1:3]))
         for i in range(kh):
             for j in range(kw):
                 hit = np.where(winner == i * kw + j, grad, 0)
                 tap_view(grad_padded, i, j, out_h, out_w, sy, sx)[...] += hit
-    top, _, left, _ = plan.pads
-    _, height, width, _ = x.shape
-    return np.ascontiguousarray(grad_padded[:, top : top + height, left : left + width])
 
 
 def _padded_taps(plan: _PoolPlan, padded_shape: tuple[int, int]) -> np.ndarray | None:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app.core.navigation import HOME, SECTIONS
-from app.figures.thumbnails import PICTURES
+from app.figures.thumbnails import PICTURES, picture_title
 from app.server import reroute_deep_link
 
 reroute_deep_link()
@@ -36,7 +36,8 @@ def picture(url_path: str) -> str:
 for row in range(0, len(SECTIONS), 3):
     for column, spec in zip(st.columns(3), SECTIONS[row : row + 3], strict=False):
         with column, st.container(border=True):
-            st.image(picture(spec.url_path), width="stretch")
+            svg = picture(spec.url_path)
+            st.image(svg, width="stretch", alt=picture_title(svg))
             st.page_link(spec.path, label=spec.title, icon=spec.icon)
             st.caption(spec.summary)
 

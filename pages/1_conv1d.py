@@ -24,6 +24,7 @@ from app.core.presets import GENERAL_PRESETS
 from app.figures.tensors import vector_figure
 from app.server import reroute_deep_link
 from app.widgets.cached_figures import cached_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.click import CLICK_HINT, clickable_chart, explore_clicks, probe_note
 from app.widgets.controls import control_row, open_controls
 from app.widgets.conv_gradients import GradientTab, gradients_part
@@ -154,7 +155,8 @@ def _explorer(x, kernel, out, stride, padding, dilation, pad) -> None:
                       marked=probed, clickable=True),
         "c1d.fig.x", "Input x: click a position to outline the outputs it feeds", left,
     )  # fmt: skip
-    middle.plotly_chart(
+    plotly_chart(
+        middle,
         cached_figure("kernel1d_figure", kernel, title="Kernel W", selected_out=channel),
         key="c1d.fig.k",
     )
@@ -222,13 +224,15 @@ def scalar_part() -> None:
     before, after = ops.padding_amounts(n, k, stride, padding)
     (position,) = window_stepper("c1d.vpos", (out.shape[0],), ("output position",))
     _, cells = ledger.window_terms_1d(v[:, None], w[:, None, None], position, 0, stride, padding)
-    st.plotly_chart(
+    plotly_chart(
+        st,
         vector_figure(
             v, title="Input (kernel window outlined)", padding=(before, after), window_cols=cells
         ),
         key="c1d.fig.v",
     )
-    st.plotly_chart(
+    plotly_chart(
+        st,
         vector_figure(out, title="Output", selected=position, x_title="output position"),
         key="c1d.fig.vy",
     )

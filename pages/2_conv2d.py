@@ -25,6 +25,7 @@ from app.core.presets import IMAGE_KERNELS, apply_activation, classic_kernel
 from app.figures.tensors import image_figure
 from app.server import reroute_deep_link
 from app.widgets.cached_figures import cached_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.click import CLICK_HINT, clickable_chart, explore_clicks, probe_note
 from app.widgets.controls import control_input, control_row, open_controls
 from app.widgets.conv_gradients import GradientTab, gradients_part
@@ -175,7 +176,8 @@ def _explorer(x, kernel, out, stride, padding, dilation, pads) -> None:
         "c2d.fig.x", "Input x: click a cell to outline the outputs it feeds",
     )  # fmt: skip
     left_col, right_col = st.columns([3, 2])
-    left_col.plotly_chart(
+    plotly_chart(
+        left_col,
         cached_figure("kernel2d_figure", kernel, title="Kernel W", out_channel=channel),
         key="c2d.fig.k",
     )
@@ -292,8 +294,8 @@ def pictures_part() -> None:
         return
     feature = apply_activation(activation, feature)
     left, right = st.columns(2)
-    left.plotly_chart(cached_figure("image_figure", picture, title="Picture"), key="c2d.fig.pic")
-    right.plotly_chart(image_figure(feature, title="Feature map", signed=True), key="c2d.fig.map")
+    plotly_chart(left, cached_figure("image_figure", picture, title="Picture"), key="c2d.fig.pic")
+    plotly_chart(right, image_figure(feature, title="Feature map", signed=True), key="c2d.fig.map")
     metrics = st.columns(4)
     metrics[0].metric("picture", f"{picture.shape[0]} × {picture.shape[1]}")
     metrics[1].metric("feature map", f"{feature.shape[0]} × {feature.shape[1]}")

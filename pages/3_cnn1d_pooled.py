@@ -119,9 +119,10 @@ st.markdown(
     "into the probability that the sentence is positive. Everything is learned from four "
     "sentences."
 )
+# One step per line: a single line was cut off on a phone.
 st.latex(
-    r"p = \sigma\Big(\mathbf{w}^\top \operatorname{pool}_t\; "
-    r"\sigma\big(E_{x_t} W_0 + E_{x_{t+1}} W_1 + \mathbf{b}\big) + c\Big)"
+    r"\begin{aligned}h_t &= \sigma\big(E_{x_t} W_0 + E_{x_{t+1}} W_1 + \mathbf{b}\big)\\"
+    r"p &= \sigma\big(\mathbf{w}^\top \operatorname{pool}_t\, h_t + c\big)\end{aligned}"
 )
 st.caption(
     "E: embedding table (one row per word), W₀, W₁: the kernel's two taps, σ: sigmoid, "

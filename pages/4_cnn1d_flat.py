@@ -15,6 +15,7 @@ from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
 from app.widgets import cnn1d_text
 from app.widgets.cached_figures import run_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.learned_weights import learned_part
 from app.widgets.number_tables import number_table
 from app.widgets.seed_sweep import sweep_part
@@ -53,7 +54,7 @@ def _positions_matter(run: TrainingRun) -> None:
     st.subheader("Word position matters")
     weights = _dense_weights(run)
     positions, channels = weights.shape
-    st.plotly_chart(
+    plotly_chart(st,
         run_figure(run, "dense", lambda: weights_heatmap(
             weights, [f"position {p}" for p in range(positions)],
             [f"ch {c}" for c in range(channels)],
@@ -210,9 +211,10 @@ st.markdown(
     "layer. With 4 tokens the kernel of width 2 gives 3 positions × 2 channels = **6 "
     "features**, and the dense layer gets one weight per feature."
 )
+# One step per line: a single line was cut off on a phone.
 st.latex(
-    r"p = \sigma\Big(\sum_{t=0}^{2} \mathbf{w}_t^\top\, "
-    r"\sigma\big(E_{x_t} W_0 + E_{x_{t+1}} W_1 + \mathbf{b}\big) + c\Big)"
+    r"\begin{aligned}h_t &= \sigma\big(E_{x_t} W_0 + E_{x_{t+1}} W_1 + \mathbf{b}\big)\\"
+    r"p &= \sigma\Big(\sum_{t=0}^{2} \mathbf{w}_t^\top\, h_t + c\Big)\end{aligned}"
 )
 st.caption("One weight vector w_t per position t: the model knows where each bigram stands.")
 

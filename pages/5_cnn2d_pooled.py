@@ -12,6 +12,7 @@ from app.figures.images import feature_maps_figure
 from app.server import reroute_deep_link
 from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.learned_weights import learned_part
 from app.widgets.training_gradients import gradients_part
 
@@ -94,7 +95,8 @@ def _why_part(run: TrainingRun) -> None:
     left, right = st.columns([1, 2])
     image_training.image_chart(left, run, index, "s5.fig.focus_image")
     regions = region_grid(run.data.inputs[index], run.hyperparameters["kernel_size"])
-    right.plotly_chart(
+    plotly_chart(
+        right,
         run_figure(
             run,
             ("maps", index),
@@ -114,9 +116,11 @@ st.markdown(
     "positions, and a dense layer turns that pooled vector into the probability that the "
     "image is **a single straight line** (label 1)."
 )
+# One step per line: a single line was cut off on a phone.
 st.latex(
-    r"p = \sigma\Big(\textstyle\sum_c w_c \, \max_{r,s}\, "
-    r"\sigma\big(\sum_{i,j} x_{r+i,\,s+j}\, K_{i,j,c} + b_c\big) + b\Big)"
+    r"\begin{aligned}h_{r,s,c} &= \sigma\big(\textstyle\sum_{i,j} x_{r+i,\,s+j}\, K_{i,j,c}"
+    r" + b_c\big)\\p &= \sigma\big(\textstyle\sum_c w_c \, \max_{r,s}\, h_{r,s,c} + b\big)"
+    r"\end{aligned}"
 )
 st.caption("σ: sigmoid; K: the 2x2 kernel of channel c; w, b: the dense layer. (max → min/mean "
            "with the other pooling kinds.)")  # fmt: skip

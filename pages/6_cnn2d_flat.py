@@ -18,6 +18,7 @@ from app.figures.training import weights_heatmap
 from app.server import reroute_deep_link
 from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.learned_weights import learned_part
 from app.widgets.number_tables import number_table
 from app.widgets.training_gradients import gradients_part
@@ -100,7 +101,8 @@ def _weights_part(run: TrainingRun) -> None:
     maps = run.final.feature_maps[0]
     out_h, out_w, channels = maps.shape[1:]
     grid = weights.reshape(out_h * out_w, channels)
-    st.plotly_chart(
+    plotly_chart(
+        st,
         run_figure(
             run,
             "dense",
@@ -127,9 +129,11 @@ st.markdown(
     "2-vectors is **flattened** into 2 x 2 x 2 = 8 numbers and the dense layer gives each "
     "its own weight. The model now knows *where* each region was."
 )
+# One step per line: a single line was cut off on a phone.
 st.latex(
-    r"p = \sigma\Big(\textstyle\sum_{r,s,c} w_{r,s,c}\; "
-    r"\sigma\big(\sum_{i,j} x_{r+i,\,s+j}\, K_{i,j,c} + b_c\big) + b\Big)"
+    r"\begin{aligned}h_{r,s,c} &= \sigma\big(\textstyle\sum_{i,j} x_{r+i,\,s+j}\, K_{i,j,c}"
+    r" + b_c\big)\\p &= \sigma\big(\textstyle\sum_{r,s,c} w_{r,s,c}\, h_{r,s,c} + b\big)"
+    r"\end{aligned}"
 )
 st.caption("One dense weight w per position (r, s) and channel c: 8 for 3x3 images.")
 

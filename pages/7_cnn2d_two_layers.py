@@ -19,6 +19,7 @@ from app.figures.images import feature_maps_figure
 from app.server import reroute_deep_link
 from app.widgets import image_training
 from app.widgets.cached_figures import run_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.learned_weights import learned_part
 from app.widgets.receptive_field import receptive_field_part
 from app.widgets.training_gradients import gradients_part
@@ -28,7 +29,7 @@ reroute_deep_link()
 
 PAGE = "cnn2d-two-layers"
 SECTION = 7
-TITLE = "CNN 2D fully connected, 2 layers"
+TITLE = "CNN 2D, 2 layers"
 P = "s7"
 IMAGES = "s7.images"
 PAD = "s7.pad"
@@ -43,7 +44,8 @@ FIELD = field_controls(P)
 def _layer_chart(where, run: TrainingRun, index: int, layer: int, maps) -> None:
     """Conv layer ``layer``'s output for image ``index`` (one panel per channel)."""
     title = f"Layer {layer} output (after the activation)"
-    where.plotly_chart(
+    plotly_chart(
+        where,
         run_figure(run, (f"layer{layer}", index), lambda: feature_maps_figure(maps, title=title)),
         key=f"s7.fig.layer{layer}",
     )
@@ -104,10 +106,11 @@ st.markdown(
     "looks at 2x2 groups of the first one's **vectors**, so it sees the whole 3x3 image at "
     "once. Its output is flattened into the dense layer."
 )
+# One step per line: a single line was cut off on a phone.
 st.latex(
-    r"h = \sigma\big(\mathrm{conv}(x, K_1) + b_1\big),\quad "
-    r"g = \sigma\big(\mathrm{conv}(h, K_2) + b_2\big),\quad "
-    r"p = \sigma\big(w \cdot \mathrm{flatten}(g) + b\big)"
+    r"\begin{aligned}h &= \sigma\big(\mathrm{conv}(x, K_1) + b_1\big)\\"
+    r"g &= \sigma\big(\mathrm{conv}(h, K_2) + b_2\big)\\"
+    r"p &= \sigma\big(w \cdot \mathrm{flatten}(g) + b\big)\end{aligned}"
 )
 st.caption("x: 3x3x1 image, h: 2x2x2 grid of vectors, g: 1x1x2, K_2: a 2x2x2x2 kernel.")
 

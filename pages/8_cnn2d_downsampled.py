@@ -23,7 +23,7 @@ from app.core.pool_windows import (
 from app.core.training_links import image_page_schema
 from app.figures.chart_spec import SpecFigure, spec_of
 from app.figures.click_layer import clickable
-from app.figures.pooling import pool_input_figure, pool_output_figure
+from app.figures.pooling import every_window_coloured, pool_input_figure, pool_output_figure
 from app.server import reroute_deep_link
 from app.widgets import cnn2d_downsampled_model as model
 from app.widgets.click import CLICK_HINT, clickable_chart, explore_clicks, probe_note
@@ -167,9 +167,12 @@ def _selected_cell(result: PoolResult) -> None:
         if result.overlapping:
             st.markdown(
                 "The windows **overlap** (stride smaller than the window), so some cells are read "
-                "by several windows: each window is a coloured outline, and only the selected "
-                "window is filled."
-            )
+                "by several windows: each window is an outline, and only the selected window is "
+                "filled."
+                + ("" if every_window_coloured(result.out_shape, True) else
+                   " There are more windows than colours, so the outlines are grey and only the "
+                   "selected window and its output cell are coloured: no two cells share one.")
+            )  # fmt: skip
         dropped = int((result.coverage() == 0).sum())
         if dropped:
             st.markdown(
@@ -241,8 +244,10 @@ st.markdown(
     "down-sampling on a grid of vectors, then trains the tutorial's small CNN that pools its "
     "feature map down to a single vector before deciding."
 )
+# The window's range on a line of its own: in one line it was cut off on a phone.
 st.latex(
-    r"y_{r,c,m} \;=\; \max_{0 \le i < k_h,\; 0 \le j < k_w}\; x_{\,r s_y + i,\; c s_x + j,\; m}"
+    r"\begin{aligned}y_{r,c,m} &= \max_{i,\,j}\; x_{\,r s_y + i,\; c s_x + j,\; m}\\"
+    r"&\text{for } 0 \le i < k_h,\; 0 \le j < k_w\end{aligned}"
 )
 st.caption(
     "r, c: output row and column, m: channel (each channel is pooled on its own), k_h, k_w: "

@@ -16,6 +16,7 @@ from app.core.numbers import nested_text
 from app.figures.arithmetic import strip_figure, windows_figure
 from app.figures.full_convolution import full_labels, spread_labels
 from app.server import reroute_deep_link
+from app.widgets.charts import plotly_chart
 from app.widgets.controls import control_input, control_row, open_controls
 from app.widgets.share_box import link_warning, share_link
 from app.widgets.tabs import lazy_tabs
@@ -112,7 +113,7 @@ def size_part() -> None:
         ledger.padding_sentence(n, k, s, mode, d) if mode != "explicit"
         else f"Explicit padding adds {p} zero{'s' if p != 1 else ''} before and {p} after."
     )  # fmt: skip
-    st.plotly_chart(windows_figure(axis, title="Where every window sits"), key="c9.fig.w")
+    plotly_chart(st, windows_figure(axis, title="Where every window sits"), key="c9.fig.w")
     st.caption(
         "Rows: outputs; columns: the padded input. w0, w1, … are the kernel's taps on the cells "
         "each window reads (blue); grey cells are padding no window reads."
@@ -150,7 +151,7 @@ def transposed_part() -> None:
         )
         return
     st.latex(arithmetic.transposed_size_latex(len(y), len(w), s, padding, d, a))
-    st.plotly_chart(strip_figure(tr.result, title="The transposed convolution of y"),
+    plotly_chart(st, strip_figure(tr.result, title="The transposed convolution of y"),
                     key="c9.fig.tr")  # fmt: skip
     st.markdown(f"Result: **`{nested_text(tr.result)}`**")
     st.subheader("1. It is the gradient of a convolution")
@@ -167,7 +168,7 @@ def transposed_part() -> None:
     ((before, after),) = steps.crop
     padded = np.where(np.isin(spread_labels(len(steps.padded), s, reach), ["pad"]), np.nan,
                       steps.padded[:, 0])  # fmt: skip
-    st.plotly_chart(
+    plotly_chart(st,
         strip_figure(padded, labels=spread_labels(len(padded), s, reach),
                      title="1. y spread and padded"),
         key="c9.fig.spread",
@@ -176,12 +177,12 @@ def transposed_part() -> None:
         f"{s - 1} zero(s) (·) between neighbouring cells, then (k − 1)·d = {reach} zero(s) (pad) "
         "at each end: every place a kernel tap can still overlap a cell of y."
     )
-    st.plotly_chart(
+    plotly_chart(st,
         strip_figure(steps.flipped, labels=[str(len(w) - 1 - j) for j in range(len(w))],
                      title="2. w turned round", x_title="tap (original index)"),
         key="c9.fig.flip",
     )  # fmt: skip
-    st.plotly_chart(
+    plotly_chart(st,
         strip_figure(steps.full[:, 0], labels=full_labels(len(steps.full), before, tr.size),
                      title="3. Slid over the row (VALID)"),
         key="c9.fig.full",
@@ -225,7 +226,7 @@ def guide_part() -> None:
     if ex.axis is not None:
         title = ("Equivalent direct convolution" if relationship.kind == "transposed"
                  else "Where every window sits")  # fmt: skip
-        st.plotly_chart(windows_figure(ex.axis, title=title, labels=ex.labels), key="c9.fig.g")
+        plotly_chart(st, windows_figure(ex.axis, title=title, labels=ex.labels), key="c9.fig.g")
         if ex.equivalent:
             st.caption(ex.equivalent)
     st.subheader("Every worked example of the guide, recomputed")
@@ -261,7 +262,7 @@ def flip_part() -> None:
                 st.error(f"This cannot run: {markup.message(error)}.")
                 continue
             labels = [str(j) for j in range(len(w))]
-            st.plotly_chart(
+            plotly_chart(st,
                 strip_figure(kernel, title="The weights it uses, in order", x_title="tap",
                              labels=labels if kernel is w else labels[::-1]),
                 key=f"c9.fig.flip.{'w' if kernel is w else 'f'}",

@@ -74,14 +74,15 @@ def text_ledger_formula(
     features its flatten hands the dense layer (``"flatten"``, section 4), numbers filled in
     from :func:`cnndemo.explain.axis`."""
     plan = explain.axis(length, kernel, stride, padding).require("kernel", "width")
+    # A line break (KaTeX's \\) before the numbers: in one line it was cut off on a phone.
     if padding == "same":
         positions = (
-            r"n^{\text{positions}} = \left\lceil \frac{n}{s} \right\rceil = "
+            r"n^{\text{positions}} = \left\lceil \frac{n}{s} \right\rceil \\ = "
             rf"\left\lceil \frac{{{length}}}{{{stride}}} \right\rceil = {plan.out}"
         )
     else:
         positions = (
-            r"n^{\text{positions}} = \left\lfloor \frac{n - k}{s} \right\rfloor + 1 = "
+            r"n^{\text{positions}} = \left\lfloor \frac{n - k}{s} \right\rfloor + 1 \\ = "
             rf"\left\lfloor \frac{{{length} - {kernel}}}{{{stride}}} \right\rfloor + 1 "
             rf"= {plan.out}"
         )
@@ -89,11 +90,11 @@ def text_ledger_formula(
         return positions
     if padding == "valid" and stride == 1:
         return (
-            r"\text{features} = (n - k + 1)\cdot C = "
+            r"\text{features} = (n - k + 1)\cdot C \\ = "
             rf"({length} - {kernel} + 1)\cdot {channels} = {plan.out * channels}"
         )
     return (
-        rf"{positions},\quad \text{{features}} = n^{{\text{{positions}}}}\cdot C = "
+        rf"{positions} \\ \text{{features}} = n^{{\text{{positions}}}}\cdot C = "
         rf"{plan.out}\cdot {channels} = {plan.out * channels}"
     )
 

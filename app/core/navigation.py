@@ -95,7 +95,7 @@ SECTIONS: tuple[PageSpec, ...] = (
         "7. CNN 2D, 2 layers",
         ":material/layers:",
         "cnn2d_two_layers",
-        "CNN 2D fully connected, 2 layers",
+        "CNN 2D, 2 layers",
         "Stack two convolutions and look at both feature maps of any image.",
     ),
     PageSpec(

@@ -10,15 +10,39 @@ import math
 
 import numpy as np
 
+EXACT_DECIMALS = 4
+"""Numbers with at most this many decimals (and few digits) are written exactly."""
+EXACT_DIGITS = 5
+
+
+def exact_decimals(value: float) -> int | None:
+    """The fewest decimals (0..``EXACT_DECIMALS``) that write ``value`` exactly, up to float
+    rounding (0.1 + 0.2 is 0.3), or None when it needs more (1/3)."""
+    for decimals in range(EXACT_DECIMALS + 1):
+        scaled = value * 10**decimals
+        if abs(scaled - round(scaled)) <= 1e-9 * max(1.0, abs(scaled)):
+            return decimals
+    return None
+
 
 def format_value(value: float) -> str:
-    """Compact text for a cell: whole numbers exactly, others to three significant digits."""
+    """Compact text for a cell, one rule for the whole app: whole numbers exactly; short exact
+    decimals exactly (a mean of four whole numbers, 17.75, next to 17.5: rounding it to 17.8
+    would hide that both are exact); others to three significant digits (0.333); from 1000 on,
+    whole."""
     if not math.isfinite(value):
         return ""
-    if float(value).is_integer() and abs(value) < 1e7:
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e7:
         return str(int(value))
     if abs(value) >= 1000:
         return f"{value:.0f}"
+    decimals = exact_decimals(value)
+    if (
+        decimals is not None
+        and len(f"{abs(value):.{decimals}f}".replace(".", "").lstrip("0")) <= EXACT_DIGITS
+    ):
+        return f"{value:.{decimals}f}"
     return f"{value:.3g}"
 
 

@@ -29,6 +29,7 @@ from app.core.decision_lines import DecisionLine
 from app.core.image_analysis import as_pixels, display_name
 from app.core.verdicts import verdicts
 from app.figures import base
+from app.figures.titles import TITLE_LINE_PX, title_lines, wrap_title
 from app.figures.vectors import vectors_animation
 
 INK = "#1b1f24"
@@ -36,6 +37,7 @@ PAPER = "#ffffff"
 WRONG = "#D55E00"  # Okabe-Ito vermilion: stands out for every common colour-vision deficiency
 RIGHT = "#009E73"  # Okabe-Ito bluish green
 UNDECIDED = "#777777"  # P shows 0.5000: neither right nor wrong
+FRAME = "#9aa5b1"  # every thumbnail's thin frame
 THUMB_PX = 22  # one pixel of a thumbnail on screen
 
 
@@ -59,7 +61,8 @@ def image_set_figure(
     Returns
     -------
     go.Figure with one heatmap (all thumbnails in one mosaic, blank between them), one text
-    trace under the thumbnails, and a frame shape per wrong answer.
+    trace under the thumbnails, a line trace framing every thumbnail in thin grey, and a
+    thick frame shape per wrong or undecided answer.
     """
     images = np.asarray(images, dtype=np.float64)
     if images.ndim != 3 or len(images) == 0:
@@ -72,29 +75,24 @@ def image_set_figure(
     cell_w, cell_h = w + 1, h + 2  # a blank column right of each image, two text rows under it
     mosaic = np.full((grid_rows * cell_h, per_row * cell_w - 1), np.nan)
     xs, ys, texts, colours, shapes = [], [], [], [], []
+    frame_xs: list = []
+    frame_ys: list = []
     found = None if probabilities is None else verdicts(probabilities, np.asarray(labels))
     marks = {"right": ("✓", RIGHT), "wrong": ("✗", WRONG), "undecided": ("undecided", UNDECIDED)}
     for i in range(n):
         gr, gc = divmod(i, per_row)
         top, left = gr * cell_h, gc * cell_w
         mosaic[top : top + h, left : left + w] = images[i]
+        x0, x1, y0, y1 = left - 0.5, left + w - 0.5, top - 0.5, top + h - 0.5
+        frame_xs += [x0, x1, x1, x0, x0, None]
+        frame_ys += [y0, y0, y1, y1, y0, None]
         text = f"#{i} label {int(labels[i])}"
         colour = INK
         if found is not None:
             mark, colour = marks[found[i]]
             text += f"<br>p={float(probabilities[i]):.3f} {mark}"
             if found[i] != "right":  # framed: wrong in vermilion, undecided in grey
-                shapes.append(
-                    {
-                        "type": "rect",
-                        "x0": left - 0.45,
-                        "x1": left + w - 0.55,
-                        "y0": top - 0.45,
-                        "y1": top + h - 0.55,
-                        "line": {"color": colour, "width": 4},
-                        "layer": "above",
-                    }
-                )
+                shapes.append(_frame(top, left, h, w, colour, 4))
         xs.append(left + (w - 1) / 2)
         ys.append(top + h - 0.3)
         texts.append(text)
@@ -122,11 +120,25 @@ def image_set_figure(
         "textfont": {"size": 10, "color": colours},
         "hoverinfo": "skip",
     }
+    # A thin frame round every thumbnail: the blank image is then a white square, not a gap.
+    frames = {
+        "type": "scatter",
+        "x": frame_xs,
+        "y": frame_ys,
+        "mode": "lines",
+        "line": {"color": FRAME, "width": 1},
+        "hoverinfo": "skip",
+    }
     height = grid_rows * cell_h * THUMB_PX + 90
     layout = {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+        "title": {"text": wrap_title(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
+        "height": height + TITLE_LINE_PX * (title_lines(wrap_title(title)) - 1),
+        "margin": {
+            "l": 10,
+            "r": 10,
+            "t": 30 + TITLE_LINE_PX * title_lines(wrap_title(title)),
+            "b": 10,
+        },
         "plot_bgcolor": PAPER,
         "xaxis": {
             "title": {"text": "images in data order (dark = 1)"},
@@ -145,7 +157,20 @@ def image_set_figure(
         "shapes": shapes,
         "showlegend": False,
     }
-    return go.Figure(data=[heatmap, text_trace], layout=layout, _validate=False)
+    return go.Figure(data=[heatmap, text_trace, frames], layout=layout, _validate=False)
+
+
+def _frame(top: int, left: int, h: int, w: int, colour: str, width: float) -> dict:
+    """A rectangle just inside the thumbnail at (top, left) of size h x w cells."""
+    return {
+        "type": "rect",
+        "x0": left - 0.45,
+        "x1": left + w - 0.55,
+        "y0": top - 0.45,
+        "y1": top + h - 0.55,
+        "line": {"color": colour, "width": width},
+        "layer": "above",
+    }
 
 
 def image_figure(image: np.ndarray, *, title: str) -> go.Figure:

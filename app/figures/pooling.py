@@ -75,6 +75,35 @@ def tint(colour: str, strength: float = TINT_STRENGTH) -> str:
 
 
 TINTS: tuple[str, ...] = tuple(tint(c) for c in WINDOW_COLOURS)
+UNCOLOURED_WINDOW = "#9aa5b1"
+"""Outline of a window that gets no colour of its own (see ``window_colours``)."""
+
+
+def every_window_coloured(out_shape: tuple[int, int], overlapping: bool) -> bool:
+    """Whether each window gets a colour (see ``window_colours``), or only the selected one."""
+    return not overlapping or out_shape[0] * out_shape[1] <= len(WINDOW_COLOURS)
+
+
+def window_colours(
+    out_shape: tuple[int, int], overlapping: bool, selected: tuple[int, int] | None = None
+) -> dict[tuple[int, int], int | None]:
+    """Colour index of each window by its output (row, col); None: drawn grey, uncoloured.
+
+    No two pooled cells may share a colour where that would mislead: while there are at most
+    as many windows as colours each gets its own; with more, non-overlapping windows keep
+    ``window_colour_index`` (neighbours differ and each tints its own block of the input), but
+    overlapping ones would leave two output cells of one colour with nothing to tell their
+    windows apart, so only the selected window is coloured.
+    """
+    cells = [(r, c) for r in range(out_shape[0]) for c in range(out_shape[1])]
+    selected = None if selected is None else (int(selected[0]), int(selected[1]))
+    colours = {cell: window_colour_index(*cell) for cell in cells}
+    if len(cells) <= len(WINDOW_COLOURS):
+        unique = len(set(colours.values())) == len(cells)
+        return colours if unique else {cell: i for i, cell in enumerate(cells)}
+    if every_window_coloured(out_shape, overlapping):
+        return colours
+    return {cell: colours[cell] if cell == selected else None for cell in cells}
 
 
 def _fill_scale() -> list[str]:
@@ -151,16 +180,17 @@ def pool_input_figure(
     height, width, channels = grid.shape
     (top, bottom), (left, right) = result.pads
     fill = np.full((height, width), -1.0)
+    window_index = window_colours(result.out_shape, result.overlapping, selected)
     if not result.overlapping:
         for w in result.windows:
             rows, cols = w.real_rows(height), w.real_cols(width)
-            fill[rows.start : rows.stop, cols.start : cols.stop] = window_colour_index(
+            fill[rows.start : rows.stop, cols.start : cols.stop] = window_index[
                 w.out_row, w.out_col
-            )
+            ]
     elif selected is not None:
         w = result.window(*selected)
         rows, cols = w.real_rows(height), w.real_cols(width)
-        fill[rows.start : rows.stop, cols.start : cols.stop] = window_colour_index(*selected)
+        fill[rows.start : rows.stop, cols.start : cols.stop] = window_index[selected]
     fill = padded(padded(fill[:, :, None], top, bottom, axis=0), left, right, axis=1)[:, :, 0]
     row_labels = index_labels(height, top, bottom)
     col_labels = index_labels(width, left, right)
@@ -203,7 +233,8 @@ def pool_input_figure(
         if show_values:
             extra.append(text_trace(x_ref, y_ref, xs, ys, labels, colours))
         for w in result.windows:
-            colour = WINDOW_COLOURS[window_colour_index(w.out_row, w.out_col)]
+            index = window_index[w.out_row, w.out_col]
+            colour = UNCOLOURED_WINDOW if index is None else WINDOW_COLOURS[index]
             shapes.append(
                 _rect(
                     x_ref,
@@ -213,7 +244,7 @@ def pool_input_figure(
                     w.bottom + top,
                     w.right + left,
                     colour,
-                    2.5,
+                    2.5 if index is not None else 1.5,
                     _window_inset(w),
                 )  # fmt: skip
             )
@@ -261,9 +292,11 @@ def pool_output_figure(
     output (row, col) cells are outlined dashed in every channel."""
     output = result.output
     out_h, out_w, channels = output.shape
+    colours = window_colours((out_h, out_w), result.overlapping, selected)
     fill = np.array(
-        [[window_colour_index(r, c) for c in range(out_w)] for r in range(out_h)], dtype=float
-    )
+        [[-1 if colours[r, c] is None else colours[r, c] for c in range(out_w)]
+         for r in range(out_h)], dtype=float,
+    )  # fmt: skip
     panels = [
         Panel(
             fill,

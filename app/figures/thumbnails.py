@@ -7,8 +7,9 @@ readers. The SVG is made only from our own constants, never from user input.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from html import escape
+from html import escape, unescape
 
 WIDTH, HEIGHT = 240, 110
 CELL = 14
@@ -89,8 +90,9 @@ def conv1d() -> str:
             _label(10, 16, "input: 6 positions", anchor="start"),
             _grid(10, 24, 1, 6, {(0, c): SKY for c in range(1, 4)}),
             _window(10 + CELL, 24, 1, 3, BLUE),
-            _label(10, 62, "kernel width 3, stride 1", anchor="start"),
-            _arrow(45, 42, 45, 76),
+            # The arrow runs down the left edge, clear of the label beside it.
+            _label(28, 62, "kernel width 3, stride 1", anchor="start"),
+            _arrow(17, 42, 17, 76),
             _grid(10, 80, 1, 4, {(0, 1): ORANGE}),
             _label(80, 91, "output: 6 - 3 + 1 = 4", anchor="start"),
         ],
@@ -234,8 +236,8 @@ def conv_arithmetic() -> str:
             _grid(10, 24, 1, 7, {**pads, (0, 1): SKY, (0, 2): SKY}),
             _window(10, 24, 1, 3, BLUE),
             _window(10 + 2 * CELL, 24, 1, 3, ORANGE),
-            _label(10, 60, "kernel 3, stride 2", anchor="start"),
-            _arrow(45, 44, 45, 76),
+            _label(28, 60, "kernel 3, stride 2", anchor="start"),
+            _arrow(17, 44, 17, 76),
             _grid(10, 80, 1, 3, {(0, 0): BLUE, (0, 1): ORANGE}),
             _label(65, 91, "⌊(5 + 2 − 3) / 2⌋ + 1 = 3", anchor="start"),
         ],
@@ -255,3 +257,9 @@ PICTURES = {
     "conv_arithmetic": conv_arithmetic,
 }
 """Section url path -> picture builder."""
+
+
+def picture_title(svg: str) -> str:
+    """The picture's title (its ``<title>``): the alternative text of the image on the page."""
+    found = re.search(r"<title>(.*?)</title>", svg, re.DOTALL)
+    return unescape(found.group(1)) if found else ""

@@ -174,6 +174,11 @@ def error_curve(
 
 UNDECIDED_COLOUR = "#777777"
 BAR_MARKS = {"right": "✓", "wrong": "✗ wrong", "undecided": "undecided"}
+BAR_SYMBOLS = {"right": "✓", "wrong": "✗", "undecided": "?"}
+BAR_TEXT_PX = 12
+MAX_WORDED_BARS = 8
+"""Up to this many bars each is labelled with its probability and verdict; with more, only a
+symbol fits above each bar at a readable size (hover and the chart's text give the numbers)."""
 
 
 def _bar_trace(labels: Sequence[str], probabilities: np.ndarray, targets: np.ndarray) -> dict:
@@ -185,8 +190,22 @@ def _bar_trace(labels: Sequence[str], probabilities: np.ndarray, targets: np.nda
         "type": "bar",
         "x": list(labels),
         "y": probabilities.tolist(),
-        "text": [f"{fixed(p)} {BAR_MARKS[v]}" for p, v in zip(probabilities, found, strict=True)],
+        # Two short lines, never shrunk to the bar's width (the tag was 6 px tall), and drawn
+        # past the top of the axis when a bar reaches 1.
+        "text": [
+            f"{fixed(p)}<br> {BAR_MARKS[v]}" if len(labels) <= MAX_WORDED_BARS else BAR_SYMBOLS[v]
+            for p, v in zip(probabilities, found, strict=True)
+        ],
         "textposition": "outside",
+        "textfont": {
+            "size": BAR_TEXT_PX,
+            "color": [
+                {"wrong": WRONG_COLOUR, "undecided": UNDECIDED_COLOUR}.get(v, "#333333")
+                for v in found
+            ],
+        },  # fmt: skip
+        "constraintext": "none",
+        "cliponaxis": False,
         "marker": {
             "color": colours,
             "line": {
@@ -227,13 +246,18 @@ def probability_bars(
     layout: dict = {
         "title": {
             "text": title,
-            "subtitle": {"text": f"{summary} · colour = target: blue 1, vermilion 0"},
+            # The decision line is named here, not beside the line, where it ran into the
+            # labels of bars that stop at 0.5; two lines, so neither is cut on a phone.
+            "subtitle": {
+                "text": f"{summary}<br>colour = target: blue 1, vermilion 0 · dashed: 0.5, "
+                "the decision line"
+            },
         },
         "xaxis": {"automargin": True},
-        "yaxis": {"title": {"text": "P(label 1)"}, "range": [0, 1.15]},
+        "yaxis": {"title": {"text": "P(label 1)"}, "range": [0, 1.25]},
         "height": height,
         "showlegend": False,
-        "margin": {"l": 60, "r": 20, "t": 80, "b": 40},
+        "margin": {"l": 60, "r": 20, "t": 100, "b": 40},
         "shapes": [
             {
                 "type": "line",
@@ -243,18 +267,6 @@ def probability_bars(
                 "y0": 0.5,
                 "y1": 0.5,
                 "line": {"dash": "dash", "color": "#333333", "width": 1},
-            },
-        ],  # fmt: skip
-        "annotations": [
-            {
-                "xref": "paper",
-                "x": 1,
-                "y": 0.5,
-                "yanchor": "bottom",
-                "xanchor": "right",
-                "text": "0.5: decision line",
-                "showarrow": False,
-                "font": {"size": 11},
             },
         ],  # fmt: skip
     }

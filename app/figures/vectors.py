@@ -23,16 +23,24 @@ Usage::
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
 from app.core.decision_lines import DecisionLine
+from app.core.label_layout import LabelSeries, place_labels
 from app.figures.decision import decision_traces
+from app.figures.titles import TITLE_LINE_PX, title_lines, wrap_title
 from app.figures.training import LABEL_COLOURS, epoch_slider, thin
 
 WINDOW_COLOUR = "#4d4d4d"
+LEADER_COLOUR = "#9aa5b1"  # the line from a label moved away from its point
+MAX_LABEL_BYTES = 100_000
+"""When the labels of all frames would take more than this (long sentences, many of them),
+only the last frame is labelled and the others show none (hovering still names every point):
+else a page's largest data set goes over the websocket's budget (tests/test_message_size.py)."""
 
 
 def _axis_range(arrays: Sequence[np.ndarray]) -> list[float]:
@@ -53,10 +61,10 @@ def _window_trace(vectors: Mapping[str, np.ndarray], channels: tuple[int, int], 
         "type": "scatter",
         "x": points[:, a].tolist() if len(labels) else [],
         "y": points[:, b].tolist() if len(labels) else [],
-        "mode": "markers+text",
+        # Names are written by ``_label_annotations`` (grouped, placed clear of each other);
+        # the trace keeps them for hovering.
+        "mode": "markers",
         "text": labels,
-        "textposition": "top center",
-        "textfont": {"size": 11, "color": WINDOW_COLOUR},
         "marker": {"symbol": "diamond", "size": 9, "color": WINDOW_COLOUR},
         "name": f"{name} vectors",
         "hovertemplate": f"{name} %{{text}}<br>(%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
@@ -98,10 +106,8 @@ def _example_traces(
                 "type": "scatter",
                 "x": xs,
                 "y": ys,
-                "mode": "markers+text" if positions == 1 else "lines+markers",
+                "mode": "markers" if positions == 1 else "lines+markers",
                 "text": texts,
-                "textposition": "bottom center",
-                "textfont": {"size": 11, "color": LABEL_COLOURS[label_value]},
                 "marker": {
                     "symbol": "circle",
                     "size": 12 if positions == 1 else 8,
@@ -134,6 +140,58 @@ def _frame_data(
     return data
 
 
+def _label_annotations(
+    data: Sequence[dict],
+    window_name: str,
+    example_name: str,
+    axis_range: Sequence[float],
+) -> list[dict]:
+    """The names of the points of one frame as annotations: coincident points under one label,
+    each label placed clear of the others and of every point (``app.core.label_layout``)."""
+    pooled = len(data) > 1 and "lines" not in data[1]["mode"]
+    kinds = [(data[0], WINDOW_COLOUR, window_name)]
+    if pooled:  # flattened examples are paths: hover names their positions
+        kinds += [(trace, LABEL_COLOURS[value], example_name)
+                  for trace, value in zip(data[1:3], (1, 0), strict=True)]  # fmt: skip
+    series = [LabelSeries(t["x"], t["y"], t["text"], noun) for t, _, noun in kinds]
+    paths = [] if pooled else [
+        (x, y) for t in data[1:3] for x, y in zip(t["x"], t["y"], strict=True) if x is not None
+    ]  # fmt: skip
+    bounds = (axis_range[0], axis_range[1])
+    annotations = []
+    for label in place_labels(series, x_range=bounds, y_range=bounds, obstacles=paths):
+        # Short: one per point per frame, the bulk of a big animation (Plotly's defaults
+        # draw the arrow, 1 px wide).
+        annotation = {
+            "x": round(label.x, 4),
+            "y": round(label.y, 4),
+            "text": label.text,
+            "ax": round(label.dx),
+            "ay": round(label.dy),
+            "arrowhead": 0,
+            "arrowcolor": LEADER_COLOUR,
+            "standoff": 5,
+            "font": {"size": 11, "color": kinds[label.series][1]},
+            "hovertext": ", ".join(label.members),
+            "showarrow": True,
+        }
+        annotations.append(annotation)
+    return annotations
+
+
+def _same_length(frames: list[dict]) -> None:
+    """Pad every frame's labels to one length with empty ones: Plotly merges a frame's
+    annotations into the shown ones item by item, so a frame with fewer labels than the one
+    before would leave the surplus on screen. Empty, not hidden: an animation step without a
+    redraw does not take a label off the screen when it turns invisible. (Every label sets
+    every key a frame may change.)"""
+    longest = max(len(frame["layout"]["annotations"]) for frame in frames)
+    hidden = {"x": 0, "y": 0, "text": "", "hovertext": "", "showarrow": False}
+    for frame in frames:
+        labels = frame["layout"]["annotations"]
+        labels.extend(dict(hidden) for _ in range(longest - len(labels)))
+
+
 def _n_channels(windows: Mapping[str, np.ndarray]) -> int:
     first = next(iter(windows.values()), np.zeros(2))
     return int(np.asarray(first).size)
@@ -150,7 +208,7 @@ def vectors_animation(
     window_name: str = "bigram",
     example_name: str = "sentence",
     title: str = "Learned vectors during training",
-    height: int = 520,
+    height: int = 650,
     decision: Sequence[DecisionLine] | None = None,
 ) -> go.Figure:
     """Window and example vectors moving over training: frames, a play button and a slider.
@@ -188,6 +246,7 @@ def vectors_animation(
             window_vectors[i], examples, example_labels, targets, channels,
             window_name, example_name, n_channels,
         )  # fmt: skip
+        annotations = _label_annotations(full_data, window_name, example_name, axis_range)
         if decision is not None:
             # Last, so the points keep their trace numbers; the washes are light enough to
             # lie over them. Drawn far past the axis range: with equal scales the plot shows
@@ -203,15 +262,22 @@ def vectors_animation(
                 "data": [
                     {"type": "scatter", "x": trace["x"], "y": trace["y"]} for trace in full_data
                 ],
-                "layout": {"title": {"text": f"{title} — epoch {epochs[i]}"}},
+                "layout": {
+                    "title": {"text": wrap_title(f"{title} — epoch {epochs[i]}")},
+                    "annotations": annotations,
+                },
             }
         )
+    if len(json.dumps([frame["layout"]["annotations"] for frame in frames])) > MAX_LABEL_BYTES:
+        for frame in frames[:-1]:
+            frame["layout"]["annotations"] = []
+    _same_length(frames)
     slider = epoch_slider([frame["name"] for frame in frames], 40, {"duration": 0, "redraw": False})
     buttons = {
         "type": "buttons",
         "direction": "left",
         "x": 0.0,
-        "y": -0.2,
+        "y": -0.24,
         "xanchor": "left",
         "yanchor": "top",
         "pad": {"t": 0, "r": 10},
@@ -238,11 +304,13 @@ def vectors_animation(
         ],
     }
     last = frames[-1]
+    lines = max(title_lines(frame["layout"]["title"]["text"]) for frame in frames)
     figure = go.Figure(
         data=full_data,
         frames=frames,
         layout={
             "title": last["layout"]["title"],
+            "annotations": last["layout"]["annotations"],
             "xaxis": {"title": {"text": f"channel {channels[0]}"}, "range": axis_range},
             "yaxis": {
                 "title": {"text": f"channel {channels[1]}"},
@@ -252,11 +320,13 @@ def vectors_animation(
             },  # fmt: skip
             "height": height,
             "updatemenus": [buttons],
+            # The slider on a row of its own under the buttons: beside them, on a phone, the
+            # buttons covered its "epoch N" label.
             "sliders": [
-                {**slider, "x": 0.36, "len": 0.64, "y": -0.2, "yanchor": "top", "pad": {"t": 0}}
+                {**slider, "x": 0.0, "len": 1.0, "y": -0.37, "yanchor": "top", "pad": {"t": 0}}
             ],  # fmt: skip
-            "legend": {"orientation": "h", "y": -0.42, "yanchor": "top", "x": 0},
-            "margin": {"l": 60, "r": 20, "t": 50, "b": 170},
+            "legend": {"orientation": "h", "y": -0.72, "yanchor": "top", "x": 0},
+            "margin": {"l": 60, "r": 20, "t": 30 + TITLE_LINE_PX * lines, "b": 300},
         },
     )
     _unit_square(figure)

@@ -18,6 +18,7 @@ from typing import Any
 
 import streamlit as st
 
+from app.widgets.charts import plotly_chart
 from app.widgets.controls import set_default
 
 
@@ -56,8 +57,8 @@ def clickable_chart(figure: Any, key: str, alt: str, container: Any = None) -> N
     """Draw ``figure`` (made clickable) so that a click on a cell reruns with it selected;
     ``alt`` is the chart's accessible name."""
     target = container if container is not None else st
-    event = target.plotly_chart(
-        figure, key=key, on_select="rerun", selection_mode="points", alt=alt
+    event = plotly_chart(
+        target, figure, key=key, on_select="rerun", selection_mode="points", alt=alt
     )
     if not _points(event):
         st.session_state.pop(f"{key}.handled", None)

@@ -35,6 +35,7 @@ from app.core.verdicts import MARKS
 from app.figures.training import probability_bars
 from app.figures.vectors import vectors_animation
 from app.widgets.cached_figures import run_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.ledger_view import show_ledger
 from app.widgets.model_files import model_files
 from app.widgets.sentence_editor import apply_link, init_data, sentence_editor
@@ -178,11 +179,11 @@ def moving_vectors_and_bars(run: TrainingRun, prefix: str, caption: str) -> None
     pair = channel_pair(prefix, channels)
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(vector_frames(run, pair), key=f"{prefix}.fig.vectors")
+        plotly_chart(st, vector_frames(run, pair), key=f"{prefix}.fig.vectors")
         features = run.final.example_vectors.shape[1]
         st.caption(caption + " " + slice_words(pair, channels, features, "sentence"))
     with right:
-        st.plotly_chart(
+        plotly_chart(st,
             run_figure(run, "bars", lambda: probability_bars(
                 run.data.names, run.final.probabilities, run.data.targets,
                 epochs=[s.epoch for s in run.snapshots],

@@ -23,6 +23,7 @@ from app.core.verdicts import MARKS
 from app.figures.training import probability_bars
 from app.widgets import image_set_editor
 from app.widgets.cached_figures import run_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.controls import control_input
 from app.widgets.image_training import lab_part, region_vectors_chart
 from app.widgets.learned_weights import learned_part
@@ -142,7 +143,8 @@ def _explain_run(run: TrainingRun) -> None:
 def _results(run: TrainingRun) -> None:
     data, final = run.data, run.final
     epochs = run.history[0]
-    st.plotly_chart(
+    plotly_chart(
+        st,
         run_figure(
             run,
             "bars",

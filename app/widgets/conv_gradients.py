@@ -19,6 +19,7 @@ from app.core.controls import Control, TensorSpec
 from app.figures.chart_spec import SpecFigure, spec_of
 from app.figures.full_convolution import flipped_kernel_figure, full_figure, spread_figure
 from app.widgets.cached_figures import cached_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.click import clickable_chart, clicked_cell, select_position
 from app.widgets.controls import control_input, control_row
 from app.widgets.stepper import choose_channel, stepper_keys, window_stepper
@@ -142,7 +143,7 @@ def _kernel_part(tab: GradientTab, grads: backprop.Gradients) -> None:
     )  # fmt: skip
     pads = grads.plan.pads
     left, right = st.columns(2)
-    left.plotly_chart(
+    plotly_chart(left,
         cached_figure(names[0], grads.x, title="Input x (dashed: read)",
                       padding=pads[0] if rank == 1 else pads, marked=written.inputs),
         key=f"{tab.name}.g.fig.in",
@@ -175,7 +176,7 @@ def _input_part(tab: GradientTab, grads: backprop.Gradients) -> None:
     )  # fmt: skip
     left, right = st.columns(2)
     selected = {"selected": None} if rank == 1 else {"selected": None, "per_row": 3}
-    left.plotly_chart(
+    plotly_chart(left,
         cached_figure(names[1], grads.grad_out, title="dL/dy (dashed: reading it)",
                       marked=written.outputs, **selected),
         key=f"{tab.name}.g.fig.yx",
@@ -202,19 +203,19 @@ def _full_convolution(tab: GradientTab, grads: backprop.Gradients, cell: tuple[i
         "result has a cell for every input cell any window read; cut the cells that were padding."
     )
     left, right = st.columns([3, 2]) if rank == 1 else st.columns(2)
-    left.plotly_chart(
+    plotly_chart(left,
         SpecFigure(spec_of(spread_figure(steps.padded, strides, reaches,
                                          title="1-2. dL/dy spread and padded"))),
         key=f"{tab.name}.g.fig.spread",
     )  # fmt: skip
-    right.plotly_chart(
+    plotly_chart(right,
         SpecFigure(spec_of(flipped_kernel_figure(steps.flipped[..., channel],
                                                  title=f"3. W turned round, in {channel}"))),
         key=f"{tab.name}.g.fig.flip",
     )  # fmt: skip
     full = full_figure(steps.full, steps.crop, grads.x.shape[:-1],
                        title="4. Full convolution (pad: cut)", selected=cell)  # fmt: skip
-    st.plotly_chart(SpecFigure(spec_of(full)), key=f"{tab.name}.g.fig.full")
+    plotly_chart(st, SpecFigure(spec_of(full)), key=f"{tab.name}.g.fig.full")
     check = "✓" if np.allclose(steps.result, grads.grad_x) else "✗"
     st.info(
         "**dL/dx is a 'full' convolution of dL/dy with the flipped kernel** (with a stride, of "
@@ -245,7 +246,7 @@ def gradients_part(tab: GradientTab) -> None:
                              clickable=one_hot is not None)  # fmt: skip
     figure_column, note_column = st.columns([3, 2])
     if one_hot is None:
-        figure_column.plotly_chart(upstream, key=f"{tab.name}.g.fig.dy")
+        plotly_chart(figure_column, upstream, key=f"{tab.name}.g.fig.dy")
     else:
         clickable_chart(upstream, f"{tab.name}.g.fig.y",
                         "dL/dy heatmap: click an output cell to put the one there",

@@ -16,6 +16,7 @@ from app.core.training_jobs import TrainingRun
 from app.figures.every_image import image_wall
 from app.figures.images import image_set_figure
 from app.widgets.cached_figures import run_figure
+from app.widgets.charts import plotly_chart
 from cnndemo.all_images import MAX_PIXELS, ImageVerdicts, evaluate_all
 
 __all__ = ["every_image_part"]
@@ -37,7 +38,7 @@ def _wall(run: TrainingRun, prefix: str, called: bool, found: ImageVerdicts) -> 
     if not len(group):
         st.markdown(f"**No image is called {what}.**")
         return
-    st.plotly_chart(
+    plotly_chart(st,
         run_figure(run, ("all images", called), lambda: image_wall(
             found.images[order], found.probabilities[order], found.lines[order], title=title
         )),
@@ -72,7 +73,7 @@ def every_image_part(run: TrainingRun, prefix: str) -> None:
     _wall(run, prefix, True, found)
     _wall(run, prefix, False, found)
     nearest = found.nearest_to_half(8)
-    st.plotly_chart(
+    plotly_chart(st,
         run_figure(run, "all images nearest", lambda: image_set_figure(
             found.images[nearest], found.lines[nearest].astype(int),
             found.probabilities[nearest], title="The 8 it is least sure about (P nearest 0.5)",

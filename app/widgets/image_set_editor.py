@@ -35,6 +35,8 @@ from app.core.image_sets import INK, ImageSet, Rows, blank_image, tutorial_set
 from app.core.numbers import fixed
 from app.figures.chart_spec import SpecFigure, spec_of
 from app.figures.images import image_set_figure
+from app.widgets.charts import plotly_chart
+from app.widgets.page_style import PIXEL_GRID
 
 
 def pixel_key(prefix: str, index: int, row: int, col: int) -> str:
@@ -78,19 +80,28 @@ def _add_blank(prefix: str) -> None:
         set_image_set(prefix, current.with_image(blank_image(*current.size), 0))
 
 
+def pixel_name(row: int, col: int, on: bool) -> str:
+    """What a screen reader says for a pixel button (counted from 1, as spoken)."""
+    return f"pixel row {row + 1} column {col + 1}, {'on' if on else 'off'}"
+
+
 def pixel_grid(prefix: str, index: int, rows: Rows, on_click, args: tuple) -> None:
-    """Buttons for the pixels of one image: filled (primary) = 1, outlined = 0."""
-    for r, line in enumerate(rows):
-        with st.container(horizontal=True, wrap=False, gap=None):
-            for c, ch in enumerate(line):
-                st.button(
-                    "\u2009",  # a thin space: the state is the fill colour, not a glyph
-                    key=pixel_key(prefix, index, r, c),
-                    type="primary" if ch == INK else "secondary",
-                    on_click=on_click,
-                    args=(*args, r, c),
-                    width=34,
-                )
+    """Buttons for the pixels of one image: filled (primary) = 1, outlined = 0.
+
+    Each button's label is its accessible name; the page style hides it from sight (the
+    state is the fill colour), not from screen readers."""
+    with st.container(key=f"{prefix}.i{index}.{PIXEL_GRID}", gap=None):
+        for r, line in enumerate(rows):
+            with st.container(horizontal=True, wrap=False, gap=None):
+                for c, ch in enumerate(line):
+                    st.button(
+                        pixel_name(r, c, ch == INK),
+                        key=pixel_key(prefix, index, r, c),
+                        type="primary" if ch == INK else "secondary",
+                        on_click=on_click,
+                        args=(*args, r, c),
+                        width=34,
+                    )
 
 
 def probability_text(probability: float, label: int) -> str:
@@ -185,7 +196,7 @@ def image_set_section(
         probabilities = None
     shown = None if probabilities is None else tuple(float(p) for p in probabilities)
     spec = _thumbnails_spec(current, shown, title)
-    st.plotly_chart(SpecFigure(spec), key=figure_key)
+    plotly_chart(st, SpecFigure(spec), key=figure_key)
     editor = st.expander(EDIT_LABEL, key=edit_key, on_change="rerun")
     with editor:
         if editor.open:

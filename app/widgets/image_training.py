@@ -39,6 +39,7 @@ from app.core.training_links import image_page_schema, image_page_state
 from app.core.verdicts import MARKS
 from app.figures.images import image_figure, image_set_figure, region_vectors_animation
 from app.widgets.cached_figures import run_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.draw_pad import draw_pad, pad_image, set_pad_image
 from app.widgets.every_image import every_image_part
 from app.widgets.image_set_editor import image_set, image_set_section, init_image_set, set_image_set
@@ -166,6 +167,7 @@ def ledger_part(section: int, size: tuple[int, int], hyperparameters: dict) -> N
         first = conv_plan(tuple(size), (kh, kw), (sy, sx), padding).out_shape
         second = hp["second_kernel_size"]
         formulas.append(ledger.output_size_latex(first[0], second[0], 1, padding, axis="rows,2"))
+        formulas.append(ledger.output_size_latex(first[1], second[1], 1, padding, axis="cols,2"))
     show_ledger(rows, formulas)
 
 
@@ -177,7 +179,7 @@ def region_vectors_chart(run, key: str, *, images: bool = True, title: str | Non
     words = {} if title is None else {"title": title}
     count = run.final.feature_maps[0].shape[-1]
     lines = decision_lines(run.model, run.snapshots, (0, 1), count) if images else None
-    st.plotly_chart(
+    plotly_chart(st,
         run_figure(run, "regions", lambda: region_vectors_animation(
             epochs, regions, vectors if images else None, run.data.names, run.data.targets,
             decision=lines, **words,
@@ -193,7 +195,7 @@ def region_vectors_chart(run, key: str, *, images: bool = True, title: str | Non
 
 def image_chart(where, run, index: int, key: str) -> None:
     """Training image ``index`` of the run, drawn in ``where`` (a column or ``st``)."""
-    where.plotly_chart(
+    plotly_chart(where,
         run_figure(run, ("image", index), lambda: image_figure(
             run.data.inputs[index, :, :, 0], title=f"Image #{index}"
         )),
@@ -206,7 +208,8 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
     st.subheader(heading)
     names, targets = run.data.names, run.data.targets
     probabilities = run.final.probabilities
-    st.plotly_chart(
+    plotly_chart(
+        st,
         run_figure(
             run,
             "thumbs",

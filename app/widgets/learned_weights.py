@@ -17,6 +17,7 @@ from app.core.training_jobs import TrainingRun
 from app.figures.images import feature_maps_figure
 from app.figures.learned import embedding_figure, embedding_points, kernel_figure, positions_figure
 from app.widgets.cached_figures import run_figure
+from app.widgets.charts import plotly_chart
 
 __all__ = ["learned_part"]
 
@@ -40,7 +41,7 @@ def _kernels(run: TrainingRun, prefix: str, text: bool) -> None:
     for number, layer in enumerate(layers, start=1):
         kernel, bias = named[f"{layer}.kernel"], named[f"{layer}.bias"]
         title = f"Layer {number} kernel" if len(layers) > 1 else "Conv kernel"
-        st.plotly_chart(
+        plotly_chart(st,
             run_figure(run, ("learned kernel", layer), lambda k=kernel, t=title: kernel_figure(
                 k, title=t, tap_labels=taps
             )),
@@ -61,12 +62,12 @@ def _maps(run: TrainingRun, prefix: str, index: int, text: bool) -> None:
         figure = lambda: positions_figure(  # noqa: E731
             maps[0][index], labels, title="Its conv output (after the activation)"
         )
-        st.plotly_chart(run_figure(run, ("learned maps", index), figure),
+        plotly_chart(st, run_figure(run, ("learned maps", index), figure),
                         key=f"{prefix}.fig.learned.maps")  # fmt: skip
         return
     for number, layer_maps in enumerate(maps, start=1):
         title = "Its feature maps" + (f", layer {number}" if len(maps) > 1 else "")
-        st.plotly_chart(
+        plotly_chart(st,
             run_figure(run, ("learned maps", index, number), lambda m=layer_maps[index], t=title:
                        feature_maps_figure(m, title=t + " (after the activation)")),
             key=f"{prefix}.fig.learned.maps{number}",
@@ -77,14 +78,14 @@ def _embeddings(run: TrainingRun, prefix: str) -> None:
     weights = run.model.named_parameters()["embedding.weights"]
     words = list(run.model.vocabulary)
     left, right = st.columns(2)
-    left.plotly_chart(
+    plotly_chart(left,
         run_figure(run, "learned embedding", lambda: embedding_figure(
             weights, words, title="Word embeddings (one row per word)"
         )),
         key=f"{prefix}.fig.learned.embedding",
     )  # fmt: skip
     if weights.shape[1] >= 2:
-        right.plotly_chart(
+        plotly_chart(right,
             run_figure(run, "learned words", lambda: embedding_points(
                 weights, words, title="Each word at its vector"
             )),

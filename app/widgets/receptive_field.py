@@ -17,6 +17,7 @@ from app.core.controls import Controls
 from app.core.receptive_fields import AXES, FieldView, field_view, size_latex
 from app.figures.chart_spec import SpecFigure, spec_of
 from app.figures.receptive_field import paths_grid_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.share_box import restore_view_link, view_link_warning
 
 MAPS = {
@@ -129,7 +130,7 @@ def receptive_field_part(
     st.markdown(f"**Paths from each cell to {names[-1]} cell {view.cell}**")
     widths = [counts.shape[1] + 1 for counts in view.counts]
     for index, (column, spec) in enumerate(zip(st.columns(widths), specs, strict=True)):
-        column.plotly_chart(SpecFigure(spec), key=f"{prefix}.fig{index}")
+        plotly_chart(column, SpecFigure(spec), key=f"{prefix}.fig{index}")
     st.markdown(_paths_words(view, section))
     st.markdown("**Receptive-field size**, each axis on its own:")
     for axis in range(len(AXES)):

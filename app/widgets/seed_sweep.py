@@ -32,6 +32,7 @@ from app.core.sweep_jobs import (
 from app.core.training_jobs import Data
 from app.figures.sweep import error_histogram, outcome_bars
 from app.server import training_slot
+from app.widgets.charts import plotly_chart
 from app.widgets.number_tables import number_table
 from cnndemo.diagnose import LN2
 from cnndemo.models import model_spec
@@ -110,11 +111,12 @@ def _show(prefix: str, section: int, stored: tuple, fp: str) -> None:
     counts = example_counts(result)
     names = _names(section, result)
     left, right = st.columns([3, 2])
-    left.plotly_chart(
+    plotly_chart(
+        left,
         outcome_bars(names, counts["right"], counts["wrong"], counts["undecided"]),
         key=_key(prefix, "fig.outcomes"),
     )
-    right.plotly_chart(error_histogram(result.final_errors), key=_key(prefix, "fig.errors"))
+    plotly_chart(right, error_histogram(result.final_errors), key=_key(prefix, "fig.errors"))
     failing = [(names[i], int(n - counts["right"][i])) for i in range(len(names))
                if counts["right"][i] < n]  # fmt: skip
     if failing:

@@ -32,7 +32,13 @@ def set_hyperparameters(controls: Controls, values: Mapping[str, Any]) -> list[s
 
 def hyperparameter_controls(controls: TrainingControls, *, columns: int = 4) -> dict[str, Any]:
     """Draw the controls; return the full hyper-parameter dict for ``build_model``."""
-    cols = st.columns(columns)
+    # A column holding a drop-down is twice as wide: its option is cut to the box's width
+    # ("gradient descent with momen"), where a number or a radio wraps or fits.
+    widths = [
+        2.0 if any(c.widget == "select" for c in list(controls.common)[i::columns]) else 1.0
+        for i in range(columns)
+    ]
+    cols = st.columns(widths)
     for i, control in enumerate(controls.common):
         with cols[i % columns]:
             control_input(control)

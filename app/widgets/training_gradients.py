@@ -40,6 +40,7 @@ from app.figures.gradients import (
     scale_words,
 )
 from app.widgets.cached_figures import run_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.share_box import restore_view_link, view_link_warning
 from cnndemo import data as data_mod
 
@@ -118,7 +119,7 @@ def _parameter(run: TrainingRun, name: str, epoch: int, index: int, whole, share
         (left, "whole", value, f"∂error/∂{label}: all examples"),
         (right, "share", share, f"Share of example #{index}"),
     ):
-        column.plotly_chart(
+        plotly_chart(column,
             run_figure(run, ("gradient", name, epoch, index, part), lambda v=values, t=title: (
                 gradient_figure(v, title=t, exponent=exponent, colour_bound=bound, words=words)
             )),
@@ -164,7 +165,7 @@ def gradients_part(run: TrainingRun, controls: Controls) -> None:
             history.epochs, history.layers, history.layer_norms, log_scale=choice == "log"
         )),
     )  # fmt: skip
-    st.plotly_chart(SpecFigure(mark_epoch(spec, epoch)), key=f"{run.section}.grad.norms")
+    plotly_chart(st, SpecFigure(mark_epoch(spec, epoch)), key=f"{run.section}.grad.norms")
     st.caption(
         "A layer's norm is the length of its whole gradient (weights and bias together: a conv "
         "line is not its kernel's alone), "

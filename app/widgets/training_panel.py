@@ -80,6 +80,7 @@ from app.core.training_jobs import (
 from app.figures.training import error_curve
 from app.server import training_slot
 from app.widgets.cached_figures import run_figure
+from app.widgets.charts import plotly_chart
 from app.widgets.exact_links import restore_run, show_link_epoch
 from app.widgets.run_controls import continue_buttons, look_back, shown_epoch
 
@@ -313,7 +314,7 @@ def _results(prefix: str, fp: str, controls: TrainingControls | None) -> None:
         )
         shown = shown_epoch(prefix, run)
         mark = None if shown == run.epochs_run else shown
-        st.plotly_chart(
+        plotly_chart(st,
             run_figure(run, ("error", log, mark), lambda: error_curve(
                 run.errors, log_scale=log, mark_epoch=mark
             )),

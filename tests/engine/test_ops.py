@@ -201,8 +201,8 @@ def test_conv2d_blocked_im2col_matches_the_oracle(monkeypatch):
 )
 def test_one_channel_im2col_by_rows_matches_the_oracle(stride, padding, dilation, kernel_size):
     # One input channel and stride 1 across: each tap's row of outputs reads one contiguous
-    # run, copied as one element once there are at least 256 such runs. Both sides of that
-    # threshold are checked, in float64 and float32.
+    # run, copied as one element (an earlier version did so only from 256 runs, hence the two
+    # batch sizes), in float64 and float32.
     rng = np.random.default_rng(sum(kernel_size) + stride[0])
     kernel = rng.standard_normal((*kernel_size, 1, 3))
     for batch in (1, 16):
@@ -383,7 +383,7 @@ def test_input_gradient_routes_match_finite_differences(
     x = rng.standard_normal((2, *size, channels[0]))
     kernel = rng.standard_normal((*kernel_size, *channels))
     plan = _ConvPlan(x, kernel, stride, padding, dilation, "test", one_d=False)
-    assert ops.input_grad_route(plan, plan.padded().shape) == route
+    assert ops.input_grad_route(plan, plan.padded_shape) == route
     out = ops.conv2d(x, kernel, stride, padding, dilation)
     grad_out = rng.standard_normal(out.shape)
 

@@ -31,6 +31,15 @@ def test_opens_with_the_ledger_of_both_layers():
     assert "**Parameters in total: 31**" in text  # 10 + 18 + 3
 
 
+def test_title_is_the_menu_entry_and_layer_2_has_both_size_formulas():
+    at = open_page(PAGE)
+    assert at.title[0].value == "CNN 2D, 2 layers"  # the menu: "7. CNN 2D, 2 layers"
+    formulas = [element.value for element in at.latex]
+    # Layer 1 reads the 3x3 image (2x2 out), layer 2 the 2x2 grid (1x1 out), per axis.
+    assert any("text{rows,2}" in f and "= 1" in f for f in formulas)
+    assert any("text{cols,2}" in f and "= 1" in f for f in formulas)
+
+
 def test_training_shows_the_engines_predictions_and_both_feature_maps():
     at = open_page(PAGE)
     run = trained_run(at, P)

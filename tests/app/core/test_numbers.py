@@ -16,6 +16,14 @@ def test_format_value(value, text):
     assert format_value(value) == text
 
 
+@pytest.mark.parametrize(
+    ("value", "text"), [(17.75, "17.75"), (17.5, "17.5"), (0.1 + 0.2, "0.3"), (-0.0625, "-0.0625")]
+)
+def test_format_value_writes_short_exact_decimals_exactly(value, text):
+    # A mean of four whole numbers (17.75) must not read as 17.8 next to an exact 17.5.
+    assert format_value(value) == text
+
+
 def test_nested_text():
     assert nested_text(np.array([[2360.0, 2480.0], [3485.0, 3680.0]])) == (
         "[[2360, 2480], [3485, 3680]]"

@@ -92,3 +92,10 @@ def test_sigmoid_feature_maps_use_the_sequential_scale_with_its_colour_bar():
     assert colours["showscale"] is True
     signed = valid(imf.feature_maps_figure(maps * 3 - 1, title="relu"))["layout"]["coloraxis"]
     assert signed["colorscale"][0][1] == DIVERGING[0]
+
+
+def test_every_thumbnail_has_a_frame_so_the_blank_image_is_visible():
+    figure = valid(imf.image_set_figure(np.zeros((3, 3, 3)), [0, 0, 0], per_row=2))
+    frames = figure["data"][2]
+    assert frames["mode"] == "lines" and frames["line"]["color"] == imf.FRAME
+    assert frames["x"].count(None) == 3  # one closed outline per image

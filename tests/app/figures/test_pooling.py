@@ -78,6 +78,31 @@ def test_overlapping_windows_are_outlines_inset_apart_with_only_the_selection_fi
     assert len(left_edges) == 9  # no two window outlines start at the same corner
 
 
+def test_no_two_pooled_cells_share_a_colour_with_overlapping_windows():
+    result = reference(stride=(1, 1))  # 3x3 overlapping windows: more windows than colours
+    spec = _validated(pf.pool_output_figure(result, title="output", selected=(1, 1)))
+    fill = np.array(_traces(spec, "heatmap")[0]["z"], dtype=float)
+    coloured = fill[fill >= 0]
+    assert len(coloured) == len(set(coloured.tolist())) == 1
+    assert fill[1, 1] == pf.window_colour_index(1, 1)
+    lines = {
+        s["line"]["color"]
+        for s in _validated(pf.pool_input_figure(result, title="input", selected=(1, 1)))["layout"][
+            "shapes"
+        ]
+    }
+    assert (
+        pf.UNCOLOURED_WINDOW in lines
+        and pf.WINDOW_COLOURS[pf.window_colour_index(0, 0)] not in lines
+    )
+
+
+def test_few_windows_each_get_their_own_colour():
+    for shape in ((2, 3), (3, 2), (1, 7), (7, 1), (2, 2)):
+        colours = pf.window_colours(shape, overlapping=True)
+        assert len(set(colours.values())) == shape[0] * shape[1], shape
+
+
 def test_padding_cells_are_blank_and_labelled():
     result = reference("max", size=(3, 3), stride=(2, 2), padding="same")
     spec = _validated(pf.pool_input_figure(result, title="input"))

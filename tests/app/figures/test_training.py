@@ -78,3 +78,21 @@ def test_bars_mark_undecided_answers_neither_right_nor_wrong():
     assert [t.split()[-1] for t in bars["text"]] == ["undecided", "wrong", "✓"]
     assert bars["marker"]["pattern"]["shape"] == ["", "/", ""]  # only the wrong one hatched
     assert "1 of 3 on the right side of 0.5 (1 undecided at 0.5000)" in str(figure["layout"])
+
+
+def test_bar_labels_are_readable_and_nothing_is_written_on_the_decision_line():
+    fig = tf.probability_bars(["a", "b", "c"], [0.5, 0.2, 0.9], [1, 1, 1]).to_dict()
+    bars = fig["data"][0]
+    assert bars["textfont"]["size"] >= 11 and bars["constraintext"] == "none"
+    assert bars["cliponaxis"] is False
+    # The line is named in the subtitle: a label on it ran into bars stopping at 0.5.
+    assert not fig["layout"].get("annotations")
+    assert "decision line" in fig["layout"]["title"]["subtitle"]["text"]
+
+
+def test_many_bars_keep_a_readable_symbol_instead_of_shrunken_words():
+    probabilities = [0.9] * 15 + [0.2]
+    fig = tf.probability_bars([f"#{i}" for i in range(16)], probabilities, [1] * 16).to_dict()
+    bars = fig["data"][0]
+    assert list(bars["text"]) == ["✓"] * 15 + ["✗"]
+    assert bars["constraintext"] == "none" and bars["textfont"]["size"] >= 11

@@ -54,3 +54,41 @@ def test_animation_thins_long_snapshot_lists_keeping_first_and_last():
     assert len(picks) <= 60 and picks[0] == 0 and picks[-1] == 499
     with pytest.raises(ValueError):
         vectors_animation([], [])
+
+
+def test_points_in_one_spot_get_one_combined_label_in_every_frame():
+    windows = {"don't hate": np.array([0.0, 1.0]), "i hate": np.array([0.0, 1.0]),
+               "i like": np.array([1.0, 0.0])}  # fmt: skip
+    examples = np.array([[0.5, 0.5], [0.5, 0.5]])
+    fig = vectors_animation(
+        [0, 1], [windows, windows], [examples, examples], ["i like it", "i hate it"], [1, 0]
+    ).to_dict()
+    texts = sorted(a["text"] for a in fig["layout"]["annotations"])
+    assert texts == ["don't hate<br>i hate", "i hate it", "i like", "i like it"]
+    for frame in fig["frames"]:
+        assert len(frame["layout"]["annotations"]) == 4
+    # Points are drawn as markers; their names stay for hovering.
+    assert fig["data"][0]["mode"] == "markers" and "i hate" in fig["data"][0]["text"]
+
+
+def test_frames_with_fewer_labels_hide_the_rest_instead_of_leaving_them_on_screen():
+    # Epoch 0: every bigram at (0.5, 0.5), one label; epoch 1: apart, one label each.
+    start = {name: np.array([0.5, 0.5]) for name in ("a b", "b c", "c d", "d e")}
+    end = {"a b": np.array([0.0, 0.0]), "b c": np.array([1.0, 0.0]),
+           "c d": np.array([0.0, 1.0]), "d e": np.array([1.0, 1.0])}  # fmt: skip
+    fig = vectors_animation([0, 1], [start, end]).to_dict()
+    first, last = (frame["layout"]["annotations"] for frame in fig["frames"])
+    assert len(first) == len(last) == 4  # merged item by item in the browser
+    assert [a["text"] != "" and a["showarrow"] for a in first] == [True, False, False, False]
+    assert first[0]["text"] == "4 bigrams" and first[0]["hovertext"] == "a b, b c, c d, d e"
+    assert all(a["text"] and a["showarrow"] for a in last)
+
+
+def test_the_epoch_slider_has_a_row_of_its_own_under_play_and_pause():
+    # Beside the buttons, on a phone, the buttons covered the slider's "epoch N" label.
+    windows = {"a b": np.array([0.1, 0.2])}
+    layout = vectors_animation([0, 1], [windows, windows]).to_dict()["layout"]
+    buttons, slider = layout["updatemenus"][0], layout["sliders"][0]
+    assert slider["x"] == 0 and slider["len"] == 1
+    assert slider["y"] < buttons["y"] - 0.1  # paper units: a button row lower
+    assert layout["legend"]["y"] < slider["y"] - 0.3

@@ -149,3 +149,9 @@ def test_without_the_pages_controls_a_failed_run_names_its_remedies(at):
     assert any(a.startswith("**The error is not settling.**") for a in alerts), alerts
     assert not [b for b in at.button if ".remedy." in (b.key or "")]
     assert any(c.value.startswith("learning rate 1 (") for c in at.caption)
+
+
+def test_the_optimiser_drop_down_gets_a_column_wide_enough_for_its_longest_choice(at):
+    # "gradient descent with momentum" was cut to "gradient descent with momen" in a quarter.
+    weights = [column.weight for column in at.columns[:4]]
+    assert weights[2] == 2 * weights[0] and weights.count(weights[0]) == 3
