@@ -114,11 +114,13 @@ def cell_picture(values: np.ndarray, scale: Sequence[str], low: float, high: flo
 
 
 def _cells_as_pictures(data: list[dict], layout: dict, panels: Sequence[Panel]) -> list[dict]:
-    """Each panel's heatmap swapped for a picture behind its axes; returns the other traces.
+    """Each panel's heatmap drawn as a picture behind its axes instead; returns the traces with
+    the heatmaps hidden.
 
     A frame drawn without a redraw replots only the traces it names and blanks a heatmap
-    (plotly.js draws heatmaps only on a full redraw); a layout picture stays. The axes keep the
-    heatmap's cell coordinates."""
+    (plotly.js draws heatmaps only on a full redraw); a layout picture stays. The hidden
+    heatmaps keep the numbers for the chart's text alternative (``app.core.chart_text``); the
+    axes keep their cell coordinates."""
     colour_axis = layout["coloraxis"]
     scale = [colour for _, colour in colour_axis["colorscale"]]
     low, high = colour_axis["cmin"], colour_axis["cmax"]
@@ -134,7 +136,7 @@ def _cells_as_pictures(data: list[dict], layout: dict, panels: Sequence[Panel]) 
              "yref": y_ref, "x": -0.5, "y": -0.5, "sizex": cols, "sizey": rows,
              "sizing": "stretch", "xanchor": "left", "yanchor": "top", "layer": "below"}
         )  # fmt: skip
-    return [trace for trace in data if trace["type"] != "heatmap"]
+    return [{**trace, "visible": False} if trace["type"] == "heatmap" else trace for trace in data]
 
 
 def window_animation(

@@ -15,6 +15,7 @@ from app.core import limits
 from app.core.window_steps import conv_steps
 from app.figures.chart_spec import SpecFigure
 from app.figures.stepping import conv1d_animation, conv2d_animation
+from app.widgets.charts import plotly_chart
 from app.widgets.controls import set_default
 from cnndemo import explain
 
@@ -35,7 +36,9 @@ def kernel_animation(
     ``x``: one example, (width, in) or (height, width, in); ``kernel``: (k_w, in, out) or
     (k_h, k_w, in, out); ``out``: the engine's output of that example.
     """
-    st.plotly_chart(SpecFigure(_animation_spec(x, kernel, out, stride, padding, dilation)), key=key)
+    plotly_chart(
+        st, SpecFigure(_animation_spec(x, kernel, out, stride, padding, dilation)), key=key
+    )
     stops = math.prod(out.shape)
     st.caption(
         "▶ play runs through every output, about 20 a second; drag the slider under the chart to "

@@ -45,7 +45,8 @@ def test_frames_play_without_a_redraw_and_the_cells_are_pictures():
     assert len(spec["frames"]) == 4  # 2 positions x 2 channels
     play = spec["layout"]["updatemenus"][0]["buttons"][0]["args"][1]
     assert play["frame"] == {"duration": STEP_MS, "redraw": False}
-    assert not [t for t in spec["data"] if t["type"] == "heatmap"]
+    heatmaps = [t for t in spec["data"] if t["type"] == "heatmap"]
+    assert len(heatmaps) == 2 and not any(t["visible"] for t in heatmaps)  # numbers kept as text
     images = spec["layout"]["images"]
     assert len(images) == 2 and all(
         i["source"].startswith("data:image/png;base64,") for i in images
