@@ -39,7 +39,7 @@ from cnndemo import explain, ops
 reroute_deep_link()
 
 PAGE = "conv1d"
-TITLE = "Convolution in 1D"
+TITLE = "Convolution 1D"
 
 # The tutorial's reference setup (docs/lesson.md, section 1): 4 vectors of size 5 holding 1..20,
 # a (3, 5, 2) kernel holding 1..30, stride 1, VALID -> [[2360, 2480], [3485, 3680]].

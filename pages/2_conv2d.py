@@ -40,7 +40,7 @@ from cnndemo import explain, ops
 reroute_deep_link()
 
 PAGE = "conv2d"
-TITLE = "Convolution in 2D"
+TITLE = "Convolution 2D"
 
 # The tutorial's reference setup (docs/lesson.md, section 2): a 5 x 4 grid of 3-vectors holding
 # 1..60, a (4, 2, 3, 1) kernel holding 1..24, stride (1, 1), VALID

@@ -46,7 +46,7 @@ SECTIONS: tuple[PageSpec, ...] = (
         "1. Convolution 1D",
         ":material/linear_scale:",
         "conv1d",
-        "Convolution in 1D",
+        "Convolution 1D",
         "Slide a kernel along a sequence of vectors; every output is a sum of products.",
     ),
     PageSpec(
@@ -54,7 +54,7 @@ SECTIONS: tuple[PageSpec, ...] = (
         "2. Convolution 2D",
         ":material/grid_on:",
         "conv2d",
-        "Convolution in 2D",
+        "Convolution 2D",
         "Slide a kernel over a grid of vectors, or over a picture to find its edges.",
     ),
     PageSpec(

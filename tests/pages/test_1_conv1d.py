@@ -53,7 +53,7 @@ def expected(x=X, k=K, stride=1, padding="valid", dilation=1) -> str:
 def test_opens_on_the_tutorial_reference(at):
     assert not at.exception
     assert not at.error
-    assert at.title[0].value == "Convolution in 1D"
+    assert at.title[0].value == "Convolution 1D"
     assert result_text(at) == REFERENCE
     assert "Output shape `(1, 2, 2)`" in texts(at)
     assert f"**y[0, 0]** = {SUM_00}" in texts(at)

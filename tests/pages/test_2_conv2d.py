@@ -57,7 +57,7 @@ def metric(at, label: str) -> str:
 
 def test_opens_on_the_tutorial_reference(at):
     assert not at.exception and not at.error
-    assert at.title[0].value == "Convolution in 2D"
+    assert at.title[0].value == "Convolution 2D"
     assert channel_results(at) == [REFERENCE]
     assert "Output shape `(1, 2, 3, 1)`" in texts(at)
     total = "1×1 + 2×2 + 3×3 + 4×4 + 5×5 + 6×6 + 13×7 + 14×8 + 15×9 + 16×10 + 17×11 + 18×12"
