@@ -6,6 +6,11 @@
 reader, or anyone who prefers reading to hovering, gets what the chart shows. The chart's
 accessible name (``alt``) is its title unless given. Returns what ``plotly_chart`` returns (the
 selection state of a chart drawn with ``on_select``).
+
+The expander is lazy: keyed ``<chart key>.text`` (:func:`text_key`) with ``on_change="rerun"``,
+its tables are built and sent only while the reader has it open, so a closed one costs a label
+on every rerun instead of a page of Markdown. A chart drawn without a ``key`` has no stable name
+for its expander; its tables are then always sent.
 """
 
 from __future__ import annotations
@@ -51,12 +56,33 @@ def chart_text(spec: Mapping[str, Any]) -> tuple[str, str]:
     return title, text
 
 
+def text_key(chart_key: str) -> str:
+    """The key of the text expander under the chart keyed ``chart_key`` (True while open)."""
+    return f"{chart_key}.text"
+
+
+def _spec(figure: Any) -> Mapping[str, Any]:
+    return figure.spec if isinstance(figure, SpecFigure) else figure.to_plotly_json()
+
+
+def _title(figure: Any) -> str:
+    if isinstance(figure, SpecFigure):
+        return title_of(figure.spec)
+    # A Plotly figure's JSON is a deep copy: read only its title for the name.
+    return title_of({"layout": {"title": {"text": figure.layout.title.text or ""}}})
+
+
 def plotly_chart(target: Any, figure: Any, *, alt: str | None = None, **options: Any) -> Any:
     """Draw ``figure`` in ``target`` with its numbers as text under it (see the module)."""
-    spec = figure.spec if isinstance(figure, SpecFigure) else figure.to_plotly_json()
-    title, text = chart_text(spec)
     box = target.container()
-    event = box.plotly_chart(figure, alt=alt or title, **options)
-    with box.expander(TEXT_LABEL):
-        st.markdown(text)
+    event = box.plotly_chart(figure, alt=alt or _title(figure), **options)
+    key = options.get("key")
+    if key is None:
+        with box.expander(TEXT_LABEL):
+            st.markdown(chart_text(_spec(figure))[1])
+        return event
+    text = box.expander(TEXT_LABEL, key=text_key(key), on_change="rerun")
+    if text.open:
+        with text:
+            st.markdown(chart_text(_spec(figure))[1])
     return event
