@@ -4,9 +4,9 @@ does not draw.
 ``control_input(control)`` sets the control's default once, brings a stored value (a link, a
 model file, a hostile client) into its declared bounds, and draws the widget its declaration
 names; bounds, options and words all come from the declaration. ``control_row(controls)`` draws
-several side by side. ``keep_state`` keeps the values of controls that are not drawn (a closed
-tab); ``open_controls`` does what the top of a page with tabs needs: keep, set the tables once,
-apply a share link.
+several side by side. ``keep_state`` (``app.widgets.kept_state``) keeps the values of controls
+that are not drawn (a closed tab); ``open_controls`` does what the top of a page with tabs
+needs: keep, set the tables once, apply a share link.
 """
 
 from __future__ import annotations
@@ -19,22 +19,10 @@ import streamlit as st
 
 from app.core.controls import Control, Controls, TensorSpec
 from app.core.share import Schema
+from app.widgets.kept_state import keep_state
 from app.widgets.locks import is_hidden, is_locked
 from app.widgets.share_box import restore_from_link
 from app.widgets.tensor_editor import init_tensor
-
-
-def keep_state(keys: Sequence[str]) -> None:
-    """Keep these widgets' values while they are not drawn (a closed tab, another page).
-
-    Streamlit forgets a widget's value after a run that did not draw it; re-assigning the value
-    before the widget is drawn makes it ordinary session state, which persists. Call at the top
-    of a page. Not for ``st.data_editor`` keys (their state cannot be assigned).
-    """
-    state = st.session_state
-    for key in keys:
-        if key in state:
-            state[key] = state[key]
 
 
 def open_controls(

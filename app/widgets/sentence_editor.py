@@ -50,6 +50,8 @@ def _reset(prefix: str) -> None:
 
 SENTENCE_CHARS = limits.MAX_TOKENS * (limits.MAX_WORD_CHARS + 1)
 """Longest text of a sentence cell: ten words of twenty characters and their spaces."""
+VOCABULARY = "**Vocabulary**"
+"""How the Markdown listing the vocabulary starts (its words follow as code spans)."""
 
 
 def _guard_table(prefix: str) -> bool:
@@ -138,14 +140,12 @@ def sentence_editor(prefix: str) -> data_mod.TextData | None:
             "All sentences need the same number of tokens (the network reads them as one "
             "table), so shorter ones get <PAD> at the end: " + "; ".join(notes) + "."
         )
+    # Each word as an inline code span (the learner's words, shown exactly and inert), not
+    # st.code, whose syntax highlighter is a 1.6 MB script the page would load for one line.
     st.markdown(
-        f"**Vocabulary** ({len(text.vocabulary)} words, sorted; a word's number is its row "
-        "in the embedding table):"
-    )
-    st.code(
-        "   ".join(f"{i}: {word}" for i, word in enumerate(text.vocabulary)),
-        language=None,
-        wrap_lines=True,
+        f"{VOCABULARY} ({len(text.vocabulary)} words, sorted; a word's number is its row "
+        "in the embedding table):\n\n"
+        + " ".join(markup.code(f"{i}: {word}") for i, word in enumerate(text.vocabulary))
     )
     return text
 

@@ -24,7 +24,7 @@ from app.core.page_setups import PAGES
 from app.core.share import Schema, ShareError, decode, encode, query_length
 from app.core.teacher_links import TEACHER_FIELDS
 from app.core.tensor_tables import summarize_errors
-from app.widgets.copy_button import copy_button
+from app.widgets.copy_button import link_with_copy
 from app.widgets.exact_links import open_tab, open_view, page_view, view_warning
 from app.widgets.task_box import TASK, fill_task, open_task
 from app.widgets.teaching import code_part, teacher_part
@@ -160,8 +160,7 @@ def share_link(
         "Copy this link (the Copy link button below it) to reopen the page as it is now: its "
         f"settings and data, the open tab and selection{trained}.{replay}"
     )
-    st.code(f"{base}?{query}", language=None, wrap_lines=True)
-    copy_button(f"{base}?{query}")
+    link_with_copy(f"{base}?{query}")
     if note == RETRAIN:
         st.caption(note)
     if setup is not None and page_state is not None and not errors:

@@ -4,6 +4,11 @@ page" (a teacher link, ``app.core.teacher_links``).
 
 ``code_part(page, tab, state)`` and ``teacher_part(page, tab, state, base)``; ``state`` is the
 page's link state (``app.core.page_setups``), ``tab`` the open tab's word.
+
+Both expanders are lazy (``on_change="rerun"``, keyed :func:`code_key` and :func:`teacher_key`):
+the scripts, the download buttons and the teacher's widgets are built and sent only while the
+expander is open. While the teacher's one is closed its widgets are not drawn, so their values
+are kept (``keep_state``) for when it opens again.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from app.core.link_actions import View, encode_view
 from app.core.page_setups import OUTPUT_KINDS, PAGES
 from app.core.share import ShareError
 from app.core.teacher_links import TeacherExercise, encode_teacher_link
-from app.widgets.copy_button import copy_button
+from app.widgets.copy_button import link_with_copy
 from app.widgets.exact_links import TAB_KEYS, current_model_run
+from app.widgets.kept_state import keep_state
 from app.widgets.task_box import teachable_fields
 
 
@@ -37,12 +43,30 @@ def _scripts(
         return str(error)
 
 
+def code_key(page: str) -> str:
+    """The key of ``page``'s "Get the code" expander (True while open)."""
+    return f"{page}.code.open"
+
+
+def teacher_key(page: str) -> str:
+    """The key of ``page``'s "Make an exercise from this page" expander (True while open)."""
+    return f"{page}.teach.open"
+
+
+_TEACHER_FIELDS = ("task", "shown", "kind", "cell", "value", "shape", "example", "loss")
+"""The teacher's widgets, keyed ``<page>.teach.<field>``."""
+
+
 def code_part(page: str, tab: str, state: Mapping[str, Any]) -> None:
     """ "Get the code": the NumPy script shown, both scripts to download."""
+    box = st.expander("Get the code", icon=":material/code:", key=code_key(page),
+                      on_change="rerun")  # fmt: skip
+    if not box.open:
+        return
     setup = PAGES[page]
     run = current_model_run(page) if setup.kind(tab) == "model" else None
     weights = None if run is None else dict(run.model.named_parameters())
-    with st.expander("Get the code", icon=":material/code:"):
+    with box:
         if run is not None and not np.all(np.isfinite(run.model.parameters)):
             st.info("This run diverged: its weights are not finite numbers, so there is no code "
                     "for them. Change the setup (see the run's findings) and train again.")  # fmt: skip
@@ -101,9 +125,14 @@ def _indices(text: str) -> tuple[int, ...]:
 def teacher_part(page: str, tab: str, state: Mapping[str, Any], base: str) -> None:
     """ "Make an exercise from this page": the task, the controls the learner sees, a check
     from the menu; the link that opens it."""
-    setup = PAGES[page]
     key = f"{page}.teach"
-    with st.expander("Make an exercise from this page", icon=":material/school:"):
+    box = st.expander("Make an exercise from this page", icon=":material/school:",
+                      key=teacher_key(page), on_change="rerun")  # fmt: skip
+    if not box.open:
+        keep_state([f"{key}.{field}" for field in _TEACHER_FIELDS])
+        return
+    setup = PAGES[page]
+    with box:
         kind_of_tab = setup.kind(tab)
         if kind_of_tab not in (*OUTPUT_KINDS, "model"):
             st.info("No check reads this tab: open another tab to make an exercise.")
@@ -135,5 +164,4 @@ def teacher_part(page: str, tab: str, state: Mapping[str, Any], base: str) -> No
             return
         query = "&".join(f"{k}={v}" for k, v in params.items())
         st.markdown(f"The learner's check: {markup.text(check.describe())}.")
-        st.code(f"{base}?{query}", language=None, wrap_lines=True)
-        copy_button(f"{base}?{query}", "Copy the exercise link")
+        link_with_copy(f"{base}?{query}", "Copy the exercise link", key="teach")

@@ -39,6 +39,32 @@ def open_page(path: str, query_params: dict[str, str] | None = None) -> AppTest:
     return at
 
 
+def vocabulary(at: AppTest) -> str:
+    """The Markdown listing a text page's vocabulary (its words as code spans)."""
+    from app.widgets.sentence_editor import VOCABULARY
+
+    return next(str(m.value) for m in at.markdown if str(m.value).startswith(VOCABULARY))
+
+
+def shown_links(at: AppTest) -> list[str]:
+    """The links the page shows as text (the share box's, the teacher's), as the reader reads
+    them: the inline code span of ``app.widgets.copy_button.link_with_copy`` without fences."""
+    spans = (re.fullmatch(r"(`+)(.*)\1", str(m.value), re.S) for m in at.markdown)
+    return [m.group(2).strip(" ") for m in spans if m and "?" in m.group(2)]
+
+
+def open_teaching(at: AppTest) -> AppTest:
+    """Open "Get the code" and "Make an exercise from this page" (lazy: drawn only while open)
+    and rerun."""
+    from app.core.page_setups import PAGES
+    from app.widgets.teaching import code_key, teacher_key
+
+    for page in PAGES:
+        at.session_state[code_key(page)] = True
+        at.session_state[teacher_key(page)] = True
+    return at.run()
+
+
 def texts(at: AppTest) -> str:
     """Every piece of text the page shows (markdown, headings, captions, errors, warnings)."""
     kinds = ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info")

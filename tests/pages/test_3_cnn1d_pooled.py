@@ -31,6 +31,7 @@ from tests.pages.conftest import (
     texts,
     trained_run,
     visible,
+    vocabulary,
 )
 
 PATH = "pages/3_cnn1d_pooled.py"
@@ -47,7 +48,7 @@ def test_opens_on_the_tutorial_setup(reference):
     assert not at.exception
     text = texts(at)
     assert "CNN 1D pooled" in text
-    assert "<PAD>" in at.code[0].value and "don't" in at.code[0].value
+    assert "<PAD>" in vocabulary(at) and "don't" in vocabulary(at)
     assert "Parameters in total: 25" in text
     assert at.radio(key=hp_key(P, "pool")).value == "max"
 
@@ -94,7 +95,7 @@ def test_edited_sentences_are_padded_and_trained_on():
     at.run()
     assert not at.exception
     assert "padded with 1 × <PAD>" in texts(at)
-    assert "really" in at.code[0].value
+    assert "really" in vocabulary(at)
     click_train(at, P)
     sentences = ["i like it <PAD>", "i hate it <PAD>", "i don't hate it", "i don't like it",
                  "i really like it"]  # fmt: skip
@@ -135,7 +136,7 @@ def test_share_link_round_trip_and_malformed_link():
     assert not at.exception
     assert at.radio(key=hp_key(P, "pool")).value == "avg"
     assert at.number_input(key=hp_key(P, "seed")).value == 7
-    assert "we" in at.code[0].value
+    assert "we" in vocabulary(at)
     click_train(at, P)
     expected = train_section(3, sentences=sentences, labels=[1, 0], seed=7, pool="avg", epochs=300)
     assert shown_probabilities(at, P) == expected.final.probabilities.tolist()

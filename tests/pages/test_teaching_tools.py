@@ -12,7 +12,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.core.navigation import SECTIONS
-from tests.pages.conftest import after_training, open_page, texts, visible
+from tests.pages.conftest import (
+    after_training,
+    open_page,
+    open_teaching,
+    shown_links,
+    texts,
+    visible,
+)
 
 SECTION_PATHS = [spec.path for spec in SECTIONS[:9]]
 
@@ -21,9 +28,14 @@ def code_blocks(at: AppTest) -> list[str]:
     return [el.value for el in at.get("code")]
 
 
+def opened(path: str) -> AppTest:
+    """``path`` with "Get the code" and the teacher's expander open."""
+    return open_teaching(open_page(path))
+
+
 @pytest.mark.parametrize("path", SECTION_PATHS)
 def test_every_section_page_has_the_code_and_a_teacher_expander(path: str):
-    at = open_page(path)
+    at = opened(path)
     assert not at.exception
     labels = [e.label for e in at.get("expander")]
     assert "Get the code" in labels and "Make an exercise from this page" in labels
@@ -33,7 +45,7 @@ def test_every_section_page_has_the_code_and_a_teacher_expander(path: str):
 
 
 def test_the_code_shown_runs_and_prints_the_page_output(tmp_path):
-    at = open_page("pages/1_conv1d.py")
+    at = opened("pages/1_conv1d.py")
     script = next(b for b in code_blocks(at) if "import numpy as np" in b)
     path = tmp_path / "page1.py"
     path.write_text(script)
@@ -46,7 +58,7 @@ def test_the_code_shown_runs_and_prints_the_page_output(tmp_path):
 
 
 def test_page_9_code_prints_the_open_tabs_sizes(tmp_path):
-    at = open_page("pages/9_conv_arithmetic.py")
+    at = opened("pages/9_conv_arithmetic.py")
     at.slider(key="c9.s").set_value(1).run()
     script = next(b for b in code_blocks(at) if "import numpy as np" in b)
     path = tmp_path / "page9.py"
@@ -59,7 +71,7 @@ def test_page_9_code_prints_the_open_tabs_sizes(tmp_path):
 
 
 def test_a_page_9_teacher_link_checks_the_output_size():
-    at = open_page("pages/9_conv_arithmetic.py")
+    at = opened("pages/9_conv_arithmetic.py")
     at.text_area(key="conv-arithmetic.teach.task").set_value("Make the output 2 cells.").run()
     # The size tab's numbers only stand for a size: its one check is the output's shape.
     assert at.selectbox(key="conv-arithmetic.teach.kind").options == ["the output has a shape"]
@@ -78,18 +90,18 @@ def test_a_page_9_teacher_link_checks_the_output_size():
 
 
 def test_the_code_of_a_trained_model_holds_its_weights():
-    at = after_training(open_page("pages/3_cnn1d_pooled.py"), "s3")
+    at = open_teaching(after_training(open_page("pages/3_cnn1d_pooled.py"), "s3"))
     script = next(b for b in code_blocks(at) if "import numpy as np" in b)
     assert "trained model's weights" in texts(at)
     assert "probabilities" in script
 
 
 def share_url(at: AppTest, marker: str = "qt=") -> str:
-    return next(b for b in code_blocks(at) if marker in b)
+    return next(link for link in shown_links(at) if marker in link)
 
 
 def test_a_teacher_link_round_trips_and_is_checked():
-    at = open_page("pages/2_conv2d.py")
+    at = opened("pages/2_conv2d.py")
     at.text_area(key="conv2d.teach.task").set_value("Make the output 2 x 2 <b>now</b>").run()
     at.selectbox(key="conv2d.teach.kind").set_value("the output has a shape").run()
     at.text_input(key="conv2d.teach.shape").set_value("2, 2, 1").run()
@@ -110,7 +122,7 @@ def test_a_teacher_link_round_trips_and_is_checked():
 
 
 def test_hidden_settings_of_a_teacher_link_are_not_drawn():
-    at = open_page("pages/2_conv2d.py")
+    at = opened("pages/2_conv2d.py")
     at.text_area(key="conv2d.teach.task").set_value("Strides only.").run()
     at.multiselect(key="conv2d.teach.shown").set_value(["sy", "sx"]).run()
     params = dict(parse_qsl(urlsplit(share_url(at)).query))
@@ -126,7 +138,7 @@ def test_hidden_settings_of_a_teacher_link_are_not_drawn():
      {"qb": "PWN"}],
 )  # fmt: skip
 def test_a_tampered_teacher_link_is_refused_without_echo(change: dict):
-    at = open_page("pages/2_conv2d.py")
+    at = opened("pages/2_conv2d.py")
     at.text_area(key="conv2d.teach.task").set_value("Any task.").run()
     params = dict(parse_qsl(urlsplit(share_url(at)).query)) | change
     learner = open_page("pages/2_conv2d.py", params)
@@ -141,3 +153,54 @@ def test_the_share_box_has_a_named_copy_button():
     frames = [el for el in at.get("iframe")] or [el for el in at if "Copy link" in str(el)]
     assert "Copy this link (the Copy link button below it)" in texts(at)
     assert frames
+
+
+def test_closed_teaching_expanders_send_nothing_and_open_ones_their_contents():
+    at = open_page("pages/1_conv1d.py")
+    assert not at.exception
+    labels = [e.label for e in at.get("expander")]
+    assert "Get the code" in labels and "Make an exercise from this page" in labels
+    # Closed (as a page opens): no script, no download button, no teacher widget or link.
+    assert not any("import numpy as np" in block for block in code_blocks(at))
+    assert not at.get("download_button")
+    assert not [w for w in at.text_area if w.key == "conv1d.teach.task"]
+    assert not [link for link in shown_links(at) if "qt=" in link]
+    open_teaching(at)
+    assert any("import numpy as np" in block for block in code_blocks(at))
+    assert len(at.get("download_button")) == 2
+    at.text_area(key="conv1d.teach.task").set_value("Find the stride.").run()
+    assert "qt=" in share_url(at)
+
+
+def test_what_the_teacher_typed_survives_closing_and_reopening_the_expander():
+    from app.widgets.teaching import teacher_key
+
+    at = opened("pages/2_conv2d.py")
+    at.text_area(key="conv2d.teach.task").set_value("Strides only.").run()
+    at.multiselect(key="conv2d.teach.shown").set_value(["sy", "sx"]).run()
+    at.selectbox(key="conv2d.teach.kind").set_value("the output has a shape").run()
+    at.text_input(key="conv2d.teach.shape").set_value("2, 2, 1").run()
+    link = share_url(at)
+    at.session_state[teacher_key("conv2d")] = False
+    at.run().run()  # two runs closed: Streamlit drops an undrawn widget's value after one
+    assert not [w for w in at.text_area if w.key == "conv2d.teach.task"]
+    at.session_state[teacher_key("conv2d")] = True
+    at.run()
+    assert not at.exception
+    assert at.text_area(key="conv2d.teach.task").value == "Strides only."
+    assert at.multiselect(key="conv2d.teach.shown").value == ["sy", "sx"]
+    assert at.text_input(key="conv2d.teach.shape").value == "2, 2, 1"
+    assert share_url(at) == link
+
+
+@pytest.mark.parametrize("path", ["pages/1_conv1d.py", "pages/3_cnn1d_pooled.py"])
+def test_the_share_link_shown_is_the_one_written_into_the_address_bar(path: str):
+    at = open_page(path)
+    assert not at.exception
+    assert not at.get("code")  # no code box (and its highlighter) at load
+    shown = [link for link in shown_links(at) if "qt=" not in link]
+    assert len(shown) == 1
+    written = {k: at.query_params[k] for k in at.query_params}
+    written = {k: v[0] if isinstance(v, list) else v for k, v in written.items()}
+    assert dict(parse_qsl(urlsplit(shown[0]).query, keep_blank_values=True)) == written
+    assert shown[0].split("?", 1)[1] == "&".join(f"{k}={v}" for k, v in written.items())
