@@ -197,7 +197,12 @@ def _results(run: TrainingRun) -> None:
     # Tall enough for every row: the table is the page's written record of the run.
     number_table(pd.DataFrame(rows), hide_index=True, key="p8m.table",
                  height=35 * (len(rows) + 1) + 3)  # fmt: skip
-    with st.expander("Region vectors after training (conv + sigmoid of each 2x2 region)"):
+    # Lazy: the list is built and sent only while the reader has it open.
+    vectors = st.expander("Region vectors after training (conv + sigmoid of each 2x2 region)",
+                          key="p8m.vectors.open", on_change="rerun")  # fmt: skip
+    if not vectors.open:
+        return
+    with vectors:
         st.markdown(
             "\n".join(
                 f"- `{bits}`: (" + ", ".join(f"{v:.4f}" for v in vector) + ")"

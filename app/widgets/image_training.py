@@ -237,7 +237,11 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
             )
     if np.all(found == "right"):
         st.markdown("**Every image is on the right side of 0.5.**")
-    with st.expander("All probabilities as a table"):
+    # Lazy: the table is built and sent only while the reader has it open.
+    table = st.expander("All probabilities as a table", key=f"{key}.probs.open", on_change="rerun")
+    if not table.open:
+        return
+    with table:
         number_table(
             pd.DataFrame(
                 {

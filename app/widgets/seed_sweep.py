@@ -124,8 +124,11 @@ def _show(prefix: str, section: int, stored: tuple, fp: str) -> None:
                                                for name, k in failing))  # fmt: skip
     else:
         st.markdown(f"**Every example was learned with every one of the {n} seeds.**")
-    with st.expander("Every seed's run"):
-        number_table(_table(names, result), hide_index=True, key=_key(prefix, "table"))
+    # Lazy: the table is built and sent only while the reader has it open.
+    runs = st.expander("Every seed's run", key=_key(prefix, "runs.open"), on_change="rerun")
+    if runs.open:
+        with runs:
+            number_table(_table(names, result), hide_index=True, key=_key(prefix, "table"))
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox("Look at one of them", list(result.seeds), key=_key(prefix, "pick"),
                      format_func=lambda s: f"seed {s}", width=200)  # fmt: skip

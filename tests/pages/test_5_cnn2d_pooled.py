@@ -67,6 +67,18 @@ def test_training_shows_the_engine_predictions_for_the_seed(reference):
     assert expected[BLANK] > 0.5 and abs(expected[BLANK] - expected[0]) < 0.01  # like a line
 
 
+def test_the_probabilities_table_is_sent_only_while_its_expander_is_open(reference):
+    at = open_page(PAGE)
+    run = trained_run(at, P)
+    box = next(e for e in at.expander if e.label == "All probabilities as a table")
+    assert not box.children  # closed: nothing in it was sent
+    at.session_state[f"{P}.probs.open"] = True
+    at.run()
+    box = next(e for e in at.expander if e.label == "All probabilities as a table")
+    table = box.dataframe[0].value
+    np.testing.assert_allclose(table["P(label 1)"], np.round(run.final.probabilities, 4))
+
+
 def test_blank_image_explanation_is_read_from_the_run(reference):
     at = open_page(PAGE)
     run = trained_run(at, P)
