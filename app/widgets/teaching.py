@@ -126,10 +126,13 @@ def teacher_part(page: str, tab: str, state: Mapping[str, Any], base: str) -> No
     """ "Make an exercise from this page": the task, the controls the learner sees, a check
     from the menu; the link that opens it."""
     key = f"{page}.teach"
+    # On every run, before the widgets: while closed this keeps their values; on the run that
+    # opens it again, a value set this run is also sent to the browser, which would otherwise
+    # show the widget's default.
+    keep_state([f"{key}.{field}" for field in _TEACHER_FIELDS])
     box = st.expander("Make an exercise from this page", icon=":material/school:",
                       key=teacher_key(page), on_change="rerun")  # fmt: skip
     if not box.open:
-        keep_state([f"{key}.{field}" for field in _TEACHER_FIELDS])
         return
     setup = PAGES[page]
     with box:

@@ -53,3 +53,26 @@ def test_get_the_code_and_a_charts_numbers_arrive_when_opened(server, browser):
         sync_api.expect(numbers.locator("table").first).to_be_visible(timeout=30_000)
     finally:
         page.close()
+
+
+def test_the_teachers_task_is_still_there_after_closing_and_reopening(server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    teacher = "Make an exercise from this page"
+    try:
+        page.goto(f"{server}/conv2d", wait_until="domcontentloaded")
+        wait_for_rerun(page)
+        page.get_by_text(teacher, exact=True).first.click()
+        wait_for_rerun(page)
+        task = page.get_by_label("Task for the learner")
+        task.fill("Make the output 2 x 2.")
+        task.press("Control+Enter")
+        wait_for_rerun(page)
+        sync_api.expect(page.locator('div[class*="linkbox"] code').nth(1)).to_contain_text("qt=")
+        for _ in range(2):  # closed, then open again
+            page.get_by_text(teacher, exact=True).first.click()
+            wait_for_rerun(page)
+        sync_api.expect(page.get_by_label("Task for the learner")).to_have_value(
+            "Make the output 2 x 2."
+        )
+    finally:
+        page.close()

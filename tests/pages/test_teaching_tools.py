@@ -187,9 +187,13 @@ def test_what_the_teacher_typed_survives_closing_and_reopening_the_expander():
     at.session_state[teacher_key("conv2d")] = True
     at.run()
     assert not at.exception
-    assert at.text_area(key="conv2d.teach.task").value == "Strides only."
+    task, shape = at.text_area(key="conv2d.teach.task"), at.text_input(key="conv2d.teach.shape")
+    assert task.value == "Strides only."
     assert at.multiselect(key="conv2d.teach.shown").value == ["sy", "sx"]
-    assert at.text_input(key="conv2d.teach.shape").value == "2, 2, 1"
+    assert shape.value == "2, 2, 1"
+    # What the browser shows: a remounted widget shows its default unless the value is sent.
+    assert (task.proto.set_value, task.proto.value) == (True, "Strides only.")
+    assert (shape.proto.set_value, shape.proto.value) == (True, "2, 2, 1")
     assert share_url(at) == link
 
 
