@@ -10,8 +10,10 @@ ways: **cold** (a new browser profile: a learner's first visit, every script fet
 tab** (a new tab of a browser that has seen the app: its scripts come from the cache) and **in
 the app** (the sidebar's link clicked on the page before it in the menu, as a learner moves
 through the sections); and **update** (one control changed, as a learner does it, to the
-updated page done again). The same run loads ``benchmarks/floor_app.py`` (Streamlit alone, and
-with one 3 x 3 Plotly chart) as the reference: the least a page can take on this machine.
+updated page done again: there, back and there again in each tab; the first change after a
+load is also given alone, as the browser's first update of a page is the slowest). The same
+run loads ``benchmarks/floor_app.py`` (Streamlit alone, and with one 3 x 3 Plotly chart) as
+the reference: the least a page can take on this machine.
 
 Every time is taken in the page's own clock (``PROBE``): from the navigation's start or the key
 press / pointer press to the moment the page became settled (and stayed so), so the driver's own
@@ -157,14 +159,15 @@ def timed(page, action, *, navigation: bool) -> Sample:
     return Sample((end - start) / 1000, (last - start) / 1000, (end - last) / 1000, kilobytes)
 
 
-def prepare_change(page, label: str, value: str):
-    """Find and focus the control first (untimed); return the key press that changes it."""
+def prepare_change(page, label: str, value: str, back: bool = False):
+    """Find and focus the control first (untimed); return the key press that changes it: a
+    slider one step right (left when ``back``), a number box to ``value`` (0 when ``back``)."""
     slider = page.locator(f'[data-testid="stSlider"] input[type="range"][aria-label="{label}"]')
     if slider.count():
         slider.first.focus()
-        return lambda: slider.first.press("ArrowRight")
+        return lambda: slider.first.press("ArrowLeft" if back else "ArrowRight")
     box = page.get_by_label(label, exact=True).first
-    box.fill(value)
+    box.fill("0" if back else value)
     return lambda: box.press("Enter")
 
 
@@ -186,14 +189,19 @@ def page_samples(browser, warm_context, base: str, route: str, previous: str, sa
     page before it in the menu, from which the learner comes in the app."""
     loads: dict[str, list[Sample]] = {mode: [] for mode in MODES}
     updates: list[Sample] = []
+    first_updates: list[Sample] = []  # the first change after the page loaded
     update = UPDATES.get(route)
     for _ in range(samples):
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         tab = new_tab(context)
         loads["cold"].append(timed(tab, lambda t=tab: t.goto(f"{base}/{route}"), navigation=True))
-        if update is not None:
-            press = prepare_change(tab, *update)
-            updates.append(timed(tab, press, navigation=False))
+        if update is not None:  # there and back and there again, as a learner tries a value
+            for back in (False, True, False):
+                press = prepare_change(tab, *update, back=back)
+                sample = timed(tab, press, navigation=False)
+                updates.append(sample)
+                if not back and len(updates) % 3 == 1:
+                    first_updates.append(sample)
         context.close()
 
         tab = new_tab(warm_context)
@@ -204,7 +212,7 @@ def page_samples(browser, warm_context, base: str, route: str, previous: str, sa
             link = tab.locator(f'[data-testid="stSidebarNav"] a[href$="/{route}"]').first
             loads["app"].append(timed(tab, link.click, navigation=False))
         tab.close()
-    return loads, updates
+    return loads, updates, first_updates
 
 
 def floor_samples(browser, samples: int) -> dict[str, dict[str, list[Sample]]]:
@@ -334,13 +342,13 @@ def main() -> None:
         visit.close()
         print(
             "| page | load, cold s (server / draw) | load, warm tab s | load, in the app s "
-            "| update s (server / draw) | update KB |"
+            "| update s (server / draw) | first update s | update KB |"
         )
-        print("|---|---:|---:|---:|---:|---:|")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         for previous, spec in zip((None, *PAGES), PAGES, strict=False):
             if args.only not in spec.route:
                 continue
-            loads, updates = page_samples(
+            loads, updates, first_updates = page_samples(
                 browser,
                 warm_context,
                 live.url,
@@ -351,13 +359,14 @@ def main() -> None:
             kilobytes = f"{median(updates, 'kilobytes'):.0f}" if updates else "–"
             print(
                 f"| {spec.title} | {cell(loads['cold'], 1.5)} | {cell(loads['warm'], 1.5)} | "
-                f"{cell(loads['app'], 1.5)} | {cell(updates, 0.3)} | {kilobytes} |",
+                f"{cell(loads['app'], 1.5)} | {cell(updates, 0.3)} | "
+                f"{cell(first_updates, 0.3, split=False)} | {kilobytes} |",
                 flush=True,
             )
         if not args.no_floor:
             for name, loads in floor_samples(browser, args.samples).items():
                 print(f"| {name} | {cell(loads['cold'], 1.5)} | {cell(loads['warm'], 1.5)} "
-                      "| – | – | – |", flush=True)  # fmt: skip
+                      "| – | – | – | – |", flush=True)  # fmt: skip
         print("\n`*`: over the target (load 1.5 s, update 0.3 s).")
         if "conv1d".startswith(args.only) or args.only in "conv1d":
             rate, seen, sent = stepping(browser, live.url)
