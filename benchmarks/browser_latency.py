@@ -4,12 +4,16 @@
     python -m benchmarks.browser_latency --samples 5 --only conv
     python -m benchmarks.browser_latency --busy 10       # with 10 other sessions training
 
-For every page: **load** (navigation to a settled page: connected, the script finished, no
-skeleton, every Plotly chart drawn and nothing stale) three ways: **cold** (a new browser
-profile: a learner's first visit, every script fetched), **warm tab** (a new tab of a browser
-that has seen the app: its scripts come from the cache) and **in the app** (the sidebar's link
-clicked on the home page, as a learner moves between sections); and **update** (one control
-changed, as a learner does it, to the updated page settled again).
+For every page: **load** (navigation to a done page: connected, the script finished, no
+skeleton, every Plotly chart drawn, nothing stale, and no change to the document since) three
+ways: **cold** (a new browser profile: a learner's first visit, every script fetched), **warm
+tab** (a new tab of a browser that has seen the app: its scripts come from the cache) and **in
+the app** (the sidebar's link clicked on the page before it in the menu, as a learner moves
+through the sections); and **update** (one control changed, as a learner does it, to the
+updated page done again: there, back and there again in each tab; the first change after a
+load is also given alone, as the browser's first update of a page is the slowest). The same
+run loads ``benchmarks/floor_app.py`` (Streamlit alone, and with one 3 x 3 Plotly chart) as
+the reference: the least a page can take on this machine.
 
 Every time is taken in the page's own clock (``PROBE``): from the navigation's start or the key
 press / pointer press to the moment the page became settled (and stayed so), so the driver's own
@@ -43,6 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from app.core.navigation import PAGES  # noqa: E402
@@ -60,22 +65,21 @@ SETTLED = """() => {
 }"""
 
 # Runs in every page before the app: times are taken in the page's own clock
-# (performance.now(), 0 at the navigation's start), so the driver's round trips are not counted.
-# A MutationObserver re-checks SETTLED on every change of the document and keeps when it last
-# became settled and how often it stopped being settled; every websocket message received is
-# timed and counted; the last key press or pointer press is the start of an update.
+# (performance.now(), 0 at the navigation's start), so the driver's own round trips are not
+# counted. A MutationObserver keeps the time of the document's last change and whether the page
+# was settled then; every websocket message received is timed and counted; the last key press or
+# pointer press is the start of an update. The page is done when it is settled and nothing has
+# changed for STEADY_MS: its last change is when it was done. (Waiting only for SETTLED ends too
+# early on an update: the charts exist throughout and Plotly redraws them one after another for
+# a few hundred milliseconds after the run's last message.)
 PROBE = (
     """(() => {
   const settled = """
     + SETTLED
     + """;
-  const probe = window.__probe = {since: null, unsettled: 0, input: null, lastMessage: null,
+  const probe = window.__probe = {last: null, settled: false, input: null, lastMessage: null,
                                   bytes: 0};
-  const check = () => {
-    const now = settled();
-    if (now && probe.since === null) probe.since = performance.now();
-    if (!now && probe.since !== null) { probe.since = null; probe.unsettled += 1; }
-  };
+  const check = () => { probe.last = performance.now(); probe.settled = settled(); };
   const start = () => new MutationObserver(check).observe(document, {subtree: true,
     childList: true, attributes: true, characterData: true});
   if (document.documentElement) start(); else document.addEventListener('DOMContentLoaded', start);
@@ -131,36 +135,39 @@ def _probe(page) -> dict:
 
 
 def timed(page, action, *, navigation: bool) -> Sample:
-    """Run ``action`` and time it in the page's clock until the page is settled and has stayed
-    settled for ``STEADY_MS`` (a rerun that starts late cannot end the wait early)."""
+    """Run ``action`` and time it in the page's clock, to the page's last change once it is
+    settled and has not changed for ``STEADY_MS`` (after an input: once a message has come back
+    for it)."""
     before = None if navigation else _probe(page)
     action()
     check = (
-        "(b) => { const p = window.__probe; if (!p || p.since === null) return false;"
-        " if (b !== null && (p.unsettled === b.unsettled || p.input === b.input)) return false;"
-        f" return performance.now() - p.since > {STEADY_MS}; }}"
+        "(b) => { const p = window.__probe; if (!p || p.last === null || !p.settled) return false;"
+        " if (b !== null && (p.input === b.input || !(p.lastMessage > p.input))) return false;"
+        f" return performance.now() - p.last > {STEADY_MS}; }}"
     )
-    page.wait_for_function(check, arg=before, timeout=60_000, polling=50)
+    try:
+        page.wait_for_function(check, arg=before, timeout=60_000, polling=50)
+    except PlaywrightTimeout as error:
+        raise RuntimeError(
+            f"{page.url} never settled: before {before}, now {_probe(page)}"
+        ) from error
     after = _probe(page)
     start = 0.0 if navigation else after["input"]
-    last = after["lastMessage"] if after["lastMessage"] is not None else after["since"]
+    end = after["last"]
+    last = after["lastMessage"] if after["lastMessage"] is not None else end
     kilobytes = (after["bytes"] - (before["bytes"] if before else 0)) / 1024
-    return Sample(
-        (after["since"] - start) / 1000,
-        (last - start) / 1000,
-        (after["since"] - last) / 1000,
-        kilobytes,
-    )
+    return Sample((end - start) / 1000, (last - start) / 1000, (end - last) / 1000, kilobytes)
 
 
-def prepare_change(page, label: str, value: str):
-    """Find and focus the control first (untimed); return the key press that changes it."""
+def prepare_change(page, label: str, value: str, back: bool = False):
+    """Find and focus the control first (untimed); return the key press that changes it: a
+    slider one step right (left when ``back``), a number box to ``value`` (0 when ``back``)."""
     slider = page.locator(f'[data-testid="stSlider"] input[type="range"][aria-label="{label}"]')
     if slider.count():
         slider.first.focus()
-        return lambda: slider.first.press("ArrowRight")
+        return lambda: slider.first.press("ArrowLeft" if back else "ArrowRight")
     box = page.get_by_label(label, exact=True).first
-    box.fill(value)
+    box.fill("0" if back else value)
     return lambda: box.press("Enter")
 
 
@@ -173,32 +180,70 @@ def new_tab(context):
 MODES = ("cold", "warm", "app")
 """cold: a new browser profile per sample (nothing cached: a learner's first visit); warm: a
 new tab of a browser that has seen the app (its scripts cached); app: moving to the page from
-the home page with the sidebar's link, as a learner moves between sections."""
+the one before it in the menu with the sidebar's link, as a learner moves through the
+sections (the page before loaded fresh in that tab first)."""
 
 
-def page_samples(browser, warm_context, base: str, route: str, title: str, samples: int):
-    """{mode: [load samples]}, [update samples] for one page."""
+def page_samples(browser, warm_context, base: str, route: str, previous: str, samples: int):
+    """{mode: [load samples]}, [update samples] for one page; ``previous``: the route of the
+    page before it in the menu, from which the learner comes in the app."""
     loads: dict[str, list[Sample]] = {mode: [] for mode in MODES}
     updates: list[Sample] = []
+    first_updates: list[Sample] = []  # the first change after the page loaded
     update = UPDATES.get(route)
     for _ in range(samples):
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         tab = new_tab(context)
         loads["cold"].append(timed(tab, lambda t=tab: t.goto(f"{base}/{route}"), navigation=True))
-        if update is not None:
-            press = prepare_change(tab, *update)
-            updates.append(timed(tab, press, navigation=False))
+        if update is not None:  # there and back and there again, as a learner tries a value
+            for back in (False, True, False):
+                press = prepare_change(tab, *update, back=back)
+                sample = timed(tab, press, navigation=False)
+                updates.append(sample)
+                if not back and len(updates) % 3 == 1:
+                    first_updates.append(sample)
         context.close()
 
         tab = new_tab(warm_context)
         loads["warm"].append(timed(tab, lambda t=tab: t.goto(f"{base}/{route}"), navigation=True))
         if route:
-            tab.goto(base)
+            tab.goto(f"{base}/{previous}")
             settle(tab)
             link = tab.locator(f'[data-testid="stSidebarNav"] a[href$="/{route}"]').first
             loads["app"].append(timed(tab, link.click, navigation=False))
         tab.close()
-    return loads, updates
+    return loads, updates, first_updates
+
+
+def floor_samples(browser, samples: int) -> dict[str, dict[str, list[Sample]]]:
+    """Cold and warm-tab loads of ``benchmarks/floor_app.py`` (Streamlit alone, then with one
+    tiny Plotly chart), on its own server in the same run: the least any page can take here."""
+    rows: dict[str, dict[str, list[Sample]]] = {}
+    with streamlit_server(script="benchmarks/floor_app.py") as floor:
+        warm = browser.new_context(viewport={"width": 1400, "height": 900})
+        for query, name in (
+            ("", "Streamlit alone (a title)"),
+            ("?chart=1", "... with one 3 x 3 Plotly chart"),
+        ):
+            visit = new_tab(warm)
+            visit.goto(f"{floor.url}/{query}")
+            settle(visit)
+            visit.close()
+            rows[name] = {"cold": [], "warm": []}
+            for _ in range(samples):
+                context = browser.new_context(viewport={"width": 1400, "height": 900})
+                tab = new_tab(context)
+                rows[name]["cold"].append(
+                    timed(tab, lambda t=tab, q=query: t.goto(f"{floor.url}/{q}"), navigation=True)
+                )
+                context.close()
+                tab = new_tab(warm)
+                rows[name]["warm"].append(
+                    timed(tab, lambda t=tab, q=query: t.goto(f"{floor.url}/{q}"), navigation=True)
+                )
+                tab.close()
+        warm.close()
+    return rows
 
 
 def median(samples: list[Sample], attribute: str) -> float:
@@ -273,6 +318,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=3)
     parser.add_argument("--only", default="", help="pages whose route contains this")
     parser.add_argument("--busy", type=int, default=0, help="other sessions training meanwhile")
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip the reference pages (benchmarks/floor_app.py)"
+    )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     with streamlit_server() as live, sync_playwright() as playwright:
@@ -294,21 +342,31 @@ def main() -> None:
         visit.close()
         print(
             "| page | load, cold s (server / draw) | load, warm tab s | load, in the app s "
-            "| update s (server / draw) | update KB |"
+            "| update s (server / draw) | first update s | update KB |"
         )
-        print("|---|---:|---:|---:|---:|---:|")
-        for spec in PAGES:
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for previous, spec in zip((None, *PAGES), PAGES, strict=False):
             if args.only not in spec.route:
                 continue
-            loads, updates = page_samples(
-                browser, warm_context, live.url, spec.route, spec.title, args.samples
+            loads, updates, first_updates = page_samples(
+                browser,
+                warm_context,
+                live.url,
+                spec.route,
+                previous and previous.route,
+                args.samples,
             )
             kilobytes = f"{median(updates, 'kilobytes'):.0f}" if updates else "–"
             print(
                 f"| {spec.title} | {cell(loads['cold'], 1.5)} | {cell(loads['warm'], 1.5)} | "
-                f"{cell(loads['app'], 1.5)} | {cell(updates, 0.3)} | {kilobytes} |",
+                f"{cell(loads['app'], 1.5)} | {cell(updates, 0.3)} | "
+                f"{cell(first_updates, 0.3, split=False)} | {kilobytes} |",
                 flush=True,
             )
+        if not args.no_floor:
+            for name, loads in floor_samples(browser, args.samples).items():
+                print(f"| {name} | {cell(loads['cold'], 1.5)} | {cell(loads['warm'], 1.5)} "
+                      "| – | – | – | – |", flush=True)  # fmt: skip
         print("\n`*`: over the target (load 1.5 s, update 0.3 s).")
         if "conv1d".startswith(args.only) or args.only in "conv1d":
             rate, seen, sent = stepping(browser, live.url)

@@ -56,9 +56,13 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(
-    port: int | None = None, timeout: float = 60.0, extra_args: tuple[str, ...] = ()
+    port: int | None = None,
+    timeout: float = 60.0,
+    extra_args: tuple[str, ...] = (),
+    script: str = "streamlit_app.py",
 ) -> Iterator[LiveServer]:
-    """Run ``streamlit run streamlit_app.py`` on a free loopback port; yield where it listens."""
+    """Run ``streamlit run <script>`` (the app unless told) on a free loopback port, from the
+    repository's root (its ``.streamlit/config.toml``); yield where it listens."""
     port = port or free_port()
     log = open(artifacts_dir() / f"server-{port}.log", "w")  # noqa: SIM115 (closed in finally)
     proc = subprocess.Popen(
@@ -67,7 +71,7 @@ def streamlit_server(
             "-m",
             "streamlit",
             "run",
-            "streamlit_app.py",
+            script,
             "--server.headless",
             "true",
             "--server.port",
