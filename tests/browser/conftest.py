@@ -5,12 +5,13 @@ Outside CI a missing Chromium or Playwright skips a module; under CI (``CI`` set
 
 from __future__ import annotations
 
+import contextlib
 import os
 from types import ModuleType
 
 import pytest
 
-from devtools.live import CHROMIUM, launch_chromium, streamlit_server
+from devtools.live import CHROMIUM, launch_chromium, streamlit_server, wait_for_rerun
 
 
 def playwright_or_skip() -> ModuleType:
@@ -42,3 +43,18 @@ def browser():
         chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
+
+
+@contextlib.contextmanager
+def opened(browser, url: str, width: int, fetched: list[str] | None = None):
+    """A new tab at ``width`` pixels showing ``url`` after its first run (every address it
+    requests appended to ``fetched``, when given); closed afterwards."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    if fetched is not None:
+        page.on("request", lambda request: fetched.append(request.url))
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        wait_for_rerun(page)
+        yield page
+    finally:
+        page.close()

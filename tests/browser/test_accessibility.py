@@ -9,7 +9,6 @@ image editor open so that its pixel buttons are in the tree.
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import pytest
@@ -18,7 +17,7 @@ from app.core.navigation import PAGES
 from app.widgets.charts import TEXT_LABEL
 from app.widgets.image_set_editor import EDIT_LABEL
 from devtools.live import wait_for_rerun
-from tests.browser.conftest import playwright_or_skip
+from tests.browser.conftest import opened, playwright_or_skip
 
 pytestmark = pytest.mark.browser
 sync_api = playwright_or_skip()
@@ -78,18 +77,6 @@ def open_image_editor(page) -> bool:
     editor.first.click()
     wait_for_rerun(page)
     return True
-
-
-@contextlib.contextmanager
-def opened(browser, url: str, width: int):
-    """A new tab at ``width`` pixels showing ``url`` after its first run; closed afterwards."""
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    try:
-        page.goto(url, wait_until="domcontentloaded")
-        wait_for_rerun(page)
-        yield page
-    finally:
-        page.close()
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
