@@ -50,8 +50,11 @@ WATCH_SECONDS = 4.0
 """How long a run takes in "watch it learn" mode, whatever its epochs."""
 
 
-WATCH_PAUSE = 0.1
-"""Pause after each chunk in "watch it learn" mode (seconds)."""
+WATCH_PAUSE = 0.17
+"""Pause after each chunk in "watch it learn" mode (seconds). Each chunk's live curve is a new
+chart the browser mounts and draws (0.1-0.17 s here); the pause must outlast that, or the curve
+is marked stale by the next chunk before it is ever seen whole. 0.1 s was enough while Streamlit
+added a 70 ms ``gc.collect()`` after every run (``runner.postScriptGC``, now off)."""
 
 
 SNAPSHOTS = 25
