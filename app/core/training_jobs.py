@@ -51,10 +51,9 @@ WATCH_SECONDS = 4.0
 
 
 WATCH_PAUSE = 0.17
-"""Pause after each chunk in "watch it learn" mode (seconds). Each chunk's live curve is a new
-chart the browser mounts and draws (0.1-0.17 s here); the pause must outlast that, or the curve
-is marked stale by the next chunk before it is ever seen whole. 0.1 s was enough while Streamlit
-added a 70 ms ``gc.collect()`` after every run (``runner.postScriptGC``, now off)."""
+"""Pause after each chunk in "watch it learn" mode (s): it must outlast the browser drawing the
+chunk's new live chart, or the next chunk marks it stale unseen (0.1 s plus Streamlit's 70 ms
+post-run ``gc.collect()``, now off in .streamlit/config.toml)."""
 
 
 SNAPSHOTS = 25
