@@ -45,10 +45,8 @@ from cnndemo.train import Snapshot, train
 CHUNK_SECONDS = 0.12
 """Training time between two redraws (and two chances for a Stop click to land)."""
 
-
 WATCH_SECONDS = 4.0
 """How long a run takes in "watch it learn" mode, whatever its epochs."""
-
 
 WATCH_PAUSE = 0.17
 """Pause after each chunk in "watch it learn" mode (s): it must outlast the browser drawing the
