@@ -118,14 +118,14 @@ STEADY_MS = 400  # settled this long with nothing new: the page is done
 
 @dataclass
 class Sample:
-    total: float  # s, from the start (navigation or input) to the page settled
+    total: float  # s, from the start (navigation or input) to the last change once settled
     server: float  # s, from the start to the run's last websocket message
-    draw: float  # s, from that message to settled
+    draw: float  # s, from that message to the last change
     kilobytes: float  # websocket bytes received meanwhile
 
 
 def settle(page, timeout: float = 60_000) -> None:
-    """Block until the page has settled and stayed so (used outside the timed part)."""
+    """Block until the page looks settled (between timed parts, where no time is taken)."""
     page.wait_for_timeout(150)  # let the change reach the server before polling
     page.wait_for_function(SETTLED, timeout=timeout, polling=25)
 
@@ -171,10 +171,18 @@ def prepare_change(page, label: str, value: str, back: bool = False):
     return lambda: box.press("Enter")
 
 
+VIEWPORT = {"width": 1400, "height": 900}
+
+
 def new_tab(context):
     tab = context.new_page()
     tab.add_init_script(PROBE)
     return tab
+
+
+def load(tab, url: str) -> Sample:
+    """Navigate ``tab`` to ``url``, timed from the navigation's start."""
+    return timed(tab, lambda: tab.goto(url), navigation=True)
 
 
 MODES = ("cold", "warm", "app")
@@ -184,35 +192,40 @@ the one before it in the menu with the sidebar's link, as a learner moves throug
 sections (the page before loaded fresh in that tab first)."""
 
 
-def page_samples(browser, warm_context, base: str, route: str, previous: str, samples: int):
-    """{mode: [load samples]}, [update samples] for one page; ``previous``: the route of the
-    page before it in the menu, from which the learner comes in the app."""
+CHANGES = (False, True, False)
+"""Each tab's updates: there, back and there again (``back`` of ``prepare_change``), as a
+learner tries a value; the first of them is the first change after the page loaded."""
+
+
+def page_samples(
+    browser, warm_context, base: str, route: str, previous: str | None, samples: int
+) -> tuple[dict[str, list[Sample]], list[Sample]]:
+    """{mode: [load samples]}, [update samples, ``len(CHANGES)`` per tab] for one page;
+    ``previous``: the route of the page before it in the menu, from which the learner comes
+    in the app."""
     loads: dict[str, list[Sample]] = {mode: [] for mode in MODES}
     updates: list[Sample] = []
-    first_updates: list[Sample] = []  # the first change after the page loaded
     update = UPDATES.get(route)
     for _ in range(samples):
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context = browser.new_context(viewport=VIEWPORT)
         tab = new_tab(context)
-        loads["cold"].append(timed(tab, lambda t=tab: t.goto(f"{base}/{route}"), navigation=True))
-        if update is not None:  # there and back and there again, as a learner tries a value
-            for back in (False, True, False):
-                press = prepare_change(tab, *update, back=back)
-                sample = timed(tab, press, navigation=False)
-                updates.append(sample)
-                if not back and len(updates) % 3 == 1:
-                    first_updates.append(sample)
+        loads["cold"].append(load(tab, f"{base}/{route}"))
+        if update is not None:
+            for back in CHANGES:
+                updates.append(
+                    timed(tab, prepare_change(tab, *update, back=back), navigation=False)
+                )
         context.close()
 
         tab = new_tab(warm_context)
-        loads["warm"].append(timed(tab, lambda t=tab: t.goto(f"{base}/{route}"), navigation=True))
+        loads["warm"].append(load(tab, f"{base}/{route}"))
         if route:
             tab.goto(f"{base}/{previous}")
             settle(tab)
             link = tab.locator(f'[data-testid="stSidebarNav"] a[href$="/{route}"]').first
             loads["app"].append(timed(tab, link.click, navigation=False))
         tab.close()
-    return loads, updates, first_updates
+    return loads, updates
 
 
 def floor_samples(browser, samples: int) -> dict[str, dict[str, list[Sample]]]:
@@ -220,7 +233,7 @@ def floor_samples(browser, samples: int) -> dict[str, dict[str, list[Sample]]]:
     tiny Plotly chart), on its own server in the same run: the least any page can take here."""
     rows: dict[str, dict[str, list[Sample]]] = {}
     with streamlit_server(script="benchmarks/floor_app.py") as floor:
-        warm = browser.new_context(viewport={"width": 1400, "height": 900})
+        warm = browser.new_context(viewport=VIEWPORT)
         for query, name in (
             ("", "Streamlit alone (a title)"),
             ("?chart=1", "... with one 3 x 3 Plotly chart"),
@@ -231,16 +244,11 @@ def floor_samples(browser, samples: int) -> dict[str, dict[str, list[Sample]]]:
             visit.close()
             rows[name] = {"cold": [], "warm": []}
             for _ in range(samples):
-                context = browser.new_context(viewport={"width": 1400, "height": 900})
-                tab = new_tab(context)
-                rows[name]["cold"].append(
-                    timed(tab, lambda t=tab, q=query: t.goto(f"{floor.url}/{q}"), navigation=True)
-                )
+                context = browser.new_context(viewport=VIEWPORT)
+                rows[name]["cold"].append(load(new_tab(context), f"{floor.url}/{query}"))
                 context.close()
                 tab = new_tab(warm)
-                rows[name]["warm"].append(
-                    timed(tab, lambda t=tab, q=query: t.goto(f"{floor.url}/{q}"), navigation=True)
-                )
+                rows[name]["warm"].append(load(tab, f"{floor.url}/{query}"))
                 tab.close()
         warm.close()
     return rows
@@ -263,7 +271,7 @@ def cell(samples: list[Sample], target: float, split: bool = True) -> str:
 def stepping(browser, base: str) -> tuple[float, int, int]:
     """Play page 1's kernel animation over a 32-position input: (steps per second from the
     median interval, stops seen, websocket messages sent meanwhile)."""
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page = browser.new_page(viewport=VIEWPORT)
     sent: list[int] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(1)))
     page.goto(f"{base}/conv1d")
@@ -334,7 +342,7 @@ def main() -> None:
         warm.goto(live.url)
         settle(warm)
         warm.close()
-        warm_context = browser.new_context(viewport={"width": 1400, "height": 900})
+        warm_context = browser.new_context(viewport=VIEWPORT)
         visit = new_tab(warm_context)
         for spec in PAGES:  # the warm browser has seen every page once
             visit.goto(f"{live.url}/{spec.route}")
@@ -348,7 +356,7 @@ def main() -> None:
         for previous, spec in zip((None, *PAGES), PAGES, strict=False):
             if args.only not in spec.route:
                 continue
-            loads, updates, first_updates = page_samples(
+            loads, updates = page_samples(
                 browser,
                 warm_context,
                 live.url,
@@ -360,7 +368,7 @@ def main() -> None:
             print(
                 f"| {spec.title} | {cell(loads['cold'], 1.5)} | {cell(loads['warm'], 1.5)} | "
                 f"{cell(loads['app'], 1.5)} | {cell(updates, 0.3)} | "
-                f"{cell(first_updates, 0.3, split=False)} | {kilobytes} |",
+                f"{cell(updates[:: len(CHANGES)], 0.3, split=False)} | {kilobytes} |",
                 flush=True,
             )
         if not args.no_floor:
