@@ -6,10 +6,14 @@ as syntax, whatever the address bar held), not ``st.code``, whose syntax highlig
 1.6 MB script every page would load for one line. ``app.widgets.page_style`` wraps it anywhere,
 so a long link is never cut on a phone.
 
-The button is a tiny HTML frame (``st.iframe``): the link is passed to its script as a JSON string (with
-``<``, ``>`` and ``&`` escaped, so no text can close the script), never as markup. Streamlit
-lets its frames write to the clipboard; where the browser refuses, the button says so
-and the link stays selectable above it.
+The button is a tiny HTML frame (``st.iframe``) whose page never changes: on a click its
+script reads the link from the text shown above it (the ``code`` element of the container keyed
+``linkbox-<key>``, found by a selector made of the app's fixed words only) and writes it to
+the clipboard. Every control change makes a new link, and a frame given the link in its page
+would be reloaded each time (a new document parsed and laid out, 20-30 ms of every update of
+pages 1 and 2 in Chromium); a frame whose page is the same is left alone. Streamlit's frames share
+the app's origin, so the frame may read its parent; where it cannot, or the browser refuses the
+clipboard, the button says so and the link stays selectable above it.
 """
 
 from __future__ import annotations
@@ -31,28 +35,37 @@ span {{ font: 13px sans-serif; color: #555; margin-left: 8px; }}
 body {{ margin: 0; }}
 </style>
 <script>
-const link = {link};
+const shown = {selector};
 document.getElementById("copy").addEventListener("click", async () => {{
   const said = document.getElementById("said");
-  try {{ await navigator.clipboard.writeText(link); said.textContent = "Copied."; }}
-  catch (error) {{ said.textContent = "Select the link above and copy it."; }}
+  try {{
+    const link = window.parent.document.querySelector(shown).textContent;
+    await navigator.clipboard.writeText(link);
+    said.textContent = "Copied.";
+  }} catch (error) {{ said.textContent = "Select the link above and copy it."; }}
 }});
 </script>"""
 
 
-def _script_string(text: str) -> str:
-    return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def _box_key(key: str) -> str:
+    return f"{LINK_BOX}-{key}"
 
 
-def copy_button(link: str, label: str = "Copy link") -> None:
-    """A button that copies ``link`` (``label``: fixed words of the app, never user text)."""
-    st.iframe(_PAGE.format(label=label, link=_script_string(link)), height=40)
+def link_selector(key: str) -> str:
+    """The CSS selector of the link shown by ``link_with_copy(..., key=key)``."""
+    return f".st-key-{_box_key(key)} code"
+
+
+def copy_button(key: str, label: str = "Copy link") -> None:
+    """A button that copies the link shown in the container of ``key`` (``key`` and ``label``:
+    fixed words of the app, never user text)."""
+    st.iframe(_PAGE.format(label=label, selector=json.dumps(link_selector(key))), height=40)
 
 
 def link_with_copy(link: str, label: str = "Copy link", *, key: str = "share") -> None:
     """``link`` as selectable text, then a button that copies it (``label``: fixed words of the
     app, never user text); ``key`` names the container, once per page."""
-    with st.container(key=f"{LINK_BOX}-{key}"):
+    with st.container(key=_box_key(key)):
         # Room for the longest link the app writes and a long base address; nothing is cut.
         st.markdown(markup.code(link, limits.MAX_URL_CHARS + 2000))
-    copy_button(link, label)
+    copy_button(key, label)
