@@ -7,10 +7,10 @@ reader, or anyone who prefers reading to hovering, gets what the chart shows. Th
 accessible name (``alt``) is its title unless given. Returns what ``plotly_chart`` returns (the
 selection state of a chart drawn with ``on_select``).
 
-The expander is lazy: keyed ``<chart key>.text`` (:func:`text_key`) with ``on_change="rerun"``,
-its tables are built and sent only while the reader has it open, so a closed one costs a label
-on every rerun instead of a page of Markdown. A chart drawn without a ``key`` has no stable name
-for its expander; its tables are then always sent.
+The expander is lazy (``app.widgets.expanders.lazy_expander``, keyed ``<chart key>.text``,
+:func:`text_key`): its tables are built and sent only while the reader has it open, so a closed
+one costs a label on every rerun instead of a page of Markdown. A chart drawn without a ``key``
+has no stable name for its expander; its tables are then always sent.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import streamlit as st
 from app.core import markup
 from app.core.chart_text import ChartTable, chart_tables, title_of
 from app.figures.chart_spec import SpecFigure
+from app.widgets.expanders import lazy_expander
 
 TEXT_LABEL = "The numbers of this chart, as text"
 _MEMO: OrderedDict[int, tuple[Mapping, str, str]] = OrderedDict()
@@ -77,12 +78,13 @@ def plotly_chart(target: Any, figure: Any, *, alt: str | None = None, **options:
     box = target.container()
     event = box.plotly_chart(figure, alt=alt or _title(figure), **options)
     key = options.get("key")
+
+    def text() -> None:
+        st.markdown(chart_text(_spec(figure))[1])
+
     if key is None:
         with box.expander(TEXT_LABEL):
-            st.markdown(chart_text(_spec(figure))[1])
-        return event
-    text = box.expander(TEXT_LABEL, key=text_key(key), on_change="rerun")
-    if text.open:
-        with text:
-            st.markdown(chart_text(_spec(figure))[1])
+            text()
+    else:
+        lazy_expander(TEXT_LABEL, text, key=text_key(key), target=box)
     return event

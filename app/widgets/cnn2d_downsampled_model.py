@@ -25,6 +25,7 @@ from app.widgets import image_set_editor
 from app.widgets.cached_figures import run_figure
 from app.widgets.charts import plotly_chart
 from app.widgets.controls import control_input
+from app.widgets.expanders import lazy_expander
 from app.widgets.image_training import lab_part, region_vectors_chart
 from app.widgets.learned_weights import learned_part
 from app.widgets.ledger_view import show_ledger
@@ -197,18 +198,18 @@ def _results(run: TrainingRun) -> None:
     # Tall enough for every row: the table is the page's written record of the run.
     number_table(pd.DataFrame(rows), hide_index=True, key="p8m.table",
                  height=35 * (len(rows) + 1) + 3)  # fmt: skip
-    # Lazy: the list is built and sent only while the reader has it open.
-    vectors = st.expander("Region vectors after training (conv + sigmoid of each 2x2 region)",
-                          key="p8m.vectors.open", on_change="rerun")  # fmt: skip
-    if not vectors.open:
-        return
-    with vectors:
+
+    def vectors() -> None:
         st.markdown(
             "\n".join(
                 f"- `{bits}`: (" + ", ".join(f"{v:.4f}" for v in vector) + ")"
                 for bits, vector in final.window_vectors.items()
             )
         )
+
+    # Lazy: the list is built and sent only while the reader has it open.
+    lazy_expander("Region vectors after training (conv + sigmoid of each 2x2 region)", vectors,
+                  key="p8m.vectors.open")  # fmt: skip
 
 
 def model_part() -> None:

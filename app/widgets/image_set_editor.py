@@ -36,6 +36,7 @@ from app.core.numbers import fixed
 from app.figures.chart_spec import SpecFigure, spec_of
 from app.figures.images import image_set_figure
 from app.widgets.charts import plotly_chart
+from app.widgets.expanders import lazy_expander
 from app.widgets.locks import data_key, is_locked
 from app.widgets.page_style import PIXEL_GRID
 
@@ -195,8 +196,8 @@ def image_set_section(
     """The set as thumbnails (with P(label 1) when ``probabilities`` are given) and the card
     editor in an expander keyed ``edit_key``; returns the current set.
 
-    The editor's buttons are drawn only while the expander is open (``on_change="rerun"``
-    tells the script when it opens), so a closed editor costs nothing on a rerun.
+    The editor's buttons are drawn only while the expander is open (``lazy_expander``,
+    ``app.widgets.expanders``), so a closed editor costs nothing on a rerun.
     """
     current = image_set(prefix)
     if probabilities is not None and len(probabilities) != len(current):
@@ -204,8 +205,6 @@ def image_set_section(
     shown = None if probabilities is None else tuple(float(p) for p in probabilities)
     spec = _thumbnails_spec(current, shown, title)
     plotly_chart(st, SpecFigure(spec), key=figure_key)
-    editor = st.expander(EDIT_LABEL, key=edit_key, on_change="rerun")
-    with editor:
-        if editor.open:
-            image_set_editor(prefix, probabilities=probabilities)
+    lazy_expander(EDIT_LABEL, lambda: image_set_editor(prefix, probabilities=probabilities),
+                  key=edit_key)  # fmt: skip
     return image_set(prefix)

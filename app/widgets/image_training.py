@@ -42,6 +42,7 @@ from app.widgets.cached_figures import run_figure
 from app.widgets.charts import plotly_chart
 from app.widgets.draw_pad import draw_pad, pad_image, set_pad_image
 from app.widgets.every_image import every_image_part
+from app.widgets.expanders import lazy_expander
 from app.widgets.image_set_editor import image_set, image_set_section, init_image_set, set_image_set
 from app.widgets.ledger_view import show_ledger
 from app.widgets.locks import data_key, is_locked
@@ -237,11 +238,8 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
             )
     if np.all(found == "right"):
         st.markdown("**Every image is on the right side of 0.5.**")
-    # Lazy: the table is built and sent only while the reader has it open.
-    table = st.expander("All probabilities as a table", key=f"{key}.probs.open", on_change="rerun")
-    if not table.open:
-        return
-    with table:
+
+    def table() -> None:
         number_table(
             pd.DataFrame(
                 {
@@ -253,6 +251,9 @@ def predictions_part(run, key: str, heading: str = "What it answers for each ima
             ),
             hide_index=True,
         )
+
+    # Lazy: the table is built and sent only while the reader has it open.
+    lazy_expander("All probabilities as a table", table, key=f"{key}.probs.open")
 
 
 def lab_part(run, prefix: str, section: int, data, hp: dict) -> None:

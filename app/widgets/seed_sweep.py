@@ -33,6 +33,7 @@ from app.core.training_jobs import Data
 from app.figures.sweep import error_histogram, outcome_bars
 from app.server import training_slot
 from app.widgets.charts import plotly_chart
+from app.widgets.expanders import lazy_expander
 from app.widgets.number_tables import number_table
 from cnndemo.diagnose import LN2
 from cnndemo.models import model_spec
@@ -125,10 +126,11 @@ def _show(prefix: str, section: int, stored: tuple, fp: str) -> None:
     else:
         st.markdown(f"**Every example was learned with every one of the {n} seeds.**")
     # Lazy: the table is built and sent only while the reader has it open.
-    runs = st.expander("Every seed's run", key=_key(prefix, "runs.open"), on_change="rerun")
-    if runs.open:
-        with runs:
-            number_table(_table(names, result), hide_index=True, key=_key(prefix, "table"))
+    lazy_expander(
+        "Every seed's run",
+        lambda: number_table(_table(names, result), hide_index=True, key=_key(prefix, "table")),
+        key=_key(prefix, "runs.open"),
+    )
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox("Look at one of them", list(result.seeds), key=_key(prefix, "pick"),
                      format_func=lambda s: f"seed {s}", width=200)  # fmt: skip

@@ -5,10 +5,10 @@ page" (a teacher link, ``app.core.teacher_links``).
 ``code_part(page, tab, state)`` and ``teacher_part(page, tab, state, base)``; ``state`` is the
 page's link state (``app.core.page_setups``), ``tab`` the open tab's word.
 
-Both expanders are lazy (``on_change="rerun"``, keyed :func:`code_key` and :func:`teacher_key`):
-the scripts, the download buttons and the teacher's widgets are built and sent only while the
-expander is open. While the teacher's one is closed its widgets are not drawn, so their values
-are kept (``keep_state``) for when it opens again.
+Both expanders are lazy (``app.widgets.expanders.lazy_expander``, keyed :func:`code_key` and
+:func:`teacher_key`): the scripts, the download buttons and the teacher's widgets are built and
+sent only while the expander is open. While the teacher's one is closed its widgets are not
+drawn, so their values are kept (``keep_state``) for when it opens again.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from app.core.share import ShareError
 from app.core.teacher_links import TeacherExercise, encode_teacher_link
 from app.widgets.copy_button import link_with_copy
 from app.widgets.exact_links import TAB_KEYS, current_model_run
+from app.widgets.expanders import lazy_expander
 from app.widgets.kept_state import keep_state
 from app.widgets.task_box import teachable_fields
 
@@ -59,37 +60,37 @@ _TEACHER_FIELDS = ("task", "shown", "kind", "cell", "value", "shape", "example",
 
 def code_part(page: str, tab: str, state: Mapping[str, Any]) -> None:
     """ "Get the code": the NumPy script shown, both scripts to download."""
-    box = st.expander("Get the code", icon=":material/code:", key=code_key(page),
-                      on_change="rerun")  # fmt: skip
-    if not box.open:
-        return
+    lazy_expander("Get the code", lambda: _code(page, tab, state), key=code_key(page),
+                  icon=":material/code:")  # fmt: skip
+
+
+def _code(page: str, tab: str, state: Mapping[str, Any]) -> None:
     setup = PAGES[page]
     run = current_model_run(page) if setup.kind(tab) == "model" else None
     weights = None if run is None else dict(run.model.named_parameters())
-    with box:
-        if run is not None and not np.all(np.isfinite(run.model.parameters)):
-            st.info("This run diverged: its weights are not finite numbers, so there is no code "
-                    "for them. Change the setup (see the run's findings) and train again.")  # fmt: skip
-            return
-        code = _scripts(page, tab, dict(state), weights)
-        if isinstance(code, str):
-            st.info(f"No code for this setup: {markup.message(code)}")
-            return
-        trained = "the trained model's weights" if weights is not None else "training from the seed"
-        st.caption(
-            "A self-contained script (NumPy only) that reproduces this page's setup and prints "
-            "its numbers"
-            + (f", with {trained}" if setup.kind(tab) == "model" else "")
-            + ". The PyTorch version does the same with torch (channels-first, converted)."
-        )
-        with st.container(horizontal=True):
-            st.download_button("Download the NumPy script", code.numpy, code.numpy_name,
-                               mime="text/x-python", icon=":material/download:",
-                               key=f"{page}.code.numpy")  # fmt: skip
-            st.download_button("Download the PyTorch script", code.torch, code.torch_name,
-                               mime="text/x-python", icon=":material/download:",
-                               key=f"{page}.code.torch")  # fmt: skip
-        st.code(code.numpy, language="python", line_numbers=True)
+    if run is not None and not np.all(np.isfinite(run.model.parameters)):
+        st.info("This run diverged: its weights are not finite numbers, so there is no code "
+                "for them. Change the setup (see the run's findings) and train again.")  # fmt: skip
+        return
+    code = _scripts(page, tab, dict(state), weights)
+    if isinstance(code, str):
+        st.info(f"No code for this setup: {markup.message(code)}")
+        return
+    trained = "the trained model's weights" if weights is not None else "training from the seed"
+    st.caption(
+        "A self-contained script (NumPy only) that reproduces this page's setup and prints "
+        "its numbers"
+        + (f", with {trained}" if setup.kind(tab) == "model" else "")
+        + ". The PyTorch version does the same with torch (channels-first, converted)."
+    )
+    with st.container(horizontal=True):
+        st.download_button("Download the NumPy script", code.numpy, code.numpy_name,
+                           mime="text/x-python", icon=":material/download:",
+                           key=f"{page}.code.numpy")  # fmt: skip
+        st.download_button("Download the PyTorch script", code.torch, code.torch_name,
+                           mime="text/x-python", icon=":material/download:",
+                           key=f"{page}.code.torch")  # fmt: skip
+    st.code(code.numpy, language="python", line_numbers=True)
 
 
 def _check_inputs(page: str, kind: str) -> Check:
@@ -130,41 +131,42 @@ def teacher_part(page: str, tab: str, state: Mapping[str, Any], base: str) -> No
     # opens it again, a value set this run is also sent to the browser, which would otherwise
     # show the widget's default.
     keep_state([f"{key}.{field}" for field in _TEACHER_FIELDS])
-    box = st.expander("Make an exercise from this page", icon=":material/school:",
-                      key=teacher_key(page), on_change="rerun")  # fmt: skip
-    if not box.open:
-        return
+    lazy_expander("Make an exercise from this page", lambda: _exercise(page, tab, state, base),
+                  key=teacher_key(page), icon=":material/school:")  # fmt: skip
+
+
+def _exercise(page: str, tab: str, state: Mapping[str, Any], base: str) -> None:
+    key = f"{page}.teach"
     setup = PAGES[page]
-    with box:
-        kind_of_tab = setup.kind(tab)
-        if kind_of_tab not in (*OUTPUT_KINDS, "model"):
-            st.info("No check reads this tab: open another tab to make an exercise.")
-            return
-        st.caption(
-            "The exercise starts from this page as it is now. Write the task, choose the "
-            "settings the learner may change and how the app checks the answer."
-        )
-        task = st.text_area("Task for the learner", key=f"{key}.task",
-                            max_chars=limits.MAX_TASK_CHARS,
-                            placeholder="e.g. Choose a stride so that the output is 3 x 3.")  # fmt: skip
-        fields = teachable_fields(setup)
-        shown = st.multiselect("Settings the learner can change", fields, default=fields,
-                               format_func=setup.field_label, key=f"{key}.shown")  # fmt: skip
-        kinds = OUTPUT_CHECKS if kind_of_tab in OUTPUT_KINDS else TRAINING_CHECKS
-        if kind_of_tab in SIZE_KINDS:  # its output's numbers only stand for its size
-            kinds = ("output_shape",)
-        # Labels as the options (not a format_func): each names one check kind.
-        label = st.selectbox("Check", [CHECK_LABELS[k] for k in kinds], key=f"{key}.kind")
-        kind = next(k for k in kinds if CHECK_LABELS[k] == label)
-        try:
-            check = _check_inputs(page, kind)
-            exercise = TeacherExercise(task, tab, tuple(f for f in fields if f in shown), check)
-            params = encode_teacher_link(setup, state, exercise)
-            if page in TAB_KEYS:
-                params |= encode_view(View(tab=tab), setup)
-        except (ShareError, ValueError) as error:
-            st.info(f"No link yet: {markup.message(error)}.")
-            return
-        query = "&".join(f"{k}={v}" for k, v in params.items())
-        st.markdown(f"The learner's check: {markup.text(check.describe())}.")
-        link_with_copy(f"{base}?{query}", "Copy the exercise link", key="teach")
+    kind_of_tab = setup.kind(tab)
+    if kind_of_tab not in (*OUTPUT_KINDS, "model"):
+        st.info("No check reads this tab: open another tab to make an exercise.")
+        return
+    st.caption(
+        "The exercise starts from this page as it is now. Write the task, choose the "
+        "settings the learner may change and how the app checks the answer."
+    )
+    task = st.text_area("Task for the learner", key=f"{key}.task",
+                        max_chars=limits.MAX_TASK_CHARS,
+                        placeholder="e.g. Choose a stride so that the output is 3 x 3.")  # fmt: skip
+    fields = teachable_fields(setup)
+    shown = st.multiselect("Settings the learner can change", fields, default=fields,
+                           format_func=setup.field_label, key=f"{key}.shown")  # fmt: skip
+    kinds = OUTPUT_CHECKS if kind_of_tab in OUTPUT_KINDS else TRAINING_CHECKS
+    if kind_of_tab in SIZE_KINDS:  # its output's numbers only stand for its size
+        kinds = ("output_shape",)
+    # Labels as the options (not a format_func): each names one check kind.
+    label = st.selectbox("Check", [CHECK_LABELS[k] for k in kinds], key=f"{key}.kind")
+    kind = next(k for k in kinds if CHECK_LABELS[k] == label)
+    try:
+        check = _check_inputs(page, kind)
+        exercise = TeacherExercise(task, tab, tuple(f for f in fields if f in shown), check)
+        params = encode_teacher_link(setup, state, exercise)
+        if page in TAB_KEYS:
+            params |= encode_view(View(tab=tab), setup)
+    except (ShareError, ValueError) as error:
+        st.info(f"No link yet: {markup.message(error)}.")
+        return
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    st.markdown(f"The learner's check: {markup.text(check.describe())}.")
+    link_with_copy(f"{base}?{query}", "Copy the exercise link", key="teach")

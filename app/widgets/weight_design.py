@@ -33,6 +33,7 @@ from app.core.weight_design import (
     preset_weights,
 )
 from app.widgets.edit_guard import guard_edits
+from app.widgets.expanders import lazy_expander
 from app.widgets.number_tables import number_table
 from app.widgets.training_panel import panel_key
 
@@ -179,10 +180,6 @@ def _designer(prefix: str, section: int, data: Data | None, hp: dict[str, Any]) 
 
 def design_part(prefix: str, section: int, data: Data | None, hp: dict[str, Any]) -> None:
     """The "design the weights" expander (its tables only run while it is open)."""
-    box = st.expander(
-        "Design the weights yourself, then train from them", key=_key(prefix, "open"),
-        on_change="rerun", icon=":material/edit:",
-    )  # fmt: skip
-    with box:
-        if box.open:
-            _designer(prefix, section, data, dict(hp))
+    lazy_expander("Design the weights yourself, then train from them",
+                  lambda: _designer(prefix, section, data, dict(hp)), key=_key(prefix, "open"),
+                  icon=":material/edit:")  # fmt: skip

@@ -197,6 +197,45 @@ def test_what_the_teacher_typed_survives_closing_and_reopening_the_expander():
     assert share_url(at) == link
 
 
+def test_the_cell_check_survives_a_switch_to_the_shape_check_and_back():
+    # Page 1: the cell and value boxes are not drawn while "output shape" is the check kind.
+    at = opened("pages/1_conv1d.py")
+    at.text_area(key="conv1d.teach.task").set_value("Make y[1, 0] 7.5.").run()
+    at.text_input(key="conv1d.teach.cell").set_value("1, 0").run()
+    at.number_input(key="conv1d.teach.value").set_value(7.5).run()
+    link = share_url(at)
+    at.selectbox(key="conv1d.teach.kind").set_value("the output has a shape").run()
+    at.run()  # two runs undrawn: Streamlit drops an undrawn widget's value after one
+    assert not [w for w in at.number_input if w.key == "conv1d.teach.value"]
+    at.selectbox(key="conv1d.teach.kind").set_value("an output cell equals a value").run()
+    assert not at.exception
+    cell, value = at.text_input(key="conv1d.teach.cell"), at.number_input(key="conv1d.teach.value")
+    assert (cell.value, value.value) == ("1, 0", 7.5)
+    # What the browser shows: a remounted widget shows its default unless the value is sent.
+    assert (cell.proto.set_value, cell.proto.value) == (True, "1, 0")
+    assert (value.proto.set_value, value.proto.value) == (True, 7.5)
+    assert share_url(at) == link
+
+
+def test_the_teachers_task_survives_a_switch_to_the_gradients_tab_and_back():
+    # Page 1: on the Gradients tab the open expander draws no teacher widget (no check reads it).
+    at = opened("pages/1_conv1d.py")
+    at.text_area(key="conv1d.teach.task").set_value("Find the stride.").run()
+    link = share_url(at)
+    at.session_state["c1d.tab"] = "Gradients"
+    at.run().run()  # two runs undrawn, as above
+    assert "No check reads this tab" in texts(at)
+    assert not [w for w in at.text_area if w.key == "conv1d.teach.task"]
+    at.session_state["c1d.tab"] = "Sequences of vectors"
+    at.run()
+    assert not at.exception
+    task = at.text_area(key="conv1d.teach.task")
+    assert (task.value, task.proto.set_value, task.proto.value) == (
+        "Find the stride.", True, "Find the stride."
+    )  # fmt: skip
+    assert share_url(at) == link
+
+
 @pytest.mark.parametrize("path", ["pages/1_conv1d.py", "pages/3_cnn1d_pooled.py"])
 def test_the_share_link_shown_is_the_one_written_into_the_address_bar(path: str):
     at = open_page(path)
