@@ -15,7 +15,7 @@ def lazy_tabs(tab: str | Control, parts: Mapping[str, Callable[[], None]]) -> No
     ``tab`` is the widget's key, which holds the open tab's label, or a declared ``Control``
     whose options are the labels (``app.core.conv_controls.tab_control``): its value is then
     brought into bounds first, so a share link can open a tab. The closed tabs' widgets are
-    not drawn, so their values need ``keep_state`` (``app.widgets.controls``).
+    not drawn, so their values need ``keep_state`` (``app.widgets.kept_state``).
     """
     key = tab if isinstance(tab, str) else tab.key
     if isinstance(tab, Control):
