@@ -47,6 +47,7 @@ PAD_TEXT = "#59606b"
 HALO = "#ffffff"
 OUTLINE = "#111111"
 CELL_PX = 30  # height of one matrix row on screen
+ROW_GAP_PX = 70  # between the rows of a figure's panels
 
 Rect = tuple[int, int, int, int]
 """Inclusive cell range (top_row, left_col, bottom_row, right_col) to outline."""
@@ -161,6 +162,23 @@ def index_labels(n: int, before: int = 0, after: int = 0) -> tuple[str, ...]:
 # --- The general builder ------------------------------------------------------------------------
 
 
+def grid_places(
+    count: int, per_row: int, new_row_at: int | None = None
+) -> list[tuple[int, int, int]]:
+    """(figure row, column, columns of its part) of ``count`` panels laid ``per_row`` to a row,
+    left to right. The panel at ``new_row_at`` (when given) and those after it form a second
+    part on rows of their own, as wide as that part needs: one output under three inputs
+    takes the whole width, not a third of it."""
+    split = count if new_row_at is None else max(0, min(new_row_at, count))
+    first_cols = max(1, min(per_row, split))
+    second_cols = max(1, min(per_row, count - split))
+    first = [(*divmod(i, first_cols), first_cols) for i in range(split)]
+    offset = math.ceil(split / first_cols)
+    second = [(offset + r, c, second_cols) for r, c in
+              (divmod(i, second_cols) for i in range(count - split))]  # fmt: skip
+    return first + second
+
+
 def panels_figure(
     panels: Sequence[Panel],
     *,
@@ -173,6 +191,7 @@ def panels_figure(
     per_row: int = 3,
     show_values: bool | None = None,
     cell_px: int = CELL_PX,
+    new_row_at: int | None = None,
 ) -> go.Figure:
     """Draw matrices side by side with one shared colour scale, numbers, and outlines.
 
@@ -185,6 +204,8 @@ def panels_figure(
     colour_range : explicit (min, max) colour range, overriding ``centre_zero``.
     per_row : panels per figure row before wrapping.
     show_values : write values in cells; default: only if the figure has few enough cells.
+    new_row_at : the index of a panel that starts a new figure row (say, the first output
+        after the inputs), so it sits at the left edge with its own row labels.
 
     Returns
     -------
@@ -207,14 +228,16 @@ def panels_figure(
     if show_values is None:
         show_values = n_cells <= limits.MAX_ANNOTATED_CELLS
 
-    n_cols = max(1, min(per_row, len(panels)))
-    n_rows = math.ceil(len(panels) / n_cols)
+    places = grid_places(len(panels), max(1, per_row), new_row_at)
+    n_rows = places[-1][0] + 1
     rows, cols = panels[0].values.shape
     panel_px = max(rows, 1) * cell_px + 70  # cells + panel title + x ticks and title
     height = int(n_rows * panel_px + 70)
-    gap_x = 0.08 if n_cols > 1 else 0.0
-    gap_y = 70 / height if n_rows > 1 else 0.0
-    width_frac = (1 - gap_x * (n_cols - 1)) / n_cols
+    gap_x = 0.08
+    # The gap between figure rows is a fraction of the plotting area (the figure less its top
+    # and bottom margins, 100 px), not of the whole figure: 70 px of room for a row's x tick
+    # labels and axis title over the next row's panel titles.
+    gap_y = ROW_GAP_PX / (height - 100) if n_rows > 1 else 0.0
     height_frac = (1 - 50 / height - gap_y * (n_rows - 1)) / n_rows
 
     traces: list[dict] = []
@@ -236,7 +259,8 @@ def panels_figure(
         "showlegend": False,
     }
     for index, panel in enumerate(panels):
-        grid_row, grid_col = divmod(index, n_cols)
+        grid_row, grid_col, n_cols = places[index]
+        width_frac = (1 - gap_x * (n_cols - 1)) / n_cols
         suffix = "" if index == 0 else str(index + 1)
         x0 = grid_col * (width_frac + gap_x)
         y1 = 1 - 50 / height - grid_row * (height_frac + gap_y)

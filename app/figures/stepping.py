@@ -39,6 +39,9 @@ STEP_MS = 30
 """Milliseconds between frames when playing. Plotly adds the time it takes to draw a frame (about
 16 ms in headless Chromium on this machine at load 7), so this plays 20-30 steps a second."""
 
+PANELS_PER_ROW = 3
+"""Panels side by side at most (as the other channel figures): a phone still reads their cells."""
+
 CONTROLS_PX = 130
 """Room under the panels for the slider, its value and the play/pause buttons."""
 
@@ -164,12 +167,20 @@ def window_animation(
     panels = [*inputs, *outputs]
     # Plain dicts from here on, unvalidated like panels_figure's own, and handed on as a
     # SpecFigure: even go.Figure(_validate=False) validates frames, seconds for 128 of them.
-    base = panels_figure(panels, title=title, axes=axes, per_row=len(inputs) + 1).to_dict()
+    # Inputs in rows of up to three, the outputs from a row of their own: side by side, seven
+    # panels (six channels and an output) left a phone's cells too narrow for their numbers,
+    # and an output's row labels and axis title fell in the gap over its left neighbour.
+    per_row = min(PANELS_PER_ROW, max(len(inputs), len(outputs)))
+    base = panels_figure(
+        panels, title=title, axes=axes, per_row=per_row, new_row_at=len(inputs)
+    ).to_dict()
     layout = base["layout"]
     for index in range(len(inputs), len(panels)):
         x_ref, y_ref = _ref(index)
         layout[f"xaxis{x_ref[1:]}"]["title"]["text"] = output_axes.x_title
-        layout[f"yaxis{y_ref[1:]}"]["title"]["text"] = output_axes.y_title
+        y_axis = layout[f"yaxis{y_ref[1:]}"]
+        if y_axis["showticklabels"]:  # a row's first panel names its rows
+            y_axis["title"]["text"] = output_axes.y_title
     data = _cells_as_pictures(base["data"], layout, panels)
     first = len(data)
     data += _outline_traces(step_paths(inputs, len(outputs), steps[0]))

@@ -4,6 +4,8 @@ Only constant CSS written here (no user text, so ``st.html`` cannot carry anythi
 
 - on a phone-sized screen Plotly's toolbar is hidden: it sat over the charts' titles, and
   zooming is done with fingers there anyway;
+- the cell pictures of the kernel animation (``app.figures.stepping``) are stretched to the
+  panel's width without smoothing, so the white gap between two cells stays a sharp line;
 - a formula wider than the screen scrolls sideways instead of being cut at the right edge;
 - a link shown as text (``app.widgets.copy_button``) wraps anywhere, so a phone shows it whole,
   and one click selects all of it;
@@ -25,6 +27,7 @@ STYLE = f"""<style>
 @media (max-width: 640px) {{
   .modebar-container {{ display: none !important; }}
 }}
+div[data-testid="stPlotlyChart"] image {{ image-rendering: pixelated; }}
 .katex-display {{ overflow-x: auto; overflow-y: hidden; padding-bottom: 2px; }}
 div[class*="{LINK_BOX}"] code {{
   overflow-wrap: anywhere; word-break: break-all; white-space: pre-wrap; user-select: all;

@@ -65,3 +65,41 @@ def test_2d_animation_outlines_the_window_on_every_input_channel():
     assert len(black) == 3 + 1  # 3 input channels, 1 output channel
     assert {tuple(t["x"]) for t in black[:3]} == {(1.5, 3.5, 3.5, 1.5, 1.5, None)}  # columns 2-3
     go.Figure(spec)
+
+
+def _panel_places(spec: dict) -> list[tuple[float, float]]:
+    """(left edge, top edge) of each panel's axes, in paper fractions, in panel order."""
+    layout = spec["layout"]
+    names = sorted((k for k in layout if k.startswith("xaxis")), key=lambda k: int(k[5:] or 1))
+    return [(layout[x]["domain"][0], layout["y" + x[1:]]["domain"][1]) for x in names]
+
+
+def test_the_outputs_start_a_row_of_their_own_at_the_left_edge_with_their_row_labels():
+    spec = dict(conv2d_animation(X2, np.ones((2, 3, 1)), conv_steps(X2, K2, 1, "valid"),
+                                 ((0, 0), (0, 0))).spec)  # fmt: skip
+    places = _panel_places(spec)
+    inputs, (output,) = places[:3], places[3:]
+    assert len({top for _, top in inputs}) == 1 and output[1] < inputs[0][1]  # a lower row
+    assert output[0] == inputs[0][0] == 0.0  # at the left edge
+    assert spec["layout"]["yaxis4"]["title"]["text"] == "output row"
+    assert spec["layout"]["yaxis4"]["showticklabels"] is True
+
+
+def test_six_channels_in_and_out_are_laid_three_to_a_row():
+    x = np.arange(4 * 4 * 6, dtype=float).reshape(4, 4, 6)
+    kernel = np.ones((2, 2, 6, 6))
+    out = cnndemo.conv2d(x[None], kernel, 1, "valid")[0]
+    spec = dict(conv2d_animation(x, out, conv_steps(x, kernel, 1, "valid"),
+                                 ((0, 0), (0, 0))).spec)  # fmt: skip
+    tops = [top for _, top in _panel_places(spec)]
+    assert len(tops) == 12 and len(set(tops)) == 4  # 2 rows of inputs, 2 of outputs
+    assert max(tops.count(top) for top in set(tops)) == 3
+    # Only each row's first panel names the rows (no title in the gap over a neighbour).
+    titled = [k for k, v in spec["layout"].items()
+              if k.startswith("yaxis") and v["title"]["text"]]  # fmt: skip
+    assert len(titled) == 4
+
+
+def test_a_1d_animation_puts_the_output_under_the_input():
+    (left_in, top_in), (left_out, top_out) = _panel_places(animation_1d())
+    assert left_in == left_out == 0.0 and top_out < top_in
