@@ -51,7 +51,9 @@ def kernel_figure(
             for i in range(n_in)
         ]
         axes = Axes("kernel column", "kernel row")
-        per_row = 4
+        # A row per output channel (its kernels from each input channel), three panels at most:
+        # four side by side left a phone's cells too narrow for numbers like -5.38.
+        per_row = min(3, n_in if n_in > 1 else n_out)
     else:
         raise ValueError(f"a kernel has 3 or 4 axes (channels last); got shape {kernel.shape}")
     return panels_figure(panels, title=title, axes=axes, colour_title="weight", per_row=per_row)

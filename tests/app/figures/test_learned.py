@@ -60,3 +60,15 @@ def test_a_sentences_conv_output_is_labelled_by_its_bigrams():
     assert (colours["cmin"], colours["cmax"]) == (0, 1)
     # activations in [0, 1] on the sequential scale, never red/blue (those mean a sign)
     assert colours["colorscale"][0][1] == SEQUENTIAL[0] and colours["showscale"] is True
+
+
+def test_a_layer_2_kernel_has_a_row_per_output_channel():
+    figure = kernel_figure(np.arange(16, dtype=float).reshape(2, 2, 2, 2), title="Layer 2 kernel")
+    layout = figure.to_dict()["layout"]
+    tops = [layout[f"yaxis{s}"]["domain"][1] for s in ("", "2", "3", "4")]
+    lefts = [layout[f"xaxis{s}"]["domain"][0] for s in ("", "2", "3", "4")]
+    assert tops[0] == tops[1] > tops[2] == tops[3]  # out 0's two kernels, then out 1's
+    assert lefts[0] == lefts[2] == 0.0 and lefts[1] == lefts[3] > 0.0
+    titles = [a["text"] for a in layout["annotations"]]
+    assert titles == ["<b>in 0 → out 0</b>", "<b>in 1 → out 0</b>",
+                      "<b>in 0 → out 1</b>", "<b>in 1 → out 1</b>"]  # fmt: skip
