@@ -32,6 +32,7 @@ import plotly.graph_objects as go
 
 from app.core import limits
 from app.core.numbers import format_value
+from app.figures.panel_grid import grid_places, panel_domains
 
 # ColorBrewer RdBu (11 classes), low = red, high = blue. Listed explicitly because the named
 # "RdBu" scales of plotly.js and plotly.express run in opposite directions.
@@ -47,7 +48,6 @@ PAD_TEXT = "#59606b"
 HALO = "#ffffff"
 OUTLINE = "#111111"
 CELL_PX = 30  # height of one matrix row on screen
-ROW_GAP_PX = 70  # between the rows of a figure's panels
 
 Rect = tuple[int, int, int, int]
 """Inclusive cell range (top_row, left_col, bottom_row, right_col) to outline."""
@@ -162,23 +162,6 @@ def index_labels(n: int, before: int = 0, after: int = 0) -> tuple[str, ...]:
 # --- The general builder ------------------------------------------------------------------------
 
 
-def grid_places(
-    count: int, per_row: int, new_row_at: int | None = None
-) -> list[tuple[int, int, int]]:
-    """(figure row, column, columns of its part) of ``count`` panels laid ``per_row`` to a row,
-    left to right. The panel at ``new_row_at`` (when given) and those after it form a second
-    part on rows of their own, as wide as that part needs: one output under three inputs
-    takes the whole width, not a third of it."""
-    split = count if new_row_at is None else max(0, min(new_row_at, count))
-    first_cols = max(1, min(per_row, split))
-    second_cols = max(1, min(per_row, count - split))
-    first = [(*divmod(i, first_cols), first_cols) for i in range(split)]
-    offset = math.ceil(split / first_cols)
-    second = [(offset + r, c, second_cols) for r, c in
-              (divmod(i, second_cols) for i in range(count - split))]  # fmt: skip
-    return first + second
-
-
 def panels_figure(
     panels: Sequence[Panel],
     *,
@@ -233,12 +216,7 @@ def panels_figure(
     rows, cols = panels[0].values.shape
     panel_px = max(rows, 1) * cell_px + 70  # cells + panel title + x ticks and title
     height = int(n_rows * panel_px + 70)
-    gap_x = 0.08
-    # The gap between figure rows is a fraction of the plotting area (the figure less its top
-    # and bottom margins, 100 px), not of the whole figure: 70 px of room for a row's x tick
-    # labels and axis title over the next row's panel titles.
-    gap_y = ROW_GAP_PX / (height - 100) if n_rows > 1 else 0.0
-    height_frac = (1 - 50 / height - gap_y * (n_rows - 1)) / n_rows
+    domains = panel_domains(places, height)
 
     traces: list[dict] = []
     layout: dict = {
@@ -259,13 +237,9 @@ def panels_figure(
         "showlegend": False,
     }
     for index, panel in enumerate(panels):
-        grid_row, grid_col, n_cols = places[index]
-        width_frac = (1 - gap_x * (n_cols - 1)) / n_cols
+        grid_col = places[index][1]
+        x_domain, y_domain = domains[index]
         suffix = "" if index == 0 else str(index + 1)
-        x0 = grid_col * (width_frac + gap_x)
-        y1 = 1 - 50 / height - grid_row * (height_frac + gap_y)
-        x_domain = [x0, x0 + width_frac]
-        y_domain = [max(y1 - height_frac, 0.0), y1]
         values = np.asarray(panel.values, dtype=np.float64)
         p_rows, p_cols = values.shape
         row_labels = panel.row_labels or index_labels(p_rows)

@@ -1,0 +1,56 @@
+"""Where each panel of a figure sits: its place in the grid of panels and its axes' domains.
+
+``panels_figure`` (``app.figures.base``) lays matrices side by side in rows; these two functions
+hold that arithmetic. Domains are Plotly's fractions of the plotting area: the figure less its
+top and bottom margins (``MARGIN_PX``), so gaps given in pixels stay pixels.
+"""
+
+from __future__ import annotations
+
+import math
+
+GAP_X = 0.08
+"""Between two panels of a row, as a fraction of the width."""
+
+ROW_GAP_PX = 70
+"""Between two rows of panels: a row's x tick labels and axis title over the next row's titles."""
+
+TOP_PX = 50
+"""Above the first row, for the panels' titles under the figure's."""
+
+MARGIN_PX = 100
+"""The figure's top and bottom margins together (``panels_figure``'s layout)."""
+
+
+def grid_places(
+    count: int, per_row: int, new_row_at: int | None = None
+) -> list[tuple[int, int, int]]:
+    """(figure row, column, columns of its part) of ``count`` panels laid ``per_row`` to a row,
+    left to right. The panel at ``new_row_at`` (when given) and those after it form a second
+    part on rows of their own, as wide as that part needs: one output under three inputs
+    takes the whole width, not a third of it."""
+    split = count if new_row_at is None else max(0, min(new_row_at, count))
+    first_cols = max(1, min(per_row, split))
+    second_cols = max(1, min(per_row, count - split))
+    first = [(*divmod(i, first_cols), first_cols) for i in range(split)]
+    offset = math.ceil(split / first_cols)
+    second = [(offset + r, c, second_cols) for r, c in
+              (divmod(i, second_cols) for i in range(count - split))]  # fmt: skip
+    return first + second
+
+
+def panel_domains(
+    places: list[tuple[int, int, int]], height: int
+) -> list[tuple[list[float], list[float]]]:
+    """(x domain, y domain) of each panel placed by ``grid_places`` in a figure ``height`` px
+    tall, rows of equal height from the top."""
+    n_rows = places[-1][0] + 1 if places else 1
+    gap_y = ROW_GAP_PX / (height - MARGIN_PX) if n_rows > 1 else 0.0
+    height_frac = (1 - TOP_PX / height - gap_y * (n_rows - 1)) / n_rows
+    domains = []
+    for row, col, n_cols in places:
+        width_frac = (1 - GAP_X * (n_cols - 1)) / n_cols
+        x0 = col * (width_frac + GAP_X)
+        y1 = 1 - TOP_PX / height - row * (height_frac + gap_y)
+        domains.append(([x0, x0 + width_frac], [max(y1 - height_frac, 0.0), y1]))
+    return domains
