@@ -51,6 +51,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from app.core.navigation import PAGES  # noqa: E402
+from app.widgets.stepper import PLAY_LABEL  # noqa: E402
 from devtools.live import launch_chromium, streamlit_server  # noqa: E402
 
 SETTLED = """() => {
@@ -280,6 +281,8 @@ def stepping(browser, base: str) -> tuple[float, int, int]:
     query = re.sub(r"x=4x5_[0-9_]+", "x=32x5_" + "_".join(str(i % 9) for i in range(160)),
                    page.url.split("?", 1)[1])  # fmt: skip
     page.goto(f"{base}/conv1d?{query}")
+    settle(page)
+    page.get_by_text(PLAY_LABEL, exact=True).click()  # the animation is drawn only while open
     settle(page)
     chart = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Every stop of")
     chart.scroll_into_view_if_needed()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.widgets.stepper import PLAY_LABEL
 from devtools.live import wait_for_rerun
 from tests.browser.conftest import playwright_or_skip
 
@@ -23,6 +24,8 @@ def test_stepping_and_playing_the_kernel_need_no_server_round_trip(server, brows
     try:
         page.goto(f"{server}/conv1d", wait_until="domcontentloaded")
         wait_for_rerun(page)
+        page.get_by_text(PLAY_LABEL, exact=True).click()  # drawn only while open
+        wait_for_rerun(page)
         chart = page.locator('[data-testid="stPlotlyChart"]').filter(
             has_text="Every stop of the kernel"
         )
@@ -34,6 +37,7 @@ def test_stepping_and_playing_the_kernel_need_no_server_round_trip(server, brows
         outlines_before = chart.evaluate(OUTLINES)
         sent.clear()
 
+        chart.locator(".slider-rail-touch-rect").first.scroll_into_view_if_needed()
         rail = chart.locator(".slider-rail-touch-rect").first.bounding_box()
         page.mouse.click(rail["x"] + rail["width"] * 0.67, rail["y"] + rail["height"] / 2)
         sync_api.expect(value).to_have_text("y[1, 0] = 3485 (15 products)")

@@ -11,6 +11,7 @@ import pytest
 
 import cnndemo
 from app.core.numbers import nested_text
+from app.widgets.stepper import PLAY_LABEL, play_key
 from app.widgets.tensor_editor import editor_key
 from tests.pages.conftest import (
     assert_gradients_are_right,
@@ -217,8 +218,16 @@ def animation_spec(at) -> dict:
     return json.loads(chart.proto.spec)
 
 
+def test_the_kernel_animation_is_drawn_only_while_its_expander_is_open(at):
+    assert not [c for c in at.get("plotly_chart") if "c1d.fig.play" in c.proto.id]
+    assert any(e.label == PLAY_LABEL for e in at.expander)
+    at.session_state[play_key("c1d.fig.play")] = True
+    assert animation_spec(at.run())["frames"]
+
+
 def test_the_kernel_animation_holds_every_output_with_the_engines_sum(at):
-    spec = animation_spec(at)
+    at.session_state[play_key("c1d.fig.play")] = True
+    spec = animation_spec(at.run())
     labels = [step["label"] for step in spec["layout"]["sliders"][0]["steps"]]
     assert labels == [
         "y[0, 0] = 2360 (15 products)", "y[0, 1] = 2480 (15 products)",
