@@ -387,10 +387,19 @@ def main() -> None:
                 flush=True,
             )
         stop.set()
+        # Errors until now happened while the pages were timed; sessions still running when
+        # the server stops below end in an error too, which says nothing about the app.
+        errors_while_timed = list(busy.errors) if busy is not None else []
         browser.close()
     if busy is not None:
         trainings = len(busy.times.get("train", []))
-        print(f"busy sessions: {trainings} trainings finished, {len(busy.errors)} errors")
+        print(
+            f"busy sessions: {trainings} trainings finished, {len(errors_while_timed)} errors "
+            f"while the pages were timed, {len(busy.errors) - len(errors_while_timed)} more "
+            "when the server stopped under them"
+        )
+        for kind in sorted({error.split(":", 1)[1][:160] for error in errors_while_timed}):
+            print(f"  error: {kind}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
