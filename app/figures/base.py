@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 
 from app.core import limits
 from app.core.numbers import format_value
-from app.figures.panel_grid import grid_places, panel_domains
+from app.figures.panel_grid import PER_ROW, grid_places, panel_domains
 
 # ColorBrewer RdBu (11 classes), low = red, high = blue. Listed explicitly because the named
 # "RdBu" scales of plotly.js and plotly.express run in opposite directions.
@@ -171,7 +171,7 @@ def panels_figure(
     centre_zero: bool = True,
     colour_range: tuple[float, float] | None = None,
     scale: Sequence[str] = DIVERGING,
-    per_row: int = 3,
+    per_row: int = PER_ROW,
     show_values: bool | None = None,
     cell_px: int = CELL_PX,
     new_row_at: int | None = None,
@@ -216,13 +216,14 @@ def panels_figure(
     rows, cols = panels[0].values.shape
     panel_px = max(rows, 1) * cell_px + 70  # cells + panel title + x ticks and title
     height = int(n_rows * panel_px + 70)
-    domains = panel_domains(places, height)
+    margin = {"l": 60, "r": 20, "t": 60, "b": 40}
+    domains = panel_domains(places, height, margin["t"] + margin["b"])
 
     traces: list[dict] = []
     layout: dict = {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         "height": height,
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 40},
+        "margin": margin,
         "plot_bgcolor": PAD_BACKGROUND,
         "paper_bgcolor": "#ffffff",
         "coloraxis": {

@@ -2,12 +2,16 @@
 
 ``panels_figure`` (``app.figures.base``) lays matrices side by side in rows; these two functions
 hold that arithmetic. Domains are Plotly's fractions of the plotting area: the figure less its
-top and bottom margins (``MARGIN_PX``), so gaps given in pixels stay pixels.
+top and bottom margins, so gaps given in pixels stay pixels.
 """
 
 from __future__ import annotations
 
 import math
+
+PER_ROW = 3
+"""Panels side by side at most where their cells carry numbers: a 390 px phone still reads them
+(four 2 x 2 kernels or seven animation panels in a row ran "-5.38" into "0.044")."""
 
 GAP_X = 0.08
 """Between two panels of a row, as a fraction of the width."""
@@ -17,9 +21,6 @@ ROW_GAP_PX = 70
 
 TOP_PX = 50
 """Above the first row, for the panels' titles under the figure's."""
-
-MARGIN_PX = 100
-"""The figure's top and bottom margins together (``panels_figure``'s layout)."""
 
 
 def grid_places(
@@ -40,12 +41,13 @@ def grid_places(
 
 
 def panel_domains(
-    places: list[tuple[int, int, int]], height: int
+    places: list[tuple[int, int, int]], height: int, margins_px: int
 ) -> list[tuple[list[float], list[float]]]:
     """(x domain, y domain) of each panel placed by ``grid_places`` in a figure ``height`` px
-    tall, rows of equal height from the top."""
+    tall whose top and bottom margins take ``margins_px`` together, rows of equal height from
+    the top."""
     n_rows = places[-1][0] + 1 if places else 1
-    gap_y = ROW_GAP_PX / (height - MARGIN_PX) if n_rows > 1 else 0.0
+    gap_y = ROW_GAP_PX / (height - margins_px) if n_rows > 1 else 0.0
     height_frac = (1 - TOP_PX / height - gap_y * (n_rows - 1)) / n_rows
     domains = []
     for row, col, n_cols in places:

@@ -34,13 +34,11 @@ from app.figures.base import (
     window_rects,
 )
 from app.figures.chart_spec import SpecFigure
+from app.figures.panel_grid import PER_ROW
 
 STEP_MS = 30
 """Milliseconds between frames when playing. Plotly adds the time it takes to draw a frame (about
 16 ms in headless Chromium on this machine at load 7), so this plays 20-30 steps a second."""
-
-PANELS_PER_ROW = 3
-"""Panels side by side at most (as the other channel figures): a phone still reads their cells."""
 
 CONTROLS_PX = 130
 """Room under the panels for the slider, its value and the play/pause buttons."""
@@ -170,7 +168,7 @@ def window_animation(
     # Inputs in rows of up to three, the outputs from a row of their own: side by side, seven
     # panels (six channels and an output) left a phone's cells too narrow for their numbers,
     # and an output's row labels and axis title fell in the gap over its left neighbour.
-    per_row = min(PANELS_PER_ROW, max(len(inputs), len(outputs)))
+    per_row = min(PER_ROW, max(len(inputs), len(outputs)))
     base = panels_figure(
         panels, title=title, axes=axes, per_row=per_row, new_row_at=len(inputs)
     ).to_dict()

@@ -18,9 +18,9 @@ def test_grid_places_wraps_rows_and_starts_a_new_row_where_asked():
 
 def test_rows_are_a_row_gap_apart_in_pixels_and_a_lone_output_takes_the_whole_width():
     height = 2 * 190 + 70
-    (x0, y0), (x1, y1) = panel_domains(grid_places(2, 1, new_row_at=1), height)
+    (x0, y0), (x1, y1) = panel_domains(grid_places(2, 1, new_row_at=1), height, 100)
     assert x0 == x1 == [0.0, 1.0]
     gap_px = (y0[0] - y1[1]) * (height - 100)
     assert abs(gap_px - ROW_GAP_PX) < 1e-9
-    (a, _), (b, _), (c, _) = panel_domains(grid_places(3, 3), 400)
+    (a, _), (b, _), (c, _) = panel_domains(grid_places(3, 3), 400, 100)
     assert a[0] == 0.0 and a[1] < b[0] < b[1] < c[0] and abs(c[1] - 1.0) < 1e-9
