@@ -22,6 +22,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.figures.base import Axes, Panel, panels_figure
+from app.figures.panel_grid import PER_ROW, kernel_per_row
 
 # Okabe-Ito colours and dashes, one per layer; none is the blue or red of the heatmaps' signs.
 LAYER_STYLES: tuple[tuple[str, str], ...] = (
@@ -30,7 +31,6 @@ LAYER_STYLES: tuple[tuple[str, str], ...] = (
     ("#CC79A7", "dot"),
     ("#009E73", "dashdot"),
 )
-PANELS_PER_ROW = 4
 
 
 def power_of_ten(*arrays: np.ndarray) -> int:
@@ -44,25 +44,29 @@ def scale_words(exponent: int) -> str:
     return f"× 1e{exponent}" if exponent else ""
 
 
-def _panels(values: np.ndarray, words: Sequence[str] | None) -> tuple[list[Panel], Axes]:
+def _panels(values: np.ndarray, words: Sequence[str] | None) -> tuple[list[Panel], Axes, int]:
+    """The panels, their axes and how many go to a row: at most ``PER_ROW``, since the figures
+    stand two side by side on a desktop, and four 2 x 2 panels in a row ran "0.0113" into
+    "0.00761"."""
     if values.ndim == 2:  # an embedding table: one row per word
         labels = tuple(escape(w) for w in words) if words is not None else None
         cols = tuple(f"e{c}" for c in range(values.shape[1]))
-        return [Panel(values, "", row_labels=labels, col_labels=cols)], Axes("component", "word")
+        panel = Panel(values, "", row_labels=labels, col_labels=cols)
+        return [panel], Axes("component", "word"), 1
     if values.ndim == 3:  # a 1D kernel (width, in, out): taps down, input channels across
         ins = tuple(f"e{c}" for c in range(values.shape[1]))
         panels = [
             Panel(values[:, :, out], f"channel {out}", col_labels=ins)
             for out in range(values.shape[2])
         ]
-        return panels, Axes("input channel", "tap (word)")
+        return panels, Axes("input channel", "tap (word)"), min(len(panels), PER_ROW)
     ins, outs = values.shape[2], values.shape[3]
     panels = [
         Panel(values[:, :, i, out], f"channel {out}" if ins == 1 else f"in {i} → out {out}")
         for out in range(outs)
         for i in range(ins)
     ]
-    return panels, Axes("kernel column", "kernel row")
+    return panels, Axes("kernel column", "kernel row"), kernel_per_row(ins, outs)
 
 
 def gradient_figure(
@@ -88,7 +92,7 @@ def gradient_figure(
         Row labels of an embedding table.
     """
     scaled = np.asarray(values, dtype=np.float64) / 10.0**exponent
-    panels, axes = _panels(scaled, words)
+    panels, axes, per_row = _panels(scaled, words)
     bound = colour_bound or float(np.max(np.abs(scaled), initial=0.0)) or 1.0
     suffix = scale_words(exponent)
     return panels_figure(
@@ -97,7 +101,7 @@ def gradient_figure(
         axes=axes,
         colour_title=suffix or "gradient",
         colour_range=(-bound, bound),
-        per_row=min(len(panels), PANELS_PER_ROW),
+        per_row=per_row,
     )
 
 

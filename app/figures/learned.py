@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 
 from app.figures.base import DIVERGING, SEQUENTIAL, Axes, Panel, panels_figure
 from app.figures.images import with_unit_bar
-from app.figures.panel_grid import PER_ROW
+from app.figures.panel_grid import kernel_per_row
 
 WORD_COLOUR = "#4d4d4d"
 
@@ -52,8 +52,7 @@ def kernel_figure(
             for i in range(n_in)
         ]
         axes = Axes("kernel column", "kernel row")
-        # A row per output channel (its kernels from each input channel), PER_ROW at most.
-        per_row = min(PER_ROW, n_in if n_in > 1 else n_out)
+        per_row = kernel_per_row(n_in, n_out)
     else:
         raise ValueError(f"a kernel has 3 or 4 axes (channels last); got shape {kernel.shape}")
     return panels_figure(panels, title=title, axes=axes, colour_title="weight", per_row=per_row)

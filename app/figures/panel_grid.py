@@ -23,6 +23,13 @@ TOP_PX = 50
 """Above the first row, for the panels' titles under the figure's."""
 
 
+def kernel_per_row(n_in: int, n_out: int) -> int:
+    """Panels to a row for a 2D kernel drawn one panel per (input, output) channel pair,
+    outputs outer: a row per output channel (its kernels from each input channel), or the
+    outputs side by side when there is one input channel; ``PER_ROW`` at most."""
+    return max(1, min(PER_ROW, n_in if n_in > 1 else n_out))
+
+
 def grid_places(
     count: int, per_row: int, new_row_at: int | None = None
 ) -> list[tuple[int, int, int]]:

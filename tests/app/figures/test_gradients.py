@@ -52,6 +52,17 @@ def test_two_layer_kernels_have_a_panel_per_input_and_output_channel():
     titles = [a["text"] for a in spec["layout"]["annotations"]]
     assert len(heatmaps(spec)) == 6
     assert titles[:2] == ["<b>in 0 → out 0</b>", "<b>in 1 → out 0</b>"]
+    # A row per output channel: four 2 x 2 panels in one row ran their numbers together.
+    layout = spec["layout"]
+    tops = [layout[f"yaxis{s}"]["domain"][1] for s in ("", "2", "3", "4", "5", "6")]
+    assert tops[0] == tops[1] > tops[2] == tops[3] > tops[4] == tops[5]
+
+
+def test_one_input_channels_kernels_and_1d_kernels_stay_at_three_panels_to_a_row():
+    for kernel in (np.ones((2, 2, 1, 4)), np.ones((3, 2, 4))):
+        spec = validated(gf.gradient_figure(kernel, title="k", exponent=0, colour_bound=0))
+        tops = [spec["layout"][f"yaxis{s}"]["domain"][1] for s in ("", "2", "3", "4")]
+        assert tops[0] == tops[1] == tops[2] > tops[3]
 
 
 def test_text_kernels_and_embeddings_are_labelled_by_tap_and_word():
