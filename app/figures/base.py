@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 
 from app.core import limits
 from app.core.numbers import format_value
-from app.figures.panel_grid import PER_ROW, grid_places, panel_domains
+from app.figures.panel_grid import PER_ROW, ROW_GAP_PX, grid_places, panel_domains
 
 # ColorBrewer RdBu (11 classes), low = red, high = blue. Listed explicitly because the named
 # "RdBu" scales of plotly.js and plotly.express run in opposite directions.
@@ -214,7 +214,8 @@ def panels_figure(
     places = grid_places(len(panels), max(1, per_row), new_row_at)
     n_rows = places[-1][0] + 1
     rows, cols = panels[0].values.shape
-    panel_px = max(rows, 1) * cell_px + 70  # cells + panel title + x ticks and title
+    # cells, then the panel title, x ticks and axis title: a row gap's worth
+    panel_px = max(rows, 1) * cell_px + ROW_GAP_PX
     height = int(n_rows * panel_px + 70)
     margin = {"l": 60, "r": 20, "t": 60, "b": 40}
     domains = panel_domains(places, height, margin["t"] + margin["b"])

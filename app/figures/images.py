@@ -29,6 +29,7 @@ from app.core.decision_lines import DecisionLine
 from app.core.image_analysis import as_pixels, display_name
 from app.core.verdicts import verdicts
 from app.figures import base
+from app.figures.panel_grid import PER_ROW
 from app.figures.titles import TITLE_LINE_PX, title_lines, wrap_title
 from app.figures.vectors import vectors_animation
 
@@ -213,18 +214,34 @@ def feature_maps_figure(
         colour_range=(0.0, 1.0) if in_unit else None,
         scale=base.SEQUENTIAL if in_unit else base.DIVERGING,
         colour_title="activation",
-        per_row=max(1, min(maps.shape[2], 4)),
+        per_row=max(1, min(maps.shape[2], PER_ROW)),
         cell_px=44,
     )
     return with_unit_bar(figure) if in_unit else figure
 
 
+UNIT_BAR_PX = 50
+"""Room the 0..1 colour bar takes under the panels: the bar, its ticks and its title."""
+
+
 def with_unit_bar(figure: go.Figure) -> go.Figure:
-    """``figure`` with its colour bar shown beside the written values (a 0..1 scale tells
-    nothing without it), at least 100 pixels long even on a one-row figure."""
-    height = figure.layout.height or 300
-    figure.layout.coloraxis.showscale = True
-    figure.layout.coloraxis.colorbar.update(lenmode="pixels", len=max(100, 0.8 * (height - 110)))
+    """``figure`` with its colour bar shown (a 0..1 scale tells nothing without it), across
+    under the panels: beside them it took 70 px of a phone's width from the cells, and
+    "0.000524" ran into its neighbour. The figure grows by ``UNIT_BAR_PX`` at the bottom, so
+    its panels keep their size and place."""
+    layout = figure.layout
+    height = layout.height or 300
+    bottom = layout.margin.b if layout.margin.b is not None else 40
+    layout.height = height + UNIT_BAR_PX
+    layout.margin.b = bottom + UNIT_BAR_PX
+    plot_px = layout.height - (layout.margin.t or 0) - layout.margin.b
+    layout.coloraxis.showscale = True
+    layout.coloraxis.colorbar.update(
+        orientation="h", x=0, xanchor="left", lenmode="pixels", len=180, thickness=10,
+        # Its top just under the lowest panels' axis titles (in fractions of the plot area).
+        y=-(bottom + 8) / plot_px, yanchor="top",
+        title={"side": "right"},
+    )  # fmt: skip
     return figure
 
 

@@ -9,7 +9,7 @@ negative red, zero white, positive blue, values written in the cells).
 ``embedding_figure(weights, words, *, title)``
     The embedding table (vocabulary, size) with a row per word.
 ``embedding_points(weights, words, *, dims=(0, 1), title)``
-    Each word at its vector (two of its numbers) in the plane.
+    Each word at its vector (two of its numbers) in the plane; words at one spot share a label.
 ``positions_figure(maps, labels, *, title)``
     One sentence's conv output (positions, channels), rows labelled by their bigrams; sigmoid
     outputs on the sequential 0..1 scale with its colour bar.
@@ -22,9 +22,11 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from app.core.label_layout import LabelSeries, place_labels
 from app.figures.base import DIVERGING, SEQUENTIAL, Axes, Panel, panels_figure
 from app.figures.images import with_unit_bar
 from app.figures.panel_grid import kernel_per_row
+from app.figures.vectors import point_label
 
 WORD_COLOUR = "#4d4d4d"
 
@@ -80,26 +82,30 @@ def embedding_points(
     title: str,
     height: int = 360,
 ) -> go.Figure:
-    """Each word as a labelled point at two numbers of its vector."""
+    """Each word as a point at two numbers of its vector. Words at one spot (an untrained
+    vector, or words the model never told apart) share one label; every label is placed clear
+    of the others and of the points (``app.core.label_layout``)."""
     weights = np.asarray(weights, dtype=np.float64)
     a, b = dims
+    xs, ys = weights[:, a].tolist(), weights[:, b].tolist()
+    top = float(np.abs(weights[:, [a, b]]).max(initial=0)) or 1.0
+    span = (-1.25 * top, 1.25 * top)
+    labels = place_labels([LabelSeries(xs, ys, list(words), "word")], x_range=span, y_range=span)
     figure = go.Figure(
         go.Scatter(
-            x=weights[:, a].tolist(), y=weights[:, b].tolist(), text=list(words),
-            mode="markers+text", textposition="top center",
-            marker={"size": 9, "color": WORD_COLOUR}, textfont={"size": 12, "color": WORD_COLOUR},
+            x=xs, y=ys, text=list(words), mode="markers",
+            marker={"size": 9, "color": WORD_COLOUR, "line": {"color": "#ffffff", "width": 1}},
             hovertemplate="%{text}: (%{x:.4f}, %{y:.4f})<extra></extra>", name="words",
         )
     )  # fmt: skip
-    top = float(np.abs(weights[:, [a, b]]).max(initial=0)) or 1.0
-    span = [-1.25 * top, 1.25 * top]
     figure.update_layout(
         title={"text": title},
-        xaxis={"title": {"text": f"number {a}"}, "range": span, "zeroline": True},
-        yaxis={"title": {"text": f"number {b}"}, "range": span, "scaleanchor": "x"},
+        xaxis={"title": {"text": f"number {a}"}, "range": list(span), "zeroline": True},
+        yaxis={"title": {"text": f"number {b}"}, "range": list(span), "scaleanchor": "x"},
         height=height,
         margin={"l": 60, "r": 20, "t": 50, "b": 50},
         showlegend=False,
+        annotations=[point_label(label, WORD_COLOUR) for label in labels],
     )
     return figure
 

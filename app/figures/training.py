@@ -35,6 +35,7 @@ import plotly.graph_objects as go
 from app.core.numbers import fixed, format_value
 from app.core.verdicts import verdicts
 from app.figures.base import DIVERGING
+from app.figures.titles import TITLE_LINE_PX, title_lines, wrap_title
 
 LN2 = math.log(2.0)
 """Mean cross-entropy of a model that answers 0.5 for every example: where training starts."""
@@ -328,11 +329,14 @@ def weights_heatmap(
             colorbar={"title": {"text": "weight"}},
         )
     )
+    # Wrapped: "Dense weights: one row per position of the conv output" ran off a phone.
+    title = wrap_title(title)
+    extra = TITLE_LINE_PX * (title_lines(title) - 1)
     figure.update_layout(
         title={"text": title},
         xaxis={"title": {"text": x_title}, "type": "category"},
         yaxis={"title": {"text": y_title}, "type": "category", "autorange": "reversed"},
-        height=height or 120 + 45 * len(row_labels),
-        margin={"l": 70, "r": 20, "t": 50, "b": 50},
+        height=(height or 120 + 45 * len(row_labels)) + extra,
+        margin={"l": 70, "r": 20, "t": 50 + extra, "b": 50},
     )
     return figure

@@ -30,7 +30,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.core.decision_lines import DecisionLine
-from app.core.label_layout import LabelSeries, place_labels
+from app.core.label_layout import LabelSeries, PlacedLabel, place_labels
 from app.figures.decision import decision_traces
 from app.figures.titles import TITLE_LINE_PX, title_lines, wrap_title
 from app.figures.training import LABEL_COLOURS, epoch_slider, thin
@@ -158,25 +158,30 @@ def _label_annotations(
         (x, y) for t in data[1:3] for x, y in zip(t["x"], t["y"], strict=True) if x is not None
     ]  # fmt: skip
     bounds = (axis_range[0], axis_range[1])
-    annotations = []
-    for label in place_labels(series, x_range=bounds, y_range=bounds, obstacles=paths):
-        # Short: one per point per frame, the bulk of a big animation (Plotly's defaults
-        # draw the arrow, 1 px wide).
-        annotation = {
-            "x": round(label.x, 4),
-            "y": round(label.y, 4),
-            "text": label.text,
-            "ax": round(label.dx),
-            "ay": round(label.dy),
-            "arrowhead": 0,
-            "arrowcolor": LEADER_COLOUR,
-            "standoff": 5,
-            "font": {"size": 11, "color": kinds[label.series][1]},
-            "hovertext": ", ".join(label.members),
-            "showarrow": True,
-        }
-        annotations.append(annotation)
-    return annotations
+    return [
+        point_label(label, kinds[label.series][1])
+        for label in place_labels(series, x_range=bounds, y_range=bounds, obstacles=paths)
+    ]
+
+
+def point_label(label: PlacedLabel, colour: str) -> dict:
+    """A label placed by ``app.core.label_layout`` as a Plotly annotation: its text where the
+    layout put it, a leader line to its point, and hovering lists the names it stands for."""
+    # Short: one per point per frame, the bulk of a big animation (Plotly's defaults draw the
+    # arrow, 1 px wide).
+    return {
+        "x": round(label.x, 4),
+        "y": round(label.y, 4),
+        "text": label.text,
+        "ax": round(label.dx),
+        "ay": round(label.dy),
+        "arrowhead": 0,
+        "arrowcolor": LEADER_COLOUR,
+        "standoff": 5,
+        "font": {"size": 11, "color": colour},
+        "hovertext": ", ".join(label.members),
+        "showarrow": True,
+    }
 
 
 def _same_length(frames: list[dict]) -> None:

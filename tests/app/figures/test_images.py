@@ -94,6 +94,19 @@ def test_sigmoid_feature_maps_use_the_sequential_scale_with_its_colour_bar():
     assert signed["colorscale"][0][1] == DIVERGING[0]
 
 
+def test_the_unit_colour_bar_lies_across_under_the_panels_and_leaves_them_their_size():
+    # Beside the panels it took a phone's width from the cells: "0.000524" ran into its
+    # neighbour at 390 px.
+    maps = np.array([[[0.2, 0.8], [0.5, 0.1]], [[0.9, 0.3], [0.4, 0.6]]])
+    sigmoid = valid(imf.feature_maps_figure(maps, title="maps"))["layout"]
+    relu = valid(imf.feature_maps_figure(maps * 3 - 1, title="relu"))["layout"]
+    bar = sigmoid["coloraxis"]["colorbar"]
+    assert bar["orientation"] == "h" and bar["y"] < 0 and bar["yanchor"] == "top"
+    assert sigmoid["height"] - relu["height"] == imf.UNIT_BAR_PX
+    assert sigmoid["margin"]["b"] - relu["margin"]["b"] == imf.UNIT_BAR_PX
+    assert sigmoid["yaxis"]["domain"] == relu["yaxis"]["domain"]
+
+
 def test_every_thumbnail_has_a_frame_so_the_blank_image_is_visible():
     figure = valid(imf.image_set_figure(np.zeros((3, 3, 3)), [0, 0, 0], per_row=2))
     frames = figure["data"][2]

@@ -52,6 +52,17 @@ def test_embeddings_as_a_table_and_as_points():
         embedding_figure(weights, words[:2], title="e")
 
 
+def test_words_at_one_spot_share_one_label_and_the_others_keep_their_own():
+    # Four words the model never moved lie at the origin: their labels piled into one blot.
+    weights = np.array([[0, 0], [0, 0], [3.4, 3.7], [0, 0], [-3.8, -3.4]], dtype=float)
+    words = ["<PAD>", "don't", "like", "i", "hate"]
+    layout = spec_of(embedding_points(weights, words, title="p"))["layout"]
+    labels = {a["text"]: a for a in layout["annotations"]}
+    assert set(labels) == {"<PAD><br>don't<br>i", "like", "hate"}
+    assert labels["<PAD><br>don't<br>i"]["hovertext"] == "<PAD>, don't, i"
+    assert (labels["like"]["x"], labels["like"]["y"]) == (3.4, 3.7)
+
+
 def test_a_sentences_conv_output_is_labelled_by_its_bigrams():
     maps = np.array([[0.2, 0.9], [0.5, 0.1], [0.7, 0.3]])
     figure = spec_of(positions_figure(maps, ["i like", "like it", "it <PAD>"], title="m"))

@@ -64,6 +64,20 @@ def test_weights_heatmap_rows_top_to_bottom_with_written_values():
         tf.weights_heatmap(values, ["p0"], ["c0", "c1"], title="w")
 
 
+def test_a_long_weights_title_is_wrapped_and_given_room():
+    # Plotly never wraps a title: page 4's ran off a phone's chart.
+    values = np.ones((3, 2))
+    title = "Dense weights: one row per position of the conv output"
+    short = tf.weights_heatmap(values, ["p0", "p1", "p2"], ["c0", "c1"], title="w").to_dict()
+    long = tf.weights_heatmap(values, ["p0", "p1", "p2"], ["c0", "c1"], title=title).to_dict()
+    assert (
+        long["layout"]["title"]["text"]
+        == "Dense weights: one row per position of<br>the conv output"
+    )
+    assert long["layout"]["margin"]["t"] - short["layout"]["margin"]["t"] == 20
+    assert long["layout"]["height"] - short["layout"]["height"] == 20
+
+
 def test_error_curve_of_a_diverged_run_scales_to_its_finite_part():
     errors = [1.8, 376.0, 8.6e6, float("inf"), float("nan"), float("nan")]
     linear = tf.error_curve(errors).to_dict()["layout"]["yaxis"]["range"]
