@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 
 from app.core import limits
 from app.core.numbers import format_value
-from app.figures.panel_grid import PER_ROW, ROW_GAP_PX, grid_places, panel_domains
+from app.figures import panel_grid as grid
 
 # ColorBrewer RdBu (11 classes), low = red, high = blue. Listed explicitly because the named
 # "RdBu" scales of plotly.js and plotly.express run in opposite directions.
@@ -171,7 +171,7 @@ def panels_figure(
     centre_zero: bool = True,
     colour_range: tuple[float, float] | None = None,
     scale: Sequence[str] = DIVERGING,
-    per_row: int = PER_ROW,
+    per_row: int = grid.PER_ROW,
     show_values: bool | None = None,
     cell_px: int = CELL_PX,
     new_row_at: int | None = None,
@@ -207,18 +207,18 @@ def panels_figure(
         cmax = float(finite.max()) if finite.size else 1.0
         if cmax <= cmin:
             cmin, cmax = cmin - 1.0, cmax + 1.0
-    n_cells = sum(p.values.size for p in panels)
     if show_values is None:
-        show_values = n_cells <= limits.MAX_ANNOTATED_CELLS
+        show_values = sum(p.values.size for p in panels) <= limits.MAX_ANNOTATED_CELLS
 
-    places = grid_places(len(panels), max(1, per_row), new_row_at)
+    places = grid.grid_places(len(panels), max(1, per_row), new_row_at)
     n_rows = places[-1][0] + 1
     rows, cols = panels[0].values.shape
-    # cells, then the panel title, x ticks and axis title: a row gap's worth
-    panel_px = max(rows, 1) * cell_px + ROW_GAP_PX
-    height = int(n_rows * panel_px + 70)
-    margin = {"l": 60, "r": 20, "t": 60, "b": 40}
-    domains = panel_domains(places, height, margin["t"] + margin["b"])
+    panel_px = max(rows, 1) * cell_px + grid.ROW_GAP_PX  # cells, then titles and x labels
+    first_column = [p.row_labels or index_labels(len(p.values))
+                    for p, at in zip(panels, places, strict=True) if at[1] == 0]  # fmt: skip
+    margin = grid.fixed_margins(first_column, bool(axes.y_title))
+    height = int(n_rows * panel_px + 30 + margin["b"])  # the cells keep their size
+    domains = grid.panel_domains(places, height, margin["t"] + margin["b"])
 
     traces: list[dict] = []
     layout: dict = {
@@ -251,6 +251,7 @@ def panels_figure(
             "domain": x_domain,
             "anchor": y_ref,
             "title": {"text": axes.x_title, "standoff": 4},
+            **grid.FIXED_LABELS,
             "tickvals": list(range(p_cols)),
             "ticktext": list(col_labels),
             "range": [-0.5, p_cols - 0.5],
@@ -264,6 +265,7 @@ def panels_figure(
             # Only the first panel of each figure row names the rows (its neighbours share
             # them): repeated titles and tick labels crowd the gaps between panels on a phone.
             "title": {"text": axes.y_title if grid_col == 0 else "", "standoff": 4},
+            **grid.FIXED_LABELS,
             "tickvals": list(range(p_rows)),
             "ticktext": list(row_labels),
             "showticklabels": grid_col == 0,
