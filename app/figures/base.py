@@ -209,14 +209,14 @@ def panels_figure(
             cmin, cmax = cmin - 1.0, cmax + 1.0
     if show_values is None:
         show_values = sum(p.values.size for p in panels) <= limits.MAX_ANNOTATED_CELLS
-
     places = grid.grid_places(len(panels), max(1, per_row), new_row_at)
     n_rows = places[-1][0] + 1
     rows, cols = panels[0].values.shape
     panel_px = max(rows, 1) * cell_px + grid.ROW_GAP_PX  # cells, then titles and x labels
     first_column = [p.row_labels or index_labels(len(p.values))
                     for p, at in zip(panels, places, strict=True) if at[1] == 0]  # fmt: skip
-    margin = grid.fixed_margins(first_column, bool(axes.y_title))
+    columns = [p.col_labels or () for p in panels]  # none: cell indices, short
+    margin, labels_fixed = grid.fixed_margins(first_column, columns, bool(axes.y_title))
     height = int(n_rows * panel_px + 30 + margin["b"])  # the cells keep their size
     domains = grid.panel_domains(places, height, margin["t"] + margin["b"])
 
@@ -251,7 +251,7 @@ def panels_figure(
             "domain": x_domain,
             "anchor": y_ref,
             "title": {"text": axes.x_title, "standoff": 4},
-            **grid.FIXED_LABELS,
+            **labels_fixed,
             "tickvals": list(range(p_cols)),
             "ticktext": list(col_labels),
             "range": [-0.5, p_cols - 0.5],
@@ -265,7 +265,7 @@ def panels_figure(
             # Only the first panel of each figure row names the rows (its neighbours share
             # them): repeated titles and tick labels crowd the gaps between panels on a phone.
             "title": {"text": axes.y_title if grid_col == 0 else "", "standoff": 4},
-            **grid.FIXED_LABELS,
+            **labels_fixed,
             "tickvals": list(range(p_rows)),
             "ticktext": list(row_labels),
             "showticklabels": grid_col == 0,

@@ -1,8 +1,9 @@
 """Where each panel of a figure sits: its place in the grid of panels and its axes' domains.
 
 ``panels_figure`` (``app.figures.base``) lays matrices side by side in rows; these functions
-hold that arithmetic, and the margins that hold the panels' labels. Domains are Plotly's fractions of the plotting area: the figure less its
-top and bottom margins, so gaps given in pixels stay pixels.
+hold that arithmetic, and the margins that hold the panels' labels. Domains are Plotly's
+fractions of the plotting area: the figure less its top and bottom margins, so gaps given in
+pixels stay pixels.
 """
 
 from __future__ import annotations
@@ -28,23 +29,37 @@ TOP_PX = 50
 
 # Plotly's automargin measures every axis's labels on each draw and lays the figure out again
 # when they need room: on page 8's update (two grids of three panels, each drawn twice) it cost
-# 0.05 s of 0.37. The margins are set to hold them instead (``fixed_margins``), and tick labels
-# stay level so their height is known.
+# 0.05 s of 0.37. Where the column labels are short (cell indices, "pad") the margins are set to
+# hold the labels instead (``fixed_margins``) and tick labels stay level; longer ones ("out 0 ·
+# in 1") keep automargin, which turns them when they would run into each other.
 FIXED_LABELS = {"automargin": False, "tickangle": 0}
+SHORT_LABEL = 4
+"""Characters of the longest column label that still fits a cell level, on a phone too."""
+AUTO_MARGINS = {"l": 60, "r": 20, "t": 60, "b": 40}
 
 
 TICK_CHAR_PX = 7.0
 """Width of a tick label's character, generously (12 px labels of the theme's font)."""
 
 
-def fixed_margins(first_column_labels: Sequence[Sequence[str]], y_title: bool) -> dict:
-    """Margins that hold the panels' axis labels and titles without Plotly's automargin (which
-    measures them on every draw and draws again): on the left the longest row label of the
-    panels in the first column and the y title, below the x tick labels and the x title."""
-    longest = max((len(unescape(str(label))) for labels in first_column_labels
-                   for label in labels), default=1)  # fmt: skip
-    left = math.ceil(TICK_CHAR_PX * longest + 12 + (26 if y_title else 0))
-    return {"l": max(60, left), "r": 20, "t": 60, "b": 60}
+def _longest(labels: Sequence[Sequence[str]]) -> int:
+    return max((len(unescape(str(label))) for group in labels for label in group), default=1)
+
+
+def fixed_margins(
+    first_column_labels: Sequence[Sequence[str]],
+    column_labels: Sequence[Sequence[str]],
+    y_title: bool,
+) -> tuple[dict, dict]:
+    """(margins, settings for every panel axis). Where every column label is at most
+    ``SHORT_LABEL`` characters: margins that hold the labels without Plotly's automargin (which
+    measures them on every draw and draws again), on the left the longest row label of the
+    panels in the first column and the y title, below the x tick labels and title; and
+    ``FIXED_LABELS``. Else ``AUTO_MARGINS`` and no settings (automargin on)."""
+    if _longest(column_labels) > SHORT_LABEL:
+        return dict(AUTO_MARGINS), {}
+    left = math.ceil(TICK_CHAR_PX * _longest(first_column_labels) + 12 + (26 if y_title else 0))
+    return {"l": max(60, left), "r": 20, "t": 60, "b": 60}, FIXED_LABELS
 
 
 def kernel_per_row(n_in: int, n_out: int) -> int:

@@ -31,4 +31,10 @@ def test_panels_hold_their_labels_in_fixed_margins_without_automargin():
     assert short["margin"]["l"] == 60 and short["margin"]["b"] == 60
     # "a long bigram", 13 characters, and the y title need more than 60 px on the left.
     assert long["margin"]["l"] >= 13 * TICK_CHAR_PX + 26
-    assert fixed_margins([("&lt;PAD&gt;",)], y_title=False)["l"] == 60  # 5 characters
+    assert fixed_margins([("&lt;PAD&gt;",)], [("0", "pad")], y_title=False)[0]["l"] == 60
+    # Long column labels keep automargin, which turns them where they would collide.
+    wide = base.panels_figure(
+        [base.Panel(np.zeros((2, 2)), "a", col_labels=("out 0 · in 0", "out 0 · in 1"))],
+        title="t", axes=base.Axes("column", "row"),
+    ).to_dict()["layout"]  # fmt: skip
+    assert "automargin" not in wide["xaxis"] and wide["margin"]["b"] == 40
