@@ -40,8 +40,9 @@ STEP_MS = 30
 """Milliseconds between frames when playing. Plotly adds the time it takes to draw a frame (about
 16 ms in headless Chromium on this machine at load 7), so this plays 20-30 steps a second."""
 
-CONTROLS_PX = 130
-"""Room under the panels for the slider, its value and the play/pause buttons."""
+CONTROLS_PX = 160
+"""Room under the panels for the slider's value, the slider and, under it, the play/pause
+buttons."""
 
 INVISIBLE = "rgba(0, 0, 0, 0)"
 
@@ -194,7 +195,9 @@ def window_animation(
     layout["margin"]["b"] = CONTROLS_PX
     layout["sliders"] = [
         {
-            "active": 0, "x": 0.2, "len": 0.8, "y": 0, "yanchor": "top", "pad": {"t": 50},
+            # The whole width, on a row of its own: beside the buttons, a phone's slider began
+            # under the pause button, which hid the handle at the first stop.
+            "active": 0, "x": 0, "len": 1, "y": 0, "yanchor": "top", "pad": {"t": 50},
             # The step labels carry the sums for the value shown above the slider; under
             # every tick they would pile up, so the ticks' own labels are not drawn.
             "font": {"color": INVISIBLE},
@@ -209,7 +212,7 @@ def window_animation(
     layout["updatemenus"] = [
         {
             "type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": 0,
-            "xanchor": "left", "yanchor": "top", "pad": {"t": 80},
+            "xanchor": "left", "yanchor": "top", "pad": {"t": 112},
             "buttons": [
                 {"label": "▶ play", "method": "animate", "args": [None, play]},
                 {"label": "❚❚ pause", "method": "animate",

@@ -103,3 +103,13 @@ def test_six_channels_in_and_out_are_laid_three_to_a_row():
 def test_a_1d_animation_puts_the_output_under_the_input():
     (left_in, top_in), (left_out, top_out) = _panel_places(animation_1d())
     assert left_in == left_out == 0.0 and top_out < top_in
+
+
+def test_the_slider_takes_the_whole_width_and_the_buttons_sit_under_it():
+    # Beside the buttons, a phone's slider began under the pause button, which hid the handle
+    # at the first stop.
+    layout = animation_1d()["layout"]
+    slider, buttons = layout["sliders"][0], layout["updatemenus"][0]
+    assert (slider["x"], slider["len"]) == (0, 1)
+    assert buttons["pad"]["t"] > slider["pad"]["t"] + 40  # the slider's rail and ticks between
+    assert layout["margin"]["b"] >= buttons["pad"]["t"] + 40  # and room for the buttons
