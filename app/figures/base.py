@@ -213,10 +213,10 @@ def panels_figure(
     n_rows = places[-1][0] + 1
     rows, cols = panels[0].values.shape
     panel_px = max(rows, 1) * cell_px + grid.ROW_GAP_PX  # cells, then titles and x labels
-    first_column = [p.row_labels or index_labels(len(p.values))
-                    for p, at in zip(panels, places, strict=True) if at[1] == 0]  # fmt: skip
-    columns = [p.col_labels or () for p in panels]  # none: cell indices, short
-    margin, labels_fixed = grid.fixed_margins(first_column, columns, bool(axes.y_title))
+    row_labels = [p.row_labels or index_labels(np.shape(p.values)[0]) for p in panels]
+    col_labels = [p.col_labels or index_labels(np.shape(p.values)[1]) for p in panels]
+    first_column = [labels for labels, at in zip(row_labels, places, strict=True) if at[1] == 0]
+    margin, labels_fixed = grid.fixed_margins(first_column, col_labels, bool(axes.y_title))
     height = int(n_rows * panel_px + 30 + margin["b"])  # the cells keep their size
     domains = grid.panel_domains(places, height, margin["t"] + margin["b"])
 
@@ -244,8 +244,6 @@ def panels_figure(
         suffix = "" if index == 0 else str(index + 1)
         values = np.asarray(panel.values, dtype=np.float64)
         p_rows, p_cols = values.shape
-        row_labels = panel.row_labels or index_labels(p_rows)
-        col_labels = panel.col_labels or index_labels(p_cols)
         x_ref, y_ref = f"x{suffix}", f"y{suffix}"
         layout[f"xaxis{suffix}"] = {
             "domain": x_domain,
@@ -253,7 +251,7 @@ def panels_figure(
             "title": {"text": axes.x_title, "standoff": 4},
             **labels_fixed,
             "tickvals": list(range(p_cols)),
-            "ticktext": list(col_labels),
+            "ticktext": list(col_labels[index]),
             "range": [-0.5, p_cols - 0.5],
             "showgrid": False,
             "zeroline": False,
@@ -267,7 +265,7 @@ def panels_figure(
             "title": {"text": axes.y_title if grid_col == 0 else "", "standoff": 4},
             **labels_fixed,
             "tickvals": list(range(p_rows)),
-            "ticktext": list(row_labels),
+            "ticktext": list(row_labels[index]),
             "showticklabels": grid_col == 0,
             # Reversed so row 0 is at the top, as in the tables the learner edits.
             "autorange": "reversed",

@@ -59,7 +59,7 @@ def _panels(values: np.ndarray, words: Sequence[str] | None) -> tuple[list[Panel
             Panel(values[:, :, out], f"channel {out}", col_labels=ins)
             for out in range(values.shape[2])
         ]
-        return panels, Axes("input channel", "tap (word)"), min(len(panels), PER_ROW)
+        return panels, Axes("input channel", "tap (word)"), PER_ROW
     ins, outs = values.shape[2], values.shape[3]
     panels = [
         Panel(values[:, :, i, out], f"channel {out}" if ins == 1 else f"in {i} → out {out}")

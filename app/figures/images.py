@@ -29,7 +29,6 @@ from app.core.decision_lines import DecisionLine
 from app.core.image_analysis import as_pixels, display_name
 from app.core.verdicts import verdicts
 from app.figures import base
-from app.figures.panel_grid import PER_ROW
 from app.figures.titles import TITLE_LINE_PX, title_lines, wrap_title
 from app.figures.vectors import vectors_animation
 
@@ -214,7 +213,6 @@ def feature_maps_figure(
         colour_range=(0.0, 1.0) if in_unit else None,
         scale=base.SEQUENTIAL if in_unit else base.DIVERGING,
         colour_title="activation",
-        per_row=max(1, min(maps.shape[2], PER_ROW)),
         cell_px=44,
     )
     return with_unit_bar(figure) if in_unit else figure

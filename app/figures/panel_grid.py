@@ -59,7 +59,7 @@ def fixed_margins(
     if _longest(column_labels) > SHORT_LABEL:
         return dict(AUTO_MARGINS), {}
     left = math.ceil(TICK_CHAR_PX * _longest(first_column_labels) + 12 + (26 if y_title else 0))
-    return {"l": max(60, left), "r": 20, "t": 60, "b": 60}, FIXED_LABELS
+    return {**AUTO_MARGINS, "l": max(AUTO_MARGINS["l"], left), "b": 60}, FIXED_LABELS
 
 
 def kernel_per_row(n_in: int, n_out: int) -> int:

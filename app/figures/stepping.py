@@ -34,7 +34,6 @@ from app.figures.base import (
     window_rects,
 )
 from app.figures.chart_spec import SpecFigure
-from app.figures.panel_grid import PER_ROW
 
 STEP_MS = 30
 """Milliseconds between frames when playing. Plotly adds the time it takes to draw a frame (about
@@ -169,10 +168,7 @@ def window_animation(
     # Inputs in rows of up to three, the outputs from a row of their own: side by side, seven
     # panels (six channels and an output) left a phone's cells too narrow for their numbers,
     # and an output's row labels and axis title fell in the gap over its left neighbour.
-    per_row = min(PER_ROW, max(len(inputs), len(outputs)))
-    base = panels_figure(
-        panels, title=title, axes=axes, per_row=per_row, new_row_at=len(inputs)
-    ).to_dict()
+    base = panels_figure(panels, title=title, axes=axes, new_row_at=len(inputs)).to_dict()
     layout = base["layout"]
     for index in range(len(inputs), len(panels)):
         x_ref, y_ref = _ref(index)
